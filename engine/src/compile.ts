@@ -1,0 +1,708 @@
+/**
+ * The compiler: checks a drawn graph and turns it into an executable feed-forward model.
+ *
+ * Any DAG compiles, not only chains of layers: skip connections, hand-wired sparse networks and
+ * single neurons feeding dense layers. Every problem found is reported at once, each naming the
+ * node or edge it concerns, so the editor can mark all of them on the canvas.
+ */
+import { isDifferentiable } from './activations';
+import {
+  biasesOf,
+  describeNode,
+  isComputing,
+  unitCount,
+  unitName,
+  weightMatrix,
+  type Activation,
+  type ComputingNode,
+  type Graph,
+  type GraphEdge,
+  type GraphNode,
+} from './graph';
+import type { LossName } from './losses';
+
+/** What kind of problem a {@link GraphIssue} is; stable, so the UI and tests can match on it. */
+export type GraphIssueCode =
+  | 'empty-id'
+  | 'duplicate-node-id'
+  | 'duplicate-edge-id'
+  | 'missing-node'
+  | 'self-loop'
+  | 'cycle'
+  | 'no-inputs'
+  | 'no-outputs'
+  | 'no-incoming'
+  | 'edge-into-input'
+  | 'duplicate-edge'
+  | 'invalid-units'
+  | 'invalid-activation'
+  | 'softmax-single-unit'
+  | 'weight-shape'
+  | 'bias-shape'
+  | 'non-finite'
+  | 'output-targets'
+  | 'output-feeds'
+  | 'duplicate-feature'
+  | 'duplicate-target'
+  | 'unknown-feature'
+  | 'unknown-target'
+  | 'missing-target'
+  | 'no-gradient'
+  | 'loss-output-mismatch'
+  | 'perceptron-rule-structure'
+  | 'dead-end'
+  | 'unused-input';
+
+/** One problem with a graph, naming the node or edge it concerns. */
+export interface GraphIssue {
+  code: GraphIssueCode;
+  /** 'error' stops compilation; 'warning' compiles but deserves the user's attention. */
+  severity: 'error' | 'warning';
+  message: string;
+  nodeId?: string;
+  edgeId?: string;
+}
+
+/** The two ways the engine trains: backprop with gradient descent, or the perceptron rule. */
+export type TrainingAlgorithm = 'gradientDescent' | 'perceptron';
+
+/** What to check beyond the graph's own consistency. */
+export interface CompileOptions {
+  /** Check that the network can be trained this way (differentiable units, a loss that fits the outputs). */
+  training?: { algorithm: TrainingAlgorithm; loss: LossName };
+  /** Check the input and output bindings against a dataset's columns. */
+  data?: { features: readonly string[]; targets: readonly string[] };
+}
+
+/** An edge of a compiled model: where its weights live and which value slots it connects. */
+export interface CompiledEdge {
+  id: string;
+  /** Position in `graph.edges`. */
+  index: number;
+  source: string;
+  target: string;
+  sourceStart: number;
+  sourceUnits: number;
+  targetStart: number;
+  targetUnits: number;
+  /** Offset of `weight[0][0]` in the parameter vector; the matrix is stored row by row. */
+  weightOffset: number;
+  locked: boolean;
+  /** True when the source is a constant-1 bias node: its weights act as biases. */
+  fromBias: boolean;
+}
+
+/** A computing node of a compiled model. */
+export interface CompiledNode {
+  id: string;
+  /** Position in `graph.nodes`. */
+  index: number;
+  kind: ComputingNode['kind'];
+  activation: Activation;
+  units: number;
+  /** Slot of the node's first unit in the value arrays (s, z). */
+  start: number;
+  /** Offset of the node's first bias in the parameter vector. */
+  biasOffset: number;
+  biasLocked: boolean;
+  incoming: CompiledEdge[];
+  outgoing: CompiledEdge[];
+  /** Set for output nodes: the target columns and where they start in the target vector. */
+  output: { targets: string[]; targetStart: number } | null;
+}
+
+/** A graph checked and laid out for execution. Produced only by {@link compileGraph}. */
+export interface CompiledModel {
+  /** The graph this model was compiled from (not copied: treat it as read-only). */
+  graph: Graph;
+  /** Number of value slots: one per input node, bias node and computing unit. */
+  slotCount: number;
+  /** The input nodes in graph order; `features[i]` feeds `inputs[i].slot`. */
+  inputs: { nodeId: string; feature: string; slot: number }[];
+  /** Slots that always hold 1 (bias nodes). */
+  biasSlots: number[];
+  /** Computing nodes in topological order (ties in graph order). */
+  computing: CompiledNode[];
+  /** Output nodes in graph order. */
+  outputs: CompiledNode[];
+  /** Every edge, in graph order. */
+  edges: CompiledEdge[];
+  /** The input vector's columns, in the order of `inputs`. */
+  features: string[];
+  /** The target vector's columns: the outputs' targets in graph order. */
+  targets: string[];
+  /** Number of trainable numbers: every edge weight and every bias. */
+  paramCount: number;
+  /** 1 where a parameter is locked (training leaves it alone). */
+  locked: Uint8Array;
+  /** 1 where a parameter is a weight that L1/L2 regularisation applies to (not biases). */
+  regularised: Uint8Array;
+  /** Per slot: the unit's name for messages and the trace (e.g. `x1`, `h[2]`). */
+  slotNames: string[];
+  /** Per slot: the id of the node it belongs to. */
+  slotNodes: string[];
+  /** Per slot: the unit index within its node. */
+  slotUnits: number[];
+  /** Per parameter: a readable name (e.g. `w(h←x1)`, `b(h)`). */
+  paramNames: string[];
+  /** Problems that did not stop compilation. */
+  warnings: GraphIssue[];
+}
+
+/** Outcome of {@link compileGraph}: a model, or every error found. */
+export type CompileResult =
+  | { ok: true; model: CompiledModel; warnings: GraphIssue[] }
+  | { ok: false; errors: GraphIssue[]; warnings: GraphIssue[] };
+
+/** Thrown by {@link compileOrThrow}; carries every issue. */
+export class GraphCompileError extends Error {
+  readonly issues: GraphIssue[];
+  constructor(issues: GraphIssue[]) {
+    super(issues.length === 1 ? issues[0].message : `${issues.length} problems: ${issues.map((i) => i.message).join('; ')}`);
+    this.name = 'GraphCompileError';
+    this.issues = issues;
+  }
+}
+
+const PERCEPTRON_ACTIVATIONS: readonly string[] = ['step', 'sign'];
+const NEURON_ACTIVATIONS: readonly string[] = ['sigmoid', 'tanh', 'relu', 'linear'];
+const DENSE_ACTIVATIONS: readonly string[] = [...PERCEPTRON_ACTIVATIONS, ...NEURON_ACTIVATIONS, 'softmax'];
+/** Past this many units in one layer a graph is refused rather than allowed to exhaust memory. */
+export const MAX_UNITS_PER_LAYER = 65_536;
+
+/**
+ * Checks a graph and compiles it into a model.
+ *
+ * @param graph The network as drawn.
+ * @param options Extra checks: trainability with a given algorithm and loss, and bindings to a dataset.
+ * @returns The model and any warnings, or every error found (each naming its node or edge).
+ */
+export function compileGraph(graph: Graph, options: CompileOptions = {}): CompileResult {
+  const errors: GraphIssue[] = [];
+  const warnings: GraphIssue[] = [];
+  const error = (code: GraphIssueCode, message: string, where: { nodeId?: string; edgeId?: string } = {}) =>
+    errors.push({ code, severity: 'error', message, ...where });
+  const warn = (code: GraphIssueCode, message: string, where: { nodeId?: string; edgeId?: string } = {}) =>
+    warnings.push({ code, severity: 'warning', message, ...where });
+
+  // --- Nodes on their own -------------------------------------------------------------------
+  const nodeById = new Map<string, GraphNode>();
+  for (const node of graph.nodes) {
+    if (!node.id) {
+      error('empty-id', `A ${node.kind} node has an empty id.`);
+      continue;
+    }
+    if (nodeById.has(node.id)) {
+      error('duplicate-node-id', `Two nodes share the id '${node.id}'.`, { nodeId: node.id });
+      continue;
+    }
+    nodeById.set(node.id, node);
+    checkNodeShape(node, error);
+  }
+
+  // --- Edges on their own -------------------------------------------------------------------
+  const edgeIds = new Set<string>();
+  const pairs = new Map<string, string>();
+  const validEdges: GraphEdge[] = [];
+  for (const edge of graph.edges) {
+    if (!edge.id) {
+      error('empty-id', `An edge from '${edge.source}' to '${edge.target}' has an empty id.`);
+      continue;
+    }
+    if (edgeIds.has(edge.id)) {
+      error('duplicate-edge-id', `Two edges share the id '${edge.id}'.`, { edgeId: edge.id });
+      continue;
+    }
+    edgeIds.add(edge.id);
+    const source = nodeById.get(edge.source);
+    const target = nodeById.get(edge.target);
+    if (!source || !target) {
+      const missing = !source ? edge.source : edge.target;
+      error('missing-node', `Edge '${edge.id}' refers to a node '${missing}' that does not exist.`, { edgeId: edge.id });
+      continue;
+    }
+    if (edge.source === edge.target) {
+      error('self-loop', `Edge '${edge.id}' connects ${describeNode(source)} to itself; a feed-forward network has no loops.`, {
+        edgeId: edge.id,
+        nodeId: edge.source,
+      });
+      continue;
+    }
+    if (!isComputing(target)) {
+      error(
+        'edge-into-input',
+        `Edge '${edge.id}' goes into ${target.kind === 'bias' ? 'bias' : 'input'} node ${describeNode(target)}; ` +
+          `${target.kind === 'bias' ? 'a bias node is the constant 1' : 'an input takes its value from the data'} and cannot receive edges.`,
+        { edgeId: edge.id, nodeId: target.id },
+      );
+      continue;
+    }
+    const pairKey = `${edge.source}\u0000${edge.target}`;
+    const twin = pairs.get(pairKey);
+    if (twin !== undefined) {
+      error(
+        'duplicate-edge',
+        `Edge '${edge.id}' duplicates edge '${twin}': both connect ${describeNode(source)} to ${describeNode(target)}.`,
+        { edgeId: edge.id },
+      );
+      continue;
+    }
+    pairs.set(pairKey, edge.id);
+    if (checkWeightShape(edge, source, target, error)) validEdges.push(edge);
+  }
+
+  // --- Structure ----------------------------------------------------------------------------
+  const nodes = [...nodeById.values()];
+  const incoming = new Map<string, GraphEdge[]>(nodes.map((n) => [n.id, []]));
+  const outgoing = new Map<string, GraphEdge[]>(nodes.map((n) => [n.id, []]));
+  for (const edge of validEdges) {
+    incoming.get(edge.target)!.push(edge);
+    outgoing.get(edge.source)!.push(edge);
+  }
+
+  const inputs = nodes.filter((n) => n.kind === 'input');
+  if (inputs.length === 0) error('no-inputs', 'The network has no input node: add one input per feature.');
+  const outputs = nodes.filter((n): n is ComputingNode => isComputing(n) && n.output !== undefined);
+  if (outputs.length === 0 && nodes.some(isComputing)) {
+    error('no-outputs', 'No node is marked as an output: mark the units whose values are the prediction.');
+  } else if (outputs.length === 0) {
+    error('no-outputs', 'The network has no computing node (perceptron, neuron or layer), so it has no output.');
+  }
+
+  for (const node of nodes) {
+    if (isComputing(node) && incoming.get(node.id)!.length === 0) {
+      error('no-incoming', `${capitalise(node.kind)} ${describeNode(node)} has no incoming edge: connect an input or another unit to it.`, {
+        nodeId: node.id,
+      });
+    }
+    if (isComputing(node) && node.output && outgoing.get(node.id)!.length > 0) {
+      error(
+        'output-feeds',
+        `Output ${describeNode(node)} feeds other nodes; an output must end its path. Unmark it, or take the prediction from the node it feeds.`,
+        { nodeId: node.id },
+      );
+    }
+    if (isComputing(node) && !node.output && outgoing.get(node.id)!.length === 0) {
+      warn('dead-end', `${capitalise(node.kind)} ${describeNode(node)} feeds nothing and is not an output, so it does not affect the prediction.`, {
+        nodeId: node.id,
+      });
+    }
+    if (node.kind === 'input' && outgoing.get(node.id)!.length === 0) {
+      warn('unused-input', `Input ${describeNode(node)} is not connected to anything.`, { nodeId: node.id });
+    }
+  }
+
+  const order = topologicalOrder(nodes, incoming, outgoing);
+  if (order.cycle) {
+    const names = order.cycle.map((id) => describeNode(nodeById.get(id)!));
+    error('cycle', `The graph has a cycle: ${[...names, names[0]].join(' → ')}. A feed-forward network cannot loop back.`, {
+      nodeId: order.cycle[0],
+    });
+  }
+
+  // --- Bindings -----------------------------------------------------------------------------
+  const featureOwner = new Map<string, string>();
+  for (const node of inputs) {
+    if (node.kind !== 'input') continue;
+    const previous = featureOwner.get(node.feature);
+    if (previous !== undefined) {
+      error('duplicate-feature', `Inputs '${previous}' and '${node.id}' both read feature '${node.feature}'.`, { nodeId: node.id });
+    } else featureOwner.set(node.feature, node.id);
+  }
+  const targetOwner = new Map<string, string>();
+  for (const node of outputs) {
+    const targets = node.output!.targets;
+    if (targets.length !== unitCount(node)) {
+      error(
+        'output-targets',
+        `Output ${describeNode(node)} has ${unitCount(node)} unit${unitCount(node) === 1 ? '' : 's'} but names ${targets.length} target column${targets.length === 1 ? '' : 's'}; give one target per unit.`,
+        { nodeId: node.id },
+      );
+    }
+    for (const target of targets) {
+      const previous = targetOwner.get(target);
+      if (previous !== undefined) {
+        error('duplicate-target', `Target '${target}' is predicted by both '${previous}' and '${node.id}'.`, { nodeId: node.id });
+      } else targetOwner.set(target, node.id);
+    }
+  }
+  if (options.data) {
+    const features = new Set(options.data.features);
+    const targets = new Set(options.data.targets);
+    for (const [feature, nodeId] of featureOwner) {
+      if (!features.has(feature)) {
+        error('unknown-feature', `Input '${nodeId}' reads feature '${feature}', which the dataset does not have (it has ${listOf(options.data.features)}).`, {
+          nodeId,
+        });
+      }
+    }
+    for (const [target, nodeId] of targetOwner) {
+      if (!targets.has(target)) {
+        error('unknown-target', `Output '${nodeId}' predicts '${target}', which is not a target of the dataset (its targets are ${listOf(options.data.targets)}).`, {
+          nodeId,
+        });
+      }
+    }
+    for (const target of options.data.targets) {
+      if (!targetOwner.has(target)) error('missing-target', `The dataset's target '${target}' is predicted by no output node.`);
+    }
+  }
+
+  // --- Trainability ---------------------------------------------------------------------------
+  if (options.training) checkTrainable(nodes, outputs, incoming, nodeById, options.training, error);
+
+  if (errors.length > 0 || order.cycle) return { ok: false, errors, warnings };
+  const model = layOut(graph, order.nodes.map((id) => nodeById.get(id)!), incoming, outgoing, warnings);
+  return { ok: true, model, warnings };
+}
+
+/**
+ * Like {@link compileGraph}, but throws a {@link GraphCompileError} listing every error.
+ */
+export function compileOrThrow(graph: Graph, options: CompileOptions = {}): CompiledModel {
+  const result = compileGraph(graph, options);
+  if (!result.ok) throw new GraphCompileError(result.errors);
+  return result.model;
+}
+
+type Report = (code: GraphIssueCode, message: string, where?: { nodeId?: string; edgeId?: string }) => void;
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function listOf(names: readonly string[]): string {
+  return names.length === 0 ? 'none' : names.map((n) => `'${n}'`).join(', ');
+}
+
+function checkNodeShape(node: GraphNode, error: Report): void {
+  const where = { nodeId: node.id };
+  if (node.kind === 'perceptron' && !PERCEPTRON_ACTIVATIONS.includes(node.activation)) {
+    error('invalid-activation', `Perceptron ${describeNode(node)} has activation '${node.activation}'; a perceptron uses step or sign.`, where);
+  }
+  if (node.kind === 'neuron' && !NEURON_ACTIVATIONS.includes(node.activation)) {
+    const hint = (node.activation as string) === 'softmax' ? ' Softmax needs a layer of two or more units.' : '';
+    error('invalid-activation', `Neuron ${describeNode(node)} has activation '${node.activation}'; a neuron uses sigmoid, tanh, ReLU or linear.${hint}`, where);
+  }
+  if (node.kind === 'dense') {
+    if (!DENSE_ACTIVATIONS.includes(node.activation)) {
+      error('invalid-activation', `Layer ${describeNode(node)} has an unknown activation '${node.activation}'.`, where);
+    }
+    if (!Number.isInteger(node.units) || node.units < 1 || node.units > MAX_UNITS_PER_LAYER) {
+      error('invalid-units', `Layer ${describeNode(node)} has ${node.units} units; a layer has a whole number of units from 1 to ${MAX_UNITS_PER_LAYER}.`, where);
+      return;
+    }
+    if (node.activation === 'softmax' && node.units < 2) {
+      error('softmax-single-unit', `Layer ${describeNode(node)} uses softmax on a single unit, whose output is always 1; use sigmoid for one unit, or give the layer two or more.`, where);
+    }
+    if (!Array.isArray(node.bias) || node.bias.length !== node.units) {
+      error('bias-shape', `Layer ${describeNode(node)} has ${node.units} units but ${Array.isArray(node.bias) ? node.bias.length : 'no'} biases.`, where);
+      return;
+    }
+  }
+  if (isComputing(node)) {
+    const biases = biasesOf(node);
+    if (!biases.every(Number.isFinite)) error('non-finite', `${capitalise(node.kind)} ${describeNode(node)} has a bias that is not a finite number.`, where);
+  }
+}
+
+/** Checks the weight's shape against its ends; true when the edge is usable. */
+function checkWeightShape(edge: GraphEdge, source: GraphNode, target: GraphNode, error: Report): boolean {
+  const rows = unitCount(target);
+  const cols = unitCount(source);
+  const where = { edgeId: edge.id };
+  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) return false; // reported on the node
+  if (typeof edge.weight === 'number') {
+    if (rows !== 1 || cols !== 1) {
+      error('weight-shape', `Edge '${edge.id}' has a single weight but connects ${cols} unit(s) to ${rows}; it needs a ${rows}×${cols} matrix.`, where);
+      return false;
+    }
+    if (!Number.isFinite(edge.weight)) {
+      error('non-finite', `Edge '${edge.id}' has a weight that is not a finite number.`, where);
+      return false;
+    }
+    return true;
+  }
+  const matrix = edge.weight;
+  const shapeOk = Array.isArray(matrix) && matrix.length === rows && matrix.every((row) => Array.isArray(row) && row.length === cols);
+  if (!shapeOk) {
+    const actual = Array.isArray(matrix) ? `${matrix.length}×${Array.isArray(matrix[0]) ? matrix[0].length : '?'}` : 'no matrix';
+    error(
+      'weight-shape',
+      `Edge '${edge.id}' from ${describeNode(source)} to ${describeNode(target)} needs a ${rows}×${cols} weight matrix (one row per target unit, one column per source unit), but has ${actual}.`,
+      where,
+    );
+    return false;
+  }
+  if (!matrix.every((row) => row.every(Number.isFinite))) {
+    error('non-finite', `Edge '${edge.id}' has a weight that is not a finite number.`, where);
+    return false;
+  }
+  return true;
+}
+
+function checkTrainable(
+  nodes: GraphNode[],
+  outputs: ComputingNode[],
+  incoming: Map<string, GraphEdge[]>,
+  nodeById: Map<string, GraphNode>,
+  training: NonNullable<CompileOptions['training']>,
+  error: Report,
+): void {
+  if (training.algorithm === 'gradientDescent') {
+    for (const node of nodes) {
+      if (isComputing(node) && !isDifferentiable(node.activation)) {
+        error(
+          'no-gradient',
+          `${capitalise(node.kind)} ${describeNode(node)} uses the ${node.activation} function, which has no gradient (φ' = 0 almost everywhere), so backprop cannot train it. ` +
+            `Use sigmoid or tanh instead, or train a single layer of perceptrons with the perceptron rule.`,
+          { nodeId: node.id },
+        );
+      }
+    }
+  } else {
+    for (const node of nodes) {
+      if (!isComputing(node)) continue;
+      if (isDifferentiable(node.activation)) {
+        error(
+          'perceptron-rule-structure',
+          `The perceptron rule trains step or sign units only, but ${describeNode(node)} uses ${node.activation}; use gradient descent for it.`,
+          { nodeId: node.id },
+        );
+      } else if (!node.output) {
+        error(
+          'perceptron-rule-structure',
+          `The perceptron rule trains a single layer, but ${describeNode(node)} is a hidden unit (it is not an output); a multilayer network of perceptrons has no learning rule — use sigmoid units and gradient descent.`,
+          { nodeId: node.id },
+        );
+      }
+      for (const edge of incoming.get(node.id) ?? []) {
+        const source = nodeById.get(edge.source);
+        if (source && isComputing(source)) {
+          error(
+            'perceptron-rule-structure',
+            `The perceptron rule trains a single layer, but ${describeNode(node)} is fed by ${describeNode(source)}, another computing unit.`,
+            { nodeId: node.id, edgeId: edge.id },
+          );
+        }
+      }
+    }
+  }
+  if (training.loss === 'crossEntropy') {
+    for (const node of outputs) {
+      if (node.activation !== 'sigmoid' && node.activation !== 'softmax') {
+        error(
+          'loss-output-mismatch',
+          `Cross-entropy needs outputs that are probabilities (sigmoid, or a softmax layer), but output ${describeNode(node)} uses ${node.activation}. Use squared error, or change its activation.`,
+          { nodeId: node.id },
+        );
+      }
+    }
+  }
+}
+
+/**
+ * Kahn's algorithm, taking ready nodes in graph order so the order is stable as the user edits.
+ * When nodes remain, one actual cycle among them is returned for the message.
+ */
+function topologicalOrder(
+  nodes: GraphNode[],
+  incoming: Map<string, GraphEdge[]>,
+  outgoing: Map<string, GraphEdge[]>,
+): { nodes: string[]; cycle: string[] | null } {
+  const position = new Map(nodes.map((n, i) => [n.id, i]));
+  const remaining = new Map(nodes.map((n) => [n.id, incoming.get(n.id)!.length]));
+  const ready = nodes.filter((n) => remaining.get(n.id) === 0).map((n) => n.id);
+  const order: string[] = [];
+  while (ready.length > 0) {
+    // Smallest graph position first; the ready list is short, so a linear scan is fine.
+    let best = 0;
+    for (let i = 1; i < ready.length; i++) if (position.get(ready[i])! < position.get(ready[best])!) best = i;
+    const id = ready.splice(best, 1)[0];
+    order.push(id);
+    for (const edge of outgoing.get(id)!) {
+      const left = remaining.get(edge.target)! - 1;
+      remaining.set(edge.target, left);
+      if (left === 0) ready.push(edge.target);
+    }
+  }
+  if (order.length === nodes.length) return { nodes: order, cycle: null };
+
+  // Walk backwards along unresolved incoming edges until a node repeats: that loop is a cycle.
+  const unresolved = new Set(nodes.filter((n) => remaining.get(n.id)! > 0).map((n) => n.id));
+  let current = [...unresolved][0];
+  const seen = new Map<string, number>();
+  const path: string[] = [];
+  while (!seen.has(current)) {
+    seen.set(current, path.length);
+    path.push(current);
+    const back = incoming.get(current)!.find((e) => unresolved.has(e.source))!;
+    current = back.source;
+  }
+  return { nodes: order, cycle: path.slice(seen.get(current)!).reverse() };
+}
+
+function layOut(
+  graph: Graph,
+  ordered: GraphNode[],
+  incoming: Map<string, GraphEdge[]>,
+  outgoing: Map<string, GraphEdge[]>,
+  warnings: GraphIssue[],
+): CompiledModel {
+  // Value slots: inputs and bias nodes first (graph order), then computing units in topological order.
+  const slotOf = new Map<string, number>();
+  const slotNames: string[] = [];
+  const slotNodes: string[] = [];
+  const slotUnits: number[] = [];
+  const claim = (node: GraphNode): number => {
+    const start = slotNames.length;
+    for (let u = 0; u < unitCount(node); u++) {
+      slotNames.push(unitName(node, u));
+      slotNodes.push(node.id);
+      slotUnits.push(u);
+    }
+    slotOf.set(node.id, start);
+    return start;
+  };
+  const inputs: CompiledModel['inputs'] = [];
+  const biasSlots: number[] = [];
+  for (const node of graph.nodes) {
+    if (node.kind === 'input') inputs.push({ nodeId: node.id, feature: node.feature, slot: claim(node) });
+    else if (node.kind === 'bias') biasSlots.push(claim(node));
+  }
+  for (const node of ordered) if (isComputing(node)) claim(node);
+
+  // Parameters: every edge's matrix in graph order, then every computing node's biases in graph order.
+  const nodeById = new Map(graph.nodes.map((n) => [n.id, n]));
+  const paramNames: string[] = [];
+  const lockedList: number[] = [];
+  const regularisedList: number[] = [];
+  const compiledEdges = new Map<string, CompiledEdge>();
+  const edges: CompiledEdge[] = graph.edges.map((edge, index) => {
+    const source = nodeById.get(edge.source)!;
+    const target = nodeById.get(edge.target)!;
+    const compiled: CompiledEdge = {
+      id: edge.id,
+      index,
+      source: edge.source,
+      target: edge.target,
+      sourceStart: slotOf.get(edge.source)!,
+      sourceUnits: unitCount(source),
+      targetStart: slotOf.get(edge.target)!,
+      targetUnits: unitCount(target),
+      weightOffset: paramNames.length,
+      locked: edge.locked === true,
+      fromBias: source.kind === 'bias',
+    };
+    for (let j = 0; j < compiled.targetUnits; j++) {
+      for (let i = 0; i < compiled.sourceUnits; i++) {
+        paramNames.push(`w(${unitName(target, j)}←${unitName(source, i)})`);
+        lockedList.push(compiled.locked ? 1 : 0);
+        regularisedList.push(compiled.fromBias ? 0 : 1);
+      }
+    }
+    compiledEdges.set(edge.id, compiled);
+    return compiled;
+  });
+
+  const compiledNodes = new Map<string, CompiledNode>();
+  let targetStart = 0;
+  for (const node of graph.nodes) {
+    if (!isComputing(node)) continue;
+    const compiled: CompiledNode = {
+      id: node.id,
+      index: graph.nodes.indexOf(node),
+      kind: node.kind,
+      activation: node.activation,
+      units: unitCount(node),
+      start: slotOf.get(node.id)!,
+      biasOffset: paramNames.length,
+      biasLocked: node.biasLocked === true,
+      incoming: incoming.get(node.id)!.map((e) => compiledEdges.get(e.id)!),
+      outgoing: outgoing.get(node.id)!.map((e) => compiledEdges.get(e.id)!),
+      output: node.output ? { targets: [...node.output.targets], targetStart } : null,
+    };
+    if (node.output) targetStart += node.output.targets.length;
+    for (let u = 0; u < compiled.units; u++) {
+      paramNames.push(`b(${unitName(node, u)})`);
+      lockedList.push(compiled.biasLocked ? 1 : 0);
+      regularisedList.push(0);
+    }
+    compiledNodes.set(node.id, compiled);
+  }
+  const computing = ordered.filter(isComputing).map((n) => compiledNodes.get(n.id)!);
+  const outputs = [...compiledNodes.values()].filter((n) => n.output !== null);
+
+  return {
+    graph,
+    slotCount: slotNames.length,
+    inputs,
+    biasSlots,
+    computing,
+    outputs,
+    edges,
+    features: inputs.map((i) => i.feature),
+    targets: outputs.flatMap((n) => n.output!.targets),
+    paramCount: paramNames.length,
+    locked: Uint8Array.from(lockedList),
+    regularised: Uint8Array.from(regularisedList),
+    slotNames,
+    slotNodes,
+    slotUnits,
+    paramNames,
+    warnings,
+  };
+}
+
+/** Reads the graph's current weights and biases into a parameter vector laid out as `model` expects. */
+export function readParameters(model: CompiledModel, graph: Graph = model.graph): Float64Array {
+  const params = new Float64Array(model.paramCount);
+  const edgeById = new Map(graph.edges.map((e) => [e.id, e]));
+  for (const edge of model.edges) {
+    const matrix = weightMatrix(edgeById.get(edge.id)!);
+    for (let j = 0; j < edge.targetUnits; j++) {
+      for (let i = 0; i < edge.sourceUnits; i++) params[edge.weightOffset + j * edge.sourceUnits + i] = matrix[j][i];
+    }
+  }
+  const nodeById = new Map(graph.nodes.map((n) => [n.id, n]));
+  for (const node of model.computing) {
+    const biases = biasesOf(nodeById.get(node.id) as ComputingNode);
+    for (let u = 0; u < node.units; u++) params[node.biasOffset + u] = biases[u];
+  }
+  return params;
+}
+
+/**
+ * Returns a copy of the graph with its weights and biases replaced by `params` (the document
+ * stays immutable: the editor's undo history keeps the old one).
+ */
+export function writeParameters(model: CompiledModel, graph: Graph, params: ArrayLike<number>): Graph {
+  if (params.length !== model.paramCount) {
+    throw new RangeError(`Expected ${model.paramCount} parameters, got ${params.length}.`);
+  }
+  const edgeById = new Map(model.edges.map((e) => [e.id, e]));
+  const nodeById = new Map(model.computing.map((n) => [n.id, n]));
+  return {
+    ...graph,
+    nodes: graph.nodes.map((node) => {
+      const compiled = nodeById.get(node.id);
+      if (!compiled || !isComputing(node)) return node;
+      if (node.kind === 'dense') {
+        return { ...node, bias: Array.from({ length: compiled.units }, (_, u) => params[compiled.biasOffset + u]) };
+      }
+      return { ...node, bias: params[compiled.biasOffset] };
+    }),
+    edges: graph.edges.map((edge) => {
+      const compiled = edgeById.get(edge.id);
+      if (!compiled) return edge;
+      if (typeof edge.weight === 'number') return { ...edge, weight: params[compiled.weightOffset] };
+      const rows: number[][] = [];
+      for (let j = 0; j < compiled.targetUnits; j++) {
+        const row: number[] = [];
+        for (let i = 0; i < compiled.sourceUnits; i++) row.push(params[compiled.weightOffset + j * compiled.sourceUnits + i]);
+        rows.push(row);
+      }
+      return { ...edge, weight: rows };
+    }),
+  };
+}

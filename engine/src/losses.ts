@@ -1,0 +1,80 @@
+/**
+ * Loss functions J, each with its gradient beside it.
+ *
+ * Losses are computed per output node so that cross-entropy can be evaluated from s, which keeps
+ * ln z finite when a sigmoid or softmax saturates (z rounds to exactly 0 or 1 in floating point).
+ * Over a batch the loss is the mean of the per-sample losses (backprop-notes.md, "Losses").
+ */
+import type { Activation } from './graph';
+
+/** The losses the lecture uses. */
+export type LossName = 'squaredError' | 'crossEntropy';
+
+/** Printed forms for the inspector. */
+export const LOSS_FORMULAS: Readonly<Record<LossName, string>> = {
+  squaredError: 'J = ½ Σ_k (t_k − z_k)²',
+  crossEntropy: 'J = −Σ_k [t_k ln z_k + (1 − t_k) ln(1 − z_k)] (sigmoid), −Σ_k t_k ln z_k (softmax)',
+};
+
+/** ln(1 + e^x) without overflow. */
+function softplus(x: number): number {
+  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+}
+
+/**
+ * The loss contributed by one output node's units `[start, start+n)` for one sample.
+ * `t[k]` is the target of unit `start+k`.
+ */
+export function outputLoss(
+  loss: LossName,
+  activation: Activation,
+  s: ArrayLike<number>,
+  z: ArrayLike<number>,
+  t: ArrayLike<number>,
+  start: number,
+  n: number,
+  targetStart: number,
+): number {
+  let total = 0;
+  if (loss === 'squaredError') {
+    for (let k = 0; k < n; k++) {
+      const e = t[targetStart + k] - z[start + k];
+      total += 0.5 * e * e;
+    }
+    return total;
+  }
+  if (activation === 'softmax') {
+    // ln z_k = s_k − ln Σ_m e^(s_m)
+    let max = -Infinity;
+    for (let m = 0; m < n; m++) if (s[start + m] > max) max = s[start + m];
+    let sum = 0;
+    for (let m = 0; m < n; m++) sum += Math.exp(s[start + m] - max);
+    const logSum = max + Math.log(sum);
+    for (let k = 0; k < n; k++) total -= t[targetStart + k] * (s[start + k] - logSum);
+    return total;
+  }
+  // Sigmoid: ln z = −softplus(−s), ln(1 − z) = −softplus(s).
+  for (let k = 0; k < n; k++) {
+    const sk = s[start + k];
+    const tk = t[targetStart + k];
+    total += tk * softplus(-sk) + (1 - tk) * softplus(sk);
+  }
+  return total;
+}
+
+/**
+ * Whether the loss and the output activation combine so that φ' cancels and
+ * ∂J/∂s_k = z_k − t_k (δ_k = t_k − z_k): sigmoid with cross-entropy, softmax with cross-entropy.
+ */
+export function cancelsDerivative(loss: LossName, activation: Activation): boolean {
+  return loss === 'crossEntropy' && (activation === 'sigmoid' || activation === 'softmax');
+}
+
+/**
+ * ∂J/∂z_k for one output unit, where the derivative does not cancel.
+ * Only squared error reaches here: cross-entropy is accepted only on sigmoid or softmax outputs,
+ * where it always cancels.
+ */
+export function lossGradientWrtOutput(z: number, t: number): number {
+  return z - t;
+}

@@ -1,0 +1,463 @@
+/**
+ * Training: gradient descent (batch, mini-batch, stochastic) with momentum and L1/L2, or the
+ * perceptron rule; stopping criteria; divergence detection.
+ *
+ * The trainer owns the parameter vector while it runs. It can be driven one sample, one batch or
+ * one epoch at a time, so a host (a worker thread, the CLI, a test) can pause between steps.
+ */
+import { compileGraph, type CompiledModel, type GraphIssue, type TrainingAlgorithm } from './compile';
+import { bindData, type BoundData, type Dataset } from './data';
+import type { Graph } from './graph';
+import type { InitOptions } from './init';
+import { createWorkspace, forward, backward, sampleLoss, type Workspace } from './kernels';
+import type { LossName } from './losses';
+import { evaluate, type Evaluation } from './metrics';
+import { createRng, type Rng } from './random';
+
+/** How many samples each update uses. */
+export type BatchMode = 'batch' | 'minibatch' | 'stochastic';
+
+/** Early stopping on the validation loss. */
+export interface EarlyStopping {
+  /** Epochs without improvement before training stops. */
+  patience: number;
+  /** How much the validation loss must fall to count as an improvement. */
+  minDelta: number;
+  /** Whether to go back to the weights of the best epoch when stopping. */
+  restoreBest: boolean;
+}
+
+/** The lecture's hyperparameters (architecture and activation live in the graph). */
+export interface Hyperparameters {
+  algorithm: TrainingAlgorithm;
+  loss: LossName;
+  mode: BatchMode;
+  /** Samples per update in mini-batch mode. */
+  batchSize: number;
+  /** η. */
+  learningRate: number;
+  /** α in Δw(r) = −η∇J + α Δw(r−1); 0 turns momentum off. Not used by the perceptron rule. */
+  momentum: number;
+  /** λ₁: adds λ₁ Σ|w| to J (weights only, not biases). Not used by the perceptron rule. */
+  l1: number;
+  /** λ₂: adds ½ λ₂ Σw² to J (weights only, not biases). Not used by the perceptron rule. */
+  l2: number;
+  /** Whether to visit the samples in a new seeded random order each epoch. */
+  shuffle: boolean;
+  /** Seed of the shuffling. */
+  shuffleSeed: number;
+  /** How "reset weights" re-initialises. */
+  init: InitOptions;
+  /** Stop after this many epochs. */
+  maxEpochs: number;
+  /** Stop once the training loss is at or below this; null for none. */
+  targetLoss: number | null;
+  /** Stop when the validation loss stops improving; null for none. */
+  earlyStopping: EarlyStopping | null;
+}
+
+/** Sensible defaults: the lecture's plain gradient descent on squared error. */
+export const DEFAULT_HYPERPARAMETERS: Readonly<Hyperparameters> = Object.freeze({
+  algorithm: 'gradientDescent',
+  loss: 'squaredError',
+  mode: 'stochastic',
+  batchSize: 16,
+  learningRate: 0.5,
+  momentum: 0,
+  l1: 0,
+  l2: 0,
+  shuffle: true,
+  shuffleSeed: 1,
+  init: Object.freeze({ method: 'uniform', seed: 1, range: 0.5 }) as InitOptions,
+  maxEpochs: 1000,
+  targetLoss: null,
+  earlyStopping: null,
+});
+
+/** A hyperparameter that is out of range, by name. */
+export interface HyperparameterIssue {
+  field: keyof Hyperparameters | `earlyStopping.${keyof EarlyStopping}` | `init.${keyof InitOptions}`;
+  message: string;
+}
+
+/** Every out-of-range hyperparameter, each with a message a user can act on. */
+export function checkHyperparameters(h: Hyperparameters): HyperparameterIssue[] {
+  const issues: HyperparameterIssue[] = [];
+  const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+  if (!finite(h.learningRate) || h.learningRate <= 0) issues.push({ field: 'learningRate', message: `The learning rate η must be a positive number, got ${h.learningRate}.` });
+  if (!finite(h.momentum) || h.momentum < 0 || h.momentum >= 1) issues.push({ field: 'momentum', message: `Momentum must be at least 0 and below 1, got ${h.momentum}.` });
+  if (!finite(h.l1) || h.l1 < 0) issues.push({ field: 'l1', message: `The L1 rate must be 0 or more, got ${h.l1}.` });
+  if (!finite(h.l2) || h.l2 < 0) issues.push({ field: 'l2', message: `The L2 rate must be 0 or more, got ${h.l2}.` });
+  if (h.mode === 'minibatch' && (!Number.isInteger(h.batchSize) || h.batchSize < 1)) {
+    issues.push({ field: 'batchSize', message: `The mini-batch size must be a whole number of at least 1, got ${h.batchSize}.` });
+  }
+  if (!['batch', 'minibatch', 'stochastic'].includes(h.mode)) issues.push({ field: 'mode', message: `Unknown training mode '${h.mode}'; use batch, minibatch or stochastic.` });
+  if (!['gradientDescent', 'perceptron'].includes(h.algorithm)) issues.push({ field: 'algorithm', message: `Unknown algorithm '${h.algorithm}'; use gradientDescent or perceptron.` });
+  if (!['squaredError', 'crossEntropy'].includes(h.loss)) issues.push({ field: 'loss', message: `Unknown loss '${h.loss}'; use squaredError or crossEntropy.` });
+  if (!Number.isInteger(h.maxEpochs) || h.maxEpochs < 1) issues.push({ field: 'maxEpochs', message: `The maximum number of epochs must be a whole number of at least 1, got ${h.maxEpochs}.` });
+  if (!finite(h.shuffleSeed)) issues.push({ field: 'shuffleSeed', message: `The shuffle seed must be a number, got ${h.shuffleSeed}.` });
+  if (h.targetLoss !== null && (!finite(h.targetLoss) || h.targetLoss < 0)) issues.push({ field: 'targetLoss', message: `The target loss must be 0 or more, got ${h.targetLoss}.` });
+  if (!['uniform', 'xavier', 'he'].includes(h.init.method)) issues.push({ field: 'init.method', message: `Unknown initialisation '${h.init.method}'; use uniform, xavier or he.` });
+  if (!finite(h.init.seed)) issues.push({ field: 'init.seed', message: `The initialisation seed must be a number, got ${h.init.seed}.` });
+  if (h.init.range !== undefined && (!finite(h.init.range) || h.init.range <= 0)) issues.push({ field: 'init.range', message: `The initialisation range must be a positive number, got ${h.init.range}.` });
+  if (h.earlyStopping) {
+    const e = h.earlyStopping;
+    if (!Number.isInteger(e.patience) || e.patience < 1) issues.push({ field: 'earlyStopping.patience', message: `Early-stopping patience must be a whole number of at least 1 epoch, got ${e.patience}.` });
+    if (!finite(e.minDelta) || e.minDelta < 0) issues.push({ field: 'earlyStopping.minDelta', message: `Early stopping's minimum improvement must be 0 or more, got ${e.minDelta}.` });
+  }
+  return issues;
+}
+
+/** Why training stopped. */
+export type StopReason = 'maxEpochs' | 'targetLoss' | 'earlyStopping' | 'converged' | 'diverged';
+
+/** One epoch of the training history. */
+export interface EpochRecord {
+  /** 1-based. */
+  epoch: number;
+  loss: number;
+  accuracy: number | null;
+  validationLoss: number | null;
+  validationAccuracy: number | null;
+}
+
+/** What one call to {@link Trainer.step} did. */
+export interface StepReport {
+  /** Weight updates applied. */
+  updates: number;
+  /** Samples used. */
+  samples: number;
+  /** The record of each epoch this call completed. */
+  epochsCompleted: EpochRecord[];
+  /** Set when a stopping criterion was met (or training diverged) during this call. */
+  stop: { reason: StopReason; message: string } | null;
+}
+
+/** What {@link Trainer.train} ended with. */
+export interface TrainResult {
+  reason: StopReason | 'interrupted';
+  message: string;
+  epochs: number;
+  last: EpochRecord | null;
+}
+
+/** Thrown when training cannot be set up: the graph does not compile for training, or the data or settings do not fit. */
+export class TrainingSetupError extends Error {
+  readonly issues: (GraphIssue | HyperparameterIssue | { message: string })[];
+  constructor(issues: (GraphIssue | HyperparameterIssue | { message: string })[]) {
+    super(issues.map((i) => i.message).join(' '));
+    this.name = 'TrainingSetupError';
+    this.issues = issues;
+  }
+}
+
+/** Everything a trainer needs. */
+export interface TrainerSetup {
+  model: CompiledModel;
+  /** Starting parameters (copied). */
+  params: ArrayLike<number>;
+  train: BoundData;
+  validation?: BoundData;
+  hyper: Hyperparameters;
+}
+
+/**
+ * Compiles `graph` for training with `hyper` and binds the data to it.
+ * @throws TrainingSetupError listing every problem (graph errors name their node or edge).
+ */
+export function prepareTraining(
+  graph: Graph,
+  hyper: Hyperparameters,
+  train: Dataset,
+  validation?: Dataset,
+): { model: CompiledModel; train: BoundData; validation?: BoundData } {
+  const hyperIssues = checkHyperparameters(hyper);
+  if (hyperIssues.length > 0) throw new TrainingSetupError(hyperIssues);
+  const result = compileGraph(graph, {
+    training: { algorithm: hyper.algorithm, loss: hyper.loss },
+    data: { features: train.features, targets: train.targets },
+  });
+  if (!result.ok) throw new TrainingSetupError(result.errors);
+  return {
+    model: result.model,
+    train: bindData(result.model, train),
+    validation: validation ? bindData(result.model, validation) : undefined,
+  };
+}
+
+/** Drives training of one model on one dataset. */
+export class Trainer {
+  readonly model: CompiledModel;
+  /** The current parameters, laid out as `model` says. Updated in place. */
+  readonly params: Float64Array;
+  /** The previous update Δw(r−1) of every parameter, for momentum. */
+  readonly velocity: Float64Array;
+  readonly train: BoundData;
+  readonly validation: BoundData | undefined;
+  /** Completed epochs. */
+  epoch = 0;
+  /** Position of the next sample within this epoch's order. */
+  cursor = 0;
+  /** This epoch's visiting order of training samples. */
+  readonly order: Uint32Array;
+  /** One record per completed epoch. */
+  readonly history: EpochRecord[] = [];
+  /** Set once a stopping criterion is met; cleared by {@link Trainer.resume}. */
+  stop: { reason: StopReason; message: string } | null = null;
+
+  private hyper: Hyperparameters;
+  private readonly rng: Rng;
+  private readonly ws: Workspace;
+  private readonly grad: Float64Array;
+  private readonly epochStart: Float64Array;
+  private readonly epochStartVelocity: Float64Array;
+  private misclassifiedThisEpoch = 0;
+  private best: { loss: number; epoch: number; params: Float64Array } | null = null;
+  private epochsSinceBest = 0;
+
+  constructor(setup: TrainerSetup) {
+    const issues: { message: string }[] = [...checkHyperparameters(setup.hyper)];
+    if (setup.params.length !== setup.model.paramCount) issues.push({ message: `Expected ${setup.model.paramCount} parameters, got ${setup.params.length}.` });
+    if (setup.train.size === 0) issues.push({ message: 'The training set is empty: there is nothing to learn from.' });
+    if (setup.hyper.earlyStopping && (!setup.validation || setup.validation.size === 0)) {
+      issues.push({ message: 'Early stopping watches the validation loss, but there is no validation data: give the split a validation part, or turn early stopping off.' });
+    }
+    if (issues.length > 0) throw new TrainingSetupError(issues);
+
+    this.model = setup.model;
+    this.params = Float64Array.from(setup.params);
+    this.velocity = new Float64Array(this.model.paramCount);
+    this.train = setup.train;
+    this.validation = setup.validation;
+    this.hyper = { ...setup.hyper };
+    this.rng = createRng(setup.hyper.shuffleSeed);
+    this.ws = createWorkspace(this.model);
+    this.grad = new Float64Array(this.model.paramCount);
+    this.epochStart = Float64Array.from(this.params);
+    this.epochStartVelocity = new Float64Array(this.model.paramCount);
+    this.order = new Uint32Array(this.train.size).map((_, i) => i);
+    if (this.hyper.shuffle) this.rng.shuffle(this.order);
+  }
+
+  /** The hyperparameters in force. */
+  get hyperparameters(): Readonly<Hyperparameters> {
+    return this.hyper;
+  }
+
+  /**
+   * Changes hyperparameters between steps; they apply from the next step. The algorithm and the
+   * loss are part of what the model was compiled for, so changing them needs a new trainer.
+   */
+  setHyperparameters(hyper: Hyperparameters): void {
+    const issues = checkHyperparameters(hyper);
+    if (hyper.algorithm !== this.hyper.algorithm || hyper.loss !== this.hyper.loss) {
+      issues.push({ field: 'algorithm', message: 'Changing the algorithm or the loss needs the network to be compiled again: reset training.' });
+    }
+    if (hyper.earlyStopping && !this.validation) issues.push({ field: 'earlyStopping.patience', message: 'Early stopping needs validation data.' });
+    if (issues.length > 0) throw new TrainingSetupError(issues);
+    this.hyper = { ...hyper };
+  }
+
+  /** Clears a stop so that {@link Trainer.train} continues (e.g. after raising the epoch limit). */
+  resume(): void {
+    this.stop = null;
+  }
+
+  /** Samples per update under the current mode. */
+  get batchSize(): number {
+    if (this.hyper.mode === 'batch') return this.train.size;
+    if (this.hyper.mode === 'stochastic') return 1;
+    return this.hyper.batchSize;
+  }
+
+  /**
+   * The training-set indices the next step of this size would use, without taking the step
+   * (the inspector traces exactly these).
+   */
+  nextBatch(unit: 'sample' | 'batch'): number[] {
+    const count = unit === 'sample' ? 1 : Math.min(this.batchSize, this.train.size - this.cursor);
+    return Array.from(this.order.subarray(this.cursor, this.cursor + count));
+  }
+
+  /**
+   * Takes one step: one update on the next single sample, one update on the next batch, or
+   * updates until the current epoch ends. Steps are taken even after a stopping criterion was met
+   * (the user asked for them); {@link Trainer.train} is what honours the criteria.
+   */
+  step(unit: 'sample' | 'batch' | 'epoch'): StepReport {
+    const report: StepReport = { updates: 0, samples: 0, epochsCompleted: [], stop: null };
+    do {
+      const indices = this.nextBatch(unit === 'sample' ? 'sample' : 'batch');
+      const lossValue = this.update(indices);
+      this.cursor += indices.length;
+      report.updates++;
+      report.samples += indices.length;
+      if (!Number.isFinite(lossValue)) {
+        report.stop = this.diverge(lossValue);
+        return report;
+      }
+      if (this.cursor >= this.train.size) {
+        const record = this.finishEpoch();
+        report.epochsCompleted.push(record);
+        if (this.stop) report.stop = this.stop;
+        break;
+      }
+    } while (unit === 'epoch');
+    return report;
+  }
+
+  /**
+   * Trains until a stopping criterion is met, or until `options.shouldContinue` returns false
+   * (checked after every epoch, so a host can pause).
+   */
+  run(options: { onEpoch?: (record: EpochRecord) => void; shouldContinue?: () => boolean } = {}): TrainResult {
+    if (this.epoch >= this.hyper.maxEpochs && !this.stop) {
+      this.stop = { reason: 'maxEpochs', message: `Stopped: reached the maximum of ${this.hyper.maxEpochs} epochs.` };
+    }
+    while (!this.stop) {
+      const report = this.step('epoch');
+      for (const record of report.epochsCompleted) options.onEpoch?.(record);
+      if (!this.stop && options.shouldContinue && !options.shouldContinue()) {
+        return { reason: 'interrupted', message: 'Paused.', epochs: this.epoch, last: this.history.at(-1) ?? null };
+      }
+    }
+    return { reason: this.stop.reason, message: this.stop.message, epochs: this.epoch, last: this.history.at(-1) ?? null };
+  }
+
+  /** Loss and accuracy of the current parameters on some data (the training set by default). */
+  evaluate(data: BoundData = this.train): Evaluation {
+    return evaluate(this.model, this.params, data, this.hyper.loss, this.ws);
+  }
+
+  /** Applies one update on the samples at `indices`; returns their mean loss before the update. */
+  private update(indices: number[]): number {
+    const { model, params, grad, ws } = this;
+    const { x, t } = this.train;
+    const nf = model.features.length;
+    const nt = model.targets.length;
+    const scale = 1 / indices.length;
+    const loss = this.hyper.loss;
+    grad.fill(0);
+    let total = 0;
+
+    if (this.hyper.algorithm === 'perceptron') {
+      // Perceptron rule: w ← w + η (t − y) x, averaged over the batch (a single sample in stochastic mode).
+      for (const n of indices) {
+        forward(model, params, x, n * nf, ws);
+        total += sampleLoss(model, loss, ws, t, n * nt);
+        let wrong = false;
+        for (const node of model.outputs) {
+          for (let k = 0; k < node.units; k++) {
+            const error = t[n * nt + node.output!.targetStart + k] - ws.z[node.start + k];
+            if (error === 0) continue;
+            wrong = true;
+            grad[node.biasOffset + k] += scale * error;
+            for (const edge of node.incoming) {
+              const row = edge.weightOffset + k * edge.sourceUnits;
+              for (let i = 0; i < edge.sourceUnits; i++) grad[row + i] += scale * error * ws.z[edge.sourceStart + i];
+            }
+          }
+        }
+        if (wrong) this.misclassifiedThisEpoch++;
+      }
+      const eta = this.hyper.learningRate;
+      for (let p = 0; p < params.length; p++) if (!model.locked[p]) params[p] += eta * grad[p];
+      return total * scale;
+    }
+
+    for (const n of indices) {
+      forward(model, params, x, n * nf, ws);
+      total += sampleLoss(model, loss, ws, t, n * nt);
+      backward(model, params, loss, ws, t, n * nt, grad, scale);
+    }
+    const { learningRate: eta, momentum, l1, l2 } = this.hyper;
+    const { locked, regularised } = model;
+    const velocity = this.velocity;
+    for (let p = 0; p < params.length; p++) {
+      if (locked[p]) continue;
+      const w = params[p];
+      const g = regularised[p] ? grad[p] + l2 * w + l1 * Math.sign(w) : grad[p];
+      const change = -eta * g + momentum * velocity[p];
+      velocity[p] = change;
+      params[p] = w + change;
+    }
+    return total * scale;
+  }
+
+  private finishEpoch(): EpochRecord {
+    this.epoch++;
+    this.cursor = 0;
+    const trainEval = this.evaluate(this.train);
+    const validationEval = this.validation && this.validation.size > 0 ? this.evaluate(this.validation) : null;
+    const record: EpochRecord = {
+      epoch: this.epoch,
+      loss: trainEval.loss,
+      accuracy: trainEval.accuracy,
+      validationLoss: validationEval?.loss ?? null,
+      validationAccuracy: validationEval?.accuracy ?? null,
+    };
+    if (!Number.isFinite(record.loss) || !this.params.every(Number.isFinite)) {
+      this.diverge(record.loss);
+      return record;
+    }
+    this.history.push(record);
+    this.epochStart.set(this.params);
+    this.epochStartVelocity.set(this.velocity);
+    const misclassified = this.misclassifiedThisEpoch;
+    this.misclassifiedThisEpoch = 0;
+    if (this.hyper.shuffle) this.rng.shuffle(this.order);
+    this.stop = this.checkStopping(record, misclassified);
+    return record;
+  }
+
+  private checkStopping(record: EpochRecord, misclassified: number): { reason: StopReason; message: string } | null {
+    const h = this.hyper;
+    if (h.algorithm === 'perceptron' && misclassified === 0) {
+      return { reason: 'converged', message: `Converged at epoch ${record.epoch}: the perceptron classified every training sample correctly, so the rule made no more changes.` };
+    }
+    if (h.targetLoss !== null && record.loss <= h.targetLoss) {
+      return { reason: 'targetLoss', message: `Stopped at epoch ${record.epoch}: the training loss ${formatLoss(record.loss)} reached the target ${h.targetLoss}.` };
+    }
+    if (h.earlyStopping && record.validationLoss !== null) {
+      const e = h.earlyStopping;
+      if (!this.best || record.validationLoss < this.best.loss - e.minDelta) {
+        this.best = { loss: record.validationLoss, epoch: record.epoch, params: Float64Array.from(this.params) };
+        this.epochsSinceBest = 0;
+      } else if (++this.epochsSinceBest >= e.patience) {
+        const best = this.best;
+        if (e.restoreBest) {
+          this.params.set(best.params);
+          this.velocity.fill(0);
+        }
+        return {
+          reason: 'earlyStopping',
+          message:
+            `Stopped early at epoch ${record.epoch}: the validation loss has not improved for ${e.patience} epoch${e.patience === 1 ? '' : 's'} ` +
+            `(best ${formatLoss(best.loss)} at epoch ${best.epoch}${e.restoreBest ? ', whose weights are restored' : ''}).`,
+        };
+      }
+    }
+    if (record.epoch >= h.maxEpochs) return { reason: 'maxEpochs', message: `Stopped: reached the maximum of ${h.maxEpochs} epochs.` };
+    return null;
+  }
+
+  /** Stops on a non-finite loss and puts back the weights of the last good epoch, so nothing is left corrupted. */
+  private diverge(value: number): { reason: StopReason; message: string } {
+    const epoch = this.epoch + 1;
+    this.params.set(this.epochStart);
+    this.velocity.set(this.epochStartVelocity);
+    this.cursor = 0;
+    this.misclassifiedThisEpoch = 0;
+    this.stop = {
+      reason: 'diverged',
+      message:
+        `Training diverged in epoch ${epoch}: the loss became ${Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '−Infinity'}. ` +
+        `The weights are back to where they were before that epoch. A learning rate of ${this.hyper.learningRate} may be too large: lower it and train again.`,
+    };
+    return this.stop;
+  }
+}
+
+function formatLoss(value: number): string {
+  return Number(value.toPrecision(4)).toString();
+}

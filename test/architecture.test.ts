@@ -1,0 +1,66 @@
+/**
+ * Folder = runtime. The engine runs in a worker, the renderer and the CLI, so its core imports
+ * nothing but itself: no node: modules, no Electron, no DOM. And no test may load Electron at run
+ * time (its binary cannot be downloaded on CI): Electron is only ever mocked.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+function filesUnder(dir: string, pattern: RegExp): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name.startsWith('.')) continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...filesUnder(path, pattern));
+    else if (pattern.test(name)) out.push(path);
+  }
+  return out;
+}
+
+/** Module specifiers of every static import, re-export and dynamic import in a source file. */
+function importsOf(source: string): string[] {
+  const specifiers: string[] = [];
+  const pattern = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
+  for (const match of source.matchAll(pattern)) specifiers.push(match[1] ?? match[2] ?? match[3]);
+  return specifiers;
+}
+
+describe('engine core stays pure', () => {
+  const engineFiles = filesUnder(join(root, 'engine', 'src'), /\.ts$/).filter((f) => !f.endsWith('.test.ts'));
+
+  it('has source files to check', () => {
+    expect(engineFiles.length).toBeGreaterThan(5);
+  });
+
+  for (const file of engineFiles) {
+    it(`${relative(root, file)} imports only the engine`, () => {
+      const source = readFileSync(file, 'utf8');
+      for (const specifier of importsOf(source)) {
+        expect(specifier, `${relative(root, file)} imports '${specifier}'`).toMatch(/^\.\.?\//);
+        const target = resolve(dirname(file), specifier);
+        expect(relative(join(root, 'engine', 'src'), target).startsWith('..'), `${specifier} leaves engine/src`).toBe(false);
+      }
+      expect(source).not.toMatch(/\b(?:window|document|navigator|localStorage)\s*\./);
+      expect(source).not.toMatch(/\bprocess\.|\brequire\(/);
+    });
+  }
+
+  it('the import scanner finds what it must refuse', () => {
+    expect(importsOf(`import { readFileSync } from 'node:fs';\nexport * from "electron";\nconst m = await import('react');`)).toEqual(['node:fs', 'electron', 'react']);
+  });
+});
+
+describe('no test loads Electron', () => {
+  const testFiles = filesUnder(root, /\.test\.tsx?$|\.spec\.tsx?$/);
+  for (const file of testFiles) {
+    it(`${relative(root, file)}`, () => {
+      const source = readFileSync(file, 'utf8');
+      const loadsElectron = importsOf(source).includes('electron');
+      if (loadsElectron) expect(source, 'an Electron import in a test must be mocked with vi.mock').toMatch(/vi\.mock\(\s*['"]electron['"]/);
+    });
+  }
+});

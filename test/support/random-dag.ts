@@ -1,0 +1,149 @@
+/**
+ * Random feed-forward DAGs for property tests: single neurons and dense layers with every
+ * activation, skip connections, bias nodes, and outputs that fit the chosen loss.
+ */
+import {
+  bindData,
+  compileOrThrow,
+  createRng,
+  createWorkspace,
+  datasetFromRows,
+  forward,
+  readParameters,
+  type Activation,
+  type BoundData,
+  type CompiledModel,
+  type Graph,
+  type GraphEdge,
+  type GraphNode,
+  type LossName,
+  type NeuronActivation,
+} from '../../engine/src/index';
+
+export interface RandomProblem {
+  graph: Graph;
+  model: CompiledModel;
+  params: Float64Array;
+  data: BoundData;
+  loss: LossName;
+}
+
+const SMOOTH: NeuronActivation[] = ['sigmoid', 'tanh', 'relu', 'linear'];
+
+/**
+ * A random network, its parameters and a small batch of data for `loss`.
+ * ReLU kinks are kept away from every sample (|s| > 1e-3) so central differences are valid.
+ */
+export function randomProblem(seed: number, loss: LossName, samples = 3): RandomProblem {
+  for (let attempt = 0; ; attempt++) {
+    const problem = tryProblem(seed * 7919 + attempt, loss, samples);
+    if (problem) return problem;
+  }
+}
+
+function tryProblem(seed: number, loss: LossName, samples: number): RandomProblem | null {
+  const rng = createRng(seed);
+  const pick = <T>(items: readonly T[]): T => items[rng.int(items.length)];
+  const nodes: GraphNode[] = [];
+  const edges: GraphEdge[] = [];
+  const units = new Map<string, number>();
+  const inputCount = 1 + rng.int(3);
+  for (let i = 0; i < inputCount; i++) {
+    nodes.push({ id: `x${i}`, kind: 'input', feature: `f${i}` });
+    units.set(`x${i}`, 1);
+  }
+  if (rng.next() < 0.5) {
+    nodes.push({ id: 'one', kind: 'bias' });
+    units.set('one', 1);
+  }
+  const weight = (rows: number, cols: number): number | number[][] =>
+    rows === 1 && cols === 1 && rng.next() < 0.5
+      ? rng.normal()
+      : Array.from({ length: rows }, () => Array.from({ length: cols }, () => rng.normal()));
+  const connect = (target: string, candidates: string[]) => {
+    const count = 1 + rng.int(Math.min(3, candidates.length));
+    const chosen = rng.shuffle([...candidates]).slice(0, count);
+    for (const source of chosen) {
+      edges.push({ id: `${source}->${target}`, source, target, weight: weight(units.get(target)!, units.get(source)!) });
+    }
+  };
+
+  const hiddenCount = 1 + rng.int(4);
+  for (let h = 0; h < hiddenCount; h++) {
+    const id = `h${h}`;
+    const sources = [...units.keys()];
+    if (rng.next() < 0.5) {
+      const activation = pick<Activation>([...SMOOTH, 'softmax']);
+      const size = 2 + rng.int(2);
+      nodes.push({ id, kind: 'dense', units: size, activation, bias: Array.from({ length: size }, () => rng.normal() * 0.5) });
+      units.set(id, size);
+    } else {
+      nodes.push({ id, kind: 'neuron', activation: pick(SMOOTH), bias: rng.normal() * 0.5 });
+      units.set(id, 1);
+    }
+    connect(id, sources);
+  }
+
+  const targets: string[] = [];
+  const outputCount = 1 + rng.int(2);
+  const outputKinds: { id: string; units: number; activation: Activation }[] = [];
+  for (let o = 0; o < outputCount; o++) {
+    const id = `o${o}`;
+    const sources = [...units.keys()].filter((k) => !k.startsWith('o'));
+    const softmax = rng.next() < 0.4;
+    const size = softmax ? 2 + rng.int(2) : rng.next() < 0.5 ? 1 : 2;
+    const activation: Activation = softmax ? 'softmax' : loss === 'crossEntropy' ? 'sigmoid' : pick(SMOOTH);
+    const names = Array.from({ length: size }, (_, k) => `t${o}_${k}`);
+    targets.push(...names);
+    if (size === 1 && rng.next() < 0.5) {
+      nodes.push({ id, kind: 'neuron', activation: activation as NeuronActivation, bias: rng.normal() * 0.5, output: { targets: names } });
+    } else {
+      nodes.push({ id, kind: 'dense', units: size, activation, bias: Array.from({ length: size }, () => rng.normal() * 0.5), output: { targets: names } });
+    }
+    units.set(id, size);
+    outputKinds.push({ id, units: size, activation });
+    connect(id, sources);
+  }
+
+  // Every hidden node should reach an output, or its gradient is trivially zero; feed the last output from dead ends.
+  const last = outputKinds[outputKinds.length - 1];
+  for (const node of nodes) {
+    if (node.kind === 'input' || node.kind === 'bias' || node.id.startsWith('o')) continue;
+    if (!edges.some((e) => e.source === node.id)) {
+      edges.push({ id: `${node.id}->${last.id}`, source: node.id, target: last.id, weight: weight(last.units, units.get(node.id)!) });
+    }
+  }
+
+  const graph: Graph = { nodes, edges };
+  const model = compileOrThrow(graph);
+  const features = Array.from({ length: inputCount }, (_, i) => `f${i}`);
+  const rows: number[][] = [];
+  for (let n = 0; n < samples; n++) {
+    const x = features.map(() => rng.normal());
+    const t: number[] = [];
+    for (const out of outputKinds) {
+      if (out.activation === 'softmax') {
+        const hot = rng.int(out.units);
+        for (let k = 0; k < out.units; k++) t.push(k === hot ? 1 : 0);
+      } else if (loss === 'crossEntropy') {
+        for (let k = 0; k < out.units; k++) t.push(rng.next()); // soft targets in [0, 1] exercise both terms
+      } else {
+        for (let k = 0; k < out.units; k++) t.push(rng.normal());
+      }
+    }
+    rows.push([...x, ...t]);
+  }
+  const data = bindData(model, datasetFromRows(features, targets, rows));
+  const params = readParameters(model);
+
+  // Reject problems with a ReLU pre-activation near its kink.
+  const ws = createWorkspace(model);
+  for (let n = 0; n < data.size; n++) {
+    forward(model, params, data.x, n * model.features.length, ws);
+    for (const node of model.computing) {
+      if (node.activation !== 'relu') continue;
+      for (let u = 0; u < node.units; u++) if (Math.abs(ws.s[node.start + u]) < 1e-3) return null;
+    }
+  }
+  return { graph, model, params, data, loss };
+}

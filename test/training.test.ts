@@ -1,0 +1,219 @@
+/**
+ * The trainer: update rules checked by hand on a one-neuron network, modes, stopping criteria,
+ * divergence, reproducibility and bad settings.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_HYPERPARAMETERS,
+  Trainer,
+  TrainingSetupError,
+  checkHyperparameters,
+  createRng,
+  datasetFromRows,
+  initialiseParameters,
+  lecture,
+  prepareTraining,
+  readParameters,
+  subset,
+  type Graph,
+  type Hyperparameters,
+} from '../engine/src/index';
+
+/** z = w·x + b, one linear neuron: small enough to compute every update by hand. */
+const linearNeuron = (w = 0.5, b = 0.1): Graph => ({
+  nodes: [
+    { id: 'x', kind: 'input', feature: 'x' },
+    { id: 'y', kind: 'neuron', activation: 'linear', bias: b, output: { targets: ['t'] } },
+  ],
+  edges: [{ id: 'e', source: 'x', target: 'y', weight: w }],
+});
+
+const hyper = (overrides: Partial<Hyperparameters> = {}): Hyperparameters => ({ ...DEFAULT_HYPERPARAMETERS, shuffle: false, ...overrides });
+
+function trainerFor(graph: Graph, rows: number[][], h: Hyperparameters, params?: number[]) {
+  const setup = prepareTraining(graph, h, datasetFromRows(['x'], ['t'], rows));
+  return new Trainer({ model: setup.model, params: params ?? readParameters(setup.model), train: setup.train, hyper: h });
+}
+
+describe('update rules, by hand', () => {
+  it('stochastic gradient descent with momentum: Δw(r) = −η∇J + α Δw(r−1)', () => {
+    const h = hyper({ mode: 'stochastic', learningRate: 0.1, momentum: 0.9 });
+    const trainer = trainerFor(linearNeuron(0.5, 0.1), [[2, 1]], h);
+    // Step 1: z = 0.5·2 + 0.1 = 1.1; δ = t − z = −0.1; Δw = η δ x = −0.02; Δb = η δ = −0.01.
+    trainer.step('sample');
+    expect(trainer.params[0]).toBeCloseTo(0.48, 15);
+    expect(trainer.params[1]).toBeCloseTo(0.09, 15);
+    // Step 2: z = 0.48·2 + 0.09 = 1.05; δ = −0.05; Δw = 0.1·(−0.05)·2 + 0.9·(−0.02) = −0.028; Δb = −0.005 − 0.009 = −0.014.
+    trainer.step('sample');
+    expect(trainer.params[0]).toBeCloseTo(0.452, 15);
+    expect(trainer.params[1]).toBeCloseTo(0.076, 15);
+  });
+
+  it('L2 adds λ₂w and L1 adds λ₁ sign(w) to the gradient of weights, not of biases', () => {
+    const h = hyper({ mode: 'stochastic', learningRate: 0.1, l2: 0.5, l1: 0.2 });
+    const trainer = trainerFor(linearNeuron(-0.5, 0.3), [[1, -0.2]], h);
+    // z = −0.5 + 0.3 = −0.2 = t, so the data gradient is 0 and only the penalty moves w.
+    trainer.step('sample');
+    expect(trainer.params[0]).toBeCloseTo(-0.5 - 0.1 * (0.5 * -0.5 + 0.2 * -1), 15);
+    expect(trainer.params[1]).toBe(0.3);
+  });
+
+  it('batch mode averages the per-sample gradients', () => {
+    const h = hyper({ mode: 'batch', learningRate: 0.1 });
+    const batch = trainerFor(linearNeuron(1, 0), [[1, 0], [2, 0]], h);
+    // z = (1, 2), δ = (−1, −2); mean ∂J/∂w = mean(−δ x) = (1 + 4)/2 = 2.5; ∂J/∂b = 1.5.
+    const report = batch.step('batch');
+    expect(report.samples).toBe(2);
+    expect(report.epochsCompleted).toHaveLength(1);
+    expect(batch.params[0]).toBeCloseTo(1 - 0.25, 15);
+    expect(batch.params[1]).toBeCloseTo(-0.15, 15);
+  });
+});
+
+describe('steps and epochs', () => {
+  const rows = Array.from({ length: 10 }, (_, n) => [n / 10, (n / 10) * 2]);
+
+  it('mini-batch mode: a batch step uses batchSize samples, the last one what is left; an epoch step finishes the epoch', () => {
+    const trainer = trainerFor(linearNeuron(), rows, hyper({ mode: 'minibatch', batchSize: 4 }));
+    expect(trainer.step('batch').samples).toBe(4);
+    expect(trainer.step('sample').samples).toBe(1);
+    expect(trainer.cursor).toBe(5);
+    const report = trainer.step('epoch');
+    expect(report.samples).toBe(5);
+    expect(report.updates).toBe(2); // 4 + 1
+    expect(trainer.epoch).toBe(1);
+    expect(trainer.cursor).toBe(0);
+    expect(trainer.history).toHaveLength(1);
+    expect(trainer.history[0].loss).toBeCloseTo(trainer.evaluate().loss, 15);
+  });
+
+  it('shuffles with its seed: the same seed gives the same order and the same weights', () => {
+    const h = hyper({ mode: 'stochastic', shuffle: true, shuffleSeed: 99, learningRate: 0.05 });
+    const a = trainerFor(linearNeuron(), rows, h);
+    const b = trainerFor(linearNeuron(), rows, h);
+    const c = trainerFor(linearNeuron(), rows, { ...h, shuffleSeed: 100 });
+    expect(Array.from(a.order)).toEqual(Array.from(b.order));
+    expect(Array.from(a.order)).not.toEqual(Array.from(c.order));
+    expect(Array.from(a.order).sort((p, q) => p - q)).toEqual(rows.map((_, n) => n));
+    for (let e = 0; e < 5; e++) {
+      a.step('epoch');
+      b.step('epoch');
+    }
+    expect(Array.from(a.params)).toEqual(Array.from(b.params));
+    expect(a.history).toEqual(b.history);
+  });
+
+  it('hyperparameters changed between steps apply from the next step', () => {
+    const trainer = trainerFor(linearNeuron(0.5, 0.1), [[2, 1]], hyper({ learningRate: 0.1 }));
+    trainer.setHyperparameters({ ...trainer.hyperparameters, learningRate: 0.2 });
+    trainer.step('sample');
+    expect(trainer.params[0]).toBeCloseTo(0.5 + 0.2 * -0.1 * 2, 15);
+    expect(() => trainer.setHyperparameters({ ...trainer.hyperparameters, learningRate: -1 })).toThrow(/learning rate η must be a positive number/);
+    expect(() => trainer.setHyperparameters({ ...trainer.hyperparameters, loss: 'crossEntropy' })).toThrow(/compiled again/);
+  });
+});
+
+describe('stopping criteria', () => {
+  it('stops at the maximum number of epochs', () => {
+    const trainer = trainerFor(linearNeuron(), [[1, 2]], hyper({ maxEpochs: 7, learningRate: 0.01 }));
+    const result = trainer.run();
+    expect(result.reason).toBe('maxEpochs');
+    expect(trainer.epoch).toBe(7);
+    expect(trainer.history.map((r) => r.epoch)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    // Running again without raising the limit does nothing.
+    expect(trainer.run().epochs).toBe(7);
+  });
+
+  it('stops at the first epoch whose loss reaches the target', () => {
+    const trainer = trainerFor(linearNeuron(0, 0), [[1, 1]], hyper({ learningRate: 0.1, targetLoss: 0.01, maxEpochs: 1000 }));
+    const result = trainer.run();
+    expect(result.reason).toBe('targetLoss');
+    const losses = trainer.history.map((r) => r.loss);
+    expect(losses.at(-1)!).toBeLessThanOrEqual(0.01);
+    expect(losses.slice(0, -1).every((l) => l > 0.01)).toBe(true);
+    expect(result.message).toMatch(/reached the target 0\.01/);
+  });
+
+  it('early stopping: stops after `patience` epochs without improvement and restores the best weights', () => {
+    // Training points pull one way, validation points the other: validation loss rises once training fits.
+    const rng = createRng(4);
+    const all = datasetFromRows(['x'], ['t'], Array.from({ length: 40 }, (_, n) => {
+      const x = rng.uniform(-1, 1);
+      return [x, n < 30 ? 2 * x + rng.normal() * 0.3 : -x];
+    }));
+    const h = hyper({ mode: 'batch', learningRate: 0.1, maxEpochs: 1000, earlyStopping: { patience: 5, minDelta: 0, restoreBest: true } });
+    const setup = prepareTraining(linearNeuron(0, 0), h, subset(all, Array.from({ length: 30 }, (_, i) => i)), subset(all, Array.from({ length: 10 }, (_, i) => 30 + i)));
+    const trainer = new Trainer({ model: setup.model, params: [0, 0], train: setup.train, validation: setup.validation, hyper: h });
+    const result = trainer.run();
+    expect(result.reason).toBe('earlyStopping');
+    const validation = trainer.history.map((r) => r.validationLoss!);
+    const best = Math.min(...validation);
+    const bestEpoch = validation.indexOf(best) + 1;
+    expect(trainer.epoch).toBe(bestEpoch + 5);
+    expect(trainer.evaluate(setup.validation).loss).toBeCloseTo(best, 14);
+    expect(result.message).toContain(`at epoch ${bestEpoch}`);
+  });
+
+  it('early stopping without validation data is refused with a reason', () => {
+    expect(() => trainerFor(linearNeuron(), [[1, 1]], hyper({ earlyStopping: { patience: 3, minDelta: 0, restoreBest: true } }))).toThrow(/no validation data/);
+  });
+});
+
+describe('divergence', () => {
+  it('stops on NaN or Infinity, names the epoch, and puts back the last good weights', () => {
+    const rows = Array.from({ length: 8 }, (_, n) => [n * 100, n * 300]);
+    const trainer = trainerFor(linearNeuron(0.5, 0.1), rows, hyper({ mode: 'stochastic', learningRate: 5, maxEpochs: 1000 }));
+    const result = trainer.run();
+    expect(result.reason).toBe('diverged');
+    expect(result.message).toMatch(/Training diverged in epoch \d+: the loss became (NaN|Infinity)/);
+    expect(result.message).toContain('learning rate of 5');
+    expect(Array.from(trainer.params).every(Number.isFinite)).toBe(true);
+    const epoch = Number(/epoch (\d+)/.exec(result.message)![1]);
+    expect(trainer.history).toHaveLength(epoch - 1);
+  });
+});
+
+describe('setup errors', () => {
+  it('lists every bad hyperparameter with a message', () => {
+    const issues = checkHyperparameters({
+      ...DEFAULT_HYPERPARAMETERS,
+      learningRate: 0,
+      momentum: 1,
+      l1: -1,
+      l2: Number.NaN,
+      mode: 'minibatch',
+      batchSize: 2.5,
+      maxEpochs: 0,
+      targetLoss: -1,
+      init: { method: 'xavier', seed: 1, range: -2 },
+      earlyStopping: { patience: 0, minDelta: -1, restoreBest: false },
+    });
+    expect(issues.map((i) => i.field).sort()).toEqual(
+      ['batchSize', 'earlyStopping.minDelta', 'earlyStopping.patience', 'init.range', 'l1', 'l2', 'learningRate', 'maxEpochs', 'momentum', 'targetLoss'].sort(),
+    );
+    expect(checkHyperparameters(DEFAULT_HYPERPARAMETERS)).toEqual([]);
+  });
+
+  it('refuses to train step units by backprop, naming the unit', () => {
+    try {
+      prepareTraining(lecture.xorPerceptronNetwork(), hyper(), lecture.truthTable('xor'));
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(TrainingSetupError);
+      const issues = (error as TrainingSetupError).issues;
+      expect(issues).toHaveLength(3);
+      expect((error as Error).message).toContain("'y1 (OR)' (y1) uses the step function, which has no gradient");
+    }
+  });
+
+  it('refuses data the network does not fit, and an empty training set', () => {
+    expect(() => prepareTraining(linearNeuron(), hyper(), datasetFromRows(['z'], ['t'], [[1, 1]]))).toThrow(/reads feature 'x', which the dataset does not have/);
+    expect(() => trainerFor(linearNeuron(), [], hyper())).toThrow(/training set is empty/);
+  });
+
+  it('initialises reproducibly from the hyperparameters', () => {
+    const h = hyper({ init: { method: 'xavier', seed: 12 } });
+    const setup = prepareTraining(lecture.xorSigmoidNetwork(), h, lecture.truthTable('xor'));
+    expect(Array.from(initialiseParameters(setup.model, h.init))).toEqual(Array.from(initialiseParameters(setup.model, h.init)));
+  });
+});

@@ -164,6 +164,11 @@ export class GraphCompileError extends Error {
   }
 }
 
+/** Unknown activations are reported by the shape check; the trainability checks skip them. */
+function isKnownActivation(activation: string): activation is Activation {
+  return DENSE_ACTIVATIONS.includes(activation);
+}
+
 const PERCEPTRON_ACTIVATIONS: readonly string[] = ['step', 'sign'];
 const NEURON_ACTIVATIONS: readonly string[] = ['sigmoid', 'tanh', 'relu', 'linear'];
 const DENSE_ACTIVATIONS: readonly string[] = [...PERCEPTRON_ACTIVATIONS, ...NEURON_ACTIVATIONS, 'softmax'];
@@ -248,7 +253,10 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
       continue;
     }
     pairs.set(pairKey, edge.id);
-    if (checkWeightShape(edge, source, target, error)) validEdges.push(edge);
+    // A wrong shape is reported, but the edge still counts as a connection, so the user is not
+    // also told that its ends are unconnected.
+    checkWeightShape(edge, source, target, error);
+    validEdges.push(edge);
   }
 
   // --- Structure ----------------------------------------------------------------------------
@@ -271,7 +279,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
 
   for (const node of nodes) {
     if (isComputing(node) && incoming.get(node.id)!.length === 0) {
-      error('no-incoming', `${capitalise(node.kind)} ${describeNode(node)} has no incoming edge: connect an input or another unit to it.`, {
+      error('no-incoming', `${capitalise(kindNoun(node))} ${describeNode(node)} has no incoming edge: connect an input or another unit to it.`, {
         nodeId: node.id,
       });
     }
@@ -283,7 +291,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
       );
     }
     if (isComputing(node) && !node.output && outgoing.get(node.id)!.length === 0) {
-      warn('dead-end', `${capitalise(node.kind)} ${describeNode(node)} feeds nothing and is not an output, so it does not affect the prediction.`, {
+      warn('dead-end', `${capitalise(kindNoun(node))} ${describeNode(node)} feeds nothing and is not an output, so it does not affect the prediction.`, {
         nodeId: node.id,
       });
     }
@@ -371,6 +379,11 @@ function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** What a message calls a node's kind ('layer' for a dense node). */
+function kindNoun(node: GraphNode): string {
+  return node.kind === 'dense' ? 'layer' : node.kind;
+}
+
 function listOf(names: readonly string[]): string {
   return names.length === 0 ? 'none' : names.map((n) => `'${n}'`).join(', ');
 }
@@ -402,11 +415,11 @@ function checkNodeShape(node: GraphNode, error: Report): void {
   }
   if (isComputing(node)) {
     const biases = biasesOf(node);
-    if (!biases.every(Number.isFinite)) error('non-finite', `${capitalise(node.kind)} ${describeNode(node)} has a bias that is not a finite number.`, where);
+    if (!biases.every(Number.isFinite)) error('non-finite', `${capitalise(kindNoun(node))} ${describeNode(node)} has a bias that is not a finite number.`, where);
   }
 }
 
-/** Checks the weight's shape against its ends; true when the edge is usable. */
+/** Checks the weight's shape against its ends; true when it fits. */
 function checkWeightShape(edge: GraphEdge, source: GraphNode, target: GraphNode, error: Report): boolean {
   const rows = unitCount(target);
   const cols = unitCount(source);
@@ -451,10 +464,10 @@ function checkTrainable(
 ): void {
   if (training.algorithm === 'gradientDescent') {
     for (const node of nodes) {
-      if (isComputing(node) && !isDifferentiable(node.activation)) {
+      if (isComputing(node) && isKnownActivation(node.activation) && !isDifferentiable(node.activation)) {
         error(
           'no-gradient',
-          `${capitalise(node.kind)} ${describeNode(node)} uses the ${node.activation} function, which has no gradient (φ' = 0 almost everywhere), so backprop cannot train it. ` +
+          `${capitalise(kindNoun(node))} ${describeNode(node)} uses the ${node.activation} function, which has no gradient (φ' = 0 almost everywhere), so backprop cannot train it. ` +
             `Use sigmoid or tanh instead, or train a single layer of perceptrons with the perceptron rule.`,
           { nodeId: node.id },
         );
@@ -462,7 +475,7 @@ function checkTrainable(
     }
   } else {
     for (const node of nodes) {
-      if (!isComputing(node)) continue;
+      if (!isComputing(node) || !isKnownActivation(node.activation)) continue;
       if (isDifferentiable(node.activation)) {
         error(
           'perceptron-rule-structure',

@@ -22,8 +22,8 @@ export interface InitOptions {
  * - xavier (Glorot): weights from U(−a, a), a = √(6 / (fan_in + fan_out)); biases 0. Suits sigmoid and tanh.
  * - he: weights from N(0, 2 / fan_in); biases 0. Suits ReLU.
  *
- * A unit's fan-in counts every unit feeding it across all its incoming edges, and its fan-out
- * every unit it feeds, so the schemes apply to hand-wired DAGs as well as to layers.
+ * A unit's fan-in counts every unit feeding it across all its incoming edges, and a weight's
+ * fan-out every unit its source feeds, so the schemes apply to hand-wired DAGs as well as to layers.
  *
  * @param current Values to keep for locked parameters (normally the graph's present weights).
  */
@@ -32,21 +32,19 @@ export function initialiseParameters(model: CompiledModel, options: InitOptions,
   if (!(range > 0) || !Number.isFinite(range)) throw new RangeError(`The initialisation range must be a positive number, got ${range}.`);
   const rng = createRng(options.seed);
   const params = new Float64Array(model.paramCount);
+  // Fan-out of a weight w_ji is how many units its source unit i feeds (for a chain of layers, the
+  // size of the layer the weight leads into), summed over all the source's outgoing edges.
   const fanOut = new Map<string, number>();
-  for (const node of model.computing) {
-    fanOut.set(node.id, node.outgoing.reduce((sum, e) => sum + e.targetUnits, 0) || node.units);
-  }
+  for (const edge of model.edges) fanOut.set(edge.source, (fanOut.get(edge.source) ?? 0) + edge.targetUnits);
   for (const node of model.computing) {
     const fanIn = node.incoming.reduce((sum, e) => sum + e.sourceUnits, 0);
-    const out = fanOut.get(node.id)!;
     for (const edge of node.incoming) {
       const count = edge.targetUnits * edge.sourceUnits;
+      const limit = Math.sqrt(6 / (fanIn + fanOut.get(edge.source)!));
       for (let p = edge.weightOffset; p < edge.weightOffset + count; p++) {
         if (options.method === 'uniform') params[p] = rng.uniform(-range, range);
-        else if (options.method === 'xavier') {
-          const limit = Math.sqrt(6 / (fanIn + out));
-          params[p] = rng.uniform(-limit, limit);
-        } else params[p] = rng.normal() * Math.sqrt(2 / fanIn);
+        else if (options.method === 'xavier') params[p] = rng.uniform(-limit, limit);
+        else params[p] = rng.normal() * Math.sqrt(2 / fanIn);
       }
     }
     for (let u = 0; u < node.units; u++) {

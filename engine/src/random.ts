@@ -18,7 +18,10 @@ export interface Rng {
   int(n: number): number;
   /** Shuffles `items` in place (Fisher–Yates) and returns it. */
   shuffle<T extends { [i: number]: unknown; length: number }>(items: T): T;
-  /** The generator's state, to resume the same sequence later with {@link rngFromState}. */
+  /**
+   * The generator's state as four unsigned 32-bit words, to resume the same sequence of `next()`
+   * later with {@link rngFromState}. The second value `normal()` caches is not part of it.
+   */
   state(): [number, number, number, number];
 }
 
@@ -86,6 +89,6 @@ export function rngFromState(initial: readonly [number, number, number, number])
       }
       return items;
     },
-    state: () => [a, b, c, d],
+    state: () => [a >>> 0, b >>> 0, c >>> 0, d >>> 0],
   };
 }

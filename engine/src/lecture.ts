@@ -22,12 +22,12 @@ function stepPerceptron(bias: number, target: string): Graph {
 
 /** OR as one step perceptron: g(x) = x1 + x2 − ½. */
 export function orPerceptron(): Graph {
-  return stepPerceptron(-0.5, 'or');
+  return stepPerceptron(-0.5, 'y');
 }
 
 /** AND as one step perceptron: g(x) = x1 + x2 − 3/2. */
 export function andPerceptron(): Graph {
-  return stepPerceptron(-1.5, 'and');
+  return stepPerceptron(-1.5, 'y');
 }
 
 /** XOR as a two-layer step network: y1 = OR, y2 = AND, output φ(y1 − y2 − ½). */
@@ -38,7 +38,7 @@ export function xorPerceptronNetwork(): Graph {
       input('x2', 0, 160),
       { id: 'y1', kind: 'perceptron', label: 'y1 (OR)', activation: 'step', bias: -0.5, position: { x: 220, y: 0 } },
       { id: 'y2', kind: 'perceptron', label: 'y2 (AND)', activation: 'step', bias: -1.5, position: { x: 220, y: 160 } },
-      { id: 'out', kind: 'perceptron', label: 'XOR', activation: 'step', bias: -0.5, output: { targets: ['xor'] }, position: { x: 440, y: 80 } },
+      { id: 'out', kind: 'perceptron', label: 'XOR', activation: 'step', bias: -0.5, output: { targets: ['y'] }, position: { x: 440, y: 80 } },
     ],
     edges: [edge('x1', 'y1', 1), edge('x2', 'y1', 1), edge('x1', 'y2', 1), edge('x2', 'y2', 1), edge('y1', 'out', 1), edge('y2', 'out', -1)],
   };
@@ -55,7 +55,7 @@ export function xorSignNetwork(): Graph {
       input('h2', 0, 160),
       { id: 'a', kind: 'perceptron', label: 'AND(h1, −h2)', activation: 'sign', bias: -1.5, position: { x: 220, y: 0 } },
       { id: 'b', kind: 'perceptron', label: 'AND(−h1, h2)', activation: 'sign', bias: -1.5, position: { x: 220, y: 160 } },
-      { id: 'out', kind: 'perceptron', label: 'OR', activation: 'sign', bias: 1.5, output: { targets: ['xor'] }, position: { x: 440, y: 80 } },
+      { id: 'out', kind: 'perceptron', label: 'OR', activation: 'sign', bias: 1.5, output: { targets: ['y'] }, position: { x: 440, y: 80 } },
     ],
     edges: [edge('h1', 'a', 1), edge('h2', 'a', -1), edge('h1', 'b', -1), edge('h2', 'b', 1), edge('a', 'out', 1), edge('b', 'out', 1)],
   };
@@ -69,7 +69,7 @@ export function xorSigmoidNetwork(): Graph {
       input('x2', 0, 160),
       { id: 'h1', kind: 'neuron', label: 'h1', activation: 'sigmoid', bias: 0, position: { x: 220, y: 0 } },
       { id: 'h2', kind: 'neuron', label: 'h2', activation: 'sigmoid', bias: 0, position: { x: 220, y: 160 } },
-      { id: 'y', kind: 'neuron', label: 'y', activation: 'sigmoid', bias: 0, output: { targets: ['xor'] }, position: { x: 440, y: 80 } },
+      { id: 'y', kind: 'neuron', label: 'y', activation: 'sigmoid', bias: 0, output: { targets: ['y'] }, position: { x: 440, y: 80 } },
     ],
     edges: [edge('x1', 'h1', 0), edge('x2', 'h1', 0), edge('x1', 'h2', 0), edge('x2', 'h2', 0), edge('h1', 'y', 0), edge('h2', 'y', 0)],
   };
@@ -106,10 +106,10 @@ export function network321(
 }
 
 /**
- * A two-input truth table as a dataset.
+ * A two-input truth table as a dataset, its target column named `y` like the built-in truth tables.
  * @param encoding '01' for {0, 1}; 'pm1' for {−1, +1} (TRUE = +1).
  */
-export function truthTable(fn: 'and' | 'or' | 'xor', encoding: '01' | 'pm1' = '01', features: [string, string] = ['x1', 'x2'], target: string = fn): Dataset {
+export function truthTable(fn: 'and' | 'or' | 'xor', encoding: '01' | 'pm1' = '01', features: [string, string] = ['x1', 'x2'], target = 'y'): Dataset {
   const truth = { and: (a: boolean, b: boolean) => a && b, or: (a: boolean, b: boolean) => a || b, xor: (a: boolean, b: boolean) => a !== b }[fn];
   const encode = (v: boolean) => (v ? 1 : encoding === '01' ? 0 : -1);
   const rows: number[][] = [];

@@ -271,7 +271,9 @@ function traceSample(
       u.z = zs[j];
       values.set(node.start + j, { s: u.s, z: u.z });
       const sum = u.terms.map((t) => `${formatNumber(t.w)}·${formatNumber(t.x)}`).join(' + ');
-      u.text = `s_${u.name} = ${sum} + ${formatNumber(u.bias)} = ${formatNumber(u.s)};  z_${u.name} = ${node.activation}(${formatNumber(u.s, false)}) = ${formatNumber(u.z)}`;
+      const phi =
+        node.activation === 'softmax' ? `e^(${formatNumber(u.s, false)}) / Σ_m e^(s_m)` : `${node.activation}(${formatNumber(u.s, false)})`;
+      u.text = `s_${u.name} = ${sum} + ${formatNumber(u.bias)} = ${formatNumber(u.s, false)};  z_${u.name} = ${phi} = ${formatNumber(u.z, false)}`;
     });
     forwardRecords.push(...unitsOfNode);
   }
@@ -343,7 +345,7 @@ function traceBackward(
         const tz = `(${formatNumber(targets[k])} − ${formatNumber(z)})`;
         if (cancelsDerivative(loss, node.activation)) {
           const delta = errors[k];
-          layerRecords.push({ ...base, rule: `δ_k = t_k − z_k  (φ' cancels with cross-entropy)`, phiPrime: null, delta, text: `δ_${name} = ${tz} = ${formatNumber(delta)}` });
+          layerRecords.push({ ...base, rule: `δ_k = t_k − z_k  (φ' cancels with cross-entropy)`, phiPrime: null, delta, text: `δ_${name} = ${tz} = ${formatNumber(delta, false)}` });
         } else if (node.activation === 'softmax') {
           // δ_k = Σ_m (t_m − z_m) ∂z_m/∂s_k = z_k [(t_k − z_k) − Σ_m (t_m − z_m) z_m]
           const weighted = errors.reduce((sum, e, m) => sum + e * layer[m].z, 0);
@@ -353,7 +355,7 @@ function traceBackward(
             rule: `δ_k = z_k [(t_k − z_k) − Σ_m (t_m − z_m) z_m]  (softmax: ${SOFTMAX_DERIVATIVE_FORMULA})`,
             phiPrime: null,
             delta,
-            text: `δ_${name} = ${formatNumber(z)}·[${tz} − ${formatNumber(weighted)}] = ${formatNumber(delta)}`,
+            text: `δ_${name} = ${formatNumber(z)}·[${tz} − ${formatNumber(weighted)}] = ${formatNumber(delta, false)}`,
           });
         } else {
           const activation = ELEMENTWISE[node.activation];
@@ -364,7 +366,7 @@ function traceBackward(
             rule: `δ_k = (t_k − z_k) φ'(s_k),  ${activation.derivativeFormula}`,
             phiPrime: { formula: activation.derivativeFormula, value: phiPrime },
             delta,
-            text: `δ_${name} = ${tz}·${formatNumber(phiPrime)} = ${formatNumber(delta)}`,
+            text: `δ_${name} = ${tz}·${formatNumber(phiPrime)} = ${formatNumber(delta, false)}`,
           });
         }
       }
@@ -396,7 +398,7 @@ function traceBackward(
             rule: `δ_j = z_j [Σ_k w_kj δ_k − Σ_m z_m Σ_k w_km δ_k]  (softmax: ${SOFTMAX_DERIVATIVE_FORMULA})`,
             phiPrime: null,
             delta,
-            text: `δ_${name} = ${formatNumber(z)}·[(${sumText}) − ${formatNumber(weighted)}] = ${formatNumber(delta)}`,
+            text: `δ_${name} = ${formatNumber(z)}·[(${sumText}) − ${formatNumber(weighted)}] = ${formatNumber(delta, false)}`,
           });
         } else {
           const activation = ELEMENTWISE[node.activation];
@@ -407,7 +409,7 @@ function traceBackward(
             rule: `δ_j = φ'(s_j) Σ_k w_kj δ_k,  ${activation.derivativeFormula}`,
             phiPrime: { formula: activation.derivativeFormula, value: phiPrime },
             delta,
-            text: `δ_${name} = ${formatNumber(phiPrime)}·(${sumText}) = ${formatNumber(delta)}`,
+            text: `δ_${name} = ${formatNumber(phiPrime)}·(${sumText}) = ${formatNumber(delta, false)}`,
           });
         }
       }

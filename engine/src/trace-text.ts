@@ -1,0 +1,58 @@
+/**
+ * A step trace as plain text: the lecture's formulas with the numbers in them, phase by phase.
+ * The CLI prints this; the inspector's export builds on it.
+ */
+import type { StepTrace } from './trace';
+import { formatNumber } from './trace';
+
+/**
+ * Renders a trace as lines of text.
+ * @param sampleLabel How to name sample `n` (e.g. "row 3 of the training split").
+ */
+export function traceToText(trace: StepTrace, sampleLabel: (index: number) => string = (n) => `sample ${n}`): string {
+  const lines: string[] = [];
+  const gd = trace.algorithm === 'gradientDescent';
+  const settings = gd ? `η = ${trace.learningRate}, momentum α = ${trace.momentum}, L1 λ₁ = ${trace.l1}, L2 λ₂ = ${trace.l2}` : `η = ${trace.learningRate}`;
+  const which = trace.samples.length === 1 ? sampleLabel(trace.samples[0].index) : `a mini-batch of ${trace.samples.length} samples (${trace.samples.map((s) => sampleLabel(s.index)).join(', ')})`;
+  lines.push(`One training step (${gd ? 'gradient descent' : 'perceptron rule'}) on ${which}; ${settings}.`);
+
+  for (const sample of trace.samples) {
+    lines.push('');
+    if (trace.samples.length > 1) lines.push(`── ${sampleLabel(sample.index)} ──`);
+    lines.push(`Inputs: ${sample.inputs.map((i) => `${i.feature} = ${formatNumber(i.value, false)}`).join(', ')}`);
+    lines.push('');
+    lines.push('1. Forward, in topological order: s_j = Σ_i w_ji x_ji + b_j,  z_j = φ(s_j)');
+    for (const unit of sample.forward) lines.push(`   ${unit.text}`);
+    lines.push('');
+    lines.push(`2. Loss: ${trace.lossFormula}`);
+    for (const term of sample.lossTerms) {
+      lines.push(`   ${term.name} → ${term.target}: t = ${formatNumber(term.t, false)}, z = ${formatNumber(term.z, false)}, term = ${formatNumber(term.value, false)}`);
+    }
+    lines.push(`   J = ${formatNumber(sample.loss, false)}`);
+    if (gd) {
+      lines.push('');
+      lines.push('3. Backward, in reverse order: δ_j = −∂J/∂s_j');
+      for (const unit of sample.backward) {
+        lines.push(`   ${unit.name} (${unit.role}): ${unit.rule}`);
+        lines.push(`      ${unit.text}`);
+      }
+    }
+  }
+
+  lines.push('');
+  if (trace.samples.length > 1) lines.push(`Mean loss over the batch: J = ${formatNumber(trace.meanLoss, false)}`);
+  lines.push(
+    gd
+      ? `4. Update: ∂J/∂w_ji = −δ_j x_ji${trace.samples.length > 1 ? ' (mean over the batch)' : ''};  Δw_ji = −η ∂J/∂w_ji + α Δw_ji(r−1) − η(λ₂ w + λ₁ sign w);  w ← w + Δw`
+      : '4. Update (perceptron rule): Δw_ji = η (t_j − y_j) x_ji;  w ← w + Δw',
+  );
+  for (const update of trace.updates) {
+    const parts = [`${formatNumber(update.gradientPart, false)}`];
+    if (update.momentumPart !== 0) parts.push(`${formatNumber(update.momentumPart)} (momentum)`);
+    if (update.regularisationPart !== 0) parts.push(`${formatNumber(update.regularisationPart)} (regularisation)`);
+    const change = parts.length > 1 ? `${parts.join(' + ')} = ${formatNumber(update.change, false)}` : formatNumber(update.change, false);
+    const locked = update.locked ? '  [locked: not changed]' : '';
+    lines.push(`   ${update.name}: ∂J/∂${update.kind === 'bias' ? 'b' : 'w'} = ${formatNumber(update.gradient, false)},  Δ${update.kind === 'bias' ? 'b' : 'w'} = ${change},  ${formatNumber(update.old, false)} → ${formatNumber(update.new, false)}${locked}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

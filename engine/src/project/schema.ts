@@ -1,0 +1,164 @@
+/**
+ * The .nnproj format, version 1, as a zod schema: the one definition from which loading,
+ * validation, TypeScript types and the published JSON Schema (docs/nnproj.schema.json) all follow.
+ *
+ * Limits keep a hostile or corrupt file from exhausting memory: every array is capped, and the
+ * total parameter count is checked before anything is allocated for the network.
+ */
+import { z } from 'zod';
+import { BUILTIN_DATASETS } from '../datasets/builtin';
+
+/** The `format` field every project carries. */
+export const PROJECT_FORMAT = 'nnstudio-project';
+/** The format version this build writes. */
+export const PROJECT_VERSION = 1;
+
+/** Caps on what a project may hold. */
+export const LIMITS = Object.freeze({
+  nodes: 10_000,
+  edges: 100_000,
+  unitsPerLayer: 65_536,
+  /** Total weights and biases of the network. */
+  parameters: 20_000_000,
+  datasetRows: 1_000_000,
+  datasetColumns: 10_000,
+  historyEpochs: 1_000_000,
+  /** Characters of a project file. */
+  fileChars: 512 * 1024 * 1024,
+  idLength: 200,
+  textLength: 10_000,
+});
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+const id = z.string().min(1, 'must not be empty').max(LIMITS.idLength);
+const name = z.string().min(1, 'must not be empty').max(LIMITS.idLength);
+const text = z.string().max(LIMITS.textLength);
+const position = z.object({ x: finite, y: finite });
+const output = z.object({ targets: z.array(name).min(1).max(LIMITS.unitsPerLayer) });
+
+const common = { id, label: text.optional(), position: position.optional() };
+const computing = { ...common, output: output.optional(), biasLocked: z.boolean().optional() };
+
+export const NodeSchema = z.discriminatedUnion('kind', [
+  z.object({ ...common, kind: z.literal('input'), feature: name }),
+  z.object({ ...common, kind: z.literal('bias') }),
+  z.object({ ...computing, kind: z.literal('perceptron'), activation: z.enum(['step', 'sign']), bias: finite }),
+  z.object({ ...computing, kind: z.literal('neuron'), activation: z.enum(['sigmoid', 'tanh', 'relu', 'linear']), bias: finite }),
+  z.object({
+    ...computing,
+    kind: z.literal('dense'),
+    units: z.number().int().min(1).max(LIMITS.unitsPerLayer),
+    activation: z.enum(['step', 'sign', 'sigmoid', 'tanh', 'relu', 'linear', 'softmax']),
+    bias: z.array(finite).max(LIMITS.unitsPerLayer),
+  }),
+]);
+
+export const EdgeSchema = z.object({
+  id,
+  source: id,
+  target: id,
+  weight: z.union([finite, z.array(z.array(finite).max(LIMITS.unitsPerLayer)).max(LIMITS.unitsPerLayer)]),
+  locked: z.boolean().optional(),
+});
+
+export const GraphSchema = z.object({
+  nodes: z.array(NodeSchema).max(LIMITS.nodes),
+  edges: z.array(EdgeSchema).max(LIMITS.edges),
+});
+
+export const DatasetRefSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('builtin'),
+    name: z.enum(BUILTIN_DATASETS),
+    size: z.number().int().min(1).max(100_000),
+    noise: finite.refine((v) => v >= 0, 'must be 0 or more'),
+    seed: finite,
+    encoding: z.enum(['01', 'pm1']),
+  }),
+  z.object({
+    kind: z.literal('inline'),
+    /** Where the rows came from (e.g. the CSV's file name), for display. */
+    source: text.optional(),
+    features: z.array(name).min(1).max(LIMITS.datasetColumns),
+    targets: z.array(name).min(1).max(LIMITS.datasetColumns),
+    rows: z.array(z.array(finite).max(2 * LIMITS.datasetColumns)).min(1).max(LIMITS.datasetRows),
+    /** For label targets: the classes of each label column, in one-hot order. */
+    classes: z.record(name, z.array(name).max(LIMITS.datasetColumns)).optional(),
+  }),
+]);
+
+export const SplitSchema = z.object({
+  train: finite.refine((v) => v > 0 && v <= 1, 'must be above 0 and at most 1'),
+  validation: finite.refine((v) => v >= 0 && v < 1, 'must be at least 0 and below 1'),
+  test: finite.refine((v) => v >= 0 && v < 1, 'must be at least 0 and below 1'),
+  seed: finite,
+});
+
+export const NormalisationSchema = z.object({
+  method: z.enum(['none', 'standardise', 'minmax']),
+  /** Statistics fitted on the training split; null until first fitted. */
+  fitted: z.array(z.object({ name, shift: finite, scale: finite.refine((v) => v !== 0, 'must not be 0') })).max(LIMITS.datasetColumns).nullable(),
+});
+
+export const HyperparametersSchema = z.object({
+  algorithm: z.enum(['gradientDescent', 'perceptron']),
+  loss: z.enum(['squaredError', 'crossEntropy']),
+  mode: z.enum(['batch', 'minibatch', 'stochastic']),
+  batchSize: z.number().int().min(1).max(LIMITS.datasetRows),
+  learningRate: finite.refine((v) => v > 0, 'must be above 0'),
+  momentum: finite.refine((v) => v >= 0 && v < 1, 'must be at least 0 and below 1'),
+  l1: finite.refine((v) => v >= 0, 'must be 0 or more'),
+  l2: finite.refine((v) => v >= 0, 'must be 0 or more'),
+  shuffle: z.boolean(),
+  shuffleSeed: finite,
+  init: z.object({ method: z.enum(['uniform', 'xavier', 'he']), seed: finite, range: finite.refine((v) => v > 0, 'must be above 0').optional() }),
+  maxEpochs: z.number().int().min(1).max(100_000_000),
+  targetLoss: finite.refine((v) => v >= 0, 'must be 0 or more').nullable(),
+  earlyStopping: z
+    .object({ patience: z.number().int().min(1), minDelta: finite.refine((v) => v >= 0, 'must be 0 or more'), restoreBest: z.boolean() })
+    .nullable(),
+});
+
+const nullableNumber = z.number().nullable();
+export const EpochRecordSchema = z.object({
+  epoch: z.number().int().min(1),
+  // Losses may be any number the trainer recorded; JSON has no NaN, so they are finite here.
+  loss: z.number(),
+  accuracy: nullableNumber,
+  validationLoss: nullableNumber,
+  validationAccuracy: nullableNumber,
+});
+
+export const TrainingStateSchema = z.object({
+  /** Completed epochs. */
+  epoch: z.number().int().min(0),
+  history: z.array(EpochRecordSchema).max(LIMITS.historyEpochs),
+});
+
+export const ViewSchema = z.object({
+  viewport: z.object({ x: finite, y: finite, zoom: finite.refine((v) => v > 0, 'must be above 0') }).optional(),
+  /** Which panels are open, by name. */
+  panels: z.record(name, z.boolean()).optional(),
+  /** The sample the backprop inspector was showing. */
+  inspectorSample: z.number().int().min(0).nullable().optional(),
+  selection: z.array(id).max(LIMITS.nodes + LIMITS.edges).optional(),
+});
+
+export const ProjectSchema = z.object({
+  format: z.literal(PROJECT_FORMAT),
+  version: z.literal(PROJECT_VERSION),
+  name: text.min(1, 'must not be empty'),
+  description: text.optional(),
+  graph: GraphSchema,
+  dataset: DatasetRefSchema,
+  split: SplitSchema,
+  normalisation: NormalisationSchema,
+  hyperparameters: HyperparametersSchema,
+  training: TrainingStateSchema,
+  view: ViewSchema,
+});
+
+/** A project document, version 1. */
+export type Project = z.infer<typeof ProjectSchema>;
+/** Where a project's data comes from. */
+export type DatasetRef = z.infer<typeof DatasetRefSchema>;

@@ -1,0 +1,144 @@
+/**
+ * From a project document to data, a trainer, and back: what the CLI, the training worker and the
+ * app all do with a project.
+ */
+import { compileGraph, readParameters, writeParameters, type CompiledModel } from '../compile';
+import { bindData, datasetFromRows, subset, type BoundData, type Dataset } from '../data';
+import { generateDataset } from '../datasets/builtin';
+import { applyNormalisation, fitNormalisation, splitIndices, type Normalisation } from '../datasets/prepare';
+import { evaluate, isClassifier, type Evaluation } from '../metrics';
+import { createWorkspace, forward } from '../kernels';
+import { Trainer, TrainingSetupError, checkHyperparameters, type Hyperparameters } from '../train';
+import type { DatasetRef, Project } from './schema';
+
+/** A project's data: the whole set, and the three splits normalised as the project says. */
+export interface ProjectData {
+  full: Dataset;
+  train: Dataset;
+  validation: Dataset;
+  test: Dataset;
+  normalisation: Normalisation;
+}
+
+/** The rows a dataset reference stands for. */
+export function resolveDataset(ref: DatasetRef): Dataset {
+  if (ref.kind === 'builtin') return generateDataset(ref);
+  return datasetFromRows(ref.features, ref.targets, ref.rows);
+}
+
+/**
+ * Generates or reads the project's data, splits it, and normalises it with the stored statistics
+ * (fitting them on the training split when the project has none yet).
+ */
+export function projectData(project: Project): ProjectData {
+  const full = resolveDataset(project.dataset);
+  const indices = splitIndices(full.size, project.split);
+  const train = subset(full, indices.train);
+  const normalisation: Normalisation = project.normalisation.fitted
+    ? { method: project.normalisation.method, features: project.normalisation.fitted }
+    : fitNormalisation(train, project.normalisation.method);
+  const normalise = (data: Dataset) => (normalisation.method === 'none' ? data : applyNormalisation(data, normalisation));
+  return {
+    full,
+    train: normalise(train),
+    validation: normalise(subset(full, indices.validation)),
+    test: normalise(subset(full, indices.test)),
+    normalisation,
+  };
+}
+
+/** A project ready to train: its compiled model, bound data, and a trainer resumed where the project left off. */
+export interface ProjectSession {
+  model: CompiledModel;
+  data: ProjectData;
+  train: BoundData;
+  validation: BoundData;
+  test: BoundData;
+  trainer: Trainer;
+}
+
+/**
+ * Compiles the project's graph for its hyperparameters, prepares its data, and creates a trainer
+ * that continues from the stored weights, epoch and history.
+ *
+ * @param purpose 'train' also checks that the network can be trained as the hyperparameters say;
+ *   'evaluate' only that it runs on the data (a hand-set perceptron network evaluates but cannot train).
+ * @throws TrainingSetupError listing every problem (graph errors name their node or edge).
+ */
+export function openSession(project: Project, purpose: 'train' | 'evaluate' = 'train', hyper: Hyperparameters = project.hyperparameters): ProjectSession {
+  const hyperIssues = checkHyperparameters(hyper);
+  if (hyperIssues.length > 0) throw new TrainingSetupError(hyperIssues);
+  const data = projectData(project);
+  const compiled = compileGraph(project.graph, {
+    training: purpose === 'train' ? { algorithm: hyper.algorithm, loss: hyper.loss } : undefined,
+    data: { features: data.full.features, targets: data.full.targets },
+  });
+  if (!compiled.ok) throw new TrainingSetupError(compiled.errors);
+  const model = compiled.model;
+  const train = bindData(model, data.train);
+  const validation = bindData(model, data.validation);
+  const test = bindData(model, data.test);
+  const trainer = new Trainer({ model, params: readParameters(model), train, validation: validation.size > 0 ? validation : undefined, hyper });
+  trainer.epoch = project.training.epoch;
+  trainer.history.push(...project.training.history);
+  return { model, data, train, validation, test, trainer };
+}
+
+/** The project with the session's current weights, epoch, history and fitted normalisation. */
+export function projectFromSession(project: Project, session: ProjectSession): Project {
+  return {
+    ...project,
+    graph: writeParameters(session.model, project.graph, session.trainer.params),
+    normalisation: { method: session.data.normalisation.method, fitted: session.data.normalisation.method === 'none' ? null : session.data.normalisation.features },
+    training: { epoch: session.trainer.epoch, history: session.trainer.history.map((r) => ({ ...r })) },
+  };
+}
+
+/** Loss, accuracy and (for a single classifying output) the confusion matrix on one split. */
+export interface SplitEvaluation extends Evaluation {
+  size: number;
+  /** Rows: true class; columns: predicted class. Null when the network is not a single classifier output. */
+  confusion: { classes: string[]; matrix: number[][] } | null;
+}
+
+/** Evaluates the session's current weights on train, validation and test. */
+export function evaluateSession(session: ProjectSession): Record<'train' | 'validation' | 'test', SplitEvaluation> {
+  const loss = session.trainer.hyperparameters.loss;
+  const one = (data: BoundData): SplitEvaluation => ({
+    ...evaluate(session.model, session.trainer.params, data, loss),
+    size: data.size,
+    confusion: confusionMatrix(session.model, session.trainer.params, data),
+  });
+  return { train: one(session.train), validation: one(session.validation), test: one(session.test) };
+}
+
+function confusionMatrix(model: CompiledModel, params: Float64Array, data: BoundData): SplitEvaluation['confusion'] {
+  if (!isClassifier(model) || model.outputs.length !== 1) return null;
+  const node = model.outputs[0];
+  const ws = createWorkspace(model);
+  const nf = model.features.length;
+  const nt = model.targets.length;
+  let classes: string[];
+  let classOf: (values: ArrayLike<number>, start: number) => number;
+  if (node.units > 1 && node.activation === 'softmax') {
+    classes = node.output!.targets.map((t) => t.replace(/^.*=/, ''));
+    classOf = (values, start) => {
+      let best = 0;
+      for (let k = 1; k < node.units; k++) if (values[start + k] > values[start + best]) best = k;
+      return best;
+    };
+  } else if (node.units === 1) {
+    const signed = node.activation === 'tanh' || node.activation === 'sign';
+    const threshold = signed ? 0 : 0.5;
+    classes = signed ? ['−1', '+1'] : ['0', '1'];
+    classOf = (values, start) => (values[start] > threshold ? 1 : 0);
+  } else return null;
+  const matrix = classes.map(() => classes.map(() => 0));
+  for (let n = 0; n < data.size; n++) {
+    forward(model, params, data.x, n * nf, ws);
+    const actual = classOf(data.t, n * nt + node.output!.targetStart);
+    const predicted = classOf(ws.z, node.start);
+    matrix[actual][predicted]++;
+  }
+  return { classes, matrix };
+}

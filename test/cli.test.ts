@@ -1,0 +1,234 @@
+/**
+ * The `nnstudio` command, run as the real binary in a temporary folder.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLES, openSession, parseProject, traceStep } from '../engine/src/index';
+
+const BIN = fileURLToPath(new URL('../bin/nnstudio.mjs', import.meta.url));
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'nnstudio-cli-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(...args: string[]) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A user-facing failure: a non-zero exit and a short message, never a stack trace. */
+function expectCleanFailure(result: ReturnType<typeof run>, code: number, pattern: RegExp) {
+  expect(result.code).toBe(code);
+  expect(result.stderr).toMatch(pattern);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+  expect(result.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);
+}
+
+function readProject(path: string) {
+  const result = parseProject(readFileSync(path, 'utf8'));
+  if (!result.ok) throw result.error;
+  return result.project;
+}
+
+describe('examples and new', () => {
+  it('lists every example, as text and as JSON', () => {
+    const text = run('examples');
+    expect(text.code).toBe(0);
+    for (const example of EXAMPLES) expect(text.stdout).toContain(example.name);
+    const json = JSON.parse(run('examples', '--json').stdout);
+    expect(json.map((e: { name: string }) => e.name)).toEqual(EXAMPLES.map((e) => e.name));
+  });
+
+  it('writes an example, refuses to overwrite it without --force', () => {
+    const first = run('new', '--example', 'xor-sigmoid');
+    expect(first.code).toBe(0);
+    const path = join(dir, 'xor-sigmoid.nnproj');
+    expect(readProject(path).name).toBe('XOR 2-2-1');
+    writeFileSync(path, 'changed by the user');
+    expectCleanFailure(run('new', '--example', 'xor-sigmoid'), 1, /already exists; use --force/);
+    expect(readFileSync(path, 'utf8')).toBe('changed by the user');
+    expect(run('new', '--example', 'xor-sigmoid', '--force').code).toBe(0);
+    expect(readProject(path).name).toBe('XOR 2-2-1');
+    expect(run('new', '--example', 'iris', '--out', 'flowers.nnproj').code).toBe(0);
+    expect(readProject(join(dir, 'flowers.nnproj')).name).toBe('Iris');
+  });
+
+  it('bad arguments: one line and exit 2', () => {
+    expectCleanFailure(run('new'), 2, /new needs --example NAME/);
+    expectCleanFailure(run('new', '--example', 'nope'), 2, /no example 'nope'. Examples: or-perceptron/);
+    expectCleanFailure(run('new', '--example'), 2, /--example/);
+    expectCleanFailure(run('frobnicate'), 2, /unknown command 'frobnicate'/);
+    expectCleanFailure(run('examples', '--colour'), 2, /Unknown option '--colour'/);
+    const none = run();
+    expect(none.code).toBe(2);
+    expect(none.stdout).toMatch(/Usage: nnstudio/);
+  });
+});
+
+describe('every example reaches what it promises, from the CLI', () => {
+  const expectations: Record<string, (evaluation: any) => void> = {
+    'or-perceptron': (e) => expect(e.train.accuracy).toBe(1),
+    'and-perceptron': (e) => expect(e.train.accuracy).toBe(1),
+    'xor-perceptron-network': (e) => expect(e.train.accuracy).toBe(1),
+    'perceptron-learns-or': (e) => expect(e.train.accuracy).toBe(1),
+    'xor-sigmoid': (e) => expect(e.train.accuracy).toBe(1),
+    'three-two-one': (e) => expect(e.train.loss).toBeLessThan(0.001),
+    'logistic-regression': (e) => expect(e.test.accuracy).toBeGreaterThanOrEqual(0.95),
+    spiral: (e) => expect(e.test.accuracy).toBeGreaterThanOrEqual(0.95),
+    iris: (e) => expect(e.test.accuracy).toBeGreaterThanOrEqual(0.95),
+  };
+
+  it('has an expectation for each example', () => {
+    expect(Object.keys(expectations).sort()).toEqual(EXAMPLES.map((e) => e.name).sort());
+  });
+
+  for (const example of EXAMPLES) {
+    it(`${example.name}: ${example.expected}`, () => {
+      const file = `${example.name}-run.nnproj`;
+      expect(run('new', '--example', example.name, '--out', file).code).toBe(0);
+      let evaluated = file;
+      if (example.name === 'xor-perceptron-network') {
+        // Hand-set weights, and nothing can train a multilayer perceptron network: the CLI says so.
+        expectCleanFailure(run('train', file), 1, /perceptron rule trains a single layer/);
+      } else if (example.name === 'or-perceptron' || example.name === 'and-perceptron') {
+        const before = readFileSync(join(dir, file), 'utf8');
+        // Already right: the perceptron rule makes no change and stops after one epoch.
+        const trained = run('train', file, '--json');
+        expect(trained.code).toBe(0);
+        const done = JSON.parse(trained.stdout.trim().split('\n').at(-1)!);
+        expect(done.reason).toBe('converged');
+        expect(done.epochs).toBe(1);
+        expect(readProject(done.out).graph).toEqual(parseProject(before).ok && readProject(join(dir, file)).graph);
+        evaluated = done.out;
+      } else {
+        const trained = run('train', file, '--json');
+        expect(trained.code, trained.stderr).toBe(0);
+        const done = JSON.parse(trained.stdout.trim().split('\n').at(-1)!);
+        expect(done.type).toBe('done');
+        evaluated = done.out;
+      }
+      const evaluation = run('eval', evaluated, '--json');
+      expect(evaluation.code, evaluation.stderr).toBe(0);
+      expectations[example.name](JSON.parse(evaluation.stdout));
+    });
+  }
+});
+
+describe('train', () => {
+  it('streams JSON lines, writes next to the input, and leaves the input alone', () => {
+    run('new', '--example', 'logistic-regression', '--out', 'lr.nnproj');
+    const input = readFileSync(join(dir, 'lr.nnproj'), 'utf8');
+    const result = run('train', 'lr.nnproj', '--epochs', '5', '--json');
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.slice(0, -1).map((l) => l.epoch)).toEqual([1, 2, 3, 4, 5]);
+    expect(lines.slice(0, -1).every((l) => l.type === 'epoch' && typeof l.loss === 'number' && l.validationLoss !== null)).toBe(true);
+    const done = lines.at(-1);
+    expect(done).toMatchObject({ type: 'done', reason: 'maxEpochs', epochs: 5, out: join(dir, 'lr.trained.nnproj') });
+    expect(readFileSync(join(dir, 'lr.nnproj'), 'utf8')).toBe(input);
+    const trained = readProject(done.out);
+    expect(trained.training.epoch).toBe(5);
+    expect(trained.training.history.map((r) => r.loss)).toEqual(lines.slice(0, -1).map((l) => l.loss));
+    expect(trained.normalisation.fitted).not.toBeNull();
+    // The saved hyperparameters are the project's, not the --epochs override.
+    expect(trained.hyperparameters.maxEpochs).toBe(readProject(join(dir, 'lr.nnproj')).hyperparameters.maxEpochs);
+
+    // Continuing: 3 more epochs on the trained file, in place.
+    const more = run('train', 'lr.trained.nnproj', '--epochs', '3', '--in-place', '--quiet');
+    expect(more.code).toBe(0);
+    expect(readProject(done.out).training.epoch).toBe(8);
+  });
+
+  it('prints a readable summary without --json', () => {
+    run('new', '--example', 'xor-sigmoid', '--out', 'x.nnproj', '--force');
+    const result = run('train', 'x.nnproj', '--out', 'x-done.nnproj');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/reached the target 0\.005/);
+    expect(result.stdout).toMatch(/accuracy 100\.0%/);
+    expect(result.stdout).toContain(`Wrote ${join(dir, 'x-done.nnproj')}`);
+  });
+
+  it('refuses to overwrite its input unless asked, and bad --epochs', () => {
+    run('new', '--example', 'xor-sigmoid', '--out', 'y.nnproj', '--force');
+    expectCleanFailure(run('train', 'y.nnproj', '--out', 'y.nnproj'), 2, /--out names the input file; add --in-place/);
+    expectCleanFailure(run('train', 'y.nnproj', '--epochs', 'ten'), 2, /--epochs needs a whole number of at least 1, got 'ten'/);
+    expectCleanFailure(run('train', 'y.nnproj', '--epochs', '0'), 2, /at least 1/);
+    expectCleanFailure(run('train', 'y.nnproj', '--out', 'a', '--in-place'), 2, /either --out or --in-place/);
+    expectCleanFailure(run('train'), 2, /train needs a project file/);
+  });
+
+  it('a project already at its epoch limit says how to go on', () => {
+    run('new', '--example', 'iris', '--out', 'i.nnproj', '--force');
+    run('train', 'i.nnproj', '--in-place', '--quiet');
+    expectCleanFailure(run('train', 'i.nnproj'), 1, /already been trained for 300 epochs, its maximum; use --epochs N/);
+  });
+
+  it('a bad file: one line naming the file and the problem, and nothing written', () => {
+    writeFileSync(join(dir, 'broken.nnproj'), '{"format": "nnstudio-project", "version": 1, ');
+    expectCleanFailure(run('train', 'broken.nnproj'), 1, /broken\.nnproj: the file is not valid JSON/);
+    expect(existsSync(join(dir, 'broken.trained.nnproj'))).toBe(false);
+    writeFileSync(join(dir, 'newer.nnproj'), JSON.stringify({ format: 'nnstudio-project', version: 9 }));
+    expectCleanFailure(run('eval', 'newer.nnproj'), 1, /version: the project was saved by a newer NN Studio/);
+    expectCleanFailure(run('eval', 'missing.nnproj'), 1, /missing\.nnproj: no such file or folder/);
+    expectCleanFailure(run('eval', '.'), 1, /is a folder, not a project file/);
+  });
+
+  it('a network that cannot be trained names the unit', () => {
+    const project = readProject(join(dir, 'xor-sigmoid.nnproj'));
+    (project.graph.nodes[2] as { kind: string; activation: string }).kind = 'perceptron';
+    (project.graph.nodes[2] as { activation: string }).activation = 'step';
+    writeFileSync(join(dir, 'stepped.nnproj'), JSON.stringify(project));
+    expectCleanFailure(run('train', 'stepped.nnproj'), 1, /Perceptron 'h1' uses the step function, which has no gradient/);
+  });
+
+  it('a folder that does not exist for the output: a clear message', () => {
+    expectCleanFailure(run('train', 'xor-sigmoid.nnproj', '--out', 'no/such/dir/out.nnproj'), 1, /could not save: no such file or folder/);
+  });
+});
+
+describe('eval and trace', () => {
+  it('eval prints loss, accuracy and the confusion matrix of each split', () => {
+    run('new', '--example', 'iris', '--out', 'e.nnproj', '--force');
+    const result = run('eval', 'e.nnproj');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/train \(90 samples\): loss [\d.]+, accuracy/);
+    expect(result.stdout).toMatch(/test \(30 samples\)/);
+    expect(result.stdout).toMatch(/true \\ predicted\s+setosa\s+versicolor\s+virginica/);
+    const json = JSON.parse(run('eval', 'e.nnproj', '--json').stdout);
+    const matrix: number[][] = json.test.confusion.matrix;
+    expect(matrix.flat().reduce((a, b) => a + b, 0)).toBe(30);
+  });
+
+  it('trace shows the formulas with the engine’s numbers', () => {
+    run('new', '--example', 'three-two-one', '--out', 't.nnproj', '--force');
+    const text = run('trace', 't.nnproj', '--sample', '0');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('s_y1 = 0.1·1 + (−0.2)·0 + 0.3·1 + 0.1 = 0.5;  z_y1 = sigmoid(0.5) = 0.6225');
+    expect(text.stdout).toContain("δ_k = (t_k − z_k) φ'(s_k),  φ'(s) = z(1 − z)");
+    expect(text.stdout).toContain('δ_z1 = (1 − 0.582)·0.2433 = 0.1017');
+    expect(text.stdout).toContain('w(z1←y1): ∂J/∂w = −0.06329,  Δw = 0.03164,  0.5 → 0.5316');
+
+    const json = JSON.parse(run('trace', 't.nnproj', '--sample', '0', '--json').stdout);
+    const session = openSession(readProject(join(dir, 't.nnproj')));
+    const expected = traceStep(session.model, session.trainer.params, session.trainer.velocity, session.train, [0], session.trainer.hyperparameters);
+    expect(json.samples).toEqual(JSON.parse(JSON.stringify(expected.samples)));
+    expect(json.newParams).toEqual(Array.from(expected.newParams));
+  });
+
+  it('trace of a mini-batch, and bad sample numbers', () => {
+    run('new', '--example', 'iris', '--out', 'tb.nnproj', '--force');
+    const batch = run('trace', 'tb.nnproj', '--sample', '0,1,2');
+    expect(batch.code).toBe(0);
+    expect(batch.stdout).toMatch(/a mini-batch of 3 samples/);
+    expect(batch.stdout).toMatch(/Mean loss over the batch/);
+    expectCleanFailure(run('trace', 'tb.nnproj', '--sample', '90'), 1, /training split has 90 rows \(0 to 89\); there is no row 90/);
+    expectCleanFailure(run('trace', 'tb.nnproj', '--sample', '-1'), 2, /--sample/);
+    expectCleanFailure(run('trace', 'tb.nnproj'), 2, /trace needs --sample N/);
+  });
+});

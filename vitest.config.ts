@@ -7,5 +7,8 @@ export default defineConfig({
     // Two cores: keep the pool small so CI timings stay predictable.
     pool: 'threads',
     maxWorkers: 2,
+    // Tests never assert on time; this only catches a hang. CLI tests spawn real processes, which
+    // on a loaded 2-core machine can take several seconds each.
+    testTimeout: 120_000,
   },
 });

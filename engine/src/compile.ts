@@ -74,7 +74,14 @@ export interface CompileOptions {
   data?: { features: readonly string[]; targets: readonly string[] };
 }
 
-/** An edge of a compiled model: where its weights live and which value slots it connects. */
+/**
+ * An edge of a compiled model: where its weights live and which value slots it connects.
+ *
+ * A computing node's incoming weights are packed into one row-major matrix with a row per unit
+ * and a column per incoming unit (its edges side by side, in graph order), so the fast path can
+ * treat any node as a dense layer. An edge's w_ji is therefore at
+ * `weightOffset + j * rowStride + i` (see {@link weightIndex}).
+ */
 export interface CompiledEdge {
   id: string;
   /** Position in `graph.edges`. */
@@ -85,11 +92,18 @@ export interface CompiledEdge {
   sourceUnits: number;
   targetStart: number;
   targetUnits: number;
-  /** Offset of `weight[0][0]` in the parameter vector; the matrix is stored row by row. */
+  /** Parameter index of this edge's `weight[0][0]`. */
   weightOffset: number;
+  /** Distance between rows: the target node's fan-in. */
+  rowStride: number;
   locked: boolean;
   /** True when the source is a constant-1 bias node: its weights act as biases. */
   fromBias: boolean;
+}
+
+/** Parameter index of w_ji on `edge`: target unit j, source unit i. */
+export function weightIndex(edge: CompiledEdge, j: number, i: number): number {
+  return edge.weightOffset + j * edge.rowStride + i;
 }
 
 /** A computing node of a compiled model. */
@@ -102,7 +116,13 @@ export interface CompiledNode {
   units: number;
   /** Slot of the node's first unit in the value arrays (s, z). */
   start: number;
-  /** Offset of the node's first bias in the parameter vector. */
+  /** Parameter index of the packed weight matrix (units × fanIn, row-major). */
+  weightOffset: number;
+  /** Number of incoming units: the packed matrix's columns. */
+  fanIn: number;
+  /** Value slot feeding each column of the packed matrix. */
+  inputSlots: Int32Array;
+  /** Offset of the node's first bias in the parameter vector (right after its weights). */
   biasOffset: number;
   biasLocked: boolean;
   incoming: CompiledEdge[];
@@ -585,66 +605,94 @@ function layOut(
   }
   for (const node of ordered) if (isComputing(node)) claim(node);
 
-  // Parameters: every edge's matrix in graph order, then every computing node's biases in graph order.
+  // Parameters: for each computing node in topological order, its packed weight matrix
+  // (units × fan-in, incoming edges side by side in graph order), then its biases.
   const nodeById = new Map(graph.nodes.map((n) => [n.id, n]));
   const paramNames: string[] = [];
   const lockedList: number[] = [];
   const regularisedList: number[] = [];
   const compiledEdges = new Map<string, CompiledEdge>();
-  const edges: CompiledEdge[] = graph.edges.map((edge, index) => {
-    const source = nodeById.get(edge.source)!;
-    const target = nodeById.get(edge.target)!;
-    const compiled: CompiledEdge = {
-      id: edge.id,
-      index,
-      source: edge.source,
-      target: edge.target,
-      sourceStart: slotOf.get(edge.source)!,
-      sourceUnits: unitCount(source),
-      targetStart: slotOf.get(edge.target)!,
-      targetUnits: unitCount(target),
-      weightOffset: paramNames.length,
-      locked: edge.locked === true,
-      fromBias: source.kind === 'bias',
-    };
-    for (let j = 0; j < compiled.targetUnits; j++) {
-      for (let i = 0; i < compiled.sourceUnits; i++) {
-        paramNames.push(`w(${unitName(target, j)}←${unitName(source, i)})`);
-        lockedList.push(compiled.locked ? 1 : 0);
-        regularisedList.push(compiled.fromBias ? 0 : 1);
-      }
-    }
-    compiledEdges.set(edge.id, compiled);
-    return compiled;
-  });
-
   const compiledNodes = new Map<string, CompiledNode>();
   let targetStart = 0;
+  const outputStarts = new Map<string, number>();
   for (const node of graph.nodes) {
+    if (isComputing(node) && node.output) {
+      outputStarts.set(node.id, targetStart);
+      targetStart += node.output.targets.length;
+    }
+  }
+  for (const node of ordered) {
     if (!isComputing(node)) continue;
-    const compiled: CompiledNode = {
+    const units = unitCount(node);
+    const edgesIn = incoming.get(node.id)!;
+    const fanIn = edgesIn.reduce((sum, e) => sum + unitCount(nodeById.get(e.source)!), 0);
+    const weightOffset = paramNames.length;
+    const inputSlots = new Int32Array(fanIn);
+    const names: string[] = new Array(units * fanIn);
+    const locks: number[] = new Array(units * fanIn);
+    const regs: number[] = new Array(units * fanIn);
+    let column = 0;
+    for (const edge of edgesIn) {
+      const source = nodeById.get(edge.source)!;
+      const compiled: CompiledEdge = {
+        id: edge.id,
+        index: graph.edges.indexOf(edge),
+        source: edge.source,
+        target: edge.target,
+        sourceStart: slotOf.get(edge.source)!,
+        sourceUnits: unitCount(source),
+        targetStart: slotOf.get(edge.target)!,
+        targetUnits: units,
+        weightOffset: weightOffset + column,
+        rowStride: fanIn,
+        locked: edge.locked === true,
+        fromBias: source.kind === 'bias',
+      };
+      for (let i = 0; i < compiled.sourceUnits; i++) inputSlots[column + i] = compiled.sourceStart + i;
+      for (let j = 0; j < units; j++) {
+        for (let i = 0; i < compiled.sourceUnits; i++) {
+          const local = j * fanIn + column + i;
+          names[local] = `w(${unitName(node, j)}←${unitName(source, i)})`;
+          locks[local] = compiled.locked ? 1 : 0;
+          regs[local] = compiled.fromBias ? 0 : 1;
+        }
+      }
+      compiledEdges.set(edge.id, compiled);
+      column += compiled.sourceUnits;
+    }
+    paramNames.push(...names);
+    lockedList.push(...locks);
+    regularisedList.push(...regs);
+    const biasOffset = paramNames.length;
+    for (let u = 0; u < units; u++) {
+      paramNames.push(`b(${unitName(node, u)})`);
+      lockedList.push(node.biasLocked ? 1 : 0);
+      regularisedList.push(0);
+    }
+    compiledNodes.set(node.id, {
       id: node.id,
       index: graph.nodes.indexOf(node),
       kind: node.kind,
       activation: node.activation,
-      units: unitCount(node),
+      units,
       start: slotOf.get(node.id)!,
-      biasOffset: paramNames.length,
+      weightOffset,
+      fanIn,
+      inputSlots,
+      biasOffset,
       biasLocked: node.biasLocked === true,
-      incoming: incoming.get(node.id)!.map((e) => compiledEdges.get(e.id)!),
-      outgoing: outgoing.get(node.id)!.map((e) => compiledEdges.get(e.id)!),
-      output: node.output ? { targets: [...node.output.targets], targetStart } : null,
-    };
-    if (node.output) targetStart += node.output.targets.length;
-    for (let u = 0; u < compiled.units; u++) {
-      paramNames.push(`b(${unitName(node, u)})`);
-      lockedList.push(compiled.biasLocked ? 1 : 0);
-      regularisedList.push(0);
-    }
-    compiledNodes.set(node.id, compiled);
+      incoming: [],
+      outgoing: [],
+      output: node.output ? { targets: [...node.output.targets], targetStart: outputStarts.get(node.id)! } : null,
+    });
+  }
+  const edges = graph.edges.map((edge) => compiledEdges.get(edge.id)!);
+  for (const node of compiledNodes.values()) {
+    node.incoming = incoming.get(node.id)!.map((e) => compiledEdges.get(e.id)!);
+    node.outgoing = outgoing.get(node.id)!.map((e) => compiledEdges.get(e.id)!);
   }
   const computing = ordered.filter(isComputing).map((n) => compiledNodes.get(n.id)!);
-  const outputs = [...compiledNodes.values()].filter((n) => n.output !== null);
+  const outputs = graph.nodes.filter((n) => isComputing(n) && n.output).map((n) => compiledNodes.get(n.id)!);
 
   return {
     graph,
@@ -674,7 +722,7 @@ export function readParameters(model: CompiledModel, graph: Graph = model.graph)
   for (const edge of model.edges) {
     const matrix = weightMatrix(edgeById.get(edge.id)!);
     for (let j = 0; j < edge.targetUnits; j++) {
-      for (let i = 0; i < edge.sourceUnits; i++) params[edge.weightOffset + j * edge.sourceUnits + i] = matrix[j][i];
+      for (let i = 0; i < edge.sourceUnits; i++) params[weightIndex(edge, j, i)] = matrix[j][i];
     }
   }
   const nodeById = new Map(graph.nodes.map((n) => [n.id, n]));
@@ -712,7 +760,7 @@ export function writeParameters(model: CompiledModel, graph: Graph, params: Arra
       const rows: number[][] = [];
       for (let j = 0; j < compiled.targetUnits; j++) {
         const row: number[] = [];
-        for (let i = 0; i < compiled.sourceUnits; i++) row.push(params[compiled.weightOffset + j * compiled.sourceUnits + i]);
+        for (let i = 0; i < compiled.sourceUnits; i++) row.push(params[weightIndex(compiled, j, i)]);
         rows.push(row);
       }
       return { ...edge, weight: rows };

@@ -7,6 +7,7 @@ import {
   compileOrThrow,
   initialiseParameters,
   readParameters,
+  weightIndex,
   type Activation,
   type CompiledModel,
   type DenseNode,
@@ -40,7 +41,7 @@ function layerModel(fanIn: number, units: number, activation: Activation = 'tanh
 function edgeParams(model: CompiledModel, params: ArrayLike<number>, id: string): number[] {
   const e = model.edges.find((c) => c.id === id);
   if (!e) throw new Error(`no edge ${id}`);
-  return Array.from({ length: e.sourceUnits * e.targetUnits }, (_, k) => params[e.weightOffset + k]);
+  return Array.from({ length: e.sourceUnits * e.targetUnits }, (_, k) => params[weightIndex(e, Math.floor(k / e.sourceUnits), k % e.sourceUnits)]);
 }
 
 /** Every bias of every computing node. */
@@ -218,7 +219,7 @@ describe('initialiseParameters: locked parameters', () => {
       // Where the locked parameters are, found from the model's layout rather than model.locked.
       const lockedOffsets = new Set<number>();
       for (const e of model.edges.filter((c) => c.id === 'x1->h3' || c.id === 'h3->y')) {
-        for (let k = 0; k < e.sourceUnits * e.targetUnits; k++) lockedOffsets.add(e.weightOffset + k);
+        for (let k = 0; k < e.sourceUnits * e.targetUnits; k++) lockedOffsets.add(weightIndex(e, Math.floor(k / e.sourceUnits), k % e.sourceUnits));
       }
       for (const n of model.computing.filter((c) => c.id === 'h3' || c.id === 'y')) {
         for (let u = 0; u < n.units; u++) lockedOffsets.add(n.biasOffset + u);

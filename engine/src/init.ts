@@ -1,7 +1,7 @@
 /**
  * Weight initialisation. Every scheme is seeded, and locked weights keep their values.
  */
-import type { CompiledModel } from './compile';
+import { weightIndex, type CompiledModel } from './compile';
 import { createRng } from './random';
 
 /** How initial weights are drawn. */
@@ -39,12 +39,14 @@ export function initialiseParameters(model: CompiledModel, options: InitOptions,
   for (const node of model.computing) {
     const fanIn = node.incoming.reduce((sum, e) => sum + e.sourceUnits, 0);
     for (const edge of node.incoming) {
-      const count = edge.targetUnits * edge.sourceUnits;
       const limit = Math.sqrt(6 / (fanIn + fanOut.get(edge.source)!));
-      for (let p = edge.weightOffset; p < edge.weightOffset + count; p++) {
-        if (options.method === 'uniform') params[p] = rng.uniform(-range, range);
-        else if (options.method === 'xavier') params[p] = rng.uniform(-limit, limit);
-        else params[p] = rng.normal() * Math.sqrt(2 / fanIn);
+      for (let j = 0; j < edge.targetUnits; j++) {
+        for (let i = 0; i < edge.sourceUnits; i++) {
+          const p = weightIndex(edge, j, i);
+          if (options.method === 'uniform') params[p] = rng.uniform(-range, range);
+          else if (options.method === 'xavier') params[p] = rng.uniform(-limit, limit);
+          else params[p] = rng.normal() * Math.sqrt(2 / fanIn);
+        }
       }
     }
     for (let u = 0; u < node.units; u++) {

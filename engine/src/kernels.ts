@@ -7,6 +7,7 @@
  */
 import { ELEMENTWISE, softmaxBackward, softmaxForward } from './activations';
 import type { CompiledModel } from './compile';
+import type { Activation } from './graph';
 import { cancelsDerivative, lossGradientWrtOutput, outputLoss, type LossName } from './losses';
 
 /** Scratch buffers for one sample, reused across samples and steps. */
@@ -41,24 +42,46 @@ export function forward(model: CompiledModel, params: ArrayLike<number>, x: Arra
   const nodes = model.computing;
   for (let n = 0; n < nodes.length; n++) {
     const node = nodes[n];
-    const start = node.start;
-    for (let u = 0; u < node.units; u++) s[start + u] = params[node.biasOffset + u];
-    const incoming = node.incoming;
-    for (let e = 0; e < incoming.length; e++) {
-      const edge = incoming[e];
-      const cols = edge.sourceUnits;
-      const src = edge.sourceStart;
-      for (let j = 0; j < node.units; j++) {
-        let sum = 0;
-        const row = edge.weightOffset + j * cols;
-        for (let i = 0; i < cols; i++) sum += params[row + i] * z[src + i];
-        s[start + j] += sum;
-      }
+    const { start, units, fanIn, inputSlots, weightOffset, biasOffset } = node;
+    for (let j = 0; j < units; j++) {
+      let sum = params[biasOffset + j];
+      const row = weightOffset + j * fanIn;
+      for (let c = 0; c < fanIn; c++) sum += params[row + c] * z[inputSlots[c]];
+      s[start + j] = sum;
     }
-    if (node.activation === 'softmax') softmaxForward(s, z, start, node.units);
-    else {
-      const phi = ELEMENTWISE[node.activation].forward;
-      for (let u = 0; u < node.units; u++) z[start + u] = phi(s[start + u]);
+    activate(node.activation, s, z, start, units);
+  }
+}
+
+/** z = φ(s) over `[start, start + units)`. */
+export function activate(activation: Activation, s: Float64Array, z: Float64Array, start: number, units: number): void {
+  const end = start + units;
+  switch (activation) {
+    case 'softmax':
+      softmaxForward(s, z, start, units);
+      return;
+    case 'sigmoid':
+      for (let u = start; u < end; u++) {
+        const v = s[u];
+        if (v >= 0) z[u] = 1 / (1 + Math.exp(-v));
+        else {
+          const e = Math.exp(v);
+          z[u] = e / (1 + e);
+        }
+      }
+      return;
+    case 'tanh':
+      for (let u = start; u < end; u++) z[u] = Math.tanh(s[u]);
+      return;
+    case 'relu':
+      for (let u = start; u < end; u++) z[u] = s[u] > 0 ? s[u] : 0;
+      return;
+    case 'linear':
+      for (let u = start; u < end; u++) z[u] = s[u];
+      return;
+    default: {
+      const phi = ELEMENTWISE[activation].forward;
+      for (let u = start; u < end; u++) z[u] = phi(s[u]);
     }
   }
 }
@@ -91,42 +114,36 @@ export function backward(
   const nodes = model.computing;
   for (let n = nodes.length - 1; n >= 0; n--) {
     const node = nodes[n];
-    const start = node.start;
-    const units = node.units;
+    const { start, units, fanIn, inputSlots, weightOffset, biasOffset } = node;
     if (node.output) {
       const targetStart = tOffset + node.output.targetStart;
       if (cancelsDerivative(loss, node.activation)) {
         for (let k = 0; k < units; k++) gradS[start + k] = z[start + k] - t[targetStart + k];
       } else {
         for (let k = 0; k < units; k++) gradZ[start + k] = lossGradientWrtOutput(z[start + k], t[targetStart + k]);
-        applyActivationDerivative(node.activation, s, z, gradZ, gradS, start, units);
+        activationBackward(node.activation, s, z, gradZ, gradS, start, units);
       }
     } else {
-      applyActivationDerivative(node.activation, s, z, gradZ, gradS, start, units);
+      activationBackward(node.activation, s, z, gradZ, gradS, start, units);
     }
-
-    for (let u = 0; u < units; u++) grad[node.biasOffset + u] += scale * gradS[start + u];
-    const incoming = node.incoming;
-    for (let e = 0; e < incoming.length; e++) {
-      const edge = incoming[e];
-      const cols = edge.sourceUnits;
-      const src = edge.sourceStart;
-      for (let j = 0; j < units; j++) {
-        const g = gradS[start + j];
-        if (g === 0) continue;
-        const row = edge.weightOffset + j * cols;
-        const scaled = scale * g;
-        for (let i = 0; i < cols; i++) {
-          grad[row + i] += scaled * z[src + i];
-          gradZ[src + i] += params[row + i] * g;
-        }
+    for (let j = 0; j < units; j++) {
+      const g = gradS[start + j];
+      if (g === 0) continue;
+      grad[biasOffset + j] += scale * g;
+      const row = weightOffset + j * fanIn;
+      const scaled = scale * g;
+      for (let c = 0; c < fanIn; c++) {
+        const slot = inputSlots[c];
+        grad[row + c] += scaled * z[slot];
+        gradZ[slot] += params[row + c] * g;
       }
     }
   }
 }
 
-function applyActivationDerivative(
-  activation: CompiledModel['computing'][number]['activation'],
+/** ∂J/∂s = φ'(s) ⊙ ∂J/∂z (or softmax's Jacobian applied) over `[start, start + units)`. */
+export function activationBackward(
+  activation: Activation,
   s: Float64Array,
   z: Float64Array,
   gradZ: Float64Array,
@@ -134,10 +151,26 @@ function applyActivationDerivative(
   start: number,
   units: number,
 ): void {
-  if (activation === 'softmax') {
-    softmaxBackward(z, gradZ, gradS, start, units);
-    return;
+  const end = start + units;
+  switch (activation) {
+    case 'softmax':
+      softmaxBackward(z, gradZ, gradS, start, units);
+      return;
+    case 'sigmoid':
+      for (let u = start; u < end; u++) gradS[u] = z[u] * (1 - z[u]) * gradZ[u];
+      return;
+    case 'tanh':
+      for (let u = start; u < end; u++) gradS[u] = (1 - z[u] * z[u]) * gradZ[u];
+      return;
+    case 'relu':
+      for (let u = start; u < end; u++) gradS[u] = s[u] > 0 ? gradZ[u] : 0;
+      return;
+    case 'linear':
+      for (let u = start; u < end; u++) gradS[u] = gradZ[u];
+      return;
+    default: {
+      const derivative = ELEMENTWISE[activation].derivative;
+      for (let u = start; u < end; u++) gradS[u] = derivative(s[u], z[u]) * gradZ[u];
+    }
   }
-  const derivative = ELEMENTWISE[activation].derivative;
-  for (let u = 0; u < units; u++) gradS[start + u] = derivative(s[start + u], z[start + u]) * gradZ[start + u];
 }

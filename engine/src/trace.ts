@@ -12,7 +12,7 @@
  *     ∂J/∂w_ji = −δ_j x_ji,  Δw_ji = η δ_j x_ji (+ momentum and regularisation parts)
  */
 import { ELEMENTWISE, SOFTMAX_DERIVATIVE_FORMULA, SOFTMAX_FORMULA } from './activations';
-import type { CompiledModel, CompiledNode } from './compile';
+import { weightIndex, type CompiledModel, type CompiledNode } from './compile';
 import type { BoundData } from './data';
 import type { Activation } from './graph';
 import { LOSS_FORMULAS, cancelsDerivative } from './losses';
@@ -241,7 +241,7 @@ function traceSample(
       const terms: ForwardTerm[] = [];
       for (const edge of node.incoming) {
         for (let i = 0; i < edge.sourceUnits; i++) {
-          const param = edge.weightOffset + j * edge.sourceUnits + i;
+          const param = weightIndex(edge, j, i);
           const w = params[param];
           const x = values.get(edge.sourceStart + i)!.z;
           terms.push({ source: edge.fromBias ? '1' : model.slotNames[edge.sourceStart + i], edgeId: edge.id, param, w, x, product: w * x });
@@ -378,7 +378,7 @@ function traceBackward(
         for (let k = 0; k < edge.targetUnits; k++) {
           const delta = deltas.get(edge.targetStart + k)!;
           for (let j = 0; j < node.units; j++) {
-            const w = params[edge.weightOffset + k * edge.sourceUnits + j];
+            const w = params[weightIndex(edge, k, j)];
             sums[j].terms.push({ name: model.slotNames[edge.targetStart + k], nodeId: target.id, unit: k, edgeId: edge.id, w, delta, product: w * delta });
             sums[j].sum += w * delta;
           }
@@ -483,7 +483,7 @@ function traceUpdates(
     for (const edge of node.incoming) {
       for (let j = 0; j < edge.targetUnits; j++) {
         for (let i = 0; i < edge.sourceUnits; i++) {
-          const param = edge.weightOffset + j * edge.sourceUnits + i;
+          const param = weightIndex(edge, j, i);
           const sourceNode = model.slotNodes[edge.sourceStart + i];
           push(node, j, param, 'weight', edge.id, i, (n) => {
             const source = forwardOf[n].get(`${sourceNode}#${model.slotUnits[edge.sourceStart + i]}`);

@@ -352,10 +352,8 @@ export class Trainer {
             if (error === 0) continue;
             wrong = true;
             grad[node.biasOffset + k] += scale * error;
-            for (const edge of node.incoming) {
-              const row = edge.weightOffset + k * edge.sourceUnits;
-              for (let i = 0; i < edge.sourceUnits; i++) grad[row + i] += scale * error * ws.z[edge.sourceStart + i];
-            }
+            const row = node.weightOffset + k * node.fanIn;
+            for (let c = 0; c < node.fanIn; c++) grad[row + c] += scale * error * ws.z[node.inputSlots[c]];
           }
         }
         if (wrong) this.misclassifiedThisEpoch++;

@@ -29,8 +29,15 @@ function expectArraysClose(actual: ArrayLike<number>, expected: ArrayLike<number
 }
 
 describe('trace = fast path', () => {
-  for (const loss of ['squaredError', 'crossEntropy'] as const) {
-    it(`on random DAGs, one sample and one mini-batch, with momentum, L1 and L2 (${loss})`, () => {
+  for (const [loss, kernel] of [
+    ['squaredError', 'interpreted'],
+    ['crossEntropy', 'interpreted'],
+    ['squaredError', 'generated'],
+    ['crossEntropy', 'generated'],
+    ['squaredError', 'batched'],
+    ['crossEntropy', 'batched'],
+  ] as const) {
+    it(`on random DAGs, one sample and one mini-batch, with momentum, L1 and L2 (${loss}, ${kernel} kernel)`, () => {
       fc.assert(
         fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.constantFrom<'sample' | 'batch'>('sample', 'batch'), (seed, unit) => {
           const { model, params, data } = randomProblem(seed, loss, 5);
@@ -46,7 +53,8 @@ describe('trace = fast path', () => {
             l2: rng.uniform(0, 0.05),
             shuffleSeed: seed,
           };
-          const trainer = new Trainer({ model, params, train: data, hyper });
+          const trainer = new Trainer({ model, params, train: data, hyper, kernel });
+          expect(trainer.kernel.kind).toBe(kernel);
           // Momentum needs a previous Δw: give every parameter one.
           for (let p = 0; p < model.paramCount; p++) trainer.velocity[p] = rng.normal() * 0.1;
 

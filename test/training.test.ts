@@ -12,8 +12,10 @@ import {
   datasetFromRows,
   initialiseParameters,
   lecture,
+  evaluate,
   prepareTraining,
   readParameters,
+  traceStep,
   subset,
   type Graph,
   type Hyperparameters,
@@ -84,7 +86,30 @@ describe('steps and epochs', () => {
     expect(trainer.epoch).toBe(1);
     expect(trainer.cursor).toBe(0);
     expect(trainer.history).toHaveLength(1);
-    expect(trainer.history[0].loss).toBeCloseTo(trainer.evaluate().loss, 15);
+  });
+
+  it("an epoch's loss and accuracy are the means over its steps, each measured before its update", () => {
+    const h = hyper({ mode: 'minibatch', batchSize: 4, learningRate: 0.3 });
+    const trainer = trainerFor(linearNeuron(), rows, h);
+    // The trace measures each step's loss independently of the kernel.
+    let lossSum = 0;
+    for (const unit of ['batch', 'sample', 'batch', 'sample'] as const) {
+      const indices = trainer.nextBatch(unit);
+      lossSum += traceStep(trainer.model, trainer.params, trainer.velocity, trainer.train, indices, h).meanLoss * indices.length;
+      trainer.step(unit);
+    }
+    expect(trainer.epoch).toBe(1);
+    expect(trainer.history[0].loss).toBeCloseTo(lossSum / rows.length, 14);
+    expect(trainer.history[0].accuracy).toBeNull(); // a linear output is a regression
+
+    // Accuracy likewise: XOR in batch mode, where the single step sees all four samples.
+    const xor = prepareTraining(lecture.xorSigmoidNetwork(), hyper({ mode: 'batch' }), lecture.truthTable('xor'));
+    const params = initialiseParameters(xor.model, { method: 'uniform', seed: 2, range: 3 });
+    const before = evaluate(xor.model, params, xor.train, 'squaredError');
+    const batchTrainer = new Trainer({ model: xor.model, params, train: xor.train, hyper: hyper({ mode: 'batch' }) });
+    batchTrainer.step('batch');
+    expect(batchTrainer.history[0].loss).toBeCloseTo(before.loss, 14);
+    expect(batchTrainer.history[0].accuracy).toBe(before.accuracy);
   });
 
   it('shuffles with its seed: the same seed gives the same order and the same weights', () => {

@@ -9,9 +9,12 @@ import { compileGraph, type CompiledModel, type GraphIssue, type TrainingAlgorit
 import { bindData, type BoundData, type Dataset } from './data';
 import type { Graph } from './graph';
 import type { InitOptions } from './init';
-import { createWorkspace, forward, backward, sampleLoss, type Workspace } from './kernels';
+import { BatchedKernel } from './fast/batched';
+import { GeneratedKernel, MAX_GENERATED_PARAMETERS } from './fast/generated';
+import { InterpretedKernel, type BatchTotals, type GradientKernel, type KernelKind } from './fast/gradient-kernel';
+import { createWorkspace, forward, sampleLoss, type Workspace } from './kernels';
 import type { LossName } from './losses';
-import { evaluate, type Evaluation } from './metrics';
+import { evaluate, isClassifier, outputCorrect, type Evaluation } from './metrics';
 import { createRng, type Rng } from './random';
 
 /** How many samples each update uses. */
@@ -159,6 +162,11 @@ export interface TrainerSetup {
   train: BoundData;
   validation?: BoundData;
   hyper: Hyperparameters;
+  /**
+   * Which gradient kernel runs the steps: 'auto' (the default) picks the fastest that works here.
+   * The others exist so tests can hold every kernel to the trace.
+   */
+  kernel?: KernelKind | 'auto';
 }
 
 /**
@@ -212,6 +220,14 @@ export class Trainer {
   private readonly epochStart: Float64Array;
   private readonly epochStartVelocity: Float64Array;
   private misclassifiedThisEpoch = 0;
+  /** Running totals of this epoch's steps: the epoch's loss and accuracy are their means. */
+  private epochLossSum = 0;
+  private epochCorrect = 0;
+  private epochSamples = 0;
+  private readonly totals: BatchTotals = { lossSum: 0, correct: 0 };
+  private readonly classifier: boolean;
+  /** The kernel that computes gradients for gradient descent. */
+  readonly kernel: GradientKernel;
   private best: { loss: number; epoch: number; params: Float64Array } | null = null;
   private epochsSinceBest = 0;
 
@@ -237,6 +253,8 @@ export class Trainer {
     this.epochStartVelocity = new Float64Array(this.model.paramCount);
     this.order = new Uint32Array(this.train.size).map((_, i) => i);
     if (this.hyper.shuffle) this.rng.shuffle(this.order);
+    this.classifier = isClassifier(this.model);
+    this.kernel = chooseKernel(this.model, this.hyper, this.train.size, setup.kernel ?? 'auto');
   }
 
   /** The hyperparameters in force. */
@@ -287,11 +305,11 @@ export class Trainer {
   step(unit: 'sample' | 'batch' | 'epoch'): StepReport {
     const report: StepReport = { updates: 0, samples: 0, epochsCompleted: [], stop: null };
     do {
-      const indices = this.nextBatch(unit === 'sample' ? 'sample' : 'batch');
-      const lossValue = this.update(indices);
-      this.cursor += indices.length;
+      const count = unit === 'sample' ? 1 : Math.min(this.batchSize, this.train.size - this.cursor);
+      const lossValue = this.update(this.cursor, count);
+      this.cursor += count;
       report.updates++;
-      report.samples += indices.length;
+      report.samples += count;
       if (!Number.isFinite(lossValue)) {
         report.stop = this.diverge(lossValue);
         return report;
@@ -329,45 +347,53 @@ export class Trainer {
     return evaluate(this.model, this.params, data, this.hyper.loss, this.ws);
   }
 
-  /** Applies one update on the samples at `indices`; returns their mean loss before the update. */
-  private update(indices: number[]): number {
-    const { model, params, grad, ws } = this;
+  /**
+   * Applies one update on the `count` samples from position `first` of this epoch's order;
+   * returns their mean loss before the update. Allocates nothing: it runs once per step.
+   */
+  private update(first: number, count: number): number {
+    const { model, params, grad, ws, order } = this;
     const { x, t } = this.train;
     const nf = model.features.length;
     const nt = model.targets.length;
-    const scale = 1 / indices.length;
+    const scale = 1 / count;
+    const end = first + count;
     const loss = this.hyper.loss;
     grad.fill(0);
-    let total = 0;
 
     if (this.hyper.algorithm === 'perceptron') {
       // Perceptron rule: w ← w + η (t − y) x, averaged over the batch (a single sample in stochastic mode).
-      for (const n of indices) {
+      let total = 0;
+      for (let k = first; k < end; k++) {
+        const n = order[k];
         forward(model, params, x, n * nf, ws);
         total += sampleLoss(model, loss, ws, t, n * nt);
         let wrong = false;
         for (const node of model.outputs) {
-          for (let k = 0; k < node.units; k++) {
-            const error = t[n * nt + node.output!.targetStart + k] - ws.z[node.start + k];
+          for (let u = 0; u < node.units; u++) {
+            const error = t[n * nt + node.output!.targetStart + u] - ws.z[node.start + u];
             if (error === 0) continue;
             wrong = true;
-            grad[node.biasOffset + k] += scale * error;
-            const row = node.weightOffset + k * node.fanIn;
+            grad[node.biasOffset + u] += scale * error;
+            const row = node.weightOffset + u * node.fanIn;
             for (let c = 0; c < node.fanIn; c++) grad[row + c] += scale * error * ws.z[node.inputSlots[c]];
           }
         }
         if (wrong) this.misclassifiedThisEpoch++;
+        if (this.classifier && model.outputs.every((node) => outputCorrect(node, ws.z, t, n * nt))) this.epochCorrect++;
       }
       const eta = this.hyper.learningRate;
       for (let p = 0; p < params.length; p++) if (!model.locked[p]) params[p] += eta * grad[p];
+      this.epochLossSum += total;
+      this.epochSamples += count;
       return total * scale;
     }
 
-    for (const n of indices) {
-      forward(model, params, x, n * nf, ws);
-      total += sampleLoss(model, loss, ws, t, n * nt);
-      backward(model, params, loss, ws, t, n * nt, grad, scale);
-    }
+    this.kernel.accumulate(params, grad, this.train, order, first, count, scale, this.totals);
+    const total = this.totals.lossSum;
+    this.epochLossSum += total;
+    this.epochCorrect += this.totals.correct;
+    this.epochSamples += count;
     const { learningRate: eta, momentum, l1, l2 } = this.hyper;
     const { locked, regularised } = model;
     const velocity = this.velocity;
@@ -385,12 +411,19 @@ export class Trainer {
   private finishEpoch(): EpochRecord {
     this.epoch++;
     this.cursor = 0;
-    const trainEval = this.evaluate(this.train);
+    // The epoch's training loss and accuracy are the means over its steps, each measured before
+    // its update (as Keras reports them): exact, and free, since every step computes them anyway.
+    const samples = this.epochSamples;
+    const loss = samples > 0 ? this.epochLossSum / samples : 0;
+    const accuracy = this.classifier && samples > 0 ? this.epochCorrect / samples : null;
+    this.epochLossSum = 0;
+    this.epochCorrect = 0;
+    this.epochSamples = 0;
     const validationEval = this.validation && this.validation.size > 0 ? this.evaluate(this.validation) : null;
     const record: EpochRecord = {
       epoch: this.epoch,
-      loss: trainEval.loss,
-      accuracy: trainEval.accuracy,
+      loss,
+      accuracy,
       validationLoss: validationEval?.loss ?? null,
       validationAccuracy: validationEval?.accuracy ?? null,
     };
@@ -446,6 +479,9 @@ export class Trainer {
     this.velocity.set(this.epochStartVelocity);
     this.cursor = 0;
     this.misclassifiedThisEpoch = 0;
+    this.epochLossSum = 0;
+    this.epochCorrect = 0;
+    this.epochSamples = 0;
     this.stop = {
       reason: 'diverged',
       message:
@@ -458,4 +494,20 @@ export class Trainer {
 
 function formatLoss(value: number): string {
   return Number(value.toPrecision(4)).toString();
+}
+
+/**
+ * The gradient kernel for a model: matrix products for wide networks trained in batches, the
+ * generated kernel for small networks where code can be compiled, else the interpreted one.
+ */
+function chooseKernel(model: CompiledModel, hyper: Hyperparameters, dataSize: number, wanted: KernelKind | 'auto'): GradientKernel {
+  const batch = hyper.mode === 'batch' ? dataSize : hyper.mode === 'stochastic' ? 1 : hyper.batchSize;
+  const batched = () => new BatchedKernel(model, hyper.loss, Math.min(dataSize, Math.max(batch, 64)));
+  if (wanted === 'interpreted') return new InterpretedKernel(model, hyper.loss);
+  if (wanted === 'batched') return batched();
+  if (wanted === 'auto' && model.paramCount > MAX_GENERATED_PARAMETERS && batch >= 8) return batched();
+  const generated = GeneratedKernel.create(model, hyper.loss);
+  if (generated) return generated;
+  if (wanted === 'generated') throw new TrainingSetupError([{ message: 'The generated kernel is not available for this network here (too large, or code compilation is forbidden).' }]);
+  return new InterpretedKernel(model, hyper.loss);
 }

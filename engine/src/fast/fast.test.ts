@@ -1,0 +1,111 @@
+/**
+ * The fast-path pieces on their own: the matrix products against naive loops, and the kernels
+ * against each other on shapes the random-DAG trace tests do not reach (chunked batches, wide layers).
+ */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_HYPERPARAMETERS, Trainer, bindData, compileOrThrow, createRng, datasetFromRows, initialiseParameters, type Graph, type Hyperparameters } from '../index';
+import { jsGemm, type Gemm } from './gemm';
+import { generateSource } from './generated';
+
+function naive(kind: 'nt' | 'tn' | 'nn', m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array, lda: number, ldb: number, ldc: number) {
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) {
+        const x = kind === 'tn' ? a[p * lda + i] : a[i * lda + p];
+        const y = kind === 'nt' ? b[j * ldb + p] : b[p * ldb + j];
+        s += x * y;
+      }
+      c[i * ldc + j] += s;
+    }
+  }
+}
+
+/** Checks a Gemm implementation against the naive loops on awkward shapes, offsets and strides. */
+export function checkGemm(gemm: Gemm): void {
+  const rng = createRng(5);
+  for (const [m, n, k] of [
+    [1, 1, 1],
+    [3, 5, 7],
+    [2, 2, 2],
+    [17, 9, 33],
+    [64, 10, 128],
+    [5, 128, 1],
+  ]) {
+    for (const kind of ['nt', 'tn', 'nn'] as const) {
+      const [ra, ca] = kind === 'tn' ? [k, m] : [m, k];
+      const [rb, cb] = kind === 'nt' ? [n, k] : [k, n];
+      const lda = ca + 3;
+      const ldb = cb + 1;
+      const ldc = n + 2;
+      const random = (length: number) => Float64Array.from({ length }, () => rng.normal());
+      const a = random(4 + ra * lda);
+      const b = random(2 + rb * ldb);
+      const c = random(1 + m * ldc);
+      const original = c.slice();
+      const expected = c.slice(1);
+      naive(kind, m, n, k, a.subarray(4), b.subarray(2), expected, lda, ldb, ldc);
+      gemm[kind](m, n, k, { data: a, offset: 4, stride: lda }, { data: b, offset: 2, stride: ldb }, { data: c, offset: 1, stride: ldc });
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) {
+          const got = c[1 + i * ldc + j];
+          const want = expected[i * ldc + j];
+          if (Math.abs(got - want) > 1e-12 * Math.max(1, Math.abs(want))) throw new Error(`${gemm.name} ${kind} ${m}×${n}×${k} at (${i}, ${j}): ${got} ≠ ${want}`);
+        }
+      }
+      // Padding between rows, and the element before the offset, are left alone.
+      expect(c[0]).toBe(original[0]);
+      for (let i = 0; i < m; i++) for (let j = n; j < ldc && 1 + i * ldc + j < c.length; j++) expect(c[1 + i * ldc + j]).toBe(original[1 + i * ldc + j]);
+    }
+  }
+}
+
+describe('matrix products', () => {
+  it('the TypeScript products equal the naive triple loops', () => {
+    checkGemm(jsGemm);
+  });
+});
+
+/** 784-style wide network, scaled down: inputs → dense relu → dense softmax. */
+function wideNetwork(features: number, hidden: number, classes: number): Graph {
+  return {
+    nodes: [
+      ...Array.from({ length: features }, (_, f) => ({ id: `x${f}`, kind: 'input' as const, feature: `x${f}` })),
+      { id: 'h', kind: 'dense', units: hidden, activation: 'relu', bias: new Array(hidden).fill(0) },
+      { id: 'y', kind: 'dense', units: classes, activation: 'softmax', bias: new Array(classes).fill(0), output: { targets: Array.from({ length: classes }, (_, k) => `c${k}`) } },
+    ],
+    edges: [
+      ...Array.from({ length: features }, (_, f) => ({ id: `x${f}->h`, source: `x${f}`, target: 'h', weight: Array.from({ length: hidden }, () => [0]) })),
+      { id: 'h->y', source: 'h', target: 'y', weight: Array.from({ length: classes }, () => new Array(hidden).fill(0)) },
+    ],
+  };
+}
+
+describe('kernels agree on wide networks and chunked batches', () => {
+  it('interpreted, generated-or-not, and batched give the same weights after a few steps', () => {
+    const graph = wideNetwork(40, 24, 5);
+    const model = compileOrThrow(graph);
+    const rng = createRng(9);
+    const rows = Array.from({ length: 600 }, () => {
+      const hot = rng.int(5);
+      return [...Array.from({ length: 40 }, () => rng.next()), ...Array.from({ length: 5 }, (_, k) => (k === hot ? 1 : 0))];
+    });
+    const data = bindData(model, datasetFromRows(model.features, model.targets, rows));
+    const start = initialiseParameters(model, { method: 'he', seed: 3 });
+    // Batch mode on 600 rows runs the batched kernel in chunks of 256.
+    for (const mode of ['batch', 'minibatch'] as const) {
+      const hyper: Hyperparameters = { ...DEFAULT_HYPERPARAMETERS, loss: 'crossEntropy', mode, batchSize: 50, learningRate: 0.2, momentum: 0.5, l2: 0.01, shuffle: true };
+      const trainers = (['interpreted', 'batched'] as const).map((kernel) => new Trainer({ model, params: start, train: data, hyper, kernel }));
+      for (let step = 0; step < 5; step++) for (const t of trainers) t.step('batch');
+      const [reference, batched] = trainers;
+      for (let p = 0; p < model.paramCount; p++) expect(Math.abs(batched.params[p] - reference.params[p])).toBeLessThan(1e-12);
+    }
+  });
+
+  it('the generated source is plain straight-line code with constant indices', () => {
+    const model = compileOrThrow(wideNetwork(2, 3, 2));
+    const source = generateSource(model, 'crossEntropy');
+    expect(source).toMatch(/const s\d+ = p\[\d+\] \+ p\[\d+\] \* z\d+/);
+    expect(source).not.toMatch(/for \(let c/);
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * The three matrix products a mini-batch needs, over row-major Float64Arrays with offsets and
+ * leading dimensions. Each adds to C (C += …); callers clear C when they need a fresh product.
+ *
+ * - nt: C[m][n] += Σ_k A[m][k] B[n][k]   (forward: S = X·Wᵀ)
+ * - tn: C[m][n] += Σ_k A[k][m] B[k][n]   (weight gradient: ∂W = Gᵀ·X)
+ * - nn: C[m][n] += Σ_k A[m][k] B[k][n]   (input gradient: ∂X = G·W)
+ *
+ * This TypeScript version is the portable reference; a WebAssembly SIMD version with the same
+ * interface replaces it where WebAssembly is available (wasm-gemm.ts), tested against this one.
+ */
+
+/** A matrix stored row-major in a Float64Array. */
+export interface MatrixRef {
+  data: Float64Array;
+  offset: number;
+  /** Distance between rows. */
+  stride: number;
+}
+
+/** The matrix products, so kernels can take the TypeScript or the WebAssembly version. */
+export interface Gemm {
+  readonly name: string;
+  nt(m: number, n: number, k: number, a: MatrixRef, b: MatrixRef, c: MatrixRef): void;
+  tn(m: number, n: number, k: number, a: MatrixRef, b: MatrixRef, c: MatrixRef): void;
+  nn(m: number, n: number, k: number, a: MatrixRef, b: MatrixRef, c: MatrixRef): void;
+}
+
+/** Plain TypeScript products, 2×2 register-blocked where it pays. */
+export const jsGemm: Gemm = {
+  name: 'typescript',
+  nt(m, n, k, a, b, c) {
+    const A = a.data;
+    const B = b.data;
+    const C = c.data;
+    let i = 0;
+    for (; i + 1 < m; i += 2) {
+      const a0 = a.offset + i * a.stride;
+      const a1 = a0 + a.stride;
+      let j = 0;
+      for (; j + 1 < n; j += 2) {
+        const b0 = b.offset + j * b.stride;
+        const b1 = b0 + b.stride;
+        let s00 = 0;
+        let s01 = 0;
+        let s10 = 0;
+        let s11 = 0;
+        for (let p = 0; p < k; p++) {
+          const x0 = A[a0 + p];
+          const x1 = A[a1 + p];
+          const w0 = B[b0 + p];
+          const w1 = B[b1 + p];
+          s00 += x0 * w0;
+          s01 += x0 * w1;
+          s10 += x1 * w0;
+          s11 += x1 * w1;
+        }
+        const c0 = c.offset + i * c.stride + j;
+        C[c0] += s00;
+        C[c0 + 1] += s01;
+        C[c0 + c.stride] += s10;
+        C[c0 + c.stride + 1] += s11;
+      }
+      for (; j < n; j++) {
+        const b0 = b.offset + j * b.stride;
+        let s0 = 0;
+        let s1 = 0;
+        for (let p = 0; p < k; p++) {
+          s0 += A[a0 + p] * B[b0 + p];
+          s1 += A[a1 + p] * B[b0 + p];
+        }
+        C[c.offset + i * c.stride + j] += s0;
+        C[c.offset + (i + 1) * c.stride + j] += s1;
+      }
+    }
+    for (; i < m; i++) {
+      const a0 = a.offset + i * a.stride;
+      for (let j = 0; j < n; j++) {
+        const b0 = b.offset + j * b.stride;
+        let s = 0;
+        for (let p = 0; p < k; p++) s += A[a0 + p] * B[b0 + p];
+        C[c.offset + i * c.stride + j] += s;
+      }
+    }
+  },
+  tn(m, n, k, a, b, c) {
+    const A = a.data;
+    const B = b.data;
+    const C = c.data;
+    // Row i of C stays hot while the k rows of B stream past it.
+    for (let i = 0; i < m; i++) {
+      const c0 = c.offset + i * c.stride;
+      for (let p = 0; p < k; p++) {
+        const x = A[a.offset + p * a.stride + i];
+        if (x === 0) continue;
+        const b0 = b.offset + p * b.stride;
+        for (let j = 0; j < n; j++) C[c0 + j] += x * B[b0 + j];
+      }
+    }
+  },
+  nn(m, n, k, a, b, c) {
+    const A = a.data;
+    const B = b.data;
+    const C = c.data;
+    for (let i = 0; i < m; i++) {
+      const c0 = c.offset + i * c.stride;
+      for (let p = 0; p < k; p++) {
+        const x = A[a.offset + i * a.stride + p];
+        if (x === 0) continue;
+        const b0 = b.offset + p * b.stride;
+        for (let j = 0; j < n; j++) C[c0 + j] += x * B[b0 + j];
+      }
+    }
+  },
+};

@@ -1,0 +1,220 @@
+/**
+ * The generated kernel: forward and backward of one small network written out as straight-line
+ * JavaScript, with every parameter index a constant, and compiled with `new Function`.
+ *
+ * It performs the same operations in the same order as the interpreted kernel (kernels.ts), so
+ * their results agree to rounding; the tests hold both to the trace.
+ */
+import type { CompiledModel, CompiledNode } from '../compile';
+import type { BoundData } from '../data';
+import type { LossName } from '../losses';
+import { cancelsDerivative } from '../losses';
+import { isClassifier } from '../metrics';
+import type { BatchTotals, GradientKernel } from './gradient-kernel';
+
+/** Above this many parameters the generated function gets too large to be worth compiling. */
+export const MAX_GENERATED_PARAMETERS = 1024;
+
+type Compiled = (p: Float64Array, g: Float64Array, x: Float64Array, t: Float64Array, order: Uint32Array, first: number, count: number, scale: number, totals: BatchTotals) => void;
+
+/** A kernel specialised to one network. */
+export class GeneratedKernel implements GradientKernel {
+  readonly kind = 'generated';
+  private constructor(private readonly run: Compiled) {}
+
+  /**
+   * Generates and compiles the kernel, or returns null when the network is too large or the
+   * environment forbids compiling code (a page whose Content-Security-Policy has no 'unsafe-eval').
+   */
+  static create(model: CompiledModel, loss: LossName): GeneratedKernel | null {
+    if (model.paramCount > MAX_GENERATED_PARAMETERS) return null;
+    const source = generateSource(model, loss);
+    try {
+      const compiled = new Function('p', 'g', 'x', 't', 'order', 'first', 'count', 'scale', 'totals', source) as Compiled;
+      return new GeneratedKernel(compiled);
+    } catch {
+      return null;
+    }
+  }
+
+  accumulate(params: Float64Array, grad: Float64Array, data: BoundData, order: Uint32Array, first: number, count: number, scale: number, totals: BatchTotals): void {
+    this.run(params, grad, data.x, data.t, order, first, count, scale, totals);
+  }
+}
+
+/** The body of the kernel function, for a model and a loss. Exported for tests and curiosity. */
+export function generateSource(model: CompiledModel, loss: LossName): string {
+  const nf = model.features.length;
+  const nt = model.targets.length;
+  const lines: string[] = [];
+  const emit = (line: string) => lines.push(line);
+  const z = (slot: number) => (model.biasSlots.includes(slot) ? '1' : `z${slot}`);
+
+  emit('"use strict";');
+  emit('let lossSum = 0, correct = 0;');
+  emit('const end = first + count;');
+  emit('for (let k = first; k < end; k++) {');
+  emit(`const n = order[k], xo = n * ${nf}, to = n * ${nt};`);
+  model.inputs.forEach((input, i) => emit(`const z${input.slot} = x[xo + ${i}];`));
+
+  // Forward.
+  for (const node of model.computing) {
+    for (let j = 0; j < node.units; j++) {
+      const row = node.weightOffset + j * node.fanIn;
+      const terms = [`p[${node.biasOffset + j}]`];
+      for (let c = 0; c < node.fanIn; c++) terms.push(`p[${row + c}] * ${z(node.inputSlots[c])}`);
+      // Left to right, as the interpreted kernel sums.
+      emit(`const s${node.start + j} = ${terms.join(' + ')};`);
+    }
+    emitActivation(node, emit);
+  }
+
+  // Loss and accuracy.
+  for (const node of model.outputs) emitLoss(node, loss, emit);
+  if (isClassifier(model)) {
+    const checks = model.outputs.map((node) => correctness(node));
+    emit(`if (${checks.join(' && ')}) correct++;`);
+  }
+
+  // Backward: ∂J/∂s per unit, then ∂J/∂z of the units feeding it, in reverse topological order.
+  for (const node of model.computing) {
+    if (node.output) continue;
+    for (let j = 0; j < node.units; j++) emit(`let gz${node.start + j} = 0;`);
+  }
+  for (let n = model.computing.length - 1; n >= 0; n--) {
+    const node = model.computing[n];
+    emitGradS(node, loss, emit);
+    for (let j = 0; j < node.units; j++) {
+      const gs = `gs${node.start + j}`;
+      emit(`if (${gs} !== 0) {`);
+      emit(`const sg = scale * ${gs};`);
+      emit(`g[${node.biasOffset + j}] += sg;`);
+      const row = node.weightOffset + j * node.fanIn;
+      for (let c = 0; c < node.fanIn; c++) {
+        const slot = node.inputSlots[c];
+        emit(`g[${row + c}] += sg * ${z(slot)};`);
+        if (slot >= model.inputs.length + model.biasSlots.length) emit(`gz${slot} += p[${row + c}] * ${gs};`);
+      }
+      emit('}');
+    }
+  }
+  emit('}');
+  emit('totals.lossSum = lossSum;');
+  emit('totals.correct = correct;');
+  return lines.join('\n');
+}
+
+function emitActivation(node: CompiledNode, emit: (line: string) => void): void {
+  const { start, units } = node;
+  if (node.activation === 'softmax') {
+    const s = Array.from({ length: units }, (_, k) => `s${start + k}`);
+    emit(`const m${start} = Math.max(${s.join(', ')});`);
+    for (let k = 0; k < units; k++) emit(`const e${start + k} = Math.exp(s${start + k} - m${start});`);
+    // Summed left to right from 0, as softmaxForward does.
+    emit(`const d${start} = ${['0', ...Array.from({ length: units }, (_, k) => `e${start + k}`)].join(' + ')};`);
+    for (let k = 0; k < units; k++) emit(`const z${start + k} = e${start + k} / d${start};`);
+    return;
+  }
+  for (let u = start; u < start + units; u++) {
+    const s = `s${u}`;
+    switch (node.activation) {
+      case 'sigmoid':
+        emit(`const z${u} = ${s} >= 0 ? 1 / (1 + Math.exp(-${s})) : Math.exp(${s}) / (1 + Math.exp(${s}));`);
+        break;
+      case 'tanh':
+        emit(`const z${u} = Math.tanh(${s});`);
+        break;
+      case 'relu':
+        emit(`const z${u} = ${s} > 0 ? ${s} : 0;`);
+        break;
+      case 'linear':
+        emit(`const z${u} = ${s};`);
+        break;
+      case 'step':
+        emit(`const z${u} = ${s} > 0 ? 1 : 0;`);
+        break;
+      case 'sign':
+        emit(`const z${u} = ${s} > 0 ? 1 : -1;`);
+        break;
+    }
+  }
+}
+
+const SOFTPLUS = (v: string) => `(${v} > 0 ? ${v} + Math.log1p(Math.exp(-${v})) : Math.log1p(Math.exp(${v})))`;
+
+function emitLoss(node: CompiledNode, loss: LossName, emit: (line: string) => void): void {
+  const { start, units } = node;
+  const t = (k: number) => `t[to + ${node.output!.targetStart + k}]`;
+  if (loss === 'squaredError') {
+    for (let k = 0; k < units; k++) emit(`{ const e = ${t(k)} - z${start + k}; lossSum += 0.5 * e * e; }`);
+  } else if (node.activation === 'softmax') {
+    const s = Array.from({ length: units }, (_, k) => `s${start + k}`);
+    emit(`{ let mx = -Infinity; ${s.map((v) => `if (${v} > mx) mx = ${v};`).join(' ')}`);
+    emit(`let sm = 0; ${s.map((v) => `sm += Math.exp(${v} - mx);`).join(' ')}`);
+    emit('const ls = mx + Math.log(sm);');
+    for (let k = 0; k < units; k++) emit(`lossSum -= ${t(k)} * (s${start + k} - ls);`);
+    emit('}');
+  } else {
+    for (let k = 0; k < units; k++) {
+      const s = `s${start + k}`;
+      emit(`lossSum += ${t(k)} * ${SOFTPLUS(`(-${s})`)} + (1 - ${t(k)}) * ${SOFTPLUS(s)};`);
+    }
+  }
+}
+
+function correctness(node: CompiledNode): string {
+  const { start, units } = node;
+  const t = (k: number) => `t[to + ${node.output!.targetStart + k}]`;
+  if (node.activation === 'softmax') {
+    // Arg-max of z against arg-max of t, first index winning ties, as outputCorrect does.
+    const argmax = (value: (k: number) => string) => {
+      let expr = '0';
+      let best = value(0);
+      for (let k = 1; k < units; k++) {
+        expr = `(${value(k)} > ${best} ? ${k} : ${expr})`;
+        best = `Math.max(${best}, ${value(k)})`;
+      }
+      return expr;
+    };
+    return `(${argmax((k) => `z${start + k}`)} === ${argmax(t)})`;
+  }
+  const threshold = node.activation === 'tanh' || node.activation === 'sign' ? '0' : '0.5';
+  return Array.from({ length: units }, (_, k) => `((z${start + k} > ${threshold}) === (${t(k)} > ${threshold}))`).join(' && ');
+}
+
+function emitGradS(node: CompiledNode, loss: LossName, emit: (line: string) => void): void {
+  const { start, units } = node;
+  if (node.output) {
+    const t = (k: number) => `t[to + ${node.output!.targetStart + k}]`;
+    if (cancelsDerivative(loss, node.activation)) {
+      for (let k = 0; k < units; k++) emit(`const gs${start + k} = z${start + k} - ${t(k)};`);
+      return;
+    }
+    for (let k = 0; k < units; k++) emit(`const gz${start + k} = z${start + k} - ${t(k)};`);
+  }
+  if (node.activation === 'softmax') {
+    const dot = ['0', ...Array.from({ length: units }, (_, m) => `gz${start + m} * z${start + m}`)].join(' + ');
+    emit(`const q${start} = ${dot};`);
+    for (let k = 0; k < units; k++) emit(`const gs${start + k} = z${start + k} * (gz${start + k} - q${start});`);
+    return;
+  }
+  for (let u = start; u < start + units; u++) {
+    const gz = `gz${u}`;
+    switch (node.activation) {
+      case 'sigmoid':
+        emit(`const gs${u} = z${u} * (1 - z${u}) * ${gz};`);
+        break;
+      case 'tanh':
+        emit(`const gs${u} = (1 - z${u} * z${u}) * ${gz};`);
+        break;
+      case 'relu':
+        emit(`const gs${u} = s${u} > 0 ? ${gz} : 0;`);
+        break;
+      case 'linear':
+        emit(`const gs${u} = ${gz};`);
+        break;
+      default:
+        emit(`const gs${u} = 0 * ${gz};`); // step and sign: φ' = 0
+    }
+  }
+}

@@ -241,20 +241,22 @@ export class Trainer {
     if (issues.length > 0) throw new TrainingSetupError(issues);
 
     this.model = setup.model;
-    this.params = Float64Array.from(setup.params);
-    this.velocity = new Float64Array(this.model.paramCount);
     this.train = setup.train;
     this.validation = setup.validation;
     this.hyper = { ...setup.hyper };
+    this.classifier = isClassifier(this.model);
+    this.kernel = chooseKernel(this.model, this.hyper, this.train.size, setup.kernel ?? 'auto');
+    const allocate = (length: number) => this.kernel.allocate?.(length) ?? new Float64Array(length);
+    this.params = allocate(this.model.paramCount);
+    this.params.set(setup.params);
+    this.grad = allocate(this.model.paramCount);
+    this.velocity = new Float64Array(this.model.paramCount);
     this.rng = createRng(setup.hyper.shuffleSeed);
     this.ws = createWorkspace(this.model);
-    this.grad = new Float64Array(this.model.paramCount);
     this.epochStart = Float64Array.from(this.params);
     this.epochStartVelocity = new Float64Array(this.model.paramCount);
     this.order = new Uint32Array(this.train.size).map((_, i) => i);
     if (this.hyper.shuffle) this.rng.shuffle(this.order);
-    this.classifier = isClassifier(this.model);
-    this.kernel = chooseKernel(this.model, this.hyper, this.train.size, setup.kernel ?? 'auto');
   }
 
   /** The hyperparameters in force. */

@@ -14,6 +14,7 @@ import { activate, activationBackward } from '../kernels';
 import { cancelsDerivative, outputLoss, type LossName } from '../losses';
 import { isClassifier, outputCorrect } from '../metrics';
 import { jsGemm, type Gemm, type MatrixRef } from './gemm';
+import { createWasmArena, type WasmArena } from './wasm-gemm';
 import type { BatchTotals, GradientKernel } from './gradient-kernel';
 
 /** Rows processed together; larger batches are run in chunks of this many. */
@@ -54,19 +55,31 @@ export class BatchedKernel implements GradientKernel {
   private readonly classifier: boolean;
   private readonly zRow: Float64Array;
   private readonly tRow: Float64Array;
+  private readonly gemm: Gemm;
+  private readonly arena: WasmArena | null;
 
+  /**
+   * @param maxBatch Largest batch this kernel will see; larger ones are chunked.
+   * @param products 'auto' uses the WebAssembly SIMD products where available; 'typescript' forces the reference ones.
+   */
   constructor(
     private readonly model: CompiledModel,
     private readonly loss: LossName,
-    /** Largest batch this kernel will see; larger ones are chunked. */
     maxBatch: number,
-    private readonly gemm: Gemm = jsGemm,
+    products: 'auto' | 'typescript' = 'auto',
   ) {
     this.rows = Math.max(1, Math.min(maxBatch, MAX_CHUNK_ROWS));
     const rows = this.rows;
     const nf = model.features.length;
-    this.xData = new Float64Array(rows * nf);
-    this.tData = new Float64Array(rows * model.targets.length);
+    // Everything the products touch lives in one arena: the trainer's parameters and gradient
+    // (see allocate), the batch's data rows, and each node's matrices.
+    const doubles =
+      2 * model.paramCount + rows * (nf + model.targets.length) + model.computing.reduce((sum, node) => sum + rows * (4 * node.units + 2 * node.fanIn), 0);
+    this.arena = products === 'auto' ? createWasmArena(doubles) : null;
+    this.gemm = this.arena?.gemm ?? jsGemm;
+    const alloc = (length: number) => (this.arena ? this.arena.allocate(length) : new Float64Array(length));
+    this.xData = alloc(rows * nf);
+    this.tData = alloc(rows * model.targets.length);
     this.classifier = isClassifier(model);
     this.zRow = new Float64Array(model.slotCount);
     this.tRow = new Float64Array(model.targets.length);
@@ -102,15 +115,28 @@ export class BatchedKernel implements GradientKernel {
       return {
         node,
         input,
-        x: input.kind === 'gather' ? new Float64Array(rows * node.fanIn) : null,
-        s: new Float64Array(rows * node.units),
-        z: new Float64Array(rows * node.units),
-        gs: new Float64Array(rows * node.units),
-        gz: new Float64Array(rows * node.units),
+        x: input.kind === 'gather' ? alloc(rows * node.fanIn) : null,
+        s: alloc(rows * node.units),
+        z: alloc(rows * node.units),
+        gs: alloc(rows * node.units),
+        gz: alloc(rows * node.units),
         feedsBack,
-        gx: input.kind === 'gather' && feedsBack ? new Float64Array(rows * node.fanIn) : null,
+        gx: input.kind === 'gather' && feedsBack ? alloc(rows * node.fanIn) : null,
       };
     });
+  }
+
+  /** Which products run: 'webassembly-simd' or 'typescript'. */
+  get products(): string {
+    return this.gemm.name;
+  }
+
+  /**
+   * A Float64Array the products can work on in place (the trainer keeps its parameters and
+   * gradient here, so no step copies them). Room for two parameter vectors is reserved.
+   */
+  allocate(length: number): Float64Array {
+    return this.arena ? this.arena.allocate(length) : new Float64Array(length);
   }
 
   accumulate(params: Float64Array, grad: Float64Array, data: BoundData, order: Uint32Array, first: number, count: number, scale: number, totals: BatchTotals): void {

@@ -4,8 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_HYPERPARAMETERS, Trainer, bindData, compileOrThrow, createRng, datasetFromRows, initialiseParameters, type Graph, type Hyperparameters } from '../index';
+import { BatchedKernel } from './batched';
 import { jsGemm, type Gemm } from './gemm';
 import { generateSource } from './generated';
+import { createWasmArena } from './wasm-gemm';
 
 function naive(kind: 'nt' | 'tn' | 'nn', m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array, lda: number, ldb: number, ldc: number) {
   for (let i = 0; i < m; i++) {
@@ -22,7 +24,7 @@ function naive(kind: 'nt' | 'tn' | 'nn', m: number, n: number, k: number, a: Flo
 }
 
 /** Checks a Gemm implementation against the naive loops on awkward shapes, offsets and strides. */
-export function checkGemm(gemm: Gemm): void {
+export function checkGemm(gemm: Gemm, allocate: (length: number) => Float64Array = (n) => new Float64Array(n)): void {
   const rng = createRng(5);
   for (const [m, n, k] of [
     [1, 1, 1],
@@ -38,12 +40,16 @@ export function checkGemm(gemm: Gemm): void {
       const lda = ca + 3;
       const ldb = cb + 1;
       const ldc = n + 2;
-      const random = (length: number) => Float64Array.from({ length }, () => rng.normal());
+      const random = (length: number) => {
+        const array = allocate(length);
+        for (let i = 0; i < length; i++) array[i] = rng.normal();
+        return array;
+      };
       const a = random(4 + ra * lda);
       const b = random(2 + rb * ldb);
       const c = random(1 + m * ldc);
-      const original = c.slice();
-      const expected = c.slice(1);
+      const original = Float64Array.from(c);
+      const expected = Float64Array.from(c.subarray(1));
       naive(kind, m, n, k, a.subarray(4), b.subarray(2), expected, lda, ldb, ldc);
       gemm[kind](m, n, k, { data: a, offset: 4, stride: lda }, { data: b, offset: 2, stride: ldb }, { data: c, offset: 1, stride: ldc });
       for (let i = 0; i < m; i++) {
@@ -63,6 +69,40 @@ export function checkGemm(gemm: Gemm): void {
 describe('matrix products', () => {
   it('the TypeScript products equal the naive triple loops', () => {
     checkGemm(jsGemm);
+  });
+
+  it('the WebAssembly SIMD products equal the naive triple loops', () => {
+    const arena = createWasmArena(4_000_000);
+    expect(arena, 'WebAssembly SIMD is available in Node 20').not.toBeNull();
+    let used = 0;
+    checkGemm(arena!.gemm, (length) => {
+      used += length;
+      return arena!.allocate(length);
+    });
+    expect(used).toBeGreaterThan(0);
+  });
+
+  it('the WebAssembly products fall back to TypeScript for matrices outside their memory', () => {
+    const arena = createWasmArena(16)!;
+    checkGemm(arena.gemm);
+  });
+
+  it('the arena hands out separate, zeroed buffers and refuses to outgrow its memory', () => {
+    const arena = createWasmArena(1000)!;
+    const a = arena.allocate(600);
+    const b = arena.allocate(400);
+    expect(Array.from(a).every((v) => v === 0) && Array.from(b).every((v) => v === 0)).toBe(true);
+    a.fill(1);
+    expect(Array.from(b).every((v) => v === 0)).toBe(true);
+    expect(b.byteOffset).toBeGreaterThanOrEqual(a.byteOffset + a.byteLength);
+    expect(() => arena.allocate(1_000_000)).toThrow(/arena is full/);
+  });
+
+  it('the shipped binary is what engine/wasm/gemm.ts compiles to (run `npm run build:wasm` after changing it)', async () => {
+    // @ts-expect-error: a plain .mjs build script, imported for its functions.
+    const build = await import('../../../scripts/build-wasm.mjs');
+    const shipped = await import('./wasm-binary');
+    expect(build.buildWasmBase64()).toBe(shipped.GEMM_WASM_BASE64);
   });
 });
 
@@ -96,9 +136,15 @@ describe('kernels agree on wide networks and chunked batches', () => {
     for (const mode of ['batch', 'minibatch'] as const) {
       const hyper: Hyperparameters = { ...DEFAULT_HYPERPARAMETERS, loss: 'crossEntropy', mode, batchSize: 50, learningRate: 0.2, momentum: 0.5, l2: 0.01, shuffle: true };
       const trainers = (['interpreted', 'batched'] as const).map((kernel) => new Trainer({ model, params: start, train: data, hyper, kernel }));
+      expect((trainers[1].kernel as BatchedKernel).products).toBe('webassembly-simd');
+      const typescript = new Trainer({ model, params: start, train: data, hyper, kernel: 'interpreted' });
+      (typescript as { kernel: unknown }).kernel = new BatchedKernel(model, 'crossEntropy', 600, 'typescript');
+      trainers.push(typescript);
       for (let step = 0; step < 5; step++) for (const t of trainers) t.step('batch');
-      const [reference, batched] = trainers;
-      for (let p = 0; p < model.paramCount; p++) expect(Math.abs(batched.params[p] - reference.params[p])).toBeLessThan(1e-12);
+      const [reference, ...others] = trainers;
+      for (const other of others) {
+        for (let p = 0; p < model.paramCount; p++) expect(Math.abs(other.params[p] - reference.params[p])).toBeLessThan(1e-12);
+      }
     }
   });
 

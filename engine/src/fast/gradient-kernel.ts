@@ -31,6 +31,8 @@ export interface GradientKernel {
    * `scale × ∂J/∂θ` to `grad` for every parameter (grad is not cleared first).
    */
   accumulate(params: Float64Array, grad: Float64Array, data: BoundData, order: Uint32Array, first: number, count: number, scale: number, totals: BatchTotals): void;
+  /** Where the trainer should keep its parameters and gradient, when the kernel has a preference. */
+  allocate?(length: number): Float64Array;
 }
 
 /** Which kernel to use; 'auto' picks the fastest that works here. */

@@ -1,0 +1,19 @@
+/**
+ * The slice of the WebAssembly JavaScript API the engine uses. The engine compiles without the
+ * DOM library or Node's types (it must run in a worker, a page and the CLI alike), and ES2022's
+ * library does not describe WebAssembly, so these few declarations stand in.
+ */
+declare namespace WebAssembly {
+  class Module {
+    constructor(bytes: Uint8Array);
+  }
+  class Memory {
+    constructor(descriptor: { initial: number; maximum?: number });
+    readonly buffer: ArrayBuffer;
+    grow(pages: number): number;
+  }
+  class Instance {
+    constructor(module: Module, imports: Record<string, Record<string, unknown>>);
+    readonly exports: Record<string, unknown>;
+  }
+}

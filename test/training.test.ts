@@ -138,6 +138,52 @@ describe('steps and epochs', () => {
   });
 });
 
+describe('run: bounded progress and pausing between steps', () => {
+  const rows = Array.from({ length: 100 }, (_, n) => [n / 100, (n / 100) * 2]);
+
+  it('runs exactly the epochs asked for', () => {
+    const trainer = trainerFor(linearNeuron(), rows, hyper({ mode: 'minibatch', batchSize: 10, maxEpochs: 1000 }));
+    const seen: number[] = [];
+    const result = trainer.run({ epochs: 3, onEpoch: (r) => seen.push(r.epoch) });
+    expect(result.reason).toBe('epochs');
+    expect(seen).toEqual([1, 2, 3]);
+    expect(trainer.run({ epochs: 2 }).epochs).toBe(5);
+  });
+
+  it('reports progress no more often than the interval, by the clock it is given', () => {
+    const trainer = trainerFor(linearNeuron(), rows, hyper({ mode: 'minibatch', batchSize: 20, maxEpochs: 1000 }));
+    let now = 0;
+    const reports: { at: number; epoch: number; into: number }[] = [];
+    // Each clock read advances 7 ms: with a 50 ms interval a report comes every 8th step at most.
+    trainer.run({
+      epochs: 4,
+      progressIntervalMs: 50,
+      clock: () => (now += 7),
+      onProgress: (p) => reports.push({ at: now, epoch: p.epoch, into: p.samplesIntoEpoch }),
+    });
+    expect(reports.length).toBeGreaterThan(1);
+    for (let i = 1; i < reports.length; i++) expect(reports[i].at - reports[i - 1].at).toBeGreaterThanOrEqual(50);
+    expect(reports.every((r) => r.into % 20 === 0 && r.into < 100)).toBe(true);
+  });
+
+  it('pauses between steps, mid-epoch, and resumes exactly where it was', () => {
+    const h = hyper({ mode: 'minibatch', batchSize: 20, maxEpochs: 1000 });
+    const paused = trainerFor(linearNeuron(), rows, h);
+    let now = 0;
+    let reports = 0;
+    const result = paused.run({ progressIntervalMs: 1, clock: () => ++now, onProgress: () => reports++, shouldContinue: () => reports < 3 });
+    expect(result.reason).toBe('interrupted');
+    expect(paused.epoch).toBe(0);
+    expect(paused.cursor).toBe(60); // three steps of 20, mid-epoch
+    paused.run({ epochs: 2 });
+    // The same as training straight through.
+    const straight = trainerFor(linearNeuron(), rows, h);
+    straight.run({ epochs: 2 });
+    expect(Array.from(paused.params)).toEqual(Array.from(straight.params));
+    expect(paused.history).toEqual(straight.history);
+  });
+});
+
 describe('stopping criteria', () => {
   it('stops at the maximum number of epochs', () => {
     const trainer = trainerFor(linearNeuron(), [[1, 2]], hyper({ maxEpochs: 7, learningRate: 0.01 }));

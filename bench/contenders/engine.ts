@@ -64,7 +64,7 @@ export const engine: Contender = {
         trainer = new Trainer({ model, params: start, train: bound, hyper });
       },
       run() {
-        for (let e = 0; e < workload.epochs; e++) trainer.step('epoch');
+        trainer.run({ epochs: workload.epochs });
       },
       finalLoss: () => evaluate(model, trainer.params, bound, loss).loss,
       samplesPerRun: data.samples * workload.epochs,

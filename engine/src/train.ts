@@ -136,11 +136,38 @@ export interface StepReport {
   stop: { reason: StopReason; message: string } | null;
 }
 
-/** What {@link Trainer.train} ended with. */
+/** What {@link Trainer.run} ended with: a stop, the epochs asked for, or a pause. */
 export interface TrainResult {
-  reason: StopReason | 'interrupted';
+  reason: StopReason | 'epochs' | 'interrupted';
   message: string;
   epochs: number;
+  last: EpochRecord | null;
+}
+
+/** Options of {@link Trainer.run}. */
+export interface RunOptions {
+  /** Stop after this many more epochs (the stopping criteria still apply). */
+  epochs?: number;
+  /** Called after every epoch with its record. */
+  onEpoch?: (record: EpochRecord) => void;
+  /** Called at most every `progressIntervalMs` with where training is. */
+  onProgress?: (progress: TrainingProgress) => void;
+  /** Default 50 ms. */
+  progressIntervalMs?: number;
+  /** Asked at every progress report and after every epoch; false pauses training between steps. */
+  shouldContinue?: () => boolean;
+  /** Milliseconds; defaults to Date.now. Tests pass a fake clock. */
+  clock?: () => number;
+}
+
+/** A progress report from {@link Trainer.run}. */
+export interface TrainingProgress {
+  /** Completed epochs. */
+  epoch: number;
+  samplesIntoEpoch: number;
+  epochSize: number;
+  /** Mean loss of the current epoch's steps so far; null at an epoch's start. */
+  runningLoss: number | null;
   last: EpochRecord | null;
 }
 
@@ -226,6 +253,7 @@ export class Trainer {
   private epochSamples = 0;
   private readonly totals: BatchTotals = { lossSum: 0, correct: 0 };
   private readonly classifier: boolean;
+  private readonly anyLocked: boolean;
   /** The kernel that computes gradients for gradient descent. */
   readonly kernel: GradientKernel;
   private best: { loss: number; epoch: number; params: Float64Array } | null = null;
@@ -245,6 +273,7 @@ export class Trainer {
     this.validation = setup.validation;
     this.hyper = { ...setup.hyper };
     this.classifier = isClassifier(this.model);
+    this.anyLocked = this.model.locked.some((v) => v === 1);
     this.kernel = chooseKernel(this.model, this.hyper, this.train.size, setup.kernel ?? 'auto');
     const allocate = (length: number) => this.kernel.allocate?.(length) ?? new Float64Array(length);
     this.params = allocate(this.model.paramCount);
@@ -327,21 +356,64 @@ export class Trainer {
   }
 
   /**
-   * Trains until a stopping criterion is met, or until `options.shouldContinue` returns false
-   * (checked after every epoch, so a host can pause).
+   * Trains until a stopping criterion is met, `options.epochs` more epochs have run, or
+   * `options.shouldContinue` returns false. The loop allocates nothing per step; it reports
+   * progress at most every `progressIntervalMs` and asks `shouldContinue` at each report and
+   * after each epoch, so a host (a worker thread) can pause it between steps without waiting
+   * for an epoch to end.
    */
-  run(options: { onEpoch?: (record: EpochRecord) => void; shouldContinue?: () => boolean } = {}): TrainResult {
+  run(options: RunOptions = {}): TrainResult {
     if (this.epoch >= this.hyper.maxEpochs && !this.stop) {
       this.stop = { reason: 'maxEpochs', message: `Stopped: reached the maximum of ${this.hyper.maxEpochs} epochs.` };
     }
+    const interval = options.progressIntervalMs ?? 50;
+    const clock = options.clock ?? Date.now;
+    const interrupted = (): TrainResult => ({ reason: 'interrupted', message: 'Paused.', epochs: this.epoch, last: this.history.at(-1) ?? null });
+    // Reading the clock costs more than a tiny step, so small steps look at it every 64 steps.
+    const stepsPerCheck = this.batchSize >= 16 ? 1 : 64;
+    let sinceCheck = 0;
+    let lastReport = clock();
+    let epochsRun = 0;
     while (!this.stop) {
-      const report = this.step('epoch');
-      for (const record of report.epochsCompleted) options.onEpoch?.(record);
-      if (!this.stop && options.shouldContinue && !options.shouldContinue()) {
-        return { reason: 'interrupted', message: 'Paused.', epochs: this.epoch, last: this.history.at(-1) ?? null };
+      const count = Math.min(this.batchSize, this.train.size - this.cursor);
+      const loss = this.update(this.cursor, count);
+      this.cursor += count;
+      if (!Number.isFinite(loss)) {
+        this.diverge(loss);
+        break;
+      }
+      if (this.cursor >= this.train.size) {
+        const record = this.finishEpoch();
+        // finishEpoch may have stopped training (TypeScript cannot see it change this.stop).
+        if ((this.stop as Trainer['stop'])?.reason === 'diverged') break;
+        options.onEpoch?.(record);
+        epochsRun++;
+        if (!this.stop && options.epochs !== undefined && epochsRun >= options.epochs) return { reason: 'epochs', message: `Trained ${epochsRun} epoch${epochsRun === 1 ? '' : 's'}.`, epochs: this.epoch, last: this.history.at(-1) ?? null };
+        if (!this.stop && options.shouldContinue && !options.shouldContinue()) return interrupted();
+      }
+      if (++sinceCheck >= stepsPerCheck) {
+        sinceCheck = 0;
+        const now = clock();
+        if (now - lastReport >= interval) {
+          lastReport = now;
+          options.onProgress?.(this.progress());
+          if (!this.stop && options.shouldContinue && !options.shouldContinue()) return interrupted();
+        }
       }
     }
-    return { reason: this.stop.reason, message: this.stop.message, epochs: this.epoch, last: this.history.at(-1) ?? null };
+    const stop = this.stop!;
+    return { reason: stop.reason, message: stop.message, epochs: this.epoch, last: this.history.at(-1) ?? null };
+  }
+
+  /** Where training is now: the epoch in progress, how far into it, and its running loss. */
+  progress(): TrainingProgress {
+    return {
+      epoch: this.epoch,
+      samplesIntoEpoch: this.cursor,
+      epochSize: this.train.size,
+      runningLoss: this.epochSamples > 0 ? this.epochLossSum / this.epochSamples : null,
+      last: this.history.at(-1) ?? null,
+    };
   }
 
   /** Loss and accuracy of the current parameters on some data (the training set by default). */
@@ -399,6 +471,15 @@ export class Trainer {
     const { learningRate: eta, momentum, l1, l2 } = this.hyper;
     const { locked, regularised } = model;
     const velocity = this.velocity;
+    if (momentum === 0 && l1 === 0 && l2 === 0 && !this.anyLocked) {
+      // Plain gradient descent, the common case: the same arithmetic without the branches.
+      for (let p = 0; p < params.length; p++) {
+        const change = -eta * grad[p];
+        velocity[p] = change;
+        params[p] += change;
+      }
+      return total * scale;
+    }
     for (let p = 0; p < params.length; p++) {
       if (locked[p]) continue;
       const w = params[p];
@@ -429,7 +510,7 @@ export class Trainer {
       validationLoss: validationEval?.loss ?? null,
       validationAccuracy: validationEval?.accuracy ?? null,
     };
-    if (!Number.isFinite(record.loss) || !this.params.every(Number.isFinite)) {
+    if (!Number.isFinite(record.loss) || !allFinite(this.params)) {
       this.diverge(record.loss);
       return record;
     }
@@ -512,4 +593,9 @@ function chooseKernel(model: CompiledModel, hyper: Hyperparameters, dataSize: nu
   if (generated) return generated;
   if (wanted === 'generated') throw new TrainingSetupError([{ message: 'The generated kernel is not available for this network here (too large, or code compilation is forbidden).' }]);
   return new InterpretedKernel(model, hyper.loss);
+}
+
+function allFinite(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
 }

@@ -15,6 +15,10 @@ import type { BatchTotals, GradientKernel } from './gradient-kernel';
 /** Above this many parameters the generated function gets too large to be worth compiling. */
 export const MAX_GENERATED_PARAMETERS = 1024;
 
+/** Compiled kernels by source, oldest first; a few networks' worth is plenty for one session. */
+const COMPILED = new Map<string, Compiled>();
+const MAX_CACHED = 16;
+
 type Compiled = (p: Float64Array, g: Float64Array, x: Float64Array, t: Float64Array, order: Uint32Array, first: number, count: number, scale: number, totals: BatchTotals) => void;
 
 /** A kernel specialised to one network. */
@@ -29,12 +33,19 @@ export class GeneratedKernel implements GradientKernel {
   static create(model: CompiledModel, loss: LossName): GeneratedKernel | null {
     if (model.paramCount > MAX_GENERATED_PARAMETERS) return null;
     const source = generateSource(model, loss);
-    try {
-      const compiled = new Function('p', 'g', 'x', 't', 'order', 'first', 'count', 'scale', 'totals', source) as Compiled;
-      return new GeneratedKernel(compiled);
-    } catch {
-      return null;
+    // The same network (after "reset weights", or the next run) reuses the function already
+    // compiled, and with it the machine code the JIT has optimised.
+    let compiled = COMPILED.get(source);
+    if (!compiled) {
+      try {
+        compiled = new Function('p', 'g', 'x', 't', 'order', 'first', 'count', 'scale', 'totals', source) as Compiled;
+      } catch {
+        return null;
+      }
+      if (COMPILED.size >= MAX_CACHED) COMPILED.delete(COMPILED.keys().next().value!);
+      COMPILED.set(source, compiled);
     }
+    return new GeneratedKernel(compiled);
   }
 
   accumulate(params: Float64Array, grad: Float64Array, data: BoundData, order: Uint32Array, first: number, count: number, scale: number, totals: BatchTotals): void {

@@ -61,7 +61,8 @@ export function generateDataset(spec: BuiltinSpec): Dataset {
   if (!(BUILTIN_DATASETS as readonly string[]).includes(spec.name)) {
     throw new DataError(`Unknown built-in dataset '${spec.name}'; the built-in datasets are ${BUILTIN_DATASETS.join(', ')}.`);
   }
-  if (!Number.isInteger(spec.size) || spec.size < 1 || spec.size > MAX_GENERATED_SIZE) {
+  const fixedSize = spec.name === 'and' || spec.name === 'or' || spec.name === 'xor' || spec.name === 'iris';
+  if (!fixedSize && (!Number.isInteger(spec.size) || spec.size < 1 || spec.size > MAX_GENERATED_SIZE)) {
     throw new DataError(`A generated dataset has from 1 to ${MAX_GENERATED_SIZE} samples; got ${spec.size}.`);
   }
   if (!Number.isFinite(spec.noise) || spec.noise < 0) throw new DataError(`Noise must be 0 or more; got ${spec.noise}.`);

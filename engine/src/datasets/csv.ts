@@ -25,6 +25,10 @@ export class CsvError extends DataError {
   }
 }
 
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** Class labels in natural order: '2' before '10'. */
+const LABEL_ORDER = new Intl.Collator('en', { numeric: true });
+
 /** Largest CSV text accepted (characters), so a huge file is refused rather than exhausting memory. */
 export const MAX_CSV_CHARS = 64 * 1024 * 1024;
 
@@ -63,7 +67,8 @@ export function parseCsv(text: string): CsvTable {
           i++;
         } else quoted = false;
       } else {
-        if (ch === '\n') line++;
+        // Count line breaks inside quotes as the file's lines too (LF, CRLF or a bare CR).
+        if (ch === '\n' || (ch === '\r' && body[i + 1] !== '\n')) line++;
         cell += ch;
       }
       continue;
@@ -117,7 +122,7 @@ export interface CsvImportOptions {
 /** An imported dataset, with the classes found in each label column (for showing predictions as labels). */
 export interface CsvImport {
   dataset: Dataset;
-  /** For label targets: column → its classes in one-hot order (sorted). */
+  /** For label targets: column → its classes in one-hot order (natural order: '2' before '10'). */
   classes: Record<string, string[]>;
 }
 
@@ -134,6 +139,10 @@ export function importCsv(text: string, options: CsvImportOptions): CsvImport {
     if (c < 0) throw new CsvError(`There is no column named '${name}'; the columns are ${table.header.map((h) => `'${h}'`).join(', ')}.`, null, name);
     return c;
   };
+  for (const [kind, list] of [['feature', options.features], ['target', options.targets]] as const) {
+    const twice = list.find((name, i) => list.indexOf(name) !== i);
+    if (twice !== undefined) throw new CsvError(`Column '${twice}' is chosen twice as a ${kind}.`, null, twice);
+  }
   const overlap = options.features.find((f) => options.targets.includes(f));
   if (overlap) throw new CsvError(`Column '${overlap}' is chosen as both a feature and a target.`, null, overlap);
   const featureColumns = options.features.map(columnOf);
@@ -141,7 +150,8 @@ export function importCsv(text: string, options: CsvImportOptions): CsvImport {
 
   const numberAt = (r: number, c: number): number => {
     const raw = table.rows[r][c].trim();
-    const value = raw === '' ? NaN : Number(raw);
+    // Decimal numbers only: Number() would also take '0x10' or '0b1'.
+    const value = DECIMAL.test(raw) ? Number(raw) : NaN;
     if (!Number.isFinite(value)) {
       const shown = raw === '' ? 'is empty' : `'${raw.length > 30 ? `${raw.slice(0, 30)}…` : raw}' is not a number`;
       throw new CsvError(`Line ${table.lines[r]}, column '${table.header[c]}': ${shown}.`, table.lines[r], table.header[c]);
@@ -159,7 +169,7 @@ export function importCsv(text: string, options: CsvImportOptions): CsvImport {
         const label = row[c].trim();
         if (label === '') throw new CsvError(`Line ${table.lines[r]}, column '${name}': the class label is empty.`, table.lines[r], name);
         return label;
-      }))].sort();
+      }))].sort(LABEL_ORDER.compare);
       if (found.length < 2) {
         throw new CsvError(`Column '${name}' has only one class ('${found[0]}'); a classifier needs at least two.`, null, name);
       }

@@ -30,10 +30,14 @@ export function splitIndices(size: number, spec: SplitSpec): SplitIndices {
     throw new DataError(`The split fractions must each be between 0 and 1 and add up to 1; got train ${spec.train}, validation ${spec.validation}, test ${spec.test}.`);
   }
   const order = createRng(spec.seed).shuffle(Array.from({ length: size }, (_, i) => i));
-  const validation = Math.round(size * spec.validation);
-  const test = Math.round(size * spec.test);
+  // toPrecision first: 150 × 0.41 is 61.49999999999999 in floating point, and means 61.5.
+  const share = (fraction: number) => Math.round(Number((size * fraction).toPrecision(12)));
+  const validation = share(spec.validation);
+  const test = share(spec.test);
   const train = size - validation - test;
-  if (spec.train > 0 && train < 1) throw new DataError(`With ${size} samples the training split would be empty; give it a larger share.`);
+  if (train < 0 || (spec.train > 0 && train < 1)) {
+    throw new DataError(`With ${size} samples the training split would be empty; give it a larger share.`);
+  }
   return {
     train: order.slice(0, train),
     validation: order.slice(train, train + validation),
@@ -65,15 +69,22 @@ export function fitNormalisation(data: Dataset, method: NormalisationMethod): No
   const nf = data.features.length;
   const features = data.features.map((name, f) => {
     if (method === 'none' || data.size === 0) return { name, shift: 0, scale: 1 };
-    const column = Array.from({ length: data.size }, (_, n) => data.x[n * nf + f]);
-    if (method === 'minmax') {
-      const min = Math.min(...column);
-      const range = Math.max(...column) - min;
-      return { name, shift: min, scale: range > 0 ? range : 1 };
+    let min = Infinity;
+    let max = -Infinity;
+    let sum = 0;
+    for (let n = 0; n < data.size; n++) {
+      const v = data.x[n * nf + f];
+      if (v < min) min = v;
+      if (v > max) max = v;
+      sum += v;
     }
-    const mean = column.reduce((a, b) => a + b, 0) / column.length;
-    const std = Math.sqrt(column.reduce((a, b) => a + (b - mean) ** 2, 0) / column.length);
-    return { name, shift: mean, scale: std > 0 ? std : 1 };
+    if (method === 'minmax') return { name, shift: min, scale: max > min ? max - min : 1 };
+    const mean = sum / data.size;
+    let squares = 0;
+    for (let n = 0; n < data.size; n++) squares += (data.x[n * nf + f] - mean) ** 2;
+    const std = Math.sqrt(squares / data.size);
+    // A constant column's computed spread is rounding noise, not a scale: keep it at 1.
+    return { name, shift: mean, scale: max > min && std > 1e-12 * Math.max(1, Math.abs(mean)) ? std : 1 };
   });
   return { method, features };
 }

@@ -57,7 +57,8 @@ async function main(): Promise<void> {
     await prepared.reset();
     gc?.();
     const before = process.memoryUsage().heapUsed;
-    for (let e = 0; e < 50; e += workload.epochs) await prepared.run();
+    if (prepared.runEpochs) prepared.runEpochs(50);
+    else for (let e = 0; e < 50; e += workload.epochs) await prepared.run();
     gc?.();
     result.heap = { before, after: process.memoryUsage().heapUsed, epochs: 50 };
   }

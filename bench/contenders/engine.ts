@@ -66,6 +66,9 @@ export const engine: Contender = {
       run() {
         trainer.run({ epochs: workload.epochs });
       },
+      runEpochs(epochs) {
+        trainer.run({ epochs });
+      },
       finalLoss: () => evaluate(model, trainer.params, bound, loss).loss,
       samplesPerRun: data.samples * workload.epochs,
       notes: [],

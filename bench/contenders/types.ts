@@ -12,6 +12,8 @@ export interface Prepared {
   samplesPerRun: number;
   /** Anything a reader must know to compare fairly. */
   notes: string[];
+  /** Trains exactly `epochs` epochs (the heap check uses it). */
+  runEpochs?(epochs: number): void;
   /** Extra facts for the JSON report (e.g. which engine kernel ran). */
   details?(): Record<string, unknown>;
 }

@@ -369,14 +369,32 @@ export class Trainer {
     const interval = options.progressIntervalMs ?? 50;
     const clock = options.clock ?? Date.now;
     const interrupted = (): TrainResult => ({ reason: 'interrupted', message: 'Paused.', epochs: this.epoch, last: this.history.at(-1) ?? null });
+    // Plain stochastic descent on a small network runs fused in the generated kernel, up to 256
+    // one-sample steps a call: the same numbers, without a call per sample.
+    const h = this.hyper;
+    const fused =
+      this.kernel instanceof GeneratedKernel && this.kernel.canFuse && h.algorithm === 'gradientDescent' && this.batchSize === 1 && h.momentum === 0 && h.l1 === 0 && h.l2 === 0 && !this.anyLocked
+        ? this.kernel
+        : null;
     // Reading the clock costs more than a tiny step, so small steps look at it every 64 steps.
-    const stepsPerCheck = this.batchSize >= 16 ? 1 : 64;
+    const stepsPerCheck = this.batchSize >= 16 || fused ? 1 : 64;
     let sinceCheck = 0;
     let lastReport = clock();
     let epochsRun = 0;
     while (!this.stop) {
-      const count = Math.min(this.batchSize, this.train.size - this.cursor);
-      const loss = this.update(this.cursor, count);
+      let count: number;
+      let loss: number;
+      if (fused) {
+        count = Math.min(256, this.train.size - this.cursor);
+        fused.stochasticSteps(this.params, this.grad, this.velocity, this.train, this.order, this.cursor, count, h.learningRate, this.totals);
+        this.epochLossSum += this.totals.lossSum;
+        this.epochCorrect += this.totals.correct;
+        this.epochSamples += count;
+        loss = this.totals.lossSum / count;
+      } else {
+        count = Math.min(this.batchSize, this.train.size - this.cursor);
+        loss = this.update(this.cursor, count);
+      }
       this.cursor += count;
       if (!Number.isFinite(loss)) {
         this.diverge(loss);

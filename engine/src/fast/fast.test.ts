@@ -155,3 +155,24 @@ describe('kernels agree on wide networks and chunked batches', () => {
     expect(source).not.toMatch(/for \(let c/);
   });
 });
+
+describe('fused stochastic descent', () => {
+  it('equals one-sample steps of the interpreted kernel, on random DAGs', async () => {
+    const { randomProblem } = await import('../../../test/support/random-dag');
+    for (let seed = 1; seed <= 40; seed++) {
+      for (const loss of ['squaredError', 'crossEntropy'] as const) {
+        const { model, params, data } = randomProblem(seed, loss, 7);
+        const hyper: Hyperparameters = { ...DEFAULT_HYPERPARAMETERS, loss, mode: 'stochastic', learningRate: 0.05, shuffle: true, shuffleSeed: seed, maxEpochs: 100 };
+        const fused = new Trainer({ model, params, train: data, hyper, kernel: 'generated' });
+        const reference = new Trainer({ model, params, train: data, hyper, kernel: 'interpreted' });
+        fused.run({ epochs: 3 });
+        for (let s = 0; s < 3 * data.size; s++) reference.step('sample');
+        for (let p = 0; p < model.paramCount; p++) {
+          if (Math.abs(fused.params[p] - reference.params[p]) > 1e-12) throw new Error(`seed ${seed} ${loss}: ${model.paramNames[p]} ${fused.params[p]} ≠ ${reference.params[p]}`);
+        }
+        expect(fused.history.map((r) => r.loss)).toEqual(reference.history.map((r) => expect.closeTo(r.loss, 12) as unknown as number));
+        expect(Array.from(fused.velocity).every((v, p) => Math.abs(v - reference.velocity[p]) < 1e-12)).toBe(true);
+      }
+    }
+  });
+});

@@ -19,12 +19,48 @@ export const MAX_GENERATED_PARAMETERS = 1024;
 const COMPILED = new Map<string, Compiled>();
 const MAX_CACHED = 16;
 
-type Compiled = (p: Float64Array, g: Float64Array, x: Float64Array, t: Float64Array, order: Uint32Array, first: number, count: number, scale: number, totals: BatchTotals) => void;
+type Compiled = (
+  p: Float64Array,
+  g: Float64Array,
+  x: Float64Array,
+  t: Float64Array,
+  order: Uint32Array,
+  first: number,
+  count: number,
+  scale: number,
+  totals: BatchTotals,
+  v?: Float64Array,
+  eta?: number,
+) => void;
+
+const PARAMETER_NAMES = ['p', 'g', 'x', 't', 'order', 'first', 'count', 'scale', 'totals', 'v', 'eta'];
+
+/**
+ * Compiles a kernel body, reusing the function (and with it the machine code the JIT has
+ * optimised) when the same network comes back, after "reset weights" or the next run.
+ * Null where compiling code is forbidden.
+ */
+function compile(source: string): Compiled | null {
+  let compiled = COMPILED.get(source);
+  if (!compiled) {
+    try {
+      compiled = new Function(...PARAMETER_NAMES, source) as Compiled;
+    } catch {
+      return null;
+    }
+    if (COMPILED.size >= MAX_CACHED) COMPILED.delete(COMPILED.keys().next().value!);
+    COMPILED.set(source, compiled);
+  }
+  return compiled;
+}
 
 /** A kernel specialised to one network. */
 export class GeneratedKernel implements GradientKernel {
   readonly kind = 'generated';
-  private constructor(private readonly run: Compiled) {}
+  private constructor(
+    private readonly run: Compiled,
+    private readonly fused: Compiled | null,
+  ) {}
 
   /**
    * Generates and compiles the kernel, or returns null when the network is too large or the
@@ -32,29 +68,32 @@ export class GeneratedKernel implements GradientKernel {
    */
   static create(model: CompiledModel, loss: LossName): GeneratedKernel | null {
     if (model.paramCount > MAX_GENERATED_PARAMETERS) return null;
-    const source = generateSource(model, loss);
-    // The same network (after "reset weights", or the next run) reuses the function already
-    // compiled, and with it the machine code the JIT has optimised.
-    let compiled = COMPILED.get(source);
-    if (!compiled) {
-      try {
-        compiled = new Function('p', 'g', 'x', 't', 'order', 'first', 'count', 'scale', 'totals', source) as Compiled;
-      } catch {
-        return null;
-      }
-      if (COMPILED.size >= MAX_CACHED) COMPILED.delete(COMPILED.keys().next().value!);
-      COMPILED.set(source, compiled);
-    }
-    return new GeneratedKernel(compiled);
+    const run = compile(generateSource(model, loss));
+    if (!run) return null;
+    return new GeneratedKernel(run, compile(generateSource(model, loss, true)));
   }
 
   accumulate(params: Float64Array, grad: Float64Array, data: BoundData, order: Uint32Array, first: number, count: number, scale: number, totals: BatchTotals): void {
     this.run(params, grad, data.x, data.t, order, first, count, scale, totals);
   }
+
+  /** Whether {@link GeneratedKernel.stochasticSteps} is available. */
+  get canFuse(): boolean {
+    return this.fused !== null;
+  }
+
+  /**
+   * Stochastic gradient descent fused into the kernel: for each of the `count` samples, forward,
+   * backward and Δw = −η ∂J/∂w at once (recorded in `velocity`), with no call per sample. The
+   * trainer uses it for plain SGD with nothing locked; the numbers are those of one-sample steps.
+   */
+  stochasticSteps(params: Float64Array, grad: Float64Array, velocity: Float64Array, data: BoundData, order: Uint32Array, first: number, count: number, eta: number, totals: BatchTotals): void {
+    this.fused!(params, grad, data.x, data.t, order, first, count, 1, totals, velocity, eta);
+  }
 }
 
 /** The body of the kernel function, for a model and a loss. Exported for tests and curiosity. */
-export function generateSource(model: CompiledModel, loss: LossName): string {
+export function generateSource(model: CompiledModel, loss: LossName, fusedUpdate = false): string {
   const nf = model.features.length;
   const nt = model.targets.length;
   const lines: string[] = [];
@@ -66,6 +105,8 @@ export function generateSource(model: CompiledModel, loss: LossName): string {
   emit('const end = first + count;');
   emit('for (let k = first; k < end; k++) {');
   emit(`const n = order[k], xo = n * ${nf}, to = n * ${nt};`);
+  // Fused stochastic descent: each sample's gradient starts from zero and is applied at once.
+  if (fusedUpdate) for (let q = 0; q < model.paramCount; q++) emit(`g[${q}] = 0;`);
   model.inputs.forEach((input, i) => emit(`const z${input.slot} = x[xo + ${i}];`));
 
   // Forward.
@@ -108,6 +149,10 @@ export function generateSource(model: CompiledModel, loss: LossName): string {
       }
       emit('}');
     }
+  }
+  if (fusedUpdate) {
+    // Δw = −η ∂J/∂w, the trainer's plain update, parameter by parameter.
+    for (let q = 0; q < model.paramCount; q++) emit(`{ const c = -eta * g[${q}]; v[${q}] = c; p[${q}] += c; }`);
   }
   emit('}');
   emit('totals.lossSum = lossSum;');

@@ -15,10 +15,10 @@ type AxpyKernel = (m: number, n: number, k: number, a: number, ai: number, ap: n
 const PAGE_BYTES = 65_536;
 let compiled: WebAssembly.Module | null | undefined;
 
-function decodeBase64(text: string): Uint8Array {
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
   const clean = text.replace(/=+$/, '');
-  const bytes = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  const bytes = new Uint8Array(new ArrayBuffer(Math.floor((clean.length * 3) / 4)));
   let bits = 0;
   let value = 0;
   let at = 0;

@@ -1,0 +1,171 @@
+/**
+ * The browser host: the same app in a browser. Serves the built renderer and bridges the preload
+ * API over a WebSocket to the very same handlers the desktop app registers with ipcMain.
+ *
+ * It listens on 127.0.0.1 only, and every WebSocket must present the per-launch token (and come
+ * from the host's own origin), so no other page or local process can drive it. File access is
+ * confined to a workspace folder.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { EVENTS, type EventName, type EventOf } from '../ipc/contract';
+import { createHandlers, dispatch, workspacePolicy, type Dialogs } from '../ipc/handlers';
+import { TrainingController, type WorkerLike } from '../training/controller';
+
+export interface BrowserHostOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  /** The folder the in-app file picker shows; every path must be inside it. */
+  workspace: string;
+  /** The built renderer (index.html and assets). */
+  rendererDir: string;
+  /** Fixed token (tests); otherwise a random one per launch. */
+  token?: string;
+  version: string;
+  spawnWorker?: () => WorkerLike;
+}
+
+export interface BrowserHost {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.woff2': 'font/woff2',
+};
+
+/** The Content-Security-Policy of the app's pages: nothing but itself and its own socket. */
+export function contentSecurityPolicy(port: number): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    `connect-src 'self' ws://127.0.0.1:${port}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+/** Starts the host. Resolves once it listens. */
+export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const rendererDir = resolve(options.rendererDir);
+  const sockets = new Set<WebSocket>();
+  const broadcast = <E extends EventName>(event: E, payload: EventOf<E>) => {
+    const text = JSON.stringify({ event, payload: EVENTS[event].parse(payload) });
+    for (const socket of sockets) socket.send(text);
+  };
+  const training = new TrainingController(broadcast, options.spawnWorker);
+  // In the browser, the in-app picker chooses the file: there is no native dialog to ask.
+  const dialogs: Dialogs = {
+    chooseProjectToOpen: async () => null,
+    chooseWhereToSave: async () => null,
+  };
+  const handlers = createHandlers({ host: 'browser', version: options.version, platform: process.platform, dialogs, paths: workspacePolicy(options.workspace), training });
+
+  let port = 0;
+  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+
+  const server = createServer((request, response) => {
+    serveStatic(request, response).catch(() => {
+      if (!response.headersSent) response.writeHead(500).end('Internal error');
+    });
+  });
+
+  async function serveStatic(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // A Host other than our own is a DNS-rebinding attempt: refuse it.
+    if (!allowedHosts().has(request.headers.host ?? '')) {
+      response.writeHead(421, { 'content-type': 'text/plain' }).end('Misdirected request');
+      return;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
+    const relativePath = decodeURIComponent(url.pathname) === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    const file = normalize(join(rendererDir, relativePath));
+    if (file !== rendererDir && !file.startsWith(rendererDir + sep)) {
+      response.writeHead(404).end();
+      return;
+    }
+    let body: Buffer;
+    try {
+      if (!(await stat(file)).isFile()) throw new Error('not a file');
+      body = await readFile(file);
+    } catch {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+      return;
+    }
+    response.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-security-policy': contentSecurityPolicy(port),
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+    });
+    response.end(request.method === 'HEAD' ? undefined : body);
+  }
+
+  const sockets_ = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 * 1024 });
+  server.on('upgrade', (request, socket, head) => {
+    const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
+    const offered = Buffer.from(url.searchParams.get('token') ?? '');
+    const expected = Buffer.from(token);
+    const tokenOk = offered.length === expected.length && timingSafeEqual(offered, expected);
+    const originOk = request.headers.origin === undefined || request.headers.origin === `http://127.0.0.1:${port}` || request.headers.origin === `http://localhost:${port}`;
+    if (url.pathname !== '/ipc' || !tokenOk || !originOk || !allowedHosts().has(request.headers.host ?? '')) {
+      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    sockets_.handleUpgrade(request, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('message', async (data) => {
+        let message: { id?: unknown; channel?: unknown; payload?: unknown };
+        try {
+          message = JSON.parse(String(data));
+        } catch {
+          ws.send(JSON.stringify({ id: null, result: { error: 'Request refused: not JSON.' } }));
+          return;
+        }
+        const result = await dispatch(handlers, String(message.channel), message.payload, true);
+        ws.send(JSON.stringify({ id: message.id ?? null, result }));
+      });
+    });
+  });
+
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 0, '127.0.0.1', () => done());
+  });
+  port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    async close() {
+      for (const socket of sockets) socket.terminate();
+      await training.dispose();
+      sockets_.close();
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+}

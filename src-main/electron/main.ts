@@ -1,0 +1,146 @@
+/**
+ * The desktop app's main process: a thin Electron shell around the Electron-free handlers.
+ * It creates the one window with the settings in security.ts, the menu from menu.ts, native
+ * dialogs, single-instance handling, and registers every contract channel with ipcMain.
+ */
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BrowserWindow, Menu, app, dialog, ipcMain, session, shell, type MenuItemConstructorOptions, type WebFrameMain } from 'electron';
+import { CHANNEL_NAMES, EVENTS, type EventName, type EventOf } from '../ipc/contract';
+import { createHandlers, dispatch, grantedPathsPolicy } from '../ipc/handlers';
+import { TrainingController } from '../training/controller';
+import { menuTemplate, type MenuItemSpec } from './menu';
+import { DESKTOP_CSP, isAppUrl, secureWebPreferences } from './security';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+/** Built layout: dist/main/main.js beside preload.cjs, and dist/renderer/index.html. */
+const rendererIndex = pathToFileURL(resolve(here, '../renderer/index.html')).toString();
+
+let window: BrowserWindow | null = null;
+const pendingOpens: string[] = [];
+
+function send<E extends EventName>(event: E, payload: EventOf<E>): void {
+  window?.webContents.send(`nnstudio:event:${event}`, EVENTS[event].parse(payload));
+}
+
+const paths = grantedPathsPolicy();
+const training = new TrainingController(send);
+const handlers = createHandlers({
+  host: 'electron',
+  version: app.getVersion(),
+  platform: process.platform,
+  paths,
+  training,
+  dialogs: {
+    async chooseProjectToOpen() {
+      const result = await dialog.showOpenDialog(window!, { properties: ['openFile'], filters: [{ name: 'NN Studio projects', extensions: ['nnproj'] }] });
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+    async chooseWhereToSave(suggestedName) {
+      const result = await dialog.showSaveDialog(window!, { defaultPath: suggestedName, filters: [{ name: 'NN Studio projects', extensions: ['nnproj'] }] });
+      return result.canceled || !result.filePath ? null : result.filePath;
+    },
+  },
+});
+
+/** A request is ours only if it comes from the app's own page in the main frame. */
+export function isTrustedSender(frame: WebFrameMain | null | undefined): boolean {
+  return !!frame && frame === window?.webContents.mainFrame && isAppUrl(frame.url, rendererIndex);
+}
+
+for (const channel of CHANNEL_NAMES) {
+  ipcMain.handle(`nnstudio:${channel}`, (event, payload) => dispatch(handlers, channel, payload, isTrustedSender(event.senderFrame)));
+}
+
+/** A .nnproj named on the command line, by the file manager or a second instance. */
+function projectArgument(argv: string[]): string | null {
+  return argv.slice(1).find((arg) => arg.toLowerCase().endsWith('.nnproj') && !arg.startsWith('-')) ?? null;
+}
+
+function requestOpen(path: string): void {
+  const full = resolve(path);
+  paths.grant(full);
+  if (window) send('project:open-request', { path: full });
+  else pendingOpens.push(full);
+}
+
+function toElectronMenu(items: MenuItemSpec[]): MenuItemConstructorOptions[] {
+  return items.map((item) => ({
+    label: item.label,
+    accelerator: item.accelerator,
+    role: item.role as MenuItemConstructorOptions['role'],
+    type: item.type,
+    submenu: item.submenu ? toElectronMenu(item.submenu) : undefined,
+    click: item.command ? () => send('menu:command', { command: item.command! }) : undefined,
+  }));
+}
+
+function createWindow(): void {
+  window = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    minWidth: 900,
+    minHeight: 600,
+    title: 'NN Studio',
+    show: false,
+    webPreferences: secureWebPreferences(join(here, 'preload.cjs')),
+  });
+  window.once('ready-to-show', () => window?.show());
+  window.on('closed', () => {
+    window = null;
+  });
+  window.webContents.on('did-finish-load', () => {
+    for (const path of pendingOpens.splice(0)) send('project:open-request', { path });
+  });
+  void window.loadURL(rendererIndex);
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', (_event, argv) => {
+    const path = projectArgument(argv);
+    if (path) requestOpen(path);
+    if (window) {
+      if (window.isMinimized()) window.restore();
+      window.focus();
+    }
+  });
+  // macOS hands over files this way, possibly before the app is ready.
+  app.on('open-file', (event, path) => {
+    event.preventDefault();
+    requestOpen(path);
+  });
+
+  app.on('web-contents-created', (_event, contents) => {
+    // No new windows, no navigation away from the app, no webviews.
+    contents.setWindowOpenHandler(({ url }) => {
+      if (/^https:\/\//.test(url)) void shell.openExternal(url);
+      return { action: 'deny' };
+    });
+    contents.on('will-navigate', (event, url) => {
+      if (!isAppUrl(url, rendererIndex)) event.preventDefault();
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+  });
+
+  void app.whenReady().then(() => {
+    session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+    session.defaultSession.setPermissionCheckHandler(() => false);
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [DESKTOP_CSP] } });
+    });
+    Menu.setApplicationMenu(Menu.buildFromTemplate(toElectronMenu(menuTemplate(process.platform))));
+    const path = projectArgument(process.argv);
+    if (path) requestOpen(path);
+    createWindow();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) createWindow();
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    void training.dispose();
+    if (process.platform !== 'darwin') app.quit();
+  });
+}

@@ -1,0 +1,86 @@
+/**
+ * The application menu as a template, built without Electron so tests can read it. Each item
+ * sends a command to the renderer, which performs it (so menu, toolbar and shortcuts share one
+ * action), except the few Electron performs itself (roles).
+ */
+
+export interface MenuItemSpec {
+  label?: string;
+  accelerator?: string;
+  role?: string;
+  type?: 'separator';
+  command?: string;
+  submenu?: MenuItemSpec[];
+}
+
+/** The commands the renderer handles, by menu. */
+export const MENU_COMMANDS = [
+  'file.new', 'file.open', 'file.save', 'file.saveAs', 'file.export',
+  'edit.undo', 'edit.redo', 'edit.cut', 'edit.copy', 'edit.paste', 'edit.delete', 'edit.selectAll',
+  'view.zoomIn', 'view.zoomOut', 'view.fit', 'view.togglePanels',
+  'train.startPause', 'train.step', 'train.reset',
+  'help.about', 'help.lecture',
+] as const;
+export type MenuCommand = (typeof MENU_COMMANDS)[number];
+
+/** The menu template; `recent` lists recently opened files for File › Open Recent. */
+export function menuTemplate(platform: string, recent: string[] = []): MenuItemSpec[] {
+  const mac = platform === 'darwin';
+  const sep: MenuItemSpec = { type: 'separator' };
+  return [
+    ...(mac ? [{ label: 'NN Studio', submenu: [{ role: 'about' }, sep, { role: 'hide' }, { role: 'hideOthers' }, sep, { role: 'quit' }] }] : []),
+    {
+      label: '&File',
+      submenu: [
+        { label: 'New', accelerator: 'CmdOrCtrl+N', command: 'file.new' },
+        { label: 'Open…', accelerator: 'CmdOrCtrl+O', command: 'file.open' },
+        { label: 'Open Recent', submenu: recent.length ? recent.map((path) => ({ label: path, command: `file.openRecent:${path}` })) : [{ label: 'No recent projects' }] },
+        sep,
+        { label: 'Save', accelerator: 'CmdOrCtrl+S', command: 'file.save' },
+        { label: 'Save As…', accelerator: 'CmdOrCtrl+Shift+S', command: 'file.saveAs' },
+        { label: 'Export…', accelerator: 'CmdOrCtrl+E', command: 'file.export' },
+        ...(mac ? [] : [sep, { role: 'quit' }]),
+      ],
+    },
+    {
+      label: '&Edit',
+      submenu: [
+        { label: 'Undo', accelerator: 'CmdOrCtrl+Z', command: 'edit.undo' },
+        { label: 'Redo', accelerator: mac ? 'Cmd+Shift+Z' : 'Ctrl+Y', command: 'edit.redo' },
+        sep,
+        { label: 'Cut', accelerator: 'CmdOrCtrl+X', command: 'edit.cut' },
+        { label: 'Copy', accelerator: 'CmdOrCtrl+C', command: 'edit.copy' },
+        { label: 'Paste', accelerator: 'CmdOrCtrl+V', command: 'edit.paste' },
+        { label: 'Delete', accelerator: 'Delete', command: 'edit.delete' },
+        sep,
+        { label: 'Select All', accelerator: 'CmdOrCtrl+A', command: 'edit.selectAll' },
+      ],
+    },
+    {
+      label: '&View',
+      submenu: [
+        { label: 'Zoom In', accelerator: 'CmdOrCtrl+=', command: 'view.zoomIn' },
+        { label: 'Zoom Out', accelerator: 'CmdOrCtrl+-', command: 'view.zoomOut' },
+        { label: 'Fit to Window', accelerator: 'CmdOrCtrl+0', command: 'view.fit' },
+        sep,
+        { label: 'Toggle Panels', accelerator: 'CmdOrCtrl+\\', command: 'view.togglePanels' },
+        { role: 'toggleDevTools' },
+      ],
+    },
+    {
+      label: '&Train',
+      submenu: [
+        { label: 'Start / Pause', accelerator: 'F5', command: 'train.startPause' },
+        { label: 'Step', accelerator: 'F10', command: 'train.step' },
+        { label: 'Reset Weights', accelerator: 'CmdOrCtrl+Shift+R', command: 'train.reset' },
+      ],
+    },
+    {
+      label: '&Help',
+      submenu: [
+        { label: 'The Lecture’s Notation', command: 'help.lecture' },
+        { label: 'About NN Studio', command: 'help.about' },
+      ],
+    },
+  ];
+}

@@ -1,0 +1,31 @@
+/**
+ * The preload: exposes one small, named API on `window.nnstudio` — invoke a contract channel,
+ * listen to a contract event — and never ipcRenderer itself. Names outside the contract are
+ * refused here; payloads are validated again on the main side.
+ */
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import type { IpcFailure } from '../ipc/contract';
+import { CHANNEL_NAMES, EVENT_NAMES } from '../ipc/names';
+
+const channels = new Set<string>(CHANNEL_NAMES);
+const events = new Set<string>(EVENT_NAMES);
+
+const api = {
+  /** Calls a channel; rejects with the main side's message when it fails. */
+  async invoke(channel: string, payload: unknown): Promise<unknown> {
+    if (!channels.has(channel)) throw new Error(`Unknown request '${channel}'.`);
+    const result = (await ipcRenderer.invoke(`nnstudio:${channel}`, payload)) as { ok: unknown } | IpcFailure;
+    if ('error' in result) throw new Error(result.error);
+    return result.ok;
+  },
+  /** Listens to an event; returns the function that stops listening. */
+  on(event: string, listener: (payload: unknown) => void): () => void {
+    if (!events.has(event)) throw new Error(`Unknown event '${event}'.`);
+    const wrapped = (_e: IpcRendererEvent, payload: unknown) => listener(payload);
+    ipcRenderer.on(`nnstudio:event:${event}`, wrapped);
+    return () => ipcRenderer.removeListener(`nnstudio:event:${event}`, wrapped);
+  },
+  host: 'electron' as const,
+};
+
+contextBridge.exposeInMainWorld('nnstudio', api);

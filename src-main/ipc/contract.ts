@@ -1,0 +1,118 @@
+/**
+ * The one contract between the renderer and the main process: every channel with the zod schema
+ * of its request and of its response, and every event the main process sends.
+ *
+ * The main side validates each request against it before a handler runs (and each response
+ * before it leaves, so a bug cannot leak malformed data). The preload and the browser host's
+ * bridge expose exactly these channels, by name, and nothing else.
+ */
+import { z } from 'zod';
+import { ProjectSchema } from '../../engine/src/project/schema';
+
+const path = z.string().min(1).max(4096);
+const projectFile = z.object({ path, project: ProjectSchema, migratedFrom: z.number().int().nullable() });
+
+/** Request and response schemas of every channel. */
+export const CHANNELS = {
+  'app:info': {
+    request: z.object({}).strict(),
+    response: z.object({ version: z.string(), host: z.enum(['electron', 'browser']), platform: z.string(), workspace: z.string().nullable() }),
+  },
+  'examples:list': {
+    request: z.object({}).strict(),
+    response: z.array(z.object({ name: z.string(), title: z.string(), description: z.string(), expected: z.string() })),
+  },
+  'examples:create': {
+    request: z.object({ name: z.string().min(1).max(100) }).strict(),
+    response: ProjectSchema,
+  },
+  'project:open': {
+    /** With a path, opens that file; without, asks the user (a native dialog, or the in-app picker's choice). */
+    request: z.object({ path: path.optional() }).strict(),
+    response: projectFile.nullable(),
+  },
+  'project:save': {
+    /** Without a path, asks where to save. */
+    request: z.object({ path: path.optional(), project: ProjectSchema }).strict(),
+    response: z.object({ path }).nullable(),
+  },
+  'workspace:list': {
+    /** The browser host's file picker: the .nnproj files and folders in a workspace folder. */
+    request: z.object({ dir: z.string().max(4096).optional() }).strict(),
+    response: z.object({
+      dir: z.string(),
+      entries: z.array(z.object({ name: z.string(), path: z.string(), kind: z.enum(['folder', 'project']) })),
+    }),
+  },
+  'training:start': {
+    request: z.object({ project: ProjectSchema }).strict(),
+    response: z.object({ parameters: z.number().int(), epoch: z.number().int() }),
+  },
+  'training:pause': { request: z.object({}).strict(), response: z.object({ paused: z.boolean() }) },
+  'training:resume': { request: z.object({}).strict(), response: z.object({ running: z.boolean() }) },
+  'training:step': {
+    request: z.object({ unit: z.enum(['sample', 'batch', 'epoch']), project: ProjectSchema.optional() }).strict(),
+    response: z.object({ ok: z.literal(true) }),
+  },
+  'training:stop': { request: z.object({}).strict(), response: z.object({ stopped: z.boolean() }) },
+  'training:reset': {
+    request: z.object({ project: ProjectSchema }).strict(),
+    response: z.object({ project: ProjectSchema }),
+  },
+} as const;
+
+/** A channel's name. */
+export type Channel = keyof typeof CHANNELS;
+/** What a channel takes. */
+export type RequestOf<C extends Channel> = z.input<(typeof CHANNELS)[C]['request']>;
+/** A channel's request after validation (defaults applied), as handlers receive it. */
+export type ParsedRequestOf<C extends Channel> = z.output<(typeof CHANNELS)[C]['request']>;
+/** What a channel returns. */
+export type ResponseOf<C extends Channel> = z.output<(typeof CHANNELS)[C]['response']>;
+
+const weights = z.array(z.number().nullable()).max(20_000_000);
+const epochRecord = z.object({
+  epoch: z.number().int(),
+  loss: z.number(),
+  accuracy: z.number().nullable(),
+  validationLoss: z.number().nullable(),
+  validationAccuracy: z.number().nullable(),
+});
+
+/** Events from the main process to the renderer. */
+export const EVENTS = {
+  /** Training progress, at most 30 a second. `weights` is the parameter vector in the compiled model's order. */
+  'training:progress': z.object({
+    state: z.enum(['running', 'paused', 'stopped']),
+    epoch: z.number().int(),
+    samplesIntoEpoch: z.number().int(),
+    epochSize: z.number().int(),
+    runningLoss: z.number().nullable(),
+    /** Epoch records completed since the previous progress event. */
+    newEpochs: z.array(epochRecord),
+    weights,
+  }),
+  /** Training ended: a stopping criterion, a pause, or divergence. */
+  'training:stopped': z.object({ reason: z.string(), message: z.string(), epoch: z.number().int() }),
+  /** Something went wrong (the worker crashed, the network does not compile); the app stays usable. */
+  'training:error': z.object({ message: z.string() }),
+  /** A file to open arrived from outside (file manager, second instance, macOS open-file). */
+  'project:open-request': z.object({ path }),
+  /** A menu item was chosen; the renderer performs the action. */
+  'menu:command': z.object({ command: z.string() }),
+} as const;
+
+/** An event's name. */
+export type EventName = keyof typeof EVENTS;
+/** An event's payload. */
+export type EventOf<E extends EventName> = z.output<(typeof EVENTS)[E]>;
+
+/** The error a handler returns to the renderer: a message to show, never a stack trace. */
+export interface IpcFailure {
+  error: string;
+}
+
+/** Every channel, for the preload and the bridge to expose by name. */
+export const CHANNEL_NAMES = Object.keys(CHANNELS) as Channel[];
+/** Every event name. */
+export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];

@@ -1,0 +1,135 @@
+/**
+ * The handlers and the dispatcher: payload validation, the sender check, errors as messages,
+ * and file access confined by the path policies.
+ */
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { findExample, parseProject, serialiseProject } from '../../engine/src/index';
+import { UserError } from '../files/project-file';
+import type { TrainingController } from '../training/controller';
+import { CHANNEL_NAMES } from './contract';
+import { createHandlers, dispatch, grantedPathsPolicy, workspacePolicy, type Dialogs } from './handlers';
+
+const dir = mkdtempSync(join(tmpdir(), 'nnstudio-handlers-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function setup(options: { policy?: ReturnType<typeof workspacePolicy>; dialogs?: Partial<Dialogs> } = {}) {
+  const training = { start: vi.fn(async () => ({ parameters: 9, epoch: 0 })), pause: vi.fn(), resume: vi.fn(), stop: vi.fn(), step: vi.fn(async () => {}) };
+  const dialogs: Dialogs = { chooseProjectToOpen: async () => null, chooseWhereToSave: async () => null, ...options.dialogs };
+  const handlers = createHandlers({ host: 'browser', version: '1.2.3', platform: 'linux', dialogs, paths: options.policy ?? workspacePolicy(dir), training: training as unknown as TrainingController });
+  const call = (channel: string, payload: unknown, sender = true) => dispatch(handlers, channel, payload, sender);
+  return { call, training, handlers };
+}
+
+const xor = () => findExample('xor-sigmoid')!.create();
+
+describe('dispatch', () => {
+  it('the preload’s name lists are exactly the contract’s', async () => {
+    const names = await import('./names');
+    const contract = await import('./contract');
+    expect([...names.CHANNEL_NAMES].sort()).toEqual(Object.keys(contract.CHANNELS).sort());
+    expect([...names.EVENT_NAMES].sort()).toEqual(Object.keys(contract.EVENTS).sort());
+  });
+
+  it('has a handler for every channel of the contract, and no other', () => {
+    const { handlers } = setup();
+    expect(Object.keys(handlers).sort()).toEqual([...CHANNEL_NAMES].sort());
+  });
+
+  it('refuses a request from anywhere but the app window', async () => {
+    const { call } = setup();
+    expect(await call('app:info', {}, false)).toEqual({ error: 'Request refused: it did not come from the NN Studio window.' });
+  });
+
+  it('refuses unknown channels and malformed payloads with a message naming the problem', async () => {
+    const { call, training } = setup();
+    expect(await call('fs:readFile', { path: '/etc/passwd' })).toEqual({ error: "Unknown request 'fs:readFile'." });
+    expect(await call('__proto__', {})).toMatchObject({ error: expect.stringMatching(/Unknown request/) });
+    const bad = await call('training:step', { unit: 'decade' });
+    expect(bad).toMatchObject({ error: expect.stringMatching(/^Invalid request to training:step: unit: /) });
+    expect(training.step).not.toHaveBeenCalled();
+    const extra = await call('app:info', { evil: true });
+    expect(extra).toMatchObject({ error: expect.stringMatching(/Invalid request to app:info/) });
+    const project = JSON.parse(serialiseProject(xor()));
+    project.graph.edges[0].target = 42;
+    expect(await call('training:start', { project })).toMatchObject({ error: expect.stringMatching(/project\.graph\.edges\.0\.target/) });
+  });
+
+  it('answers with the handler’s result, validated', async () => {
+    const { call } = setup();
+    expect(await call('app:info', {})).toEqual({ ok: { version: '1.2.3', host: 'browser', platform: 'linux', workspace: dir } });
+    const examples = (await call('examples:list', {})) as { ok: { name: string }[] };
+    expect(examples.ok.map((e) => e.name)).toContain('spiral');
+    const created = (await call('examples:create', { name: 'iris' })) as { ok: unknown };
+    expect(parseProject(JSON.stringify(created.ok)).ok).toBe(true);
+  });
+
+  it('turns a user error into its message and anything else into a short one', async () => {
+    const { call, training } = setup();
+    training.start.mockRejectedValueOnce(new UserError("Perceptron 'h' uses the step function, which has no gradient"));
+    expect(await call('training:start', { project: xor() })).toEqual({ error: "Perceptron 'h' uses the step function, which has no gradient" });
+    training.start.mockRejectedValueOnce(new TypeError('x is undefined'));
+    expect(await call('training:start', { project: xor() })).toEqual({ error: 'Something went wrong in training:start: x is undefined' });
+    expect(await call('examples:create', { name: 'nope' })).toEqual({ error: "There is no example 'nope'." });
+  });
+
+  it('reset gives fresh seeded weights and stops training', async () => {
+    const { call, training } = setup();
+    const result = (await call('training:reset', { project: xor() })) as { ok: { project: ReturnType<typeof xor> } };
+    expect(training.stop).toHaveBeenCalled();
+    const again = (await call('training:reset', { project: xor() })) as { ok: { project: ReturnType<typeof xor> } };
+    expect(result.ok.project.graph).toEqual(again.ok.project.graph); // the seed makes it reproducible
+  });
+});
+
+describe('files in the browser host: the workspace policy', () => {
+  it('saves and opens inside the workspace, and lists its projects and folders', async () => {
+    const { call } = setup();
+    mkdirSync(join(dir, 'sub'), { recursive: true });
+    const saved = await call('project:save', { path: join(dir, 'a.nnproj'), project: xor() });
+    expect(saved).toEqual({ ok: { path: join(dir, 'a.nnproj') } });
+    expect(readFileSync(join(dir, 'a.nnproj'), 'utf8')).toBe(serialiseProject(xor()));
+    const opened = (await call('project:open', { path: 'a.nnproj' })) as { ok: { path: string; migratedFrom: null } };
+    expect(opened.ok.path).toBe(join(dir, 'a.nnproj'));
+    writeFileSync(join(dir, 'notes.txt'), 'not a project');
+    const listed = (await call('workspace:list', {})) as { ok: { entries: { name: string; kind: string }[] } };
+    expect(listed.ok.entries).toEqual([
+      { name: 'sub', path: join(dir, 'sub'), kind: 'folder' },
+      { name: 'a.nnproj', path: join(dir, 'a.nnproj'), kind: 'project' },
+    ]);
+  });
+
+  it('refuses every path outside the workspace', async () => {
+    const { call } = setup();
+    for (const path of ['/etc/passwd', '../outside.nnproj', join(dir, '..', 'x.nnproj'), `${dir}-sibling/x.nnproj`]) {
+      expect(await call('project:open', { path })).toMatchObject({ error: expect.stringMatching(/outside the workspace folder/) });
+      expect(await call('project:save', { path, project: xor() })).toMatchObject({ error: expect.stringMatching(/outside the workspace folder/) });
+    }
+    expect(await call('workspace:list', { dir: '/' })).toMatchObject({ error: expect.stringMatching(/outside the workspace/) });
+  });
+
+  it('a corrupt file: the loader’s message with the file’s path, nothing else', async () => {
+    const { call } = setup();
+    writeFileSync(join(dir, 'bad.nnproj'), '{"format": "nnstudio-project", "version": 1');
+    expect(await call('project:open', { path: 'bad.nnproj' })).toEqual({ error: expect.stringMatching(/bad\.nnproj: the file is not valid JSON/) });
+  });
+});
+
+describe('files in the desktop app: only what the user chose', () => {
+  it('a dialog grants its path; any other path is refused', async () => {
+    const chosen = join(dir, 'chosen.nnproj');
+    writeFileSync(chosen, serialiseProject(xor()));
+    const { call } = setup({ policy: grantedPathsPolicy() as ReturnType<typeof workspacePolicy>, dialogs: { chooseProjectToOpen: async () => chosen } });
+    expect(await call('project:open', { path: chosen })).toMatchObject({ error: expect.stringMatching(/not a file you chose/) });
+    expect(await call('project:open', {})).toMatchObject({ ok: { path: chosen } });
+    expect(await call('project:open', { path: chosen })).toMatchObject({ ok: { path: chosen } });
+  });
+
+  it('a cancelled dialog answers null', async () => {
+    const { call } = setup({ policy: grantedPathsPolicy() as ReturnType<typeof workspacePolicy> });
+    expect(await call('project:open', {})).toEqual({ ok: null });
+    expect(await call('project:save', { project: xor() })).toEqual({ ok: null });
+  });
+});

@@ -1,0 +1,169 @@
+/**
+ * The main-process handlers behind every channel of the contract, free of Electron: the desktop
+ * shell registers them with ipcMain, the browser host with its WebSocket, and tests call them
+ * directly. One implementation, two transports.
+ */
+import { readdir } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { EXAMPLES, findExample, initialiseProjectWeights } from '../../engine/src/index';
+import { UserError, readProjectFile, writeProjectFile } from '../files/project-file';
+import type { TrainingController } from '../training/controller';
+import { CHANNELS, type Channel, type IpcFailure, type ParsedRequestOf, type ResponseOf } from './contract';
+
+/** Native or in-app file choice. Returns null when the user cancels. */
+export interface Dialogs {
+  chooseProjectToOpen(): Promise<string | null>;
+  chooseWhereToSave(suggestedName: string): Promise<string | null>;
+}
+
+/**
+ * Which paths the renderer may name. The browser host confines them to its workspace folder;
+ * the desktop app to paths the user chose in a dialog or opened from outside.
+ */
+export interface PathPolicy {
+  /** The absolute path, or a UserError saying why it is refused. */
+  check(path: string): string;
+  /** Records a path the user chose, so later requests may name it. */
+  grant(path: string): void;
+  /** The folder the in-app picker lists (browser host only). */
+  readonly workspace: string | null;
+}
+
+/** A policy confining every path to one folder and what is below it. */
+export function workspacePolicy(folder: string): PathPolicy {
+  const root = resolve(folder);
+  return {
+    workspace: root,
+    check(path) {
+      const full = resolve(root, path);
+      const inside = relative(root, full);
+      if (inside.startsWith('..') || isAbsolute(inside) || (full !== root && !full.startsWith(root + sep))) {
+        throw new UserError(`${path}: outside the workspace folder (${root}); NN Studio in the browser only reads and writes there.`);
+      }
+      return full;
+    },
+    grant() {},
+  };
+}
+
+/** A policy allowing only paths granted by dialogs or open requests. */
+export function grantedPathsPolicy(): PathPolicy {
+  const granted = new Set<string>();
+  return {
+    workspace: null,
+    check(path) {
+      const full = resolve(path);
+      if (!granted.has(full)) throw new UserError(`${path}: not a file you chose; open it with File › Open.`);
+      return full;
+    },
+    grant(path) {
+      granted.add(resolve(path));
+    },
+  };
+}
+
+export interface HandlerDeps {
+  host: 'electron' | 'browser';
+  version: string;
+  platform: string;
+  dialogs: Dialogs;
+  paths: PathPolicy;
+  training: TrainingController;
+}
+
+/** A handler per channel: it receives the validated request and answers the channel's response. */
+export type Handlers = { [C in Channel]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>> };
+
+/** Every channel's handler. */
+export function createHandlers(deps: HandlerDeps): Handlers {
+  return {
+    'app:info': async () => ({ version: deps.version, host: deps.host, platform: deps.platform, workspace: deps.paths.workspace }),
+    'examples:list': async () => EXAMPLES.map(({ name, title, description, expected }) => ({ name, title, description, expected })),
+    'examples:create': async ({ name }) => {
+      const example = findExample(name);
+      if (!example) throw new UserError(`There is no example '${name}'.`);
+      return example.create();
+    },
+    'project:open': async ({ path }) => {
+      const chosen = path ?? (await deps.dialogs.chooseProjectToOpen());
+      if (chosen === null) return null;
+      if (path === undefined) deps.paths.grant(chosen);
+      const full = deps.paths.check(chosen);
+      const { project, migratedFrom } = await readProjectFile(full);
+      return { path: full, project, migratedFrom };
+    },
+    'project:save': async ({ path, project }) => {
+      const chosen = path ?? (await deps.dialogs.chooseWhereToSave(`${project.name.replace(/[^\w.-]+/g, '-')}.nnproj`));
+      if (chosen === null) return null;
+      if (path === undefined) deps.paths.grant(chosen);
+      const full = deps.paths.check(chosen);
+      await writeProjectFile(full, project);
+      return { path: full };
+    },
+    'workspace:list': async ({ dir }) => {
+      const root = deps.paths.workspace;
+      if (!root) throw new UserError('The in-app file picker is only for NN Studio in the browser.');
+      const folder = deps.paths.check(dir ?? root);
+      let entries;
+      try {
+        entries = await readdir(folder, { withFileTypes: true });
+      } catch {
+        throw new UserError(`${folder}: cannot be listed.`);
+      }
+      return {
+        dir: folder,
+        entries: entries
+          .filter((e) => !e.name.startsWith('.') && (e.isDirectory() || e.name.endsWith('.nnproj')))
+          .map((e) => ({ name: e.name, path: join(folder, e.name), kind: e.isDirectory() ? ('folder' as const) : ('project' as const) }))
+          .sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'folder' ? -1 : 1)),
+      };
+    },
+    'training:start': async ({ project }) => deps.training.start(project),
+    'training:pause': async () => {
+      deps.training.pause();
+      return { paused: true };
+    },
+    'training:resume': async () => {
+      deps.training.resume();
+      return { running: true };
+    },
+    'training:step': async ({ unit, project }) => {
+      await deps.training.step(unit, project);
+      return { ok: true as const };
+    },
+    'training:stop': async () => {
+      deps.training.stop();
+      return { stopped: true };
+    },
+    'training:reset': async ({ project }) => {
+      deps.training.stop();
+      return { project: initialiseProjectWeights(project) };
+    },
+  };
+}
+
+/**
+ * Runs one request through the contract: checks the sender, validates the payload, calls the
+ * handler, validates the response. Never throws: any failure is an {@link IpcFailure} whose
+ * message the renderer can show.
+ */
+export async function dispatch(handlers: Handlers, channel: string, payload: unknown, senderAllowed: boolean): Promise<{ ok: unknown } | IpcFailure> {
+  if (!senderAllowed) return { error: 'Request refused: it did not come from the NN Studio window.' };
+  if (!Object.hasOwn(CHANNELS, channel)) return { error: `Unknown request '${String(channel).slice(0, 80)}'.` };
+  const contract = CHANNELS[channel as Channel];
+  const request = contract.request.safeParse(payload ?? {});
+  if (!request.success) {
+    const issue = request.error.issues[0];
+    return { error: `Invalid request to ${channel}: ${issue.path.join('.') || 'payload'}: ${issue.message}` };
+  }
+  try {
+    const result = await (handlers[channel as Channel] as (r: unknown) => Promise<unknown>)(request.data);
+    const response = contract.response.safeParse(result);
+    if (!response.success) return { error: `NN Studio produced an invalid answer to ${channel}; please report this.` };
+    return { ok: response.data };
+  } catch (error) {
+    if (error instanceof UserError) return { error: error.message };
+    const message = error instanceof Error ? error.message : String(error);
+    return { error: `Something went wrong in ${channel}: ${message}` };
+  }
+}

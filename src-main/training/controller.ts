@@ -1,0 +1,130 @@
+/**
+ * The main-process side of training: owns the worker thread, turns control requests into
+ * messages, and forwards the worker's progress to the renderer as contract events. A crash of
+ * the worker becomes a `training:error` event, and the next start spawns a new worker.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Project } from '../../engine/src/index';
+import type { EventName, EventOf } from '../ipc/contract';
+import { UserError } from '../files/project-file';
+import type { FromWorker, ToWorker } from './protocol';
+
+/** What the controller needs of a worker (a real `Worker`, or a fake in tests). */
+export interface WorkerLike {
+  postMessage(message: ToWorker): void;
+  on(event: 'message', listener: (message: FromWorker) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'exit', listener: (code: number) => void): unknown;
+  terminate(): Promise<number>;
+}
+
+/** Sends an event to the renderer. */
+export type EventSink = <E extends EventName>(event: E, payload: EventOf<E>) => void;
+
+/** Starts the worker thread from source (through tsx) or from the build, whichever is running. */
+export function spawnTrainingWorker(): WorkerLike {
+  if (import.meta.url.endsWith('.ts')) {
+    return new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), { workerData: { entry: new URL('./worker.ts', import.meta.url).href } }) as unknown as WorkerLike;
+  }
+  return new Worker(new URL('./worker.js', import.meta.url)) as unknown as WorkerLike;
+}
+
+export class TrainingController {
+  private worker: WorkerLike | null = null;
+  private waiting: { kind: 'started' | 'stepped'; resolve: (value: FromWorker) => void; reject: (error: Error) => void } | null = null;
+
+  constructor(
+    private readonly send: EventSink,
+    private readonly spawn: () => WorkerLike = spawnTrainingWorker,
+  ) {}
+
+  /** Starts training the project from its stored weights. Resolves once the worker has compiled it. */
+  async start(project: Project): Promise<{ parameters: number; epoch: number }> {
+    const reply = await this.request({ type: 'start', project }, 'started');
+    if (reply.type !== 'started') throw new UserError('The training worker did not start.');
+    return { parameters: reply.parameters, epoch: reply.epoch };
+  }
+
+  pause(): void {
+    this.worker?.postMessage({ type: 'pause' });
+  }
+
+  resume(): void {
+    this.worker?.postMessage({ type: 'resume' });
+  }
+
+  stop(): void {
+    this.worker?.postMessage({ type: 'stop' });
+  }
+
+  /** One step; with a project, stepping starts a session on it (training paused). */
+  async step(unit: 'sample' | 'batch' | 'epoch', project?: Project): Promise<void> {
+    await this.request({ type: 'step', unit, project }, 'stepped');
+  }
+
+  /** Ends the worker (on quit, or before a new project replaces the old). */
+  async dispose(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    await worker?.terminate();
+  }
+
+  private ensureWorker(): WorkerLike {
+    if (this.worker) return this.worker;
+    const worker = this.spawn();
+    worker.on('message', (message) => this.receive(message));
+    worker.on('error', (error) => this.crashed(`The training worker failed: ${error.message}`));
+    worker.on('exit', (code) => {
+      if (this.worker === worker && code !== 0) this.crashed(`The training worker stopped unexpectedly (exit code ${code}).`);
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  private request(message: ToWorker, kind: 'started' | 'stepped'): Promise<FromWorker> {
+    if (this.waiting) return Promise.reject(new UserError('The training worker is still busy with the previous request.'));
+    const worker = this.ensureWorker();
+    return new Promise((resolve, reject) => {
+      this.waiting = { kind, resolve, reject };
+      worker.postMessage(message);
+    });
+  }
+
+  private receive(message: FromWorker): void {
+    switch (message.type) {
+      case 'started':
+      case 'stepped':
+        if (this.waiting?.kind === message.type) {
+          this.waiting.resolve(message);
+          this.waiting = null;
+        }
+        return;
+      case 'error':
+        if (this.waiting && (message.during === 'start' || message.during === 'step')) {
+          this.waiting.reject(new UserError(message.message));
+          this.waiting = null;
+        } else {
+          this.send('training:error', { message: message.message });
+        }
+        return;
+      case 'progress': {
+        const { type: _type, weights, ...rest } = message;
+        // Plain numbers for the contract (and JSON over the browser host's socket); NaN becomes null.
+        this.send('training:progress', { ...rest, weights: Array.from(weights, (w) => (Number.isFinite(w) ? w : null)) });
+        return;
+      }
+      case 'stopped': {
+        const { type: _type, ...rest } = message;
+        this.send('training:stopped', rest);
+        return;
+      }
+    }
+  }
+
+  private crashed(text: string): void {
+    this.worker = null;
+    this.waiting?.reject(new UserError(text));
+    this.waiting = null;
+    this.send('training:error', { message: `${text.replace(/\.?$/, '.')} Training has stopped; the app is fine, and starting again uses a new worker.` });
+  }
+}

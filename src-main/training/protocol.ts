@@ -1,0 +1,24 @@
+/**
+ * Messages between the training controller (main process) and its worker thread.
+ */
+import type { Project } from '../../engine/src/index';
+import type { EventOf } from '../ipc/contract';
+
+/** Main process → worker. */
+export type ToWorker =
+  | { type: 'start'; project: Project }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'step'; unit: 'sample' | 'batch' | 'epoch'; project?: Project }
+  | { type: 'stop' };
+
+/** Worker → main process. */
+export type FromWorker =
+  | { type: 'started'; parameters: number; epoch: number }
+  | { type: 'stepped' }
+  | ({ type: 'progress' } & Omit<EventOf<'training:progress'>, 'weights'> & { weights: Float64Array })
+  | ({ type: 'stopped' } & EventOf<'training:stopped'>)
+  | { type: 'error'; message: string; during: ToWorker['type'] | 'run' };
+
+/** At most this many progress messages a second, however fast training goes. */
+export const MAX_PROGRESS_PER_SECOND = 30;

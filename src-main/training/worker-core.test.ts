@@ -1,0 +1,108 @@
+/**
+ * The worker's state machine, driven directly with a fake clock and a manual task queue.
+ */
+import { describe, expect, it } from 'vitest';
+import { findExample } from '../../engine/src/index';
+import type { FromWorker } from './protocol';
+import { TrainingWorker } from './worker-core';
+
+function harness() {
+  let now = 0;
+  const posted: FromWorker[] = [];
+  const queue: (() => void)[] = [];
+  const worker = new TrainingWorker({
+    post: (message) => posted.push(message),
+    defer: (task) => queue.push(task),
+    // Every read of the clock moves it 5 ms, so slices end and progress falls due.
+    now: () => (now += 5),
+  });
+  const runTasks = (count: number) => {
+    for (let i = 0; i < count && queue.length > 0; i++) queue.shift()!();
+  };
+  return { worker, posted, runTasks, queue, time: () => now };
+}
+
+const of = <T extends FromWorker['type']>(posted: FromWorker[], type: T) => posted.filter((m): m is Extract<FromWorker, { type: T }> => m.type === type);
+
+describe('training worker', () => {
+  it('starts, trains in slices, and reports progress at most 30 times a second', () => {
+    const { worker, posted, runTasks, time } = harness();
+    worker.handle({ type: 'start', project: findExample('spiral')!.create() });
+    expect(posted[0]).toEqual({ type: 'started', parameters: 337, epoch: 0 });
+    runTasks(20);
+    const progress = of(posted, 'progress');
+    expect(progress.length).toBeGreaterThan(2);
+    // Rate: reports at least 1000/30 ms apart on the worker's clock.
+    expect(progress.length).toBeLessThanOrEqual(Math.ceil(time() / (1000 / 30)) + 1);
+    expect(progress.at(-1)!.weights).toBeInstanceOf(Float64Array);
+    expect(progress.at(-1)!.weights.length).toBe(337);
+    expect(progress.some((p) => p.newEpochs.length > 0)).toBe(true);
+    const epochs = progress.flatMap((p) => p.newEpochs.map((r) => r.epoch));
+    expect(epochs).toEqual(epochs.map((_, i) => i + 1)); // every epoch reported once, in order
+  });
+
+  it('pauses between steps, steps while paused, and resumes', () => {
+    const { worker, posted, runTasks, queue } = harness();
+    worker.handle({ type: 'start', project: findExample('iris')!.create() });
+    runTasks(3);
+    worker.handle({ type: 'pause' });
+    const paused = of(posted, 'progress').at(-1)!;
+    expect(paused.state).toBe('paused');
+    runTasks(10);
+    expect(queue).toHaveLength(0);
+    const count = posted.length;
+    runTasks(10);
+    expect(posted.length).toBe(count); // nothing moves while paused
+
+    const before = paused.samplesIntoEpoch + paused.epoch * paused.epochSize;
+    worker.handle({ type: 'step', unit: 'batch' });
+    const stepped = of(posted, 'progress').at(-1)!;
+    expect(stepped.state).toBe('paused');
+    expect(stepped.samplesIntoEpoch + stepped.epoch * stepped.epochSize - before).toBe(8); // Iris: mini-batches of 8
+    expect(posted.at(-1)).toEqual({ type: 'stepped' });
+
+    worker.handle({ type: 'resume' });
+    runTasks(2);
+    expect(of(posted, 'progress').at(-1)!.state).toBe('running');
+  });
+
+  it('runs to a stopping criterion and says why it stopped', () => {
+    const { worker, posted, runTasks } = harness();
+    worker.handle({ type: 'start', project: findExample('xor-sigmoid')!.create() });
+    runTasks(10_000);
+    const stopped = of(posted, 'stopped');
+    expect(stopped).toHaveLength(1);
+    expect(stopped[0].reason).toBe('targetLoss');
+    expect(stopped[0].message).toMatch(/reached the target 0\.005/);
+  });
+
+  it('a network that cannot train: an error message naming the unit, and the worker carries on', () => {
+    const { worker, posted } = harness();
+    worker.handle({ type: 'start', project: findExample('xor-perceptron-network')!.create() });
+    const error = of(posted, 'error')[0];
+    expect(error.during).toBe('start');
+    expect(error.message).toMatch(/perceptron rule trains a single layer/);
+    worker.handle({ type: 'start', project: findExample('xor-sigmoid')!.create() });
+    expect(of(posted, 'started')).toHaveLength(1);
+  });
+
+  it('stepping with no session and no project is an error, not a crash', () => {
+    const { worker, posted } = harness();
+    worker.handle({ type: 'step', unit: 'sample' });
+    expect(of(posted, 'error')[0].message).toMatch(/no training session yet/);
+  });
+
+  it('divergence stops training with the message naming the epoch', () => {
+    const { worker, posted, runTasks } = harness();
+    const project = findExample('three-two-one')!.create();
+    project.hyperparameters.learningRate = 1e200;
+    project.graph.nodes.find((n) => n.id === 'z1')!.kind = 'neuron';
+    (project.graph.nodes.find((n) => n.id === 'z1') as { activation: string }).activation = 'linear';
+    project.dataset = { kind: 'inline', features: ['x1', 'x2', 'x3'], targets: ['t'], rows: [[1e10, 1e10, 1e10, 1e10]] };
+    worker.handle({ type: 'start', project });
+    runTasks(100);
+    const stopped = of(posted, 'stopped')[0];
+    expect(stopped.reason).toBe('diverged');
+    expect(stopped.message).toMatch(/diverged in epoch \d+/);
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * The training loop of the worker thread, without the thread: takes control messages, trains in
+ * short slices so that pause, step and stop are heard between steps, and posts progress at most
+ * 30 times a second. worker.ts wires it to `worker_threads`; tests drive it directly.
+ */
+import { TrainingSetupError, openSession, type ProjectSession } from '../../engine/src/index';
+import { MAX_PROGRESS_PER_SECOND, type FromWorker, type ToWorker } from './protocol';
+
+/** How long one slice of training runs before the thread looks at its messages again. */
+const SLICE_MS = 25;
+
+export interface WorkerEnvironment {
+  post(message: FromWorker, transfer?: ArrayBuffer[]): void;
+  /** Runs `task` after pending messages have been handled (setImmediate in a worker). */
+  defer(task: () => void): void;
+  now(): number;
+}
+
+/** The worker's state machine. */
+export class TrainingWorker {
+  private session: ProjectSession | null = null;
+  private state: 'idle' | 'running' | 'paused' | 'stopped' = 'idle';
+  private lastProgress = -Infinity;
+  private sentEpochs = 0;
+  private scheduled = false;
+
+  constructor(private readonly env: WorkerEnvironment) {}
+
+  /** Handles one control message. Never throws: failures are posted as errors. */
+  handle(message: ToWorker): void {
+    try {
+      switch (message.type) {
+        case 'start':
+          this.open(message.project);
+          this.state = 'running';
+          this.env.post({ type: 'started', parameters: this.session!.model.paramCount, epoch: this.session!.trainer.epoch });
+          this.schedule();
+          return;
+        case 'pause':
+          if (this.state === 'running') {
+            this.state = 'paused';
+            this.sendProgress(true);
+          }
+          return;
+        case 'resume':
+          if (this.session && (this.state === 'paused' || this.state === 'stopped')) {
+            this.session.trainer.resume();
+            this.state = 'running';
+            this.schedule();
+          }
+          return;
+        case 'step':
+          if (!this.session || message.project) this.open(message.project ?? null);
+          if (this.state === 'running') this.state = 'paused';
+          this.session!.trainer.step(message.unit);
+          if (this.state !== 'stopped') this.state = 'paused';
+          this.sendProgress(true);
+          this.env.post({ type: 'stepped' });
+          return;
+        case 'stop':
+          if (this.session && this.state !== 'idle') {
+            this.state = 'stopped';
+            this.sendProgress(true);
+            this.env.post({ type: 'stopped', reason: 'stopped', message: 'Stopped.', epoch: this.session.trainer.epoch });
+          }
+          return;
+      }
+    } catch (error) {
+      this.env.post({ type: 'error', message: describe(error), during: message.type });
+    }
+  }
+
+  private open(project: Parameters<typeof openSession>[0] | null): void {
+    if (!project) throw new Error('There is no training session yet: start training, or step with a project.');
+    this.session = openSession(project, 'train');
+    this.sentEpochs = this.session.trainer.history.length;
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.env.defer(() => {
+      this.scheduled = false;
+      this.slice();
+    });
+  }
+
+  /** Trains for one slice, then yields so that control messages are heard. */
+  private slice(): void {
+    if (this.state !== 'running' || !this.session) return;
+    const until = this.env.now() + SLICE_MS;
+    try {
+      const result = this.session.trainer.run({
+        clock: () => this.env.now(),
+        progressIntervalMs: 1000 / MAX_PROGRESS_PER_SECOND,
+        onProgress: () => this.sendProgress(false),
+        shouldContinue: () => this.state === 'running' && this.env.now() < until,
+      });
+      if (result.reason === 'interrupted') {
+        // A slice can end before run() reached a progress check (short epochs end slices first).
+        this.sendProgress(false);
+        this.schedule();
+        return;
+      }
+      this.state = 'stopped';
+      this.sendProgress(true);
+      this.env.post({ type: 'stopped', reason: result.reason, message: result.message, epoch: result.epochs });
+    } catch (error) {
+      this.state = 'stopped';
+      this.env.post({ type: 'error', message: describe(error), during: 'run' });
+    }
+  }
+
+  private sendProgress(force: boolean): void {
+    const session = this.session;
+    if (!session) return;
+    const now = this.env.now();
+    if (!force && now - this.lastProgress < 1000 / MAX_PROGRESS_PER_SECOND) return;
+    this.lastProgress = now;
+    const { trainer } = session;
+    const progress = trainer.progress();
+    const newEpochs = trainer.history.slice(this.sentEpochs);
+    this.sentEpochs = trainer.history.length;
+    const weights = Float64Array.from(trainer.params);
+    this.env.post(
+      {
+        type: 'progress',
+        state: this.state === 'running' ? 'running' : this.state === 'paused' ? 'paused' : 'stopped',
+        epoch: progress.epoch,
+        samplesIntoEpoch: progress.samplesIntoEpoch,
+        epochSize: progress.epochSize,
+        runningLoss: progress.runningLoss,
+        newEpochs,
+        weights,
+      },
+      [weights.buffer as ArrayBuffer],
+    );
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof TrainingSetupError) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}

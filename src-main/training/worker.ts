@@ -1,0 +1,15 @@
+/**
+ * The training worker thread's entry: wires {@link TrainingWorker} to `worker_threads`.
+ */
+import { parentPort } from 'node:worker_threads';
+import type { ToWorker } from './protocol';
+import { TrainingWorker } from './worker-core';
+
+if (!parentPort) throw new Error('worker.ts runs as a worker thread.');
+const port = parentPort;
+const worker = new TrainingWorker({
+  post: (message, transfer) => port.postMessage(message, transfer ?? []),
+  defer: (task) => setImmediate(task),
+  now: () => performance.now(),
+});
+port.on('message', (message: ToWorker) => worker.handle(message));

@@ -1,0 +1,201 @@
+/**
+ * The main window: toolbar, the network, the training panel and the status bar, laid out as
+ * shared/design/ui-layout.md pictures it. Every toolbar action also has a shortcut and a menu item.
+ */
+import { useEffect, useMemo } from 'react';
+import { compileGraph } from '../../engine/src/index';
+import { api } from './api';
+import { FilePicker } from './FilePicker';
+import { formatPercent, formatValue } from './format';
+import { NetworkView } from './NetworkView';
+import { useStudio } from './store';
+
+export function App() {
+  const state = useStudio();
+  const { project, training, info, examples, error, dirty, path, pickerOpen } = state;
+
+  useEffect(() => {
+    void state.init();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  useEffect(() => {
+    document.title = project ? `${project.name}${dirty ? ' •' : ''} — NN Studio` : 'NN Studio';
+  }, [project, dirty]);
+
+  // Shortcuts, and the menu's commands (desktop) — one action each.
+  useEffect(() => {
+    const run = (command: string) => {
+      const s = useStudio.getState();
+      if (command === 'file.open') return info?.host === 'browser' ? s.setPicker('open') : void s.openPath();
+      if (command === 'file.save') return void s.save();
+      if (command === 'file.saveAs') return void s.save(true);
+      if (command === 'train.startPause') return void s.startOrPause();
+      if (command === 'train.step') return void s.step('batch');
+      if (command === 'train.reset') return void s.reset();
+      if (command.startsWith('file.openRecent:')) return void s.openPath(command.slice('file.openRecent:'.length));
+    };
+    const off = api.on('menu:command', (event) => run(event.command));
+    const onKey = (event: KeyboardEvent) => {
+      const mod = event.ctrlKey || event.metaKey;
+      if (event.key === 'F5') run('train.startPause');
+      else if (event.key === 'F10') run('train.step');
+      else if (mod && event.key.toLowerCase() === 's') run(event.shiftKey ? 'file.saveAs' : 'file.save');
+      else if (mod && event.key.toLowerCase() === 'o') run('file.open');
+      else return;
+      event.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => {
+      off();
+      window.removeEventListener('keydown', onKey);
+    };
+  }, [info]);
+
+  const compiled = useMemo(() => (project ? compileGraph(project.graph) : null), [project?.graph]);
+  const last = training.history.at(-1);
+  const running = training.state === 'running';
+
+  return (
+    <div className="app">
+      <header className="toolbar">
+        <select
+          data-testid="example-select"
+          aria-label="New project from an example"
+          value=""
+          onChange={(e) => e.target.value && void state.newFromExample(e.target.value)}
+        >
+          <option value="">New from example…</option>
+          {examples.map((ex) => (
+            <option key={ex.name} value={ex.name}>
+              {ex.title}
+            </option>
+          ))}
+        </select>
+        <button onClick={() => (info?.host === 'browser' ? state.setPicker('open') : void state.openPath())} title="Open… (Ctrl+O)">
+          Open
+        </button>
+        <button onClick={() => void state.save()} disabled={!project} title="Save (Ctrl+S)">
+          Save
+        </button>
+        <span className="divider" />
+        <button
+          data-testid="train-button"
+          className="primary"
+          disabled={!project || (compiled !== null && !compiled.ok)}
+          onClick={() => void state.startOrPause()}
+          title={compiled && !compiled.ok ? `Cannot train: ${compiled.errors[0].message}` : 'Train / Pause (F5)'}
+        >
+          {running ? '❚❚ Pause' : training.state === 'paused' ? '▶ Resume' : '▶ Train'}
+        </button>
+        <button disabled={!project || running} onClick={() => void state.step('sample')} title="One training step on one sample">
+          ⏭ Sample
+        </button>
+        <button disabled={!project || running} onClick={() => void state.step('batch')} title="One training step on one batch (F10)">
+          ⏭ Batch
+        </button>
+        <button disabled={!project || running} onClick={() => void state.step('epoch')} title="Train to the end of the epoch">
+          ⏭ Epoch
+        </button>
+        <button disabled={!project} onClick={() => void state.reset()} title="Re-initialise the weights with the seed (Ctrl+Shift+R)">
+          ⟲ Reset
+        </button>
+        <span className="divider" />
+        <span className="readout">
+          epoch <b data-testid="epoch">{training.epoch}</b>
+        </span>
+        <span className="readout">
+          loss <b data-testid="loss">{formatValue(last?.loss ?? training.runningLoss)}</b>
+        </span>
+        <span className="readout">
+          acc <b data-testid="accuracy">{formatPercent(last?.accuracy)}</b>
+        </span>
+        <span className="readout state" data-testid="training-state">
+          {training.state}
+        </span>
+      </header>
+
+      {error && (
+        <div className="error-banner" role="alert">
+          {error}
+          <button onClick={state.dismissError} aria-label="Dismiss">
+            ×
+          </button>
+        </div>
+      )}
+
+      <main className="workspace">
+        <section className="canvas">
+          {project ? (
+            <NetworkView graph={project.graph} />
+          ) : (
+            <div className="empty">
+              <h1>NN Studio</h1>
+              <p>Start from one of the lecture’s examples, or open a project.</p>
+              <div className="example-cards">
+                {examples.map((ex) => (
+                  <button key={ex.name} className="card" onClick={() => void state.newFromExample(ex.name)}>
+                    <b>{ex.title}</b>
+                    <span>{ex.description}</span>
+                  </button>
+                ))}
+              </div>
+            </div>
+          )}
+        </section>
+        <aside className="panel">
+          <h2>Training</h2>
+          {project && (
+            <dl>
+              <dt>Dataset</dt>
+              <dd>{project.dataset.kind === 'builtin' ? `${project.dataset.name} (${project.dataset.size} samples)` : `${project.dataset.rows.length} rows`}</dd>
+              <dt>Loss</dt>
+              <dd>{project.hyperparameters.loss === 'squaredError' ? 'squared error' : 'cross-entropy'}</dd>
+              <dt>Algorithm</dt>
+              <dd>
+                {project.hyperparameters.algorithm === 'perceptron' ? 'perceptron rule' : 'gradient descent'}, {project.hyperparameters.mode}
+              </dd>
+              <dt>η</dt>
+              <dd>{project.hyperparameters.learningRate}</dd>
+              <dt>Momentum</dt>
+              <dd>{project.hyperparameters.momentum}</dd>
+            </dl>
+          )}
+          {training.message && <p className="message">{training.message}</p>}
+          <table className="history">
+            <thead>
+              <tr>
+                <th>epoch</th>
+                <th>loss</th>
+                <th>acc</th>
+              </tr>
+            </thead>
+            <tbody>
+              {training.history.slice(-12).map((r) => (
+                <tr key={r.epoch}>
+                  <td>{r.epoch}</td>
+                  <td>{formatValue(r.loss)}</td>
+                  <td>{formatPercent(r.accuracy)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </aside>
+      </main>
+
+      <footer className="status">
+        <span data-testid="compile-status">
+          {compiled === null
+            ? 'No project'
+            : compiled.ok
+              ? `✓ compiles — ${compiled.model.paramCount} parameters`
+              : `✗ ${compiled.errors[0].message}`}
+        </span>
+        <span>training: {training.state}</span>
+        <span>{path ?? (project ? 'not saved' : '')}</span>
+        <span>{info ? `${info.host === 'electron' ? 'desktop' : 'browser'} · v${info.version}` : ''}</span>
+      </footer>
+      {pickerOpen && <FilePicker mode={pickerOpen} />}
+    </div>
+  );
+}

@@ -1,0 +1,68 @@
+/**
+ * The browser host's file picker: lists .nnproj files and folders of the workspace (the host
+ * refuses anything outside it), to open one or to name one to save.
+ */
+import { useEffect, useState } from 'react';
+import type { ResponseOf } from '../../src-main/ipc/contract';
+import { api } from './api';
+import { useStudio } from './store';
+
+export function FilePicker({ mode }: { mode: 'open' | 'save' }) {
+  const { setPicker, openPath, savePath, project } = useStudio();
+  const [listing, setListing] = useState<ResponseOf<'workspace:list'> | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [name, setName] = useState(`${(project?.name ?? 'project').replace(/[^\w.-]+/g, '-')}.nnproj`);
+
+  const list = (dir?: string) =>
+    api
+      .invoke('workspace:list', dir ? { dir } : {})
+      .then(setListing)
+      .catch((e: Error) => setError(e.message));
+  useEffect(() => {
+    void list();
+  }, []);
+
+  return (
+    <div className="modal" role="dialog" aria-label={mode === 'open' ? 'Open a project' : 'Save the project'}>
+      <div className="modal-body">
+        <h2>{mode === 'open' ? 'Open a project' : 'Save as'}</h2>
+        <div className="picker-dir">{listing?.dir}</div>
+        {error && <div className="error-text">{error}</div>}
+        <ul className="picker-list">
+          {listing && (
+            <li>
+              <button onClick={() => void list(`${listing.dir}/..`)}>⬑ ..</button>
+            </li>
+          )}
+          {listing?.entries.map((entry) => (
+            <li key={entry.path}>
+              <button
+                onClick={() => {
+                  if (entry.kind === 'folder') void list(entry.path);
+                  else if (mode === 'open') void openPath(entry.path);
+                  else setName(entry.name);
+                }}
+              >
+                {entry.kind === 'folder' ? '📁 ' : '🧠 '}
+                {entry.name}
+              </button>
+            </li>
+          ))}
+        </ul>
+        {mode === 'save' && (
+          <label>
+            File name <input aria-label="File name" value={name} onChange={(e) => setName(e.target.value)} />
+          </label>
+        )}
+        <div className="modal-actions">
+          <button onClick={() => setPicker(null)}>Cancel</button>
+          {mode === 'save' && listing && (
+            <button className="primary" onClick={() => void savePath(`${listing.dir}/${name.endsWith('.nnproj') ? name : `${name}.nnproj`}`)}>
+              Save
+            </button>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}

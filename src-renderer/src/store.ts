@@ -1,0 +1,214 @@
+/**
+ * The app's state in one zustand store: the project document, where it lives, whether it has
+ * unsaved changes, and what training is doing. Actions talk to the main process through the API.
+ */
+import { create } from 'zustand';
+import { compileGraph, writeParameters, type CompiledModel, type EpochRecord, type Project } from '../../engine/src/index';
+import type { EventOf, ResponseOf } from '../../src-main/ipc/contract';
+import { api } from './api';
+
+export type TrainingState = 'idle' | 'running' | 'paused' | 'stopped';
+
+export interface StudioState {
+  info: ResponseOf<'app:info'> | null;
+  examples: ResponseOf<'examples:list'>;
+  project: Project | null;
+  path: string | null;
+  dirty: boolean;
+  training: {
+    state: TrainingState;
+    epoch: number;
+    samplesIntoEpoch: number;
+    epochSize: number;
+    runningLoss: number | null;
+    history: EpochRecord[];
+    message: string | null;
+  };
+  error: string | null;
+  pickerOpen: 'open' | 'save' | null;
+
+  init(): Promise<void>;
+  newFromExample(name: string): Promise<void>;
+  openPath(path?: string): Promise<void>;
+  save(saveAs?: boolean): Promise<void>;
+  savePath(path: string): Promise<void>;
+  startOrPause(): Promise<void>;
+  step(unit: 'sample' | 'batch' | 'epoch'): Promise<void>;
+  reset(): Promise<void>;
+  setPicker(mode: 'open' | 'save' | null): void;
+  dismissError(): void;
+}
+
+const idleTraining = (project: Project | null): StudioState['training'] => ({
+  state: 'idle',
+  epoch: project?.training.epoch ?? 0,
+  samplesIntoEpoch: 0,
+  epochSize: 0,
+  runningLoss: null,
+  history: project ? [...project.training.history] : [],
+  message: null,
+});
+
+/** The compiled model of the current graph, cached by graph identity. */
+let compiledFor: { graph: Project['graph']; model: CompiledModel | null } | null = null;
+export function modelOf(project: Project): CompiledModel | null {
+  if (compiledFor?.graph !== project.graph) {
+    const result = compileGraph(project.graph);
+    compiledFor = { graph: project.graph, model: result.ok ? result.model : null };
+  }
+  return compiledFor.model;
+}
+
+export const useStudio = create<StudioState>((set, get) => {
+  const fail = (error: unknown) => set({ error: error instanceof Error ? error.message : String(error) });
+
+  const onProgress = (progress: EventOf<'training:progress'>) => {
+    const { project, training } = get();
+    if (!project) return;
+    const model = modelOf(project);
+    let next = project;
+    if (model && progress.weights.length === model.paramCount && progress.weights.every((w) => w !== null)) {
+      const graph = writeParameters(model, project.graph, progress.weights as number[]);
+      next = { ...project, graph, training: { epoch: progress.epoch, history: [...training.history, ...progress.newEpochs] } };
+      compiledFor = { graph, model }; // same structure, new weights
+    }
+    set({
+      project: next,
+      dirty: get().dirty || progress.newEpochs.length > 0 || progress.samplesIntoEpoch > 0,
+      training: {
+        ...training,
+        state: progress.state,
+        epoch: progress.epoch,
+        samplesIntoEpoch: progress.samplesIntoEpoch,
+        epochSize: progress.epochSize,
+        runningLoss: progress.runningLoss,
+        history: [...training.history, ...progress.newEpochs],
+      },
+    });
+  };
+
+  return {
+    info: null,
+    examples: [],
+    project: null,
+    path: null,
+    dirty: false,
+    training: idleTraining(null),
+    error: null,
+    pickerOpen: null,
+
+    async init() {
+      api.on('training:progress', onProgress);
+      api.on('training:stopped', (event) => set((s) => ({ training: { ...s.training, state: event.reason === 'stopped' ? 'stopped' : 'stopped', message: event.message } })));
+      api.on('training:error', (event) => set((s) => ({ error: event.message, training: { ...s.training, state: 'stopped' } })));
+      api.on('project:open-request', (event) => void get().openPath(event.path));
+      try {
+        const [info, examples] = await Promise.all([api.invoke('app:info', {}), api.invoke('examples:list', {})]);
+        set({ info, examples });
+      } catch (error) {
+        fail(error);
+      }
+    },
+
+    async newFromExample(name) {
+      try {
+        if (get().training.state === 'running') await api.invoke('training:stop', {});
+        const project = await api.invoke('examples:create', { name });
+        set({ project, path: null, dirty: false, training: idleTraining(project), error: null });
+      } catch (error) {
+        fail(error);
+      }
+    },
+
+    async openPath(path) {
+      try {
+        const opened = await api.invoke('project:open', path ? { path } : {});
+        if (!opened) return;
+        if (get().training.state === 'running') await api.invoke('training:stop', {});
+        set({ project: opened.project, path: opened.path, dirty: false, training: idleTraining(opened.project), error: null, pickerOpen: null });
+      } catch (error) {
+        fail(error);
+      }
+    },
+
+    async save(saveAs = false) {
+      const { project, path, info } = get();
+      if (!project) return;
+      if (!path || saveAs) {
+        if (info?.host === 'browser') {
+          set({ pickerOpen: 'save' });
+          return;
+        }
+        try {
+          const saved = await api.invoke('project:save', { project });
+          if (saved) set({ path: saved.path, dirty: false });
+        } catch (error) {
+          fail(error);
+        }
+        return;
+      }
+      await get().savePath(path);
+    },
+
+    async savePath(path) {
+      const { project } = get();
+      if (!project) return;
+      try {
+        const saved = await api.invoke('project:save', { path, project });
+        if (saved) set({ path: saved.path, dirty: false, pickerOpen: null });
+      } catch (error) {
+        fail(error);
+      }
+    },
+
+    async startOrPause() {
+      const { project, training } = get();
+      if (!project) return;
+      try {
+        if (training.state === 'running') {
+          await api.invoke('training:pause', {});
+          set((s) => ({ training: { ...s.training, state: 'paused' } }));
+        } else if (training.state === 'paused') {
+          await api.invoke('training:resume', {});
+          set((s) => ({ training: { ...s.training, state: 'running', message: null } }));
+        } else {
+          set((s) => ({ training: { ...s.training, state: 'running', message: null }, error: null }));
+          await api.invoke('training:start', { project });
+        }
+      } catch (error) {
+        set((s) => ({ training: { ...s.training, state: 'idle' } }));
+        fail(error);
+      }
+    },
+
+    async step(unit) {
+      const { project, training } = get();
+      if (!project) return;
+      try {
+        // A session exists once training has started; otherwise the step starts one, paused.
+        await api.invoke('training:step', training.state === 'idle' || training.state === 'stopped' ? { unit, project } : { unit });
+      } catch (error) {
+        fail(error);
+      }
+    },
+
+    async reset() {
+      const { project } = get();
+      if (!project) return;
+      try {
+        const { project: fresh } = await api.invoke('training:reset', { project });
+        set({ project: fresh, dirty: true, training: idleTraining(fresh) });
+      } catch (error) {
+        fail(error);
+      }
+    },
+
+    setPicker(mode) {
+      set({ pickerOpen: mode });
+    },
+
+    dismissError() {
+      set({ error: null });
+    },
+  };
+});

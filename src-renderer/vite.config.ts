@@ -1,0 +1,16 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// The renderer builds to dist/renderer with relative asset paths, so the same files load from
+// file:// in the desktop app and from the browser host.
+export default defineConfig({
+  root: __dirname,
+  base: './',
+  plugins: [react()],
+  build: {
+    outDir: '../dist/renderer',
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+  },
+});

@@ -1,12 +1,43 @@
 /**
- * electron-builder configuration for packaging NN Studio (Linux AppImage and deb, Windows NSIS,
- * macOS dmg, with the .nnproj file association). It is filled in by the desktop-shell issue (#5);
- * until then it holds the identity every package will share.
+ * electron-builder configuration: Linux (AppImage, deb), Windows (NSIS) and macOS (dmg), with the
+ * .nnproj file association and the app icon. Build the app first (`npm run build`), then
+ * package with `npx electron-builder --config electron.config.ts --linux` (or --win, --mac).
+ * Packaging downloads Electron's binary, so it needs a machine with internet; here, the
+ * configuration is validated against electron-builder's own schema (test/packaging.test.ts).
  */
-export const appIdentity = {
+import type { Configuration } from 'electron-builder';
+
+const config: Configuration = {
   appId: 'org.nnstudio.app',
   productName: 'NN Studio',
-  projectExtension: 'nnproj',
-} as const;
+  copyright: 'Copyright © 2026 the NN Studio authors',
+  directories: { output: 'release', buildResources: 'build' },
+  // Only what the packaged app runs: the built main process, preload, worker and renderer.
+  files: ['dist/main/**/*', 'dist/renderer/**/*', 'package.json', '!**/*.map'],
+  extraMetadata: { main: 'dist/main/main.js' },
+  asar: true,
+  fileAssociations: [
+    {
+      ext: 'nnproj',
+      name: 'NN Studio project',
+      description: 'A neural network drawn in NN Studio, with its data, weights and training history',
+      mimeType: 'application/x-nnstudio-project',
+      role: 'Editor',
+      icon: 'build/nnproj',
+    },
+  ],
+  linux: {
+    target: ['AppImage', 'deb'],
+    category: 'Education',
+    icon: 'build/icon.png',
+    mimeTypes: ['application/x-nnstudio-project'],
+    executableName: 'nnstudio',
+  },
+  deb: { depends: ['libnss3', 'libgtk-3-0', 'libxss1', 'libasound2'] },
+  win: { target: ['nsis'], icon: 'build/icon.png' },
+  nsis: { oneClick: false, perMachine: false, allowToChangeInstallationDirectory: true },
+  mac: { target: ['dmg'], category: 'public.app-category.education', icon: 'build/icon.png', hardenedRuntime: true },
+  dmg: { title: 'NN Studio' },
+};
 
-export default appIdentity;
+export default config;

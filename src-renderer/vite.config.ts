@@ -4,7 +4,7 @@ import { defineConfig } from 'vite';
 // The renderer builds to dist/renderer with relative asset paths, so the same files load from
 // file:// in the desktop app and from the browser host.
 export default defineConfig({
-  root: __dirname,
+  root: import.meta.dirname,
   base: './',
   plugins: [react()],
   build: {

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { CHANNEL_NAMES } from '../ipc/contract';
 import { menuTemplate, MENU_COMMANDS, type MenuItemSpec } from './menu';
-import { DESKTOP_CSP, isAppUrl, secureWebPreferences } from './security';
+import { DESKTOP_CSP, isAppUrl } from './security';
 
 const fake = await vi.hoisted(async () => {
   const { EventEmitter } = await import('node:events');
@@ -63,7 +63,6 @@ vi.mock('electron', () => ({
   ipcMain: { handle: (channel: string, handler: never) => fake.state.handlers.set(channel, handler) },
   Menu: { buildFromTemplate: (template: unknown) => template, setApplicationMenu: (menu: unknown) => (fake.state.menu = menu) },
   dialog: { showOpenDialog: vi.fn(), showSaveDialog: vi.fn() },
-  shell: { openExternal: vi.fn() },
   session: {
     defaultSession: {
       setPermissionRequestHandler: (handler: never) => (fake.state.permission = handler),
@@ -87,9 +86,22 @@ describe('desktop shell', () => {
 
   it('creates the window with every security setting', async () => {
     const window = await boot();
-    expect(window.options.webPreferences).toEqual(secureWebPreferences(expect.stringMatching(/preload\.cjs$/) as unknown as string));
-    const prefs = window.options.webPreferences;
-    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, allowRunningInsecureContent: false });
+    expect(window.options.webPreferences).toEqual({
+      preload: expect.stringMatching(/preload\.cjs$/),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      disableBlinkFeatures: 'Auxclick',
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      safeDialogs: true,
+    });
     expect(window.webContents.mainFrame.url).toMatch(/^file:\/\/.*\/renderer\/index\.html$/);
   });
 

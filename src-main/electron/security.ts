@@ -1,28 +1,9 @@
 /**
- * Every security setting of the desktop window in one place (Electron's security checklist):
- * context isolation, the sandbox, no Node in the page, no remote content, no navigation, no new
- * windows, no permissions. Pure data and predicates, so tests check them without Electron.
+ * The desktop app's page: what counts as the app's own URL, and its Content-Security-Policy.
+ * Pure data and predicates, so tests check them without Electron. (The window's web
+ * preferences are written out where the window is made, in main.ts, where Electronegativity
+ * can read them.)
  */
-
-/** The BrowserWindow web preferences. */
-export function secureWebPreferences(preloadPath: string) {
-  return {
-    preload: preloadPath,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    enableBlinkFeatures: '',
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    spellcheck: false,
-    safeDialogs: true,
-  } as const;
-}
 
 /** The app's own pages are files under the built renderer folder, and nothing else. */
 export function isAppUrl(url: string, rendererIndexUrl: string): boolean {

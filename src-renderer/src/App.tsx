@@ -89,13 +89,13 @@ export function App() {
           {running ? '❚❚ Pause' : training.state === 'paused' ? '▶ Resume' : '▶ Train'}
         </button>
         <button disabled={!project || running} onClick={() => void state.step('sample')} title="One training step on one sample">
-          ⏭ Sample
+          Step sample
         </button>
         <button disabled={!project || running} onClick={() => void state.step('batch')} title="One training step on one batch (F10)">
-          ⏭ Batch
+          Step batch
         </button>
         <button disabled={!project || running} onClick={() => void state.step('epoch')} title="Train to the end of the epoch">
-          ⏭ Epoch
+          Step epoch
         </button>
         <button disabled={!project} onClick={() => void state.reset()} title="Re-initialise the weights with the seed (Ctrl+Shift+R)">
           ⟲ Reset

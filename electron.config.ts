@@ -16,6 +16,8 @@ const config: Configuration = {
   files: ['dist/main/**/*', 'dist/renderer/**/*', 'package.json', '!**/*.map'],
   extraMetadata: { main: 'dist/main/main.js' },
   asar: true,
+  // Worker threads cannot load from inside the archive (see spawnTrainingWorker).
+  asarUnpack: ['dist/main/worker.mjs'],
   fileAssociations: [
     {
       ext: 'nnproj',

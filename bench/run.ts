@@ -2,9 +2,10 @@
  * `npm run bench`: NN Studio's engine against TensorFlow.js (CPU and WebAssembly), brain.js and
  * synaptic on three workloads, each contender in its own process, medians of timed runs.
  *
- *   npm run bench [-- --json] [--runs N] [--quick] [--only W1,W2]
+ *   npm run bench [-- --json] [--out FILE] [--runs N] [--quick] [--only W1,W2]
  */
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -26,7 +27,7 @@ interface ChildResult {
 }
 
 const { values } = parseArgs({
-  options: { json: { type: 'boolean' }, runs: { type: 'string', default: '3' }, quick: { type: 'boolean' }, only: { type: 'string' } },
+  options: { json: { type: 'boolean' }, out: { type: 'string' }, runs: { type: 'string', default: '3' }, quick: { type: 'boolean' }, only: { type: 'string' } },
 });
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 3) {
@@ -90,8 +91,10 @@ const summary = workloads.map((workload) => {
 
 const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, date: new Date().toISOString().slice(0, 10) };
 
+const report = `${JSON.stringify({ machine, runs, quick: values.quick ?? false, results, summary }, null, 2)}\n`;
+if (values.out) writeFileSync(values.out, report);
 if (values.json) {
-  process.stdout.write(`${JSON.stringify({ machine, runs, quick: values.quick ?? false, results, summary }, null, 2)}\n`);
+  process.stdout.write(report);
 } else {
   const names: Record<ContenderId, string> = { engine: 'NN Studio', 'tfjs-cpu': 'TF.js CPU', 'tfjs-wasm': 'TF.js WASM', brain: 'brain.js¹', synaptic: 'synaptic¹' };
   const lines: string[] = [];

@@ -11,7 +11,10 @@ const quiet = process.argv.includes('--quiet');
 await viteBuild({ configFile: `${root}src-renderer/vite.config.ts`, logLevel: quiet ? 'warn' : 'info' });
 
 const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: quiet ? 'warning' : 'info', external: ['electron'] };
-await esbuild({ ...common, entryPoints: { main: `${root}src-main/electron/main.ts`, worker: `${root}src-main/training/worker.ts` }, outdir: `${root}dist/main`, format: 'esm', outExtension: { '.js': '.js' }, banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" } });
+const esm = { ...common, format: 'esm', banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" } };
+await esbuild({ ...esm, entryPoints: [`${root}src-main/electron/main.ts`], outfile: `${root}dist/main/main.js` });
+// .mjs: packaging unpacks the worker outside the archive, away from package.json's "type".
+await esbuild({ ...esm, entryPoints: [`${root}src-main/training/worker.ts`], outfile: `${root}dist/main/worker.mjs` });
 // A sandboxed preload must be a single CommonJS file.
 await esbuild({ ...common, entryPoints: [`${root}src-main/electron/preload.ts`], outfile: `${root}dist/main/preload.cjs`, format: 'cjs' });
 if (!quiet) console.log('Built dist/renderer and dist/main.');

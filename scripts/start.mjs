@@ -22,11 +22,19 @@ function electronBinary() {
 
 function run(command, commandArgs) {
   const child = spawn(command, commandArgs, { stdio: 'inherit', cwd: process.cwd() });
+  child.on('error', (error) => {
+    console.error(`NN Studio could not start: ${error.message}`);
+    process.exit(1);
+  });
   child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 0)));
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 }
 
 const built = spawn(process.execPath, [join(root, 'scripts', 'build.mjs'), '--quiet'], { stdio: 'inherit' });
+built.on('error', (error) => {
+  console.error(`NN Studio could not build: ${error.message}`);
+  process.exit(1);
+});
 built.on('exit', (code) => {
   if (code !== 0) {
     console.error('NN Studio: the build failed (see above).');
@@ -37,6 +45,9 @@ built.on('exit', (code) => {
     run(binary, [root, ...args]);
   } else {
     console.log("Electron's binary is not installed here, so NN Studio opens in your browser instead.");
-    run(process.execPath, ['--import', 'tsx', join(root, 'src-main', 'browser-host', 'cli.ts'), ...args]);
+    // The browser host takes --port and --workspace; a project file is opened from its picker.
+    const hostArgs = args.filter((arg, i) => arg.startsWith('--') || (i > 0 && args[i - 1].startsWith('--') && !args[i - 1].includes('=')));
+    if (hostArgs.length < args.length) console.log('(Open project files from the app’s Open button: the browser version shows its workspace folder.)');
+    run(process.execPath, ['--import', 'tsx', join(root, 'src-main', 'browser-host', 'cli.ts'), ...hostArgs]);
   }
 });

@@ -37,6 +37,11 @@ describe('electron-builder configuration', () => {
     const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
     expect(pkg.main).toBe('dist/main/main.js');
     expect(config.extraMetadata?.main).toBe(pkg.main);
-    expect(readFileSync(`${root}scripts/build.mjs`, 'utf8')).toMatch(/main: `\$\{root\}src-main\/electron\/main\.ts`/);
+    const build = readFileSync(`${root}scripts/build.mjs`, 'utf8');
+    expect(build).toContain('outfile: `${root}dist/main/main.js`');
+    // The worker is unpacked from the archive and must be the file the controller starts.
+    expect(build).toContain('outfile: `${root}dist/main/worker.mjs`');
+    expect(config.asarUnpack).toEqual(['dist/main/worker.mjs']);
+    expect(readFileSync(`${root}src-main/training/controller.ts`, 'utf8')).toContain("new URL('./worker.mjs', import.meta.url)");
   });
 });

@@ -244,6 +244,21 @@ describe('divergence', () => {
   });
 });
 
+describe('divergence on validation data', () => {
+  it('an infinite validation loss stops training as divergence, naming the validation loss', () => {
+    const h = hyper({ mode: 'batch', learningRate: 0.01, maxEpochs: 100 });
+    const train = datasetFromRows(['x'], ['t'], [[1, 1], [2, 2]]);
+    const validation = datasetFromRows(['x'], ['t'], [[1e200, 0]]);
+    const setup = prepareTraining(linearNeuron(), h, train, validation);
+    const trainer = new Trainer({ model: setup.model, params: [0.5, 0.1], train: setup.train, validation: setup.validation, hyper: h });
+    const result = trainer.run();
+    expect(result.reason).toBe('diverged');
+    expect(result.message).toMatch(/diverged in epoch 1: the validation loss became Infinity/);
+    expect(trainer.history).toHaveLength(0);
+    expect(Array.from(trainer.params)).toEqual([0.5, 0.1]);
+  });
+});
+
 describe('setup errors', () => {
   it('lists every bad hyperparameter with a message', () => {
     const issues = checkHyperparameters({

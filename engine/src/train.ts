@@ -307,7 +307,7 @@ export class Trainer {
     this.hyper = { ...hyper };
   }
 
-  /** Clears a stop so that {@link Trainer.train} continues (e.g. after raising the epoch limit). */
+  /** Clears a stop so that {@link Trainer.run} continues (e.g. after raising the epoch limit). */
   resume(): void {
     this.stop = null;
   }
@@ -331,7 +331,7 @@ export class Trainer {
   /**
    * Takes one step: one update on the next single sample, one update on the next batch, or
    * updates until the current epoch ends. Steps are taken even after a stopping criterion was met
-   * (the user asked for them); {@link Trainer.train} is what honours the criteria.
+   * (the user asked for them); {@link Trainer.run} is what honours the criteria.
    */
   step(unit: 'sample' | 'batch' | 'epoch'): StepReport {
     const report: StepReport = { updates: 0, samples: 0, epochsCompleted: [], stop: null };
@@ -523,8 +523,11 @@ export class Trainer {
       validationLoss: validationEval?.loss ?? null,
       validationAccuracy: validationEval?.accuracy ?? null,
     };
-    if (!Number.isFinite(record.loss) || !allFinite(this.params)) {
-      this.diverge(record.loss);
+    const validationBroken = record.validationLoss !== null && !Number.isFinite(record.validationLoss);
+    if (!Number.isFinite(record.loss) || validationBroken || !allFinite(this.params)) {
+      this.epoch--; // the epoch did not complete: it is not in the history, and diverge() names it
+      if (validationBroken && Number.isFinite(record.loss)) this.diverge(record.validationLoss!, 'validation loss');
+      else this.diverge(Number.isFinite(record.loss) ? Number.NaN : record.loss, Number.isFinite(record.loss) ? 'weights' : 'loss');
       return record;
     }
     this.history.push(record);
@@ -569,7 +572,7 @@ export class Trainer {
   }
 
   /** Stops on a non-finite loss and puts back the weights of the last good epoch, so nothing is left corrupted. */
-  private diverge(value: number): { reason: StopReason; message: string } {
+  private diverge(value: number, what: 'loss' | 'validation loss' | 'weights' = 'loss'): { reason: StopReason; message: string } {
     const epoch = this.epoch + 1;
     this.params.set(this.epochStart);
     this.velocity.set(this.epochStartVelocity);
@@ -581,7 +584,7 @@ export class Trainer {
     this.stop = {
       reason: 'diverged',
       message:
-        `Training diverged in epoch ${epoch}: the loss became ${Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '−Infinity'}. ` +
+        `Training diverged in epoch ${epoch}: ${what === 'weights' ? 'a weight became NaN or infinite' : `the ${what} became ${Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '−Infinity'}`}. ` +
         `The weights are back to where they were before that epoch. A learning rate of ${this.hyper.learningRate} may be too large: lower it and train again.`,
     };
     return this.stop;

@@ -1,7 +1,7 @@
 /**
  * `npm run start:web`: serves the built app on 127.0.0.1 and prints its address (with the
  * per-launch token). Options: --port N (default: a free one), --workspace DIR (default: the
- * current folder), --open (try to open a browser).
+ * current folder), --token T (tests only: a fixed token of at least 16 characters).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -22,6 +22,10 @@ async function main(): Promise<void> {
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`nnstudio web: --port needs a port number (0 to 65535), got '${values.port}'.`);
+    process.exit(2);
+  }
+  if (values.token !== undefined && values.token.length < 16) {
+    console.error('nnstudio web: --token must be at least 16 characters (leave it out for a random one).');
     process.exit(2);
   }
   const workspace = resolve(values.workspace ?? process.cwd());

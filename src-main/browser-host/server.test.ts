@@ -114,7 +114,7 @@ describe('browser host', () => {
         if (message.event) events.push(message);
       });
       const project = (await call(socket, 'examples:create', { name: 'iris' })).ok;
-      expect(await call(socket, 'training:start', { project })).toEqual({ ok: { parameters: 67, epoch: 0 } });
+      expect(await call(socket, 'training:start', { project, session: 's1' })).toEqual({ ok: { parameters: 67, epoch: 0 } });
       const end = Date.now() + 20_000;
       while (!events.some((e) => e.event === 'training:progress' && (e.payload.epoch ?? 0) > 0) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
       expect(events.some((e) => e.event === 'training:progress' && (e.payload.epoch ?? 0) > 0)).toBe(true);

@@ -12,6 +12,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { LIMITS } from '../../engine/src/index';
 import { EVENTS, type EventName, type EventOf } from '../ipc/contract';
 import { createHandlers, dispatch, workspacePolicy, type Dialogs } from '../ipc/handlers';
 import { TrainingController, type WorkerLike } from '../training/controller';
@@ -68,7 +69,13 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const rendererDir = resolve(options.rendererDir);
   const sockets = new Set<WebSocket>();
   const broadcast = <E extends EventName>(event: E, payload: EventOf<E>) => {
-    const text = JSON.stringify({ event, payload: EVENTS[event].parse(payload) });
+    const checked = EVENTS[event].safeParse(payload);
+    // An event that does not fit the contract is a bug of ours: say so, never crash the host.
+    if (!checked.success) {
+      if (event !== 'training:error') broadcast('training:error', { message: `NN Studio produced an invalid ${event} event; training may be showing stale numbers.` });
+      return;
+    }
+    const text = JSON.stringify({ event, payload: checked.data });
     for (const socket of sockets) socket.send(text);
   };
   const training = new TrainingController(broadcast, options.spawnWorker);
@@ -123,7 +130,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     response.end(request.method === 'HEAD' ? undefined : body);
   }
 
-  const sockets_ = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 * 1024 });
+  // Room for the largest project NN Studio opens (LIMITS.fileChars), sent as JSON.
+  const sockets_ = new WebSocketServer({ noServer: true, maxPayload: LIMITS.fileChars * 2 });
   server.on('upgrade', (request, socket, head) => {
     const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
     const offered = Buffer.from(url.searchParams.get('token') ?? '');
@@ -138,16 +146,22 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     sockets_.handleUpgrade(request, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
+      // A frame too large or not UTF-8: drop that connection, keep the host.
+      ws.on('error', () => ws.terminate());
       ws.on('message', async (data) => {
-        let message: { id?: unknown; channel?: unknown; payload?: unknown };
+        let message: unknown;
         try {
           message = JSON.parse(String(data));
         } catch {
-          ws.send(JSON.stringify({ id: null, result: { error: 'Request refused: not JSON.' } }));
+          message = null;
+        }
+        if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+          ws.send(JSON.stringify({ id: null, result: { error: 'Request refused: not a request object.' } }));
           return;
         }
-        const result = await dispatch(handlers, String(message.channel), message.payload, true);
-        ws.send(JSON.stringify({ id: message.id ?? null, result }));
+        const { id, channel, payload } = message as { id?: unknown; channel?: unknown; payload?: unknown };
+        const result = await dispatch(handlers, String(channel), payload, true);
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: typeof id === 'number' || typeof id === 'string' ? id : null, result }));
       });
     });
   });

@@ -20,7 +20,10 @@ let window: BrowserWindow | null = null;
 const pendingOpens: string[] = [];
 
 function send<E extends EventName>(event: E, payload: EventOf<E>): void {
-  window?.webContents.send(`nnstudio:event:${event}`, EVENTS[event].parse(payload));
+  const checked = EVENTS[event].safeParse(payload);
+  // An event that does not fit the contract is a bug of ours: say so, never crash the app.
+  if (checked.success) window?.webContents.send(`nnstudio:event:${event}`, checked.data);
+  else if (event !== 'training:error') send('training:error', { message: `NN Studio produced an invalid ${event} event; training may be showing stale numbers.` });
 }
 
 const paths = grantedPathsPolicy();
@@ -117,9 +120,10 @@ function createWindow(): void {
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', (_event, argv) => {
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    // A relative path means relative to where the second instance was started.
     const path = projectArgument(argv);
-    if (path) requestOpen(path);
+    if (path) requestOpen(resolve(workingDirectory, path));
     if (window) {
       if (window.isMinimized()) window.restore();
       window.focus();

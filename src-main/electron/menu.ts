@@ -16,7 +16,7 @@ export interface MenuItemSpec {
 /** The commands the renderer handles, by menu. */
 export const MENU_COMMANDS = [
   'file.new', 'file.open', 'file.save', 'file.saveAs', 'file.export',
-  'edit.undo', 'edit.redo', 'edit.cut', 'edit.copy', 'edit.paste', 'edit.delete', 'edit.selectAll',
+  'edit.undo', 'edit.redo', 'edit.delete',
   'view.zoomIn', 'view.zoomOut', 'view.fit', 'view.togglePanels',
   'train.startPause', 'train.step', 'train.reset',
   'help.about', 'help.lecture',
@@ -48,12 +48,14 @@ export function menuTemplate(platform: string, recent: string[] = []): MenuItemS
         { label: 'Undo', accelerator: 'CmdOrCtrl+Z', command: 'edit.undo' },
         { label: 'Redo', accelerator: mac ? 'Cmd+Shift+Z' : 'Ctrl+Y', command: 'edit.redo' },
         sep,
-        { label: 'Cut', accelerator: 'CmdOrCtrl+X', command: 'edit.cut' },
-        { label: 'Copy', accelerator: 'CmdOrCtrl+C', command: 'edit.copy' },
-        { label: 'Paste', accelerator: 'CmdOrCtrl+V', command: 'edit.paste' },
+        // Clipboard items are roles: they work in every text field, and reach the canvas as the
+        // page's own cut, copy, paste and select-all events.
+        { label: 'Cut', accelerator: 'CmdOrCtrl+X', role: 'cut' },
+        { label: 'Copy', accelerator: 'CmdOrCtrl+C', role: 'copy' },
+        { label: 'Paste', accelerator: 'CmdOrCtrl+V', role: 'paste' },
         { label: 'Delete', accelerator: 'Delete', command: 'edit.delete' },
         sep,
-        { label: 'Select All', accelerator: 'CmdOrCtrl+A', command: 'edit.selectAll' },
+        { label: 'Select All', accelerator: 'CmdOrCtrl+A', role: 'selectAll' },
       ],
     },
     {

@@ -10,6 +10,15 @@ import { CHANNEL_NAMES, EVENT_NAMES } from '../ipc/names';
 const channels = new Set<string>(CHANNEL_NAMES);
 const events = new Set<string>(EVENT_NAMES);
 
+// A file opened from the file manager can arrive before the page has subscribed: keep such
+// requests until someone listens, so none is lost.
+const OPEN_REQUEST = 'project:open-request';
+const pendingOpens: unknown[] = [];
+let openListeners = 0;
+ipcRenderer.on(`nnstudio:event:${OPEN_REQUEST}`, (_e, payload) => {
+  if (openListeners === 0) pendingOpens.push(payload);
+});
+
 const api = {
   /** Calls a channel; rejects with the main side's message when it fails. */
   async invoke(channel: string, payload: unknown): Promise<unknown> {
@@ -23,7 +32,14 @@ const api = {
     if (!events.has(event)) throw new Error(`Unknown event '${event}'.`);
     const wrapped = (_e: IpcRendererEvent, payload: unknown) => listener(payload);
     ipcRenderer.on(`nnstudio:event:${event}`, wrapped);
-    return () => ipcRenderer.removeListener(`nnstudio:event:${event}`, wrapped);
+    if (event === OPEN_REQUEST) {
+      openListeners++;
+      for (const payload of pendingOpens.splice(0)) listener(payload);
+    }
+    return () => {
+      ipcRenderer.removeListener(`nnstudio:event:${event}`, wrapped);
+      if (event === OPEN_REQUEST) openListeners--;
+    };
   },
   host: 'electron' as const,
 };

@@ -20,6 +20,8 @@ export async function readProjectFile(path: string): Promise<{ project: Project;
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw new UserError(`${path}: is a folder, not a project file.`);
+    // A pipe or a device would block the read forever.
+    if (!info.isFile()) throw new UserError(`${path}: is not a regular file.`);
     size = info.size;
   } catch (error) {
     if (error instanceof UserError) throw error;

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { ProjectSchema } from '../../engine/src/project/schema';
 
 const path = z.string().min(1).max(4096);
+const sessionId = z.string().min(1).max(64);
 const projectFile = z.object({ path, project: ProjectSchema, migratedFrom: z.number().int().nullable() });
 
 /** Request and response schemas of every channel. */
@@ -45,13 +46,15 @@ export const CHANNELS = {
     }),
   },
   'training:start': {
-    request: z.object({ project: ProjectSchema }).strict(),
+    /** `session` is the renderer's name for this run; every event of the run carries it. */
+    request: z.object({ project: ProjectSchema, session: sessionId }).strict(),
     response: z.object({ parameters: z.number().int(), epoch: z.number().int() }),
   },
   'training:pause': { request: z.object({}).strict(), response: z.object({ paused: z.boolean() }) },
   'training:resume': { request: z.object({}).strict(), response: z.object({ running: z.boolean() }) },
   'training:step': {
-    request: z.object({ unit: z.enum(['sample', 'batch', 'epoch']), project: ProjectSchema.optional() }).strict(),
+    /** With a project (and a session name), stepping starts a new session on it, paused. */
+    request: z.object({ unit: z.enum(['sample', 'batch', 'epoch']), project: ProjectSchema.optional(), session: sessionId.optional() }).strict(),
     response: z.object({ ok: z.literal(true) }),
   },
   'training:stop': { request: z.object({}).strict(), response: z.object({ stopped: z.boolean() }) },
@@ -70,30 +73,33 @@ export type ParsedRequestOf<C extends Channel> = z.output<(typeof CHANNELS)[C]['
 /** What a channel returns. */
 export type ResponseOf<C extends Channel> = z.output<(typeof CHANNELS)[C]['response']>;
 
-const weights = z.array(z.number().nullable()).max(20_000_000);
+/** zod refuses NaN and Infinity; events carry them as null (see toFiniteOrNull). */
+const finiteOrNull = z.number().nullable();
+const weights = z.array(finiteOrNull).max(20_000_000);
 const epochRecord = z.object({
   epoch: z.number().int(),
-  loss: z.number(),
-  accuracy: z.number().nullable(),
-  validationLoss: z.number().nullable(),
-  validationAccuracy: z.number().nullable(),
+  loss: finiteOrNull,
+  accuracy: finiteOrNull,
+  validationLoss: finiteOrNull,
+  validationAccuracy: finiteOrNull,
 });
 
 /** Events from the main process to the renderer. */
 export const EVENTS = {
   /** Training progress, at most 30 a second. `weights` is the parameter vector in the compiled model's order. */
   'training:progress': z.object({
+    session: z.string(),
     state: z.enum(['running', 'paused', 'stopped']),
     epoch: z.number().int(),
     samplesIntoEpoch: z.number().int(),
     epochSize: z.number().int(),
-    runningLoss: z.number().nullable(),
+    runningLoss: finiteOrNull,
     /** Epoch records completed since the previous progress event. */
     newEpochs: z.array(epochRecord),
     weights,
   }),
   /** Training ended: a stopping criterion, a pause, or divergence. */
-  'training:stopped': z.object({ reason: z.string(), message: z.string(), epoch: z.number().int() }),
+  'training:stopped': z.object({ session: z.string(), reason: z.string(), message: z.string(), epoch: z.number().int() }),
   /** Something went wrong (the worker crashed, the network does not compile); the app stays usable. */
   'training:error': z.object({ message: z.string() }),
   /** A file to open arrived from outside (file manager, second instance, macOS open-file). */
@@ -106,6 +112,11 @@ export const EVENTS = {
 export type EventName = keyof typeof EVENTS;
 /** An event's payload. */
 export type EventOf<E extends EventName> = z.output<(typeof EVENTS)[E]>;
+
+/** A number for an event: itself when finite, else null (JSON and zod have no NaN or Infinity). */
+export function toFiniteOrNull(value: number | null): number | null {
+  return value !== null && Number.isFinite(value) ? value : null;
+}
 
 /** The error a handler returns to the renderer: a message to show, never a stack trace. */
 export interface IpcFailure {

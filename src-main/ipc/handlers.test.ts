@@ -2,7 +2,7 @@
  * The handlers and the dispatcher: payload validation, the sender check, errors as messages,
  * and file access confined by the path policies.
  */
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -54,7 +54,7 @@ describe('dispatch', () => {
     expect(extra).toMatchObject({ error: expect.stringMatching(/Invalid request to app:info/) });
     const project = JSON.parse(serialiseProject(xor()));
     project.graph.edges[0].target = 42;
-    expect(await call('training:start', { project })).toMatchObject({ error: expect.stringMatching(/project\.graph\.edges\.0\.target/) });
+    expect(await call('training:start', { project, session: 's' })).toMatchObject({ error: expect.stringMatching(/project\.graph\.edges\.0\.target/) });
   });
 
   it('answers with the handler’s result, validated', async () => {
@@ -69,9 +69,9 @@ describe('dispatch', () => {
   it('turns a user error into its message and anything else into a short one', async () => {
     const { call, training } = setup();
     training.start.mockRejectedValueOnce(new UserError("Perceptron 'h' uses the step function, which has no gradient"));
-    expect(await call('training:start', { project: xor() })).toEqual({ error: "Perceptron 'h' uses the step function, which has no gradient" });
+    expect(await call('training:start', { project: xor(), session: 's' })).toEqual({ error: "Perceptron 'h' uses the step function, which has no gradient" });
     training.start.mockRejectedValueOnce(new TypeError('x is undefined'));
-    expect(await call('training:start', { project: xor() })).toEqual({ error: 'Something went wrong in training:start: x is undefined' });
+    expect(await call('training:start', { project: xor(), session: 's' })).toEqual({ error: 'Something went wrong in training:start: x is undefined' });
     expect(await call('examples:create', { name: 'nope' })).toEqual({ error: "There is no example 'nope'." });
   });
 
@@ -108,6 +108,33 @@ describe('files in the browser host: the workspace policy', () => {
       expect(await call('project:save', { path, project: xor() })).toMatchObject({ error: expect.stringMatching(/outside the workspace folder/) });
     }
     expect(await call('workspace:list', { dir: '/' })).toMatchObject({ error: expect.stringMatching(/outside the workspace/) });
+  });
+
+  it('refuses a symbolic link that leads out of the workspace, for reading and for writing', async () => {
+    const { call } = setup();
+    const outside = mkdtempSync(join(tmpdir(), 'nnstudio-outside-'));
+    try {
+      writeFileSync(join(outside, 'secret.nnproj'), serialiseProject(xor()));
+      symlinkSync(join(outside, 'secret.nnproj'), join(dir, 'link.nnproj'));
+      symlinkSync(outside, join(dir, 'linkdir'));
+      expect(await call('project:open', { path: 'link.nnproj' })).toMatchObject({ error: expect.stringMatching(/outside the workspace folder/) });
+      expect(await call('project:save', { path: 'linkdir/new.nnproj', project: xor() })).toMatchObject({ error: expect.stringMatching(/outside the workspace folder/) });
+      expect(await call('project:save', { path: 'link.nnproj', project: xor() })).toMatchObject({ error: expect.stringMatching(/outside the workspace folder/) });
+      expect(readFileSync(join(outside, 'secret.nnproj'), 'utf8')).toBe(serialiseProject(xor()));
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('saves only .nnproj files, and reads only regular files', async () => {
+    const { call } = setup();
+    expect(await call('project:save', { path: 'package.json', project: xor() })).toEqual({ error: 'package.json: projects are saved as .nnproj files.' });
+    mkdirSync(join(dir, 'folder.nnproj'), { recursive: true });
+    expect(await call('project:open', { path: 'folder.nnproj' })).toMatchObject({ error: expect.stringMatching(/is a folder, not a project file/) });
+  });
+
+  it('a workspace at the file system root works (no doubled separator)', () => {
+    expect(workspacePolicy('/').check('/tmp/x.nnproj')).toBe('/tmp/x.nnproj');
   });
 
   it('a corrupt file: the loader’s message with the file’s path, nothing else', async () => {

@@ -3,8 +3,9 @@
  * shell registers them with ipcMain, the browser host with its WebSocket, and tests call them
  * directly. One implementation, two transports.
  */
+import { realpathSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { EXAMPLES, findExample, initialiseProjectWeights } from '../../engine/src/index';
 import { UserError, readProjectFile, writeProjectFile } from '../files/project-file';
 import type { TrainingController } from '../training/controller';
@@ -32,18 +33,40 @@ export interface PathPolicy {
 /** A policy confining every path to one folder and what is below it. */
 export function workspacePolicy(folder: string): PathPolicy {
   const root = resolve(folder);
+  const realRoot = realLocation(root);
   return {
     workspace: root,
     check(path) {
       const full = resolve(root, path);
-      const inside = relative(root, full);
-      if (inside.startsWith('..') || isAbsolute(inside) || (full !== root && !full.startsWith(root + sep))) {
+      // Both the path as written and where it really leads (through symbolic links) must be inside.
+      if (!isInside(root, full) || !isInside(realRoot, realLocation(full))) {
         throw new UserError(`${path}: outside the workspace folder (${root}); NN Studio in the browser only reads and writes there.`);
       }
       return full;
     },
     grant() {},
   };
+}
+
+function isInside(root: string, path: string): boolean {
+  const inside = relative(root, path);
+  return inside === '' || (!inside.startsWith('..') && !isAbsolute(inside));
+}
+
+/** Where a path really leads: its realpath, or its nearest existing parent's for a new file. */
+function realLocation(path: string): string {
+  const tail: string[] = [];
+  let current = path;
+  for (;;) {
+    try {
+      return join(realpathSync(current), ...tail.reverse());
+    } catch {
+      const parent = dirname(current);
+      if (parent === current) return path;
+      tail.push(basename(current));
+      current = parent;
+    }
+  }
 }
 
 /** A policy allowing only paths granted by dialogs or open requests. */
@@ -93,10 +116,15 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { path: full, project, migratedFrom };
     },
     'project:save': async ({ path, project }) => {
-      const chosen = path ?? (await deps.dialogs.chooseWhereToSave(`${project.name.replace(/[^\w.-]+/g, '-')}.nnproj`));
+      let chosen = path ?? (await deps.dialogs.chooseWhereToSave(`${project.name.replace(/[^\w.-]+/g, '-')}.nnproj`));
       if (chosen === null) return null;
-      if (path === undefined) deps.paths.grant(chosen);
+      if (path === undefined) {
+        if (!chosen.endsWith('.nnproj')) chosen = `${chosen}.nnproj`;
+        deps.paths.grant(chosen);
+      }
       const full = deps.paths.check(chosen);
+      // The renderer names only project files: never package.json or anything else.
+      if (!full.endsWith('.nnproj')) throw new UserError(`${path}: projects are saved as .nnproj files.`);
       await writeProjectFile(full, project);
       return { path: full };
     },
@@ -118,7 +146,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
           .sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'folder' ? -1 : 1)),
       };
     },
-    'training:start': async ({ project }) => deps.training.start(project),
+    'training:start': async ({ project, session }) => deps.training.start(project, session),
     'training:pause': async () => {
       deps.training.pause();
       return { paused: true };
@@ -127,8 +155,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       deps.training.resume();
       return { running: true };
     },
-    'training:step': async ({ unit, project }) => {
-      await deps.training.step(unit, project);
+    'training:step': async ({ unit, project, session }) => {
+      await deps.training.step(unit, project, session);
       return { ok: true as const };
     },
     'training:stop': async () => {

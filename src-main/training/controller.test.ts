@@ -29,12 +29,12 @@ describe('training controller', () => {
     const { events, send, waitFor } = recorder();
     const controller = new TrainingController(send);
     try {
-      const started = await controller.start(findExample('spiral')!.create());
+      const started = await controller.start(findExample('spiral')!.create(), 's1');
       expect(started).toEqual({ parameters: 337, epoch: 0 });
       const progress = () => events.filter((e) => e.event === 'training:progress').map((e) => e.payload as EventOf<'training:progress'>);
       const epochs = () => progress().flatMap((p) => p.newEpochs);
       await waitFor(() => epochs().length >= 30);
-      const losses = epochs().map((r) => r.loss);
+      const losses = epochs().map((r) => r.loss!);
       expect(losses.at(-1)!).toBeLessThan(losses[0]);
       expect(progress().at(-1)!.weights).toHaveLength(337);
 
@@ -57,7 +57,7 @@ describe('training controller', () => {
     const { send } = recorder();
     const controller = new TrainingController(send);
     try {
-      await expect(controller.start(findExample('xor-perceptron-network')!.create())).rejects.toThrow(/perceptron rule trains a single layer/);
+      await expect(controller.start(findExample('xor-perceptron-network')!.create(), 's1')).rejects.toThrow(/perceptron rule trains a single layer/);
     } finally {
       await controller.dispose();
     }
@@ -71,12 +71,12 @@ describe('training controller', () => {
       spawned.push(worker);
       return worker;
     });
-    const starting = controller.start(findExample('xor-sigmoid')!.create());
+    const starting = controller.start(findExample('xor-sigmoid')!.create(), 's1');
     spawned[0].emit('error', new Error('out of memory'));
     await expect(starting).rejects.toThrow(/The training worker failed: out of memory/);
     expect(events.at(-1)).toEqual({ event: 'training:error', payload: { message: expect.stringMatching(/out of memory\. Training has stopped; the app is fine/) } });
 
-    const again = controller.start(findExample('xor-sigmoid')!.create());
+    const again = controller.start(findExample('xor-sigmoid')!.create(), 's1');
     expect(spawned).toHaveLength(2);
     spawned[1].reply({ type: 'started', parameters: 9, epoch: 0 });
     await expect(again).resolves.toEqual({ parameters: 9, epoch: 0 });

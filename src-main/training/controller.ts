@@ -3,9 +3,10 @@
  * messages, and forwards the worker's progress to the renderer as contract events. A crash of
  * the worker becomes a `training:error` event, and the next start spawns a new worker.
  */
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Project } from '../../engine/src/index';
-import type { EventName, EventOf } from '../ipc/contract';
+import { toFiniteOrNull, type EventName, type EventOf } from '../ipc/contract';
 import { UserError } from '../files/project-file';
 import type { FromWorker, ToWorker } from './protocol';
 
@@ -26,7 +27,10 @@ export function spawnTrainingWorker(): WorkerLike {
   if (import.meta.url.endsWith('.ts')) {
     return new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), { workerData: { entry: new URL('./worker.ts', import.meta.url).href } }) as unknown as WorkerLike;
   }
-  return new Worker(new URL('./worker.js', import.meta.url)) as unknown as WorkerLike;
+  // A worker cannot start from inside an asar archive: packaging unpacks worker.js beside it
+  // (asarUnpack in electron.config.ts), and the path is pointed there.
+  const path = fileURLToPath(new URL('./worker.mjs', import.meta.url)).replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
+  return new Worker(path) as unknown as WorkerLike;
 }
 
 export class TrainingController {
@@ -39,8 +43,8 @@ export class TrainingController {
   ) {}
 
   /** Starts training the project from its stored weights. Resolves once the worker has compiled it. */
-  async start(project: Project): Promise<{ parameters: number; epoch: number }> {
-    const reply = await this.request({ type: 'start', project }, 'started');
+  async start(project: Project, session: string): Promise<{ parameters: number; epoch: number }> {
+    const reply = await this.request({ type: 'start', project, session }, 'started');
     if (reply.type !== 'started') throw new UserError('The training worker did not start.');
     return { parameters: reply.parameters, epoch: reply.epoch };
   }
@@ -58,14 +62,16 @@ export class TrainingController {
   }
 
   /** One step; with a project, stepping starts a session on it (training paused). */
-  async step(unit: 'sample' | 'batch' | 'epoch', project?: Project): Promise<void> {
-    await this.request({ type: 'step', unit, project }, 'stepped');
+  async step(unit: 'sample' | 'batch' | 'epoch', project?: Project, session?: string): Promise<void> {
+    await this.request({ type: 'step', unit, project, session }, 'stepped');
   }
 
   /** Ends the worker (on quit, or before a new project replaces the old). */
   async dispose(): Promise<void> {
     const worker = this.worker;
     this.worker = null;
+    this.waiting?.reject(new UserError('Training was shut down.'));
+    this.waiting = null;
     await worker?.terminate();
   }
 
@@ -85,8 +91,13 @@ export class TrainingController {
     if (this.waiting) return Promise.reject(new UserError('The training worker is still busy with the previous request.'));
     const worker = this.ensureWorker();
     return new Promise((resolve, reject) => {
+      try {
+        worker.postMessage(message);
+      } catch (error) {
+        reject(new UserError(`Could not hand the project to the training worker: ${error instanceof Error ? error.message : String(error)}`));
+        return;
+      }
       this.waiting = { kind, resolve, reject };
-      worker.postMessage(message);
     });
   }
 
@@ -108,9 +119,21 @@ export class TrainingController {
         }
         return;
       case 'progress': {
-        const { type: _type, weights, ...rest } = message;
-        // Plain numbers for the contract (and JSON over the browser host's socket); NaN becomes null.
-        this.send('training:progress', { ...rest, weights: Array.from(weights, (w) => (Number.isFinite(w) ? w : null)) });
+        const { type: _type, weights, newEpochs, runningLoss, ...rest } = message;
+        // Plain numbers for the contract (and JSON over the browser host's socket); NaN and
+        // Infinity become null, which the renderer shows as "—".
+        this.send('training:progress', {
+          ...rest,
+          runningLoss: toFiniteOrNull(runningLoss),
+          newEpochs: newEpochs.map((r) => ({
+            epoch: r.epoch,
+            loss: toFiniteOrNull(r.loss),
+            accuracy: toFiniteOrNull(r.accuracy),
+            validationLoss: toFiniteOrNull(r.validationLoss),
+            validationAccuracy: toFiniteOrNull(r.validationAccuracy),
+          })),
+          weights: Array.from(weights, (w) => toFiniteOrNull(w)),
+        });
         return;
       }
       case 'stopped': {

@@ -6,10 +6,10 @@ import type { EventOf } from '../ipc/contract';
 
 /** Main process → worker. */
 export type ToWorker =
-  | { type: 'start'; project: Project }
+  | { type: 'start'; project: Project; session: string }
   | { type: 'pause' }
   | { type: 'resume' }
-  | { type: 'step'; unit: 'sample' | 'batch' | 'epoch'; project?: Project }
+  | { type: 'step'; unit: 'sample' | 'batch' | 'epoch'; project?: Project; session?: string }
   | { type: 'stop' };
 
 /** Worker → main process. */

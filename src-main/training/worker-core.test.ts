@@ -27,7 +27,7 @@ const of = <T extends FromWorker['type']>(posted: FromWorker[], type: T) => post
 describe('training worker', () => {
   it('starts, trains in slices, and reports progress at most 30 times a second', () => {
     const { worker, posted, runTasks, time } = harness();
-    worker.handle({ type: 'start', project: findExample('spiral')!.create() });
+    worker.handle({ type: 'start', project: findExample('spiral')!.create(), session: 's1' });
     expect(posted[0]).toEqual({ type: 'started', parameters: 337, epoch: 0 });
     runTasks(20);
     const progress = of(posted, 'progress');
@@ -43,7 +43,7 @@ describe('training worker', () => {
 
   it('pauses between steps, steps while paused, and resumes', () => {
     const { worker, posted, runTasks, queue } = harness();
-    worker.handle({ type: 'start', project: findExample('iris')!.create() });
+    worker.handle({ type: 'start', project: findExample('iris')!.create(), session: 's1' });
     runTasks(3);
     worker.handle({ type: 'pause' });
     const paused = of(posted, 'progress').at(-1)!;
@@ -68,7 +68,7 @@ describe('training worker', () => {
 
   it('runs to a stopping criterion and says why it stopped', () => {
     const { worker, posted, runTasks } = harness();
-    worker.handle({ type: 'start', project: findExample('xor-sigmoid')!.create() });
+    worker.handle({ type: 'start', project: findExample('xor-sigmoid')!.create(), session: 's1' });
     runTasks(10_000);
     const stopped = of(posted, 'stopped');
     expect(stopped).toHaveLength(1);
@@ -78,11 +78,11 @@ describe('training worker', () => {
 
   it('a network that cannot train: an error message naming the unit, and the worker carries on', () => {
     const { worker, posted } = harness();
-    worker.handle({ type: 'start', project: findExample('xor-perceptron-network')!.create() });
+    worker.handle({ type: 'start', project: findExample('xor-perceptron-network')!.create(), session: 's1' });
     const error = of(posted, 'error')[0];
     expect(error.during).toBe('start');
     expect(error.message).toMatch(/perceptron rule trains a single layer/);
-    worker.handle({ type: 'start', project: findExample('xor-sigmoid')!.create() });
+    worker.handle({ type: 'start', project: findExample('xor-sigmoid')!.create(), session: 's1' });
     expect(of(posted, 'started')).toHaveLength(1);
   });
 
@@ -99,7 +99,7 @@ describe('training worker', () => {
     project.graph.nodes.find((n) => n.id === 'z1')!.kind = 'neuron';
     (project.graph.nodes.find((n) => n.id === 'z1') as { activation: string }).activation = 'linear';
     project.dataset = { kind: 'inline', features: ['x1', 'x2', 'x3'], targets: ['t'], rows: [[1e10, 1e10, 1e10, 1e10]] };
-    worker.handle({ type: 'start', project });
+    worker.handle({ type: 'start', project, session: 's1' });
     runTasks(100);
     const stopped = of(posted, 'stopped')[0];
     expect(stopped.reason).toBe('diverged');

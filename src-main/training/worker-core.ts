@@ -19,6 +19,8 @@ export interface WorkerEnvironment {
 /** The worker's state machine. */
 export class TrainingWorker {
   private session: ProjectSession | null = null;
+  /** The renderer's name for the current run; every progress and stop message carries it. */
+  private sessionName = '';
   private state: 'idle' | 'running' | 'paused' | 'stopped' = 'idle';
   private lastProgress = -Infinity;
   private sentEpochs = 0;
@@ -31,6 +33,9 @@ export class TrainingWorker {
     try {
       switch (message.type) {
         case 'start':
+          // The old run ends first, so a failure to open the new one does not leave it running.
+          this.state = 'idle';
+          this.sessionName = message.session;
           this.open(message.project);
           this.state = 'running';
           this.env.post({ type: 'started', parameters: this.session!.model.paramCount, epoch: this.session!.trainer.epoch });
@@ -50,6 +55,10 @@ export class TrainingWorker {
           }
           return;
         case 'step':
+          if (message.project) {
+            this.state = 'idle';
+            this.sessionName = message.session ?? this.sessionName;
+          }
           if (!this.session || message.project) this.open(message.project ?? null);
           if (this.state === 'running') this.state = 'paused';
           this.session!.trainer.step(message.unit);
@@ -61,7 +70,7 @@ export class TrainingWorker {
           if (this.session && this.state !== 'idle') {
             this.state = 'stopped';
             this.sendProgress(true);
-            this.env.post({ type: 'stopped', reason: 'stopped', message: 'Stopped.', epoch: this.session.trainer.epoch });
+            this.env.post({ type: 'stopped', session: this.sessionName, reason: 'stopped', message: 'Stopped.', epoch: this.session.trainer.epoch });
           }
           return;
       }
@@ -104,7 +113,7 @@ export class TrainingWorker {
       }
       this.state = 'stopped';
       this.sendProgress(true);
-      this.env.post({ type: 'stopped', reason: result.reason, message: result.message, epoch: result.epochs });
+      this.env.post({ type: 'stopped', session: this.sessionName, reason: result.reason, message: result.message, epoch: result.epochs });
     } catch (error) {
       this.state = 'stopped';
       this.env.post({ type: 'error', message: describe(error), during: 'run' });
@@ -125,6 +134,7 @@ export class TrainingWorker {
     this.env.post(
       {
         type: 'progress',
+        session: this.sessionName,
         state: this.state === 'running' ? 'running' : this.state === 'paused' ? 'paused' : 'stopped',
         epoch: progress.epoch,
         samplesIntoEpoch: progress.samplesIntoEpoch,

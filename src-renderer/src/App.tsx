@@ -12,7 +12,7 @@ import { useStudio } from './store';
 
 export function App() {
   const state = useStudio();
-  const { project, training, info, examples, error, dirty, path, pickerOpen } = state;
+  const { project, training, info, examples, error, notice, dirty, path, pickerOpen } = state;
 
   useEffect(() => {
     void state.init();
@@ -33,6 +33,8 @@ export function App() {
       if (command === 'train.startPause') return void s.startOrPause();
       if (command === 'train.step') return void s.step('batch');
       if (command === 'train.reset') return void s.reset();
+      if (command === 'file.new') return s.closeProject();
+      if (command === 'help.about') return s.showAbout();
       if (command.startsWith('file.openRecent:')) return void s.openPath(command.slice('file.openRecent:'.length));
     };
     const off = api.on('menu:command', (event) => run(event.command));
@@ -118,6 +120,15 @@ export function App() {
       {error && (
         <div className="error-banner" role="alert">
           {error}
+          <button onClick={state.dismissError} aria-label="Dismiss">
+            ×
+          </button>
+        </div>
+      )}
+
+      {notice && !error && (
+        <div className="notice-banner" role="status">
+          {notice}
           <button onClick={state.dismissError} aria-label="Dismiss">
             ×
           </button>

@@ -54,6 +54,7 @@ function socketApi(): RawApi {
     host: 'browser',
     async invoke(channel, payload) {
       await opened;
+      if (socket.readyState !== WebSocket.OPEN) throw new Error('The connection to NN Studio’s host is closed: restart `npm run start:web` and reload this page.');
       const id = nextId++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });

@@ -24,7 +24,16 @@ export interface StudioState {
     history: EpochRecord[];
     message: string | null;
   };
+  /**
+   * The name of the training run this window started; events of any other run (one reset,
+   * replaced, or another tab's) are ignored.
+   */
+  session: string | null;
+  /** Which document this is (new, opened): a save that finishes after a switch must not rename the new one. */
+  documentId: number;
   error: string | null;
+  /** A neutral message (About, confirmations), dismissed like errors. */
+  notice: string | null;
   pickerOpen: 'open' | 'save' | null;
 
   init(): Promise<void>;
@@ -36,6 +45,9 @@ export interface StudioState {
   step(unit: 'sample' | 'batch' | 'epoch'): Promise<void>;
   reset(): Promise<void>;
   setPicker(mode: 'open' | 'save' | null): void;
+  /** Back to the start screen (New): stops training and drops the project. */
+  closeProject(): void;
+  showAbout(): void;
   dismissError(): void;
 }
 
@@ -59,17 +71,36 @@ export function modelOf(project: Project): CompiledModel | null {
   return compiledFor.model;
 }
 
+let initialised = false;
+
+/** A name for a training run, unique enough to tell this window's runs apart. */
+function newSessionName(): string {
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/** An epoch record from an event: a loss that was not a finite number arrives as null. */
+function asRecord(record: EventOf<'training:progress'>['newEpochs'][number]): EpochRecord {
+  return { ...record, loss: record.loss ?? Number.NaN };
+}
+
 export const useStudio = create<StudioState>((set, get) => {
   const fail = (error: unknown) => set({ error: error instanceof Error ? error.message : String(error) });
 
+  /** After a save: the file is the document only if nothing changed meanwhile. */
+  const settleSave = (saved: Project, documentId: number, path: string) => {
+    if (get().documentId !== documentId) return; // another document is open now
+    set((s) => ({ path, dirty: s.project !== saved }));
+  };
+
   const onProgress = (progress: EventOf<'training:progress'>) => {
-    const { project, training } = get();
-    if (!project) return;
+    const { project, training, session } = get();
+    if (!project || progress.session !== session) return;
     const model = modelOf(project);
     let next = project;
     if (model && progress.weights.length === model.paramCount && progress.weights.every((w) => w !== null)) {
       const graph = writeParameters(model, project.graph, progress.weights as number[]);
-      next = { ...project, graph, training: { epoch: progress.epoch, history: [...training.history, ...progress.newEpochs] } };
+      const history = [...training.history, ...progress.newEpochs.map(asRecord)];
+      next = { ...project, graph, training: { epoch: progress.epoch, history } };
       compiledFor = { graph, model }; // same structure, new weights
     }
     set({
@@ -82,7 +113,7 @@ export const useStudio = create<StudioState>((set, get) => {
         samplesIntoEpoch: progress.samplesIntoEpoch,
         epochSize: progress.epochSize,
         runningLoss: progress.runningLoss,
-        history: [...training.history, ...progress.newEpochs],
+        history: [...training.history, ...progress.newEpochs.map(asRecord)],
       },
     });
   };
@@ -94,12 +125,20 @@ export const useStudio = create<StudioState>((set, get) => {
     path: null,
     dirty: false,
     training: idleTraining(null),
+    session: null,
+    documentId: 0,
     error: null,
+    notice: null,
     pickerOpen: null,
 
     async init() {
+      // Once per page, even where React runs effects twice (StrictMode in development).
+      if (initialised) return;
+      initialised = true;
       api.on('training:progress', onProgress);
-      api.on('training:stopped', (event) => set((s) => ({ training: { ...s.training, state: event.reason === 'stopped' ? 'stopped' : 'stopped', message: event.message } })));
+      api.on('training:stopped', (event) => {
+        if (event.session === get().session) set((s) => ({ training: { ...s.training, state: 'stopped', message: event.message } }));
+      });
       api.on('training:error', (event) => set((s) => ({ error: event.message, training: { ...s.training, state: 'stopped' } })));
       api.on('project:open-request', (event) => void get().openPath(event.path));
       try {
@@ -114,7 +153,7 @@ export const useStudio = create<StudioState>((set, get) => {
       try {
         if (get().training.state === 'running') await api.invoke('training:stop', {});
         const project = await api.invoke('examples:create', { name });
-        set({ project, path: null, dirty: false, training: idleTraining(project), error: null });
+        set((s) => ({ project, path: null, dirty: false, training: idleTraining(project), error: null, session: null, documentId: s.documentId + 1 }));
       } catch (error) {
         fail(error);
       }
@@ -125,7 +164,7 @@ export const useStudio = create<StudioState>((set, get) => {
         const opened = await api.invoke('project:open', path ? { path } : {});
         if (!opened) return;
         if (get().training.state === 'running') await api.invoke('training:stop', {});
-        set({ project: opened.project, path: opened.path, dirty: false, training: idleTraining(opened.project), error: null, pickerOpen: null });
+        set((s) => ({ project: opened.project, path: opened.path, dirty: false, training: idleTraining(opened.project), error: null, pickerOpen: null, session: null, documentId: s.documentId + 1 }));
       } catch (error) {
         fail(error);
       }
@@ -140,8 +179,9 @@ export const useStudio = create<StudioState>((set, get) => {
           return;
         }
         try {
+          const documentId = get().documentId;
           const saved = await api.invoke('project:save', { project });
-          if (saved) set({ path: saved.path, dirty: false });
+          if (saved) settleSave(project, documentId, saved.path);
         } catch (error) {
           fail(error);
         }
@@ -154,8 +194,12 @@ export const useStudio = create<StudioState>((set, get) => {
       const { project } = get();
       if (!project) return;
       try {
+        const documentId = get().documentId;
         const saved = await api.invoke('project:save', { path, project });
-        if (saved) set({ path: saved.path, dirty: false, pickerOpen: null });
+        if (saved) {
+          settleSave(project, documentId, saved.path);
+          set({ pickerOpen: null });
+        }
       } catch (error) {
         fail(error);
       }
@@ -172,8 +216,9 @@ export const useStudio = create<StudioState>((set, get) => {
           await api.invoke('training:resume', {});
           set((s) => ({ training: { ...s.training, state: 'running', message: null } }));
         } else {
-          set((s) => ({ training: { ...s.training, state: 'running', message: null }, error: null }));
-          await api.invoke('training:start', { project });
+          const session = newSessionName();
+          set((s) => ({ session, training: { ...s.training, state: 'running', message: null }, error: null }));
+          await api.invoke('training:start', { project, session });
         }
       } catch (error) {
         set((s) => ({ training: { ...s.training, state: 'idle' } }));
@@ -186,7 +231,13 @@ export const useStudio = create<StudioState>((set, get) => {
       if (!project) return;
       try {
         // A session exists once training has started; otherwise the step starts one, paused.
-        await api.invoke('training:step', training.state === 'idle' || training.state === 'stopped' ? { unit, project } : { unit });
+        if (training.state === 'idle' || training.state === 'stopped') {
+          const session = newSessionName();
+          set({ session });
+          await api.invoke('training:step', { unit, project, session });
+        } else {
+          await api.invoke('training:step', { unit });
+        }
       } catch (error) {
         fail(error);
       }
@@ -196,8 +247,9 @@ export const useStudio = create<StudioState>((set, get) => {
       const { project } = get();
       if (!project) return;
       try {
+        set({ session: null }); // late events of the old run must not undo the reset
         const { project: fresh } = await api.invoke('training:reset', { project });
-        set({ project: fresh, dirty: true, training: idleTraining(fresh) });
+        set({ project: fresh, dirty: true, training: idleTraining(fresh), session: null });
       } catch (error) {
         fail(error);
       }
@@ -207,8 +259,18 @@ export const useStudio = create<StudioState>((set, get) => {
       set({ pickerOpen: mode });
     },
 
+    closeProject() {
+      if (get().training.state === 'running') void api.invoke('training:stop', {}).catch(fail);
+      set((s) => ({ project: null, path: null, dirty: false, training: idleTraining(null), error: null, session: null, documentId: s.documentId + 1 }));
+    },
+
+    showAbout() {
+      const info = get().info;
+      set({ notice: `NN Studio ${info?.version ?? ''} — build neural networks by drawing them (${info?.host === 'electron' ? 'desktop app' : 'in the browser'}).` });
+    },
+
     dismissError() {
-      set({ error: null });
+      set({ error: null, notice: null });
     },
   };
 });

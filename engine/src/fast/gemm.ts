@@ -84,32 +84,27 @@ export const jsGemm: Gemm = {
     }
   },
   tn(m, n, k, a, b, c) {
-    const A = a.data;
-    const B = b.data;
-    const C = c.data;
-    // Row i of C stays hot while the k rows of B stream past it.
-    for (let i = 0; i < m; i++) {
-      const c0 = c.offset + i * c.stride;
-      for (let p = 0; p < k; p++) {
-        const x = A[a.offset + p * a.stride + i];
-        if (x === 0) continue;
-        const b0 = b.offset + p * b.stride;
-        for (let j = 0; j < n; j++) C[c0 + j] += x * B[b0 + j];
-      }
-    }
+    axpyRows(m, n, k, a.data, a.offset, 1, a.stride, b, c);
   },
   nn(m, n, k, a, b, c) {
-    const A = a.data;
-    const B = b.data;
-    const C = c.data;
-    for (let i = 0; i < m; i++) {
-      const c0 = c.offset + i * c.stride;
-      for (let p = 0; p < k; p++) {
-        const x = A[a.offset + i * a.stride + p];
-        if (x === 0) continue;
-        const b0 = b.offset + p * b.stride;
-        for (let j = 0; j < n; j++) C[c0 + j] += x * B[b0 + j];
-      }
-    }
+    axpyRows(m, n, k, a.data, a.offset, a.stride, 1, b, c);
   },
 };
+
+/**
+ * C[i][j] += Σ_p A(i, p) B[p][j], with A(i, p) at `aOffset + i·ai + p·ap`: Aᵀ for tn (ai = 1,
+ * ap = stride), A for nn (ai = stride, ap = 1). Row i of C stays hot while B's rows stream past.
+ */
+function axpyRows(m: number, n: number, k: number, A: Float64Array, aOffset: number, ai: number, ap: number, b: MatrixRef, c: MatrixRef): void {
+  const B = b.data;
+  const C = c.data;
+  for (let i = 0; i < m; i++) {
+    const c0 = c.offset + i * c.stride;
+    for (let p = 0; p < k; p++) {
+      const x = A[aOffset + i * ai + p * ap];
+      if (x === 0) continue;
+      const b0 = b.offset + p * b.stride;
+      for (let j = 0; j < n; j++) C[c0 + j] += x * B[b0 + j];
+    }
+  }
+}

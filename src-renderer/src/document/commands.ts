@@ -1,0 +1,346 @@
+/**
+ * Edits of the project document, each a small pure function from document to document (or a
+ * refusal with its reason). Undo, redo, the dirty flag and saving all follow from this one
+ * mechanism (history.ts): nothing edits the document any other way.
+ */
+import {
+  isComputing,
+  unitCount,
+  type Activation,
+  type ComputingNode,
+  type Graph,
+  type GraphEdge,
+  type GraphNode,
+  type NeuronActivation,
+  type PerceptronActivation,
+  type Position,
+  type Project,
+} from '../../../engine/src/index';
+
+/** A command's outcome: the new document, or why the edit is refused (shown at the cursor). */
+export type CommandResult = { ok: true; project: Project } | { ok: false; reason: string };
+
+/** An edit: what the history records and the menu names ("Undo Add neuron"). */
+export interface Command {
+  label: string;
+  apply(project: Project): CommandResult;
+}
+
+const done = (project: Project): CommandResult => ({ ok: true, project });
+const refuse = (reason: string): CommandResult => ({ ok: false, reason });
+const withGraph = (project: Project, graph: Graph): Project => ({ ...project, graph });
+
+/** What a palette entry creates. */
+export type NodeTemplate =
+  | { kind: 'input'; feature?: string }
+  | { kind: 'bias' }
+  | { kind: 'perceptron'; activation: PerceptronActivation }
+  | { kind: 'neuron'; activation: NeuronActivation }
+  | { kind: 'dense'; units: number; activation: Activation };
+
+/** An id not yet used in the graph, from a readable prefix (`h1`, `h2`, …). */
+export function freshId(graph: Graph, prefix: string): string {
+  const taken = new Set([...graph.nodes.map((n) => n.id), ...graph.edges.map((e) => e.id)]);
+  for (let i = 1; ; i++) if (!taken.has(`${prefix}${i}`)) return `${prefix}${i}`;
+}
+
+/** `a->b`, or `a->b#2` when that id is taken. */
+function edgeId(graph: Graph, source: string, target: string): string {
+  const base = `${source}->${target}`;
+  return graph.edges.some((e) => e.id === base) || graph.nodes.some((n) => n.id === base) ? freshId(graph, `${base}#`) : base;
+}
+
+const PREFIX: Record<NodeTemplate['kind'], string> = { input: 'x', bias: 'one', perceptron: 'p', neuron: 'h', dense: 'L' };
+
+/** A node made from a template, with its id and position. */
+export function nodeFromTemplate(graph: Graph, template: NodeTemplate, position: Position, id = freshId(graph, PREFIX[template.kind])): GraphNode {
+  switch (template.kind) {
+    case 'input':
+      return { id, kind: 'input', label: id, feature: template.feature ?? id, position };
+    case 'bias':
+      return { id, kind: 'bias', label: '1', position };
+    case 'perceptron':
+      return { id, kind: 'perceptron', label: id, activation: template.activation, bias: 0, position };
+    case 'neuron':
+      return { id, kind: 'neuron', label: id, activation: template.activation, bias: 0, position };
+    case 'dense':
+      return { id, kind: 'dense', label: id, units: template.units, activation: template.activation, bias: new Array(template.units).fill(0), position };
+  }
+}
+
+/** Adds a node from the palette at a position. */
+export function addNode(template: NodeTemplate, position: Position, id?: string): Command {
+  return {
+    label: `Add ${template.kind === 'dense' ? 'layer' : template.kind}`,
+    apply(project) {
+      if (template.kind === 'dense' && (!Number.isInteger(template.units) || template.units < 1)) return refuse('A layer needs a whole number of units, at least 1.');
+      if (id !== undefined && project.graph.nodes.some((n) => n.id === id)) return refuse(`There is already a node '${id}'.`);
+      const node = nodeFromTemplate(project.graph, template, position, id);
+      return done(withGraph(project, { ...project.graph, nodes: [...project.graph.nodes, node] }));
+    },
+  };
+}
+
+/** Whether `to` can reach `from` along edges, so that from → to would close a cycle. */
+function reaches(graph: Graph, start: string, goal: string): boolean {
+  const next = new Map<string, string[]>();
+  for (const e of graph.edges) next.set(e.source, [...(next.get(e.source) ?? []), e.target]);
+  const seen = new Set<string>();
+  const stack = [start];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (id === goal) return true;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    stack.push(...(next.get(id) ?? []));
+  }
+  return false;
+}
+
+/** Why `source → target` cannot be wired, or null when it can. */
+export function connectionProblem(graph: Graph, source: string, target: string): string | null {
+  const from = graph.nodes.find((n) => n.id === source);
+  const to = graph.nodes.find((n) => n.id === target);
+  if (!from || !to) return 'That node no longer exists.';
+  if (source === target) return 'A unit cannot feed itself: a feed-forward network has no loops.';
+  if (!isComputing(to)) return to.kind === 'bias' ? 'A bias node is the constant 1: nothing can feed it.' : 'An input takes its value from the data: nothing can feed it.';
+  if (isComputing(from) && from.output) return `'${from.label ?? from.id}' is an output: an output ends its path.`;
+  if (graph.edges.some((e) => e.source === source && e.target === target)) return `'${from.label ?? from.id}' already feeds '${to.label ?? to.id}'.`;
+  if (reaches(graph, target, source)) return `That would make a cycle: '${to.label ?? to.id}' already feeds '${from.label ?? from.id}'.`;
+  return null;
+}
+
+/** A zero weight of the shape an edge between these nodes needs. */
+function zeroWeight(from: GraphNode, to: GraphNode): number | number[][] {
+  const rows = unitCount(to);
+  const cols = unitCount(from);
+  return rows === 1 && cols === 1 ? 0 : Array.from({ length: rows }, () => new Array(cols).fill(0));
+}
+
+/** Wires `source → target`, refusing cycles, edges into inputs and duplicates. */
+export function connect(source: string, target: string, weight?: number | number[][]): Command {
+  return {
+    label: 'Connect',
+    apply(project) {
+      const graph = project.graph;
+      const problem = connectionProblem(graph, source, target);
+      if (problem) return refuse(problem);
+      const from = graph.nodes.find((n) => n.id === source)!;
+      const to = graph.nodes.find((n) => n.id === target)!;
+      const edge: GraphEdge = { id: edgeId(graph, source, target), source, target, weight: weight ?? zeroWeight(from, to) };
+      return done(withGraph(project, { ...graph, edges: [...graph.edges, edge] }));
+    },
+  };
+}
+
+/** Deletes nodes (with their edges) and edges. */
+export function remove(ids: readonly string[]): Command {
+  const gone = new Set(ids);
+  return {
+    label: 'Delete',
+    apply(project) {
+      const graph = project.graph;
+      if (!graph.nodes.some((n) => gone.has(n.id)) && !graph.edges.some((e) => gone.has(e.id))) return refuse('Nothing to delete.');
+      const nodes = graph.nodes.filter((n) => !gone.has(n.id));
+      const edges = graph.edges.filter((e) => !gone.has(e.id) && !gone.has(e.source) && !gone.has(e.target));
+      return done(withGraph(project, { nodes, edges }));
+    },
+  };
+}
+
+/** Moves nodes; a whole drag is one command, so one undo step. */
+export function move(positions: Readonly<Record<string, Position>>): Command {
+  return {
+    label: 'Move',
+    apply(project) {
+      const nodes = project.graph.nodes.map((n) => (positions[n.id] ? { ...n, position: { ...positions[n.id] } } : n));
+      return done(withGraph(project, { ...project.graph, nodes }));
+    },
+  };
+}
+
+function updateNode(project: Project, id: string, change: (node: GraphNode) => GraphNode | string): CommandResult {
+  const node = project.graph.nodes.find((n) => n.id === id);
+  if (!node) return refuse(`There is no node '${id}'.`);
+  const changed = change(node);
+  if (typeof changed === 'string') return refuse(changed);
+  return done(withGraph(project, { ...project.graph, nodes: project.graph.nodes.map((n) => (n.id === id ? changed : n)) }));
+}
+
+/** Sets a unit's bias (unit index for a layer). */
+export function setBias(id: string, value: number, unit = 0): Command {
+  return {
+    label: 'Set bias',
+    apply: (project) =>
+      updateNode(project, id, (node) => {
+        if (!Number.isFinite(value)) return 'A bias must be a finite number.';
+        if (!isComputing(node)) return 'Only perceptrons, neurons and layers have a bias.';
+        if (node.kind !== 'dense') return { ...node, bias: value };
+        if (unit < 0 || unit >= node.units) return `Layer '${id}' has no unit ${unit + 1}.`;
+        return { ...node, bias: node.bias.map((b, u) => (u === unit ? value : b)) };
+      }),
+  };
+}
+
+/** Sets a weight: the scalar, or entry [j][i] of a matrix. */
+export function setWeight(edgeId: string, value: number, j = 0, i = 0): Command {
+  return {
+    label: 'Set weight',
+    apply(project) {
+      if (!Number.isFinite(value)) return refuse('A weight must be a finite number.');
+      const edge = project.graph.edges.find((e) => e.id === edgeId);
+      if (!edge) return refuse(`There is no edge '${edgeId}'.`);
+      let weight: GraphEdge['weight'];
+      if (typeof edge.weight === 'number') weight = value;
+      else {
+        if (j < 0 || j >= edge.weight.length || i < 0 || i >= edge.weight[j].length) return refuse('That weight is outside the matrix.');
+        weight = edge.weight.map((row, r) => (r === j ? row.map((w, c) => (c === i ? value : w)) : row));
+      }
+      return done(withGraph(project, { ...project.graph, edges: project.graph.edges.map((e) => (e.id === edgeId ? { ...e, weight } : e)) }));
+    },
+  };
+}
+
+/** Locks or unlocks an edge's weights (training leaves a locked weight alone). */
+export function setLocked(edgeId: string, locked: boolean): Command {
+  return {
+    label: locked ? 'Lock weight' : 'Unlock weight',
+    apply(project) {
+      if (!project.graph.edges.some((e) => e.id === edgeId)) return refuse(`There is no edge '${edgeId}'.`);
+      const edges = project.graph.edges.map((e) => (e.id === edgeId ? { ...e, locked: locked || undefined } : e));
+      return done(withGraph(project, { ...project.graph, edges }));
+    },
+  };
+}
+
+/** Changes a node's activation, within what its kind allows. */
+export function setActivation(id: string, activation: Activation): Command {
+  return {
+    label: 'Set activation',
+    apply: (project) =>
+      updateNode(project, id, (node) => {
+        if (node.kind === 'perceptron') return activation === 'step' || activation === 'sign' ? { ...node, activation } : 'A perceptron uses step or sign.';
+        if (node.kind === 'neuron') return ['sigmoid', 'tanh', 'relu', 'linear'].includes(activation) ? { ...node, activation: activation as NeuronActivation } : 'A neuron uses sigmoid, tanh, ReLU or linear; softmax needs a layer.';
+        if (node.kind === 'dense') return { ...node, activation };
+        return 'Inputs and bias nodes have no activation.';
+      }),
+  };
+}
+
+/** Renames a node (the label; the id stays, so edges and files keep pointing at it). */
+export function setLabel(id: string, label: string): Command {
+  return { label: 'Rename', apply: (project) => updateNode(project, id, (node) => ({ ...node, label: label.trim() || undefined })) };
+}
+
+/** Binds an input to a feature column. */
+export function setFeature(id: string, feature: string): Command {
+  return {
+    label: 'Set feature',
+    apply: (project) => updateNode(project, id, (node) => (node.kind !== 'input' ? 'Only an input reads a feature.' : feature.trim() ? { ...node, feature: feature.trim() } : 'A feature needs a name.')),
+  };
+}
+
+/** Marks a computing node as an output predicting `targets` (one per unit), or unmarks it (null). */
+export function setOutput(id: string, targets: string[] | null): Command {
+  return {
+    label: targets ? 'Mark as output' : 'Unmark output',
+    apply: (project) =>
+      updateNode(project, id, (node) => {
+        if (!isComputing(node)) return 'Only perceptrons, neurons and layers can be outputs.';
+        if (targets === null) {
+          const { output: _output, ...rest } = node;
+          return rest as ComputingNode;
+        }
+        if (targets.length !== unitCount(node)) return `'${node.label ?? id}' has ${unitCount(node)} unit(s): name one target per unit.`;
+        if (project.graph.edges.some((e) => e.source === id)) return `'${node.label ?? id}' feeds other units; an output must end its path.`;
+        return { ...node, output: { targets: [...targets] } };
+      }),
+  };
+}
+
+/**
+ * Changes a layer's unit count: its biases and every weight matrix touching it grow (new
+ * entries 0) or shrink (last units dropped), so the document stays consistent.
+ */
+export function setUnits(id: string, units: number): Command {
+  return {
+    label: 'Set units',
+    apply(project) {
+      const node = project.graph.nodes.find((n) => n.id === id);
+      if (!node || node.kind !== 'dense') return refuse('Only a layer has a unit count.');
+      if (!Number.isInteger(units) || units < 1) return refuse('A layer needs a whole number of units, at least 1.');
+      const resize = (row: number[], length: number) => Array.from({ length }, (_, k) => row[k] ?? 0);
+      const nodes = project.graph.nodes.map((n) => {
+        if (n.id !== id || n.kind !== 'dense') return n;
+        // An output keeps its units' target names; new units get placeholders the compiler flags.
+        const targets = n.output ? Array.from({ length: units }, (_, k) => n.output!.targets[k] ?? `${n.id}_${k + 1}`) : null;
+        return { ...n, units, bias: resize(n.bias, units), ...(targets ? { output: { targets } } : {}) };
+      });
+      const matrix = (weight: GraphEdge['weight']) => (typeof weight === 'number' ? [[weight]] : weight);
+      const edges = project.graph.edges.map((e) => {
+        if (e.target === id) {
+          const m = matrix(e.weight);
+          return { ...e, weight: Array.from({ length: units }, (_, j) => (m[j] ? [...m[j]] : new Array(m[0].length).fill(0))) };
+        }
+        if (e.source === id) return { ...e, weight: matrix(e.weight).map((row) => resize(row, units)) };
+        return e;
+      });
+      return done(withGraph(project, { nodes, edges }));
+    },
+  };
+}
+
+/** A column of `count` single neurons at `position` (the first), one under the other. */
+export function addNeuronLayer(count: number, activation: NeuronActivation, position: Position, spacing = 100): Command {
+  return {
+    label: `Add ${count} neurons`,
+    apply(project) {
+      if (!Number.isInteger(count) || count < 1 || count > 256) return refuse('Add from 1 to 256 neurons at a time.');
+      let graph = project.graph;
+      for (let k = 0; k < count; k++) {
+        const node = nodeFromTemplate(graph, { kind: 'neuron', activation }, { x: position.x, y: position.y + k * spacing });
+        graph = { ...graph, nodes: [...graph.nodes, node] };
+      }
+      return done(withGraph(project, graph));
+    },
+  };
+}
+
+/** Connects every node of `sources` to every node of `targets` (skipping pairs already wired). */
+export function connectAll(sources: readonly string[], targets: readonly string[]): Command {
+  return {
+    label: 'Connect all',
+    apply(project) {
+      let current = project;
+      let added = 0;
+      for (const target of targets) {
+        for (const source of sources) {
+          const problem = connectionProblem(current.graph, source, target);
+          if (problem?.includes('already feeds')) continue;
+          if (problem) return refuse(problem);
+          const result = connect(source, target).apply(current);
+          if (!result.ok) return result;
+          current = result.project;
+          added++;
+        }
+      }
+      return added > 0 ? done(current) : refuse('Every one of those units already feeds every one of these.');
+    },
+  };
+}
+
+/** Runs several commands as one (one undo step), refusing all if any is refused. */
+export function batch(label: string, commands: readonly Command[]): Command {
+  return {
+    label,
+    apply(project) {
+      let current = project;
+      for (const command of commands) {
+        const result = command.apply(current);
+        if (!result.ok) return result;
+        current = result.project;
+      }
+      return done(current);
+    },
+  };
+}

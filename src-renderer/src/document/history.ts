@@ -1,0 +1,69 @@
+/**
+ * Undo and redo over whole documents: every command produces a new document (sharing what it
+ * did not change), so the history is a list of documents and undo is moving along it. The
+ * dirty flag is "the present is not the document last saved".
+ */
+import type { Project } from '../../../engine/src/index';
+import type { Command } from './commands';
+
+export interface History {
+  past: { project: Project; label: string }[];
+  present: Project;
+  future: { project: Project; label: string }[];
+  /** The document as last saved (or opened); null when never saved. */
+  saved: Project | null;
+}
+
+/** How many steps back undo reaches. */
+export const MAX_UNDO = 500;
+
+/** A fresh history for a document just opened (saved) or created (not saved). */
+export function startHistory(project: Project, saved: boolean): History {
+  return { past: [], present: project, future: [], saved: saved ? project : null };
+}
+
+/** Applies a command; a refused one leaves the history as it was and says why. */
+export function execute(history: History, command: Command): { history: History; refused: string | null } {
+  const result = command.apply(history.present);
+  if (!result.ok) return { history, refused: result.reason };
+  if (result.project === history.present) return { history, refused: null };
+  const past = [...history.past, { project: history.present, label: command.label }].slice(-MAX_UNDO);
+  return { history: { ...history, past, present: result.project, future: [] }, refused: null };
+}
+
+/**
+ * Replaces the present without an undo step: for changes that are not the user's edits
+ * (weights arriving from training). They still make the document dirty.
+ */
+export function replacePresent(history: History, project: Project): History {
+  return { ...history, present: project };
+}
+
+export function undo(history: History): History {
+  const last = history.past.at(-1);
+  if (!last) return history;
+  return { ...history, past: history.past.slice(0, -1), present: last.project, future: [{ project: history.present, label: last.label }, ...history.future] };
+}
+
+export function redo(history: History): History {
+  const next = history.future[0];
+  if (!next) return history;
+  return { ...history, past: [...history.past, { project: history.present, label: next.label }], present: next.project, future: history.future.slice(1) };
+}
+
+/** What Undo and Redo would do, for the menu ("Undo Connect"). */
+export function undoLabel(history: History): string | null {
+  return history.past.at(-1)?.label ?? null;
+}
+export function redoLabel(history: History): string | null {
+  return history.future[0]?.label ?? null;
+}
+
+export function isDirty(history: History): boolean {
+  return history.present !== history.saved;
+}
+
+/** After a save: the present is what is on disk. */
+export function markSaved(history: History): History {
+  return { ...history, saved: history.present };
+}

@@ -75,6 +75,22 @@ describe('dispatch', () => {
     expect(await call('examples:create', { name: 'nope' })).toEqual({ error: "There is no example 'nope'." });
   });
 
+  it('the training channels drive the controller with the run’s name', async () => {
+    const { call, training } = setup();
+    const project = xor();
+    expect(await call('training:start', { project, session: 'run-1' })).toEqual({ ok: { parameters: 9, epoch: 0 } });
+    expect(training.start).toHaveBeenCalledWith(project, 'run-1');
+    expect(await call('training:pause', {})).toEqual({ ok: { paused: true } });
+    expect(await call('training:resume', {})).toEqual({ ok: { running: true } });
+    expect(await call('training:step', { unit: 'epoch' })).toEqual({ ok: { ok: true } });
+    expect(training.step).toHaveBeenLastCalledWith('epoch', undefined, undefined);
+    expect(await call('training:step', { unit: 'sample', project, session: 'run-2' })).toEqual({ ok: { ok: true } });
+    expect(training.step).toHaveBeenLastCalledWith('sample', project, 'run-2');
+    expect(await call('training:stop', {})).toEqual({ ok: { stopped: true } });
+    expect([training.pause, training.resume, training.stop].map((f) => f.mock.calls.length)).toEqual([1, 1, 1]);
+    expect(await call('training:start', { project })).toMatchObject({ error: expect.stringMatching(/Invalid request to training:start: session/) });
+  });
+
   it('reset gives fresh seeded weights and stops training', async () => {
     const { call, training } = setup();
     const result = (await call('training:reset', { project: xor() })) as { ok: { project: ReturnType<typeof xor> } };

@@ -18,7 +18,7 @@ test('load an example, train it, see it learn, pause it', async ({ page }, testI
   await page.goto(url());
   await expect(page.getByRole('button', { name: /Spiral classifier/ })).toBeVisible();
   await page.getByTestId('example-select').selectOption('spiral');
-  await expect(page.getByTestId('compile-status')).toHaveText('✓ compiles — 337 parameters');
+  await expect(page.getByTestId('compile-status')).toHaveText('✓ compiles — 2 → 16 → 16 → 1, 337 parameters');
   await expect(page.getByTestId('epoch')).toHaveText('0');
   await expect(page).toHaveTitle('Spiral — NN Studio');
 

@@ -2,17 +2,32 @@
  * The main window: toolbar, the network, the training panel and the status bar, laid out as
  * shared/design/ui-layout.md pictures it. Every toolbar action also has a shortcut and a menu item.
  */
-import { useEffect, useMemo } from 'react';
-import { compileGraph } from '../../engine/src/index';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { compileGraph, type NeuronActivation } from '../../engine/src/index';
 import { api } from './api';
+import { Canvas, type CanvasApi } from './canvas/Canvas';
+import { Palette } from './canvas/Palette';
+import { addNeuronLayer, addNode, batch, connectAll, remove } from './document/commands';
+import { describeArchitecture } from './document/derive';
+import { redoLabel, undoLabel } from './document/history';
 import { FilePicker } from './FilePicker';
+import { Inspector } from './Inspector';
 import { formatPercent, formatValue } from './format';
-import { NetworkView } from './NetworkView';
 import { useStudio } from './store';
 
 export function App() {
   const state = useStudio();
-  const { project, training, info, examples, error, notice, dirty, path, pickerOpen } = state;
+  const { project, training, info, examples, error, notice, dirty, path, pickerOpen, history, refusal, selection } = state;
+  const canvas = useRef<CanvasApi | null>(null);
+  const [layerSize, setLayerSize] = useState(2);
+  const [layerActivation, setLayerActivation] = useState<NeuronActivation>('sigmoid');
+
+  // A refusal shows at the cursor for a few seconds.
+  useEffect(() => {
+    if (!refusal) return;
+    const timer = setTimeout(() => useStudio.setState({ refusal: null }), 4000);
+    return () => clearTimeout(timer);
+  }, [refusal]);
 
   useEffect(() => {
     void state.init();
@@ -33,7 +48,11 @@ export function App() {
       if (command === 'train.startPause') return void s.startOrPause();
       if (command === 'train.step') return void s.step('batch');
       if (command === 'train.reset') return void s.reset();
-      if (command === 'file.new') return s.closeProject();
+      if (command === 'file.new') return s.newBlank();
+      if (command === 'edit.undo') return s.undo();
+      if (command === 'edit.redo') return s.redo();
+      if (command === 'edit.delete') return s.selection.size > 0 && void s.edit(remove([...s.selection]));
+      if (command === 'view.fit') return canvas.current?.fit();
       if (command === 'help.about') return s.showAbout();
       if (command.startsWith('file.openRecent:')) return void s.openPath(command.slice('file.openRecent:'.length));
     };
@@ -44,6 +63,9 @@ export function App() {
       else if (event.key === 'F10') run('train.step');
       else if (mod && event.key.toLowerCase() === 's') run(event.shiftKey ? 'file.saveAs' : 'file.save');
       else if (mod && event.key.toLowerCase() === 'o') run('file.open');
+      else if ((event.target as HTMLElement).closest('input, textarea, select')) return;
+      else if (mod && event.key.toLowerCase() === 'z') run(event.shiftKey ? 'edit.redo' : 'edit.undo');
+      else if (mod && event.key.toLowerCase() === 'y') run('edit.redo');
       else return;
       event.preventDefault();
     };
@@ -65,9 +87,10 @@ export function App() {
           data-testid="example-select"
           aria-label="New project from an example"
           value=""
-          onChange={(e) => e.target.value && void state.newFromExample(e.target.value)}
+          onChange={(e) => (e.target.value === '__blank' ? state.newBlank() : e.target.value && void state.newFromExample(e.target.value))}
         >
-          <option value="">New from example…</option>
+          <option value="">New…</option>
+          <option value="__blank">Empty canvas</option>
           {examples.map((ex) => (
             <option key={ex.name} value={ex.name}>
               {ex.title}
@@ -79,6 +102,16 @@ export function App() {
         </button>
         <button onClick={() => void state.save()} disabled={!project} title="Save (Ctrl+S)">
           Save
+        </button>
+        <span className="divider" />
+        <button onClick={state.undo} disabled={!history?.past.length} title={history && undoLabel(history) ? `Undo ${undoLabel(history)} (Ctrl+Z)` : 'Undo (Ctrl+Z)'} data-testid="undo">
+          ↶ Undo
+        </button>
+        <button onClick={state.redo} disabled={!history?.future.length} title={history && redoLabel(history) ? `Redo ${redoLabel(history)} (Ctrl+Y)` : 'Redo (Ctrl+Y)'} data-testid="redo">
+          ↷ Redo
+        </button>
+        <button onClick={() => canvas.current?.fit()} disabled={!project} title="Fit the network in view (Ctrl+0)">
+          Fit
         </button>
         <span className="divider" />
         <button
@@ -138,7 +171,53 @@ export function App() {
       <main className="workspace">
         <section className="canvas">
           {project ? (
-            <NetworkView graph={project.graph} />
+            <div className="editor">
+              <div className="side">
+                <Palette
+                  onAdd={(template) => {
+                    const centre = canvas.current?.centre() ?? { x: 0, y: 0 };
+                    state.edit(addNode(template, { x: Math.round(centre.x / 20) * 20, y: Math.round(centre.y / 20) * 20 }));
+                  }}
+                />
+                <div className="commands">
+                  <h2>Build</h2>
+                  <label>
+                    Add a layer of
+                    <input type="number" min={1} max={64} value={layerSize} onChange={(e) => setLayerSize(Number(e.target.value))} aria-label="Neurons in the new layer" />
+                    <select value={layerActivation} onChange={(e) => setLayerActivation(e.target.value as NeuronActivation)} aria-label="Activation of the new layer">
+                      <option value="sigmoid">sigmoid</option>
+                      <option value="tanh">tanh</option>
+                      <option value="relu">ReLU</option>
+                      <option value="linear">linear</option>
+                    </select>
+                    neurons
+                  </label>
+                  <button
+                    data-testid="add-layer"
+                    onClick={() => {
+                      const right = Math.max(-200, ...project.graph.nodes.map((n) => n.position?.x ?? 0));
+                      state.edit(addNeuronLayer(layerSize, layerActivation, { x: right + 200, y: 0 }));
+                    }}
+                  >
+                    Add layer
+                  </button>
+                  <button
+                    data-testid="connect-all"
+                    disabled={selection.size < 2}
+                    title="Connect every selected unit in one column to every selected unit in the next column to its right"
+                    onClick={() => {
+                      const chosen = project.graph.nodes.filter((n) => selection.has(n.id));
+                      const columns = [...new Set(chosen.map((n) => n.position?.x ?? 0))].sort((a, b) => a - b);
+                      const steps = columns.slice(1).map((x, c) => connectAll(chosen.filter((n) => (n.position?.x ?? 0) === columns[c]).map((n) => n.id), chosen.filter((n) => (n.position?.x ?? 0) === x).map((n) => n.id)));
+                      state.edit(batch('Connect columns', steps));
+                    }}
+                  >
+                    Connect columns
+                  </button>
+                </div>
+              </div>
+              <Canvas key={state.documentId} compiled={compiled} onReady={(api) => (canvas.current = api)} />
+            </div>
           ) : (
             <div className="empty">
               <h1>NN Studio</h1>
@@ -155,6 +234,12 @@ export function App() {
           )}
         </section>
         <aside className="panel">
+          {project && (
+            <>
+              <h2>Inspector</h2>
+              <Inspector />
+            </>
+          )}
           <h2>Training</h2>
           {project && (
             <dl>
@@ -199,7 +284,7 @@ export function App() {
           {compiled === null
             ? 'No project'
             : compiled.ok
-              ? `✓ compiles — ${compiled.model.paramCount} parameters`
+              ? `✓ compiles — ${describeArchitecture(project!.graph, compiled)}`
               : `✗ ${compiled.errors[0].message}`}
         </span>
         <span>training: {training.state}</span>
@@ -207,6 +292,11 @@ export function App() {
         <span>{info ? `${info.host === 'electron' ? 'desktop' : 'browser'} · v${info.version}` : ''}</span>
       </footer>
       {pickerOpen && <FilePicker mode={pickerOpen} />}
+      {refusal && (
+        <div className="refusal" role="alert" data-testid="refusal" style={{ left: refusal.x + 12, top: refusal.y + 12 }}>
+          {refusal.message}
+        </div>
+      )}
     </div>
   );
 }

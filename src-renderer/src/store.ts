@@ -1,20 +1,32 @@
 /**
- * The app's state in one zustand store: the project document, where it lives, whether it has
- * unsaved changes, and what training is doing. Actions talk to the main process through the API.
+ * The app's state in one zustand store: the project document (with its undo history), where it
+ * lives, whether it has unsaved changes, and what training is doing. Every edit of the document
+ * goes through `edit(command)`; `project` and `dirty` are derived from the history. Actions talk
+ * to the main process through the API.
  */
 import { create } from 'zustand';
-import { compileGraph, writeParameters, type CompiledModel, type EpochRecord, type Project } from '../../engine/src/index';
+import { compileGraph, defaultSpec, newProject, writeParameters, type CompiledModel, type EpochRecord, type Project } from '../../engine/src/index';
 import type { EventOf, ResponseOf } from '../../src-main/ipc/contract';
 import { api } from './api';
+import type { Command } from './document/commands';
+import { execute, isDirty, markSaved, redo as redoHistory, replacePresent, startHistory, undo as undoHistory, type History } from './document/history';
 
 export type TrainingState = 'idle' | 'running' | 'paused' | 'stopped';
 
 export interface StudioState {
   info: ResponseOf<'app:info'> | null;
   examples: ResponseOf<'examples:list'>;
+  /** The document and its undo history; null on the start screen. */
+  history: History | null;
+  /** history.present, for convenience. */
   project: Project | null;
-  path: string | null;
+  /** Whether the document differs from the file (derived from the history). */
   dirty: boolean;
+  path: string | null;
+  /** Ids of the selected nodes and edges. */
+  selection: ReadonlySet<string>;
+  /** The reason the last edit was refused, and where to show it (page coordinates). */
+  refusal: { message: string; x: number; y: number } | null;
   training: {
     state: TrainingState;
     epoch: number;
@@ -38,6 +50,8 @@ export interface StudioState {
 
   init(): Promise<void>;
   newFromExample(name: string): Promise<void>;
+  /** An empty canvas, on the XOR truth table (features x1, x2; target y) until data is chosen. */
+  newBlank(): void;
   openPath(path?: string): Promise<void>;
   save(saveAs?: boolean): Promise<void>;
   savePath(path: string): Promise<void>;
@@ -49,6 +63,11 @@ export interface StudioState {
   closeProject(): void;
   showAbout(): void;
   dismissError(): void;
+  /** Applies an edit; a refused one shows its reason at `at` (or near the top of the canvas). */
+  edit(command: Command, at?: { x: number; y: number }): boolean;
+  undo(): void;
+  redo(): void;
+  select(ids: Iterable<string>): void;
 }
 
 const idleTraining = (project: Project | null): StudioState['training'] => ({
@@ -73,6 +92,11 @@ export function modelOf(project: Project): CompiledModel | null {
 
 let initialised = false;
 
+/** The store fields that follow from a history. */
+function documentState(history: History | null) {
+  return { history, project: history?.present ?? null, dirty: history ? isDirty(history) : false };
+}
+
 /** A name for a training run, unique enough to tell this window's runs apart. */
 function newSessionName(): string {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
@@ -86,15 +110,32 @@ function asRecord(record: EventOf<'training:progress'>['newEpochs'][number]): Ep
 export const useStudio = create<StudioState>((set, get) => {
   const fail = (error: unknown) => set({ error: error instanceof Error ? error.message : String(error) });
 
+  /** Edit, undo and redo: the new document, a selection that still exists, and no stale training. */
+  const changeDocument = (next: History) => {
+    const { training } = get();
+    // The running session trained the old network: a change of the network ends it.
+    const stopTraining = training.state === 'running' || training.state === 'paused';
+    if (stopTraining) void api.invoke('training:stop', {}).catch(fail);
+    const present = new Set([...next.present.graph.nodes.map((n) => n.id), ...next.present.graph.edges.map((e) => e.id)]);
+    set((s) => ({
+      ...documentState(next),
+      refusal: null,
+      selection: new Set([...s.selection].filter((id) => present.has(id))),
+      ...(stopTraining ? { session: null, training: { ...s.training, state: 'idle' as const, message: 'The network changed: training starts again from these weights.' } } : {}),
+    }));
+  };
+
   /** After a save: the file is the document only if nothing changed meanwhile. */
   const settleSave = (saved: Project, documentId: number, path: string) => {
-    if (get().documentId !== documentId) return; // another document is open now
-    set((s) => ({ path, dirty: s.project !== saved }));
+    const { history } = get();
+    if (get().documentId !== documentId || !history) return; // another document is open now
+    // Only what was written counts as saved: changes made meanwhile stay unsaved.
+    set({ path, ...documentState(history.present === saved ? markSaved(history) : { ...history, saved }) });
   };
 
   const onProgress = (progress: EventOf<'training:progress'>) => {
-    const { project, training, session } = get();
-    if (!project || progress.session !== session) return;
+    const { project, training, session, history } = get();
+    if (!project || !history || progress.session !== session) return;
     const model = modelOf(project);
     let next = project;
     if (model && progress.weights.length === model.paramCount && progress.weights.every((w) => w !== null)) {
@@ -104,8 +145,8 @@ export const useStudio = create<StudioState>((set, get) => {
       compiledFor = { graph, model }; // same structure, new weights
     }
     set({
-      project: next,
-      dirty: get().dirty || progress.newEpochs.length > 0 || progress.samplesIntoEpoch > 0,
+      // Trained weights change the document but are not an edit to undo.
+      ...documentState(next === project ? history : replacePresent(history, next)),
       training: {
         ...training,
         state: progress.state,
@@ -121,9 +162,12 @@ export const useStudio = create<StudioState>((set, get) => {
   return {
     info: null,
     examples: [],
+    history: null,
     project: null,
     path: null,
     dirty: false,
+    selection: new Set(),
+    refusal: null,
     training: idleTraining(null),
     session: null,
     documentId: 0,
@@ -153,10 +197,17 @@ export const useStudio = create<StudioState>((set, get) => {
       try {
         if (get().training.state === 'running') await api.invoke('training:stop', {});
         const project = await api.invoke('examples:create', { name });
-        set((s) => ({ project, path: null, dirty: false, training: idleTraining(project), error: null, session: null, documentId: s.documentId + 1 }));
+        // Nothing to lose yet: a fresh example counts as unchanged until edited or trained.
+        set((s) => ({ ...documentState(startHistory(project, true)), path: null, selection: new Set(), training: idleTraining(project), error: null, session: null, documentId: s.documentId + 1 }));
       } catch (error) {
         fail(error);
       }
+    },
+
+    newBlank() {
+      if (get().training.state === 'running') void api.invoke('training:stop', {}).catch(fail);
+      const project = newProject({ name: 'Untitled', graph: { nodes: [], edges: [] }, dataset: { kind: 'builtin', ...defaultSpec('xor') } });
+      set((s) => ({ ...documentState(startHistory(project, true)), path: null, selection: new Set(), training: idleTraining(project), error: null, session: null, documentId: s.documentId + 1 }));
     },
 
     async openPath(path) {
@@ -164,7 +215,7 @@ export const useStudio = create<StudioState>((set, get) => {
         const opened = await api.invoke('project:open', path ? { path } : {});
         if (!opened) return;
         if (get().training.state === 'running') await api.invoke('training:stop', {});
-        set((s) => ({ project: opened.project, path: opened.path, dirty: false, training: idleTraining(opened.project), error: null, pickerOpen: null, session: null, documentId: s.documentId + 1 }));
+        set((s) => ({ ...documentState(startHistory(opened.project, true)), path: opened.path, selection: new Set(), training: idleTraining(opened.project), error: null, pickerOpen: null, session: null, documentId: s.documentId + 1 }));
       } catch (error) {
         fail(error);
       }
@@ -249,7 +300,9 @@ export const useStudio = create<StudioState>((set, get) => {
       try {
         set({ session: null }); // late events of the old run must not undo the reset
         const { project: fresh } = await api.invoke('training:reset', { project });
-        set({ project: fresh, dirty: true, training: idleTraining(fresh), session: null });
+        // Resetting the weights is an edit like any other: it can be undone.
+        get().edit({ label: 'Reset weights', apply: () => ({ ok: true, project: fresh }) });
+        set({ training: idleTraining(fresh) });
       } catch (error) {
         fail(error);
       }
@@ -261,7 +314,7 @@ export const useStudio = create<StudioState>((set, get) => {
 
     closeProject() {
       if (get().training.state === 'running') void api.invoke('training:stop', {}).catch(fail);
-      set((s) => ({ project: null, path: null, dirty: false, training: idleTraining(null), error: null, session: null, documentId: s.documentId + 1 }));
+      set((s) => ({ ...documentState(null), path: null, selection: new Set(), training: idleTraining(null), error: null, session: null, documentId: s.documentId + 1 }));
     },
 
     showAbout() {
@@ -271,6 +324,32 @@ export const useStudio = create<StudioState>((set, get) => {
 
     dismissError() {
       set({ error: null, notice: null });
+    },
+
+    edit(command, at) {
+      const { history } = get();
+      if (!history) return false;
+      const { history: next, refused } = execute(history, command);
+      if (refused) {
+        set({ refusal: { message: refused, x: at?.x ?? 24, y: at?.y ?? 96 } });
+        return false;
+      }
+      if (next !== history) changeDocument(next);
+      return true;
+    },
+
+    undo() {
+      const { history } = get();
+      if (history && history.past.length > 0) changeDocument(undoHistory(history));
+    },
+
+    redo() {
+      const { history } = get();
+      if (history && history.future.length > 0) changeDocument(redoHistory(history));
+    },
+
+    select(ids) {
+      set({ selection: new Set(ids) });
     },
   };
 });

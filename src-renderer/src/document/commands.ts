@@ -4,6 +4,7 @@
  * mechanism (history.ts): nothing edits the document any other way.
  */
 import {
+  createRng,
   isComputing,
   unitCount,
   type Activation,
@@ -110,11 +111,19 @@ export function connectionProblem(graph: Graph, source: string, target: string):
   return null;
 }
 
-/** A zero weight of the shape an edge between these nodes needs. */
-function zeroWeight(from: GraphNode, to: GraphNode): number | number[][] {
+/**
+ * Starting weights for a new edge, of the shape it needs: small and random, as a network drawn by
+ * hand must not start symmetric (equal hidden units learn the same thing), yet reproducible — the
+ * draw is seeded by the project's initialisation seed and the edge's id.
+ */
+function startingWeight(project: Project, id: string, from: GraphNode, to: GraphNode): number | number[][] {
+  let hash = 2166136261;
+  for (const ch of id) hash = Math.imul(hash ^ ch.charCodeAt(0), 16777619);
+  const rng = createRng((hash ^ Math.trunc(project.hyperparameters.init.seed)) >>> 0);
+  const draw = () => Math.round(rng.uniform(-0.5, 0.5) * 1000) / 1000;
   const rows = unitCount(to);
   const cols = unitCount(from);
-  return rows === 1 && cols === 1 ? 0 : Array.from({ length: rows }, () => new Array(cols).fill(0));
+  return rows === 1 && cols === 1 ? draw() : Array.from({ length: rows }, () => Array.from({ length: cols }, draw));
 }
 
 /** Wires `source → target`, refusing cycles, edges into inputs and duplicates. */
@@ -127,7 +136,8 @@ export function connect(source: string, target: string, weight?: number | number
       if (problem) return refuse(problem);
       const from = graph.nodes.find((n) => n.id === source)!;
       const to = graph.nodes.find((n) => n.id === target)!;
-      const edge: GraphEdge = { id: edgeId(graph, source, target), source, target, weight: weight ?? zeroWeight(from, to) };
+      const id = edgeId(graph, source, target);
+      const edge: GraphEdge = { id, source, target, weight: weight ?? startingWeight(project, id, from, to) };
       return done(withGraph(project, { ...graph, edges: [...graph.edges, edge] }));
     },
   };

@@ -64,7 +64,8 @@ export function deriveCanvas(graph: Graph, compiled: CompileResult | null, selec
   const aboutEdge = (id: string) => issues.filter((i) => i.edgeId === id);
   const nodes = graph.nodes.map((node, index): CanvasNode => ({
     id: node.id,
-    type: node.kind,
+    // One node type, styled by kind (React Flow's own 'input' type would otherwise apply).
+    type: 'unit',
     position: node.position ?? { x: 0, y: index * 100 },
     selected: selection.has(node.id),
     data: {

@@ -61,14 +61,25 @@ describe('building a network with commands', () => {
     expect(intoBias.ok ? null : intoBias.reason).toMatch(/bias node is the constant 1/);
   });
 
-  it('edges get zero weights of the right shape; layers resize every matrix they touch', () => {
+  it('new edges get small seeded random weights of the right shape, the same every time', () => {
+    const a = buildXor();
+    const b = buildXor();
+    expect(a.graph.edges.map((e) => e.weight)).toEqual(b.graph.edges.map((e) => e.weight));
+    const values = a.graph.edges.map((e) => e.weight as number);
+    expect(new Set(values).size).toBe(values.length); // not symmetric
+    expect(values.every((w) => Math.abs(w) <= 0.5)).toBe(true);
+    const reseeded = run({ ...empty(), hyperparameters: { ...empty().hyperparameters, init: { method: 'uniform', seed: 99 } } }, commands.addNode({ kind: 'input' }, { x: 0, y: 0 }, 'x'), commands.addNode({ kind: 'dense', units: 2, activation: 'tanh' }, { x: 1, y: 0 }, 'L'), commands.connect('x', 'L'));
+    expect((reseeded.graph.edges[0].weight as number[][]).map((row) => row.length)).toEqual([1, 1]);
+  });
+
+  it('edges get weights of the right shape; layers resize every matrix they touch', () => {
     let project = run(
       empty(),
       commands.addNode({ kind: 'input' }, { x: 0, y: 0 }, 'x'),
       commands.addNode({ kind: 'dense', units: 3, activation: 'tanh' }, { x: 100, y: 0 }, 'L'),
       commands.addNode({ kind: 'neuron', activation: 'sigmoid' }, { x: 200, y: 0 }, 'y'),
-      commands.connect('x', 'L'),
-      commands.connect('L', 'y'),
+      commands.connect('x', 'L', [[0], [0], [0]]),
+      commands.connect('L', 'y', [[0, 0, 0]]),
     );
     expect(project.graph.edges.map((e) => e.weight)).toEqual([[[0], [0], [0]], [[0, 0, 0]]]);
     project = run(project, commands.setWeight('L->y', 0.5, 0, 2), commands.setUnits('L', 4));
@@ -201,7 +212,7 @@ describe('the canvas is derived from the document', () => {
     const compiled = compileGraph(project.graph);
     const canvas = deriveCanvas(project.graph, compiled, new Set(['hidden']));
     const hidden = canvas.nodes.find((n) => n.id === 'hidden')!;
-    expect(hidden).toMatchObject({ type: 'dense', selected: true, data: { activation: 'tanh', units: 8, isOutput: false } });
+    expect(hidden).toMatchObject({ type: 'unit', selected: true, data: { kind: 'dense', activation: 'tanh', units: 8, isOutput: false } });
     expect(hidden.data.bias).toHaveLength(8);
     const species = canvas.nodes.find((n) => n.id === 'species')!;
     expect(species.data).toMatchObject({ isOutput: true, binding: 'species=setosa, species=versicolor, species=virginica' });

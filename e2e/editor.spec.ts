@@ -1,0 +1,79 @@
+/**
+ * The canvas editor: build the lecture's XOR network of two hidden sigmoid neurons from an empty
+ * canvas by dragging from the palette and wiring handles with the mouse; see it compile with 9
+ * parameters; try to wire a cycle and see it refused; undo everything back to an empty canvas and
+ * redo it.
+ */
+import { expect, test, type Page } from '@playwright/test';
+
+async function dropFromPalette(page: Page, entry: string, x: number, y: number): Promise<void> {
+  const canvas = page.getByTestId('canvas');
+  await page.getByTestId(`palette-${entry}`).dragTo(canvas, { targetPosition: { x, y } });
+}
+
+async function wire(page: Page, from: string, to: string): Promise<void> {
+  const source = await page.getByTestId(`out-${from}`).boundingBox();
+  const target = await page.getByTestId(`in-${to}`).boundingBox();
+  await page.mouse.move(source!.x + source!.width / 2, source!.y + source!.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(target!.x + target!.width / 2, target!.y + target!.height / 2, { steps: 8 });
+  await page.mouse.up();
+}
+
+test('build XOR 2-2-1 from an empty canvas, refuse a cycle, undo it all and redo it', async ({ page }, testInfo) => {
+  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.getByTestId('example-select').selectOption('__blank');
+  await expect(page.getByTestId('canvas')).toBeVisible();
+  await expect(page.locator('.react-flow__node')).toHaveCount(0);
+
+  await dropFromPalette(page, 'Input', 120, 140);
+  await dropFromPalette(page, 'Input', 120, 340);
+  await dropFromPalette(page, 'Neuron (sigmoid)', 380, 140);
+  await dropFromPalette(page, 'Neuron (sigmoid)', 380, 340);
+  await dropFromPalette(page, 'Neuron (sigmoid)', 640, 240);
+  await expect(page.locator('.react-flow__node')).toHaveCount(5);
+
+  for (const [from, to] of [
+    ['x1', 'h1'],
+    ['x2', 'h1'],
+    ['x1', 'h2'],
+    ['x2', 'h2'],
+    ['h1', 'h3'],
+    ['h2', 'h3'],
+  ]) {
+    await wire(page, from, to);
+  }
+  await expect(page.locator('.react-flow__edge')).toHaveCount(6);
+
+  // A connection back from h3 to h1 would close a cycle: refused, with the reason at the cursor.
+  await wire(page, 'h3', 'h1');
+  await expect(page.getByTestId('refusal')).toContainText('That would make a cycle');
+  await expect(page.locator('.react-flow__edge')).toHaveCount(6);
+
+  // Mark h3 as the output predicting the dataset's y.
+  await page.getByTestId('unit-h3').click();
+  await page.getByTestId('output-toggle').check();
+  await expect(page.getByTestId('compile-status')).toHaveText('✓ compiles — 2 → 2 → 1, 9 parameters');
+  await page.screenshot({ path: testInfo.outputPath('xor-built.png') });
+
+  // Undo everything, back to the empty canvas…
+  const undo = page.getByTestId('undo');
+  let steps = 0;
+  while (await undo.isEnabled()) {
+    await undo.click();
+    steps++;
+  }
+  expect(steps).toBe(12); // 5 drops, 6 wires, 1 output mark: the refused cycle left no step
+  await expect(page.locator('.react-flow__node')).toHaveCount(0);
+  // …and redo it all.
+  const redo = page.getByTestId('redo');
+  while (await redo.isEnabled()) await redo.click();
+  await expect(page.locator('.react-flow__node')).toHaveCount(5);
+  await expect(page.locator('.react-flow__edge')).toHaveCount(6);
+  await expect(page.getByTestId('compile-status')).toHaveText('✓ compiles — 2 → 2 → 1, 9 parameters');
+
+  // And it trains.
+  await page.getByTestId('train-button').click();
+  await expect.poll(async () => Number(await page.getByTestId('epoch').textContent())).toBeGreaterThan(10);
+  await page.getByTestId('train-button').click();
+});

@@ -1,0 +1,135 @@
+/**
+ * The inspector for the selection: a node's label, activation, bias, units, the feature it reads
+ * or the targets it predicts; an edge's weight and lock. Every change is a command (undoable).
+ */
+import { useEffect, useState } from 'react';
+import { isComputing, unitCount, type Activation, type GraphEdge, type GraphNode } from '../../engine/src/index';
+import { setActivation, setBias, setFeature, setLabel, setLocked, setOutput, setUnits, setWeight } from './document/commands';
+import { useStudio } from './store';
+
+/** A number field that commits on Enter or blur, and shows the refusal when a value is bad. */
+function NumberField({ value, label, onCommit, testId }: { value: number; label: string; onCommit: (v: number) => void; testId?: string }) {
+  const [text, setText] = useState(String(value));
+  useEffect(() => setText(String(value)), [value]);
+  const commit = () => {
+    const parsed = Number(text.replace('−', '-'));
+    if (text.trim() !== '' && Number.isFinite(parsed) && parsed !== value) onCommit(parsed);
+    else setText(String(value));
+  };
+  return (
+    <input
+      aria-label={label}
+      data-testid={testId}
+      value={text}
+      onChange={(e) => setText(e.target.value)}
+      onBlur={commit}
+      onKeyDown={(e) => e.key === 'Enter' && (e.currentTarget as HTMLInputElement).blur()}
+    />
+  );
+}
+
+const ACTIVATIONS: Record<string, Activation[]> = {
+  perceptron: ['step', 'sign'],
+  neuron: ['sigmoid', 'tanh', 'relu', 'linear'],
+  dense: ['sigmoid', 'tanh', 'relu', 'linear', 'softmax', 'step', 'sign'],
+};
+
+export function Inspector() {
+  const project = useStudio((s) => s.project);
+  const selection = useStudio((s) => s.selection);
+  const edit = useStudio((s) => s.edit);
+  if (!project) return null;
+  const nodes = project.graph.nodes.filter((n) => selection.has(n.id));
+  const edges = project.graph.edges.filter((e) => selection.has(e.id));
+  if (nodes.length + edges.length === 0) return <p className="hint">Select a unit or an edge to edit it. Drag from the palette to add units; drag from a unit’s right handle to another’s left handle to connect them.</p>;
+  if (nodes.length + edges.length > 1) return <p className="hint">{nodes.length} units and {edges.length} edges selected. Delete removes them; Connect columns wires selected columns left to right.</p>;
+  return nodes.length === 1 ? <NodeInspector node={nodes[0]} targets={datasetTargets(project)} edit={edit} /> : <EdgeInspector edge={edges[0]} edit={edit} />;
+}
+
+function datasetTargets(project: NonNullable<ReturnType<typeof useStudio.getState>['project']>): string[] {
+  const d = project.dataset;
+  if (d.kind === 'inline') return d.targets;
+  if (d.name === 'iris') return ['species=setosa', 'species=versicolor', 'species=virginica'];
+  return ['y'];
+}
+
+function NodeInspector({ node, targets, edit }: { node: GraphNode; targets: string[]; edit: ReturnType<typeof useStudio.getState>['edit'] }) {
+  return (
+    <div className="inspector" data-testid="inspector">
+      <h3>
+        {node.kind === 'dense' ? 'Layer' : node.kind[0].toUpperCase() + node.kind.slice(1)} <code>{node.id}</code>
+      </h3>
+      <label>
+        Label <input aria-label="Label" defaultValue={node.label ?? ''} key={node.id + (node.label ?? '')} onBlur={(e) => e.target.value !== (node.label ?? '') && edit(setLabel(node.id, e.target.value))} />
+      </label>
+      {node.kind === 'input' && (
+        <label>
+          Feature <input aria-label="Feature" defaultValue={node.feature} key={node.id + node.feature} onBlur={(e) => e.target.value !== node.feature && edit(setFeature(node.id, e.target.value))} />
+        </label>
+      )}
+      {isComputing(node) && (
+        <>
+          <label>
+            Activation φ
+            <select aria-label="Activation" value={node.activation} onChange={(e) => edit(setActivation(node.id, e.target.value as Activation))}>
+              {ACTIVATIONS[node.kind].map((a) => (
+                <option key={a}>{a}</option>
+              ))}
+            </select>
+          </label>
+          {node.kind === 'dense' && (
+            <label>
+              Units <NumberField label="Units" value={node.units} onCommit={(v) => edit(setUnits(node.id, v))} />
+            </label>
+          )}
+          {(node.kind === 'dense' ? node.bias : [node.bias]).map((b, u) => (
+            <label key={u}>
+              b{node.kind === 'dense' ? `[${u + 1}]` : ''} <NumberField label={`Bias ${u + 1}`} value={b} onCommit={(v) => edit(setBias(node.id, v, u))} testId={`bias-${u}`} />
+            </label>
+          ))}
+          <label className="check">
+            <input
+              type="checkbox"
+              data-testid="output-toggle"
+              checked={!!node.output}
+              onChange={(e) => edit(setOutput(node.id, e.target.checked ? Array.from({ length: unitCount(node) }, (_, k) => targets[k] ?? `${targets[0] ?? 'y'}_${k + 1}`) : null))}
+            />
+            Output, predicting {node.output ? node.output.targets.join(', ') : targets.slice(0, unitCount(node)).join(', ')}
+          </label>
+        </>
+      )}
+    </div>
+  );
+}
+
+function EdgeInspector({ edge, edit }: { edge: GraphEdge; edit: ReturnType<typeof useStudio.getState>['edit'] }) {
+  return (
+    <div className="inspector" data-testid="inspector">
+      <h3>
+        Edge <code>{edge.source} → {edge.target}</code>
+      </h3>
+      {typeof edge.weight === 'number' ? (
+        <label>
+          w <NumberField label="Weight" value={edge.weight} onCommit={(v) => edit(setWeight(edge.id, v))} testId="weight" />
+        </label>
+      ) : (
+        <table className="weight-grid">
+          <tbody>
+            {edge.weight.slice(0, 32).map((row, j) => (
+              <tr key={j}>
+                {row.slice(0, 16).map((w, i) => (
+                  <td key={i}>
+                    <NumberField label={`w[${j + 1}][${i + 1}]`} value={w} onCommit={(v) => edit(setWeight(edge.id, v, j, i))} />
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <label className="check">
+        <input type="checkbox" checked={edge.locked === true} onChange={(e) => edit(setLocked(edge.id, e.target.checked))} /> Locked (training leaves it alone)
+      </label>
+    </div>
+  );
+}

@@ -1,0 +1,158 @@
+/**
+ * The canvas (React Flow). Its nodes and edges are derived from the document; what the user does
+ * here comes back as commands: a drag is one Move, a connection is Connect (refused with the
+ * reason at the cursor when it would make a cycle, feed an input or duplicate an edge), a drop
+ * from the palette is Add, Delete removes the selection.
+ */
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  ReactFlowProvider,
+  applyEdgeChanges,
+  applyNodeChanges,
+  useReactFlow,
+  type Connection,
+  type Edge,
+  type EdgeChange,
+  type Node,
+  type NodeChange,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { CompileResult } from '../../../engine/src/index';
+import { addNode, connect, connectionProblem, move, remove, type NodeTemplate } from '../document/commands';
+import { deriveCanvas } from '../document/derive';
+import { useStudio } from '../store';
+import { PALETTE_MIME } from './Palette';
+import { UnitNode } from './UnitNode';
+import { WeightedEdge } from './WeightedEdge';
+
+const NODE_TYPES = { unit: UnitNode };
+const EDGE_TYPES = { weighted: WeightedEdge };
+const GRID: [number, number] = [20, 20];
+
+export function Canvas({ compiled, onReady }: { compiled: CompileResult | null; onReady?: (api: CanvasApi) => void }) {
+  return (
+    <ReactFlowProvider>
+      <CanvasInner compiled={compiled} onReady={onReady} />
+    </ReactFlowProvider>
+  );
+}
+
+/** What the toolbar asks of the canvas. */
+export interface CanvasApi {
+  /** The centre of the visible canvas, in flow coordinates. */
+  centre(): { x: number; y: number };
+  fit(): void;
+}
+
+function CanvasInner({ compiled, onReady }: { compiled: CompileResult | null; onReady?: (api: CanvasApi) => void }) {
+  const project = useStudio((s) => s.project)!;
+  // Fit a document that opens with a network; an empty canvas keeps its zoom while it is built.
+  const [fitOnOpen] = useState(() => project.graph.nodes.length > 0);
+  const selection = useStudio((s) => s.selection);
+  const edit = useStudio((s) => s.edit);
+  const select = useStudio((s) => s.select);
+  const flow = useReactFlow();
+  const pointer = useRef({ x: 0, y: 0 });
+  const wrapper = useRef<HTMLDivElement>(null);
+
+  const derived = useMemo(() => deriveCanvas(project.graph, compiled, selection), [project.graph, compiled, selection]);
+  // React Flow keeps measurements on its nodes: keep them across re-derivations.
+  const [nodes, setNodes] = useState<Node[]>(derived.nodes as Node[]);
+  const [edges, setEdges] = useState<Edge[]>(derived.edges as Edge[]);
+  useEffect(() => {
+    setNodes((previous) => {
+      const measured = new Map(previous.map((n) => [n.id, n.measured]));
+      return derived.nodes.map((n) => ({ ...n, measured: measured.get(n.id) })) as Node[];
+    });
+    setEdges(derived.edges as Edge[]);
+  }, [derived]);
+
+  useEffect(() => {
+    onReady?.({
+      centre: () => {
+        const box = wrapper.current?.getBoundingClientRect();
+        return flow.screenToFlowPosition({ x: (box?.left ?? 0) + (box?.width ?? 0) / 2, y: (box?.top ?? 0) + (box?.height ?? 0) / 2 });
+      },
+      fit: () => void flow.fitView({ padding: 0.2, duration: 200 }),
+    });
+  }, [flow, onReady]);
+
+  const onNodesChange = useCallback((changes: NodeChange[]) => setNodes((ns) => applyNodeChanges(changes, ns)), []);
+  const onEdgesChange = useCallback((changes: EdgeChange[]) => setEdges((es) => applyEdgeChanges(changes, es)), []);
+
+  const onConnect = useCallback((connection: Connection) => edit(connect(connection.source, connection.target), pointer.current), [edit]);
+  const isValidConnection = useCallback(
+    (connection: Connection | Edge) => connectionProblem(useStudio.getState().project!.graph, connection.source, connection.target) === null,
+    [],
+  );
+  const onConnectEnd = useCallback((event: MouseEvent | TouchEvent, state: { isValid: boolean | null; fromNode: { id: string } | null; toNode: { id: string } | null }) => {
+    const point = 'clientX' in event ? { x: event.clientX, y: event.clientY } : pointer.current;
+    if (state.toNode && state.fromNode && state.isValid === false) {
+      const reason = connectionProblem(useStudio.getState().project!.graph, state.fromNode.id, state.toNode.id);
+      if (reason) useStudio.setState({ refusal: { message: reason, x: point.x, y: point.y } });
+    }
+  }, []);
+
+  return (
+    <div
+      className="canvas-flow"
+      ref={wrapper}
+      data-testid="canvas"
+      onMouseMove={(e) => (pointer.current = { x: e.clientX, y: e.clientY })}
+      onDragOver={(e) => {
+        if (e.dataTransfer.types.includes(PALETTE_MIME)) {
+          e.preventDefault();
+          e.dataTransfer.dropEffect = 'copy';
+        }
+      }}
+      onDrop={(e) => {
+        const raw = e.dataTransfer.getData(PALETTE_MIME);
+        if (!raw) return;
+        e.preventDefault();
+        const position = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+        edit(addNode(JSON.parse(raw) as NodeTemplate, { x: Math.round(position.x / 20) * 20, y: Math.round(position.y / 20) * 20 }), { x: e.clientX, y: e.clientY });
+      }}
+      onKeyDown={(e) => {
+        const typing = (e.target as HTMLElement).closest('input, textarea, select');
+        if (typing) return;
+        if ((e.key === 'Delete' || e.key === 'Backspace') && selection.size > 0) {
+          e.preventDefault();
+          edit(remove([...selection]));
+        }
+      }}
+    >
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={NODE_TYPES}
+        edgeTypes={EDGE_TYPES}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onNodeDragStop={(_event, _node, dragged) => edit(move(Object.fromEntries(dragged.map((n) => [n.id, n.position]))))}
+        onSelectionChange={({ nodes: n, edges: e }) => {
+          const ids = [...n.map((x) => x.id), ...e.map((x) => x.id)];
+          const current = useStudio.getState().selection;
+          if (ids.length !== current.size || ids.some((id) => !current.has(id))) select(ids);
+        }}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        deleteKeyCode={null}
+        snapToGrid
+        snapGrid={GRID}
+        fitView={fitOnOpen}
+        fitViewOptions={{ padding: 0.2 }}
+        minZoom={0.1}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background gap={20} />
+        <MiniMap pannable zoomable />
+        <Controls />
+      </ReactFlow>
+    </div>
+  );
+}

@@ -21,6 +21,8 @@ async function wire(page: Page, from: string, to: string): Promise<void> {
 }
 
 test('build XOR 2-2-1 from an empty canvas, refuse a cycle, undo it all and redo it', async ({ page }, testInfo) => {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(process.env.NNSTUDIO_URL!);
   await page.getByTestId('example-select').selectOption('__blank');
   await expect(page.getByTestId('canvas')).toBeVisible();
@@ -70,6 +72,19 @@ test('build XOR 2-2-1 from an empty canvas, refuse a cycle, undo it all and redo
   while (await redo.isEnabled()) await redo.click();
   await expect(page.locator('.react-flow__node')).toHaveCount(5);
   await expect(page.locator('.react-flow__edge')).toHaveCount(6);
+  await expect(page.getByTestId('compile-status')).toHaveText('✓ compiles — 2 → 2 → 1, 9 parameters');
+
+  // Layout is one step; select all and duplicate copies the network (without a second output).
+  await page.getByTestId('layout').click();
+  await expect(page.getByTestId('undo')).toHaveAttribute('title', 'Undo Layout (Ctrl+Z)');
+  await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Control+d');
+  expect(errors).toEqual([]);
+  await expect(page.locator('.react-flow__node')).toHaveCount(10);
+  await expect(page.locator('.react-flow__edge')).toHaveCount(12);
+  await page.keyboard.press('Control+z');
+  await expect(page.locator('.react-flow__node')).toHaveCount(5);
   await expect(page.getByTestId('compile-status')).toHaveText('✓ compiles — 2 → 2 → 1, 9 parameters');
 
   // And it trains.

@@ -16,7 +16,7 @@ export interface MenuItemSpec {
 /** The commands the renderer handles, by menu. */
 export const MENU_COMMANDS = [
   'file.new', 'file.open', 'file.save', 'file.saveAs', 'file.export',
-  'edit.undo', 'edit.redo', 'edit.delete',
+  'edit.undo', 'edit.redo', 'edit.delete', 'edit.duplicate', 'edit.selectAll',
   'view.zoomIn', 'view.zoomOut', 'view.fit', 'view.togglePanels',
   'train.startPause', 'train.step', 'train.reset',
   'help.about', 'help.lecture',
@@ -55,7 +55,9 @@ export function menuTemplate(platform: string, recent: string[] = []): MenuItemS
         { label: 'Paste', accelerator: 'CmdOrCtrl+V', role: 'paste' },
         { label: 'Delete', accelerator: 'Delete', command: 'edit.delete' },
         sep,
-        { label: 'Select All', accelerator: 'CmdOrCtrl+A', role: 'selectAll' },
+        { label: 'Duplicate', accelerator: 'CmdOrCtrl+D', command: 'edit.duplicate' },
+        // Select All is ours: it selects the whole network, or a text field's text when one has focus.
+        { label: 'Select All', accelerator: 'CmdOrCtrl+A', command: 'edit.selectAll' },
       ],
     },
     {

@@ -7,7 +7,9 @@ import { compileGraph, type NeuronActivation } from '../../engine/src/index';
 import { api } from './api';
 import { Canvas, type CanvasApi } from './canvas/Canvas';
 import { Palette } from './canvas/Palette';
-import { addNeuronLayer, addNode, batch, connectAll, remove } from './document/commands';
+import { GraphSchema } from '../../engine/src/index';
+import { addNeuronLayer, addNode, batch, connectAll, copyFragment, paste, remove, type Fragment } from './document/commands';
+import { layoutCommand } from './document/layout';
 import { describeArchitecture } from './document/derive';
 import { redoLabel, undoLabel } from './document/history';
 import { FilePicker } from './FilePicker';
@@ -53,6 +55,16 @@ export function App() {
       if (command === 'edit.redo') return s.redo();
       if (command === 'edit.delete') return s.selection.size > 0 && void s.edit(remove([...s.selection]));
       if (command === 'view.fit') return canvas.current?.fit();
+      if (command === 'edit.selectAll') {
+        const active = document.activeElement;
+        if (active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement) return active.select();
+        const graph = s.project?.graph;
+        return graph && s.select([...graph.nodes.map((n) => n.id), ...graph.edges.map((e) => e.id)]);
+      }
+      if (command === 'edit.duplicate') {
+        const fragment = s.project && copyFragment(s.project.graph, s.selection);
+        return fragment && void s.edit(paste(fragment, { x: 40, y: 40 }, 'Duplicate'));
+      }
       if (command === 'help.about') return s.showAbout();
       if (command.startsWith('file.openRecent:')) return void s.openPath(command.slice('file.openRecent:'.length));
     };
@@ -66,13 +78,45 @@ export function App() {
       else if ((event.target as HTMLElement).closest('input, textarea, select')) return;
       else if (mod && event.key.toLowerCase() === 'z') run(event.shiftKey ? 'edit.redo' : 'edit.undo');
       else if (mod && event.key.toLowerCase() === 'y') run('edit.redo');
+      else if (mod && event.key.toLowerCase() === 'a') run('edit.selectAll');
+      else if (mod && event.key.toLowerCase() === 'd') run('edit.duplicate');
       else return;
       event.preventDefault();
     };
+    // Cut, copy and paste arrive as the page's clipboard events (the desktop menu's roles and the
+    // browser's own shortcuts both send them); text fields keep their usual behaviour.
+    const inField = (event: Event) => (event.target as HTMLElement | null)?.closest?.('input, textarea, select');
+    const onCopy = (event: ClipboardEvent) => {
+      const s = useStudio.getState();
+      const fragment = s.project && copyFragment(s.project.graph, s.selection);
+      if (inField(event) || !fragment) return;
+      event.clipboardData?.setData('text/plain', JSON.stringify({ nnstudio: 'fragment', ...fragment }));
+      event.preventDefault();
+      if (event.type === 'cut') s.edit({ ...remove(fragment.nodes.map((n) => n.id)), label: 'Cut' });
+    };
+    const onPaste = (event: ClipboardEvent) => {
+      if (inField(event)) return;
+      const s = useStudio.getState();
+      try {
+        const data = JSON.parse(event.clipboardData?.getData('text/plain') ?? '') as { nnstudio?: string } & Fragment;
+        const graph = GraphSchema.safeParse({ nodes: data.nodes, edges: data.edges });
+        if (data.nnstudio !== 'fragment' || !graph.success) return;
+        event.preventDefault();
+        s.edit(paste(graph.data));
+      } catch {
+        // Not ours: leave the paste alone.
+      }
+    };
+    document.addEventListener('copy', onCopy);
+    document.addEventListener('cut', onCopy);
+    document.addEventListener('paste', onPaste);
     window.addEventListener('keydown', onKey);
     return () => {
       off();
       window.removeEventListener('keydown', onKey);
+      document.removeEventListener('copy', onCopy);
+      document.removeEventListener('cut', onCopy);
+      document.removeEventListener('paste', onPaste);
     };
   }, [info]);
 
@@ -112,6 +156,17 @@ export function App() {
         </button>
         <button onClick={() => canvas.current?.fit()} disabled={!project} title="Fit the network in view (Ctrl+0)">
           Fit
+        </button>
+        <button
+          data-testid="layout"
+          disabled={!project || project.graph.nodes.length === 0}
+          title="Lay the network out in layers: inputs left, outputs right"
+          onClick={() => {
+            const graph = useStudio.getState().project?.graph;
+            if (graph) void layoutCommand(graph).then((command) => state.edit(command) && setTimeout(() => canvas.current?.fit(), 50));
+          }}
+        >
+          Layout
         </button>
         <span className="divider" />
         <button

@@ -81,8 +81,36 @@ function CanvasInner({ compiled, onReady }: { compiled: CompileResult | null; on
     });
   }, [flow, onReady]);
 
-  const onNodesChange = useCallback((changes: NodeChange[]) => setNodes((ns) => applyNodeChanges(changes, ns)), []);
-  const onEdgesChange = useCallback((changes: EdgeChange[]) => setEdges((es) => applyEdgeChanges(changes, es)), []);
+  // Selection goes to the store only when the user changes it (React Flow reports those as
+  // 'select' changes); selections the store sets arrive through `derived` and report nothing,
+  // so the two cannot chase each other.
+  const syncSelection = useCallback(
+    (changes: (NodeChange | EdgeChange)[]) => {
+      const picks = changes.filter((c): c is Extract<NodeChange, { type: 'select' }> => c.type === 'select');
+      if (picks.length === 0) return;
+      const next = new Set(useStudio.getState().selection);
+      for (const pick of picks) {
+        if (pick.selected) next.add(pick.id);
+        else next.delete(pick.id);
+      }
+      select(next);
+    },
+    [select],
+  );
+  const onNodesChange = useCallback(
+    (changes: NodeChange[]) => {
+      setNodes((ns) => applyNodeChanges(changes, ns));
+      syncSelection(changes);
+    },
+    [syncSelection],
+  );
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange[]) => {
+      setEdges((es) => applyEdgeChanges(changes, es));
+      syncSelection(changes);
+    },
+    [syncSelection],
+  );
 
   const onConnect = useCallback((connection: Connection) => edit(connect(connection.source, connection.target), pointer.current), [edit]);
   const isValidConnection = useCallback(
@@ -133,11 +161,6 @@ function CanvasInner({ compiled, onReady }: { compiled: CompileResult | null; on
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onNodeDragStop={(_event, _node, dragged) => edit(move(Object.fromEntries(dragged.map((n) => [n.id, n.position]))))}
-        onSelectionChange={({ nodes: n, edges: e }) => {
-          const ids = [...n.map((x) => x.id), ...e.map((x) => x.id)];
-          const current = useStudio.getState().selection;
-          if (ids.length !== current.size || ids.some((id) => !current.has(id))) select(ids);
-        }}
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}

@@ -354,3 +354,50 @@ export function batch(label: string, commands: readonly Command[]): Command {
     },
   };
 }
+
+/** What Copy puts on the clipboard: the selected units and the edges between them. */
+export interface Fragment {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
+
+/** The selected units (and the edges among them, plus selected edges between selected units). */
+export function copyFragment(graph: Graph, ids: ReadonlySet<string>): Fragment | null {
+  const nodes = graph.nodes.filter((n) => ids.has(n.id));
+  if (nodes.length === 0) return null;
+  const kept = new Set(nodes.map((n) => n.id));
+  return { nodes: structuredClone(nodes), edges: structuredClone(graph.edges.filter((e) => kept.has(e.source) && kept.has(e.target))) };
+}
+
+/**
+ * Pastes a fragment `offset` away from where it was copied, with fresh ids. Output marks are
+ * dropped (two outputs cannot predict the same target); everything else is kept.
+ */
+export function paste(fragment: Fragment, offset: Position = { x: 40, y: 40 }, label = 'Paste'): Command {
+  return {
+    label,
+    apply(project) {
+      let graph = project.graph;
+      const renamed = new Map<string, string>();
+      const pasted: GraphNode[] = [];
+      for (const node of fragment.nodes) {
+        const prefix = node.id.replace(/\d+$/, '') || 'n';
+        const id = freshId({ ...graph, nodes: [...graph.nodes, ...pasted] }, prefix);
+        renamed.set(node.id, id);
+        const position = { x: (node.position?.x ?? 0) + offset.x, y: (node.position?.y ?? 0) + offset.y };
+        const copy = { ...structuredClone(node), id, label: node.label === node.id || node.label === undefined ? id : node.label, position } as GraphNode;
+        if (isComputing(copy)) delete copy.output;
+        pasted.push(copy);
+      }
+      graph = { ...graph, nodes: [...graph.nodes, ...pasted] };
+      const edges: GraphEdge[] = [];
+      for (const edge of fragment.edges) {
+        const source = renamed.get(edge.source);
+        const target = renamed.get(edge.target);
+        if (!source || !target) continue;
+        edges.push({ ...structuredClone(edge), id: edgeId({ ...graph, edges: [...graph.edges, ...edges] }, source, target), source, target });
+      }
+      return done(withGraph(project, { ...graph, edges: [...graph.edges, ...edges] }));
+    },
+  };
+}

@@ -144,6 +144,44 @@ describe('building a network with commands', () => {
   });
 });
 
+describe('copy, paste, duplicate and layout', () => {
+  it('pastes the selected units and the edges among them with fresh ids, offset, without output marks', () => {
+    const project = buildXor();
+    const fragment = commands.copyFragment(project.graph, new Set(['h1', 'h2', 'y', 'x1->h1']))!;
+    expect(fragment.nodes.map((n) => n.id)).toEqual(['h1', 'h2', 'y']);
+    expect(fragment.edges.map((e) => e.id)).toEqual(['h1->y', 'h2->y']);
+    const pasted = run(project, commands.paste(fragment, { x: 0, y: 300 }));
+    const added = pasted.graph.nodes.slice(project.graph.nodes.length);
+    expect(added.map((n) => n.id)).toEqual(['h3', 'h4', 'y1']);
+    expect(added.every((n) => !('output' in n && n.output))).toBe(true);
+    expect(added[0].position).toEqual({ x: project.graph.nodes.find((n) => n.id === 'h1')!.position!.x, y: 300 });
+    const newEdges = pasted.graph.edges.slice(project.graph.edges.length);
+    expect(newEdges.map((e) => [e.source, e.target, e.weight])).toEqual([
+      ['h3', 'y1', project.graph.edges.find((e) => e.id === 'h1->y')!.weight],
+      ['h4', 'y1', project.graph.edges.find((e) => e.id === 'h2->y')!.weight],
+    ]);
+    // The copied hidden units have no inputs yet: exactly what the compiler says, and nothing else.
+    const compiled = compileGraph(pasted.graph);
+    expect(compiled.ok ? [] : compiled.errors.map((e) => `${e.code}:${e.nodeId}`)).toEqual(['no-incoming:h3', 'no-incoming:h4']);
+    expect(commands.copyFragment(project.graph, new Set(['x1->h1']))).toBeNull();
+  });
+
+  it('layout puts inputs left and the output right, as one Move', async () => {
+    const { layoutCommand } = await import('./layout');
+    const project = buildXor();
+    const command = await layoutCommand(project.graph);
+    expect(command.label).toBe('Layout');
+    const laid = run(project, command);
+    const x = (id: string) => laid.graph.nodes.find((n) => n.id === id)!.position!.x;
+    expect(x('x1')).toBe(x('x2'));
+    expect(x('h1')).toBeGreaterThan(x('x1'));
+    expect(x('h1')).toBe(x('h2'));
+    expect(x('y')).toBeGreaterThan(x('h1'));
+    const y = (id: string) => laid.graph.nodes.find((n) => n.id === id)!.position!.y;
+    expect(y('h1')).not.toBe(y('h2'));
+  });
+});
+
 describe('undo and redo', () => {
   it('every edit undoes back to the empty canvas and redoes to the same document', () => {
     const steps = [

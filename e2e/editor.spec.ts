@@ -56,6 +56,14 @@ test('build XOR 2-2-1 from an empty canvas, refuse a cycle, undo it all and redo
   await page.getByTestId('unit-h3').click();
   await page.getByTestId('output-toggle').check();
   await expect(page.getByTestId('compile-status')).toHaveText('✓ compiles — 2 → 2 → 1, 9 parameters');
+
+  // Double-click a weight to edit it in place.
+  await page.getByTestId('weight-h1->h3').dblclick();
+  await expect(page.getByRole('textbox', { name: 'Weight on the canvas' })).toBeFocused();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type('2.5');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('weight-h1->h3')).toHaveText('2.5');
   await page.screenshot({ path: testInfo.outputPath('xor-built.png') });
 
   // Undo everything, back to the empty canvas…
@@ -65,7 +73,7 @@ test('build XOR 2-2-1 from an empty canvas, refuse a cycle, undo it all and redo
     await undo.click();
     steps++;
   }
-  expect(steps).toBe(12); // 5 drops, 6 wires, 1 output mark: the refused cycle left no step
+  expect(steps).toBe(13); // 5 drops, 6 wires, 1 output mark, 1 weight: the refused cycle left no step
   await expect(page.locator('.react-flow__node')).toHaveCount(0);
   // …and redo it all.
   const redo = page.getByTestId('redo');
@@ -86,6 +94,14 @@ test('build XOR 2-2-1 from an empty canvas, refuse a cycle, undo it all and redo
   await page.keyboard.press('Control+z');
   await expect(page.locator('.react-flow__node')).toHaveCount(5);
   await expect(page.getByTestId('compile-status')).toHaveText('✓ compiles — 2 → 2 → 1, 9 parameters');
+
+  // Double-click the canvas: a searchable quick-add puts a unit where the double-click was.
+  await page.locator('.react-flow__pane').dblclick({ position: { x: 300, y: 80 } });
+  await page.getByTestId('quick-add').getByRole('textbox').fill('relu');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.react-flow__node')).toHaveCount(6);
+  await expect(page.getByTestId('compile-status')).toHaveText(/✓ compiles — 2 → 2 → 1, 9 parameters/);
+  await page.keyboard.press('Control+z');
 
   // And it trains.
   await page.getByTestId('train-button').click();

@@ -2,8 +2,8 @@
  * The main window: toolbar, the network, the training panel and the status bar, laid out as
  * shared/design/ui-layout.md pictures it. Every toolbar action also has a shortcut and a menu item.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { compileGraph, type NeuronActivation } from '../../engine/src/index';
+import { useEffect, useRef, useState } from 'react';
+import { compileGraph, type CompileResult, type Graph, type NeuronActivation } from '../../engine/src/index';
 import { api } from './api';
 import { Canvas, type CanvasApi } from './canvas/Canvas';
 import { Palette } from './canvas/Palette';
@@ -16,6 +16,25 @@ import { FilePicker } from './FilePicker';
 import { Inspector } from './Inspector';
 import { formatPercent, formatValue } from './format';
 import { useStudio } from './store';
+
+/**
+ * The compiler's verdict on the graph, off the render path: compiled after edits settle (120 ms),
+ * so typing a weight or dragging never waits for it.
+ */
+function useLiveCompile(graph: Graph | undefined): CompileResult | null {
+  const [result, setResult] = useState<{ graph: Graph; compiled: CompileResult } | null>(null);
+  const first = result === null;
+  useEffect(() => {
+    if (!graph) {
+      setResult(null);
+      return;
+    }
+    const timer = setTimeout(() => setResult({ graph, compiled: compileGraph(graph) }), first ? 0 : 120);
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [graph]);
+  return graph ? (result?.compiled ?? null) : null;
+}
 
 export function App() {
   const state = useStudio();
@@ -120,7 +139,7 @@ export function App() {
     };
   }, [info]);
 
-  const compiled = useMemo(() => (project ? compileGraph(project.graph) : null), [project?.graph]);
+  const compiled = useLiveCompile(project?.graph);
   const last = training.history.at(-1);
   const running = training.state === 'running';
 

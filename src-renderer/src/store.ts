@@ -25,6 +25,8 @@ export interface StudioState {
   path: string | null;
   /** Ids of the selected nodes and edges. */
   selection: ReadonlySet<string>;
+  /** The edge whose weight is being edited in place on the canvas (survives re-renders of the edge). */
+  editingWeight: string | null;
   /** The reason the last edit was refused, and where to show it (page coordinates). */
   refusal: { message: string; x: number; y: number } | null;
   training: {
@@ -167,6 +169,7 @@ export const useStudio = create<StudioState>((set, get) => {
     path: null,
     dirty: false,
     selection: new Set(),
+    editingWeight: null,
     refusal: null,
     training: idleTraining(null),
     session: null,

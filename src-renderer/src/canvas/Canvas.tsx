@@ -26,6 +26,7 @@ import { addNode, connect, connectionProblem, move, remove, type NodeTemplate } 
 import { deriveCanvas } from '../document/derive';
 import { useStudio } from '../store';
 import { PALETTE_MIME } from './Palette';
+import { QuickAdd } from './QuickAdd';
 import { UnitNode } from './UnitNode';
 import { WeightedEdge } from './WeightedEdge';
 
@@ -58,6 +59,8 @@ function CanvasInner({ compiled, onReady }: { compiled: CompileResult | null; on
   const flow = useReactFlow();
   const pointer = useRef({ x: 0, y: 0 });
   const wrapper = useRef<HTMLDivElement>(null);
+  /** The quick-add list: where it shows (in the wrapper) and where the unit goes (in the flow). */
+  const [quickAdd, setQuickAdd] = useState<{ at: { x: number; y: number }; flow: { x: number; y: number } } | null>(null);
 
   const derived = useMemo(() => deriveCanvas(project.graph, compiled, selection), [project.graph, compiled, selection]);
   // React Flow keeps measurements on its nodes: keep them across re-derivations.
@@ -131,6 +134,11 @@ function CanvasInner({ compiled, onReady }: { compiled: CompileResult | null; on
       ref={wrapper}
       data-testid="canvas"
       onMouseMove={(e) => (pointer.current = { x: e.clientX, y: e.clientY })}
+      onDoubleClick={(e) => {
+        if (!(e.target as HTMLElement).classList.contains('react-flow__pane')) return;
+        const box = wrapper.current!.getBoundingClientRect();
+        setQuickAdd({ at: { x: e.clientX - box.left, y: e.clientY - box.top }, flow: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }) });
+      }}
       onDragOver={(e) => {
         if (e.dataTransfer.types.includes(PALETTE_MIME)) {
           e.preventDefault();
@@ -167,6 +175,8 @@ function CanvasInner({ compiled, onReady }: { compiled: CompileResult | null; on
         deleteKeyCode={null}
         snapToGrid
         snapGrid={GRID}
+        zoomOnDoubleClick={false}
+        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
         fitView={fitOnOpen}
         fitViewOptions={{ padding: 0.2 }}
         minZoom={0.1}
@@ -176,6 +186,13 @@ function CanvasInner({ compiled, onReady }: { compiled: CompileResult | null; on
         <MiniMap pannable zoomable />
         <Controls />
       </ReactFlow>
+      {quickAdd && (
+        <QuickAdd
+          at={quickAdd.at}
+          onClose={() => setQuickAdd(null)}
+          onPick={(template) => edit(addNode(template, { x: Math.round(quickAdd.flow.x / 20) * 20, y: Math.round(quickAdd.flow.y / 20) * 20 }))}
+        />
+      )}
     </div>
   );
 }

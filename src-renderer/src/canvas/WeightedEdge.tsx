@@ -3,14 +3,23 @@
  * for negative, thicker for larger magnitude; the value on hover.
  */
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyflow/react';
-import { formatValue } from '../format';
+import { setWeight } from '../document/commands';
 import { edgeWidth, type CanvasEdgeData } from '../document/derive';
+import { formatValue } from '../format';
+import { useStudio } from '../store';
 
 export function WeightedEdge(props: EdgeProps & { data: CanvasEdgeData }) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected } = props;
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   const invalid = data.issues.some((i) => i.severity === 'error');
   const value = data.count === 1 ? formatValue(data.mean, 3) : `${data.count} weights, mean ${formatValue(data.mean, 3)}`;
+  const editing = useStudio((s) => s.editingWeight === id);
+  const setEditing = (on: boolean) => useStudio.setState({ editingWeight: on ? id : null });
+  const commit = (text: string) => {
+    setEditing(false);
+    const v = Number(text.replace('−', '-'));
+    if (text.trim() !== '' && Number.isFinite(v) && v !== data.mean) useStudio.getState().edit(setWeight(id, v));
+  };
   return (
     <>
       <BaseEdge
@@ -21,9 +30,35 @@ export function WeightedEdge(props: EdgeProps & { data: CanvasEdgeData }) {
         interactionWidth={14}
       />
       <EdgeLabelRenderer>
-        <div className="edge-label" style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }} title={data.issues.map((i) => i.message).join('\n') || value}>
-          {data.locked ? '🔒 ' : ''}
-          {data.count === 1 ? formatValue(data.mean, 2) : `${data.count}w`}
+        <div
+          className="edge-label nodrag nopan"
+          data-testid={`weight-${id}`}
+          style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+          title={data.issues.map((i) => i.message).join('\n') || `${value}${data.count === 1 ? ' — double-click to edit' : ' — edit in the inspector'}`}
+          onDoubleClick={(e) => {
+            e.stopPropagation();
+            if (data.count === 1) setEditing(true);
+            else useStudio.getState().select([id]);
+          }}
+        >
+          {editing ? (
+            <input
+              autoFocus
+              aria-label="Weight on the canvas"
+              className="edge-input"
+              defaultValue={String(data.mean)}
+              onBlur={(e) => commit(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') commit((e.target as HTMLInputElement).value);
+                if (e.key === 'Escape') setEditing(false);
+              }}
+            />
+          ) : (
+            <>
+              {data.locked ? '🔒 ' : ''}
+              {data.count === 1 ? formatValue(data.mean, 2) : `${data.count}w`}
+            </>
+          )}
         </div>
       </EdgeLabelRenderer>
     </>

@@ -54,7 +54,8 @@ test('build XOR 2-2-1 from an empty canvas, refuse a cycle, undo it all and redo
 
   // Mark h3 as the output predicting the dataset's y.
   await page.getByTestId('unit-h3').click();
-  await page.getByTestId('output-toggle').check();
+  await page.getByTestId('palette-Output').click();
+  await expect(page.getByTestId('output-toggle')).toBeChecked();
   await expect(page.getByTestId('compile-status')).toHaveText('✓ compiles — 2 → 2 → 1, 9 parameters');
 
   // Double-click a weight to edit it in place.

@@ -3,17 +3,17 @@
  * shared/design/ui-layout.md pictures it. Every toolbar action also has a shortcut and a menu item.
  */
 import { useEffect, useRef, useState } from 'react';
-import { compileGraph, type CompileResult, type Graph, type NeuronActivation } from '../../engine/src/index';
+import { compileGraph, isComputing, unitCount, type CompileResult, type Graph, type NeuronActivation } from '../../engine/src/index';
 import { api } from './api';
 import { Canvas, type CanvasApi } from './canvas/Canvas';
 import { Palette } from './canvas/Palette';
 import { GraphSchema } from '../../engine/src/index';
-import { addNeuronLayer, addNode, batch, connectAll, copyFragment, paste, remove, type Fragment } from './document/commands';
+import { addNeuronLayer, addNode, batch, connectAll, copyFragment, paste, remove, setOutput, type Fragment } from './document/commands';
 import { layoutCommand } from './document/layout';
 import { describeArchitecture } from './document/derive';
 import { redoLabel, undoLabel } from './document/history';
 import { FilePicker } from './FilePicker';
-import { Inspector } from './Inspector';
+import { datasetTargets, Inspector } from './Inspector';
 import { formatPercent, formatValue } from './format';
 import { useStudio } from './store';
 
@@ -248,6 +248,24 @@ export function App() {
             <div className="editor">
               <div className="side">
                 <Palette
+                  onMarkOutput={() => {
+                    const chosen = project.graph.nodes.filter((n) => selection.has(n.id) && isComputing(n));
+                    if (chosen.length === 0) {
+                      useStudio.setState({ refusal: { message: 'Select the unit (or units) that make the prediction, then mark them as the output.', x: 24, y: 96 } });
+                      return;
+                    }
+                    const targets = datasetTargets(project);
+                    let next = 0;
+                    state.edit(
+                      batch(
+                        'Mark as output',
+                        chosen.map((n) => {
+                          const names = Array.from({ length: unitCount(n) }, () => targets[next++] ?? `${n.id}_${next}`);
+                          return setOutput(n.id, names);
+                        }),
+                      ),
+                    );
+                  }}
                   onAdd={(template) => {
                     const centre = canvas.current?.centre() ?? { x: 0, y: 0 };
                     state.edit(addNode(template, { x: Math.round(centre.x / 20) * 20, y: Math.round(centre.y / 20) * 20 }));

@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import { isComputing, unitCount, type Activation, type GraphEdge, type GraphNode } from '../../engine/src/index';
-import { setActivation, setBias, setFeature, setLabel, setLocked, setOutput, setUnits, setWeight } from './document/commands';
+import { batch, setActivation, setBias, setFeature, setLabel, setLocked, setOutput, setUnits, setWeight } from './document/commands';
 import { useStudio } from './store';
 
 /** A number field that commits on Enter or blur, and shows the refusal when a value is bad. */
@@ -42,11 +42,12 @@ export function Inspector() {
   const nodes = project.graph.nodes.filter((n) => selection.has(n.id));
   const edges = project.graph.edges.filter((e) => selection.has(e.id));
   if (nodes.length + edges.length === 0) return <p className="hint">Select a unit or an edge to edit it. Drag from the palette to add units; drag from a unit’s right handle to another’s left handle to connect them.</p>;
-  if (nodes.length + edges.length > 1) return <p className="hint">{nodes.length} units and {edges.length} edges selected. Delete removes them; Connect columns wires selected columns left to right.</p>;
+  if (nodes.length + edges.length > 1) return <MultiInspector nodes={nodes} edges={edges} edit={edit} />;
   return nodes.length === 1 ? <NodeInspector node={nodes[0]} targets={datasetTargets(project)} edit={edit} /> : <EdgeInspector edge={edges[0]} edit={edit} />;
 }
 
-function datasetTargets(project: NonNullable<ReturnType<typeof useStudio.getState>['project']>): string[] {
+/** The target columns of the project's data, which outputs predict. */
+export function datasetTargets(project: NonNullable<ReturnType<typeof useStudio.getState>['project']>): string[] {
   const d = project.dataset;
   if (d.kind === 'inline') return d.targets;
   if (d.name === 'iris') return ['species=setosa', 'species=versicolor', 'species=virginica'];
@@ -98,6 +99,42 @@ function NodeInspector({ node, targets, edit }: { node: GraphNode; targets: stri
           </label>
         </>
       )}
+    </div>
+  );
+}
+
+/** Several selected: what they share can be set for all at once (one undo step). */
+function MultiInspector({ nodes, edges, edit }: { nodes: GraphNode[]; edges: GraphEdge[]; edit: ReturnType<typeof useStudio.getState>['edit'] }) {
+  const units = nodes.filter(isComputing);
+  const kinds = new Set(units.map((n) => n.kind));
+  const choices = kinds.size === 1 ? ACTIVATIONS[[...kinds][0]] : ['sigmoid', 'tanh', 'relu', 'linear'];
+  const shared = new Set(units.map((n) => n.activation)).size === 1 ? units[0]?.activation : '';
+  return (
+    <div className="inspector" data-testid="inspector">
+      <h3>
+        {nodes.length} units, {edges.length} edges
+      </h3>
+      {units.length > 0 && (
+        <label>
+          Activation φ (all)
+          <select aria-label="Activation of all selected" value={shared} onChange={(e) => edit(batch('Set activation', units.map((n) => setActivation(n.id, e.target.value as Activation))))}>
+            {shared === '' && <option value="">mixed</option>}
+            {choices.map((a) => (
+              <option key={a}>{a}</option>
+            ))}
+          </select>
+        </label>
+      )}
+      {units.length > 0 && (
+        <button onClick={() => edit(batch('Set biases', units.flatMap((n) => (n.kind === 'dense' ? n.bias.map((_, u) => setBias(n.id, 0, u)) : [setBias(n.id, 0)]))))}>Set biases to 0</button>
+      )}
+      {edges.length > 0 && (
+        <label className="check">
+          <input type="checkbox" checked={edges.every((e) => e.locked)} onChange={(e) => edit(batch(e.target.checked ? 'Lock weights' : 'Unlock weights', edges.map((edge) => setLocked(edge.id, e.target.checked))))} /> Lock all selected
+          weights
+        </label>
+      )}
+      <p className="hint">Delete removes them; Ctrl+D duplicates; Connect columns wires selected columns left to right.</p>
     </div>
   );
 }

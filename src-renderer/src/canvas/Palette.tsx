@@ -17,7 +17,7 @@ export const PALETTE: { name: string; template: NodeTemplate; hint: string }[] =
 
 export const PALETTE_MIME = 'application/x-nnstudio-unit';
 
-export function Palette({ onAdd }: { onAdd: (template: NodeTemplate) => void }) {
+export function Palette({ onAdd, onMarkOutput }: { onAdd: (template: NodeTemplate) => void; onMarkOutput: () => void }) {
   return (
     <nav className="palette" aria-label="Palette">
       <h2>Palette</h2>
@@ -37,6 +37,9 @@ export function Palette({ onAdd }: { onAdd: (template: NodeTemplate) => void }) 
           {entry.name}
         </button>
       ))}
+      <button className="palette-item output-marker" data-testid="palette-Output" title="Mark the selected unit(s) as the network’s output, predicting the dataset’s target(s)" onClick={onMarkOutput}>
+        Output marker
+      </button>
     </nav>
   );
 }

@@ -21,18 +21,20 @@ function run(project: Project, ...list: commands.Command[]): Project {
   return current;
 }
 
-/** The lecture's XOR network of two hidden sigmoid neurons, built from an empty canvas. */
+/** The steps that build the lecture's XOR network of two hidden sigmoid neurons. */
+const xorSteps = (): commands.Command[] => [
+  commands.addNode({ kind: 'input', feature: 'x1' }, { x: 0, y: 0 }, 'x1'),
+  commands.addNode({ kind: 'input', feature: 'x2' }, { x: 0, y: 100 }, 'x2'),
+  commands.addNeuronLayer(2, 'sigmoid', { x: 200, y: 0 }),
+  commands.addNode({ kind: 'neuron', activation: 'sigmoid' }, { x: 400, y: 50 }, 'y'),
+  commands.connectAll(['x1', 'x2'], ['h1', 'h2']),
+  commands.connectAll(['h1', 'h2'], ['y']),
+  commands.setOutput('y', ['y']),
+];
+
+/** The XOR network, built from an empty canvas. */
 function buildXor(): Project {
-  return run(
-    empty(),
-    commands.addNode({ kind: 'input', feature: 'x1' }, { x: 0, y: 0 }, 'x1'),
-    commands.addNode({ kind: 'input', feature: 'x2' }, { x: 0, y: 100 }, 'x2'),
-    commands.addNeuronLayer(2, 'sigmoid', { x: 200, y: 0 }),
-    commands.addNode({ kind: 'neuron', activation: 'sigmoid' }, { x: 400, y: 50 }, 'y'),
-    commands.connectAll(['x1', 'x2'], ['h1', 'h2']),
-    commands.connectAll(['h1', 'h2'], ['y']),
-    commands.setOutput('y', ['y']),
-  );
+  return run(empty(), ...xorSteps());
 }
 
 describe('building a network with commands', () => {
@@ -184,17 +186,7 @@ describe('copy, paste, duplicate and layout', () => {
 
 describe('undo and redo', () => {
   it('every edit undoes back to the empty canvas and redoes to the same document', () => {
-    const steps = [
-      commands.addNode({ kind: 'input', feature: 'x1' }, { x: 0, y: 0 }, 'x1'),
-      commands.addNode({ kind: 'input', feature: 'x2' }, { x: 0, y: 100 }, 'x2'),
-      commands.addNeuronLayer(2, 'sigmoid', { x: 200, y: 0 }),
-      commands.addNode({ kind: 'neuron', activation: 'sigmoid' }, { x: 400, y: 50 }, 'y'),
-      commands.connectAll(['x1', 'x2'], ['h1', 'h2']),
-      commands.connectAll(['h1', 'h2'], ['y']),
-      commands.setOutput('y', ['y']),
-      commands.move({ h1: { x: 220, y: -10 }, h2: { x: 220, y: 110 } }),
-      commands.setWeight('h1->y', 3),
-    ];
+    const steps = [...xorSteps(), commands.move({ h1: { x: 220, y: -10 }, h2: { x: 220, y: 110 } }), commands.setWeight('h1->y', 3)];
     const start = empty();
     let history = startHistory(start, true);
     const documents: Project[] = [start];

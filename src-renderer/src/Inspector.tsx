@@ -97,6 +97,21 @@ function NodeInspector({ node, targets, edit }: { node: GraphNode; targets: stri
             />
             Output, predicting {node.output ? node.output.targets.join(', ') : targets.slice(0, unitCount(node)).join(', ')}
           </label>
+          {node.output &&
+            node.output.targets.map((target, k) => (
+              <label key={k}>
+                {unitCount(node) > 1 ? `Unit ${k + 1} predicts` : 'Predicts'}
+                <select
+                  aria-label={`Target of unit ${k + 1}`}
+                  value={target}
+                  onChange={(e) => edit(setOutput(node.id, node.output!.targets.map((t, m) => (m === k ? e.target.value : t))))}
+                >
+                  {[...new Set([target, ...targets])].map((t) => (
+                    <option key={t}>{t}</option>
+                  ))}
+                </select>
+              </label>
+            ))}
         </>
       )}
     </div>

@@ -31,6 +31,10 @@ test('load an example, train it, see it learn, pause it', async ({ page }, testI
   await expect.poll(() => number(page.getByTestId('loss'))).toBeLessThan(early);
   await expect(page).toHaveTitle('Spiral • — NN Studio');
 
+  // The curves draw the history as it arrives.
+  await expect(page.getByTestId('curves').locator('canvas')).toBeVisible();
+  await expect(page.getByTestId('curves')).toContainText('validation loss');
+
   await page.getByTestId('train-button').click(); // pause
   await expect(page.getByTestId('training-state')).toHaveText('paused');
   await expect(page.getByTestId('train-button')).toHaveText('▶ Resume');

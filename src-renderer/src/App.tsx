@@ -12,6 +12,7 @@ import { addNeuronLayer, addNode, batch, connectAll, copyFragment, paste, remove
 import { layoutCommand } from './document/layout';
 import { describeArchitecture } from './document/derive';
 import { redoLabel, undoLabel } from './document/history';
+import { Curves } from './Curves';
 import { FilePicker } from './FilePicker';
 import { datasetTargets, Inspector } from './Inspector';
 import { formatPercent, formatValue } from './format';
@@ -370,6 +371,12 @@ export function App() {
           </table>
         </aside>
       </main>
+
+      {project && (
+        <section className="dock" aria-label="Curves">
+          <Curves history={training.history} />
+        </section>
+      )}
 
       <footer className="status">
         <span data-testid="compile-status">

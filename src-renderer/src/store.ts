@@ -264,8 +264,9 @@ export const useStudio = create<StudioState>((set, get) => {
       if (!project) return;
       try {
         if (training.state === 'running') {
+          // The state turns to 'paused' when the worker says so (its last progress event), so the
+          // numbers shown then are final: steps already under way still report before it.
           await api.invoke('training:pause', {});
-          set((s) => ({ training: { ...s.training, state: 'paused' } }));
         } else if (training.state === 'paused') {
           await api.invoke('training:resume', {});
           set((s) => ({ training: { ...s.training, state: 'running', message: null } }));

@@ -22,6 +22,11 @@ test('load an example, train it, see it learn, pause it', async ({ page }, testI
   await expect(page.getByTestId('epoch')).toHaveText('0');
   await expect(page).toHaveTitle('Spiral — NN Studio');
 
+  // Enough epochs that the run cannot end on its own during the journey.
+  await page.getByRole('textbox', { name: 'Max epochs' }).fill('100000');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveTitle('Spiral • — NN Studio'); // an edit: unsaved
+
   await page.getByTestId('train-button').click();
   await expect(page.getByTestId('training-state')).toHaveText('running');
   await expect.poll(() => number(page.getByTestId('epoch'))).toBeGreaterThanOrEqual(3);
@@ -29,7 +34,6 @@ test('load an example, train it, see it learn, pause it', async ({ page }, testI
   const earlyEpoch = await number(page.getByTestId('epoch'));
   await expect.poll(() => number(page.getByTestId('epoch'))).toBeGreaterThanOrEqual(earlyEpoch + 40);
   await expect.poll(() => number(page.getByTestId('loss'))).toBeLessThan(early);
-  await expect(page).toHaveTitle('Spiral • — NN Studio');
 
   // The curves draw the history as it arrives.
   await expect(page.getByTestId('curves').locator('canvas')).toBeVisible();
@@ -41,6 +45,15 @@ test('load an example, train it, see it learn, pause it', async ({ page }, testI
   const pausedAt = await page.getByTestId('epoch').textContent();
   await page.waitForTimeout(1500);
   await expect(page.getByTestId('epoch')).toHaveText(pausedAt!);
+  await expect(page.getByTestId('training-state')).toHaveText('paused');
+
+  // A hyperparameter changed while paused applies from the next step: the run goes on.
+  await page.getByRole('textbox', { name: 'Learning rate' }).fill('0.01');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('training-state')).toHaveText('paused');
+  await page.getByTestId('train-button').click(); // resume
+  await expect.poll(() => number(page.getByTestId('epoch'))).toBeGreaterThan(Number(pausedAt));
+  await page.getByTestId('train-button').click();
   await expect(page.getByTestId('training-state')).toHaveText('paused');
 
   await page.screenshot({ path: testInfo.outputPath('training-paused.png'), fullPage: true });

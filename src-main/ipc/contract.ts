@@ -7,7 +7,7 @@
  * bridge expose exactly these channels, by name, and nothing else.
  */
 import { z } from 'zod';
-import { ProjectSchema } from '../../engine/src/project/schema';
+import { HyperparametersSchema, ProjectSchema } from '../../engine/src/project/schema';
 
 const path = z.string().min(1).max(4096);
 const sessionId = z.string().min(1).max(64);
@@ -58,6 +58,11 @@ export const CHANNELS = {
     response: z.object({ ok: z.literal(true) }),
   },
   'training:stop': { request: z.object({}).strict(), response: z.object({ stopped: z.boolean() }) },
+  'training:configure': {
+    /** New hyperparameters for the running or paused session; they apply from the next step. */
+    request: z.object({ hyperparameters: HyperparametersSchema }).strict(),
+    response: z.object({ sent: z.boolean() }),
+  },
   'training:reset': {
     request: z.object({ project: ProjectSchema }).strict(),
     response: z.object({ project: ProjectSchema }),

@@ -16,7 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), 'nnstudio-handlers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function setup(options: { policy?: ReturnType<typeof workspacePolicy>; dialogs?: Partial<Dialogs> } = {}) {
-  const training = { start: vi.fn(async () => ({ parameters: 9, epoch: 0 })), pause: vi.fn(), resume: vi.fn(), stop: vi.fn(), step: vi.fn(async () => {}) };
+  const training = { start: vi.fn(async () => ({ parameters: 9, epoch: 0 })), pause: vi.fn(), resume: vi.fn(), stop: vi.fn(), step: vi.fn(async () => {}), configure: vi.fn(() => true) };
   const dialogs: Dialogs = { chooseProjectToOpen: async () => null, chooseWhereToSave: async () => null, ...options.dialogs };
   const handlers = createHandlers({ host: 'browser', version: '1.2.3', platform: 'linux', dialogs, paths: options.policy ?? workspacePolicy(dir), training: training as unknown as TrainingController });
   const call = (channel: string, payload: unknown, sender = true) => dispatch(handlers, channel, payload, sender);
@@ -87,6 +87,9 @@ describe('dispatch', () => {
     expect(await call('training:step', { unit: 'sample', project, session: 'run-2' })).toEqual({ ok: { ok: true } });
     expect(training.step).toHaveBeenLastCalledWith('sample', project, 'run-2');
     expect(await call('training:stop', {})).toEqual({ ok: { stopped: true } });
+    expect(await call('training:configure', { hyperparameters: { ...project.hyperparameters, learningRate: 0.1 } })).toEqual({ ok: { sent: true } });
+    expect(training.configure).toHaveBeenCalledWith({ ...project.hyperparameters, learningRate: 0.1 });
+    expect(await call('training:configure', { hyperparameters: { ...project.hyperparameters, learningRate: -1 } })).toMatchObject({ error: expect.stringMatching(/learningRate/) });
     expect([training.pause, training.resume, training.stop].map((f) => f.mock.calls.length)).toEqual([1, 1, 1]);
     expect(await call('training:start', { project })).toMatchObject({ error: expect.stringMatching(/Invalid request to training:start: session/) });
   });

@@ -163,6 +163,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       deps.training.stop();
       return { stopped: true };
     },
+    'training:configure': async ({ hyperparameters }) => ({ sent: deps.training.configure(hyperparameters) }),
     'training:reset': async ({ project }) => {
       deps.training.stop();
       return { project: initialiseProjectWeights(project) };

@@ -15,6 +15,7 @@ export const CHANNEL_NAMES = [
   'training:resume',
   'training:step',
   'training:stop',
+  'training:configure',
   'training:reset',
 ] as const;
 

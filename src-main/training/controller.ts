@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Project } from '../../engine/src/index';
+import type { Hyperparameters, Project } from '../../engine/src/index';
 import { toFiniteOrNull, type EventName, type EventOf } from '../ipc/contract';
 import { UserError } from '../files/project-file';
 import type { FromWorker, ToWorker } from './protocol';
@@ -59,6 +59,13 @@ export class TrainingController {
 
   stop(): void {
     this.worker?.postMessage({ type: 'stop' });
+  }
+
+  /** New hyperparameters for the current session, from its next step; false when there is none. */
+  configure(hyperparameters: Hyperparameters): boolean {
+    if (!this.worker) return false;
+    this.worker.postMessage({ type: 'configure', hyperparameters });
+    return true;
   }
 
   /** One step; with a project, stepping starts a session on it (training paused). */

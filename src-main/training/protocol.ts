@@ -1,7 +1,7 @@
 /**
  * Messages between the training controller (main process) and its worker thread.
  */
-import type { Project } from '../../engine/src/index';
+import type { Hyperparameters, Project } from '../../engine/src/index';
 import type { EventOf } from '../ipc/contract';
 
 /** Main process → worker. */
@@ -10,7 +10,8 @@ export type ToWorker =
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'step'; unit: 'sample' | 'batch' | 'epoch'; project?: Project; session?: string }
-  | { type: 'stop' };
+  | { type: 'stop' }
+  | { type: 'configure'; hyperparameters: Hyperparameters };
 
 /** Worker → main process. */
 export type FromWorker =

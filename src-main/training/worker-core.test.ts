@@ -66,6 +66,21 @@ describe('training worker', () => {
     expect(of(posted, 'progress').at(-1)!.state).toBe('running');
   });
 
+  it('new hyperparameters apply from the next step; a change of algorithm is refused with the reason', () => {
+    const { worker, posted } = harness();
+    const project = findExample('iris')!.create();
+    worker.handle({ type: 'step', unit: 'batch', project, session: 's1' });
+    const weights = () => of(posted, 'progress').at(-1)!.weights;
+    const before = Float64Array.from(weights());
+    worker.handle({ type: 'configure', hyperparameters: { ...project.hyperparameters, learningRate: 1e-12, momentum: 0 } });
+    worker.handle({ type: 'step', unit: 'batch' });
+    const change = Math.max(...Array.from(weights(), (w, i) => Math.abs(w - before[i])));
+    expect(change).toBeGreaterThan(0);
+    expect(change).toBeLessThan(1e-9); // η = 1e-12 took effect at once
+    worker.handle({ type: 'configure', hyperparameters: { ...project.hyperparameters, algorithm: 'perceptron' } });
+    expect(of(posted, 'error').at(-1)).toMatchObject({ during: 'configure', message: expect.stringMatching(/compiled again/) });
+  });
+
   it('runs to a stopping criterion and says why it stopped', () => {
     const { worker, posted, runTasks } = harness();
     worker.handle({ type: 'start', project: findExample('xor-sigmoid')!.create(), session: 's1' });

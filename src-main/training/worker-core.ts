@@ -66,6 +66,10 @@ export class TrainingWorker {
           this.sendProgress(true);
           this.env.post({ type: 'stepped' });
           return;
+        case 'configure':
+          // Applies from the next step; the trainer refuses what needs a recompile (algorithm, loss).
+          this.session?.trainer.setHyperparameters(message.hyperparameters);
+          return;
         case 'stop':
           if (this.session && this.state !== 'idle') {
             this.state = 'stopped';

@@ -14,6 +14,7 @@ import { describeArchitecture } from './document/derive';
 import { redoLabel, undoLabel } from './document/history';
 import { Curves } from './Curves';
 import { FilePicker } from './FilePicker';
+import { HyperparameterPanel } from './Hyperparameters';
 import { datasetTargets, Inspector } from './Inspector';
 import { formatPercent, formatValue } from './format';
 import { useStudio } from './store';
@@ -335,21 +336,11 @@ export function App() {
           )}
           <h2>Training</h2>
           {project && (
-            <dl>
-              <dt>Dataset</dt>
-              <dd>{project.dataset.kind === 'builtin' ? `${project.dataset.name} (${project.dataset.size} samples)` : `${project.dataset.rows.length} rows`}</dd>
-              <dt>Loss</dt>
-              <dd>{project.hyperparameters.loss === 'squaredError' ? 'squared error' : 'cross-entropy'}</dd>
-              <dt>Algorithm</dt>
-              <dd>
-                {project.hyperparameters.algorithm === 'perceptron' ? 'perceptron rule' : 'gradient descent'}, {project.hyperparameters.mode}
-              </dd>
-              <dt>η</dt>
-              <dd>{project.hyperparameters.learningRate}</dd>
-              <dt>Momentum</dt>
-              <dd>{project.hyperparameters.momentum}</dd>
-            </dl>
+            <p className="dataset-line">
+              Data: {project.dataset.kind === 'builtin' ? `${project.dataset.name} (${project.dataset.size} samples)` : `${project.dataset.rows.length} rows`}
+            </p>
           )}
+          {project && <HyperparameterPanel />}
           {training.message && <p className="message">{training.message}</p>}
           <table className="history">
             <thead>

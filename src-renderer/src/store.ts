@@ -114,10 +114,18 @@ export const useStudio = create<StudioState>((set, get) => {
 
   /** Edit, undo and redo: the new document, a selection that still exists, and no stale training. */
   const changeDocument = (next: History) => {
-    const { training } = get();
-    // The running session trained the old network: a change of the network ends it.
-    const stopTraining = training.state === 'running' || training.state === 'paused';
+    const { training, history } = get();
+    const before = history?.present;
+    const after = next.present;
+    const session = training.state === 'running' || training.state === 'paused';
+    // Hyperparameters alone (same network, same algorithm and loss) go to the session and apply
+    // from its next step; any other change means the session trained another network: it ends.
+    const onlySettings =
+      !!before && before.graph === after.graph && before.dataset === after.dataset && before.split === after.split &&
+      before.hyperparameters.algorithm === after.hyperparameters.algorithm && before.hyperparameters.loss === after.hyperparameters.loss;
+    const stopTraining = session && !onlySettings;
     if (stopTraining) void api.invoke('training:stop', {}).catch(fail);
+    else if (session && before?.hyperparameters !== after.hyperparameters) void api.invoke('training:configure', { hyperparameters: after.hyperparameters }).catch(fail);
     const present = new Set([...next.present.graph.nodes.map((n) => n.id), ...next.present.graph.edges.map((e) => e.id)]);
     set((s) => ({
       ...documentState(next),

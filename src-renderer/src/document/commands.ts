@@ -4,6 +4,7 @@
  * mechanism (history.ts): nothing edits the document any other way.
  */
 import {
+  checkHyperparameters,
   createRng,
   isComputing,
   unitCount,
@@ -12,6 +13,7 @@ import {
   type Graph,
   type GraphEdge,
   type GraphNode,
+  type Hyperparameters,
   type NeuronActivation,
   type PerceptronActivation,
   type Position,
@@ -398,6 +400,19 @@ export function paste(fragment: Fragment, offset: Position = { x: 40, y: 40 }, l
         edges.push({ ...structuredClone(edge), id: edgeId({ ...graph, edges: [...graph.edges, ...edges] }, source, target), source, target });
       }
       return done(withGraph(project, { ...graph, edges: [...graph.edges, ...edges] }));
+    },
+  };
+}
+
+/** Changes hyperparameters (one or several), refusing values out of range with the reason. */
+export function setHyperparameters(change: Partial<Hyperparameters>): Command {
+  return {
+    label: 'Set hyperparameters',
+    apply(project) {
+      const merged: Hyperparameters = { ...project.hyperparameters, ...change };
+      const issues = checkHyperparameters(merged);
+      if (issues.length > 0) return refuse(issues[0].message);
+      return done({ ...project, hyperparameters: merged });
     },
   };
 }

@@ -146,6 +146,17 @@ describe('building a network with commands', () => {
   });
 });
 
+describe('hyperparameters', () => {
+  it('are set as an edit, and refused with the reason when out of range', () => {
+    const project = buildXor();
+    const changed = run(project, commands.setHyperparameters({ learningRate: 0.1, momentum: 0.5 }));
+    expect(changed.hyperparameters).toMatchObject({ learningRate: 0.1, momentum: 0.5 });
+    expect(changed.graph).toBe(project.graph);
+    const refused = commands.setHyperparameters({ momentum: 1.5 }).apply(project);
+    expect(refused.ok ? '' : refused.reason).toMatch(/Momentum must be at least 0 and below 1, got 1\.5/);
+  });
+});
+
 describe('copy, paste, duplicate and layout', () => {
   it('pastes the selected units and the edges among them with fresh ids, offset, without output marks', () => {
     const project = buildXor();

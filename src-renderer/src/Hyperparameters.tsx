@@ -2,9 +2,9 @@
  * The hyperparameters the lecture lists, each explained in its words. Every change is an edit
  * of the document (undoable); during a paused or running session it applies from the next step.
  */
-import { useEffect, useState } from 'react';
 import type { Hyperparameters as Settings } from '../../engine/src/index';
 import { setHyperparameters } from './document/commands';
+import { NumberInput } from './NumberInput';
 import { useStudio } from './store';
 
 function Field({ label, hint, children }: { label: string; hint: string; children: React.ReactNode }) {
@@ -14,20 +14,6 @@ function Field({ label, hint, children }: { label: string; hint: string; childre
       {children}
     </label>
   );
-}
-
-/** A number input that commits on Enter or blur; an out-of-range value is refused with the reason. */
-function Num({ value, onCommit, label, allowEmpty = false }: { value: number | null; onCommit: (v: number | null) => void; label: string; allowEmpty?: boolean }) {
-  const [text, setText] = useState(value === null ? '' : String(value));
-  useEffect(() => setText(value === null ? '' : String(value)), [value]);
-  const commit = () => {
-    if (allowEmpty && text.trim() === '') return value === null ? undefined : onCommit(null);
-    const parsed = Number(text);
-    if (text.trim() !== '' && Number.isFinite(parsed)) {
-      if (parsed !== value) onCommit(parsed);
-    } else setText(value === null ? '' : String(value));
-  };
-  return <input aria-label={label} value={text} onChange={(e) => setText(e.target.value)} onBlur={commit} onKeyDown={(e) => e.key === 'Enter' && (e.currentTarget as HTMLInputElement).blur()} />;
 }
 
 export function HyperparameterPanel() {
@@ -58,20 +44,20 @@ export function HyperparameterPanel() {
       </Field>
       {h.mode === 'minibatch' && (
         <Field label="Batch size" hint="Samples per update in mini-batch mode.">
-          <Num label="Batch size" value={h.batchSize} onCommit={(v) => change({ batchSize: v ?? h.batchSize })} />
+          <NumberInput label="Batch size" value={h.batchSize} onCommit={(v) => change({ batchSize: v ?? h.batchSize })} />
         </Field>
       )}
       <Field label="Learning rate η" hint="How far each update moves: Δw = −η ∇J(w). Too large diverges, too small crawls.">
-        <Num label="Learning rate" value={h.learningRate} onCommit={(v) => change({ learningRate: v ?? h.learningRate })} />
+        <NumberInput label="Learning rate" value={h.learningRate} onCommit={(v) => change({ learningRate: v ?? h.learningRate })} />
       </Field>
       <Field label="Momentum α" hint="Δw(r) = −η∇J + α Δw(r−1): keeps moving in the recent direction, through flat regions and small bumps.">
-        <Num label="Momentum" value={h.momentum} onCommit={(v) => change({ momentum: v ?? h.momentum })} />
+        <NumberInput label="Momentum" value={h.momentum} onCommit={(v) => change({ momentum: v ?? h.momentum })} />
       </Field>
       <Field label="L2 λ₂" hint="Regularisation: adds ½λ₂Σw² to J, pulling weights towards 0 (not the biases).">
-        <Num label="L2" value={h.l2} onCommit={(v) => change({ l2: v ?? h.l2 })} />
+        <NumberInput label="L2" value={h.l2} onCommit={(v) => change({ l2: v ?? h.l2 })} />
       </Field>
       <Field label="L1 λ₁" hint="Regularisation: adds λ₁Σ|w| to J, driving small weights to exactly 0 (not the biases).">
-        <Num label="L1" value={h.l1} onCommit={(v) => change({ l1: v ?? h.l1 })} />
+        <NumberInput label="L1" value={h.l1} onCommit={(v) => change({ l1: v ?? h.l1 })} />
       </Field>
       <Field label="Initialisation" hint="How Reset draws new weights: uniform in [−r, r], Xavier (for sigmoid and tanh) or He (for ReLU), from the seed.">
         <select aria-label="Initialisation" value={h.init.method} onChange={(e) => change({ init: { ...h.init, method: e.target.value as Settings['init']['method'] } })}>
@@ -81,16 +67,16 @@ export function HyperparameterPanel() {
         </select>
       </Field>
       <Field label="Seed" hint="The same seed always draws the same weights (and shuffles the same way).">
-        <Num label="Seed" value={h.init.seed} onCommit={(v) => change({ init: { ...h.init, seed: v ?? h.init.seed } })} />
+        <NumberInput label="Seed" value={h.init.seed} onCommit={(v) => change({ init: { ...h.init, seed: v ?? h.init.seed } })} />
       </Field>
       <Field label="Max epochs" hint="Stopping criterion: training stops after this many passes over the data.">
-        <Num label="Max epochs" value={h.maxEpochs} onCommit={(v) => change({ maxEpochs: v ?? h.maxEpochs })} />
+        <NumberInput label="Max epochs" value={h.maxEpochs} onCommit={(v) => change({ maxEpochs: v ?? h.maxEpochs })} />
       </Field>
       <Field label="Target loss" hint="Stopping criterion: training stops once the loss is at or below this (empty for none).">
-        <Num label="Target loss" value={h.targetLoss} allowEmpty onCommit={(v) => change({ targetLoss: v })} />
+        <NumberInput label="Target loss" value={h.targetLoss} allowEmpty onCommit={(v) => change({ targetLoss: v })} />
       </Field>
       <Field label="Early stopping" hint="Stopping criterion: stop when the validation loss has not improved for this many epochs (patience), and go back to the best weights. Empty for none.">
-        <Num
+        <NumberInput
           label="Early stopping patience"
           value={h.earlyStopping?.patience ?? null}
           allowEmpty

@@ -2,31 +2,10 @@
  * The inspector for the selection: a node's label, activation, bias, units, the feature it reads
  * or the targets it predicts; an edge's weight and lock. Every change is a command (undoable).
  */
-import { useEffect, useState } from 'react';
-import { isComputing, unitCount, type Activation, type GraphEdge, type GraphNode } from '../../engine/src/index';
+import { builtinColumns, isComputing, unitCount, type Activation, type GraphEdge, type GraphNode } from '../../engine/src/index';
 import { batch, setActivation, setBias, setFeature, setLabel, setLocked, setOutput, setUnits, setWeight } from './document/commands';
+import { NumberInput } from './NumberInput';
 import { useStudio } from './store';
-
-/** A number field that commits on Enter or blur, and shows the refusal when a value is bad. */
-function NumberField({ value, label, onCommit, testId }: { value: number; label: string; onCommit: (v: number) => void; testId?: string }) {
-  const [text, setText] = useState(String(value));
-  useEffect(() => setText(String(value)), [value]);
-  const commit = () => {
-    const parsed = Number(text.replace('−', '-'));
-    if (text.trim() !== '' && Number.isFinite(parsed) && parsed !== value) onCommit(parsed);
-    else setText(String(value));
-  };
-  return (
-    <input
-      aria-label={label}
-      data-testid={testId}
-      value={text}
-      onChange={(e) => setText(e.target.value)}
-      onBlur={commit}
-      onKeyDown={(e) => e.key === 'Enter' && (e.currentTarget as HTMLInputElement).blur()}
-    />
-  );
-}
 
 const ACTIVATIONS: Record<string, Activation[]> = {
   perceptron: ['step', 'sign'],
@@ -49,9 +28,7 @@ export function Inspector() {
 /** The target columns of the project's data, which outputs predict. */
 export function datasetTargets(project: NonNullable<ReturnType<typeof useStudio.getState>['project']>): string[] {
   const d = project.dataset;
-  if (d.kind === 'inline') return d.targets;
-  if (d.name === 'iris') return ['species=setosa', 'species=versicolor', 'species=virginica'];
-  return ['y'];
+  return d.kind === 'inline' ? d.targets : builtinColumns(d.name).targets;
 }
 
 function NodeInspector({ node, targets, edit }: { node: GraphNode; targets: string[]; edit: ReturnType<typeof useStudio.getState>['edit'] }) {
@@ -80,12 +57,12 @@ function NodeInspector({ node, targets, edit }: { node: GraphNode; targets: stri
           </label>
           {node.kind === 'dense' && (
             <label>
-              Units <NumberField label="Units" value={node.units} onCommit={(v) => edit(setUnits(node.id, v))} />
+              Units <NumberInput label="Units" value={node.units} onCommit={(v) => v !== null && edit(setUnits(node.id, v))} />
             </label>
           )}
           {(node.kind === 'dense' ? node.bias : [node.bias]).map((b, u) => (
             <label key={u}>
-              b{node.kind === 'dense' ? `[${u + 1}]` : ''} <NumberField label={`Bias ${u + 1}`} value={b} onCommit={(v) => edit(setBias(node.id, v, u))} testId={`bias-${u}`} />
+              b{node.kind === 'dense' ? `[${u + 1}]` : ''} <NumberInput label={`Bias ${u + 1}`} value={b} onCommit={(v) => v !== null && edit(setBias(node.id, v, u))} testId={`bias-${u}`} />
             </label>
           ))}
           <label className="check">
@@ -162,7 +139,7 @@ function EdgeInspector({ edge, edit }: { edge: GraphEdge; edit: ReturnType<typeo
       </h3>
       {typeof edge.weight === 'number' ? (
         <label>
-          w <NumberField label="Weight" value={edge.weight} onCommit={(v) => edit(setWeight(edge.id, v))} testId="weight" />
+          w <NumberInput label="Weight" value={edge.weight} onCommit={(v) => v !== null && edit(setWeight(edge.id, v))} testId="weight" />
         </label>
       ) : (
         <table className="weight-grid">
@@ -171,7 +148,7 @@ function EdgeInspector({ edge, edit }: { edge: GraphEdge; edit: ReturnType<typeo
               <tr key={j}>
                 {row.slice(0, 16).map((w, i) => (
                   <td key={i}>
-                    <NumberField label={`w[${j + 1}][${i + 1}]`} value={w} onCommit={(v) => edit(setWeight(edge.id, v, j, i))} />
+                    <NumberInput label={`w[${j + 1}][${i + 1}]`} value={w} onCommit={(v) => v !== null && edit(setWeight(edge.id, v, j, i))} />
                   </td>
                 ))}
               </tr>

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   BUILTIN_DATASETS,
+  builtinColumns,
   BUILTIN_DESCRIPTIONS,
   DataError,
   defaultSpec,
@@ -432,6 +433,15 @@ describe('fixed-size datasets', () => {
       const expected = name === 'iris' ? 150 : 4;
       expect(generateDataset({ ...defaultSpec(name), size: 0 }).size).toBe(expected);
       expect(generateDataset({ ...defaultSpec(name), size: 999 }).size).toBe(expected);
+    }
+  });
+});
+
+describe('builtinColumns', () => {
+  it('names exactly the columns each generator produces', () => {
+    for (const name of BUILTIN_DATASETS) {
+      const data = generateDataset({ ...defaultSpec(name), size: 8 });
+      expect(builtinColumns(name), name).toEqual({ features: data.features, targets: data.targets });
     }
   });
 });

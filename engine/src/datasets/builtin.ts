@@ -48,6 +48,13 @@ export function defaultSpec(name: BuiltinName): BuiltinSpec {
   return { name, size: truthTable ? 4 : name === 'iris' ? 150 : 400, noise: truthTable || name === 'iris' ? 0 : 0.1, seed: 1, encoding: '01' };
 }
 
+/** A built-in dataset's feature and target columns, without generating it. */
+export function builtinColumns(name: BuiltinName): { features: string[]; targets: string[] } {
+  if (name === 'iris') return { features: [...IRIS_FEATURES], targets: IRIS_SPECIES.map((s) => `species=${s}`) };
+  if (name === 'curve') return { features: ['x'], targets: ['y'] };
+  return { features: ['x1', 'x2'], targets: ['y'] };
+}
+
 /** Whether the dataset's target is a binary class label (so `encoding` applies). */
 export function isBinary(name: BuiltinName): boolean {
   return name !== 'curve' && name !== 'iris';
@@ -70,8 +77,9 @@ export function generateDataset(spec: BuiltinSpec): Dataset {
   const rng = createRng(spec.seed);
   const label = (positive: boolean) => (positive ? 1 : spec.encoding === 'pm1' ? -1 : 0);
   const jitter = () => (spec.noise > 0 ? rng.normal() * spec.noise : 0);
+  const columns = builtinColumns(spec.name);
   const planar = (points: [number, number, boolean][]) =>
-    datasetFromRows(['x1', 'x2'], ['y'], points.map(([a, b, positive]) => [a + jitter(), b + jitter(), label(positive)]));
+    datasetFromRows(columns.features, columns.targets, points.map(([a, b, positive]) => [a + jitter(), b + jitter(), label(positive)]));
 
   switch (spec.name) {
     case 'and':
@@ -121,7 +129,7 @@ export function generateDataset(spec: BuiltinSpec): Dataset {
         return [a, b, a * b > 0];
       }));
     case 'curve':
-      return datasetFromRows(['x'], ['y'], repeat(spec.size, () => {
+      return datasetFromRows(columns.features, columns.targets, repeat(spec.size, () => {
         const x = rng.uniform(-3, 3);
         return [x, Math.sin(x) + x / 3 + jitter()];
       }));
@@ -135,8 +143,8 @@ function repeat<T>(count: number, make: (n: number) => T): T[] {
 }
 
 function iris(rng: Rng, noise: number): Dataset {
-  const targets = IRIS_SPECIES.map((s) => `species=${s}`);
-  return datasetFromRows([...IRIS_FEATURES], targets, IRIS_ROWS.map((row) => [
+  const { features, targets } = builtinColumns('iris');
+  return datasetFromRows(features, targets, IRIS_ROWS.map((row) => [
     ...row.slice(0, 4).map((v) => (noise > 0 ? v + rng.normal() * noise : v)),
     ...IRIS_SPECIES.map((_, k) => (row[4] === k ? 1 : 0)),
   ]));

@@ -27,6 +27,9 @@ test('build XOR 2-2-1 from an empty canvas, refuse a cycle, undo it all and redo
   await page.getByTestId('example-select').selectOption('__blank');
   await expect(page.getByTestId('canvas')).toBeVisible();
   await expect(page.locator('.react-flow__node')).toHaveCount(0);
+  // The data panel shows the XOR truth table's four points.
+  await expect(page.getByTestId('scatter')).toBeVisible();
+  await expect(page.getByTestId('data-panel')).toContainText('4 samples; features x1, x2; targets y.');
 
   await dropFromPalette(page, 'Input', 120, 140);
   await dropFromPalette(page, 'Input', 120, 340);

@@ -13,6 +13,7 @@ import { layoutCommand } from './document/layout';
 import { describeArchitecture } from './document/derive';
 import { redoLabel, undoLabel } from './document/history';
 import { Curves } from './Curves';
+import { DataPanel } from './DataPanel';
 import { FilePicker } from './FilePicker';
 import { HyperparameterPanel } from './Hyperparameters';
 import { datasetTargets, Inspector } from './Inspector';
@@ -336,11 +337,13 @@ export function App() {
           )}
           <h2>Training</h2>
           {project && (
-            <p className="dataset-line">
-              Data: {project.dataset.kind === 'builtin' ? `${project.dataset.name} (${project.dataset.size} samples)` : `${project.dataset.rows.length} rows`}
-            </p>
+            <>
+              <h2>Data</h2>
+              <DataPanel />
+              <h2>Hyperparameters</h2>
+              <HyperparameterPanel />
+            </>
           )}
-          {project && <HyperparameterPanel />}
           {training.message && <p className="message">{training.message}</p>}
           <table className="history">
             <thead>

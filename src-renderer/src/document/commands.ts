@@ -416,3 +416,24 @@ export function setHyperparameters(change: Partial<Hyperparameters>): Command {
     },
   };
 }
+
+/**
+ * Changes where the data comes from, how it is split, or how it is normalised. The stored
+ * normalisation statistics are dropped, to be fitted again on the new training split.
+ */
+export function setData(change: { dataset?: Project['dataset']; split?: Project['split']; normalisation?: Project['normalisation']['method'] }): Command {
+  return {
+    label: 'Change data',
+    apply(project) {
+      const split = change.split ?? project.split;
+      const total = split.train + split.validation + split.test;
+      if (![split.train, split.validation, split.test].every((f) => Number.isFinite(f) && f >= 0) || split.train <= 0 || Math.abs(total - 1) > 1e-9) {
+        return refuse('The split needs a training share above 0, and the three shares must add up to 1.');
+      }
+      const dataset = change.dataset ?? project.dataset;
+      if (dataset.kind === 'builtin' && (!Number.isInteger(dataset.size) || dataset.size < 1 || dataset.size > 100_000)) return refuse('A generated dataset has from 1 to 100,000 samples.');
+      if (dataset.kind === 'builtin' && !(dataset.noise >= 0)) return refuse('Noise must be 0 or more.');
+      return done({ ...project, dataset, split, normalisation: { method: change.normalisation ?? project.normalisation.method, fitted: null } });
+    },
+  };
+}

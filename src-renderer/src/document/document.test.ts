@@ -157,6 +157,23 @@ describe('hyperparameters', () => {
   });
 });
 
+describe('data', () => {
+  it('changes the dataset, split and normalisation as one edit, dropping fitted statistics', () => {
+    const project = findExample('logistic-regression')!.create();
+    const fitted = { ...project, normalisation: { method: 'standardise' as const, fitted: [{ name: 'x1', shift: 1, scale: 2 }] } };
+    const changed = run(fitted, commands.setData({ dataset: { kind: 'builtin', name: 'moons', size: 300, noise: 0.2, seed: 4, encoding: '01' }, split: { train: 0.8, validation: 0.1, test: 0.1, seed: 1 } }));
+    expect(changed.dataset).toMatchObject({ name: 'moons', size: 300 });
+    expect(changed.split.train).toBe(0.8);
+    expect(changed.normalisation).toEqual({ method: 'standardise', fitted: null });
+    const refusals = [
+      commands.setData({ split: { train: 0, validation: 0.5, test: 0.5, seed: 1 } }),
+      commands.setData({ split: { train: 0.7, validation: 0.2, test: 0.2, seed: 1 } }),
+      commands.setData({ dataset: { kind: 'builtin', name: 'moons', size: 0, noise: 0, seed: 1, encoding: '01' } }),
+    ].map((c) => c.apply(project));
+    expect(refusals.every((r) => !r.ok)).toBe(true);
+  });
+});
+
 describe('copy, paste, duplicate and layout', () => {
   it('pastes the selected units and the edges among them with fresh ids, offset, without output marks', () => {
     const project = buildXor();

@@ -2,7 +2,8 @@
  * The data: a built-in dataset with its size, noise and seed (or the imported rows), the split and
  * the normalisation, and for two features a scatter plot of the points coloured by class.
  */
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { CsvImport } from './CsvImport';
 import { BUILTIN_DATASETS, BUILTIN_DESCRIPTIONS, defaultSpec, isBinary, resolveDataset, type Dataset, type DatasetRef } from '../../engine/src/index';
 import { setData } from './document/commands';
 import { NumberInput } from './NumberInput';
@@ -19,6 +20,7 @@ export function DataPanel() {
       return null;
     }
   }, [dataset]);
+  const [importing, setImporting] = useState(false);
   if (!project || !dataset) return null;
   const split = project.split;
   const builtin = dataset.kind === 'builtin' ? dataset : null;
@@ -81,6 +83,10 @@ export function DataPanel() {
           <option value="minmax">min-max</option>
         </select>
       </label>
+      <button onClick={() => setImporting(true)} data-testid="import-csv">
+        Import CSV…
+      </button>
+      {importing && <CsvImport onClose={() => setImporting(false)} />}
       {data && data.features.length === 2 && <Scatter data={data} />}
       {data && (
         <p className="hint">

@@ -35,7 +35,8 @@ test('load an example, train it, see it learn, pause it', async ({ page }, testI
   await expect.poll(() => number(page.getByTestId('epoch'))).toBeGreaterThanOrEqual(earlyEpoch + 40);
   await expect.poll(() => number(page.getByTestId('loss'))).toBeLessThan(early);
 
-  // The curves draw the history as it arrives.
+  // The curves draw the history as it arrives; the decision regions show the plane.
+  await expect(page.getByTestId('decision-regions')).toBeVisible();
   await expect(page.getByTestId('curves').locator('canvas')).toBeVisible();
   await expect(page.getByTestId('curves')).toContainText('validation loss');
 
@@ -56,6 +57,7 @@ test('load an example, train it, see it learn, pause it', async ({ page }, testI
   await page.getByTestId('train-button').click();
   await expect(page.getByTestId('training-state')).toHaveText('paused');
 
+  await page.waitForTimeout(300); // the decision regions redraw at most every 100 ms
   await page.screenshot({ path: testInfo.outputPath('training-paused.png'), fullPage: true });
   expect(errors).toEqual([]);
 });

@@ -14,6 +14,7 @@ import { describeArchitecture } from './document/derive';
 import { redoLabel, undoLabel } from './document/history';
 import { Curves } from './Curves';
 import { DataPanel } from './DataPanel';
+import { DecisionRegions } from './DecisionRegions';
 import { FilePicker } from './FilePicker';
 import { HyperparameterPanel } from './Hyperparameters';
 import { datasetTargets, Inspector } from './Inspector';
@@ -367,8 +368,9 @@ export function App() {
       </main>
 
       {project && (
-        <section className="dock" aria-label="Curves">
+        <section className="dock" aria-label="Curves and decision regions">
           <Curves history={training.history} />
+          <DecisionRegions project={project} />
         </section>
       )}
 

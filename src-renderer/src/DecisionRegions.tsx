@@ -1,0 +1,75 @@
+/**
+ * Decision regions: the output over the input plane, orange where the network says the positive
+ * class, blue the other, paler near the boundary; the data on top. Redrawn as the weights change
+ * (at most 10 times a second).
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { Project } from '../../engine/src/index';
+import { decisionGrid, regionInputs } from './decision-grid';
+
+export function DecisionRegions({ project }: { project: Project }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  // The data and its normalisation change only with the dataset, split or method.
+  const prepared = useMemo(() => {
+    try {
+      return regionInputs(project);
+    } catch {
+      return null;
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [project.dataset, project.split, project.normalisation]);
+  // Throttle, not debounce: weights arrive up to 30 times a second for as long as training runs,
+  // so redraw at most every 100 ms, always with the latest weights.
+  const [graph, setGraph] = useState(project.graph);
+  const latest = useRef(project.graph);
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  latest.current = project.graph;
+  useEffect(() => {
+    if (pending.current) return;
+    pending.current = setTimeout(() => {
+      pending.current = null;
+      setGraph(latest.current);
+    }, 100);
+  }, [project.graph]);
+  useEffect(() => () => {
+    if (pending.current) clearTimeout(pending.current);
+  }, []);
+
+  useEffect(() => {
+    const context = canvas.current?.getContext('2d');
+    if (!context || !prepared) return;
+    const { width, height } = context.canvas;
+    context.clearRect(0, 0, width, height);
+    const grid = decisionGrid(graph, prepared.raw, prepared.normalisation);
+    if (!grid) {
+      context.fillStyle = '#888';
+      context.font = '12px system-ui';
+      context.fillText('Decision regions need a network that compiles and reads two features.', 8, height / 2);
+      return;
+    }
+    const cell = width / grid.size;
+    const span = grid.threshold === 0 ? 1 : 0.5;
+    for (let r = 0; r < grid.size; r++) {
+      for (let c = 0; c < grid.size; c++) {
+        const v = grid.values[r * grid.size + c];
+        const confidence = Math.min(1, Math.abs(v - grid.threshold) / span);
+        context.fillStyle = v > grid.threshold ? `rgba(224, 123, 36, ${0.15 + 0.45 * confidence})` : `rgba(47, 111, 222, ${0.15 + 0.45 * confidence})`;
+        context.fillRect(c * cell, (r * height) / grid.size, cell + 1, height / grid.size + 1);
+      }
+    }
+    const data = prepared.raw;
+    const nt = data.targets.length;
+    for (let n = 0; n < data.size; n++) {
+      const px = ((data.x[n * 2] - grid.x[0]) / (grid.x[1] - grid.x[0])) * width;
+      const py = height - ((data.x[n * 2 + 1] - grid.y[0]) / (grid.y[1] - grid.y[0])) * height;
+      context.fillStyle = data.y[n * nt] > 0.5 ? '#e07b24' : '#2f6fde';
+      context.strokeStyle = 'white';
+      context.beginPath();
+      context.arc(px, py, 2.8, 0, 2 * Math.PI);
+      context.fill();
+      context.stroke();
+    }
+  }, [graph, prepared]);
+
+  return <canvas ref={canvas} width={200} height={170} className="regions" aria-label="Decision regions" data-testid="decision-regions" />;
+}

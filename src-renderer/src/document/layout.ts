@@ -2,18 +2,22 @@
  * Automatic layered layout (inputs left, outputs right) with ELK's layered algorithm, as a Move
  * command: one undo step.
  */
-import ELK from 'elkjs/lib/elk.bundled.js';
 import type { Graph } from '../../../engine/src/index';
 import { move, type Command } from './commands';
 
-const elk = new ELK();
+/** ELK is large (about 1.4 MB): it loads the first time Layout is used, not with the app. */
+let elk: Promise<{ layout: (graph: import('elkjs/lib/elk-api').ElkNode) => Promise<import('elkjs/lib/elk-api').ElkNode> }> | null = null;
+function layoutEngine() {
+  elk ??= import('elkjs/lib/elk.bundled.js').then(({ default: ELK }) => new ELK());
+  return elk;
+}
 
 /** Sizes of the nodes as drawn (React Flow's measurements), with a default for unmeasured ones. */
 export type NodeSizes = ReadonlyMap<string, { width: number; height: number }>;
 
 /** The Layout command for this graph. */
 export async function layoutCommand(graph: Graph, sizes: NodeSizes = new Map()): Promise<Command> {
-  const result = await elk.layout({
+  const result = await (await layoutEngine()).layout({
     id: 'root',
     layoutOptions: {
       'elk.algorithm': 'layered',

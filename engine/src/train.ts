@@ -324,8 +324,13 @@ export class Trainer {
    * (the inspector traces exactly these).
    */
   nextBatch(unit: 'sample' | 'batch'): number[] {
-    const count = unit === 'sample' ? 1 : Math.min(this.batchSize, this.train.size - this.cursor);
+    const count = this.stepSize(unit);
     return Array.from(this.order.subarray(this.cursor, this.cursor + count));
+  }
+
+  /** Samples the next step of this size takes: one, or a batch cut short by the epoch's end. */
+  private stepSize(unit: 'sample' | 'batch'): number {
+    return unit === 'sample' ? 1 : Math.min(this.batchSize, this.train.size - this.cursor);
   }
 
   /**
@@ -336,7 +341,7 @@ export class Trainer {
   step(unit: 'sample' | 'batch' | 'epoch'): StepReport {
     const report: StepReport = { updates: 0, samples: 0, epochsCompleted: [], stop: null };
     do {
-      const count = unit === 'sample' ? 1 : Math.min(this.batchSize, this.train.size - this.cursor);
+      const count = this.stepSize(unit === 'sample' ? 'sample' : 'batch');
       const lossValue = this.update(this.cursor, count);
       this.cursor += count;
       report.updates++;
@@ -392,7 +397,7 @@ export class Trainer {
         this.epochSamples += count;
         loss = this.totals.lossSum / count;
       } else {
-        count = Math.min(this.batchSize, this.train.size - this.cursor);
+        count = this.stepSize('batch');
         loss = this.update(this.cursor, count);
       }
       this.cursor += count;

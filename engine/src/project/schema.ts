@@ -6,7 +6,8 @@
  * total parameter count is checked before anything is allocated for the network.
  */
 import { z } from 'zod';
-import { BUILTIN_DATASETS } from '../datasets/builtin';
+import { MAX_UNITS_PER_LAYER } from '../compile';
+import { BUILTIN_DATASETS, MAX_GENERATED_SIZE } from '../datasets/builtin';
 
 /** The `format` field every project carries. */
 export const PROJECT_FORMAT = 'nnstudio-project';
@@ -17,7 +18,8 @@ export const PROJECT_VERSION = 1;
 export const LIMITS = Object.freeze({
   nodes: 10_000,
   edges: 100_000,
-  unitsPerLayer: 65_536,
+  // The compiler's cap: a file may hold no layer the compiler would refuse.
+  unitsPerLayer: MAX_UNITS_PER_LAYER,
   /** Total weights and biases of the network. */
   parameters: 20_000_000,
   datasetRows: 1_000_000,
@@ -70,7 +72,7 @@ export const DatasetRefSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('builtin'),
     name: z.enum(BUILTIN_DATASETS),
-    size: z.number().int().min(1).max(100_000),
+    size: z.number().int().min(1).max(MAX_GENERATED_SIZE),
     noise: finite.refine((v) => v >= 0, 'must be 0 or more'),
     seed: finite,
     encoding: z.enum(['01', 'pm1']),

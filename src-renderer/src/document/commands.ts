@@ -4,6 +4,7 @@
  * mechanism (history.ts): nothing edits the document any other way.
  */
 import {
+  MAX_GENERATED_SIZE,
   checkHyperparameters,
   createRng,
   isComputing,
@@ -431,7 +432,9 @@ export function setData(change: { dataset?: Project['dataset']; split?: Project[
         return refuse('The split needs a training share above 0, and the three shares must add up to 1.');
       }
       const dataset = change.dataset ?? project.dataset;
-      if (dataset.kind === 'builtin' && (!Number.isInteger(dataset.size) || dataset.size < 1 || dataset.size > 100_000)) return refuse('A generated dataset has from 1 to 100,000 samples.');
+      if (dataset.kind === 'builtin' && (!Number.isInteger(dataset.size) || dataset.size < 1 || dataset.size > MAX_GENERATED_SIZE)) {
+        return refuse(`A generated dataset has from 1 to ${MAX_GENERATED_SIZE.toLocaleString('en')} samples.`);
+      }
       if (dataset.kind === 'builtin' && !(dataset.noise >= 0)) return refuse('Noise must be 0 or more.');
       return done({ ...project, dataset, split, normalisation: { method: change.normalisation ?? project.normalisation.method, fitted: null } });
     },

@@ -28,3 +28,4 @@ export * from './project/format';
 export * from './project/session';
 export * from './project/examples';
 export * from './trace-text';
+export * from './export/index';

@@ -175,7 +175,9 @@ describe('security settings and menu, on their own', () => {
     expect(byLabel('Save As…').accelerator).toBe('CmdOrCtrl+Shift+S');
     expect(byLabel('Undo').accelerator).toBe('CmdOrCtrl+Z');
     expect(byLabel('Start / Pause').command).toBe('train.startPause');
-    for (const label of ['New', 'Open Recent', 'Save', 'Export…', 'Redo', 'Cut', 'Copy', 'Paste', 'Delete', 'Select All', 'Zoom In', 'Fit to Window', 'Toggle Panels', 'Step', 'Reset Weights']) expect(byLabel(label), label).toBeDefined();
+    expect(byLabel('Step One Batch').accelerator).toBe('F10');
+    expect(byLabel('Step One Sample').accelerator).toBe('Shift+F10');
+    for (const label of ['New', 'Open Recent', 'Save', 'Export…', 'Redo', 'Cut', 'Copy', 'Paste', 'Delete', 'Select All', 'Zoom In', 'Fit to Window', 'Toggle Panels', 'Step One Sample', 'Step One Batch', 'Step One Epoch', 'Full Speed', '2 Steps a Second', 'Reset Weights']) expect(byLabel(label), label).toBeDefined();
     for (const item of all) if (item.command && !item.command.startsWith('file.openRecent:')) expect(MENU_COMMANDS).toContain(item.command);
     expect(menuTemplate('darwin')[0].label).toBe('NN Studio');
   });

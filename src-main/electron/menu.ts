@@ -18,7 +18,8 @@ export const MENU_COMMANDS = [
   'file.new', 'file.open', 'file.save', 'file.saveAs', 'file.export',
   'edit.undo', 'edit.redo', 'edit.delete', 'edit.duplicate', 'edit.selectAll',
   'view.zoomIn', 'view.zoomOut', 'view.fit', 'view.togglePanels',
-  'train.startPause', 'train.step', 'train.reset',
+  'train.startPause', 'train.step', 'train.stepSample', 'train.stepEpoch', 'train.reset',
+  'train.speed.full', 'train.speed.100', 'train.speed.10', 'train.speed.2',
   'help.about', 'help.lecture',
 ] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
@@ -75,7 +76,19 @@ export function menuTemplate(platform: string, recent: string[] = []): MenuItemS
       label: '&Train',
       submenu: [
         { label: 'Start / Pause', accelerator: 'F5', command: 'train.startPause' },
-        { label: 'Step', accelerator: 'F10', command: 'train.step' },
+        { label: 'Step One Sample', accelerator: 'Shift+F10', command: 'train.stepSample' },
+        { label: 'Step One Batch', accelerator: 'F10', command: 'train.step' },
+        { label: 'Step One Epoch', accelerator: 'CmdOrCtrl+F10', command: 'train.stepEpoch' },
+        {
+          label: 'Speed',
+          submenu: [
+            { label: 'Full Speed', command: 'train.speed.full' },
+            { label: '100 Steps a Second', command: 'train.speed.100' },
+            { label: '10 Steps a Second', command: 'train.speed.10' },
+            { label: '2 Steps a Second', command: 'train.speed.2' },
+          ],
+        },
+        sep,
         { label: 'Reset Weights', accelerator: 'CmdOrCtrl+Shift+R', command: 'train.reset' },
       ],
     },

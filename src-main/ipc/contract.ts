@@ -63,6 +63,11 @@ export const CHANNELS = {
     request: z.object({ hyperparameters: HyperparametersSchema }).strict(),
     response: z.object({ sent: z.boolean() }),
   },
+  'training:speed': {
+    /** Training steps a second while running (one batch each, in the session's mode), or null for full speed. */
+    request: z.object({ stepsPerSecond: z.number().min(0.1).max(10_000).nullable() }).strict(),
+    response: z.object({}),
+  },
   'training:reset': {
     request: z.object({ project: ProjectSchema }).strict(),
     response: z.object({ project: ProjectSchema }),

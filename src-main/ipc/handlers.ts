@@ -164,6 +164,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { stopped: true };
     },
     'training:configure': async ({ hyperparameters }) => ({ sent: deps.training.configure(hyperparameters) }),
+    'training:speed': async ({ stepsPerSecond }) => {
+      deps.training.setSpeed(stepsPerSecond);
+      return {};
+    },
     'training:reset': async ({ project }) => {
       deps.training.stop();
       return { project: initialiseProjectWeights(project) };

@@ -16,6 +16,7 @@ export const CHANNEL_NAMES = [
   'training:step',
   'training:stop',
   'training:configure',
+  'training:speed',
   'training:reset',
 ] as const;
 

@@ -35,6 +35,8 @@ export function spawnTrainingWorker(): WorkerLike {
 
 export class TrainingController {
   private worker: WorkerLike | null = null;
+  /** The pace the user chose; a new worker (after a crash) is told it before anything else. */
+  private stepsPerSecond: number | null = null;
   private waiting: { kind: 'started' | 'stepped'; resolve: (value: FromWorker) => void; reject: (error: Error) => void } | null = null;
 
   constructor(
@@ -73,6 +75,12 @@ export class TrainingController {
     await this.request({ type: 'step', unit, project, session }, 'stepped');
   }
 
+  /** Training steps a second while running (null: full speed), for watching learning happen slowly. */
+  setSpeed(stepsPerSecond: number | null): void {
+    this.stepsPerSecond = stepsPerSecond;
+    this.worker?.postMessage({ type: 'speed', stepsPerSecond });
+  }
+
   /** Ends the worker (on quit, or before a new project replaces the old). */
   async dispose(): Promise<void> {
     const worker = this.worker;
@@ -91,6 +99,7 @@ export class TrainingController {
       if (this.worker === worker && code !== 0) this.crashed(`The training worker stopped unexpectedly (exit code ${code}).`);
     });
     this.worker = worker;
+    if (this.stepsPerSecond !== null) worker.postMessage({ type: 'speed', stepsPerSecond: this.stepsPerSecond });
     return worker;
   }
 

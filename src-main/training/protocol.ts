@@ -11,7 +11,9 @@ export type ToWorker =
   | { type: 'resume' }
   | { type: 'step'; unit: 'sample' | 'batch' | 'epoch'; project?: Project; session?: string }
   | { type: 'stop' }
-  | { type: 'configure'; hyperparameters: Hyperparameters };
+  | { type: 'configure'; hyperparameters: Hyperparameters }
+  /** Training steps a second while running, or null for as fast as the machine goes. */
+  | { type: 'speed'; stepsPerSecond: number | null };
 
 /** Worker → main process. */
 export type FromWorker =

@@ -10,16 +10,21 @@ function harness() {
   let now = 0;
   const posted: FromWorker[] = [];
   const queue: (() => void)[] = [];
+  const timers: { task: () => void; ms: number }[] = [];
   const worker = new TrainingWorker({
     post: (message) => posted.push(message),
     defer: (task) => queue.push(task),
+    later: (task, ms) => timers.push({ task, ms }),
     // Every read of the clock moves it 5 ms, so slices end and progress falls due.
     now: () => (now += 5),
   });
   const runTasks = (count: number) => {
     for (let i = 0; i < count && queue.length > 0; i++) queue.shift()!();
   };
-  return { worker, posted, runTasks, queue, time: () => now };
+  const runTimers = (count: number) => {
+    for (let i = 0; i < count && timers.length > 0; i++) timers.shift()!.task();
+  };
+  return { worker, posted, runTasks, queue, timers, runTimers, time: () => now };
 }
 
 const of = <T extends FromWorker['type']>(posted: FromWorker[], type: T) => posted.filter((m): m is Extract<FromWorker, { type: T }> => m.type === type);
@@ -119,5 +124,51 @@ describe('training worker', () => {
     const stopped = of(posted, 'stopped')[0];
     expect(stopped.reason).toBe('diverged');
     expect(stopped.message).toMatch(/diverged in epoch \d+/);
+  });
+
+  it('at a set speed: one batch per timer tick, every step reported, and back to full speed on request', () => {
+    const { worker, posted, queue, timers, runTimers, runTasks } = harness();
+    const project = findExample('iris')!.create(); // mini-batches of 8
+    worker.handle({ type: 'speed', stepsPerSecond: 4 });
+    worker.handle({ type: 'start', project, session: 's1' });
+    expect(queue).toHaveLength(0); // nothing runs flat out
+    expect(timers).toHaveLength(1);
+    expect(timers[0].ms).toBe(250);
+    const seen = () => {
+      const p = of(posted, 'progress').at(-1)!;
+      return p.epoch * p.epochSize + p.samplesIntoEpoch;
+    };
+    const counts: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      runTimers(1);
+      counts.push(seen());
+    }
+    expect(counts).toEqual([8, 16, 24, 32, 40]);
+    expect(timers).toHaveLength(1); // exactly one pending tick
+
+    // Pausing leaves the pending tick harmless.
+    worker.handle({ type: 'pause' });
+    runTimers(1);
+    expect(seen()).toBe(40);
+
+    worker.handle({ type: 'resume' });
+    worker.handle({ type: 'speed', stepsPerSecond: null });
+    runTimers(5); // stale slow ticks do nothing
+    expect(seen()).toBe(40);
+    runTasks(3);
+    expect(seen()).toBeGreaterThan(40 + 8 * 5);
+  });
+
+  it('at a set speed the stopping criteria still end training, with their reason', () => {
+    const { worker, posted, runTimers } = harness();
+    const project = findExample('iris')!.create();
+    project.hyperparameters.maxEpochs = 1;
+    worker.handle({ type: 'speed', stepsPerSecond: 1000 });
+    worker.handle({ type: 'start', project, session: 's1' });
+    runTimers(1000);
+    const stopped = of(posted, 'stopped');
+    expect(stopped).toHaveLength(1);
+    expect(stopped[0]).toMatchObject({ reason: 'maxEpochs', epoch: 1 });
+    expect(of(posted, 'progress').at(-1)!.state).toBe('stopped');
   });
 });

@@ -13,6 +13,8 @@ export interface WorkerEnvironment {
   post(message: FromWorker, transfer?: ArrayBuffer[]): void;
   /** Runs `task` after pending messages have been handled (setImmediate in a worker). */
   defer(task: () => void): void;
+  /** Runs `task` after `ms` milliseconds (setTimeout), for training at a set speed. */
+  later(task: () => void, ms: number): void;
   now(): number;
 }
 
@@ -25,6 +27,10 @@ export class TrainingWorker {
   private lastProgress = -Infinity;
   private sentEpochs = 0;
   private scheduled = false;
+  /** Null: full speed. Otherwise one training step every 1000 / stepsPerSecond ms. */
+  private stepsPerSecond: number | null = null;
+  /** Bumped by every (re)schedule, so a timer set for an older pace or run does nothing. */
+  private tick = 0;
 
   constructor(private readonly env: WorkerEnvironment) {}
 
@@ -70,6 +76,15 @@ export class TrainingWorker {
           // Applies from the next step; the trainer refuses what needs a recompile (algorithm, loss).
           this.session?.trainer.setHyperparameters(message.hyperparameters);
           return;
+        case 'speed':
+          this.stepsPerSecond = message.stepsPerSecond;
+          if (this.state === 'running') {
+            // A pending slow tick would otherwise hold a faster pace back for up to a second.
+            this.tick++;
+            this.scheduled = false;
+            this.schedule();
+          }
+          return;
         case 'stop':
           if (this.session && this.state !== 'idle') {
             this.state = 'stopped';
@@ -92,10 +107,39 @@ export class TrainingWorker {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    this.env.defer(() => {
+    const tick = ++this.tick;
+    const task = () => {
+      if (tick !== this.tick) return;
       this.scheduled = false;
-      this.slice();
-    });
+      if (this.stepsPerSecond === null) this.slice();
+      else this.slowStep();
+    };
+    if (this.stepsPerSecond === null) this.env.defer(task);
+    else this.env.later(task, 1000 / this.stepsPerSecond);
+  }
+
+  /**
+   * At a set speed: one training step (a batch, in the session's mode), every step shown, with
+   * the stopping criteria honoured as at full speed.
+   */
+  private slowStep(): void {
+    if (this.state !== 'running' || !this.session) return;
+    const trainer = this.session.trainer;
+    try {
+      const maxed = trainer.epoch >= trainer.hyperparameters.maxEpochs;
+      const stop = maxed ? { reason: 'maxEpochs' as const, message: `Stopped: reached the maximum of ${trainer.hyperparameters.maxEpochs} epochs.` } : trainer.step('batch').stop;
+      if (!stop) {
+        this.sendProgress(this.stepsPerSecond! <= MAX_PROGRESS_PER_SECOND);
+        this.schedule();
+        return;
+      }
+      this.state = 'stopped';
+      this.sendProgress(true);
+      this.env.post({ type: 'stopped', session: this.sessionName, reason: stop.reason, message: stop.message, epoch: trainer.epoch });
+    } catch (error) {
+      this.state = 'stopped';
+      this.env.post({ type: 'error', message: describe(error), during: 'run' });
+    }
   }
 
   /** Trains for one slice, then yields so that control messages are heard. */

@@ -10,6 +10,7 @@ const port = parentPort;
 const worker = new TrainingWorker({
   post: (message, transfer) => port.postMessage(message, transfer ?? []),
   defer: (task) => setImmediate(task),
+  later: (task, ms) => setTimeout(task, ms),
   now: () => performance.now(),
 });
 port.on('message', (message: ToWorker) => worker.handle(message));

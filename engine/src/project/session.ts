@@ -8,6 +8,7 @@ import { generateDataset } from '../datasets/builtin';
 import { applyNormalisation, fitNormalisation, splitIndices, type Normalisation } from '../datasets/prepare';
 import { evaluate, isClassifier, type Evaluation } from '../metrics';
 import { createWorkspace, forward } from '../kernels';
+import type { LossName } from '../losses';
 import { Trainer, TrainingSetupError, checkHyperparameters, type Hyperparameters } from '../train';
 import type { DatasetRef, Project } from './schema';
 
@@ -103,16 +104,61 @@ export interface SplitEvaluation extends Evaluation {
 
 /** Evaluates the session's current weights on train, validation and test. */
 export function evaluateSession(session: ProjectSession): Record<'train' | 'validation' | 'test', SplitEvaluation> {
-  const loss = session.trainer.hyperparameters.loss;
-  const one = (data: BoundData): SplitEvaluation => ({
-    ...evaluate(session.model, session.trainer.params, data, loss),
-    size: data.size,
-    confusion: confusionMatrix(session.model, session.trainer.params, data),
-  });
-  return { train: one(session.train), validation: one(session.validation), test: one(session.test) };
+  return evaluateSplits(session.model, session.trainer.params, session, session.trainer.hyperparameters.loss);
 }
 
-function confusionMatrix(model: CompiledModel, params: Float64Array, data: BoundData): SplitEvaluation['confusion'] {
+/** Loss, accuracy and confusion matrix of `params` on each of the three splits. */
+export function evaluateSplits(
+  model: CompiledModel,
+  params: ArrayLike<number>,
+  splits: Record<'train' | 'validation' | 'test', BoundData>,
+  loss: LossName,
+): Record<'train' | 'validation' | 'test', SplitEvaluation> {
+  const one = (data: BoundData): SplitEvaluation => ({
+    ...evaluate(model, params, data, loss),
+    size: data.size,
+    confusion: confusionMatrix(model, params, data),
+  });
+  return { train: one(splits.train), validation: one(splits.validation), test: one(splits.test) };
+}
+
+/** What a project's network makes of its data, split by split; the readable view of a model's fit. */
+export interface ProjectEvaluation {
+  splits: Record<'train' | 'validation' | 'test', SplitEvaluation>;
+  /**
+   * For a network with a regression output (linear or ReLU): the first output's prediction and
+   * target for every sample of each split, for a predicted-vs-target plot. Null for classifiers.
+   */
+  regression: { target: string; points: Record<'train' | 'validation' | 'test', { predicted: number; actual: number }[]> } | null;
+}
+
+/**
+ * Evaluates the project's stored weights on its data, without a trainer (so without compiling
+ * a fast kernel): for the app's live evaluation view.
+ * @throws TrainingSetupError when the network does not compile or does not fit the data.
+ */
+export function evaluateProject(project: Project, prepared: ProjectData = projectData(project)): ProjectEvaluation {
+  const compiled = compileGraph(project.graph, { data: { features: prepared.full.features, targets: prepared.full.targets } });
+  if (!compiled.ok) throw new TrainingSetupError(compiled.errors);
+  const model = compiled.model;
+  const params = readParameters(model);
+  const bound = { train: bindData(model, prepared.train), validation: bindData(model, prepared.validation), test: bindData(model, prepared.test) };
+  const splits = evaluateSplits(model, params, bound, project.hyperparameters.loss);
+  if (isClassifier(model)) return { splits, regression: null };
+  const output = model.outputs.find((node) => node.activation === 'linear' || node.activation === 'relu')!;
+  const column = output.output!.targetStart;
+  const ws = createWorkspace(model);
+  const nf = model.features.length;
+  const nt = model.targets.length;
+  const pointsOf = (data: BoundData) =>
+    Array.from({ length: data.size }, (_, n) => {
+      forward(model, params, data.x, n * nf, ws);
+      return { predicted: ws.z[output.start], actual: data.t[n * nt + column] };
+    });
+  return { splits, regression: { target: model.targets[column], points: { train: pointsOf(bound.train), validation: pointsOf(bound.validation), test: pointsOf(bound.test) } } };
+}
+
+function confusionMatrix(model: CompiledModel, params: ArrayLike<number>, data: BoundData): SplitEvaluation['confusion'] {
   if (!isClassifier(model) || model.outputs.length !== 1) return null;
   const node = model.outputs[0];
   const ws = createWorkspace(model);

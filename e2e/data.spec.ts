@@ -10,8 +10,13 @@ test('import a CSV: errors name line and column; the rows become the data', asyn
 
   const bad = 'a,b,label\n1,2,yes\n3,x,no\n';
   await page.getByLabel('CSV file', { exact: true }).setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+  // Shown as soon as the file is read, next to the row it concerns, the bad cell marked.
+  await expect(page.getByTestId('csv-error-row')).toContainText('3x');
+  await expect(page.getByTestId('csv-error-row').locator('td.error-cell')).toHaveText('x');
+  await expect(page.getByTestId('csv-error-note')).toHaveText("↑ Line 3, column 'b': 'x' is not a number.");
   await page.getByTestId('csv-import').click();
   await expect(page.getByTestId('csv-error')).toHaveText("Line 3, column 'b': 'x' is not a number.");
+  await expect(page.getByRole('dialog')).toBeVisible(); // nothing imported
 
   const good = 'a,b,label\n1,2,yes\n3,4,no\n5,6,yes\n';
   await page.getByLabel('CSV file', { exact: true }).setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });

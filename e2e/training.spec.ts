@@ -10,6 +10,17 @@ async function number(locator: import('@playwright/test').Locator): Promise<numb
   return Number((await locator.textContent())!.replace('−', '-'));
 }
 
+async function percent(locator: import('@playwright/test').Locator): Promise<number> {
+  return Number.parseFloat((await locator.textContent()) ?? '') || 0;
+}
+
+/** Samples trained on so far, from the toolbar's epoch and "sample i/n" readouts. */
+async function samplesSeen(page: import('@playwright/test').Page): Promise<number> {
+  const epoch = await number(page.getByTestId('epoch'));
+  const [into, size] = ((await page.getByTestId('epoch-progress').textContent()) ?? '0/0').split('/').map(Number);
+  return epoch * size + into;
+}
+
 test('load an example, train it, see it learn, pause it', async ({ page }, testInfo) => {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
@@ -40,6 +51,13 @@ test('load an example, train it, see it learn, pause it', async ({ page }, testI
   await expect(page.getByTestId('curves').locator('canvas')).toBeVisible();
   await expect(page.getByTestId('curves')).toContainText('validation loss');
 
+  // The evaluation panel follows the weights: accuracy on the training split passes 90%.
+  await expect.poll(() => percent(page.getByTestId('accuracy-train')), { timeout: 60_000 }).toBeGreaterThan(90);
+  await expect(page.getByTestId('confusion')).toContainText('true ↓ predicted →');
+  // Inside each unit, its output over the input plane.
+  await expect(page.getByTestId('unit-map-h1').locator('canvas')).toHaveCount(4);
+  await expect(page.getByTestId('unit-map-y').locator('canvas')).toHaveCount(1);
+
   await page.getByTestId('train-button').click(); // pause
   await expect(page.getByTestId('training-state')).toHaveText('paused');
   await expect(page.getByTestId('train-button')).toHaveText('▶ Resume');
@@ -52,8 +70,26 @@ test('load an example, train it, see it learn, pause it', async ({ page }, testI
   await page.getByRole('textbox', { name: 'Learning rate' }).fill('0.01');
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('training-state')).toHaveText('paused');
+  // One batch (F10): the counter moves by exactly the batch size of 10.
+  const before = await samplesSeen(page);
+  await page.keyboard.press('F10');
+  await expect.poll(() => samplesSeen(page)).toBe(before + 10);
+  await expect(page.getByTestId('training-state')).toHaveText('paused');
+
+  // At 2 steps a second, every step is visible: the run moves a batch at a time, far less than an epoch.
+  await page.getByTestId('speed').selectOption('2');
+  const slowFrom = await samplesSeen(page);
+  await page.getByTestId('train-button').click(); // resume, slowly
+  await expect.poll(() => samplesSeen(page)).toBeGreaterThanOrEqual(slowFrom + 20);
+  await page.getByTestId('train-button').click();
+  await expect(page.getByTestId('training-state')).toHaveText('paused');
+  const slowMoved = (await samplesSeen(page)) - slowFrom;
+  expect(slowMoved % 10).toBe(0);
+  expect(slowMoved).toBeLessThan(280); // one epoch of the spiral's 280 training samples
+
+  await page.getByTestId('speed').selectOption('full');
   await page.getByTestId('train-button').click(); // resume
-  await expect.poll(() => number(page.getByTestId('epoch'))).toBeGreaterThan(Number(pausedAt));
+  await expect.poll(() => number(page.getByTestId('epoch'))).toBeGreaterThan(Number(pausedAt) + 2);
   await page.getByTestId('train-button').click();
   await expect(page.getByTestId('training-state')).toHaveText('paused');
 

@@ -15,6 +15,7 @@ import { redoLabel, undoLabel } from './document/history';
 import { Curves } from './Curves';
 import { DataPanel } from './DataPanel';
 import { DecisionRegions } from './DecisionRegions';
+import { EvaluationPanel } from './Evaluation';
 import { FilePicker } from './FilePicker';
 import { HyperparameterPanel } from './Hyperparameters';
 import { datasetTargets, Inspector } from './Inspector';
@@ -46,6 +47,7 @@ export function App() {
   const canvas = useRef<CanvasApi | null>(null);
   const [layerSize, setLayerSize] = useState(2);
   const [layerActivation, setLayerActivation] = useState<NeuronActivation>('sigmoid');
+  const [panelsHidden, setPanelsHidden] = useState(false);
 
   // A refusal shows at the cursor for a few seconds.
   useEffect(() => {
@@ -72,6 +74,15 @@ export function App() {
       if (command === 'file.saveAs') return void s.save(true);
       if (command === 'train.startPause') return void s.startOrPause();
       if (command === 'train.step') return void s.step('batch');
+      if (command === 'train.stepSample') return void s.step('sample');
+      if (command === 'train.stepEpoch') return void s.step('epoch');
+      if (command.startsWith('train.speed.')) {
+        const pace = command.slice('train.speed.'.length);
+        return void s.setSpeed(pace === 'full' ? null : Number(pace));
+      }
+      if (command === 'view.zoomIn') return canvas.current?.zoom('in');
+      if (command === 'view.zoomOut') return canvas.current?.zoom('out');
+      if (command === 'view.togglePanels') return setPanelsHidden((hidden) => !hidden);
       if (command === 'train.reset') return void s.reset();
       if (command === 'file.new') return s.newBlank();
       if (command === 'edit.undo') return s.undo();
@@ -95,7 +106,9 @@ export function App() {
     const onKey = (event: KeyboardEvent) => {
       const mod = event.ctrlKey || event.metaKey;
       if (event.key === 'F5') run('train.startPause');
-      else if (event.key === 'F10') run('train.step');
+      else if (event.key === 'F10') run(event.shiftKey ? 'train.stepSample' : mod ? 'train.stepEpoch' : 'train.step');
+      else if (mod && event.shiftKey && event.key.toLowerCase() === 'r') run('train.reset');
+      else if (mod && event.key === '\\') run('view.togglePanels');
       else if (mod && event.key.toLowerCase() === 's') run(event.shiftKey ? 'file.saveAs' : 'file.save');
       else if (mod && event.key.toLowerCase() === 'o') run('file.open');
       else if ((event.target as HTMLElement).closest('input, textarea, select')) return;
@@ -103,6 +116,9 @@ export function App() {
       else if (mod && event.key.toLowerCase() === 'y') run('edit.redo');
       else if (mod && event.key.toLowerCase() === 'a') run('edit.selectAll');
       else if (mod && event.key.toLowerCase() === 'd') run('edit.duplicate');
+      else if (mod && (event.key === '=' || event.key === '+')) run('view.zoomIn');
+      else if (mod && event.key === '-') run('view.zoomOut');
+      else if (mod && event.key === '0') run('view.fit');
       else return;
       event.preventDefault();
     };
@@ -201,13 +217,25 @@ export function App() {
         >
           {running ? '❚❚ Pause' : training.state === 'paused' ? '▶ Resume' : '▶ Train'}
         </button>
-        <button disabled={!project || running} onClick={() => void state.step('sample')} title="One training step on one sample">
+        <select
+          data-testid="speed"
+          aria-label="Training speed"
+          title="How fast training runs: full speed, or a set number of training steps (batches) a second to watch each one"
+          value={state.speed === null ? 'full' : String(state.speed)}
+          onChange={(e) => void state.setSpeed(e.target.value === 'full' ? null : Number(e.target.value))}
+        >
+          <option value="full">full speed</option>
+          <option value="100">100 steps/s</option>
+          <option value="10">10 steps/s</option>
+          <option value="2">2 steps/s</option>
+        </select>
+        <button disabled={!project || running} onClick={() => void state.step('sample')} title="One training step on one sample (Shift+F10)">
           Step sample
         </button>
         <button disabled={!project || running} onClick={() => void state.step('batch')} title="One training step on one batch (F10)">
           Step batch
         </button>
-        <button disabled={!project || running} onClick={() => void state.step('epoch')} title="Train to the end of the epoch">
+        <button disabled={!project || running} onClick={() => void state.step('epoch')} title="Train to the end of the epoch (Ctrl+F10)">
           Step epoch
         </button>
         <button disabled={!project} onClick={() => void state.reset()} title="Re-initialise the weights with the seed (Ctrl+Shift+R)">
@@ -216,6 +244,9 @@ export function App() {
         <span className="divider" />
         <span className="readout">
           epoch <b data-testid="epoch">{training.epoch}</b>
+        </span>
+        <span className="readout" title="Samples of the current epoch trained on so far">
+          sample <b data-testid="epoch-progress">{training.epochSize ? `${training.samplesIntoEpoch}/${training.epochSize}` : '—'}</b>
         </span>
         <span className="readout">
           loss <b data-testid="loss">{formatValue(last?.loss ?? training.runningLoss)}</b>
@@ -329,7 +360,7 @@ export function App() {
             </div>
           )}
         </section>
-        <aside className="panel">
+        <aside className="panel" hidden={panelsHidden}>
           {project && (
             <>
               <h2>Inspector</h2>
@@ -367,10 +398,11 @@ export function App() {
         </aside>
       </main>
 
-      {project && (
+      {project && !panelsHidden && (
         <section className="dock" aria-label="Curves and decision regions">
           <Curves history={training.history} />
           <DecisionRegions project={project} />
+          <EvaluationPanel project={project} />
         </section>
       )}
 

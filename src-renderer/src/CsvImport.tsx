@@ -3,8 +3,9 @@
  * to read the targets; every import error names its line and column. The rows go into the
  * project (an inline dataset), as one undoable edit.
  */
-import { useState } from 'react';
+import { Fragment, useMemo, useState } from 'react';
 import { CsvError, importCsv, parseCsv, type CsvTable } from '../../engine/src/index';
+import { previewLines, type CsvProblem } from './csv-preview';
 import { setData } from './document/commands';
 import { useStudio } from './store';
 
@@ -16,7 +17,20 @@ export function CsvImport({ onClose }: { onClose: () => void }) {
   const [features, setFeatures] = useState<string[]>([]);
   const [targets, setTargets] = useState<string[]>([]);
   const [kind, setKind] = useState<'numeric' | 'label'>('label');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<CsvProblem | null>(null);
+  const asProblem = (e: unknown): CsvProblem =>
+    e instanceof CsvError ? { message: e.message, line: e.line, column: e.column } : { message: e instanceof Error ? e.message : String(e), line: null, column: null };
+  // The choice of columns is checked as it is made, so a bad cell shows before Import is pressed.
+  const live = useMemo(() => {
+    if (!table) return null;
+    try {
+      importCsv(text, { features, targets, targetKind: kind });
+      return null;
+    } catch (e) {
+      return asProblem(e);
+    }
+  }, [table, text, features, targets, kind]);
+  const problem = error ?? live;
 
   const load = async (file: File) => {
     setError(null);
@@ -30,7 +44,7 @@ export function CsvImport({ onClose }: { onClose: () => void }) {
       setTargets(parsed.header.slice(-1));
     } catch (e) {
       setTable(null);
-      setError(e instanceof Error ? e.message : String(e));
+      setError(asProblem(e));
     }
   };
 
@@ -44,27 +58,36 @@ export function CsvImport({ onClose }: { onClose: () => void }) {
       const ok = edit(setData({ dataset: { kind: 'inline', source: name, features: dataset.features, targets: dataset.targets, rows, ...(Object.keys(classes).length ? { classes } : {}) } }));
       if (ok) onClose();
     } catch (e) {
-      setError(e instanceof CsvError || e instanceof Error ? e.message : String(e));
+      setError(asProblem(e));
     }
   };
 
-  const toggle = (list: string[], set: (l: string[]) => void, column: string) => set(list.includes(column) ? list.filter((c) => c !== column) : [...list, column]);
+  const toggle = (list: string[], set: (l: string[]) => void, column: string) => {
+    setError(null);
+    set(list.includes(column) ? list.filter((c) => c !== column) : [...list, column]);
+  };
 
   return (
     <div className="modal" role="dialog" aria-label="Import a CSV file">
       <div className="modal-body">
         <h2>Import a CSV file</h2>
         <input type="file" accept=".csv,text/csv" aria-label="CSV file" onChange={(e) => e.target.files?.[0] && void load(e.target.files[0])} />
-        {error && (
+        {problem && (
           <div className="error-text" role="alert" data-testid="csv-error">
-            {error}
+            {problem.message}
           </div>
+        )}
+        {!table && problem && (
+          <table className="csv-preview">
+            <PreviewBody lines={previewLines(null, problem, text)} columns={1} />
+          </table>
         )}
         {table && (
           <>
             <table className="csv-preview">
               <thead>
                 <tr>
+                  <th className="line-number">line</th>
                   {table.header.map((column) => (
                     <th key={column}>
                       {column}
@@ -80,20 +103,12 @@ export function CsvImport({ onClose }: { onClose: () => void }) {
                   ))}
                 </tr>
               </thead>
-              <tbody>
-                {table.rows.slice(0, 8).map((row, r) => (
-                  <tr key={r}>
-                    {row.map((cell, c) => (
-                      <td key={c}>{cell}</td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
+              <PreviewBody lines={previewLines(table, problem, text)} columns={table.header.length} />
             </table>
             <p className="hint">
               {table.rows.length} rows. <label>
                 Targets are{' '}
-                <select aria-label="Target kind" value={kind} onChange={(e) => setKind(e.target.value as 'numeric' | 'label')}>
+                <select aria-label="Target kind" value={kind} onChange={(e) => (setError(null), setKind(e.target.value as 'numeric' | 'label'))}>
                   <option value="label">class labels (one-hot)</option>
                   <option value="numeric">numbers (regression)</option>
                 </select>
@@ -109,5 +124,43 @@ export function CsvImport({ onClose }: { onClose: () => void }) {
         </div>
       </div>
     </div>
+  );
+}
+
+/** The preview's rows, with the row an error concerns marked and its message right under it. */
+function PreviewBody({ lines, columns }: { lines: ReturnType<typeof previewLines>; columns: number }) {
+  return (
+    <tbody>
+        {lines.map((line, i) => (
+          <Fragment key={i}>
+            {line.kind === 'row' && (
+              <tr className={line.error ? 'error-row' : undefined} data-testid={line.error ? 'csv-error-row' : undefined}>
+                <td className="line-number">{line.line}</td>
+                {line.cells.map((cell, c) => (
+                  <td key={c} className={c === line.errorColumn ? 'error-cell' : undefined}>
+                    {cell}
+                  </td>
+                ))}
+              </tr>
+            )}
+            {line.kind === 'raw' && (
+              <tr className="error-row" data-testid="csv-error-row">
+                <td className="line-number">{line.line}</td>
+                <td colSpan={columns}>{line.text}</td>
+              </tr>
+            )}
+            {line.kind === 'gap' && (
+              <tr>
+                <td colSpan={columns + 1}>… {line.skipped} more rows …</td>
+              </tr>
+            )}
+            {line.kind === 'note' && (
+              <tr className="error-note" data-testid="csv-error-note">
+                <td colSpan={columns + 1}>↑ {line.message}</td>
+              </tr>
+            )}
+          </Fragment>
+        ))}
+    </tbody>
   );
 }

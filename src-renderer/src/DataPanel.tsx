@@ -4,7 +4,8 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { CsvImport } from './CsvImport';
-import { BUILTIN_DATASETS, BUILTIN_DESCRIPTIONS, defaultSpec, isBinary, resolveDataset, type Dataset, type DatasetRef } from '../../engine/src/index';
+import { BUILTIN_DATASETS, BUILTIN_DESCRIPTIONS, defaultSpec, isBinary, projectData, resolveDataset, type Dataset, type DatasetRef, type Normalisation } from '../../engine/src/index';
+import { formatValue } from './format';
 import { setData } from './document/commands';
 import { NumberInput } from './NumberInput';
 import { useStudio } from './store';
@@ -20,6 +21,17 @@ export function DataPanel() {
       return null;
     }
   }, [dataset]);
+  const split0 = project?.split;
+  const method = project?.normalisation;
+  // The statistics training uses: fitted on the training split only, as the worker fits them.
+  const normalisation = useMemo(() => {
+    try {
+      return project && project.normalisation.method !== 'none' ? projectData(project).normalisation : null;
+    } catch {
+      return null;
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [dataset, split0, method]);
   const [importing, setImporting] = useState(false);
   if (!project || !dataset) return null;
   const split = project.split;
@@ -83,6 +95,7 @@ export function DataPanel() {
           <option value="minmax">min-max</option>
         </select>
       </label>
+      {normalisation && <NormalisationTable normalisation={normalisation} />}
       <button onClick={() => setImporting(true)} data-testid="import-csv">
         Import CSV…
       </button>
@@ -94,6 +107,31 @@ export function DataPanel() {
         </p>
       )}
     </div>
+  );
+}
+
+/** The fitted statistics, as x' = (x − shift) / scale says them: mean and s.d., or minimum and range. */
+function NormalisationTable({ normalisation }: { normalisation: Normalisation }) {
+  const [shift, scale] = normalisation.method === 'minmax' ? ['min', 'range'] : ['mean', 's.d.'];
+  return (
+    <table className="norm-stats" data-testid="normalisation-stats" title="Fitted on the training split only, then applied to every split: x′ = (x − shift) / scale">
+      <thead>
+        <tr>
+          <th>feature</th>
+          <th>{shift}</th>
+          <th>{scale}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {normalisation.features.map((f) => (
+          <tr key={f.name}>
+            <td>{f.name}</td>
+            <td>{formatValue(f.shift, 4)}</td>
+            <td>{formatValue(f.scale, 4)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 

@@ -58,3 +58,47 @@ describe('decision grid on a trained, normalised network', () => {
     expect(agree / raw.size).toBeGreaterThan(0.97);
   });
 });
+
+describe('unit maps', () => {
+  it('each unit of the lecture’s XOR network draws its own region: OR and AND lines, combined into XOR', async () => {
+    const { unitMaps } = await import('./decision-grid');
+    const data = generateDataset(defaultSpec('xor'));
+    const size = 25;
+    const maps = unitMaps(lecture.xorPerceptronNetwork(), data, fitNormalisation(data, 'none'), size)!;
+    const grid = decisionGrid(lecture.xorPerceptronNetwork(), data, fitNormalisation(data, 'none'), size)!;
+    const step = (s: number) => (s >= 0 ? 1 : 0);
+    // By hand from the graph's weights at each cell centre: y1 = step(x1 + x2 − ½), y2 = step(x1 + x2 − 3/2).
+    for (let r = 0; r < size; r++) {
+      const b = grid.y[1] - ((r + 0.5) / size) * (grid.y[1] - grid.y[0]);
+      for (let c = 0; c < size; c++) {
+        const a = grid.x[0] + ((c + 0.5) / size) * (grid.x[1] - grid.x[0]);
+        const cell = r * size + c;
+        expect(maps.get('x1')![0].values[cell]).toBeCloseTo(a, 5);
+        expect(maps.get('x2')![0].values[cell]).toBeCloseTo(b, 5);
+        expect(maps.get('y1')![0].values[cell]).toBe(step(a + b - 0.5));
+        expect(maps.get('y2')![0].values[cell]).toBe(step(a + b - 1.5));
+        expect(maps.get('out')![0].values[cell]).toBe(step(step(a + b - 0.5) - step(a + b - 1.5) - 0.5));
+        expect(maps.get('out')![0].values[cell]).toBe(grid.values[cell]);
+      }
+    }
+    expect(maps.get('y1')![0]).toMatchObject({ centre: 0.5, span: 0.5 });
+    // Inputs are unbounded: scaled to the largest distance from 0 on the plane.
+    expect(maps.get('x1')![0].span).toBeCloseTo(Math.max(Math.abs(grid.x[0]), Math.abs(grid.x[1])), 1);
+  });
+
+  it('a dense layer gets a map per unit, at most four; tanh is centred on 0', async () => {
+    const { unitMaps, MAPS_PER_NODE } = await import('./decision-grid');
+    const { findExample } = await import('../../engine/src/index');
+    const project = findExample('spiral')!.create();
+    const { raw, normalisation } = regionInputs(project);
+    const maps = unitMaps(project.graph, raw, normalisation, 8)!;
+    const dense = project.graph.nodes.filter((n) => n.kind === 'dense');
+    expect(dense.length).toBeGreaterThan(0);
+    for (const node of dense) {
+      const list = maps.get(node.id)!;
+      expect(list).toHaveLength(Math.min(MAPS_PER_NODE, (node as { units: number }).units));
+      if ((node as { activation: string }).activation === 'tanh') expect(list[0]).toMatchObject({ centre: 0, span: 1 });
+    }
+    expect(unitMaps(lecture.network321(), raw, normalisation)).toBeNull();
+  });
+});

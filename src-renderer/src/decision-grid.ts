@@ -1,8 +1,22 @@
 /**
- * The network's output over the input plane, for the decision-regions view: a grid of points
- * spanning the data, normalised as the project normalises its inputs, run forward.
+ * The network over the input plane, for the decision-regions view and the small map inside each
+ * unit on the canvas: a grid of points spanning the data, normalised as the project normalises
+ * its inputs, run forward once per point.
  */
-import { compileGraph, createWorkspace, forward, projectData, readParameters, resolveDataset, type Dataset, type Graph, type Normalisation, type Project } from '../../engine/src/index';
+import {
+  compileGraph,
+  createWorkspace,
+  forward,
+  projectData,
+  readParameters,
+  resolveDataset,
+  type CompiledModel,
+  type Dataset,
+  type Graph,
+  type Normalisation,
+  type Project,
+  type Workspace,
+} from '../../engine/src/index';
 
 export interface DecisionGrid {
   /** Output of the first output unit at each cell, row by row from the top (high x2) down. */
@@ -15,11 +29,21 @@ export interface DecisionGrid {
   threshold: number;
 }
 
+/** The activations whose output is read against 0 rather than ½. */
+const SIGNED = new Set(['tanh', 'sign']);
+
 /**
- * The first output's value over a `size` × `size` grid covering the data (raw units), or null
- * when the network does not compile or does not read exactly two features.
+ * Compiles the graph and runs it over a `size` × `size` grid covering the data (raw units),
+ * calling `visit` with the workspace after each point's forward pass. Null when the network does
+ * not compile or does not read exactly two features of the data.
  */
-export function decisionGrid(graph: Graph, data: Dataset, normalisation: Normalisation, size = 48): DecisionGrid | null {
+function sweepPlane(
+  graph: Graph,
+  data: Dataset,
+  normalisation: Normalisation,
+  size: number,
+  prepare: (model: CompiledModel) => (cell: number, ws: Workspace) => void,
+): { model: CompiledModel; x: [number, number]; y: [number, number] } | null {
   const compiled = compileGraph(graph);
   if (!compiled.ok || data.features.length !== 2) return null;
   const model = compiled.model;
@@ -40,8 +64,7 @@ export function decisionGrid(graph: Graph, data: Dataset, normalisation: Normali
   const [sa, sb] = model.features.map(stat);
   const params = readParameters(model);
   const ws = createWorkspace(model);
-  const output = model.outputs[0];
-  const values = new Float64Array(size * size);
+  const visit = prepare(model);
   const input = new Float64Array(2);
   for (let r = 0; r < size; r++) {
     const b = y[1] - ((r + 0.5) / size) * (y[1] - y[0]);
@@ -50,11 +73,75 @@ export function decisionGrid(graph: Graph, data: Dataset, normalisation: Normali
       input[0] = (a - sa.shift) / sa.scale;
       input[1] = (b - sb.shift) / sb.scale;
       forward(model, params, input, 0, ws);
-      values[r * size + c] = ws.z[output.start];
+      visit(r * size + c, ws);
     }
   }
-  const threshold = output.activation === 'tanh' || output.activation === 'sign' ? 0 : 0.5;
-  return { values, size, x, y, threshold };
+  return { model, x, y };
+}
+
+/**
+ * The first output's value over a `size` × `size` grid covering the data (raw units), or null
+ * when the network does not compile or does not read exactly two features.
+ */
+export function decisionGrid(graph: Graph, data: Dataset, normalisation: Normalisation, size = 48): DecisionGrid | null {
+  const values = new Float64Array(size * size);
+  let threshold = 0.5;
+  const swept = sweepPlane(graph, data, normalisation, size, (model) => {
+    const output = model.outputs[0];
+    threshold = SIGNED.has(output.activation) ? 0 : 0.5;
+    return (cell, ws) => (values[cell] = ws.z[output.start]);
+  });
+  return swept && { values, size, x: swept.x, y: swept.y, threshold };
+}
+
+/** One unit's output over the input plane, and how to colour it. */
+export interface UnitMap {
+  /** z at each cell, row by row from the top (high x2) down. */
+  values: Float32Array;
+  /** The value drawn white: the activation's middle (½ for sigmoid, 0 for tanh and the rest). */
+  centre: number;
+  /** How far from the centre the colour is full. */
+  span: number;
+}
+
+/** The most units of one layer that get a map (a wide layer shows its first few). */
+export const MAPS_PER_NODE = 4;
+
+/**
+ * Every unit's output over the input plane (inputs included, bias nodes not): the lecture's
+ * picture of each first-layer unit drawing a line and later units combining the regions. At most
+ * {@link MAPS_PER_NODE} maps per node. Null when the network does not compile or does not read
+ * exactly two features.
+ */
+export function unitMaps(graph: Graph, data: Dataset, normalisation: Normalisation, size = 20): Map<string, UnitMap[]> | null {
+  const maps = new Map<string, UnitMap[]>();
+  const slots: { slot: number; map: UnitMap }[] = [];
+  const swept = sweepPlane(graph, data, normalisation, size, (model) => {
+    const add = (nodeId: string, start: number, units: number, activation: string | null) => {
+      const list: UnitMap[] = [];
+      for (let u = 0; u < Math.min(units, MAPS_PER_NODE); u++) {
+        const bounded = activation === 'sigmoid' || activation === 'softmax' || activation === 'step';
+        const map: UnitMap = { values: new Float32Array(size * size), centre: bounded ? 0.5 : 0, span: bounded ? 0.5 : SIGNED.has(activation ?? '') ? 1 : 0 };
+        list.push(map);
+        slots.push({ slot: start + u, map });
+      }
+      maps.set(nodeId, list);
+    };
+    for (const input of model.inputs) add(input.nodeId, input.slot, 1, null);
+    for (const node of model.computing) add(node.id, node.start, node.units, node.activation);
+    return (cell, ws) => {
+      for (const { slot, map } of slots) map.values[cell] = ws.z[slot];
+    };
+  });
+  if (!swept) return null;
+  // Unbounded outputs (inputs, linear, ReLU) are scaled by the largest |z − centre| on the plane.
+  for (const { map } of slots) {
+    if (map.span > 0) continue;
+    let largest = 0;
+    for (const v of map.values) largest = Math.max(largest, Math.abs(v - map.centre));
+    map.span = largest || 1;
+  }
+  return maps;
 }
 
 /**

@@ -49,6 +49,8 @@ export interface StudioState {
   /** A neutral message (About, confirmations), dismissed like errors. */
   notice: string | null;
   pickerOpen: 'open' | 'save' | null;
+  /** Training steps a second while running, or null for full speed (a view setting, not the document's). */
+  speed: number | null;
 
   init(): Promise<void>;
   newFromExample(name: string): Promise<void>;
@@ -60,6 +62,7 @@ export interface StudioState {
   startOrPause(): Promise<void>;
   step(unit: 'sample' | 'batch' | 'epoch'): Promise<void>;
   reset(): Promise<void>;
+  setSpeed(stepsPerSecond: number | null): Promise<void>;
   setPicker(mode: 'open' | 'save' | null): void;
   /** Back to the start screen (New): stops training and drops the project. */
   closeProject(): void;
@@ -185,6 +188,7 @@ export const useStudio = create<StudioState>((set, get) => {
     error: null,
     notice: null,
     pickerOpen: null,
+    speed: null,
 
     async init() {
       // Once per page, even where React runs effects twice (StrictMode in development).
@@ -315,6 +319,15 @@ export const useStudio = create<StudioState>((set, get) => {
         // Resetting the weights is an edit like any other: it can be undone.
         get().edit({ label: 'Reset weights', apply: () => ({ ok: true, project: fresh }) });
         set({ training: idleTraining(fresh) });
+      } catch (error) {
+        fail(error);
+      }
+    },
+
+    async setSpeed(stepsPerSecond) {
+      set({ speed: stepsPerSecond });
+      try {
+        await api.invoke('training:speed', { stepsPerSecond });
       } catch (error) {
         fail(error);
       }

@@ -29,6 +29,7 @@ import { PALETTE_MIME } from './Palette';
 import { QuickAdd } from './QuickAdd';
 import { UnitNode } from './UnitNode';
 import { WeightedEdge } from './WeightedEdge';
+import { useUnitMapUpdates } from './UnitMaps';
 
 const NODE_TYPES = { unit: UnitNode };
 const EDGE_TYPES = { weighted: WeightedEdge };
@@ -47,10 +48,12 @@ export interface CanvasApi {
   /** The centre of the visible canvas, in flow coordinates. */
   centre(): { x: number; y: number };
   fit(): void;
+  zoom(direction: 'in' | 'out'): void;
 }
 
 function CanvasInner({ compiled, onReady }: { compiled: CompileResult | null; onReady?: (api: CanvasApi) => void }) {
   const project = useStudio((s) => s.project)!;
+  useUnitMapUpdates(project);
   // Fit a document that opens with a network; an empty canvas keeps its zoom while it is built.
   const [fitOnOpen] = useState(() => project.graph.nodes.length > 0);
   const selection = useStudio((s) => s.selection);
@@ -81,6 +84,7 @@ function CanvasInner({ compiled, onReady }: { compiled: CompileResult | null; on
         return flow.screenToFlowPosition({ x: (box?.left ?? 0) + (box?.width ?? 0) / 2, y: (box?.top ?? 0) + (box?.height ?? 0) / 2 });
       },
       fit: () => void flow.fitView({ padding: 0.2, duration: 200 }),
+      zoom: (direction) => void (direction === 'in' ? flow.zoomIn({ duration: 150 }) : flow.zoomOut({ duration: 150 })),
     });
   }, [flow, onReady]);
 

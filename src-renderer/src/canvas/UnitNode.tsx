@@ -7,6 +7,7 @@ import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { formatValue } from '../format';
 import type { CanvasNodeData } from '../document/derive';
 import { ActivationGlyph } from './glyphs';
+import { UnitMapsView } from './UnitMaps';
 
 export function UnitNode({ id, data, selected }: NodeProps & { data: CanvasNodeData }) {
   const errors = data.issues.filter((i) => i.severity === 'error');
@@ -29,6 +30,7 @@ export function UnitNode({ id, data, selected }: NodeProps & { data: CanvasNodeD
         {data.kind === 'dense' && <>{data.units} units</>}
         {data.bias && data.kind !== 'dense' && <>b = {formatValue(data.bias[0], 3)}</>}
       </div>
+      {data.kind !== 'bias' && <UnitMapsView nodeId={id} />}
       {data.isOutput && <div className="unit-output">→ {data.binding}</div>}
       {feeds && <Handle type="source" position={Position.Right} className="handle out" data-testid={`out-${id}`} />}
     </div>

@@ -9,7 +9,7 @@ import { compileGraph, defaultSpec, newProject, writeParameters, type CompiledMo
 import type { EventOf, ResponseOf } from '../../src-main/ipc/contract';
 import { api } from './api';
 import type { Command } from './document/commands';
-import { execute, isDirty, markSaved, redo as redoHistory, replacePresent, startHistory, undo as undoHistory, type History } from './document/history';
+import { execute, isDirty, markSaved, redo as redoHistory, replacePresent, replaceView, startHistory, undo as undoHistory, type History } from './document/history';
 
 export type TrainingState = 'idle' | 'running' | 'paused' | 'stopped';
 
@@ -73,6 +73,8 @@ export interface StudioState {
   undo(): void;
   redo(): void;
   select(ids: Iterable<string>): void;
+  /** Records how the window looks (viewport, panels, inspected sample) in the document, without an undo step. */
+  setView(view: Partial<Project['view']>): void;
 }
 
 const idleTraining = (project: Project | null): StudioState['training'] => ({
@@ -375,6 +377,11 @@ export const useStudio = create<StudioState>((set, get) => {
 
     select(ids) {
       set({ selection: new Set(ids) });
+    },
+
+    setView(view) {
+      const { history } = get();
+      if (history) set(documentState(replaceView(history, view)));
     },
   };
 });

@@ -39,6 +39,16 @@ export function replacePresent(history: History, project: Project): History {
   return { ...history, present: project };
 }
 
+/**
+ * Changes the document's view (viewport, open panels, the inspector's sample) without an undo
+ * step and without making a clean document dirty: how the window looks is saved with the
+ * project, but is not a change worth a "Save changes?" question.
+ */
+export function replaceView(history: History, view: Partial<Project['view']>): History {
+  const present = { ...history.present, view: { ...history.present.view, ...view } };
+  return { ...history, present, saved: history.saved === history.present ? present : history.saved };
+}
+
 export function undo(history: History): History {
   const last = history.past.at(-1);
   if (!last) return history;

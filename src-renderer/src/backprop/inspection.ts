@@ -1,0 +1,224 @@
+/**
+ * The backprop inspector's model, without React: one training step on the chosen sample (or
+ * mini-batch) traced by the engine, cut into the steps a user walks through like a debugger —
+ * forward unit by unit, the loss, backward unit by unit in reverse, then the update unit by unit.
+ *
+ * Everything here is recomputed from the project document, so any edit (a weight, a bias, an
+ * activation, the target) while inspecting changes every number at once: the "what if".
+ */
+import {
+  bindData,
+  compileGraph,
+  projectData,
+  readParameters,
+  splitIndices,
+  traceStep,
+  TrainingSetupError,
+  type BoundData,
+  type CompiledModel,
+  type Project,
+  type ProjectData,
+  type StepTrace,
+} from '../../../engine/src/index';
+
+/** One stop of the walk through a training step. `sample` is the position in the batch. */
+export type InspectorStep =
+  | { phase: 'forward'; sample: number; unit: number }
+  | { phase: 'loss'; sample: number }
+  | { phase: 'backward'; sample: number; unit: number }
+  /** The update of one unit j: its incoming weights and its bias (indices into `trace.updates`). */
+  | { phase: 'update'; nodeId: string; unit: number; updates: number[] };
+
+export type Phase = InspectorStep['phase'];
+export const PHASES: Phase[] = ['forward', 'loss', 'backward', 'update'];
+
+/** What the inspector is asked to trace. */
+export interface InspectionRequest {
+  /** Rows of the training split (from 0): one for a stochastic step, several for a mini-batch. */
+  samples: number[];
+  /** Δw(r−1), momentum's memory; null for zeros (the first step the inspector takes). */
+  velocity: Float64Array | null;
+  /** What-if targets: a training row's target vector replaced (in `model.targets` order). */
+  targets: ReadonlyMap<number, number[]>;
+}
+
+/** A traced step and the walk through it. */
+export interface Inspection {
+  model: CompiledModel;
+  /** The training split as the network sees it (normalised), what-if targets applied. */
+  data: BoundData;
+  params: Float64Array;
+  trace: StepTrace;
+  steps: InspectorStep[];
+  /** Row of the whole dataset each training row came from (for the scatter plot). */
+  trainRows: number[];
+}
+
+/** The order a user walks through: per sample forward, loss, backward; then the update per unit. */
+export function inspectorSteps(trace: StepTrace): InspectorStep[] {
+  const steps: InspectorStep[] = [];
+  trace.samples.forEach((sample, s) => {
+    sample.forward.forEach((_, unit) => steps.push({ phase: 'forward', sample: s, unit }));
+    steps.push({ phase: 'loss', sample: s });
+    sample.backward.forEach((_, unit) => steps.push({ phase: 'backward', sample: s, unit }));
+  });
+  // Updates grouped by the unit j they change, in the forward order of units.
+  const groups = new Map<string, { nodeId: string; unit: number; updates: number[] }>();
+  trace.updates.forEach((update, index) => {
+    const key = `${update.nodeId}\u0000${update.unit}`;
+    const group = groups.get(key) ?? { nodeId: update.nodeId, unit: update.unit, updates: [] };
+    group.updates.push(index);
+    groups.set(key, group);
+  });
+  const order = trace.samples[0].forward.map((u) => `${u.nodeId}\u0000${u.unit}`);
+  for (const key of order) {
+    const group = groups.get(key);
+    if (group) steps.push({ phase: 'update', ...group });
+  }
+  return steps;
+}
+
+/** The first step of a phase (of the batch's first sample), or −1 when the step has none. */
+export function firstOfPhase(steps: InspectorStep[], phase: Phase): number {
+  return steps.findIndex((s) => s.phase === phase);
+}
+
+/** The training rows one step uses from `start`, as the hyperparameters' mode says (wrapping round). */
+export function batchFrom(project: Project, start: number, trainSize: number): number[] {
+  const { mode, batchSize } = project.hyperparameters;
+  const count = mode === 'stochastic' ? 1 : mode === 'batch' ? trainSize : Math.min(batchSize, trainSize);
+  return Array.from({ length: count }, (_, k) => (start + k) % trainSize);
+}
+
+/** Prepared data, cached by the document parts it depends on. */
+let prepared: { key: [unknown, unknown, unknown]; data: ProjectData; trainRows: number[] } | null = null;
+function prepare(project: Project) {
+  const key: [unknown, unknown, unknown] = [project.dataset, project.split, project.normalisation];
+  if (!prepared || prepared.key.some((k, i) => k !== key[i])) {
+    const data = projectData(project);
+    prepared = { key, data, trainRows: splitIndices(data.full.size, project.split).train };
+  }
+  return prepared;
+}
+
+/**
+ * Traces one training step of the project's network on the requested rows, from the weights in
+ * the document. Throws with a message for the user when it cannot (a graph that does not compile
+ * for training, a row that does not exist).
+ */
+export function inspect(project: Project, request: InspectionRequest): Inspection {
+  const hyper = project.hyperparameters;
+  const { data: projectRows, trainRows } = prepare(project);
+  const compiled = compileGraph(project.graph, {
+    training: { algorithm: hyper.algorithm, loss: hyper.loss },
+    data: { features: projectRows.full.features, targets: projectRows.full.targets },
+  });
+  if (!compiled.ok) throw new TrainingSetupError(compiled.errors);
+  const model = compiled.model;
+  let data = bindData(model, projectRows.train);
+  if (data.size === 0) throw new Error('The training split is empty: give training a share of the data.');
+  if (request.targets.size > 0) {
+    const t = Float64Array.from(data.t);
+    const nt = model.targets.length;
+    for (const [row, values] of request.targets) {
+      if (row >= 0 && row < data.size) values.forEach((v, k) => k < nt && (t[row * nt + k] = v));
+    }
+    data = { ...data, t };
+  }
+  const params = readParameters(model);
+  const velocity = request.velocity && request.velocity.length === model.paramCount ? request.velocity : new Float64Array(model.paramCount);
+  const trace = traceStep(model, params, velocity, data, request.samples, hyper);
+  return { model, data, params, trace, steps: inspectorSteps(trace), trainRows };
+}
+
+/** What the canvas shows of the step at `cursor`: values revealed so far, and what to highlight. */
+export interface CanvasView {
+  /** Per node: per unit s, z (revealed by the forward walk) and δ (by the backward walk). */
+  units: Map<string, { s: number | null; z: number | null; delta: number | null }[]>;
+  /** Per edge: ∂J/∂w (mean over its weights and the samples so far) and Δw once the update is reached. */
+  edges: Map<string, { gradient: number; magnitude: number; change: number | null; count: number }>;
+  /** The unit in focus, and the edges and units the current formula reads. */
+  focus: { nodeId: string; unit: number } | null;
+  litEdges: Set<string>;
+  litNodes: Set<string>;
+}
+
+/**
+ * The canvas's view at step `cursor`: the current sample's s and z for the units the forward walk
+ * has reached, δ for those the backward walk has reached, each edge's gradient once its target's
+ * δ is known (in the update phase: the batch mean), and Δw from the update phase on.
+ */
+export function canvasView(inspection: Inspection, cursor: number): CanvasView {
+  const { trace, steps } = inspection;
+  const step = steps[Math.max(0, Math.min(cursor, steps.length - 1))];
+  const inUpdate = step.phase === 'update';
+  const sampleIndex = inUpdate ? trace.samples.length - 1 : step.sample;
+  const sample = trace.samples[sampleIndex];
+  const reached = (phase: 'forward' | 'backward', unit: number) => {
+    if (inUpdate) return true;
+    const at = steps.findIndex((s) => s.phase === phase && s.sample === sampleIndex && s.unit === unit);
+    return at >= 0 && at <= cursor;
+  };
+  const units = new Map<string, { s: number | null; z: number | null; delta: number | null }[]>();
+  sample.forward.forEach((u, k) => {
+    const list = units.get(u.nodeId) ?? [];
+    list[u.unit] = reached('forward', k) ? { s: u.s, z: u.z, delta: null } : { s: null, z: null, delta: null };
+    units.set(u.nodeId, list);
+  });
+  const deltaKnown = new Set<string>();
+  sample.backward.forEach((b, k) => {
+    if (!reached('backward', k)) return;
+    const entry = units.get(b.nodeId)?.[b.unit];
+    if (entry) entry.delta = b.delta;
+    deltaKnown.add(`${b.nodeId}\u0000${b.unit}`);
+  });
+
+  // Edge gradients: in the update phase the batch mean; before, this sample's −δ_j x_ji once δ_j is known.
+  const edges = new Map<string, { gradient: number; magnitude: number; change: number | null; count: number }>();
+  const updateReached = new Set<number>();
+  if (inUpdate) for (let c = 0; c <= cursor; c++) if (steps[c].phase === 'update') for (const u of (steps[c] as Extract<InspectorStep, { phase: 'update' }>).updates) updateReached.add(u);
+  trace.updates.forEach((update, index) => {
+    if (update.kind !== 'weight' || !update.edgeId) return;
+    let gradient: number | null = null;
+    if (inUpdate) gradient = update.gradient;
+    else if (deltaKnown.has(`${update.nodeId}\u0000${update.unit}`)) gradient = update.contributions[sampleIndex]?.gradient ?? null;
+    if (gradient === null) return;
+    const entry = edges.get(update.edgeId) ?? { gradient: 0, magnitude: 0, change: null, count: 0 };
+    entry.gradient += gradient;
+    entry.magnitude += Math.abs(gradient);
+    entry.count++;
+    if (updateReached.has(index)) entry.change = (entry.change ?? 0) + update.change;
+    edges.set(update.edgeId, entry);
+  });
+  for (const entry of edges.values()) {
+    entry.gradient /= entry.count;
+    entry.magnitude /= entry.count;
+    if (entry.change !== null) entry.change /= entry.count;
+  }
+
+  const litEdges = new Set<string>();
+  const litNodes = new Set<string>();
+  let focus: CanvasView['focus'] = null;
+  if (step.phase === 'forward') {
+    const u = sample.forward[step.unit];
+    focus = { nodeId: u.nodeId, unit: u.unit };
+    for (const term of u.terms) litEdges.add(term.edgeId);
+    for (const edge of inspection.model.graph.edges) if (litEdges.has(edge.id)) litNodes.add(edge.source);
+  } else if (step.phase === 'loss') {
+    for (const node of inspection.model.outputs) litNodes.add(node.id);
+  } else if (step.phase === 'backward') {
+    const b = sample.backward[step.unit];
+    focus = { nodeId: b.nodeId, unit: b.unit };
+    for (const d of b.downstream) {
+      litEdges.add(d.edgeId);
+      litNodes.add(d.nodeId);
+    }
+  } else {
+    focus = { nodeId: step.nodeId, unit: step.unit };
+    for (const index of step.updates) {
+      const edgeId = trace.updates[index].edgeId;
+      if (edgeId) litEdges.add(edgeId);
+    }
+  }
+  return { units, edges, focus, litEdges, litNodes };
+}

@@ -1,0 +1,166 @@
+/**
+ * The backprop inspector's state: whether it is open, which training row(s) it traces, where the
+ * user is in the walk, and the inspection itself — recomputed from the document whenever the
+ * document changes, so every what-if edit shows at once. Stepping past the update applies it to
+ * the document (an undoable edit) and moves on to the next sample with momentum's memory kept.
+ */
+import { create } from 'zustand';
+import { writeParameters } from '../../../engine/src/index';
+import { api } from '../api';
+import { useStudio } from '../store';
+import { batchFrom, canvasView, firstOfPhase, inspect, type CanvasView, type Inspection, type InspectionRequest, type Phase } from './inspection';
+
+export interface BackpropState {
+  open: boolean;
+  request: InspectionRequest;
+  cursor: number;
+  inspection: Inspection | null;
+  /** The canvas's badges and highlights at the cursor. */
+  view: CanvasView | null;
+  /** Why there is no inspection (the network cannot train, no data…). */
+  error: string | null;
+  /** Training steps the inspector has applied since it opened. */
+  stepsTaken: number;
+
+  /** Opens on a training row (default: the project's last inspected row, or 0), pausing training. */
+  openAt(row?: number): Promise<void>;
+  close(): void;
+  go(cursor: number): void;
+  next(): void;
+  previous(): void;
+  toPhase(phase: Phase): void;
+  toEnd(): void;
+  /** Traces a new step starting at training row `row` (a batch from it in mini-batch mode). */
+  chooseSample(row: number): void;
+  /** What if this training row's targets were these? null restores the data's. */
+  setTarget(row: number, values: number[] | null): void;
+  /** Applies the traced update to the document and traces the next step, from the next row(s). */
+  applyAndContinue(): void;
+  /** Recomputes from the current document (called on every document change while open). */
+  refresh(): void;
+}
+
+const emptyRequest = (): InspectionRequest => ({ samples: [0], velocity: null, targets: new Map() });
+
+export const useBackprop = create<BackpropState>((set, get) => {
+  /** Traces `request` on the current document; the cursor stays where it was when it still exists. */
+  const compute = (request: InspectionRequest, cursor: number) => {
+    const project = useStudio.getState().project;
+    if (!project) return set({ request, inspection: null, view: null, error: 'No project is open.' });
+    try {
+      const inspection = inspect(project, request);
+      const at = Math.max(0, Math.min(cursor, inspection.steps.length - 1));
+      set({ request, inspection, cursor: at, view: canvasView(inspection, at), error: null });
+    } catch (error) {
+      set({ request, inspection: null, view: null, error: error instanceof Error ? error.message : String(error) });
+    }
+  };
+
+  return {
+    open: false,
+    request: emptyRequest(),
+    cursor: 0,
+    inspection: null,
+    view: null,
+    error: null,
+    stepsTaken: 0,
+
+    async openAt(row) {
+      const studio = useStudio.getState();
+      if (!studio.project) return;
+      // The inspector reads the document's weights: training must hold still.
+      if (studio.training.state === 'running') await api.invoke('training:pause', {}).catch(() => undefined);
+      const start = row ?? studio.project.view.inspectorSample ?? 0;
+      set({ open: true, stepsTaken: 0 });
+      get().chooseSample(start);
+    },
+
+    close() {
+      set({ open: false, inspection: null, view: null, error: null });
+    },
+
+    go(cursor) {
+      const { inspection } = get();
+      if (!inspection) return;
+      const at = Math.max(0, Math.min(cursor, inspection.steps.length - 1));
+      set({ cursor: at, view: canvasView(inspection, at) });
+    },
+
+    next() {
+      get().go(get().cursor + 1);
+    },
+
+    previous() {
+      get().go(get().cursor - 1);
+    },
+
+    toPhase(phase) {
+      const { inspection } = get();
+      if (!inspection) return;
+      const at = firstOfPhase(inspection.steps, phase);
+      if (at >= 0) get().go(at);
+    },
+
+    toEnd() {
+      const { inspection } = get();
+      if (inspection) get().go(inspection.steps.length - 1);
+    },
+
+    chooseSample(row) {
+      const project = useStudio.getState().project;
+      if (!project) return;
+      const { request } = get();
+      // The training split's size decides how a batch wraps; the inspection knows it once computed.
+      const size = get().inspection?.data.size ?? Number.MAX_SAFE_INTEGER;
+      const first = Math.max(0, Math.min(row, size - 1));
+      const probe = { ...request, samples: [first] };
+      compute(probe, 0);
+      const inspection = get().inspection;
+      if (!inspection) return;
+      const samples = batchFrom(project, first, inspection.data.size);
+      if (samples.length > 1) compute({ ...probe, samples }, 0);
+      // Remember the row in the document's view (not an edit: nothing to undo).
+      useStudio.getState().setView({ inspectorSample: first });
+    },
+
+    setTarget(row, values) {
+      const targets = new Map(get().request.targets);
+      if (values) targets.set(row, values);
+      else targets.delete(row);
+      compute({ ...get().request, targets }, get().cursor);
+    },
+
+    applyAndContinue() {
+      const { inspection, request } = get();
+      if (!inspection) return;
+      const rows = request.samples;
+      const applied = useStudio.getState().edit({
+        label: rows.length === 1 ? `Backprop step on row ${rows[0]}` : `Backprop step on rows ${rows[0]}–${rows.at(-1)}`,
+        apply: (project) => ({ ok: true, project: { ...project, graph: writeParameters(inspection.model, project.graph, inspection.trace.newParams) } }),
+      });
+      if (!applied) return;
+      const next = (rows.at(-1)! + 1) % inspection.data.size;
+      set({ stepsTaken: get().stepsTaken + 1, request: { ...request, velocity: inspection.trace.newVelocity } });
+      get().chooseSample(next);
+    },
+
+    refresh() {
+      if (get().open) compute(get().request, get().cursor);
+    },
+  };
+});
+
+// Every document change while the inspector is open recomputes the whole trace: the what-if.
+useStudio.subscribe((state, previous) => {
+  if (state.project === previous.project) return;
+  // A change of the view alone (the sample remembered, the viewport) changes no number.
+  const { view: _view, ...now } = state.project ?? ({} as Record<string, unknown>);
+  const { view: _before, ...then } = previous.project ?? ({} as Record<string, unknown>);
+  if (state.project && previous.project && Object.keys(now).every((key) => (now as Record<string, unknown>)[key] === (then as Record<string, unknown>)[key])) return;
+  const backprop = useBackprop.getState();
+  if (!backprop.open) return;
+  if (!state.project) return backprop.close();
+  // Training progress rewrites the weights 30 times a second; the inspector follows once paused.
+  if (state.training.state === 'running') return;
+  backprop.refresh();
+});

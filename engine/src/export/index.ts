@@ -1,6 +1,60 @@
 /**
  * Exports: the trained network carried to other tools (ONNX, PyTorch and Keras code), its weights
- * and history as plain data, and a picture of it.
+ * and history as plain data, and a picture of it. Each is a pure function from a project to the
+ * file's contents, so the CLI, the app's File menu and the tests share them.
  */
+import type { Project } from '../project/schema';
+import { exportHistoryCsv } from './history-csv';
+import { exportKeras } from './keras';
+import { exportNetworkSvg } from './network-svg';
+import { exportOnnx, type OnnxOptions } from './onnx';
+import { exportPytorch } from './pytorch';
+import { exportWeightsJson } from './weights-json';
+
 export * from './model';
 export * from './onnx';
+export * from './pytorch';
+export * from './keras';
+export * from './weights-json';
+export * from './history-csv';
+export * from './network-svg';
+export { py as pythonLiteral } from './python';
+
+/** The formats a project can be exported to. */
+export type ExportFormat = 'onnx' | 'pytorch' | 'keras' | 'weights' | 'history' | 'svg';
+
+/** What each format is, for menus, file dialogs and usage text. */
+export const EXPORT_FORMATS: Readonly<Record<ExportFormat, { title: string; extension: string; mediaType: string; binary: boolean }>> = Object.freeze({
+  onnx: { title: 'ONNX model', extension: 'onnx', mediaType: 'application/octet-stream', binary: true },
+  pytorch: { title: 'PyTorch script', extension: 'py', mediaType: 'text/x-python', binary: false },
+  keras: { title: 'Keras script', extension: 'py', mediaType: 'text/x-python', binary: false },
+  weights: { title: 'Weights (JSON)', extension: 'json', mediaType: 'application/json', binary: false },
+  history: { title: 'Training history (CSV)', extension: 'csv', mediaType: 'text/csv', binary: false },
+  svg: { title: 'Network picture (SVG)', extension: 'svg', mediaType: 'image/svg+xml', binary: false },
+});
+
+/** Whether a string names an export format. */
+export function isExportFormat(name: string): name is ExportFormat {
+  return Object.prototype.hasOwnProperty.call(EXPORT_FORMATS, name);
+}
+
+/**
+ * The contents of the project exported to `format`: bytes for ONNX, text for the others.
+ * @throws ExportError when the network cannot be exported (the message names the node or edge).
+ */
+export function exportProject(project: Project, format: ExportFormat, options: OnnxOptions = {}): Uint8Array | string {
+  switch (format) {
+    case 'onnx':
+      return exportOnnx(project, options);
+    case 'pytorch':
+      return exportPytorch(project);
+    case 'keras':
+      return exportKeras(project);
+    case 'weights':
+      return exportWeightsJson(project);
+    case 'history':
+      return exportHistoryCsv(project);
+    case 'svg':
+      return exportNetworkSvg(project);
+  }
+}

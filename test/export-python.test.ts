@@ -1,0 +1,249 @@
+/**
+ * The PyTorch and Keras exports: every script parses as Python; where a Python that can import
+ * torch is found (Debian's python3-torch, which .ci/run installs), the PyTorch script's forward
+ * pass matches the engine's to 1e-5 on every example, and a few epochs of its training loop land
+ * on the same weights as the engine's trainer (same order of samples: no shuffling), which holds
+ * its loss, momentum, L1/L2, locks and the perceptron rule to the app's.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  EXAMPLES,
+  createWorkspace,
+  exportKeras,
+  exportPytorch,
+  kerasLimitation,
+  newProject,
+  openSession,
+  predict,
+  prepareExport,
+  projectFromSession,
+  readParameters,
+  resolveDataset,
+  type Project,
+} from '../engine/src/index';
+import { randomProblem } from './support/random-dag';
+
+const dir = mkdtempSync(join(tmpdir(), 'nnstudio-export-py-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function runs(python: string, code: string): boolean {
+  const result = spawnSync(python, ['-c', code], { encoding: 'utf8', timeout: 60_000 });
+  return result.status === 0;
+}
+
+/** The first interpreter that works; Debian's torch only imports into Debian's own /usr/bin/python3. */
+const CANDIDATES = ['/usr/bin/python3', 'python3', 'python'];
+const PYTHON = CANDIDATES.find((p) => runs(p, 'import ast')) ?? null;
+const TORCH_PYTHON = CANDIDATES.find((p) => runs(p, 'import torch')) ?? null;
+
+function parsesAsPython(source: string): { ok: boolean; error: string } {
+  const result = spawnSync(PYTHON!, ['-c', 'import ast,sys; ast.parse(sys.stdin.read())'], { input: source, encoding: 'utf8', timeout: 60_000 });
+  return { ok: result.status === 0, error: result.stderr };
+}
+
+/** Runs a script with arguments; returns stdout's last line parsed as JSON. */
+function runScript(python: string, source: string, name: string, args: string[]): unknown {
+  const file = join(dir, name);
+  writeFileSync(file, source);
+  const result = spawnSync(python, [file, ...args], { encoding: 'utf8', timeout: 300_000, cwd: dir });
+  expect(result.status, result.stderr).toBe(0);
+  return JSON.parse(result.stdout.trim().split('\n').at(-1)!);
+}
+
+function trained(project: Project, epochs: number): Project {
+  try {
+    const session = openSession(project, 'train');
+    session.trainer.run({ epochs });
+    return projectFromSession(project, session);
+  } catch {
+    return project; // hand-set multilayer perceptrons have no learning rule
+  }
+}
+
+/** Raw rows of the project's data in the model's feature order. */
+function rawRows(project: Project, limit = 60): number[][] {
+  const { model } = prepareExport(project);
+  const data = resolveDataset(project.dataset);
+  const nf = data.features.length;
+  const columns = model.features.map((f) => data.features.indexOf(f));
+  return Array.from({ length: Math.min(limit, data.size) }, (_, n) => columns.map((c) => data.x[n * nf + c]));
+}
+
+/** The engine's outputs for raw rows, normalised as its own session normalises them. */
+function engineOutputs(project: Project, rows: number[][]): number[][] {
+  const session = openSession(project, 'evaluate');
+  const stats = session.data.normalisation;
+  const params = readParameters(session.model, project.graph);
+  const ws = createWorkspace(session.model);
+  return rows.map((raw) =>
+    predict(
+      session.model,
+      params,
+      session.model.features.map((name, f) => {
+        if (stats.method === 'none') return raw[f];
+        const entry = stats.features.find((e) => e.name === name)!;
+        return (raw[f] - entry.shift) / entry.scale;
+      }),
+      ws,
+    ),
+  );
+}
+
+function maxDifference(a: number[][], b: number[][]): number {
+  expect(a.length).toBe(b.length);
+  let worst = 0;
+  a.forEach((row, r) => row.forEach((v, c) => (worst = Math.max(worst, Math.abs(v - b[r][c])))));
+  return worst;
+}
+
+/** A random DAG as a project whose data is its random batch. */
+function randomProject(seed: number, options: { lockFirstEdge?: boolean } = {}): Project {
+  const problem = randomProblem(seed, seed % 2 === 0 ? 'crossEntropy' : 'squaredError', 12);
+  const { model, data } = problem;
+  const nf = model.features.length;
+  const nt = model.targets.length;
+  const rows = Array.from({ length: data.size }, (_, n) => [...data.x.subarray(n * nf, n * nf + nf), ...data.t.subarray(n * nt, n * nt + nt)]);
+  const graph = options.lockFirstEdge ? { ...problem.graph, edges: problem.graph.edges.map((e, i) => (i === 0 ? { ...e, locked: true } : e)) } : problem.graph;
+  return newProject({
+    name: `random ${seed}`,
+    graph,
+    dataset: { kind: 'inline', features: model.features, targets: model.targets, rows },
+    hyperparameters: { loss: problem.loss, learningRate: 0.05 },
+  });
+}
+
+describe.skipIf(!PYTHON)('exported scripts are valid Python', () => {
+  for (const example of EXAMPLES) {
+    it(`${example.name}: PyTorch and Keras scripts parse`, () => {
+      const project = trained(example.create(), 2);
+      for (const source of [exportPytorch(project), exportKeras(project)]) {
+        const parsed = parsesAsPython(source);
+        expect(parsed.ok, parsed.error).toBe(true);
+      }
+    });
+  }
+
+  it('random DAGs and awkward names (quotes, backslashes, triple quotes) still parse', () => {
+    for (let seed = 1; seed <= 8; seed++) {
+      const project = randomProject(seed);
+      project.name = `odd """ name \\ with 'quotes' and "more"`;
+      project.description = 'ends in a quote"';
+      for (const source of [exportPytorch(project), exportKeras(project)]) {
+        const parsed = parsesAsPython(source);
+        expect(parsed.ok, parsed.error).toBe(true);
+      }
+    }
+  });
+
+  it('the parser check can fail', () => {
+    expect(parsesAsPython('def broken(:\n').ok).toBe(false);
+  });
+});
+
+describe('Keras: dense chains only, and says why otherwise', () => {
+  it('a dense chain (Iris) is written as Dense layers with its weights and the project’s settings', () => {
+    const project = trained(EXAMPLES.find((e) => e.name === 'iris')!.create(), 2);
+    const source = exportKeras(project);
+    expect(kerasLimitation(prepareExport(project).model)).toBeNull();
+    expect(source).toContain('layers.Dense(spec["units"]');
+    expect(source).toContain('"activation": "softmax"');
+    expect(source).toContain('keras.optimizers.SGD(learning_rate=h["learningRate"], momentum=h["momentum"])');
+    expect(source).toContain('"learningRate": 0.05');
+    expect(source).toContain('layers.Normalization');
+    // The first layer's kernel is the transpose of the engine's edge weights, in feature order.
+    const edge = project.graph.edges.find((e) => e.source === 'petal_width' && e.target === 'hidden')!;
+    const column = (edge.weight as number[][]).map((row) => row[0]);
+    expect(source).toContain(`    ${`[${column.join(', ')}]`},`);
+  });
+
+  it('a hand-wired network names the reason in the file and exits with it', () => {
+    const project = EXAMPLES.find((e) => e.name === 'xor-sigmoid')!.create();
+    const source = exportKeras(project);
+    expect(source).toMatch(/not exported to Keras/);
+    expect(source).toMatch(/'h2' reads input 'x1' directly \(edge 'x1->h2'\)/);
+    expect(source).toMatch(/export it to PyTorch/);
+    if (PYTHON) {
+      const file = join(dir, 'refused.py');
+      writeFileSync(file, source);
+      const result = spawnSync(PYTHON, [file], { encoding: 'utf8' });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/Not exported to Keras: 'h2' reads input 'x1'/);
+    }
+  });
+
+  it('bias nodes, several outputs and skip connections are each named', () => {
+    const withBias = { nodes: [{ id: 'x', kind: 'input' as const, feature: 'x' }, { id: 'one', kind: 'bias' as const }, { id: 'y', kind: 'neuron' as const, activation: 'sigmoid' as const, bias: 0, output: { targets: ['y'] } }], edges: [{ id: 'a', source: 'x', target: 'y', weight: 1 }, { id: 'b', source: 'one', target: 'y', weight: 1 }] };
+    const p = newProject({ name: 'b', graph: withBias, dataset: { kind: 'inline', features: ['x'], targets: ['y'], rows: [[0, 1]] } });
+    expect(kerasLimitation(prepareExport(p).model)).toMatch(/bias node \('one'\)/);
+    for (let seed = 1; seed <= 10; seed++) {
+      const reason = kerasLimitation(prepareExport(randomProject(seed)).model);
+      if (reason) expect(reason).toMatch(/'[^']+'/);
+    }
+  });
+});
+
+describe.skipIf(!TORCH_PYTHON)('the PyTorch script runs in PyTorch and matches the engine', () => {
+  for (const example of EXAMPLES) {
+    it(`${example.name}: forward pass to 1e-5`, () => {
+      const project = trained(example.create(), 3);
+      const rows = rawRows(project);
+      writeFileSync(join(dir, `${example.name}.json`), JSON.stringify(rows));
+      const outputs = runScript(TORCH_PYTHON!, exportPytorch(project), `${example.name}.py`, ['--check-inputs', `${example.name}.json`]) as number[][];
+      expect(maxDifference(outputs, engineOutputs(project, rows))).toBeLessThan(1e-5);
+    });
+  }
+
+  for (const seed of [2, 3, 5, 8]) {
+    it(`random DAG ${seed} with a locked edge: forward, and 3 epochs of training land on the engine's weights`, () => {
+      const base = randomProject(seed, { lockFirstEdge: true });
+      const project: Project = {
+        ...base,
+        hyperparameters: { ...base.hyperparameters, mode: 'minibatch', batchSize: 5, momentum: 0.8, l1: 0.001, l2: 0.01, shuffle: false, maxEpochs: 100 },
+      };
+      const rows = rawRows(project);
+      writeFileSync(join(dir, `r${seed}.json`), JSON.stringify(rows));
+      const before = runScript(TORCH_PYTHON!, exportPytorch(project), `r${seed}.py`, ['--check-inputs', `r${seed}.json`]) as number[][];
+      expect(maxDifference(before, engineOutputs(project, rows))).toBeLessThan(1e-9);
+
+      const after = runScript(TORCH_PYTHON!, exportPytorch(project), `r${seed}.py`, ['--train', '--epochs', '3', '--check-inputs', `r${seed}.json`]) as number[][];
+      const engineTrained = trained(project, 3);
+      expect(engineTrained.training.epoch).toBe(3);
+      expect(maxDifference(after, engineOutputs(engineTrained, rows))).toBeLessThan(1e-9);
+      // And training did move the outputs, so the comparison above is not of untouched weights.
+      expect(maxDifference(after, before)).toBeGreaterThan(1e-6);
+    });
+  }
+
+  it('Iris in mini-batches with momentum: 2 epochs in PyTorch = 2 epochs in the engine', () => {
+    const base = EXAMPLES.find((e) => e.name === 'iris')!.create();
+    const project: Project = { ...base, hyperparameters: { ...base.hyperparameters, shuffle: false, l2: 0.01 } };
+    const rows = rawRows(project, 150);
+    writeFileSync(join(dir, 'iris-rows.json'), JSON.stringify(rows));
+    // Fit the normalisation first, as the app does before the first epoch.
+    const start = projectFromSession(project, openSession(project));
+    const after = runScript(TORCH_PYTHON!, exportPytorch(start), 'iris-train.py', ['--train', '--epochs', '2', '--check-inputs', 'iris-rows.json']) as number[][];
+    expect(maxDifference(after, engineOutputs(trained(start, 2), rows))).toBeLessThan(1e-9);
+  });
+
+  it('the perceptron rule in batch mode: the same weights as the engine after 2 epochs', () => {
+    const base = EXAMPLES.find((e) => e.name === 'perceptron-learns-or')!.create();
+    const project: Project = { ...base, hyperparameters: { ...base.hyperparameters, mode: 'batch', shuffle: false } };
+    const rows = [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+      [0.3, 0.2],
+      [-0.4, 0.9],
+    ];
+    writeFileSync(join(dir, 'or.json'), JSON.stringify(rows));
+    const after = runScript(TORCH_PYTHON!, exportPytorch(project), 'or.py', ['--train', '--epochs', '2', '--check-inputs', 'or.json']) as number[][];
+    const engineTrained = trained(project, 2);
+    expect(engineTrained.graph).not.toEqual(project.graph);
+    expect(maxDifference(after, engineOutputs(engineTrained, rows))).toBe(0);
+  });
+});

@@ -232,3 +232,63 @@ describe('eval and trace', () => {
     expectCleanFailure(run('trace', 'tb.nnproj'), 2, /trace needs --sample N/);
   });
 });
+
+describe('export', () => {
+  it('writes every format next to the project, atomically, and the ONNX file runs', async () => {
+    run('new', '--example', 'iris', '--out', 'ex.nnproj', '--force');
+    expect(run('train', 'ex.nnproj', '--epochs', '2', '--in-place', '--quiet').code).toBe(0);
+    const expected: Record<string, string> = { onnx: 'ex.onnx', pytorch: 'ex.pytorch.py', keras: 'ex.keras.py', weights: 'ex.json', history: 'ex.csv', svg: 'ex.svg' };
+    for (const [format, file] of Object.entries(expected)) {
+      const result = run('export', 'ex.nnproj', '--to', format);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain(`Wrote ${join(dir, file)}`);
+    }
+    expect(readFileSync(join(dir, 'ex.csv'), 'utf8').trim().split('\n')).toHaveLength(3); // header and 2 epochs
+    expect(readFileSync(join(dir, 'ex.svg'), 'utf8')).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    expect(JSON.parse(readFileSync(join(dir, 'ex.json'), 'utf8')).format).toBe('nnstudio-weights');
+    expect(readFileSync(join(dir, 'ex.pytorch.py'), 'utf8')).toContain('class Network(nn.Module)');
+    // The bytes on disk are a model ONNX Runtime loads, and it agrees with the engine.
+    const ort = await import('onnxruntime-node');
+    const session = await ort.InferenceSession.create(readFileSync(join(dir, 'ex.onnx')));
+    const output = await session.run({ input: new ort.Tensor('float32', Float32Array.from([5.1, 3.5, 1.4, 0.2]), [1, 4]) });
+    const probabilities = Array.from(output.output.data as Float32Array);
+    expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    const project = readProject(join(dir, 'ex.nnproj'));
+    const engine = openSession(project, 'evaluate');
+    const stats = engine.data.normalisation.features;
+    const x = [5.1, 3.5, 1.4, 0.2].map((v, f) => (v - stats[f].shift) / stats[f].scale);
+    const { predict } = await import('../engine/src/index');
+    predict(engine.model, engine.trainer.params, x).forEach((p, k) => expect(probabilities[k]).toBeCloseTo(p, 5));
+  });
+
+  it('--out, --precision, and refusing to overwrite without --force', () => {
+    run('new', '--example', 'xor-sigmoid', '--out', 'ex2.nnproj', '--force');
+    expect(run('export', 'ex2.nnproj', '--to', 'onnx', '--out', 'model.onnx', '--precision', 'float64').code).toBe(0);
+    const first = readFileSync(join(dir, 'model.onnx'));
+    writeFileSync(join(dir, 'model.onnx'), 'mine');
+    expectCleanFailure(run('export', 'ex2.nnproj', '--to', 'onnx', '--out', 'model.onnx'), 1, /model\.onnx already exists; use --force to replace it/);
+    expect(readFileSync(join(dir, 'model.onnx'), 'utf8')).toBe('mine');
+    expect(run('export', 'ex2.nnproj', '--to', 'onnx', '--out', 'model.onnx', '--force', '--precision', 'float64').code).toBe(0);
+    expect(readFileSync(join(dir, 'model.onnx'))).toEqual(first);
+    // float32 weights take half the bytes of float64.
+    expect(run('export', 'ex2.nnproj', '--to', 'onnx', '--out', 'model32.onnx').code).toBe(0);
+    expect(readFileSync(join(dir, 'model32.onnx')).length).toBeLessThan(first.length);
+  });
+
+  it('bad usage: one line and exit 2; a bad file or network: one line and exit 1', () => {
+    run('new', '--example', 'xor-sigmoid', '--out', 'ex3.nnproj', '--force');
+    expectCleanFailure(run('export', 'ex3.nnproj'), 2, /export needs --to FORMAT \(one of onnx, pytorch, keras, weights, history, svg\)/);
+    expectCleanFailure(run('export', 'ex3.nnproj', '--to', 'png'), 2, /no export format 'png'/);
+    expectCleanFailure(run('export', '--to', 'onnx'), 2, /export needs a project file/);
+    expectCleanFailure(run('export', 'ex3.nnproj', '--to', 'svg', '--precision', 'float64'), 2, /--precision applies to --to onnx only/);
+    expectCleanFailure(run('export', 'ex3.nnproj', '--to', 'onnx', '--precision', 'half'), 2, /--precision is float32 or float64, got 'half'/);
+    expectCleanFailure(run('export', 'ex3.nnproj', '--to', 'onnx', '--out', 'ex3.nnproj', '--force'), 2, /--out names the project file itself/);
+    expectCleanFailure(run('export', 'missing.nnproj', '--to', 'onnx'), 1, /missing\.nnproj: no such file or folder/);
+    expectCleanFailure(run('export', 'ex3.nnproj', '--to', 'weights', '--out', 'no/such/dir/w.json'), 1, /could not save: no such file or folder/);
+    const project = readProject(join(dir, 'ex3.nnproj'));
+    project.graph.edges = project.graph.edges.filter((e) => e.target !== 'y');
+    writeFileSync(join(dir, 'unfed.nnproj'), JSON.stringify(project));
+    expectCleanFailure(run('export', 'unfed.nnproj', '--to', 'onnx'), 1, /does not compile.*'y' has no incoming edge/);
+    expect(existsSync(join(dir, 'unfed.onnx'))).toBe(false);
+  });
+});

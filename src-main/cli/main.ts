@@ -3,11 +3,16 @@
  * trace, on the same engine the app uses. Every failure is one line on stderr and a non-zero exit.
  */
 import { existsSync } from 'node:fs';
+import writeFileAtomic from 'write-file-atomic';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
   EXAMPLES,
+  EXPORT_FORMATS,
+  ExportError,
   TrainingSetupError,
+  exportProject,
+  isExportFormat,
   findExample,
   openSession,
   evaluateSession,
@@ -18,7 +23,7 @@ import {
   type Project,
   type SplitEvaluation,
 } from '../../engine/src/index';
-import { UserError, readProjectFile, writeProjectFile } from '../files/project-file';
+import { UserError, describeFsError, readProjectFile, writeProjectFile } from '../files/project-file';
 
 /** Where the CLI writes, so tests can run it in-process as well as as a binary. */
 export interface CliIo {
@@ -45,6 +50,12 @@ Commands:
   trace FILE --sample N[,M...] [--json]
                                 one training step on training row N (from 0), or on a
                                 mini-batch of rows, in the lecture's formulas with numbers
+  export FILE --to FORMAT [--out PATH] [--force] [--precision float32|float64]
+                                the network with its current weights as FORMAT:
+                                onnx (a model for ONNX Runtime etc.), pytorch or keras
+                                (a Python script), weights (JSON), history (CSV),
+                                svg (a picture); default PATH: FILE with the format's
+                                extension; --precision is for onnx (default float32)
   help                          show this
 
 Exit status: 0 success, 1 a problem with a file or the network, 2 wrong usage.
@@ -71,15 +82,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await commandEval(rest, io);
       case 'trace':
         return await commandTrace(rest, io);
+      case 'export':
+        return await commandExport(rest, io);
       default:
-        throw new UsageError(`unknown command '${command}'. Commands: examples, new, train, eval, trace, help.`);
+        throw new UsageError(`unknown command '${command}'. Commands: examples, new, train, eval, trace, export, help.`);
     }
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(`nnstudio: ${error.message}\nRun 'nnstudio help' for usage.\n`);
       return 2;
     }
-    if (error instanceof UserError || error instanceof TrainingSetupError) {
+    if (error instanceof UserError || error instanceof TrainingSetupError || error instanceof ExportError) {
       io.stderr.write(`nnstudio: ${error.message}\n`);
       return 1;
     }
@@ -228,6 +241,38 @@ async function commandTrace(args: string[], io: CliIo): Promise<number> {
   } else {
     io.stdout.write(traceToText(trace, (n) => `row ${n} of the training split`));
   }
+  return 0;
+}
+
+async function commandExport(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    { to: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' }, precision: { type: 'string' } },
+    1,
+  );
+  const input = resolve(io.cwd, requireFile(positionals, 'export'));
+  const formats = Object.keys(EXPORT_FORMATS).join(', ');
+  if (values.to === undefined) throw new UsageError(`export needs --to FORMAT (one of ${formats}).`);
+  if (!isExportFormat(values.to)) throw new UsageError(`there is no export format '${values.to}'. Formats: ${formats}.`);
+  const format = values.to;
+  const precision = values.precision;
+  if (precision !== undefined && precision !== 'float32' && precision !== 'float64') throw new UsageError(`--precision is float32 or float64, got '${precision}'.`);
+  if (precision !== undefined && format !== 'onnx') throw new UsageError('--precision applies to --to onnx only.');
+  const info = EXPORT_FORMATS[format];
+  // pytorch and keras share the .py extension: name the default after the framework so one does not replace the other.
+  const suffix = format === 'pytorch' || format === 'keras' ? `.${format}.${info.extension}` : `.${info.extension}`;
+  const out = resolve(io.cwd, values.out ?? join(dirname(input), `${basename(input, extname(input))}${suffix}`));
+  if (out === input) throw new UsageError('--out names the project file itself; choose another path for the export.');
+  if (existsSync(out) && !values.force) throw new UserError(`${out} already exists; use --force to replace it.`);
+
+  const { project } = await readProjectFile(input);
+  const content = exportProject(project, format, { precision });
+  try {
+    await writeFileAtomic(out, typeof content === 'string' ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength), { fsync: true });
+  } catch (error) {
+    throw new UserError(`${out}: could not save: ${describeFsError(error)}`);
+  }
+  io.stdout.write(`Wrote ${out} (${info.title}).\n`);
   return 0;
 }
 

@@ -29,3 +29,5 @@ export * from './project/session';
 export * from './project/examples';
 export * from './trace-text';
 export * from './export/index';
+export * from './gradient-check';
+export * from './trace-export';

@@ -1,0 +1,519 @@
+/**
+ * A step trace for exercise sheets and spreadsheets: CSV, JSON, Markdown and LaTeX.
+ *
+ * The Markdown and LaTeX tables write every formula with its numbers in the lecture's symbols
+ * (s_j, z_j, δ_j, η, φ′, Δw_ji), in the inspector's four phases: forward, loss, backward, update.
+ * They are built from the trace's structured fields rather than from its `text` strings, so each
+ * format can escape user-chosen unit names in its own way and LaTeX gets real math (\delta, \cdot)
+ * instead of Unicode that pdflatex cannot typeset. Numbers are rounded as in the inspector
+ * ({@link formatNumber}); CSV and JSON carry full precision.
+ */
+import type { Activation } from './graph';
+import { cancelsDerivative } from './losses';
+import { formatNumber, type ParameterUpdate, type SampleTrace, type StepTrace, type UnitBackward, type UnitForward } from './trace';
+
+/** How to name sample `n` (a row of the training data), e.g. "row 3 of the training split". */
+export type SampleLabel = (index: number) => string;
+
+const defaultLabel: SampleLabel = (n) => `sample ${n}`;
+
+// ─── Dialects: the same formulas in plain Unicode, Markdown and LaTeX ─────────────────────────
+
+/** What differs between the formats when writing a formula. */
+interface Dialect {
+  /** A user-chosen name (unit, feature, target, sample), escaped for the format. */
+  name(text: string): string;
+  /** A number as the inspector rounds it; negatives in parentheses where they stand in a product. */
+  num(value: number, parenthesise?: boolean): string;
+  /** `base` with a subscript (already rendered). */
+  sub(base: string, index: string): string;
+  times: string;
+  minus: string;
+  delta: string;
+  eta: string;
+  alpha: string;
+  /** The symbolic formulas, as the dialect writes them. */
+  formulas: {
+    forwardHead: string;
+    zHead: string;
+    deltaCancels: string;
+    deltaOutput: string;
+    deltaSoftmaxOutput: string;
+    deltaHidden: string;
+    deltaSoftmaxHidden: string;
+    update: string;
+    perceptronUpdate: string;
+    phiPrime: Record<Exclude<Activation, 'softmax'>, string>;
+    softmax: string;
+  };
+}
+
+const PLAIN_FORMULAS: Dialect['formulas'] = {
+  forwardHead: 's_j = Σ_i w_ji x_ji + b_j',
+  zHead: 'z_j = φ(s_j)',
+  deltaCancels: 'δ_k = t_k − z_k (φ′ cancels with cross-entropy)',
+  deltaOutput: 'δ_k = (t_k − z_k) φ′(s_k)',
+  deltaSoftmaxOutput: 'δ_k = z_k [(t_k − z_k) − Σ_m (t_m − z_m) z_m] (softmax)',
+  deltaHidden: 'δ_j = φ′(s_j) Σ_k w_kj δ_k',
+  deltaSoftmaxHidden: 'δ_j = z_j [Σ_k w_kj δ_k − Σ_m z_m Σ_k w_km δ_k] (softmax)',
+  update: 'Δw_ji = −η ∂J/∂w_ji + α Δw_ji(r−1) − η(λ₂ w_ji + λ₁ sign w_ji),  ∂J/∂w_ji = −δ_j x_ji',
+  perceptronUpdate: 'Δw_ji = η (t_j − y_j) x_ji (perceptron rule)',
+  phiPrime: {
+    step: 'φ′(s) = 0',
+    sign: 'φ′(s) = 0',
+    sigmoid: 'φ′(s) = z(1 − z)',
+    tanh: 'φ′(s) = 1 − z²',
+    relu: 'φ′(s) = 1 if s > 0, else 0',
+    linear: 'φ′(s) = 1',
+  },
+  softmax: 'z_k = e^(s_k) / Σ_m e^(s_m)',
+};
+
+const plainSymbols = {
+  num: (value: number, parenthesise = true) => formatNumber(value, parenthesise),
+  sub: (base: string, index: string) => `${base}_${index}`,
+  times: '·',
+  minus: '−',
+  delta: 'δ',
+  eta: 'η',
+  alpha: 'α',
+  formulas: PLAIN_FORMULAS,
+};
+
+/** Plain Unicode: CSV's formula column. */
+const PLAIN: Dialect = { ...plainSymbols, name: (text) => text };
+
+/**
+ * Markdown (GitHub tables): names escaped so that a `|` cannot split a cell, `*`, `_` or a
+ * backtick cannot start emphasis or code, and `$` cannot start GitHub's math; line breaks would
+ * end the table row.
+ */
+const MARKDOWN: Dialect = {
+  ...plainSymbols,
+  name: (text) => text.replace(/[\\`*_[\]<>|#~$]/g, (c) => `\\${c}`).replace(/\r\n|\r|\n/g, ' '),
+};
+
+/** Escapes text for LaTeX's text mode (inside \text{…} or a plain table cell). */
+export function escapeLatex(text: string): string {
+  return text.replace(/[\\{}$&#%_^~]|\r\n|\r|\n/g, (c) => {
+    switch (c) {
+      case '\\':
+        return '\\textbackslash{}';
+      case '^':
+        return '\\textasciicircum{}';
+      case '~':
+        return '\\textasciitilde{}';
+      case '\r\n':
+      case '\r':
+      case '\n':
+        return ' ';
+      default:
+        return `\\${c}`;
+    }
+  });
+}
+
+/** A number for LaTeX math: ASCII minus, scientific notation as ×10^n, non-finite spelled out. */
+function latexNumber(value: number, parenthesise = true): string {
+  if (Number.isNaN(value)) return '\\text{NaN}';
+  if (!Number.isFinite(value)) return value > 0 ? '\\infty' : '-\\infty';
+  let text = Number(value.toPrecision(4)).toString();
+  const exponent = /^(-?[\d.]+)e([+-]\d+)$/.exec(text);
+  if (exponent) text = `${exponent[1]} \\times 10^{${Number(exponent[2])}}`;
+  return value < 0 && parenthesise ? `(${text})` : text;
+}
+
+const LATEX: Dialect = {
+  name: (text) => `\\text{${escapeLatex(text)}}`,
+  num: latexNumber,
+  sub: (base, index) => `${base}_{${index}}`,
+  times: ' \\cdot ',
+  minus: '-',
+  delta: '\\delta',
+  eta: '\\eta',
+  alpha: '\\alpha',
+  formulas: {
+    forwardHead: 's_j = \\sum_i w_{ji} x_{ji} + b_j',
+    zHead: 'z_j = \\varphi(s_j)',
+    deltaCancels: "\\delta_k = t_k - z_k \\text{ ($\\varphi'$ cancels with cross-entropy)}",
+    deltaOutput: "\\delta_k = (t_k - z_k)\\, \\varphi'(s_k)",
+    deltaSoftmaxOutput: '\\delta_k = z_k \\bigl[(t_k - z_k) - \\sum_m (t_m - z_m) z_m\\bigr] \\text{ (softmax)}',
+    deltaHidden: "\\delta_j = \\varphi'(s_j) \\sum_k w_{kj} \\delta_k",
+    deltaSoftmaxHidden: '\\delta_j = z_j \\bigl[\\sum_k w_{kj} \\delta_k - \\sum_m z_m \\sum_k w_{km} \\delta_k\\bigr] \\text{ (softmax)}',
+    update: '\\Delta w_{ji} = -\\eta \\frac{\\partial J}{\\partial w_{ji}} + \\alpha\\, \\Delta w_{ji}(r-1) - \\eta (\\lambda_2 w_{ji} + \\lambda_1 \\operatorname{sign} w_{ji}), \\quad \\frac{\\partial J}{\\partial w_{ji}} = -\\delta_j x_{ji}',
+    perceptronUpdate: '\\Delta w_{ji} = \\eta\\, (t_j - y_j)\\, x_{ji} \\text{ (perceptron rule)}',
+    phiPrime: {
+      step: "\\varphi'(s) = 0",
+      sign: "\\varphi'(s) = 0",
+      sigmoid: "\\varphi'(s) = z(1 - z)",
+      tanh: "\\varphi'(s) = 1 - z^2",
+      relu: "\\varphi'(s) = 1 \\text{ if } s > 0 \\text{, else } 0",
+      linear: "\\varphi'(s) = 1",
+    },
+    softmax: 'z_k = e^{s_k} / \\sum_m e^{s_m}',
+  },
+};
+
+// ─── Formulas with numbers, shared by every format ─────────────────────────────────────────────
+
+/** Looks up a unit's forward record (for its activation and its terms) by node and unit index. */
+function forwardIndex(sample: SampleTrace): Map<string, UnitForward> {
+  return new Map(sample.forward.map((f) => [`${f.nodeId}#${f.unit}`, f]));
+}
+
+/** `s_j = w·x + … + b = s` with the numbers. */
+function sumWithNumbers(unit: UnitForward, d: Dialect): string {
+  const terms = unit.terms.map((t) => `${d.num(t.w)}${d.times}${d.num(t.x)}`);
+  return `${d.sub('s', d.name(unit.name))} = ${[...terms, d.num(unit.bias)].join(' + ')} = ${d.num(unit.s, false)}`;
+}
+
+/** `z_j = φ(s) = z` with the numbers. */
+function activationWithNumbers(unit: UnitForward, d: Dialect): string {
+  const fn = d === LATEX ? `\\mathrm{${unit.activation}}` : unit.activation;
+  return `${d.sub('z', d.name(unit.name))} = ${fn}(${d.num(unit.s, false)}) = ${d.num(unit.z, false)}`;
+}
+
+/** The symbolic δ rule that applied to a unit. */
+function deltaRule(record: UnitBackward, activation: Activation, trace: StepTrace, d: Dialect): string {
+  const f = d.formulas;
+  if (record.role === 'output') {
+    if (cancelsDerivative(trace.loss, activation)) return f.deltaCancels;
+    if (activation === 'softmax') return f.deltaSoftmaxOutput;
+    return `${f.deltaOutput}, ${f.phiPrime[activation]}`;
+  }
+  if (activation === 'softmax') return f.deltaSoftmaxHidden;
+  return `${f.deltaHidden}, ${f.phiPrime[activation]}`;
+}
+
+/** δ_j with the numbers plugged into the rule that applied. */
+function deltaWithNumbers(record: UnitBackward, activation: Activation, sample: SampleTrace, trace: StepTrace, d: Dialect): string {
+  const lhs = `${d.sub(d.delta, d.name(record.name))} = `;
+  const result = ` = ${d.num(record.delta, false)}`;
+  const layer = sample.backward.filter((b) => b.nodeId === record.nodeId);
+  const layerZ = (b: UnitBackward) => sample.forward.find((f) => f.nodeId === b.nodeId && f.unit === b.unit)!.z;
+  if (record.role === 'output') {
+    const { t, z } = record.error!;
+    const tz = `(${d.num(t)} ${d.minus} ${d.num(z)})`;
+    if (cancelsDerivative(trace.loss, activation)) return `${lhs}${tz}${result}`;
+    if (activation === 'softmax') {
+      // Σ_m (t_m − z_m) z_m over the layer: not stored in the record, but all its parts are.
+      const weighted = layer.reduce((sum, b) => sum + (b.error!.t - b.error!.z) * b.error!.z, 0);
+      return `${lhs}${d.num(z)}${d.times}[${tz} ${d.minus} ${d.num(weighted)}]${result}`;
+    }
+    return `${lhs}${tz}${d.times}${d.num(record.phiPrime!.value)}${result}`;
+  }
+  const terms = record.downstream.length ? record.downstream.map((t) => `${d.num(t.w)}${d.times}${d.num(t.delta)}`).join(' + ') : '0';
+  if (activation === 'softmax') {
+    const weighted = layer.reduce((sum, b) => sum + (b.sum ?? 0) * layerZ(b), 0);
+    return `${lhs}${d.num(layerZ(record))}${d.times}[(${terms}) ${d.minus} ${d.num(weighted)}]${result}`;
+  }
+  return `${lhs}${d.num(record.phiPrime!.value)}${d.times}(${terms})${result}`;
+}
+
+/** The parameter's name as the inspector shows it, e.g. `w(h←x1)`, `b(h)`; LaTeX in math. */
+function parameterName(update: ParameterUpdate, trace: StepTrace, d: Dialect): string {
+  if (d !== LATEX) return d.name(update.name);
+  const unit = trace.samples[0]?.forward.find((f) => f.nodeId === update.nodeId && f.unit === update.unit);
+  const target = unit ? unit.name : update.nodeId;
+  if (update.kind === 'bias') return `b(${d.name(target)})`;
+  const source = unit?.terms.find((t) => t.param === update.param)?.source ?? '?';
+  return `w(${d.name(target)} \\leftarrow ${d.name(source)})`;
+}
+
+/** ∂J/∂w with the per-sample contributions when the batch has more than one sample. */
+function gradientWithNumbers(update: ParameterUpdate, d: Dialect): string {
+  const mean = d.num(update.gradient, false);
+  if (update.contributions.length < 2) return mean;
+  const parts = update.contributions.map((c) => d.num(c.gradient)).join(' + ');
+  return d === LATEX ? `\\frac{${parts}}{${update.contributions.length}} = ${mean}` : `(${parts}) / ${update.contributions.length} = ${mean}`;
+}
+
+/** Δw as its parts and their sum. */
+function changeWithNumbers(update: ParameterUpdate, d: Dialect): string {
+  const parts = [d.num(update.gradientPart, false)];
+  if (update.momentumPart !== 0) parts.push(d.num(update.momentumPart));
+  if (update.regularisationPart !== 0) parts.push(d.num(update.regularisationPart));
+  const change = d.num(update.change, false);
+  if (update.locked) return d === LATEX ? `0 \\text{ (locked)}` : '0 (locked)';
+  return parts.length > 1 ? `${parts.join(' + ')} = ${change}` : change;
+}
+
+function settingsLine(trace: StepTrace, d: Dialect): string {
+  const eq = (symbol: string, value: number) => `${symbol} = ${d === LATEX ? latexNumber(value, false) : String(value)}`;
+  if (trace.algorithm !== 'gradientDescent') return eq(d.eta, trace.learningRate);
+  return [eq(d.eta, trace.learningRate), eq(d.alpha, trace.momentum), eq(d === LATEX ? '\\lambda_1' : 'λ₁', trace.l1), eq(d === LATEX ? '\\lambda_2' : 'λ₂', trace.l2)].join(', ');
+}
+
+// ─── CSV ──────────────────────────────────────────────────────────────────────────────────────
+
+/** The CSV's columns, in order. */
+export const TRACE_CSV_COLUMNS = ['phase', 'sample', 'unit', 'term', 'quantity', 'formula', 'value'] as const;
+
+/** One field quoted as RFC 4180 says: in double quotes, with quotes doubled, when it needs them. */
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/**
+ * The trace as CSV (RFC 4180: CRLF line ends, a header row, fields quoted when they contain a
+ * comma, quote or line break): one row per quantity, columns {@link TRACE_CSV_COLUMNS}:
+ *
+ * - `phase`: `settings`, `input`, `forward`, `loss`, `backward` or `update`;
+ * - `sample`: the sample's label (empty for settings, the batch's mean loss and whole-batch update rows);
+ * - `unit`: the unit j (or output k) the row is about; for update rows, the unit the parameter feeds;
+ * - `term`: what the row's term refers to: the source unit i of a w_ji·x_ji term, the unit k of a
+ *   w_kj·δ_k term, the target column of a loss term, or the parameter's name in update rows;
+ * - `quantity`: the symbol (`x_i`, `w_ji`, `x_ji`, `w_ji·x_ji`, `b_j`, `s_j`, `z_j`, `t_k`, `z_k`, `J_k`, `J`,
+ *   `J (batch mean)`, `t_k − z_k`, `φ′(s_j)`, `w_kj`, `δ_k`, `w_kj·δ_k`, `Σ_k w_kj δ_k`, `δ_j`,
+ *   `∂J/∂w (sample)`, `∂J/∂w`, `−η ∂J/∂w`, `α Δw(r−1)`, `regularisation`, `Δw`, `w old`, `w new`,
+ *   and in settings `algorithm`, `loss`, `η`, `α`, `λ₁`, `λ₂`);
+ * - `formula`: the formula with its numbers where there is one (as the inspector prints it);
+ * - `value`: the number at full precision (shortest round-trip form; −0 is written 0), the
+ *   algorithm's and the loss's names in the settings rows.
+ */
+export function traceToCsv(trace: StepTrace, sampleLabel: SampleLabel = defaultLabel): string {
+  const rows: string[][] = [[...TRACE_CSV_COLUMNS]];
+  const row = (phase: string, sample: string, unit: string, term: string, quantity: string, formula: string, value: number | string) =>
+    rows.push([phase, sample, unit, term, quantity, formula, typeof value === 'number' ? String(value) : value]);
+  const gd = trace.algorithm === 'gradientDescent';
+
+  row('settings', '', '', '', 'algorithm', gd ? 'gradient descent' : 'perceptron rule', trace.algorithm);
+  row('settings', '', '', '', 'loss', trace.lossFormula, trace.loss);
+  row('settings', '', '', '', 'η', '', trace.learningRate);
+  if (gd) {
+    row('settings', '', '', '', 'α', '', trace.momentum);
+    row('settings', '', '', '', 'λ₁', '', trace.l1);
+    row('settings', '', '', '', 'λ₂', '', trace.l2);
+  }
+
+  for (const sample of trace.samples) {
+    const label = sampleLabel(sample.index);
+    const units = forwardIndex(sample);
+    for (const input of sample.inputs) row('input', label, input.feature, '', 'x_i', '', input.value);
+    for (const unit of sample.forward) {
+      for (const t of unit.terms) {
+        row('forward', label, unit.name, t.source, 'w_ji', '', t.w);
+        row('forward', label, unit.name, t.source, 'x_ji', '', t.x);
+        row('forward', label, unit.name, t.source, 'w_ji·x_ji', `${formatNumber(t.w)}·${formatNumber(t.x)}`, t.product);
+      }
+      row('forward', label, unit.name, '', 'b_j', '', unit.bias);
+      row('forward', label, unit.name, '', 's_j', sumWithNumbers(unit, PLAIN), unit.s);
+      row('forward', label, unit.name, '', 'z_j', `${unit.activation === 'softmax' ? PLAIN_FORMULAS.softmax : `z = ${unit.activation}(s)`}: ${activationWithNumbers(unit, PLAIN)}`, unit.z);
+    }
+    for (const term of sample.lossTerms) {
+      row('loss', label, term.name, term.target, 't_k', '', term.t);
+      row('loss', label, term.name, term.target, 'z_k', '', term.z);
+      row('loss', label, term.name, term.target, 'J_k', '', term.value);
+    }
+    row('loss', label, '', '', 'J', trace.lossFormula, sample.loss);
+    for (const record of sample.backward) {
+      const activation = units.get(`${record.nodeId}#${record.unit}`)!.activation;
+      if (record.error) row('backward', label, record.name, '', 't_k − z_k', `${formatNumber(record.error.t)} − ${formatNumber(record.error.z)}`, record.error.t - record.error.z);
+      if (record.phiPrime) row('backward', label, record.name, '', 'φ′(s_j)', PLAIN_FORMULAS.phiPrime[activation as Exclude<Activation, 'softmax'>], record.phiPrime.value);
+      for (const t of record.downstream) {
+        row('backward', label, record.name, t.name, 'w_kj', '', t.w);
+        row('backward', label, record.name, t.name, 'δ_k', '', t.delta);
+        row('backward', label, record.name, t.name, 'w_kj·δ_k', `${formatNumber(t.w)}·${formatNumber(t.delta)}`, t.product);
+      }
+      if (record.sum !== null) row('backward', label, record.name, '', 'Σ_k w_kj δ_k', '', record.sum);
+      row('backward', label, record.name, '', 'δ_j', `${deltaRule(record, activation, trace, PLAIN)}: ${deltaWithNumbers(record, activation, sample, trace, PLAIN)}`, record.delta);
+    }
+  }
+  if (trace.samples.length > 1) row('loss', '', '', '', 'J (batch mean)', '', trace.meanLoss);
+
+  const labels = new Map(trace.samples.map((s) => [s.index, sampleLabel(s.index)]));
+  for (const update of trace.updates) {
+    const unit = unitNameOf(update, trace);
+    const u = (quantity: string, formula: string, value: number, sample = '') => row('update', sample, unit, update.name, quantity, formula, value);
+    if (update.contributions.length > 1) {
+      for (const c of update.contributions) u('∂J/∂w (sample)', `−${formatNumber(c.delta)}·${formatNumber(c.x)}`, c.gradient, labels.get(c.sample) ?? sampleLabel(c.sample));
+    }
+    u('∂J/∂w', gradientWithNumbers(update, PLAIN), update.gradient);
+    u('−η ∂J/∂w', '', update.gradientPart);
+    u('α Δw(r−1)', '', update.momentumPart);
+    u('regularisation', '', update.regularisationPart);
+    u('Δw', changeWithNumbers(update, PLAIN), update.change);
+    u('w old', '', update.old);
+    u('w new', update.locked ? 'locked: not changed' : '', update.new);
+  }
+  return rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
+
+/** The name of the unit j a parameter feeds, from the first sample's forward records. */
+function unitNameOf(update: ParameterUpdate, trace: StepTrace): string {
+  return trace.samples[0]?.forward.find((f) => f.nodeId === update.nodeId && f.unit === update.unit)?.name ?? update.nodeId;
+}
+
+// ─── JSON ─────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The JSON shape of an exported trace (version 1). It is the {@link StepTrace} itself with the
+ * typed arrays as plain arrays and a `label` on each sample, under a format tag, keys in this
+ * order. Numbers are exact (JSON's shortest round-trip form), except that −0 becomes 0 and a
+ * non-finite number (a diverged step) becomes `null`, as JSON has neither.
+ */
+export interface TraceJson {
+  format: 'nnstudio-trace';
+  version: 1;
+  algorithm: StepTrace['algorithm'];
+  loss: StepTrace['loss'];
+  lossFormula: string;
+  learningRate: number;
+  momentum: number;
+  l1: number;
+  l2: number;
+  meanLoss: number;
+  samples: (SampleTrace & { label: string })[];
+  updates: ParameterUpdate[];
+  newParams: number[];
+  newVelocity: number[];
+}
+
+/** The trace as a JSON string of shape {@link TraceJson}, indented by two spaces. */
+export function traceToJson(trace: StepTrace, sampleLabel: SampleLabel = defaultLabel): string {
+  const json: TraceJson = {
+    format: 'nnstudio-trace',
+    version: 1,
+    algorithm: trace.algorithm,
+    loss: trace.loss,
+    lossFormula: trace.lossFormula,
+    learningRate: trace.learningRate,
+    momentum: trace.momentum,
+    l1: trace.l1,
+    l2: trace.l2,
+    meanLoss: trace.meanLoss,
+    samples: trace.samples.map((sample) => ({ label: sampleLabel(sample.index), ...sample })),
+    updates: trace.updates,
+    newParams: Array.from(trace.newParams),
+    newVelocity: Array.from(trace.newVelocity),
+  };
+  return `${JSON.stringify(json, null, 2)}\n`;
+}
+
+// ─── Markdown ─────────────────────────────────────────────────────────────────────────────────
+
+/** A GitHub-flavoured Markdown table (cells already escaped). */
+function markdownTable(header: string[], rows: string[][]): string[] {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+}
+
+/**
+ * The trace as Markdown for an exercise sheet: per sample a heading, the inputs, and a table for
+ * each phase (forward: s_j and z_j with their numbers; loss: t_k, z_k and each term; backward: the
+ * δ rule that applied and its numbers), then one update table over all parameters
+ * (∂J/∂w_ji, Δw_ji with its parts, old → new). Headings are `##` per sample and `###` per phase.
+ */
+export function traceToMarkdown(trace: StepTrace, sampleLabel: SampleLabel = defaultLabel): string {
+  const d = MARKDOWN;
+  const gd = trace.algorithm === 'gradientDescent';
+  const lines: string[] = [];
+  const which = trace.samples.length === 1 ? d.name(sampleLabel(trace.samples[0].index)) : `a mini-batch of ${trace.samples.length} samples`;
+  lines.push(`# One training step (${gd ? 'gradient descent' : 'perceptron rule'}) on ${which}`, '', `${settingsLine(trace, d)}`, '');
+
+  for (const sample of trace.samples) {
+    const units = forwardIndex(sample);
+    lines.push(`## ${d.name(sampleLabel(sample.index))}`, '');
+    lines.push(`Inputs: ${sample.inputs.map((i) => `${d.name(i.feature)} = ${d.num(i.value, false)}`).join(', ')}`, '');
+    lines.push(`### 1. Forward: ${d.formulas.forwardHead}, ${d.formulas.zHead}`, '');
+    lines.push(...markdownTable(['unit j', d.formulas.forwardHead, d.formulas.zHead], sample.forward.map((u) => [d.name(u.name), sumWithNumbers(u, d), activationWithNumbers(u, d)])), '');
+    lines.push(`### 2. Loss: ${trace.lossFormula}`, '');
+    lines.push(...markdownTable(['output k', 'target', 't_k', 'z_k', 'term'], sample.lossTerms.map((t) => [d.name(t.name), d.name(t.target), d.num(t.t, false), d.num(t.z, false), d.num(t.value, false)])), '');
+    lines.push(`J = ${d.num(sample.loss, false)}`, '');
+    if (gd) {
+      lines.push(`### 3. Backward: δ_j = −∂J/∂s_j, in reverse order`, '');
+      const rows = sample.backward.map((b) => {
+        const activation = units.get(`${b.nodeId}#${b.unit}`)!.activation;
+        return [d.name(b.name), b.role, deltaRule(b, activation, trace, d), deltaWithNumbers(b, activation, sample, trace, d)];
+      });
+      lines.push(...markdownTable(['unit j', 'role', 'rule', 'δ_j with numbers'], rows), '');
+    }
+  }
+
+  if (trace.samples.length > 1) lines.push(`Mean loss over the batch: J = ${d.num(trace.meanLoss, false)}`, '');
+  lines.push(`## ${gd ? '4. Update' : 'Update'}: ${gd ? d.formulas.update : d.formulas.perceptronUpdate}`, '');
+  const rows = trace.updates.map((u) => [
+    parameterName(u, trace, d),
+    gradientWithNumbers(u, d),
+    d.num(u.gradientPart, false),
+    d.num(u.momentumPart, false),
+    d.num(u.regularisationPart, false),
+    changeWithNumbers(u, d),
+    `${d.num(u.old, false)} → ${d.num(u.new, false)}`,
+  ]);
+  lines.push(...markdownTable(['parameter', '∂J/∂w_ji', '−η ∂J/∂w_ji', 'α Δw_ji(r−1)', 'regularisation', 'Δw_ji', 'old → new'], rows));
+  return `${lines.join('\n')}\n`;
+}
+
+// ─── LaTeX ────────────────────────────────────────────────────────────────────────────────────
+
+/** A tabular of math cells (each cell already LaTeX math). */
+function latexTable(header: string[], rows: string[][]): string[] {
+  return [
+    `\\begin{tabular}{${header.map(() => 'l').join('')}}`,
+    '\\hline',
+    `${header.join(' & ')} \\\\`,
+    '\\hline',
+    ...rows.map((r) => `${r.map((cell) => `$${cell}$`).join(' & ')} \\\\`),
+    '\\hline',
+    '\\end{tabular}',
+  ];
+}
+
+/**
+ * The trace as a LaTeX fragment for an exercise sheet: the same tables as
+ * {@link traceToMarkdown}, as `tabular` environments with math cells, the loss and the update
+ * rule in `align*`. It needs `\usepackage{amsmath}` (for `align*` and `\text`) and nothing else;
+ * user-chosen names are escaped (`_ % & # $ { } ~ ^ \`), minus signs are ASCII `-`.
+ */
+export function traceToLatex(trace: StepTrace, sampleLabel: SampleLabel = defaultLabel): string {
+  const d = LATEX;
+  const gd = trace.algorithm === 'gradientDescent';
+  const text = (s: string) => escapeLatex(s);
+  const lines: string[] = ['% NN Studio step trace. Needs \\usepackage{amsmath}.'];
+  const which = trace.samples.length === 1 ? text(sampleLabel(trace.samples[0].index)) : `a mini-batch of ${trace.samples.length} samples`;
+  lines.push(`\\noindent\\textbf{One training step (${gd ? 'gradient descent' : 'perceptron rule'}) on ${which}:} $${settingsLine(trace, d)}$.\\par`, '');
+
+  for (const sample of trace.samples) {
+    const units = forwardIndex(sample);
+    lines.push(`\\medskip\\noindent\\textbf{${text(sampleLabel(sample.index))}.} Inputs: $${sample.inputs.map((i) => `${d.name(i.feature)} = ${d.num(i.value, false)}`).join(',\\ ')}$.\\par`, '');
+    lines.push(`\\noindent 1. Forward, in topological order:\\par`, '');
+    lines.push(...latexTable(['unit $j$', `$${d.formulas.forwardHead}$`, `$${d.formulas.zHead}$`], sample.forward.map((u) => [d.name(u.name), sumWithNumbers(u, d), activationWithNumbers(u, d)])), '');
+    lines.push(`\\noindent 2. Loss:\\par`, '');
+    lines.push(...latexTable(['output $k$', 'target', '$t_k$', '$z_k$', 'term'], sample.lossTerms.map((t) => [d.name(t.name), d.name(t.target), d.num(t.t, false), d.num(t.z, false), d.num(t.value, false)])), '');
+    lines.push('\\begin{align*}', `J &= ${lossFormulaLatex(trace)} = ${d.num(sample.loss, false)}`, '\\end{align*}', '');
+    if (gd) {
+      lines.push(`\\noindent 3. Backward, in reverse order: $\\delta_j = -\\partial J / \\partial s_j$\\par`, '');
+      const rows = sample.backward.map((b) => {
+        const activation = units.get(`${b.nodeId}#${b.unit}`)!.activation;
+        return [d.name(b.name), `\\text{${b.role}}`, deltaRule(b, activation, trace, d), deltaWithNumbers(b, activation, sample, trace, d)];
+      });
+      lines.push(...latexTable(['unit $j$', 'role', 'rule', '$\\delta_j$ with numbers'], rows), '');
+    }
+  }
+
+  if (trace.samples.length > 1) lines.push('\\begin{align*}', `\\bar J &= ${d.num(trace.meanLoss, false)} \\quad \\text{(mean over the batch)}`, '\\end{align*}', '');
+  lines.push(`\\noindent ${gd ? '4. ' : ''}Update:\\par`, '\\begin{align*}', `& ${gd ? d.formulas.update : d.formulas.perceptronUpdate}`, '\\end{align*}', '');
+  const rows = trace.updates.map((u) => [
+    parameterName(u, trace, d),
+    gradientWithNumbers(u, d),
+    d.num(u.gradientPart, false),
+    d.num(u.momentumPart, false),
+    d.num(u.regularisationPart, false),
+    changeWithNumbers(u, d),
+    `${d.num(u.old, false)} \\to ${d.num(u.new, false)}`,
+  ]);
+  lines.push(
+    ...latexTable(
+      ['parameter', '$\\partial J / \\partial w_{ji}$', '$-\\eta\\, \\partial J / \\partial w_{ji}$', '$\\alpha\\, \\Delta w_{ji}(r-1)$', 'regularisation', '$\\Delta w_{ji}$', 'old $\\to$ new'],
+      rows,
+    ),
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** The loss in the lecture's form, for the trace's loss and output kind. */
+function lossFormulaLatex(trace: StepTrace): string {
+  if (trace.loss === 'squaredError') return '\\tfrac{1}{2} \\sum_k (t_k - z_k)^2';
+  const softmax = trace.samples[0]?.forward.some((f) => f.activation === 'softmax' && trace.samples[0].lossTerms.some((t) => t.name === f.name));
+  return softmax ? '-\\sum_k t_k \\ln z_k' : '-\\sum_k \\bigl[t_k \\ln z_k + (1 - t_k) \\ln(1 - z_k)\\bigr]';
+}

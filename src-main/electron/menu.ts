@@ -20,6 +20,7 @@ export const MENU_COMMANDS = [
   'view.zoomIn', 'view.zoomOut', 'view.fit', 'view.togglePanels',
   'train.startPause', 'train.step', 'train.stepSample', 'train.stepEpoch', 'train.reset',
   'train.speed.full', 'train.speed.100', 'train.speed.10', 'train.speed.2',
+  'inspect.toggle', 'inspect.next', 'inspect.previous', 'inspect.apply',
   'help.about', 'help.lecture',
 ] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
@@ -88,6 +89,13 @@ export function menuTemplate(platform: string, recent: string[] = []): MenuItemS
             { label: '2 Steps a Second', command: 'train.speed.2' },
           ],
         },
+        sep,
+        // No accelerators for ] and [: a plain-key accelerator would swallow them in text fields;
+        // the renderer handles those keys outside fields.
+        { label: 'Inspect Backprop', accelerator: 'CmdOrCtrl+I', command: 'inspect.toggle' },
+        { label: 'Next Stop  ]', command: 'inspect.next' },
+        { label: 'Previous Stop  [', command: 'inspect.previous' },
+        { label: 'Apply and Next Sample  }', command: 'inspect.apply' },
         sep,
         { label: 'Reset Weights', accelerator: 'CmdOrCtrl+Shift+R', command: 'train.reset' },
       ],

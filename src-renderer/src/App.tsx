@@ -16,6 +16,8 @@ import { Curves } from './Curves';
 import { DataPanel } from './DataPanel';
 import { DecisionRegions } from './DecisionRegions';
 import { EvaluationPanel } from './Evaluation';
+import { BackpropPanel } from './backprop/BackpropPanel';
+import { useBackprop } from './backprop/store';
 import { FilePicker } from './FilePicker';
 import { HyperparameterPanel } from './Hyperparameters';
 import { datasetTargets, Inspector } from './Inspector';
@@ -99,6 +101,10 @@ export function App() {
         const fragment = s.project && copyFragment(s.project.graph, s.selection);
         return fragment && void s.edit(paste(fragment, { x: 40, y: 40 }, 'Duplicate'));
       }
+      if (command === 'inspect.toggle') return useBackprop.getState().open ? useBackprop.getState().close() : void useBackprop.getState().openAt();
+      if (command === 'inspect.next') return useBackprop.getState().next();
+      if (command === 'inspect.previous') return useBackprop.getState().previous();
+      if (command === 'inspect.apply') return useBackprop.getState().applyAndContinue();
       if (command === 'help.about') return s.showAbout();
       if (command.startsWith('file.openRecent:')) return void s.openPath(command.slice('file.openRecent:'.length));
     };
@@ -111,7 +117,16 @@ export function App() {
       else if (mod && event.key === '\\') run('view.togglePanels');
       else if (mod && event.key.toLowerCase() === 's') run(event.shiftKey ? 'file.saveAs' : 'file.save');
       else if (mod && event.key.toLowerCase() === 'o') run('file.open');
+      else if (mod && event.key.toLowerCase() === 'i') run('inspect.toggle');
       else if ((event.target as HTMLElement).closest('input, textarea, select')) return;
+      else if (useBackprop.getState().open && !mod && (event.key === ']' || event.key === '[' || event.key === '}' || event.key === 'Home' || event.key === 'End')) {
+        const bp = useBackprop.getState();
+        if (event.key === ']') bp.next();
+        else if (event.key === '[') bp.previous();
+        else if (event.key === '}') bp.applyAndContinue();
+        else if (event.key === 'Home') bp.go(0);
+        else bp.toEnd();
+      }
       else if (mod && event.key.toLowerCase() === 'z') run(event.shiftKey ? 'edit.redo' : 'edit.undo');
       else if (mod && event.key.toLowerCase() === 'y') run('edit.redo');
       else if (mod && event.key.toLowerCase() === 'a') run('edit.selectAll');
@@ -160,6 +175,7 @@ export function App() {
   }, [info]);
 
   const compiled = useLiveCompile(project?.graph);
+  const inspecting = useBackprop((s) => s.open);
   const last = training.history.at(-1);
   const running = training.state === 'running';
 
@@ -240,6 +256,15 @@ export function App() {
         </button>
         <button disabled={!project} onClick={() => void state.reset()} title="Re-initialise the weights with the seed (Ctrl+Shift+R)">
           ⟲ Reset
+        </button>
+        <button
+          data-testid="inspect"
+          className={inspecting ? 'active' : undefined}
+          disabled={!project}
+          onClick={() => (inspecting ? useBackprop.getState().close() : void useBackprop.getState().openAt())}
+          title="Step through one training step unit by unit: forward, loss, backward, update (Ctrl+I)"
+        >
+          ⌕ Inspect
         </button>
         <span className="divider" />
         <span className="readout">
@@ -398,7 +423,12 @@ export function App() {
         </aside>
       </main>
 
-      {project && !panelsHidden && (
+      {project && inspecting && (
+        <section className="dock backprop-dock" aria-label="Backprop inspector">
+          <BackpropPanel />
+        </section>
+      )}
+      {project && !panelsHidden && !inspecting && (
         <section className="dock" aria-label="Curves and decision regions">
           <Curves history={training.history} />
           <DecisionRegions project={project} />

@@ -4,7 +4,8 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { CsvImport } from './CsvImport';
-import { BUILTIN_DATASETS, BUILTIN_DESCRIPTIONS, defaultSpec, isBinary, projectData, resolveDataset, type Dataset, type DatasetRef, type Normalisation } from '../../engine/src/index';
+import { BUILTIN_DATASETS, BUILTIN_DESCRIPTIONS, defaultSpec, isBinary, projectData, resolveDataset, splitIndices, type Dataset, type DatasetRef, type Normalisation } from '../../engine/src/index';
+import { useBackprop } from './backprop/store';
 import { formatValue } from './format';
 import { setData } from './document/commands';
 import { NumberInput } from './NumberInput';
@@ -135,35 +136,89 @@ function NormalisationTable({ normalisation }: { normalisation: Normalisation })
   );
 }
 
-/** The points of a 2-D dataset, coloured by the first target (or the arg-max class). */
+/** Where each point of a 2-D dataset lands on a `width` × `height` plot. */
+function scatterLayout(data: Dataset, width: number, height: number) {
+  let [minX, maxX, minY, maxY] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (let n = 0; n < data.size; n++) {
+    minX = Math.min(minX, data.x[n * 2]);
+    maxX = Math.max(maxX, data.x[n * 2]);
+    minY = Math.min(minY, data.x[n * 2 + 1]);
+    maxY = Math.max(maxY, data.x[n * 2 + 1]);
+  }
+  const pad = 6;
+  const px = (n: number) => pad + ((data.x[n * 2] - minX) / (maxX - minX || 1)) * (width - 2 * pad);
+  const py = (n: number) => height - pad - ((data.x[n * 2 + 1] - minY) / (maxY - minY || 1)) * (height - 2 * pad);
+  return { px, py };
+}
+
+/**
+ * The points of a 2-D dataset, coloured by the first target (or the arg-max class). Clicking a
+ * training point opens the backprop inspector on it; the inspected point is ringed.
+ */
 function Scatter({ data }: { data: Dataset }) {
   const canvas = useRef<HTMLCanvasElement>(null);
+  const split = useStudio((s) => s.project?.split);
+  const inspectedRows = useBackprop((s) => (s.open ? s.request.samples : null));
+  const trainRows = useMemo(() => (split ? splitIndices(data.size, split).train : []), [data, split]);
+  const [message, setMessage] = useState<string | null>(null);
+  const width = 240;
+  const height = 180;
+  const layout = useMemo(() => scatterLayout(data, width, height), [data]);
   useEffect(() => {
     const context = canvas.current?.getContext('2d');
     if (!context) return;
-    const { width, height } = context.canvas;
     context.clearRect(0, 0, width, height);
-    const xs = Array.from({ length: data.size }, (_, n) => data.x[n * 2]);
-    const ys = Array.from({ length: data.size }, (_, n) => data.x[n * 2 + 1]);
-    let [minX, maxX, minY, maxY] = [Infinity, -Infinity, Infinity, -Infinity];
-    for (let n = 0; n < data.size; n++) {
-      minX = Math.min(minX, xs[n]);
-      maxX = Math.max(maxX, xs[n]);
-      minY = Math.min(minY, ys[n]);
-      maxY = Math.max(maxY, ys[n]);
-    }
-    const pad = 6;
-    const sx = (v: number) => pad + ((v - minX) / (maxX - minX || 1)) * (width - 2 * pad);
-    const sy = (v: number) => height - pad - ((v - minY) / (maxY - minY || 1)) * (height - 2 * pad);
     const nt = data.targets.length;
     for (let n = 0; n < data.size; n++) {
       const t = data.y[n * nt];
       // Positive class (1, or +1) orange, the other blue, as the edges are coloured.
       context.fillStyle = t > 0.5 ? '#e07b24' : '#2f6fde';
       context.beginPath();
-      context.arc(sx(xs[n]), sy(ys[n]), 2.5, 0, 2 * Math.PI);
+      context.arc(layout.px(n), layout.py(n), 2.5, 0, 2 * Math.PI);
       context.fill();
     }
-  }, [data]);
-  return <canvas ref={canvas} width={240} height={180} className="scatter" aria-label="Scatter plot of the data" data-testid="scatter" />;
+    for (const row of inspectedRows ?? []) {
+      const n = trainRows[row];
+      if (n === undefined) continue;
+      context.strokeStyle = '#111';
+      context.lineWidth = 2;
+      context.beginPath();
+      context.arc(layout.px(n), layout.py(n), 6, 0, 2 * Math.PI);
+      context.stroke();
+    }
+  }, [data, layout, inspectedRows, trainRows]);
+  const pick = (event: React.MouseEvent<HTMLCanvasElement>) => {
+    const box = event.currentTarget.getBoundingClientRect();
+    const x = ((event.clientX - box.left) / box.width) * width;
+    const y = ((event.clientY - box.top) / box.height) * height;
+    let best = -1;
+    let distance = Infinity;
+    for (let n = 0; n < data.size; n++) {
+      const d = (layout.px(n) - x) ** 2 + (layout.py(n) - y) ** 2;
+      if (d < distance) [best, distance] = [n, d];
+    }
+    if (best < 0 || distance > 100) return;
+    const row = trainRows.indexOf(best);
+    if (row < 0) {
+      setMessage(`Sample ${best} is in the validation or test split; backprop steps on training rows.`);
+      return;
+    }
+    setMessage(null);
+    void useBackprop.getState().openAt(row);
+  };
+  return (
+    <>
+      <canvas
+        ref={canvas}
+        width={width}
+        height={height}
+        className="scatter"
+        aria-label="Scatter plot of the data; click a point to inspect backprop on it"
+        title="Click a training point to step through backprop on it"
+        data-testid="scatter"
+        onClick={pick}
+      />
+      {message && <p className="hint">{message}</p>}
+    </>
+  );
 }

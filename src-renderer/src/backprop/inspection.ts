@@ -137,6 +137,8 @@ export interface CanvasView {
   units: Map<string, { s: number | null; z: number | null; delta: number | null }[]>;
   /** Per edge: ∂J/∂w (mean over its weights and the samples so far) and Δw once the update is reached. */
   edges: Map<string, { gradient: number; magnitude: number; change: number | null; count: number }>;
+  /** The largest edge magnitude shown, so widths compare gradients with each other (they are small beside weights). */
+  maxMagnitude: number;
   /** The unit in focus, and the edges and units the current formula reads. */
   focus: { nodeId: string; unit: number } | null;
   litEdges: Set<string>;
@@ -220,5 +222,6 @@ export function canvasView(inspection: Inspection, cursor: number): CanvasView {
       if (edgeId) litEdges.add(edgeId);
     }
   }
-  return { units, edges, focus, litEdges, litNodes };
+  const maxMagnitude = Math.max(0, ...[...edges.values()].map((e) => e.magnitude));
+  return { units, edges, maxMagnitude, focus, litEdges, litNodes };
 }

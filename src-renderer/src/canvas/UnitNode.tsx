@@ -8,14 +8,42 @@ import { formatValue } from '../format';
 import type { CanvasNodeData } from '../document/derive';
 import { ActivationGlyph } from './glyphs';
 import { UnitMapsView } from './UnitMaps';
+import { useBackprop } from '../backprop/store';
+import { Num } from '../backprop/Num';
+
+/** Where a node stands in the inspector's current stop: in focus, read by the formula, or neither. */
+function useInspectorRole(id: string): 'focus' | 'lit' | 'idle' | null {
+  return useBackprop((s) => (s.view ? (s.view.focus?.nodeId === id ? 'focus' : s.view.litNodes.has(id) ? 'lit' : 'idle') : null));
+}
+
+/** s, z and δ of the node's units as the inspector has revealed them (the first four of a layer). */
+function BackpropBadges({ id }: { id: string }) {
+  const units = useBackprop((s) => s.view?.units.get(id));
+  const focusUnit = useBackprop((s) => (s.view?.focus?.nodeId === id ? s.view.focus.unit : null));
+  if (!units) return null;
+  return (
+    <div className="bp-badges" data-testid={`badges-${id}`}>
+      {units.slice(0, 4).map((u, j) => (
+        <div key={j} className={`bp-badge-row${focusUnit === j ? ' focus' : ''}`}>
+          {units.length > 1 && <span className="bp-unit">{j + 1}</span>}
+          <span className="bp-badge s">s <Num value={u.s} digits={3} testId={`badge-s-${id}-${j}`} /></span>
+          <span className="bp-badge z">z <Num value={u.z} digits={3} testId={`badge-z-${id}-${j}`} /></span>
+          <span className="bp-badge d">δ <Num value={u.delta} digits={3} testId={`badge-delta-${id}-${j}`} /></span>
+        </div>
+      ))}
+      {units.length > 4 && <div className="hint">+{units.length - 4} more units</div>}
+    </div>
+  );
+}
 
 export function UnitNode({ id, data, selected }: NodeProps & { data: CanvasNodeData }) {
   const errors = data.issues.filter((i) => i.severity === 'error');
   const receives = data.kind !== 'input' && data.kind !== 'bias';
   const feeds = !data.isOutput;
+  const role = useInspectorRole(id);
   return (
     <div
-      className={`unit-node kind-${data.kind}${selected ? ' selected' : ''}${errors.length ? ' invalid' : ''}${data.isOutput ? ' output' : ''}`}
+      className={`unit-node kind-${data.kind}${selected ? ' selected' : ''}${errors.length ? ' invalid' : ''}${data.isOutput ? ' output' : ''}${role ? ` bp-${role}` : ''}`}
       title={data.issues.map((i) => i.message).join('\n') || undefined}
       data-testid={`unit-${id}`}
     >
@@ -30,7 +58,7 @@ export function UnitNode({ id, data, selected }: NodeProps & { data: CanvasNodeD
         {data.kind === 'dense' && <>{data.units} units</>}
         {data.bias && data.kind !== 'dense' && <>b = {formatValue(data.bias[0], 3)}</>}
       </div>
-      {data.kind !== 'bias' && <UnitMapsView nodeId={id} />}
+      {role ? <BackpropBadges id={id} /> : data.kind !== 'bias' && <UnitMapsView nodeId={id} />}
       {data.isOutput && <div className="unit-output">→ {data.binding}</div>}
       {feeds && <Handle type="source" position={Position.Right} className="handle out" data-testid={`out-${id}`} />}
     </div>

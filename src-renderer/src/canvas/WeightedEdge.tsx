@@ -7,6 +7,7 @@ import { setWeight } from '../document/commands';
 import { edgeWidth, type CanvasEdgeData } from '../document/derive';
 import { formatValue } from '../format';
 import { useStudio } from '../store';
+import { useBackprop } from '../backprop/store';
 
 export function WeightedEdge(props: EdgeProps & { data: CanvasEdgeData }) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected } = props;
@@ -14,6 +15,11 @@ export function WeightedEdge(props: EdgeProps & { data: CanvasEdgeData }) {
   const invalid = data.issues.some((i) => i.severity === 'error');
   const value = data.count === 1 ? formatValue(data.mean, 3) : `${data.count} weights, mean ${formatValue(data.mean, 3)}`;
   const editing = useStudio((s) => s.editingWeight === id);
+  // While inspecting, colour and width follow the gradient (and the label shows Δw) instead of the weight.
+  const inspecting = useBackprop((s) => s.view !== null);
+  const gradient = useBackprop((s) => s.view?.edges.get(id));
+  const maxMagnitude = useBackprop((s) => s.view?.maxMagnitude ?? 0);
+  const lit = useBackprop((s) => s.view?.litEdges.has(id) ?? false);
   const setEditing = (on: boolean) => useStudio.setState({ editingWeight: on ? id : null });
   const commit = (text: string) => {
     setEditing(false);
@@ -25,8 +31,12 @@ export function WeightedEdge(props: EdgeProps & { data: CanvasEdgeData }) {
       <BaseEdge
         id={id}
         path={path}
-        className={`weighted-edge ${data.mean >= 0 ? 'positive' : 'negative'}${selected ? ' selected' : ''}${invalid ? ' invalid' : ''}`}
-        style={{ strokeWidth: edgeWidth(data.magnitude) }}
+        className={
+          inspecting
+            ? `weighted-edge gradient ${gradient ? (gradient.gradient > 0 ? 'ascending' : 'descending') : 'unknown'}${lit ? ' lit' : ''}`
+            : `weighted-edge ${data.mean >= 0 ? 'positive' : 'negative'}${selected ? ' selected' : ''}${invalid ? ' invalid' : ''}`
+        }
+        style={{ strokeWidth: inspecting ? (gradient && maxMagnitude > 0 ? 1 + 6 * (gradient.magnitude / maxMagnitude) : 1) : edgeWidth(data.magnitude) }}
         interactionWidth={14}
       />
       <EdgeLabelRenderer>
@@ -41,7 +51,12 @@ export function WeightedEdge(props: EdgeProps & { data: CanvasEdgeData }) {
             else useStudio.getState().select([id]);
           }}
         >
-          {editing ? (
+          {inspecting && gradient ? (
+            <span className="bp-edge" title={`∂J/∂w = ${gradient.gradient}${gradient.change !== null ? `\nΔw = ${gradient.change}` : ''}${gradient.count > 1 ? `\n(mean over ${gradient.count} weights)` : ''}`} data-testid={`gradient-${id}`} data-gradient={String(gradient.gradient)} data-change={gradient.change === null ? '' : String(gradient.change)}>
+              ∂ {formatValue(gradient.gradient, 2)}
+              {gradient.change !== null && <> · Δ {formatValue(gradient.change, 2)}</>}
+            </span>
+          ) : editing ? (
             <input
               autoFocus
               aria-label="Weight on the canvas"

@@ -1,0 +1,123 @@
+/**
+ * The backprop inspector on the lecture's 3-2-1 example: step through forward, loss, backward and
+ * update, and at every stop hold the numbers on the page (read from the page itself) to the
+ * engine's trace computed here, independently of the app; then a what-if edit, the gradient
+ * check, and applying the update.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { findExample, openSession, traceStep, type Project, type StepTrace } from '../engine/src/index';
+
+/** The engine's trace of the first training step on row 0, computed in the test's own process. */
+function expectedTrace(project: Project): StepTrace {
+  const session = openSession(project, 'train');
+  return traceStep(session.model, session.trainer.params, new Float64Array(session.model.paramCount), session.train, [0], project.hyperparameters);
+}
+
+/** A number shown on the page, at full precision (the title/data-value every number carries). */
+async function shown(page: Page, testId: string): Promise<number> {
+  const value = await page.getByTestId(testId).first().getAttribute('data-value');
+  expect(value, `${testId} carries its value`).not.toBeNull();
+  return Number(value);
+}
+
+test('step through one backprop step of the 3-2-1 example; every number equals the engine’s trace', async ({ page }, testInfo) => {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.getByTestId('example-select').selectOption('three-two-one');
+  await expect(page.getByTestId('compile-status')).toContainText('3 → 2 → 1');
+
+  const project = findExample('three-two-one')!.create();
+  const trace = expectedTrace(project);
+  const sample = trace.samples[0];
+
+  await page.getByTestId('inspect').click();
+  await expect(page.getByTestId('backprop')).toBeVisible();
+  await expect(page.getByTestId('bp-position')).toHaveText('1 / 10');
+
+  // Forward, unit by unit in topological order: s and z in the panel and on the unit's badges.
+  for (const [k, unit] of sample.forward.entries()) {
+    await expect(page.getByTestId('bp-detail')).toHaveAttribute('data-unit', unit.nodeId);
+    await expect(page.getByTestId(`unit-${unit.nodeId}`)).toHaveClass(/bp-focus/);
+    expect(await shown(page, 'bp-s')).toBeCloseTo(unit.s, 12);
+    expect(await shown(page, 'bp-z')).toBeCloseTo(unit.z, 12);
+    expect(await shown(page, 'bp-bias')).toBe(unit.bias);
+    for (const [t, term] of unit.terms.entries()) {
+      expect(await shown(page, `bp-w-${t}`)).toBe(term.w);
+      expect(await shown(page, `bp-x-${t}`)).toBe(term.x);
+    }
+    expect(await shown(page, `badge-z-${unit.nodeId}-0`)).toBeCloseTo(unit.z, 12);
+    // Units the walk has not reached show no value yet.
+    for (const later of sample.forward.slice(k + 1)) await expect(page.getByTestId(`badges-${later.nodeId}`)).toContainText('s —');
+    await page.getByTestId('bp-next').click();
+  }
+
+  // The loss, with t and z.
+  await expect(page.getByTestId('bp-detail')).toHaveAttribute('data-phase', 'loss');
+  expect(await shown(page, 'bp-loss')).toBeCloseTo(sample.loss, 12);
+  expect(await shown(page, 'bp-loss-z-0')).toBeCloseTo(sample.lossTerms[0].z, 12);
+  expect(Number(await page.getByTestId('bp-target-0').getAttribute('data-value'))).toBe(sample.lossTerms[0].t);
+
+  // Backward, in reverse order: δ with its formula; the δ badge appears on the canvas.
+  await page.keyboard.press(']');
+  for (const unit of sample.backward) {
+    await expect(page.getByTestId('bp-detail')).toHaveAttribute('data-unit', unit.nodeId);
+    await expect(page.getByTestId('bp-detail')).toContainText(unit.role === 'output' ? 'δ_k = (t_k − z_k) φ\'(s_k)' : 'δ_j = φ\'(s_j) Σ_k w_kj δ_k');
+    expect(await shown(page, 'bp-delta')).toBeCloseTo(unit.delta, 12);
+    expect(await shown(page, `badge-delta-${unit.nodeId}-0`)).toBeCloseTo(unit.delta, 12);
+    if (unit.role === 'hidden') {
+      // The δ_k it sums over: the edge to the output is lit.
+      await expect(page.locator(`.react-flow__edge[data-id="${unit.downstream[0].edgeId}"] path.weighted-edge`)).toHaveClass(/lit/);
+      await page.waitForTimeout(100);
+      await page.screenshot({ path: testInfo.outputPath('inspector-backward.png'), fullPage: true });
+    }
+    await page.keyboard.press(']');
+  }
+
+  // The update, unit by unit: ∂J/∂w, Δw and the new weight of every parameter.
+  const order = sample.forward.map((u) => u.nodeId);
+  for (const nodeId of order) {
+    await expect(page.getByTestId('bp-detail')).toHaveAttribute('data-phase', 'update');
+    await expect(page.getByTestId('bp-detail')).toHaveAttribute('data-unit', nodeId);
+    const updates = trace.updates.filter((u) => u.nodeId === nodeId);
+    for (const [k, update] of updates.entries()) {
+      expect(await shown(page, `bp-gradient-${k}`)).toBeCloseTo(update.gradient, 12);
+      expect(await shown(page, `bp-change-${k}`)).toBeCloseTo(update.change, 12);
+      expect(await shown(page, `bp-new-${k}`)).toBeCloseTo(update.new, 12);
+    }
+    if (nodeId !== order.at(-1)) await page.getByTestId('bp-next').click();
+  }
+  // On the canvas, the edges now carry their gradient and Δw.
+  const edge = trace.updates.find((u) => u.edgeId === 'y1->z1')!;
+  expect(Number(await page.getByTestId('gradient-y1->z1').getAttribute('data-change'))).toBeCloseTo(edge.change, 12);
+
+  // Back to the backward phase, and a what-if: y1's bias set to 0 changes every number downstream.
+  await page.getByTestId('phase-backward').click();
+  await page.getByTestId('unit-y1').click();
+  await page.getByTestId('bias-0').fill('0');
+  await page.getByTestId('bias-0').press('Enter');
+  const edited = findExample('three-two-one')!.create();
+  (edited.graph.nodes.find((n) => n.id === 'y1') as { bias: number }).bias = 0;
+  const whatIf = expectedTrace(edited).samples[0];
+  expect(whatIf.backward[0].delta).not.toBeCloseTo(sample.backward[0].delta, 6);
+  await expect.poll(() => shown(page, 'bp-delta')).toBeCloseTo(whatIf.backward[0].delta, 12);
+  expect(await shown(page, 'badge-z-z1-0')).toBeCloseTo(whatIf.forward[2].z, 12);
+
+  // The gradient check: every relative error below 1e-6.
+  await page.getByTestId('bp-gradient-check').click();
+  await expect(page.getByTestId('gradient-check-summary')).toContainText('All 11 gradients agree');
+  const errorsShown = await page.locator('[data-testid^="gradient-error-"]').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-value'))));
+  expect(errorsShown).toHaveLength(11);
+  for (const e of errorsShown) expect(e).toBeLessThan(1e-6);
+  await page.getByTestId('bp-gradient-check').click();
+
+  // Apply the update and go on: the weights are the trace's new ones, and the step can be undone.
+  await page.getByTestId('bp-apply').click();
+  const applied = expectedTrace(edited);
+  await expect(page.getByTestId('bp-position')).toHaveText('1 / 10');
+  expect(await shown(page, 'bp-w-0')).toBeCloseTo(applied.newParams[applied.samples[0].forward[0].terms[0].param], 12);
+  await page.getByTestId('bp-close').click();
+  await expect(page.getByTestId('backprop')).toHaveCount(0);
+  await expect(page.getByTestId('undo')).toHaveAttribute('title', /Undo Backprop step on row 0/);
+  expect(errors).toEqual([]);
+});

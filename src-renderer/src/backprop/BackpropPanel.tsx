@@ -1,0 +1,402 @@
+/**
+ * The backprop inspector's panel: which sample, where in the step (phase chips, previous/next,
+ * a scrubber over every stop), and the current stop's formula with its numbers — the lecture's
+ * s_j, z_j, δ_j, ∂J/∂w_ji and Δw_ji. Also the gradient check and the trace's export.
+ */
+import { useEffect, useState } from 'react';
+import type { ParameterUpdate, SampleTrace, StepTrace } from '../../../engine/src/index';
+import { useStudio } from '../store';
+import { PHASES, type Inspection, type InspectorStep } from './inspection';
+import { Num } from './Num';
+import { useBackprop } from './store';
+import { GradientCheck } from './GradientCheck';
+import { ExportMenu } from './ExportMenu';
+
+const PHASE_LABEL = { forward: 'forward', loss: 'loss', backward: 'backward', update: 'update' } as const;
+
+export function BackpropPanel() {
+  const { inspection, cursor, error, request, stepsTaken } = useBackprop();
+  const bp = useBackprop.getState();
+  const training = useStudio((s) => s.training.state);
+  const [checking, setChecking] = useState(false);
+  useEffect(() => setChecking(false), [inspection]);
+
+  if (error || !inspection) {
+    return (
+      <div className="backprop" data-testid="backprop">
+        <Header inspection={null} />
+        <p className="error-text" role="alert" data-testid="backprop-error">
+          {error ?? 'Nothing to inspect yet.'}
+        </p>
+      </div>
+    );
+  }
+  const step = inspection.steps[cursor];
+  const last = inspection.steps.length - 1;
+  return (
+    <div className="backprop" data-testid="backprop">
+      <Header inspection={inspection} />
+      <div className="bp-controls">
+        <div className="bp-phases" role="group" aria-label="Phases">
+          {PHASES.map((phase) => {
+            const has = inspection.steps.some((s) => s.phase === phase);
+            return (
+              <button key={phase} disabled={!has} className={step.phase === phase ? 'chip current' : 'chip'} onClick={() => bp.toPhase(phase)} data-testid={`phase-${phase}`}>
+                {PHASE_LABEL[phase]}
+              </button>
+            );
+          })}
+        </div>
+        <button onClick={bp.previous} disabled={cursor === 0} title="Previous stop ([)" data-testid="bp-previous">
+          ◀ Previous
+        </button>
+        <button onClick={bp.next} disabled={cursor === last} title="Next stop (])" data-testid="bp-next">
+          Next ▶
+        </button>
+        <button onClick={bp.toEnd} disabled={cursor === last} title="Run to the end of this step (End)">
+          ⏭ To the update
+        </button>
+        <input
+          type="range"
+          min={0}
+          max={last}
+          value={cursor}
+          onChange={(e) => bp.go(Number(e.target.value))}
+          aria-label="Stops of this training step"
+          className="bp-scrubber"
+          data-testid="bp-scrubber"
+        />
+        <span className="readout" data-testid="bp-position">
+          {cursor + 1} / {last + 1}
+        </span>
+        <button
+          className="primary"
+          onClick={bp.applyAndContinue}
+          disabled={training === 'running'}
+          title="Apply this update to the weights (undoable) and trace the next training step (Shift+])"
+          data-testid="bp-apply"
+        >
+          Apply, next {request.samples.length > 1 ? 'batch' : 'sample'} ⏵
+        </button>
+        <button onClick={() => setChecking((c) => !c)} data-testid="bp-gradient-check" title="Compare every ∂J/∂w of this step with a central finite difference">
+          Gradient check
+        </button>
+        <ExportMenu trace={inspection.trace} />
+        {stepsTaken > 0 && <span className="hint">{stepsTaken} step{stepsTaken === 1 ? '' : 's'} applied</span>}
+      </div>
+      <div className="bp-body">
+        {checking ? <GradientCheck inspection={inspection} /> : <StopDetail inspection={inspection} step={step} />}
+        <RowPicker inspection={inspection} chosen={request.samples} />
+      </div>
+    </div>
+  );
+}
+
+/** How many training rows the picker lists (a row beyond them is chosen by number). */
+const LISTED_ROWS = 500;
+
+/** The training rows as the network sees them (normalised); clicking one traces a step on it. */
+function RowPicker({ inspection, chosen }: { inspection: Inspection; chosen: number[] }) {
+  const { model, data } = inspection;
+  const nf = model.features.length;
+  const nt = model.targets.length;
+  const rows = Math.min(data.size, LISTED_ROWS);
+  return (
+    <div className="bp-rows">
+      <table className="bp-table" aria-label="Training rows" data-testid="bp-rows">
+        <thead>
+          <tr>
+            <th>row</th>
+            {model.features.map((f) => (
+              <th key={f}>{f}</th>
+            ))}
+            {model.targets.map((t) => (
+              <th key={t}>{t}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {Array.from({ length: rows }, (_, n) => (
+            <tr key={n} className={chosen.includes(n) ? 'chosen' : undefined} onClick={() => useBackprop.getState().chooseSample(n)} data-testid={`bp-row-${n}`}>
+              <td>{n}</td>
+              {Array.from({ length: nf }, (_, f) => (
+                <td key={f}>
+                  <Num value={data.x[n * nf + f]} digits={3} />
+                </td>
+              ))}
+              {Array.from({ length: nt }, (_, k) => (
+                <td key={k}>
+                  <Num value={data.t[n * nt + k]} digits={3} />
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {data.size > rows && <p className="hint">{data.size - rows} more rows: choose one by number above.</p>}
+    </div>
+  );
+}
+
+/** The sample (or batch) being traced, with a way to choose another. */
+function Header({ inspection }: { inspection: Inspection | null }) {
+  const bp = useBackprop.getState();
+  const request = useBackprop((s) => s.request);
+  const first = request.samples[0];
+  const sample = inspection?.trace.samples[0];
+  const [row, setRow] = useState(String(first));
+  useEffect(() => setRow(String(first)), [first]);
+  return (
+    <div className="bp-header">
+      <b>Backprop inspector</b>
+      <label>
+        training row
+        <input
+          className="bp-row"
+          aria-label="Training row to inspect"
+          value={row}
+          onChange={(e) => setRow(e.target.value)}
+          onKeyDown={(e) => {
+            const n = Number(row);
+            if (e.key === 'Enter' && Number.isInteger(n) && n >= 0) bp.chooseSample(n);
+          }}
+          data-testid="bp-row"
+        />
+      </label>
+      {inspection && request.samples.length > 1 && <span className="hint">mini-batch of {request.samples.length}: rows {request.samples.join(', ')}</span>}
+      {sample && (
+        <span className="bp-sample" data-testid="bp-sample">
+          x = ({sample.inputs.map((input, i) => (
+            <span key={input.feature}>
+              {i > 0 && ', '}
+              <Num value={input.value} />
+            </span>
+          ))}
+          ), t = (
+          {sample.lossTerms.map((term, k) => (
+            <span key={term.target}>
+              {k > 0 && ', '}
+              <Num value={term.t} />
+            </span>
+          ))}
+          )
+        </span>
+      )}
+      <button className="bp-close" onClick={bp.close} aria-label="Close the inspector" data-testid="bp-close">
+        ✕
+      </button>
+    </div>
+  );
+}
+
+function StopDetail({ inspection, step }: { inspection: Inspection; step: InspectorStep }) {
+  const { trace } = inspection;
+  if (step.phase === 'update') return <UpdateDetail trace={trace} updates={step.updates.map((i) => trace.updates[i])} name={trace.samples[0].forward.find((u) => u.nodeId === step.nodeId && u.unit === step.unit)!.name} />;
+  const sample = trace.samples[step.sample];
+  const prefix = trace.samples.length > 1 ? <p className="hint">Sample {step.sample + 1} of {trace.samples.length} (row {sample.index})</p> : null;
+  if (step.phase === 'forward') return <>{prefix}<ForwardDetail sample={sample} unit={step.unit} /></>;
+  if (step.phase === 'loss') return <>{prefix}<LossDetail trace={trace} sample={sample} /></>;
+  return <>{prefix}<BackwardDetail sample={sample} unit={step.unit} /></>;
+}
+
+function ForwardDetail({ sample, unit }: { sample: SampleTrace; unit: number }) {
+  const u = sample.forward[unit];
+  return (
+    <div className="bp-detail" data-testid="bp-detail" data-phase="forward" data-unit={u.nodeId}>
+      <h3>
+        Forward: unit {u.name}
+      </h3>
+      <p className="formula">s_j = Σ_i w_ji x_ji + b_j,   z_j = φ(s_j)</p>
+      <table className="bp-table">
+        <thead>
+          <tr>
+            <th>i</th>
+            <th>w_ji</th>
+            <th>x_ji</th>
+            <th>w_ji · x_ji</th>
+          </tr>
+        </thead>
+        <tbody>
+          {u.terms.map((term, k) => (
+            <tr key={k}>
+              <td>{term.source}</td>
+              <td><Num value={term.w} testId={`bp-w-${k}`} /></td>
+              <td><Num value={term.x} testId={`bp-x-${k}`} /></td>
+              <td><Num value={term.product} /></td>
+            </tr>
+          ))}
+          <tr>
+            <td>b_j</td>
+            <td colSpan={2} />
+            <td><Num value={u.bias} testId="bp-bias" /></td>
+          </tr>
+        </tbody>
+      </table>
+      <p className="result">
+        s_{u.name} = <Num value={u.s} testId="bp-s" />,   z_{u.name} = {u.formula.replace(/^φ\(s\) = /, 'φ(s) = ')} → <Num value={u.z} testId="bp-z" />
+      </p>
+    </div>
+  );
+}
+
+function LossDetail({ trace, sample }: { trace: StepTrace; sample: SampleTrace }) {
+  return (
+    <div className="bp-detail" data-testid="bp-detail" data-phase="loss">
+      <h3>Loss</h3>
+      <p className="formula">{trace.lossFormula}</p>
+      <table className="bp-table">
+        <thead>
+          <tr>
+            <th>output</th>
+            <th>target</th>
+            <th>t</th>
+            <th>z</th>
+            <th>contribution</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sample.lossTerms.map((term, k) => (
+            <tr key={k}>
+              <td>{term.name}</td>
+              <td>{term.target}</td>
+              <td><TargetInput row={sample.index} k={k} value={term.t} all={sample.lossTerms.map((l) => l.t)} /></td>
+              <td><Num value={term.z} testId={`bp-loss-z-${k}`} /></td>
+              <td><Num value={term.value} /></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="result">
+        J = <Num value={sample.loss} testId="bp-loss" />
+      </p>
+    </div>
+  );
+}
+
+/** The target t_k, editable: what if the sample's label were different? */
+function TargetInput({ row, k, value, all }: { row: number; k: number; value: number; all: number[] }) {
+  const [text, setText] = useState(String(value));
+  useEffect(() => setText(String(value)), [value]);
+  const overridden = useBackprop((s) => s.request.targets.has(row));
+  const commit = () => {
+    const v = Number(text.replace('−', '-'));
+    if (text.trim() === '' || !Number.isFinite(v)) return setText(String(value));
+    if (v !== value) useBackprop.getState().setTarget(row, all.map((t, m) => (m === k ? v : t)));
+  };
+  return (
+    <span className="bp-target">
+      <input aria-label={`Target t_${k + 1} (what if)`} value={text} onChange={(e) => setText(e.target.value)} onBlur={commit} onKeyDown={(e) => e.key === 'Enter' && commit()} data-testid={`bp-target-${k}`} data-value={String(value)} />
+      {overridden && k === 0 && (
+        <button className="link" onClick={() => useBackprop.getState().setTarget(row, null)} title="Back to the data's target">
+          reset
+        </button>
+      )}
+    </span>
+  );
+}
+
+function BackwardDetail({ sample, unit }: { sample: SampleTrace; unit: number }) {
+  const b = sample.backward[unit];
+  return (
+    <div className="bp-detail" data-testid="bp-detail" data-phase="backward" data-unit={b.nodeId}>
+      <h3>
+        Backward: δ of {b.role} unit {b.name}
+      </h3>
+      <p className="formula">{b.rule}</p>
+      {b.error && (
+        <p>
+          t − z = <Num value={b.error.t} /> − <Num value={b.error.z} /> = <Num value={b.error.t - b.error.z} />
+        </p>
+      )}
+      {b.phiPrime && (
+        <p>
+          φ′(s) = {b.phiPrime.formula} = <Num value={b.phiPrime.value} testId="bp-phi-prime" />
+        </p>
+      )}
+      {b.downstream.length > 0 && (
+        <table className="bp-table">
+          <thead>
+            <tr>
+              <th>k</th>
+              <th>w_kj</th>
+              <th>δ_k</th>
+              <th>w_kj · δ_k</th>
+            </tr>
+          </thead>
+          <tbody>
+            {b.downstream.map((d, k) => (
+              <tr key={k}>
+                <td>{d.name}</td>
+                <td><Num value={d.w} /></td>
+                <td><Num value={d.delta} /></td>
+                <td><Num value={d.product} /></td>
+              </tr>
+            ))}
+            <tr>
+              <td colSpan={3}>Σ_k w_kj δ_k</td>
+              <td><Num value={b.sum} /></td>
+            </tr>
+          </tbody>
+        </table>
+      )}
+      <p className="result">
+        δ_{b.name} = <Num value={b.delta} testId="bp-delta" />
+      </p>
+      <p className="hint">{b.text}</p>
+    </div>
+  );
+}
+
+function UpdateDetail({ trace, updates, name }: { trace: StepTrace; updates: ParameterUpdate[]; name: string }) {
+  const batch = trace.samples.length;
+  return (
+    <div className="bp-detail" data-testid="bp-detail" data-phase="update" data-unit={updates[0]?.nodeId}>
+      <h3>Update: the weights into {name}</h3>
+      <p className="formula">
+        ∂J/∂w_ji = −δ_j x_ji{batch > 1 ? ' (mean over the batch)' : ''},   Δw_ji = η δ_j x_ji + α Δw_ji(r−1) − η(λ₂ w + λ₁ sign w),   η = {trace.learningRate}, α = {trace.momentum}
+      </p>
+      <table className="bp-table">
+        <thead>
+          <tr>
+            <th>parameter</th>
+            {batch > 1 && <th>per sample</th>}
+            <th>∂J/∂w</th>
+            <th>−η ∂J/∂w</th>
+            <th>momentum</th>
+            <th>regularisation</th>
+            <th>Δw</th>
+            <th>old → new</th>
+          </tr>
+        </thead>
+        <tbody>
+          {updates.map((u, k) => (
+            <tr key={u.param} data-testid={`bp-update-${k}`}>
+              <td>
+                {u.name}
+                {u.locked ? ' 🔒' : ''}
+              </td>
+              {batch > 1 && (
+                <td className="contributions">
+                  {u.contributions.map((c, m) => (
+                    <span key={m}>
+                      {m > 0 && ', '}
+                      <Num value={c.gradient} digits={3} />
+                    </span>
+                  ))}
+                </td>
+              )}
+              <td><Num value={u.gradient} testId={`bp-gradient-${k}`} /></td>
+              <td><Num value={u.gradientPart} /></td>
+              <td><Num value={u.momentumPart} /></td>
+              <td><Num value={u.regularisationPart} /></td>
+              <td><Num value={u.change} testId={`bp-change-${k}`} /></td>
+              <td>
+                <Num value={u.old} /> → <Num value={u.new} testId={`bp-new-${k}`} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -54,7 +54,7 @@ export function BackpropPanel() {
           Next ▶
         </button>
         <button onClick={bp.toEnd} disabled={cursor === last} title="Run to the end of this step (End)">
-          ⏭ To the update
+          ⇥ To the update
         </button>
         <input
           type="range"
@@ -76,7 +76,7 @@ export function BackpropPanel() {
           title="Apply this update to the weights (undoable) and trace the next training step (Shift+])"
           data-testid="bp-apply"
         >
-          Apply, next {request.samples.length > 1 ? 'batch' : 'sample'} ⏵
+          Apply, next {request.samples.length > 1 ? 'batch' : 'sample'} ▶
         </button>
         <button onClick={() => setChecking((c) => !c)} data-testid="bp-gradient-check" title="Compare every ∂J/∂w of this step with a central finite difference">
           Gradient check
@@ -310,7 +310,7 @@ function BackwardDetail({ sample, unit }: { sample: SampleTrace; unit: number })
       )}
       {b.phiPrime && (
         <p>
-          φ′(s) = {b.phiPrime.formula} = <Num value={b.phiPrime.value} testId="bp-phi-prime" />
+          {b.phiPrime.formula} = <Num value={b.phiPrime.value} testId="bp-phi-prime" />
         </p>
       )}
       {b.downstream.length > 0 && (

@@ -16,6 +16,7 @@ import { Curves } from './Curves';
 import { DataPanel } from './DataPanel';
 import { DecisionRegions } from './DecisionRegions';
 import { EvaluationPanel } from './Evaluation';
+import { ExportDialog } from './ExportDialog';
 import { BackpropPanel } from './backprop/BackpropPanel';
 import { useBackprop } from './backprop/store';
 import { FilePicker } from './FilePicker';
@@ -50,6 +51,7 @@ export function App() {
   const [layerSize, setLayerSize] = useState(2);
   const [layerActivation, setLayerActivation] = useState<NeuronActivation>('sigmoid');
   const [panelsHidden, setPanelsHidden] = useState(false);
+  const [exporting, setExporting] = useState(false);
 
   // A refusal shows at the cursor for a few seconds.
   useEffect(() => {
@@ -74,6 +76,7 @@ export function App() {
       if (command === 'file.open') return info?.host === 'browser' ? s.setPicker('open') : void s.openPath();
       if (command === 'file.save') return void s.save();
       if (command === 'file.saveAs') return void s.save(true);
+      if (command === 'file.export') return s.project && setExporting(true);
       if (command === 'train.startPause') return void s.startOrPause();
       if (command === 'train.step') return void s.step('batch');
       if (command === 'train.stepSample') return void s.step('sample');
@@ -117,6 +120,7 @@ export function App() {
       else if (mod && event.key === '\\') run('view.togglePanels');
       else if (mod && event.key.toLowerCase() === 's') run(event.shiftKey ? 'file.saveAs' : 'file.save');
       else if (mod && event.key.toLowerCase() === 'o') run('file.open');
+      else if (mod && event.key.toLowerCase() === 'e') run('file.export');
       else if (mod && event.key.toLowerCase() === 'i') run('inspect.toggle');
       else if ((event.target as HTMLElement).closest('input, textarea, select')) return;
       else if (useBackprop.getState().open && !mod && (event.key === ']' || event.key === '[' || event.key === '}' || event.key === 'Home' || event.key === 'End')) {
@@ -201,6 +205,9 @@ export function App() {
         </button>
         <button onClick={() => void state.save()} disabled={!project} title="Save (Ctrl+S)">
           Save
+        </button>
+        <button onClick={() => setExporting(true)} disabled={!project} title="Export the model, its weights or a picture of the network (Ctrl+E)" data-testid="export">
+          Export…
         </button>
         <span className="divider" />
         <button onClick={state.undo} disabled={!history?.past.length} title={history && undoLabel(history) ? `Undo ${undoLabel(history)} (Ctrl+Z)` : 'Undo (Ctrl+Z)'} data-testid="undo">
@@ -449,6 +456,7 @@ export function App() {
         <span>{info ? `${info.host === 'electron' ? 'desktop' : 'browser'} · v${info.version}` : ''}</span>
       </footer>
       {pickerOpen && <FilePicker mode={pickerOpen} />}
+      {exporting && project && <ExportDialog project={project} onClose={() => setExporting(false)} />}
       {refusal && (
         <div className="refusal" role="alert" data-testid="refusal" style={{ left: refusal.x + 12, top: refusal.y + 12 }}>
           {refusal.message}

@@ -67,6 +67,8 @@ describe('backprop inspector model', () => {
     expect(atOutput.units.get('y1')![0].delta).toBeNull();
     const outEdges = project.graph.edges.filter((e) => e.target === 'z1');
     outEdges.forEach((e, j) => expect(atOutput.edges.get(e.id)!.gradient).toBeCloseTo(-hand.deltaOut * hand.y[j], 12));
+    // One sample: the Δw each edge is about to receive is known with its gradient.
+    outEdges.forEach((e, j) => expect(atOutput.edges.get(e.id)!.change).toBeCloseTo(hand.dwOut[j], 12));
     expect(atOutput.edges.get(project.graph.edges.find((e) => e.target === 'y1')!.id)).toBeUndefined();
     // y2's δ sums over z1: the edge y2 → z1 is lit.
     const atY2 = canvasView(inspection, firstOfPhase(inspection.steps, 'backward') + 1);

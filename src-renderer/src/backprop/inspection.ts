@@ -135,7 +135,7 @@ export function inspect(project: Project, request: InspectionRequest): Inspectio
 export interface CanvasView {
   /** Per node: per unit s, z (revealed by the forward walk) and δ (by the backward walk). */
   units: Map<string, { s: number | null; z: number | null; delta: number | null }[]>;
-  /** Per edge: ∂J/∂w (mean over its weights and the samples so far) and Δw once the update is reached. */
+  /** Per edge: ∂J/∂w (mean over its weights) and the Δw it is about to receive, once they are known. */
   edges: Map<string, { gradient: number; magnitude: number; change: number | null; count: number }>;
   /** The largest edge magnitude shown, so widths compare gradients with each other (they are small beside weights). */
   maxMagnitude: number;
@@ -148,7 +148,8 @@ export interface CanvasView {
 /**
  * The canvas's view at step `cursor`: the current sample's s and z for the units the forward walk
  * has reached, δ for those the backward walk has reached, each edge's gradient once its target's
- * δ is known (in the update phase: the batch mean), and Δw from the update phase on.
+ * δ is known (in the update phase: the batch mean), and the Δw it is about to receive (with the
+ * gradient for one sample; for a mini-batch once the update phase is reached).
  */
 export function canvasView(inspection: Inspection, cursor: number): CanvasView {
   const { trace, steps } = inspection;
@@ -189,7 +190,8 @@ export function canvasView(inspection: Inspection, cursor: number): CanvasView {
     entry.gradient += gradient;
     entry.magnitude += Math.abs(gradient);
     entry.count++;
-    if (updateReached.has(index)) entry.change = (entry.change ?? 0) + update.change;
+    // Δw is known with the gradient for a single sample; a batch's only once every sample is in.
+    if (updateReached.has(index) || (trace.samples.length === 1 && gradient !== null && !inUpdate)) entry.change = (entry.change ?? 0) + update.change;
     edges.set(update.edgeId, entry);
   });
   for (const entry of edges.values()) {

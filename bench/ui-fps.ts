@@ -18,7 +18,7 @@ const SECONDS = Number(process.env.FPS_SECONDS ?? 5);
 
 async function startHost(): Promise<{ url: string; stop: () => void }> {
   const workspace = mkdtempSync(join(tmpdir(), 'nnstudio-fps-'));
-  const host = spawn(process.execPath, ['--import', 'tsx', join(root, 'src-main/browser-host/cli.ts'), '--port', '0', '--workspace', workspace], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const host = spawn(process.execPath, ['--import', 'tsx', join(root, 'src-main/browser-host/cli.ts'), '--port', '0', '--workspace', workspace, '--data', join(workspace, '.data')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     host.stdout!.on('data', (chunk) => {

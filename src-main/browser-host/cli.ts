@@ -1,20 +1,22 @@
 /**
  * `npm run start:web`: serves the built app on 127.0.0.1 and prints its address (with the
  * per-launch token). Options: --port N (default: a free one), --workspace DIR (default: the
- * current folder), --token T (tests only: a fixed token of at least 16 characters).
+ * current folder), --data DIR (recent projects and the backup of unsaved work; default: the
+ * platform's per-user data folder), --token T (tests only: a fixed token of at least 16 characters).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startBrowserHost } from './server';
+import { defaultDataDir } from '../files/app-data';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 async function main(): Promise<void> {
   let values;
   try {
-    ({ values } = parseArgs({ options: { port: { type: 'string' }, workspace: { type: 'string' }, token: { type: 'string' } }, strict: true }));
+    ({ values } = parseArgs({ options: { port: { type: 'string' }, workspace: { type: 'string' }, data: { type: 'string' }, token: { type: 'string' } }, strict: true }));
   } catch (error) {
     console.error(`nnstudio web: ${(error as Error).message.split('\n')[0]}`);
     process.exit(2);
@@ -39,9 +41,10 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const version = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')).version as string;
-  const host = await startBrowserHost({ port, workspace, rendererDir, token: values.token, version });
+  const dataDir = resolve(values.data ?? defaultDataDir());
+  const host = await startBrowserHost({ port, workspace, rendererDir, token: values.token, version, dataDir });
   console.log(`NN Studio is running at ${host.url}`);
-  console.log(`Workspace: ${workspace}. Press Ctrl-C to stop.`);
+  console.log(`Workspace: ${workspace}. Data: ${dataDir}. Press Ctrl-C to stop.`);
   const stop = () => {
     host.close().then(() => process.exit(0));
   };

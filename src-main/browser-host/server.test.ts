@@ -20,7 +20,7 @@ beforeAll(async () => {
   mkdirSync(workspace);
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>NN Studio</title>');
   writeFileSync(join(root, 'secret.txt'), 'not for the browser');
-  host = await startBrowserHost({ workspace, rendererDir, version: '9.9.9' });
+  host = await startBrowserHost({ workspace, rendererDir, version: '9.9.9', dataDir: join(workspace, '.data') });
 });
 afterAll(async () => {
   await host.close();

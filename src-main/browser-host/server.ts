@@ -16,6 +16,7 @@ import { LIMITS } from '../../engine/src/index';
 import { EVENTS, type EventName, type EventOf } from '../ipc/contract';
 import { createHandlers, dispatch, workspacePolicy, type Dialogs } from '../ipc/handlers';
 import { TrainingController, type WorkerLike } from '../training/controller';
+import { AppData } from '../files/app-data';
 
 export interface BrowserHostOptions {
   /** 0 picks a free port. */
@@ -24,6 +25,8 @@ export interface BrowserHostOptions {
   workspace: string;
   /** The built renderer (index.html and assets). */
   rendererDir: string;
+  /** Where recent projects and the backup of unsaved work are kept. */
+  dataDir: string;
   /** Fixed token (tests); otherwise a random one per launch. */
   token?: string;
   version: string;
@@ -84,7 +87,15 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     chooseProjectToOpen: async () => null,
     chooseWhereToSave: async () => null,
   };
-  const handlers = createHandlers({ host: 'browser', version: options.version, platform: process.platform, dialogs, paths: workspacePolicy(options.workspace), training });
+  const handlers = createHandlers({
+    host: 'browser',
+    version: options.version,
+    platform: process.platform,
+    dialogs,
+    paths: workspacePolicy(options.workspace),
+    training,
+    data: new AppData(options.dataDir),
+  });
 
   let port = 0;
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);

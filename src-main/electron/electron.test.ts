@@ -43,12 +43,21 @@ const fake = await vi.hoisted(async () => {
       return Promise.resolve();
     }
     isMinimized = () => false;
+    closed = false;
+    close() {
+      let prevented = false;
+      this.emit('close', { preventDefault: () => (prevented = true) });
+      if (!prevented) this.closed = true;
+    }
     restore() {}
     focus() {}
     show() {}
   }
   const app = Object.assign(new EventEmitter(), {
     getVersion: () => '0.1.0',
+    // AppData creates the folder on its first write.
+    getPath: () => `${process.env.TMPDIR ?? '/tmp'}/nnstudio-userdata-${process.pid}-${Date.now()}`,
+    isReady: () => true,
     requestSingleInstanceLock: () => state.lock,
     quit: vi.fn(),
     whenReady: () => new Promise<void>((resolve) => (state.ready = resolve)),
@@ -125,6 +134,16 @@ describe('desktop shell', () => {
     expect(response!.responseHeaders['Content-Security-Policy']).toEqual([DESKTOP_CSP]);
     const labels = (fake.state.menu as { label?: string }[]).map((m) => m.label);
     expect(labels).toEqual(expect.arrayContaining(['&File', '&Edit', '&View', '&Train', '&Help']));
+  });
+
+  it('closing asks the page about unsaved changes first, and closes once it answers', async () => {
+    const window = await boot();
+    window.close();
+    expect(window.closed).toBe(false); // held open…
+    expect(window.webContents.sent.at(-1)).toEqual({ channel: 'nnstudio:event:app:close-requested', payload: {} });
+    // …until the page has asked Save / Don't Save / Cancel and answers (Cancel never answers).
+    expect(await fake.state.handlers.get('nnstudio:app:close')!({ senderFrame: window.webContents.mainFrame }, {})).toEqual({ ok: {} });
+    expect(window.closed).toBe(true);
   });
 
   it('blocks navigation away from the app and every new window', async () => {

@@ -9,6 +9,7 @@ import { BrowserWindow, Menu, app, dialog, ipcMain, session, type MenuItemConstr
 import { CHANNEL_NAMES, EVENTS, type EventName, type EventOf } from '../ipc/contract';
 import { createHandlers, dispatch, grantedPathsPolicy } from '../ipc/handlers';
 import { TrainingController } from '../training/controller';
+import { AppData } from '../files/app-data';
 import { menuTemplate, type MenuItemSpec } from './menu';
 import { DESKTOP_CSP, isAppUrl } from './security';
 
@@ -28,12 +29,30 @@ function send<E extends EventName>(event: E, payload: EventOf<E>): void {
 
 const paths = grantedPathsPolicy();
 const training = new TrainingController(send);
+
+/** File › Open Recent follows the recent list. */
+function setMenu(recent: string[]): void {
+  for (const path of recent) paths.grant(path);
+  Menu.setApplicationMenu(Menu.buildFromTemplate(toElectronMenu(menuTemplate(process.platform, recent))));
+}
+const data = new AppData(app.getPath('userData'), (recent) => app.isReady() && setMenu(recent));
+
+/** Set once the renderer has dealt with unsaved changes; then the window may really close. */
+let closeConfirmed = false;
+/** Set by Quit (Cmd+Q, the menu): once the window has closed, the app follows. */
+let quitting = false;
+
 const handlers = createHandlers({
   host: 'electron',
   version: app.getVersion(),
   platform: process.platform,
   paths,
   training,
+  data,
+  closeWindow: () => {
+    closeConfirmed = true;
+    window?.close();
+  },
   dialogs: {
     async chooseProjectToOpen() {
       const result = await dialog.showOpenDialog(window!, { properties: ['openFile'], filters: [{ name: 'NN Studio projects', extensions: ['nnproj'] }] });
@@ -108,6 +127,14 @@ function createWindow(): void {
     },
   });
   window.once('ready-to-show', () => window?.show());
+  closeConfirmed = false;
+  // Closing asks the page first: it prompts Save / Don't Save / Cancel when there are unsaved
+  // changes and answers with app:close (see closeWindow above); Cancel simply never answers.
+  window.on('close', (event) => {
+    if (closeConfirmed) return;
+    event.preventDefault();
+    send('app:close-requested', {});
+  });
   window.on('closed', () => {
     window = null;
   });
@@ -150,7 +177,8 @@ if (!app.requestSingleInstanceLock()) {
     session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
       callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [DESKTOP_CSP] } });
     });
-    Menu.setApplicationMenu(Menu.buildFromTemplate(toElectronMenu(menuTemplate(process.platform))));
+    setMenu([]);
+    void data.recent().then(({ paths: recent }) => setMenu(recent)).catch(() => undefined);
     const path = projectArgument(process.argv);
     if (path) requestOpen(path);
     createWindow();
@@ -159,8 +187,15 @@ if (!app.requestSingleInstanceLock()) {
     });
   });
 
+  app.on('before-quit', (event) => {
+    if (window && !closeConfirmed) {
+      event.preventDefault();
+      quitting = true;
+      window.close(); // asks the page, as closing the window does
+    }
+  });
   app.on('window-all-closed', () => {
     void training.dispose();
-    if (process.platform !== 'darwin') app.quit();
+    if (process.platform !== 'darwin' || quitting) app.quit();
   });
 }

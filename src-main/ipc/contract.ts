@@ -7,7 +7,7 @@
  * bridge expose exactly these channels, by name, and nothing else.
  */
 import { z } from 'zod';
-import { HyperparametersSchema, ProjectSchema } from '../../engine/src/project/schema';
+import { HyperparametersSchema, LIMITS, ProjectSchema } from '../../engine/src/project/schema';
 
 const path = z.string().min(1).max(4096);
 const sessionId = z.string().min(1).max(64);
@@ -36,6 +36,35 @@ export const CHANNELS = {
     /** Without a path, asks where to save. */
     request: z.object({ path: path.optional(), project: ProjectSchema }).strict(),
     response: z.object({ path }).nullable(),
+  },
+  'project:open-content': {
+    /** A project file's text (dropped on the window): parsed and validated like a file on disk. */
+    request: z.object({ name: z.string().min(1).max(255), text: z.string().max(LIMITS.fileChars) }).strict(),
+    response: z.object({ project: ProjectSchema, migratedFrom: z.number().int().nullable() }),
+  },
+  'recent:list': {
+    /** File › Open Recent, newest first; `removed` are entries that no longer exist (dropped from the list). */
+    request: z.object({}).strict(),
+    response: z.object({ paths: z.array(path), removed: z.array(path) }),
+  },
+  'backup:write': {
+    /** The unsaved document, kept in the app's data folder in case of a crash. */
+    request: z.object({ project: ProjectSchema, path: path.nullable() }).strict(),
+    response: z.object({}),
+  },
+  'backup:check': {
+    /** Unsaved work a previous launch left behind, to offer back. */
+    request: z.object({}).strict(),
+    response: z.object({
+      backup: z.object({ project: ProjectSchema, path: path.nullable(), savedAt: z.string() }).nullable(),
+      problem: z.string().nullable(),
+    }),
+  },
+  'backup:clear': { request: z.object({}).strict(), response: z.object({}) },
+  'app:close': {
+    /** The renderer has dealt with unsaved changes: the window may close now (desktop only). */
+    request: z.object({}).strict(),
+    response: z.object({}),
   },
   'workspace:list': {
     /** The browser host's file picker: the .nnproj files and folders in a workspace folder. */
@@ -114,6 +143,8 @@ export const EVENTS = {
   'training:error': z.object({ message: z.string() }),
   /** A file to open arrived from outside (file manager, second instance, macOS open-file). */
   'project:open-request': z.object({ path }),
+  /** The user asked to close the window or quit: the renderer asks about unsaved changes, then calls app:close. */
+  'app:close-requested': z.object({}),
   /** A menu item was chosen; the renderer performs the action. */
   'menu:command': z.object({ command: z.string() }),
 } as const;

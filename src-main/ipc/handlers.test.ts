@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { findExample, parseProject, serialiseProject } from '../../engine/src/index';
 import { UserError } from '../files/project-file';
 import type { TrainingController } from '../training/controller';
+import { AppData } from '../files/app-data';
 import { CHANNEL_NAMES } from './contract';
 import { createHandlers, dispatch, grantedPathsPolicy, workspacePolicy, type Dialogs } from './handlers';
 
@@ -18,7 +19,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function setup(options: { policy?: ReturnType<typeof workspacePolicy>; dialogs?: Partial<Dialogs> } = {}) {
   const training = { start: vi.fn(async () => ({ parameters: 9, epoch: 0 })), pause: vi.fn(), resume: vi.fn(), stop: vi.fn(), step: vi.fn(async () => {}), configure: vi.fn(() => true) };
   const dialogs: Dialogs = { chooseProjectToOpen: async () => null, chooseWhereToSave: async () => null, ...options.dialogs };
-  const handlers = createHandlers({ host: 'browser', version: '1.2.3', platform: 'linux', dialogs, paths: options.policy ?? workspacePolicy(dir), training: training as unknown as TrainingController });
+  const handlers = createHandlers({ host: 'browser', version: '1.2.3', platform: 'linux', dialogs, paths: options.policy ?? workspacePolicy(dir), training: training as unknown as TrainingController, data: new AppData(join(dir, '.data')) });
   const call = (channel: string, payload: unknown, sender = true) => dispatch(handlers, channel, payload, sender);
   return { call, training, handlers };
 }

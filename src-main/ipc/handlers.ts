@@ -6,7 +6,8 @@
 import { realpathSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { EXAMPLES, findExample, initialiseProjectWeights } from '../../engine/src/index';
+import { EXAMPLES, findExample, initialiseProjectWeights, parseProject } from '../../engine/src/index';
+import type { AppData } from '../files/app-data';
 import { UserError, readProjectFile, writeProjectFile } from '../files/project-file';
 import type { TrainingController } from '../training/controller';
 import { CHANNELS, type Channel, type IpcFailure, type ParsedRequestOf, type ResponseOf } from './contract';
@@ -92,6 +93,15 @@ export interface HandlerDeps {
   dialogs: Dialogs;
   paths: PathPolicy;
   training: TrainingController;
+  /** Recent projects and the backup of unsaved work. */
+  data: AppData;
+  /** Closes the window once the renderer has dealt with unsaved changes (desktop); absent in the browser. */
+  closeWindow?: () => void;
+}
+
+/** Remembers a project in the recent list; a data folder that cannot be written must not fail the open or save. */
+async function remember(deps: HandlerDeps, path: string): Promise<void> {
+  await deps.data.addRecent(path).catch(() => undefined);
 }
 
 /** A handler per channel: it receives the validated request and answers the channel's response. */
@@ -113,7 +123,44 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       if (path === undefined) deps.paths.grant(chosen);
       const full = deps.paths.check(chosen);
       const { project, migratedFrom } = await readProjectFile(full);
+      await remember(deps, full);
       return { path: full, project, migratedFrom };
+    },
+    'project:open-content': async ({ name, text }) => {
+      const result = parseProject(text);
+      if (!result.ok) throw new UserError(`${name}: ${result.error.message}`);
+      return { project: result.project, migratedFrom: result.migratedFrom };
+    },
+    'recent:list': async () => {
+      const { paths, removed } = await deps.data.recent();
+      // Only what the workspace allows (browser), and each entry may be opened again (desktop).
+      const allowed = paths.filter((p) => {
+        try {
+          deps.paths.grant(p);
+          deps.paths.check(p);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      return { paths: allowed, removed };
+    },
+    'backup:write': async ({ project, path }) => {
+      await deps.data.writeBackup(project, path);
+      return {};
+    },
+    'backup:check': async () => {
+      const { backup, problem } = await deps.data.readBackup();
+      if (backup?.path) deps.paths.grant(backup.path);
+      return { backup, problem };
+    },
+    'backup:clear': async () => {
+      await deps.data.clearBackup();
+      return {};
+    },
+    'app:close': async () => {
+      deps.closeWindow?.();
+      return {};
     },
     'project:save': async ({ path, project }) => {
       let chosen = path ?? (await deps.dialogs.chooseWhereToSave(`${project.name.replace(/[^\w.-]+/g, '-')}.nnproj`));
@@ -126,6 +173,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       // The renderer names only project files: never package.json or anything else.
       if (!full.endsWith('.nnproj')) throw new UserError(`${path}: projects are saved as .nnproj files.`);
       await writeProjectFile(full, project);
+      await remember(deps, full);
       return { path: full };
     },
     'workspace:list': async ({ dir }) => {

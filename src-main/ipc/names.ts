@@ -9,6 +9,12 @@ export const CHANNEL_NAMES = [
   'examples:create',
   'project:open',
   'project:save',
+  'project:open-content',
+  'recent:list',
+  'backup:write',
+  'backup:check',
+  'backup:clear',
+  'app:close',
   'workspace:list',
   'training:start',
   'training:pause',
@@ -20,4 +26,4 @@ export const CHANNEL_NAMES = [
   'training:reset',
 ] as const;
 
-export const EVENT_NAMES = ['training:progress', 'training:stopped', 'training:error', 'project:open-request', 'menu:command'] as const;
+export const EVENT_NAMES = ['training:progress', 'training:stopped', 'training:error', 'project:open-request', 'app:close-requested', 'menu:command'] as const;

@@ -15,7 +15,7 @@ export interface MenuItemSpec {
 
 /** The commands the renderer handles, by menu. */
 export const MENU_COMMANDS = [
-  'file.new', 'file.open', 'file.save', 'file.saveAs', 'file.export',
+  'file.new', 'file.open', 'file.save', 'file.saveAs', 'file.revert', 'file.export',
   'edit.undo', 'edit.redo', 'edit.delete', 'edit.duplicate', 'edit.selectAll',
   'view.zoomIn', 'view.zoomOut', 'view.fit', 'view.togglePanels',
   'train.startPause', 'train.step', 'train.stepSample', 'train.stepEpoch', 'train.reset',
@@ -40,6 +40,7 @@ export function menuTemplate(platform: string, recent: string[] = []): MenuItemS
         sep,
         { label: 'Save', accelerator: 'CmdOrCtrl+S', command: 'file.save' },
         { label: 'Save As…', accelerator: 'CmdOrCtrl+Shift+S', command: 'file.saveAs' },
+        { label: 'Revert', command: 'file.revert' },
         { label: 'Export…', accelerator: 'CmdOrCtrl+E', command: 'file.export' },
         ...(mac ? [] : [sep, { role: 'quit' }]),
       ],

@@ -17,6 +17,7 @@ import { DataPanel } from './DataPanel';
 import { DecisionRegions } from './DecisionRegions';
 import { EvaluationPanel } from './Evaluation';
 import { ExportDialog } from './ExportDialog';
+import { Prompts } from './Prompts';
 import { BackpropPanel } from './backprop/BackpropPanel';
 import { useBackprop } from './backprop/store';
 import { FilePicker } from './FilePicker';
@@ -50,7 +51,12 @@ export function App() {
   const canvas = useRef<CanvasApi | null>(null);
   const [layerSize, setLayerSize] = useState(2);
   const [layerActivation, setLayerActivation] = useState<NeuronActivation>('sigmoid');
-  const [panelsHidden, setPanelsHidden] = useState(false);
+  // Which panels are open is part of how the project looks, saved with it.
+  const panelsHidden = project?.view.panels?.hidden === true;
+  const setPanelsHidden = (change: (hidden: boolean) => boolean) => {
+    const current = useStudio.getState().project?.view;
+    if (current) state.setView({ panels: { ...current.panels, hidden: change(current.panels?.hidden === true) } });
+  };
   const [exporting, setExporting] = useState(false);
 
   // A refusal shows at the cursor for a few seconds.
@@ -68,6 +74,51 @@ export function App() {
   useEffect(() => {
     document.title = project ? `${project.name}${dirty ? ' •' : ''} — NN Studio` : 'NN Studio';
   }, [project, dirty]);
+
+  // In the browser, closing the tab with unsaved changes gets the browser's own question (the
+  // desktop window asks through app:close-requested instead).
+  useEffect(() => {
+    if (!dirty || info?.host !== 'browser') return;
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      event.preventDefault();
+      event.returnValue = '';
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+  }, [dirty, info]);
+
+  // A .nnproj dropped anywhere on the window opens (after the unsaved-changes question).
+  useEffect(() => {
+    const hasFiles = (event: DragEvent) => [...(event.dataTransfer?.types ?? [])].includes('Files');
+    const onDragOver = (event: DragEvent) => {
+      if (hasFiles(event)) event.preventDefault();
+    };
+    const onDrop = (event: DragEvent) => {
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      const file = [...(event.dataTransfer?.files ?? [])][0];
+      if (!file) return;
+      if (!file.name.toLowerCase().endsWith('.nnproj')) {
+        useStudio.setState({ dialog: { title: `Could not open ${file.name}`, message: 'Only NN Studio projects (.nnproj files) can be opened by dropping them here; import data with Import CSV….' } });
+        return;
+      }
+      void file.text().then((text) => useStudio.getState().openContent(file.name, text));
+    };
+    window.addEventListener('dragover', onDragOver);
+    window.addEventListener('drop', onDrop);
+    return () => {
+      window.removeEventListener('dragover', onDragOver);
+      window.removeEventListener('drop', onDrop);
+    };
+  }, []);
+
+  // A project saved while inspecting reopens inspecting the same sample.
+  const documentId = state.documentId;
+  useEffect(() => {
+    const view = useStudio.getState().project?.view;
+    if (view?.panels?.inspector) void useBackprop.getState().openAt(view.inspectorSample ?? 0);
+    else useBackprop.getState().close();
+  }, [documentId]);
 
   // Shortcuts, and the menu's commands (desktop) — one action each.
   useEffect(() => {
@@ -89,7 +140,8 @@ export function App() {
       if (command === 'view.zoomOut') return canvas.current?.zoom('out');
       if (command === 'view.togglePanels') return setPanelsHidden((hidden) => !hidden);
       if (command === 'train.reset') return void s.reset();
-      if (command === 'file.new') return s.newBlank();
+      if (command === 'file.new') return void s.newBlank();
+      if (command === 'file.revert') return void s.revert();
       if (command === 'edit.undo') return s.undo();
       if (command === 'edit.redo') return s.redo();
       if (command === 'edit.delete') return s.selection.size > 0 && void s.edit(remove([...s.selection]));
@@ -120,6 +172,7 @@ export function App() {
       else if (mod && event.key === '\\') run('view.togglePanels');
       else if (mod && event.key.toLowerCase() === 's') run(event.shiftKey ? 'file.saveAs' : 'file.save');
       else if (mod && event.key.toLowerCase() === 'o') run('file.open');
+      else if (mod && event.key.toLowerCase() === 'n') run('file.new');
       else if (mod && event.key.toLowerCase() === 'e') run('file.export');
       else if (mod && event.key.toLowerCase() === 'i') run('inspect.toggle');
       else if ((event.target as HTMLElement).closest('input, textarea, select')) return;
@@ -190,7 +243,7 @@ export function App() {
           data-testid="example-select"
           aria-label="New project from an example"
           value=""
-          onChange={(e) => (e.target.value === '__blank' ? state.newBlank() : e.target.value && void state.newFromExample(e.target.value))}
+          onChange={(e) => (e.target.value === '__blank' ? void state.newBlank() : e.target.value && void state.newFromExample(e.target.value))}
         >
           <option value="">New…</option>
           <option value="__blank">Empty canvas</option>
@@ -205,6 +258,9 @@ export function App() {
         </button>
         <button onClick={() => void state.save()} disabled={!project} title="Save (Ctrl+S)">
           Save
+        </button>
+        <button onClick={() => void state.revert()} disabled={!project || !path || !dirty} title="Revert: drop the unsaved changes and reload the file" data-testid="revert">
+          Revert
         </button>
         <button onClick={() => setExporting(true)} disabled={!project} title="Export the model, its weights or a picture of the network (Ctrl+E)" data-testid="export">
           Export…
@@ -381,6 +437,16 @@ export function App() {
             <div className="empty">
               <h1>NN Studio</h1>
               <p>Start from one of the lecture’s examples, or open a project.</p>
+              {state.recent.length > 0 && (
+                <div className="recent" data-testid="recent">
+                  <h2>Recent</h2>
+                  {state.recent.map((path) => (
+                    <button key={path} className="link" onClick={() => void state.openPath(path)} title={path}>
+                      {path.split(/[\\/]/).pop()} <span className="hint">{path}</span>
+                    </button>
+                  ))}
+                </div>
+              )}
               <div className="example-cards">
                 {examples.map((ex) => (
                   <button key={ex.name} className="card" onClick={() => void state.newFromExample(ex.name)}>
@@ -457,6 +523,7 @@ export function App() {
       </footer>
       {pickerOpen && <FilePicker mode={pickerOpen} />}
       {exporting && project && <ExportDialog project={project} onClose={() => setExporting(false)} />}
+      <Prompts />
       {refusal && (
         <div className="refusal" role="alert" data-testid="refusal" style={{ left: refusal.x + 12, top: refusal.y + 12 }}>
           {refusal.message}

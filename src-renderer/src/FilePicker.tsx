@@ -8,7 +8,7 @@ import { api } from './api';
 import { useStudio } from './store';
 
 export function FilePicker({ mode }: { mode: 'open' | 'save' }) {
-  const { setPicker, openPath, savePath, project } = useStudio();
+  const { setPicker, openPath, savePath, project, recent } = useStudio();
   const [listing, setListing] = useState<ResponseOf<'workspace:list'> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [name, setName] = useState(`${(project?.name ?? 'project').replace(/[^\w.-]+/g, '-')}.nnproj`);
@@ -26,6 +26,16 @@ export function FilePicker({ mode }: { mode: 'open' | 'save' }) {
     <div className="modal" role="dialog" aria-label={mode === 'open' ? 'Open a project' : 'Save the project'}>
       <div className="modal-body">
         <h2>{mode === 'open' ? 'Open a project' : 'Save as'}</h2>
+        {mode === 'open' && recent.length > 0 && (
+          <div className="recent" data-testid="picker-recent">
+            <h3>Recent</h3>
+            {recent.map((path) => (
+              <button key={path} className="link" onClick={() => void openPath(path)} title={path}>
+                {path.split(/[\\/]/).pop()}
+              </button>
+            ))}
+          </div>
+        )}
         <div className="picker-dir">{listing?.dir}</div>
         {error && <div className="error-text">{error}</div>}
         <ul className="picker-list">

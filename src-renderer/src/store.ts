@@ -51,12 +51,31 @@ export interface StudioState {
   pickerOpen: 'open' | 'save' | null;
   /** Training steps a second while running, or null for full speed (a view setting, not the document's). */
   speed: number | null;
+  /** Recently opened or saved projects, newest first. */
+  recent: string[];
+  /** A question waiting for the user: unsaved changes before an action, or unsaved work to restore. */
+  prompt: { kind: 'unsaved'; action: string } | { kind: 'restore'; name: string; path: string | null; savedAt: string } | null;
+  /** A problem worth a dialog (a file that cannot be opened); the current project is untouched. */
+  dialog: { title: string; message: string } | null;
 
   init(): Promise<void>;
   newFromExample(name: string): Promise<void>;
   /** An empty canvas, on the XOR truth table (features x1, x2; target y) until data is chosen. */
-  newBlank(): void;
+  newBlank(): Promise<void>;
   openPath(path?: string): Promise<void>;
+  /** Opens a project from its text (a file dropped on the window); it has no path until saved. */
+  openContent(name: string, text: string): Promise<void>;
+  /** Reloads the project from its file, dropping unsaved changes (after asking). */
+  revert(): Promise<void>;
+  loadRecent(): Promise<void>;
+  /**
+   * Before an action that replaces or closes the document: true to go on. With unsaved changes it
+   * asks Save / Don't Save / Cancel (`answerPrompt`); Save goes on only if the save succeeded.
+   */
+  confirmUnsaved(action: string): Promise<boolean>;
+  answerPrompt(answer: 'save' | 'discard' | 'cancel' | 'restore'): void;
+  /** The window is closing (desktop): ask about unsaved changes, then let it close. */
+  requestClose(): Promise<void>;
   save(saveAs?: boolean): Promise<void>;
   savePath(path: string): Promise<void>;
   startOrPause(): Promise<void>;
@@ -65,7 +84,7 @@ export interface StudioState {
   setSpeed(stepsPerSecond: number | null): Promise<void>;
   setPicker(mode: 'open' | 'save' | null): void;
   /** Back to the start screen (New): stops training and drops the project. */
-  closeProject(): void;
+  closeProject(): Promise<void>;
   showAbout(): void;
   dismissError(): void;
   /** Applies an edit; a refused one shows its reason at `at` (or near the top of the canvas). */
@@ -98,6 +117,16 @@ export function modelOf(project: Project): CompiledModel | null {
 }
 
 let initialised = false;
+/** Training steps in flight, in order. */
+let stepQueue: Promise<void> = Promise.resolve();
+/** Resolves the open unsaved-changes question (true: go on). */
+let pendingAnswer: ((proceed: boolean) => void) | null = null;
+/** The backup offered at launch, until the user restores or discards it. */
+let offeredBackup: { project: Project; path: string | null; savedAt: string } | null = null;
+/** Backups start once the launch's offer has been answered: before that, an empty app must not overwrite the backup it offers. */
+let backupsEnabled = false;
+/** Whether a backup of this document may be on disk (so a clean document should remove it). */
+let backupWritten = false;
 
 /** The store fields that follow from a history. */
 function documentState(history: History | null) {
@@ -148,6 +177,55 @@ export const useStudio = create<StudioState>((set, get) => {
     set({ path, ...documentState(history.present === saved ? markSaved(history) : { ...history, saved }) });
   };
 
+  /**
+   * Replaces the document with one read by `read` (a file, or a dropped file's text). A file that
+   * cannot be opened is reported in a dialog and the current document stays as it was.
+   */
+  const openFrom = async (read: () => Promise<{ path: string | null; project: Project; migratedFrom: number | null } | null>, what: string) => {
+    let opened;
+    try {
+      opened = await read();
+    } catch (error) {
+      set({ dialog: { title: `Could not open ${what.split(/[\\/]/).pop()}`, message: error instanceof Error ? error.message : String(error) } });
+      return;
+    }
+    if (!opened) return;
+    try {
+      if (get().training.state === 'running') await api.invoke('training:stop', {});
+    } catch {
+      // The old run ends with its document either way.
+    }
+    const { path, project, migratedFrom } = opened;
+    set((s) => ({
+      ...documentState(startHistory(project, true)),
+      path,
+      selection: new Set(),
+      training: idleTraining(project),
+      error: null,
+      pickerOpen: null,
+      session: null,
+      documentId: s.documentId + 1,
+      notice: migratedFrom !== null ? `${project.name} was saved by an older NN Studio (format version ${migratedFrom}); it has been updated, and saving writes the current version.` : s.notice,
+    }));
+    if (path) void get().loadRecent();
+  };
+
+  /** At launch: unsaved work a crash or a kill left behind is offered back before anything is backed up again. */
+  const offerBackup = async () => {
+    try {
+      const { backup, problem } = await api.invoke('backup:check', {});
+      if (problem) set({ notice: problem });
+      if (backup) {
+        offeredBackup = backup;
+        set({ prompt: { kind: 'restore', name: backup.project.name, path: backup.path, savedAt: backup.savedAt } });
+        return;
+      }
+    } catch {
+      // Without a backup service the app still works; it just cannot offer anything back.
+    }
+    backupsEnabled = true;
+  };
+
   const onProgress = (progress: EventOf<'training:progress'>) => {
     const { project, training, session, history } = get();
     if (!project || !history || progress.session !== session) return;
@@ -191,6 +269,9 @@ export const useStudio = create<StudioState>((set, get) => {
     notice: null,
     pickerOpen: null,
     speed: null,
+    recent: [],
+    prompt: null,
+    dialog: null,
 
     async init() {
       // Once per page, even where React runs effects twice (StrictMode in development).
@@ -202,6 +283,9 @@ export const useStudio = create<StudioState>((set, get) => {
       });
       api.on('training:error', (event) => set((s) => ({ error: event.message, training: { ...s.training, state: 'stopped' } })));
       api.on('project:open-request', (event) => void get().openPath(event.path));
+      api.on('app:close-requested', () => void get().requestClose());
+      void get().loadRecent();
+      void offerBackup();
       try {
         const [info, examples] = await Promise.all([api.invoke('app:info', {}), api.invoke('examples:list', {})]);
         set({ info, examples });
@@ -212,6 +296,7 @@ export const useStudio = create<StudioState>((set, get) => {
 
     async newFromExample(name) {
       try {
+        if (!(await get().confirmUnsaved('start a new project'))) return;
         if (get().training.state === 'running') await api.invoke('training:stop', {});
         const project = await api.invoke('examples:create', { name });
         // Nothing to lose yet: a fresh example counts as unchanged until edited or trained.
@@ -221,21 +306,80 @@ export const useStudio = create<StudioState>((set, get) => {
       }
     },
 
-    newBlank() {
+    async newBlank() {
+      if (!(await get().confirmUnsaved('start a new project'))) return;
       if (get().training.state === 'running') void api.invoke('training:stop', {}).catch(fail);
       const project = newProject({ name: 'Untitled', graph: { nodes: [], edges: [] }, dataset: { kind: 'builtin', ...defaultSpec('xor') } });
       set((s) => ({ ...documentState(startHistory(project, true)), path: null, selection: new Set(), training: idleTraining(project), error: null, session: null, documentId: s.documentId + 1 }));
     },
 
     async openPath(path) {
+      if (!(await get().confirmUnsaved('open another project'))) return;
+      await openFrom(() => api.invoke('project:open', path ? { path } : {}), path ?? 'the project');
+    },
+
+    async openContent(name, text) {
+      if (!(await get().confirmUnsaved('open another project'))) return;
+      await openFrom(async () => ({ path: null, ...(await api.invoke('project:open-content', { name, text })) }), name);
+    },
+
+    async revert() {
+      const { path, dirty } = get();
+      if (!path || !dirty) return;
+      // Dropping the changes is the point: the question is only whether to.
+      await openFrom(() => api.invoke('project:open', { path }), path);
+    },
+
+    async loadRecent() {
       try {
-        const opened = await api.invoke('project:open', path ? { path } : {});
-        if (!opened) return;
-        if (get().training.state === 'running') await api.invoke('training:stop', {});
-        set((s) => ({ ...documentState(startHistory(opened.project, true)), path: opened.path, selection: new Set(), training: idleTraining(opened.project), error: null, pickerOpen: null, session: null, documentId: s.documentId + 1 }));
-      } catch (error) {
-        fail(error);
+        const { paths, removed } = await api.invoke('recent:list', {});
+        set({ recent: paths });
+        if (removed.length > 0) set({ notice: `No longer there, so removed from the recent projects: ${removed.join(', ')}.` });
+      } catch {
+        // The recent list is a convenience: without it, File › Open still works.
       }
+    },
+
+    confirmUnsaved(action) {
+      if (!get().dirty || !get().project) return Promise.resolve(true);
+      pendingAnswer?.(false);
+      set({ prompt: { kind: 'unsaved', action } });
+      return new Promise<boolean>((resolve) => (pendingAnswer = resolve));
+    },
+
+    answerPrompt(answer) {
+      const prompt = get().prompt;
+      const resolve = pendingAnswer;
+      pendingAnswer = null;
+      set({ prompt: null });
+      if (prompt?.kind === 'restore') {
+        if (answer === 'restore' && offeredBackup) {
+          const backup = offeredBackup;
+          // Restored work is unsaved work: dirty until saved, and backed up again meanwhile; its
+          // backup stays on disk until then.
+          backupWritten = true;
+          set((s) => ({ ...documentState(startHistory(backup.project, false)), path: backup.path, selection: new Set(), training: idleTraining(backup.project), session: null, documentId: s.documentId + 1 }));
+        } else void api.invoke('backup:clear', {}).catch(() => undefined);
+        offeredBackup = null;
+        backupsEnabled = true;
+        return;
+      }
+      if (answer === 'save') {
+        void get()
+          .save()
+          .then(() => resolve?.(!get().dirty && !get().pickerOpen));
+        return;
+      }
+      // Don't Save drops the backup only once the document is really replaced (a failed open
+      // keeps it, and its backup): the backup subscription sees the clean document.
+      resolve?.(answer === 'discard');
+    },
+
+    async requestClose() {
+      if (!(await get().confirmUnsaved('close NN Studio'))) return;
+      // Closing without saving is a discard: nothing to offer back at the next launch.
+      if (get().dirty) await api.invoke('backup:clear', {}).catch(() => undefined);
+      await api.invoke('app:close', {}).catch(fail);
     },
 
     async save(saveAs = false) {
@@ -295,21 +439,29 @@ export const useStudio = create<StudioState>((set, get) => {
       }
     },
 
-    async step(unit) {
-      const { project, training } = get();
-      if (!project) return;
-      try {
-        // A session exists once training has started; otherwise the step starts one, paused.
-        if (training.state === 'idle' || training.state === 'stopped') {
-          const session = newSessionName();
-          set({ session });
-          await api.invoke('training:step', { unit, project, session });
-        } else {
-          await api.invoke('training:step', { unit });
+    step(unit) {
+      // Steps run one after another: a quick second click must not race the first (it would
+      // start a second session while the worker is still busy with the first step).
+      const run = async () => {
+        const { project, training } = get();
+        if (!project) return;
+        try {
+          // A session exists once training has started; otherwise the step starts one, paused.
+          if (training.state === 'idle' || training.state === 'stopped') {
+            const session = newSessionName();
+            set({ session });
+            await api.invoke('training:step', { unit, project, session });
+            // The session is open now, even if its progress event has not arrived yet.
+            if (get().session === session && get().training.state !== 'paused') set((s) => ({ training: { ...s.training, state: 'paused' } }));
+          } else {
+            await api.invoke('training:step', { unit });
+          }
+        } catch (error) {
+          fail(error);
         }
-      } catch (error) {
-        fail(error);
-      }
+      };
+      stepQueue = stepQueue.then(run);
+      return stepQueue;
     },
 
     async reset() {
@@ -339,7 +491,8 @@ export const useStudio = create<StudioState>((set, get) => {
       set({ pickerOpen: mode });
     },
 
-    closeProject() {
+    async closeProject() {
+      if (!(await get().confirmUnsaved('close the project'))) return;
       if (get().training.state === 'running') void api.invoke('training:stop', {}).catch(fail);
       set((s) => ({ ...documentState(null), path: null, selection: new Set(), training: idleTraining(null), error: null, session: null, documentId: s.documentId + 1 }));
     },
@@ -350,7 +503,7 @@ export const useStudio = create<StudioState>((set, get) => {
     },
 
     dismissError() {
-      set({ error: null, notice: null });
+      set({ error: null, notice: null, dialog: null });
     },
 
     edit(command, at) {
@@ -384,4 +537,29 @@ export const useStudio = create<StudioState>((set, get) => {
       if (history) set(documentState(replaceView(history, view)));
     },
   };
+});
+
+/** How often unsaved work is written to the backup while the document stays dirty. */
+export const BACKUP_INTERVAL_MS = 3000;
+
+// While the document is dirty, its latest state goes to the backup at most every few seconds; a
+// clean document (saved, discarded, or another one opened) removes the backup.
+let backupTimer: ReturnType<typeof setTimeout> | null = null;
+useStudio.subscribe((state, previous) => {
+  if (!backupsEnabled || (state.project === previous.project && state.dirty === previous.dirty)) return;
+  if (state.dirty && state.project) {
+    if (backupTimer) return;
+    backupTimer = setTimeout(() => {
+      backupTimer = null;
+      const { project, path, dirty } = useStudio.getState();
+      if (!dirty || !project) return;
+      backupWritten = true;
+      void api.invoke('backup:write', { project, path }).catch(() => undefined);
+    }, BACKUP_INTERVAL_MS);
+  } else if (backupWritten) {
+    if (backupTimer) clearTimeout(backupTimer);
+    backupTimer = null;
+    backupWritten = false;
+    void api.invoke('backup:clear', {}).catch(() => undefined);
+  }
 });

@@ -40,6 +40,12 @@ export interface BackpropState {
   refresh(): void;
 }
 
+/** Whether the inspector is open is saved with the project, so it reopens as it was left. */
+function rememberOpen(open: boolean): void {
+  const view = useStudio.getState().project?.view;
+  if (view && (view.panels?.inspector === true) !== open) useStudio.getState().setView({ panels: { ...view.panels, inspector: open } });
+}
+
 const emptyRequest = (): InspectionRequest => ({ samples: [0], velocity: null, targets: new Map() });
 
 export const useBackprop = create<BackpropState>((set, get) => {
@@ -72,10 +78,12 @@ export const useBackprop = create<BackpropState>((set, get) => {
       if (studio.training.state === 'running') await api.invoke('training:pause', {}).catch(() => undefined);
       const start = row ?? studio.project.view.inspectorSample ?? 0;
       set({ open: true, stepsTaken: 0 });
+      rememberOpen(true);
       get().chooseSample(start);
     },
 
     close() {
+      if (get().open) rememberOpen(false);
       set({ open: false, inspection: null, view: null, error: null });
     },
 

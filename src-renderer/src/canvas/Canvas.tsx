@@ -54,8 +54,10 @@ export interface CanvasApi {
 function CanvasInner({ compiled, onReady }: { compiled: CompileResult | null; onReady?: (api: CanvasApi) => void }) {
   const project = useStudio((s) => s.project)!;
   useUnitMapUpdates(project);
-  // Fit a document that opens with a network; an empty canvas keeps its zoom while it is built.
-  const [fitOnOpen] = useState(() => project.graph.nodes.length > 0);
+  // A document opens where it was left (its saved viewport); otherwise a network is fitted, and an
+  // empty canvas keeps its zoom while it is built.
+  const [savedViewport] = useState(() => project.view.viewport ?? null);
+  const [fitOnOpen] = useState(() => !savedViewport && project.graph.nodes.length > 0);
   const selection = useStudio((s) => s.selection);
   const edit = useStudio((s) => s.edit);
   const select = useStudio((s) => s.select);
@@ -182,6 +184,9 @@ function CanvasInner({ compiled, onReady }: { compiled: CompileResult | null; on
         zoomOnDoubleClick={false}
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
         fitView={fitOnOpen}
+        defaultViewport={savedViewport ?? undefined}
+        // The viewport is part of how the project looks: saved with it (not an edit to undo).
+        onMoveEnd={(_event, viewport) => useStudio.getState().setView({ viewport: { x: viewport.x, y: viewport.y, zoom: viewport.zoom } })}
         fitViewOptions={{ padding: 0.2 }}
         minZoom={0.1}
         proOptions={{ hideAttribution: true }}

@@ -1,0 +1,146 @@
+/**
+ * The document's safety net in the store, with the main process mocked: the unsaved-changes
+ * question, the backup written while dirty and removed when clean, and the restore offer.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { findExample, type Project } from '../../engine/src/index';
+
+type Invoke = (channel: string, payload: unknown) => Promise<unknown>;
+const calls: { channel: string; payload: unknown }[] = [];
+let answers: Record<string, (payload: unknown) => unknown> = {};
+
+vi.mock('./api', () => ({
+  api: {
+    host: 'browser',
+    invoke: (async (channel, payload) => {
+      calls.push({ channel, payload });
+      const answer = answers[channel];
+      if (!answer) return {};
+      return answer(payload);
+    }) as Invoke,
+    on: () => () => undefined,
+  },
+}));
+
+async function freshStore() {
+  vi.resetModules();
+  const { useStudio, BACKUP_INTERVAL_MS } = await import('./store');
+  const { setBias } = await import('./document/commands');
+  return { useStudio, BACKUP_INTERVAL_MS, setBias };
+}
+
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+beforeEach(() => {
+  calls.length = 0;
+  answers = {
+    'app:info': () => ({ version: '0', host: 'browser', platform: 'linux', workspace: '/w' }),
+    'examples:list': () => [],
+    'recent:list': () => ({ paths: [], removed: [] }),
+    'backup:check': () => ({ backup: null, problem: null }),
+    'examples:create': (p) => findExample((p as { name: string }).name)!.create(),
+    'project:save': (p) => ({ path: (p as { path: string }).path }),
+  };
+});
+afterEach(() => vi.useRealTimers());
+
+describe('unsaved changes', () => {
+  it('a clean document goes on at once; a dirty one asks, and Cancel keeps it, Don’t Save replaces it', async () => {
+    const { useStudio, setBias } = await freshStore();
+    await useStudio.getState().init();
+    await useStudio.getState().newFromExample('iris');
+    expect(useStudio.getState().prompt).toBeNull();
+    useStudio.getState().edit(setBias('hidden', 0.5, 0));
+    expect(useStudio.getState().dirty).toBe(true);
+
+    const cancelled = useStudio.getState().newFromExample('spiral');
+    await flush();
+    expect(useStudio.getState().prompt).toEqual({ kind: 'unsaved', action: 'start a new project' });
+    useStudio.getState().answerPrompt('cancel');
+    await cancelled;
+    expect(useStudio.getState().project!.name).toBe('Iris');
+    expect(useStudio.getState().dirty).toBe(true);
+
+    const replaced = useStudio.getState().newFromExample('spiral');
+    await flush();
+    useStudio.getState().answerPrompt('discard');
+    await replaced;
+    expect(useStudio.getState().project!.name).toBe('Spiral');
+    expect(useStudio.getState().dirty).toBe(false);
+  });
+
+  it('Save saves first and goes on only when the save succeeded', async () => {
+    const { useStudio, setBias } = await freshStore();
+    await useStudio.getState().init();
+    await useStudio.getState().newFromExample('iris');
+    useStudio.setState({ path: '/w/iris.nnproj' });
+    useStudio.getState().edit(setBias('hidden', 0.5, 0));
+    const going = useStudio.getState().newFromExample('spiral');
+    await flush();
+    useStudio.getState().answerPrompt('save');
+    await going;
+    const save = calls.find((c) => c.channel === 'project:save')!;
+    expect((save.payload as { path: string; project: Project }).path).toBe('/w/iris.nnproj');
+    expect((save.payload as { project: Project }).project.graph.nodes.find((n) => n.id === 'hidden')).toMatchObject({ bias: [0.5, 0, 0, 0, 0, 0, 0, 0] });
+    expect(useStudio.getState().project!.name).toBe('Spiral');
+
+    // A failed save: the question's action does not happen.
+    answers['project:save'] = () => {
+      throw new Error('/w/iris.nnproj: could not save: the disk is full.');
+    };
+    useStudio.setState({ path: '/w/spiral.nnproj' });
+    useStudio.getState().edit(setBias('h1', 0.5, 0));
+    const blocked = useStudio.getState().newFromExample('iris');
+    await flush();
+    useStudio.getState().answerPrompt('save');
+    await blocked;
+    expect(useStudio.getState().project!.name).toBe('Spiral');
+    expect(useStudio.getState().error).toMatch(/disk is full/);
+  });
+});
+
+describe('backup of unsaved work', () => {
+  it('written a few seconds after the document turns dirty (the latest state), removed once it is clean', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { useStudio, BACKUP_INTERVAL_MS, setBias } = await freshStore();
+    await useStudio.getState().init();
+    await vi.advanceTimersByTimeAsync(0);
+    await useStudio.getState().newFromExample('iris');
+    useStudio.getState().edit(setBias('hidden', 0.25, 0));
+    useStudio.getState().edit(setBias('hidden', 0.75, 0));
+    expect(calls.some((c) => c.channel === 'backup:write')).toBe(false);
+    await vi.advanceTimersByTimeAsync(BACKUP_INTERVAL_MS);
+    const writes = calls.filter((c) => c.channel === 'backup:write');
+    expect(writes).toHaveLength(1);
+    expect((writes[0].payload as { project: Project }).project.graph.nodes.find((n) => n.id === 'hidden')).toMatchObject({ bias: [0.75, 0, 0, 0, 0, 0, 0, 0] });
+
+    await useStudio.getState().savePath('/w/iris.nnproj');
+    expect(useStudio.getState().dirty).toBe(false);
+    expect(calls.at(-1)!.channel).toBe('backup:clear');
+  });
+
+  it('at launch a backup is offered; Restore brings it back unsaved, with its path', async () => {
+    const project = findExample('iris')!.create();
+    project.name = 'half done';
+    answers['backup:check'] = () => ({ backup: { project, path: '/w/half.nnproj', savedAt: '2026-11-26T10:00:00.000Z' }, problem: null });
+    const { useStudio } = await freshStore();
+    await useStudio.getState().init();
+    await flush();
+    expect(useStudio.getState().prompt).toEqual({ kind: 'restore', name: 'half done', path: '/w/half.nnproj', savedAt: '2026-11-26T10:00:00.000Z' });
+    useStudio.getState().answerPrompt('restore');
+    expect(useStudio.getState().project!.name).toBe('half done');
+    expect(useStudio.getState().path).toBe('/w/half.nnproj');
+    expect(useStudio.getState().dirty).toBe(true);
+  });
+
+  it('Discard removes it', async () => {
+    answers['backup:check'] = () => ({ backup: { project: findExample('iris')!.create(), path: null, savedAt: '2026-11-26T10:00:00.000Z' }, problem: null });
+    const { useStudio } = await freshStore();
+    await useStudio.getState().init();
+    await flush();
+    useStudio.getState().answerPrompt('discard');
+    await flush();
+    expect(useStudio.getState().project).toBeNull();
+    expect(calls.at(-1)!.channel).toBe('backup:clear');
+  });
+});

@@ -68,6 +68,15 @@ test('save, start another project, reopen: graph, weights, history and view come
   await saveAs(page, 'journey-again.nnproj');
   const again = JSON.parse(readFileSync(join(workspace(), 'journey-again.nnproj'), 'utf8'));
   expect(again).toEqual(saved);
+
+  // Saving over an existing file asks first.
+  await page.keyboard.press('Control+Shift+S');
+  await page.getByLabel('File name').fill('journey.nnproj');
+  const picker = page.getByRole('dialog', { name: 'Save the project' });
+  await picker.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByTestId('replace-warning')).toHaveText('journey.nnproj already exists. Save again to replace it.');
+  await picker.getByRole('button', { name: 'Replace', exact: true }).click();
+  await expect(picker).toHaveCount(0);
 });
 
 test('a corrupt or foreign file: the loader’s message in a dialog, and the open project untouched', async ({ page }) => {

@@ -12,6 +12,14 @@ export function FilePicker({ mode }: { mode: 'open' | 'save' }) {
   const [listing, setListing] = useState<ResponseOf<'workspace:list'> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [name, setName] = useState(`${(project?.name ?? 'project').replace(/[^\w.-]+/g, '-')}.nnproj`);
+  // Saving over an existing project asks first, as a native save dialog does.
+  const [replacing, setReplacing] = useState<string | null>(null);
+  const fileName = name.endsWith('.nnproj') ? name : `${name}.nnproj`;
+  const saveHere = () => {
+    if (!listing) return;
+    if (replacing !== fileName && listing.entries.some((e) => e.kind === 'project' && e.name === fileName)) return setReplacing(fileName);
+    void savePath(`${listing.dir}/${fileName}`);
+  };
 
   const list = (dir?: string) =>
     api
@@ -61,14 +69,19 @@ export function FilePicker({ mode }: { mode: 'open' | 'save' }) {
         </ul>
         {mode === 'save' && (
           <label>
-            File name <input aria-label="File name" value={name} onChange={(e) => setName(e.target.value)} />
+            File name <input aria-label="File name" value={name} onChange={(e) => (setName(e.target.value), setReplacing(null))} onKeyDown={(e) => e.key === 'Enter' && saveHere()} />
           </label>
+        )}
+        {replacing && (
+          <p className="error-text" role="alert" data-testid="replace-warning">
+            {replacing} already exists. Save again to replace it.
+          </p>
         )}
         <div className="modal-actions">
           <button onClick={() => setPicker(null)}>Cancel</button>
           {mode === 'save' && listing && (
-            <button className="primary" onClick={() => void savePath(`${listing.dir}/${name.endsWith('.nnproj') ? name : `${name}.nnproj`}`)}>
-              Save
+            <button className="primary" onClick={saveHere}>
+              {replacing ? 'Replace' : 'Save'}
             </button>
           )}
         </div>

@@ -148,6 +148,20 @@ describe('losses: ∂J/∂s against finite differences', () => {
     const value = outputLoss('crossEntropy', 'sigmoid', s, z, [0], 0, 1, 0);
     expect(value).toBeCloseTo(40, 10); // −ln(1 − σ(40)) ≈ 40
   });
+
+  it('a well-classified softmax sample keeps its small loss to full relative precision', () => {
+    // −ln z_1 = ln(1 + e^(s_2 − s_1) + e^(s_3 − s_1)) exactly; s_1 − ln Σ e^s would round it to 0.
+    const s = [40, 0, -2];
+    const z = new Float64Array(3);
+    softmaxForward(s, z, 0, 3);
+    const value = outputLoss('crossEntropy', 'softmax', s, z, [1, 0, 0], 0, 3, 0);
+    const exact = Math.log1p(Math.exp(-40) + Math.exp(-42));
+    expect(value).toBeGreaterThan(0);
+    expect(Math.abs(value - exact) / exact).toBeLessThan(1e-14);
+    // The other classes' losses stay exact too: −ln z_2 = 40 + ln(1 + e^−40 + e^−42).
+    const second = outputLoss('crossEntropy', 'softmax', s, z, [0, 1, 0], 0, 3, 0);
+    expect(second).toBeCloseTo(40 + exact, 12);
+  });
 });
 
 describe('backprop through random DAGs', () => {

@@ -44,13 +44,16 @@ export function outputLoss(
     return total;
   }
   if (activation === 'softmax') {
-    // ln z_k = s_k − ln Σ_m e^(s_m)
-    let max = -Infinity;
-    for (let m = 0; m < n; m++) if (s[start + m] > max) max = s[start + m];
-    let sum = 0;
-    for (let m = 0; m < n; m++) sum += Math.exp(s[start + m] - max);
-    const logSum = max + Math.log(sum);
-    for (let k = 0; k < n; k++) total -= t[targetStart + k] * (s[start + k] - logSum);
+    // −ln z_k = ln Σ_m e^(s_m) − s_k = ln(1 + Σ_{m≠top} e^(s_m − s_top)) − (s_k − s_top), with
+    // log1p: a well-classified sample's small loss keeps its relative precision (s_k − ln Σ
+    // would cancel to a few ulps of s, which a finite-difference check of tiny gradients sees).
+    let top = 0;
+    for (let m = 1; m < n; m++) if (s[start + m] > s[start + top]) top = m;
+    const max = s[start + top];
+    let rest = 0;
+    for (let m = 0; m < n; m++) if (m !== top) rest += Math.exp(s[start + m] - max);
+    const logSumOverMax = Math.log1p(rest);
+    for (let k = 0; k < n; k++) total += t[targetStart + k] * (logSumOverMax - (s[start + k] - max));
     return total;
   }
   // Sigmoid: ln z = −softplus(−s), ln(1 − z) = −softplus(s).

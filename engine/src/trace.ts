@@ -308,10 +308,12 @@ function activate(activation: Activation, s: number[]): number[] {
 function lossTerm(loss: Hyperparameters['loss'], activation: Activation, t: number, s: number, z: number, layerS: number[]): number {
   if (loss === 'squaredError') return 0.5 * (t - z) * (t - z);
   if (activation === 'softmax') {
-    // −t ln z with ln z = s − ln Σ e^s
+    // −t ln z with −ln z = ln Σ_m e^(s_m) − s = ln(1 + Σ_{m≠top} e^(s_m − max)) − (s − max),
+    // so that a small loss keeps its precision.
     const max = Math.max(...layerS);
-    const logSum = max + Math.log(layerS.reduce((a, v) => a + Math.exp(v - max), 0));
-    return -t * (s - logSum);
+    const top = layerS.indexOf(max);
+    const rest = layerS.reduce((a, v, m) => (m === top ? a : a + Math.exp(v - max)), 0);
+    return t * (Math.log1p(rest) - (s - max));
   }
   // −[t ln z + (1 − t) ln(1 − z)] with ln z = −ln(1 + e^−s), ln(1 − z) = −ln(1 + e^s)
   const softplus = (v: number) => (v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v)));

@@ -205,10 +205,11 @@ function emitLoss(node: CompiledNode, loss: LossName, emit: (line: string) => vo
     for (let k = 0; k < units; k++) emit(`{ const e = ${t(k)} - z${start + k}; lossSum += 0.5 * e * e; }`);
   } else if (node.activation === 'softmax') {
     const s = Array.from({ length: units }, (_, k) => `s${start + k}`);
-    emit(`{ let mx = -Infinity; ${s.map((v) => `if (${v} > mx) mx = ${v};`).join(' ')}`);
-    emit(`let sm = 0; ${s.map((v) => `sm += Math.exp(${v} - mx);`).join(' ')}`);
-    emit('const ls = mx + Math.log(sm);');
-    for (let k = 0; k < units; k++) emit(`lossSum -= ${t(k)} * (s${start + k} - ls);`);
+    // As losses.ts: −ln z_k = ln(1 + Σ_{m≠top} e^(s_m − max)) − (s_k − max), precise for small losses.
+    emit(`{ let mx = ${s[0]}; let top = 0; ${s.slice(1).map((v, k) => `if (${v} > mx) { mx = ${v}; top = ${k + 1}; }`).join(' ')}`);
+    emit(`let rest = 0; ${s.map((v, k) => `if (top !== ${k}) rest += Math.exp(${v} - mx);`).join(' ')}`);
+    emit('const lr = Math.log1p(rest);');
+    for (let k = 0; k < units; k++) emit(`lossSum += ${t(k)} * (lr - (s${start + k} - mx));`);
     emit('}');
   } else {
     for (let k = 0; k < units; k++) {

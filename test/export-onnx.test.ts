@@ -6,6 +6,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
+import { trained } from './support/trained';
 import {
   EXAMPLES,
   compileOrThrow,
@@ -15,7 +16,6 @@ import {
   newProject,
   openSession,
   predict,
-  projectFromSession,
   readParameters,
   resolveDataset,
   ExportError,
@@ -81,16 +81,6 @@ function sampleRows(project: Project, extra: number, seed: number): number[][] {
   return rows;
 }
 
-/** The example after a few epochs of training (where it can be trained), so the weights are not the initial ones. */
-function trained(project: Project, epochs: number): Project {
-  try {
-    const session = openSession(project, 'train');
-    session.trainer.run({ epochs });
-    return projectFromSession(project, session);
-  } catch {
-    return project; // a hand-set multilayer perceptron network has no learning rule: export its weights as they are
-  }
-}
 
 describe('ONNX export runs in ONNX Runtime and matches the engine', () => {
   for (const example of EXAMPLES) {

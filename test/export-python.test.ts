@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { trained } from './support/trained';
 import {
   EXAMPLES,
   createWorkspace,
@@ -54,15 +55,6 @@ function runScript(python: string, source: string, name: string, args: string[])
   return JSON.parse(result.stdout.trim().split('\n').at(-1)!);
 }
 
-function trained(project: Project, epochs: number): Project {
-  try {
-    const session = openSession(project, 'train');
-    session.trainer.run({ epochs });
-    return projectFromSession(project, session);
-  } catch {
-    return project; // hand-set multilayer perceptrons have no learning rule
-  }
-}
 
 /** Raw rows of the project's data in the model's feature order. */
 function rawRows(project: Project, limit = 60): number[][] {

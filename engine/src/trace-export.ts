@@ -28,6 +28,8 @@ interface Dialect {
   /** `base` with a subscript (already rendered). */
   sub(base: string, index: string): string;
   times: string;
+  /** "becomes", between a parameter's old and new value. */
+  arrow: string;
   minus: string;
   delta: string;
   eta: string;
@@ -73,6 +75,7 @@ const plainSymbols = {
   num: (value: number, parenthesise = true) => formatNumber(value, parenthesise),
   sub: (base: string, index: string) => `${base}_${index}`,
   times: '·',
+  arrow: ' → ',
   minus: '−',
   delta: 'δ',
   eta: 'η',
@@ -128,6 +131,7 @@ const LATEX: Dialect = {
   num: latexNumber,
   sub: (base, index) => `${base}_{${index}}`,
   times: ' \\cdot ',
+  arrow: ' \\to ',
   minus: '-',
   delta: '\\delta',
   eta: '\\eta',
@@ -431,17 +435,22 @@ export function traceToMarkdown(trace: StepTrace, sampleLabel: SampleLabel = def
 
   if (trace.samples.length > 1) lines.push(`Mean loss over the batch: J = ${d.num(trace.meanLoss, false)}`, '');
   lines.push(`## ${gd ? '4. Update' : 'Update'}: ${gd ? d.formulas.update : d.formulas.perceptronUpdate}`, '');
-  const rows = trace.updates.map((u) => [
+  const rows = updateRows(trace, d);
+  lines.push(...markdownTable(['parameter', '∂J/∂w_ji', '−η ∂J/∂w_ji', 'α Δw_ji(r−1)', 'regularisation', 'Δw_ji', 'old → new'], rows));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The update table's rows, one per parameter, as a dialect writes them. */
+function updateRows(trace: StepTrace, d: Dialect): string[][] {
+  return trace.updates.map((u) => [
     parameterName(u, trace, d),
     gradientWithNumbers(u, d),
     d.num(u.gradientPart, false),
     d.num(u.momentumPart, false),
     d.num(u.regularisationPart, false),
     changeWithNumbers(u, d),
-    `${d.num(u.old, false)} → ${d.num(u.new, false)}`,
+    `${d.num(u.old, false)}${d.arrow}${d.num(u.new, false)}`,
   ]);
-  lines.push(...markdownTable(['parameter', '∂J/∂w_ji', '−η ∂J/∂w_ji', 'α Δw_ji(r−1)', 'regularisation', 'Δw_ji', 'old → new'], rows));
-  return `${lines.join('\n')}\n`;
 }
 
 // ─── LaTeX ────────────────────────────────────────────────────────────────────────────────────
@@ -493,15 +502,7 @@ export function traceToLatex(trace: StepTrace, sampleLabel: SampleLabel = defaul
 
   if (trace.samples.length > 1) lines.push('\\begin{align*}', `\\bar J &= ${d.num(trace.meanLoss, false)} \\quad \\text{(mean over the batch)}`, '\\end{align*}', '');
   lines.push(`\\noindent ${gd ? '4. ' : ''}Update:\\par`, '\\begin{align*}', `& ${gd ? d.formulas.update : d.formulas.perceptronUpdate}`, '\\end{align*}', '');
-  const rows = trace.updates.map((u) => [
-    parameterName(u, trace, d),
-    gradientWithNumbers(u, d),
-    d.num(u.gradientPart, false),
-    d.num(u.momentumPart, false),
-    d.num(u.regularisationPart, false),
-    changeWithNumbers(u, d),
-    `${d.num(u.old, false)} \\to ${d.num(u.new, false)}`,
-  ]);
+  const rows = updateRows(trace, d);
   lines.push(
     ...latexTable(
       ['parameter', '$\\partial J / \\partial w_{ji}$', '$-\\eta\\, \\partial J / \\partial w_{ji}$', '$\\alpha\\, \\Delta w_{ji}(r-1)$', 'regularisation', '$\\Delta w_{ji}$', 'old $\\to$ new'],

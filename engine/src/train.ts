@@ -171,6 +171,10 @@ export interface TrainingProgress {
   last: EpochRecord | null;
 }
 
+function maxEpochsStop(maxEpochs: number): { reason: StopReason; message: string } {
+  return { reason: 'maxEpochs', message: `Stopped: reached the maximum of ${maxEpochs} epochs.` };
+}
+
 /** Thrown when training cannot be set up: the graph does not compile for training, or the data or settings do not fit. */
 export class TrainingSetupError extends Error {
   readonly issues: (GraphIssue | HyperparameterIssue | { message: string })[];
@@ -368,9 +372,7 @@ export class Trainer {
    * for an epoch to end.
    */
   run(options: RunOptions = {}): TrainResult {
-    if (this.epoch >= this.hyper.maxEpochs && !this.stop) {
-      this.stop = { reason: 'maxEpochs', message: `Stopped: reached the maximum of ${this.hyper.maxEpochs} epochs.` };
-    }
+    this.checkEpochLimit();
     const interval = options.progressIntervalMs ?? 50;
     const clock = options.clock ?? Date.now;
     const interrupted = (): TrainResult => ({ reason: 'interrupted', message: 'Paused.', epochs: this.epoch, last: this.history.at(-1) ?? null });
@@ -426,6 +428,16 @@ export class Trainer {
     }
     const stop = this.stop!;
     return { reason: stop.reason, message: stop.message, epochs: this.epoch, last: this.history.at(-1) ?? null };
+  }
+
+  /**
+   * Stops training when it has already run its maximum of epochs (say, after the limit was
+   * lowered), as {@link Trainer.run} does before its first step; returns the stop, if any.
+   * Hosts that take steps one at a time call it before each.
+   */
+  checkEpochLimit(): Trainer['stop'] {
+    if (this.epoch >= this.hyper.maxEpochs && !this.stop) this.stop = maxEpochsStop(this.hyper.maxEpochs);
+    return this.stop;
   }
 
   /** Where training is now: the epoch in progress, how far into it, and its running loss. */
@@ -572,7 +584,7 @@ export class Trainer {
         };
       }
     }
-    if (record.epoch >= h.maxEpochs) return { reason: 'maxEpochs', message: `Stopped: reached the maximum of ${h.maxEpochs} epochs.` };
+    if (record.epoch >= h.maxEpochs) return maxEpochsStop(h.maxEpochs);
     return null;
   }
 

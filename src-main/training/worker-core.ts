@@ -126,19 +126,15 @@ export class TrainingWorker {
     if (this.state !== 'running' || !this.session) return;
     const trainer = this.session.trainer;
     try {
-      const maxed = trainer.epoch >= trainer.hyperparameters.maxEpochs;
-      const stop = maxed ? { reason: 'maxEpochs' as const, message: `Stopped: reached the maximum of ${trainer.hyperparameters.maxEpochs} epochs.` } : trainer.step('batch').stop;
+      const stop = trainer.checkEpochLimit() ?? trainer.step('batch').stop;
       if (!stop) {
         this.sendProgress(this.stepsPerSecond! <= MAX_PROGRESS_PER_SECOND);
         this.schedule();
         return;
       }
-      this.state = 'stopped';
-      this.sendProgress(true);
-      this.env.post({ type: 'stopped', session: this.sessionName, reason: stop.reason, message: stop.message, epoch: trainer.epoch });
+      this.finish(stop.reason, stop.message, trainer.epoch);
     } catch (error) {
-      this.state = 'stopped';
-      this.env.post({ type: 'error', message: describe(error), during: 'run' });
+      this.failed(error);
     }
   }
 
@@ -159,13 +155,22 @@ export class TrainingWorker {
         this.schedule();
         return;
       }
-      this.state = 'stopped';
-      this.sendProgress(true);
-      this.env.post({ type: 'stopped', session: this.sessionName, reason: result.reason, message: result.message, epoch: result.epochs });
+      this.finish(result.reason, result.message, result.epochs);
     } catch (error) {
-      this.state = 'stopped';
-      this.env.post({ type: 'error', message: describe(error), during: 'run' });
+      this.failed(error);
     }
+  }
+
+  /** Training met a stopping criterion (or diverged): the last numbers, then why it stopped. */
+  private finish(reason: string, message: string, epoch: number): void {
+    this.state = 'stopped';
+    this.sendProgress(true);
+    this.env.post({ type: 'stopped', session: this.sessionName, reason, message, epoch });
+  }
+
+  private failed(error: unknown): void {
+    this.state = 'stopped';
+    this.env.post({ type: 'error', message: describe(error), during: 'run' });
   }
 
   private sendProgress(force: boolean): void {

@@ -3,37 +3,18 @@
  * class, blue the other, paler near the boundary; the data on top. Redrawn as the weights change
  * (at most 10 times a second).
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import type { Project } from '../../engine/src/index';
 import { decisionGrid, regionInputs } from './decision-grid';
+import { useDataPreparation, useThrottled } from './use-throttled';
 
 export function DecisionRegions({ project }: { project: Project }) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  // The data and its normalisation change only with the dataset, split or method.
-  const prepared = useMemo(() => {
-    try {
-      return regionInputs(project);
-    } catch {
-      return null;
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [project.dataset, project.split, project.normalisation]);
-  // Throttle, not debounce: weights arrive up to 30 times a second for as long as training runs,
-  // so redraw at most every 100 ms, always with the latest weights.
-  const [graph, setGraph] = useState(project.graph);
-  const latest = useRef(project.graph);
-  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
-  latest.current = project.graph;
-  useEffect(() => {
-    if (pending.current) return;
-    pending.current = setTimeout(() => {
-      pending.current = null;
-      setGraph(latest.current);
-    }, 100);
-  }, [project.graph]);
-  useEffect(() => () => {
-    if (pending.current) clearTimeout(pending.current);
-  }, []);
+  // At most 10 redraws a second, always with the latest weights (and data and weights from the same moment).
+  const shown = useThrottled(project, 100);
+  const inputs = useDataPreparation(shown, regionInputs);
+  const prepared = typeof inputs === 'string' ? null : inputs;
+  const graph = shown.graph;
 
   useEffect(() => {
     const context = canvas.current?.getContext('2d');

@@ -4,47 +4,25 @@
  * Recomputed from the document's weights at most twice a second while they change.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { useDataPreparation, useThrottled } from './use-throttled';
 import { evaluateProject, projectData, type Project, type ProjectEvaluation } from '../../engine/src/index';
 import { formatPercent, formatValue } from './format';
 
 type Split = 'train' | 'validation' | 'test';
 const SPLITS: Split[] = ['train', 'validation', 'test'];
 
-/** The evaluation of the project's current weights, throttled; an error message when it cannot run. */
+/** The evaluation of the project's current weights, at most twice a second; an error message when it cannot run. */
 function useEvaluation(project: Project): ProjectEvaluation | string {
-  // The data's preparation only changes with the dataset, split or normalisation.
-  const prepared = useMemo(() => {
-    try {
-      return projectData(project);
-    } catch (error) {
-      return error instanceof Error ? error.message : String(error);
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [project.dataset, project.split, project.normalisation]);
-  const evaluateNow = (p: Project): ProjectEvaluation | string => {
+  const shown = useThrottled(project, 500);
+  const prepared = useDataPreparation(shown, projectData);
+  return useMemo(() => {
     if (typeof prepared === 'string') return prepared;
     try {
-      return evaluateProject(p, prepared);
+      return evaluateProject(shown, prepared);
     } catch (error) {
       return error instanceof Error ? error.message : String(error);
     }
-  };
-  const [result, setResult] = useState(() => evaluateNow(project));
-  const latest = useRef(project);
-  latest.current = project;
-  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => {
-    if (pending.current) return;
-    pending.current = setTimeout(() => {
-      pending.current = null;
-      setResult(evaluateNow(latest.current));
-    }, 500);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [project.graph, project.hyperparameters.loss, prepared]);
-  useEffect(() => () => {
-    if (pending.current) clearTimeout(pending.current);
-  }, []);
-  return result;
+  }, [shown.graph, shown.hyperparameters.loss, prepared]); // eslint-disable-line react-hooks/exhaustive-deps
 }
 
 export function EvaluationPanel({ project }: { project: Project }) {

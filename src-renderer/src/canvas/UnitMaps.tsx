@@ -4,46 +4,25 @@
  * regions. The maps live in their own store, outside the document, and are recomputed at most
  * 10 times a second while the weights change; a node redraws only its own canvas.
  */
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { create } from 'zustand';
 import type { Project } from '../../../engine/src/index';
 import { regionInputs, unitMaps, type UnitMap } from '../decision-grid';
+import { useDataPreparation, useThrottled } from '../use-throttled';
 
 const MAP_SIZE = 20;
 
 export const useUnitMaps = create<{ maps: Map<string, UnitMap[]> | null }>(() => ({ maps: null }));
 
-/** Keeps {@link useUnitMaps} in step with the project's graph and data (throttled to 10 Hz). */
+/** Keeps {@link useUnitMaps} in step with the project's graph and data (at most 10 times a second). */
 export function useUnitMapUpdates(project: Project): void {
-  const prepared = useMemo(() => {
-    try {
-      return regionInputs(project);
-    } catch {
-      return null;
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [project.dataset, project.split, project.normalisation]);
-  const latest = useRef(project.graph);
-  latest.current = project.graph;
-  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const preparedRef = useRef(prepared);
-  preparedRef.current = prepared;
+  const shown = useThrottled(project, 100);
+  const inputs = useDataPreparation(shown, regionInputs);
+  const graph = shown.graph;
   useEffect(() => {
-    // Throttle, not debounce: weights keep arriving for as long as training runs.
-    if (pending.current) return;
-    pending.current = setTimeout(() => {
-      pending.current = null;
-      const inputs = preparedRef.current;
-      useUnitMaps.setState({ maps: inputs ? unitMaps(latest.current, inputs.raw, inputs.normalisation, MAP_SIZE) : null });
-    }, 100);
-  }, [project.graph, prepared]);
-  useEffect(
-    () => () => {
-      if (pending.current) clearTimeout(pending.current);
-      useUnitMaps.setState({ maps: null });
-    },
-    [],
-  );
+    useUnitMaps.setState({ maps: typeof inputs === 'string' ? null : unitMaps(graph, inputs.raw, inputs.normalisation, MAP_SIZE) });
+  }, [graph, inputs]);
+  useEffect(() => () => useUnitMaps.setState({ maps: null }), []);
 }
 
 /** Orange above the centre, blue below, white at it: the colours of the decision regions. */

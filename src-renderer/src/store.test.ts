@@ -144,3 +144,28 @@ describe('backup of unsaved work', () => {
     expect(calls.at(-1)!.channel).toBe('backup:clear');
   });
 });
+
+describe('revert', () => {
+  it('asks first; Don’t Save reloads the file as last saved', async () => {
+    const { useStudio, setBias } = await freshStore();
+    await useStudio.getState().init();
+    await useStudio.getState().newFromExample('iris');
+    const onDisk = useStudio.getState().project!;
+    answers['project:open'] = (p) => ({ path: (p as { path: string }).path, project: onDisk, migratedFrom: null });
+    useStudio.setState({ path: '/w/iris.nnproj' });
+    useStudio.getState().edit(setBias('hidden', 0.5, 0));
+    const cancelled = useStudio.getState().revert();
+    await flush();
+    expect(useStudio.getState().prompt).toEqual({ kind: 'unsaved', action: 'go back to the file as last saved' });
+    useStudio.getState().answerPrompt('cancel');
+    await cancelled;
+    expect(useStudio.getState().dirty).toBe(true);
+    const reverted = useStudio.getState().revert();
+    await flush();
+    useStudio.getState().answerPrompt('discard');
+    await reverted;
+    expect(useStudio.getState().project).toEqual(onDisk);
+    expect(useStudio.getState().dirty).toBe(false);
+    expect(calls.filter((c) => c.channel === 'project:open').map((c) => c.payload)).toEqual([{ path: '/w/iris.nnproj' }]);
+  });
+});

@@ -326,7 +326,8 @@ export const useStudio = create<StudioState>((set, get) => {
     async revert() {
       const { path, dirty } = get();
       if (!path || !dirty) return;
-      // Dropping the changes is the point: the question is only whether to.
+      // The same question as any other loss of changes: Don't Save is the revert itself.
+      if (!(await get().confirmUnsaved('go back to the file as last saved'))) return;
       await openFrom(() => api.invoke('project:open', { path }), path);
     },
 

@@ -165,6 +165,8 @@ export function App() {
     };
     const off = api.on('menu:command', (event) => run(event.command));
     const onKey = (event: KeyboardEvent) => {
+      // A dialog in front (a question, the picker, export) takes the keyboard: no app shortcuts behind it.
+      if (document.querySelector('.modal')) return;
       const mod = event.ctrlKey || event.metaKey;
       if (event.key === 'F5') run('train.startPause');
       else if (event.key === 'F10') run(event.shiftKey ? 'train.stepSample' : mod ? 'train.stepEpoch' : 'train.step');

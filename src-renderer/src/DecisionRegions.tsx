@@ -3,7 +3,7 @@
  * class, blue the other, paler near the boundary; the data on top. Redrawn as the weights change
  * (at most 10 times a second).
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import type { Project } from '../../engine/src/index';
 import { decisionGrid, regionInputs } from './decision-grid';
 import { useDataPreparation, useThrottled } from './use-throttled';
@@ -16,18 +16,13 @@ export function DecisionRegions({ project }: { project: Project }) {
   const prepared = typeof inputs === 'string' ? null : inputs;
   const graph = shown.graph;
 
+  const grid = useMemo(() => (prepared ? decisionGrid(graph, prepared.raw, prepared.normalisation) : null), [graph, prepared]);
+
   useEffect(() => {
     const context = canvas.current?.getContext('2d');
-    if (!context || !prepared) return;
+    if (!context || !prepared || !grid) return;
     const { width, height } = context.canvas;
     context.clearRect(0, 0, width, height);
-    const grid = decisionGrid(graph, prepared.raw, prepared.normalisation);
-    if (!grid) {
-      context.fillStyle = '#888';
-      context.font = '12px system-ui';
-      context.fillText('Decision regions need a network that compiles and reads two features.', 8, height / 2);
-      return;
-    }
     const cell = width / grid.size;
     const span = grid.threshold === 0 ? 1 : 0.5;
     for (let r = 0; r < grid.size; r++) {
@@ -50,7 +45,14 @@ export function DecisionRegions({ project }: { project: Project }) {
       context.fill();
       context.stroke();
     }
-  }, [graph, prepared]);
+  }, [grid, prepared]);
 
+  if (!grid) {
+    return (
+      <p className="hint regions-none" data-testid="decision-regions">
+        Decision regions show for a network that compiles and reads two features.
+      </p>
+    );
+  }
   return <canvas ref={canvas} width={200} height={170} className="regions" aria-label="Decision regions" data-testid="decision-regions" />;
 }

@@ -18,6 +18,7 @@ export function BackpropPanel() {
   const { inspection, cursor, error, request, stepsTaken } = useBackprop();
   const bp = useBackprop.getState();
   const training = useStudio((s) => s.training.state);
+  const running = training === 'running';
   const [checking, setChecking] = useState(false);
   useEffect(() => setChecking(false), [inspection]);
 
@@ -72,7 +73,7 @@ export function BackpropPanel() {
         <button
           className="primary"
           onClick={bp.applyAndContinue}
-          disabled={training === 'running'}
+          disabled={running}
           title="Apply this update to the weights (undoable) and trace the next training step (Shift+])"
           data-testid="bp-apply"
         >
@@ -84,6 +85,7 @@ export function BackpropPanel() {
         <ExportMenu trace={inspection.trace} />
         {stepsTaken > 0 && <span className="hint">{stepsTaken} step{stepsTaken === 1 ? '' : 's'} applied</span>}
       </div>
+      {running && <p className="hint">Training is running: the inspector shows the weights it had when it was paused; pause to follow them.</p>}
       <div className="bp-body">
         {checking ? <GradientCheck inspection={inspection} /> : <StopDetail inspection={inspection} step={step} />}
         <RowPicker inspection={inspection} chosen={request.samples} />
@@ -164,7 +166,7 @@ function Header({ inspection }: { inspection: Inspection | null }) {
         />
       </label>
       {inspection && request.samples.length > 1 && <span className="hint">mini-batch of {request.samples.length}: rows {request.samples.join(', ')}</span>}
-      {sample && (
+      {sample && request.samples.length === 1 && (
         <span className="bp-sample" data-testid="bp-sample">
           x = ({sample.inputs.map((input, i) => (
             <span key={input.feature}>

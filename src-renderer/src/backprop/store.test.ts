@@ -89,3 +89,27 @@ describe('backprop inspector store', () => {
     expect(useBackprop.getState().error).toMatch(/perceptron rule trains a single layer/);
   });
 });
+
+describe('backprop inspector store: starting afresh', () => {
+  it('reopening forgets momentum’s memory and what-if targets; new data forgets them too', async () => {
+    load('xor-sigmoid');
+    await useBackprop.getState().openAt(0);
+    useBackprop.getState().setTarget(0, [1]);
+    useBackprop.getState().applyAndContinue();
+    expect(useBackprop.getState().request.velocity).not.toBeNull();
+    expect(useBackprop.getState().request.targets.size).toBe(1);
+    useBackprop.getState().close();
+    await useBackprop.getState().openAt(0);
+    expect(useBackprop.getState().request.velocity).toBeNull();
+    expect(useBackprop.getState().request.targets.size).toBe(0);
+
+    useBackprop.getState().setTarget(0, [1]);
+    useBackprop.getState().applyAndContinue();
+    const { setData } = await import('../document/commands');
+    const project = useStudio.getState().project!;
+    useStudio.getState().edit(setData({ split: { ...project.split, seed: project.split.seed + 1 } }));
+    expect(useBackprop.getState().request.velocity).toBeNull();
+    expect(useBackprop.getState().request.targets.size).toBe(0);
+    expect(useBackprop.getState().inspection).not.toBeNull();
+  });
+});

@@ -77,7 +77,8 @@ export const useBackprop = create<BackpropState>((set, get) => {
       // The inspector reads the document's weights: training must hold still.
       if (studio.training.state === 'running') await api.invoke('training:pause', {}).catch(() => undefined);
       const start = row ?? studio.project.view.inspectorSample ?? 0;
-      set({ open: true, stepsTaken: 0 });
+      // A fresh start: no momentum memory and no what-if targets carried over from earlier inspecting.
+      set({ open: true, stepsTaken: 0, request: emptyRequest() });
       rememberOpen(true);
       get().chooseSample(start);
     },
@@ -170,5 +171,9 @@ useStudio.subscribe((state, previous) => {
   if (!state.project) return backprop.close();
   // Training progress rewrites the weights 30 times a second; the inspector follows once paused.
   if (state.training.state === 'running') return;
+  // Other data: what-if targets named rows of the old data, and momentum's memory another run.
+  if (previous.project && (state.project.dataset !== previous.project.dataset || state.project.split !== previous.project.split)) {
+    useBackprop.setState({ request: { ...backprop.request, velocity: null, targets: new Map() } });
+  }
   backprop.refresh();
 });

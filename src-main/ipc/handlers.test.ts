@@ -180,3 +180,32 @@ describe('files in the desktop app: only what the user chose', () => {
     expect(await call('project:save', { project: xor() })).toEqual({ ok: null });
   });
 });
+
+describe('recent projects, backups and dropped files', () => {
+  it('opening and saving put a project on the recent list; a dropped file’s text opens like a file', async () => {
+    const { call } = setup();
+    await call('project:save', { path: 'recent-a.nnproj', project: xor() });
+    writeFileSync(join(dir, 'recent-b.nnproj'), serialiseProject(xor()));
+    await call('project:open', { path: 'recent-b.nnproj' });
+    // Newest first (the other tests of this file share the data folder, so only the top two are ours).
+    const { ok } = (await call('recent:list', {})) as { ok: { paths: string[]; removed: string[] } };
+    expect(ok.paths.slice(0, 2)).toEqual([join(dir, 'recent-b.nnproj'), join(dir, 'recent-a.nnproj')]);
+    expect(await call('project:open-content', { name: 'dropped.nnproj', text: serialiseProject(xor()) })).toMatchObject({ ok: { project: { name: xor().name }, migratedFrom: null } });
+    expect(await call('project:open-content', { name: 'dropped.nnproj', text: '{"format": "something-else"}' })).toEqual({ error: expect.stringMatching(/^dropped\.nnproj: /) });
+  });
+
+  it('a backup keeps its document’s path only where the renderer may already go (desktop: granted paths)', async () => {
+    const chosen = join(dir, 'granted.nnproj');
+    writeFileSync(chosen, serialiseProject(xor()));
+    const { call } = setup({ policy: grantedPathsPolicy() as ReturnType<typeof workspacePolicy>, dialogs: { chooseProjectToOpen: async () => chosen } });
+    await call('project:open', {});
+    await call('backup:write', { project: xor(), path: '/etc/passwd.nnproj' });
+    expect(await call('backup:check', {})).toMatchObject({ ok: { backup: { path: null }, problem: null } });
+    // …so restoring it cannot open a path the user never chose.
+    expect(await call('project:save', { path: '/etc/passwd.nnproj', project: xor() })).toEqual({ error: expect.stringMatching(/not a file you chose/) });
+    await call('backup:write', { project: xor(), path: chosen });
+    expect(await call('backup:check', {})).toMatchObject({ ok: { backup: { path: chosen } } });
+    expect(await call('backup:clear', {})).toEqual({ ok: {} });
+    expect(await call('backup:check', {})).toEqual({ ok: { backup: null, problem: null } });
+  });
+});

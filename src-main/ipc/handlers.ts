@@ -146,7 +146,15 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { paths: allowed, removed };
     },
     'backup:write': async ({ project, path }) => {
-      await deps.data.writeBackup(project, path);
+      // The path is granted again when the backup is restored, so only one the renderer may
+      // already name is kept: a backup must not become a way to reach other files.
+      let allowed: string | null = null;
+      try {
+        allowed = path === null ? null : deps.paths.check(path);
+      } catch {
+        allowed = null;
+      }
+      await deps.data.writeBackup(project, allowed);
       return {};
     },
     'backup:check': async () => {

@@ -91,17 +91,29 @@ test('step through one backprop step of the 3-2-1 example; every number equals t
   const edge = trace.updates.find((u) => u.edgeId === 'y1->z1')!;
   expect(Number(await page.getByTestId('gradient-y1->z1').getAttribute('data-change'))).toBeCloseTo(edge.change, 12);
 
-  // Back to the backward phase, and a what-if: y1's bias set to 0 changes every number downstream.
+  // Back to the backward phase, and a what-if: the weight x1 → y1 set to 0 changes every number
+  // downstream of it (y1's s and z, z1's output, every δ).
   await page.getByTestId('phase-backward').click();
-  await page.getByTestId('unit-y1').click();
-  await page.getByTestId('bias-0').fill('0');
-  await page.getByTestId('bias-0').press('Enter');
+  await page.locator('.react-flow__edge[data-id="x1->y1"] .react-flow__edge-interaction').dispatchEvent('click');
+  await page.getByTestId('weight').fill('0');
+  await page.getByTestId('weight').press('Enter');
   const edited = findExample('three-two-one')!.create();
-  (edited.graph.nodes.find((n) => n.id === 'y1') as { bias: number }).bias = 0;
+  edited.graph.edges.find((e) => e.id === 'x1->y1')!.weight = 0;
   const whatIf = expectedTrace(edited).samples[0];
   expect(whatIf.backward[0].delta).not.toBeCloseTo(sample.backward[0].delta, 6);
   await expect.poll(() => shown(page, 'bp-delta')).toBeCloseTo(whatIf.backward[0].delta, 12);
   expect(await shown(page, 'badge-z-z1-0')).toBeCloseTo(whatIf.forward[2].z, 12);
+  expect(await shown(page, 'badge-s-y1-0')).toBeCloseTo(whatIf.forward[0].s, 12);
+  expect(await shown(page, 'badge-s-y2-0')).toBeCloseTo(sample.forward[1].s, 12); // y2 does not read x1 → y1
+
+  // And a bias: y1's set to 0 as well.
+  await page.getByTestId('unit-y1').click();
+  await page.getByTestId('bias-0').fill('0');
+  await page.getByTestId('bias-0').press('Enter');
+  (edited.graph.nodes.find((n) => n.id === 'y1') as { bias: number }).bias = 0;
+  const both = expectedTrace(edited).samples[0];
+  await expect.poll(() => shown(page, 'badge-s-y1-0')).toBeCloseTo(both.forward[0].s, 12);
+  expect(both.forward[0].s).toBeCloseTo(0.3, 12); // 0·1 + (−0.2)·0 + 0.3·1 + 0
 
   // The gradient check: every relative error below 1e-6.
   await page.getByTestId('bp-gradient-check').click();

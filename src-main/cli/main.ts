@@ -13,6 +13,7 @@ import {
   TrainingSetupError,
   exportProject,
   isExportFormat,
+  exportFileName,
   findExample,
   openSession,
   evaluateSession,
@@ -259,9 +260,7 @@ async function commandExport(args: string[], io: CliIo): Promise<number> {
   if (precision !== undefined && precision !== 'float32' && precision !== 'float64') throw new UsageError(`--precision is float32 or float64, got '${precision}'.`);
   if (precision !== undefined && format !== 'onnx') throw new UsageError('--precision applies to --to onnx only.');
   const info = EXPORT_FORMATS[format];
-  // pytorch and keras share the .py extension: name the default after the framework so one does not replace the other.
-  const suffix = format === 'pytorch' || format === 'keras' ? `.${format}.${info.extension}` : `.${info.extension}`;
-  const out = resolve(io.cwd, values.out ?? join(dirname(input), `${basename(input, extname(input))}${suffix}`));
+  const out = resolve(io.cwd, values.out ?? join(dirname(input), exportFileName(basename(input, extname(input)), format)));
   if (out === input) throw new UsageError('--out names the project file itself; choose another path for the export.');
   if (existsSync(out) && !values.force) throw new UserError(`${out} already exists; use --force to replace it.`);
 

@@ -5,7 +5,7 @@
  * the browser saves it in its downloads, Electron asks where with its save dialog.
  */
 import { useState } from 'react';
-import { EXPORT_FORMATS, exportNetworkSvg, exportProject, type ExportFormat, type Project } from '../../engine/src/index';
+import { EXPORT_FORMATS, exportFileName, exportNetworkSvg, exportProject, type ExportFormat, type Project } from '../../engine/src/index';
 
 type Choice = ExportFormat | 'png';
 
@@ -25,11 +25,9 @@ const CHOICES: { value: Choice; title: string; extension: string; note: string }
 ];
 
 
-/** A safe file name from the project's name. */
-export function exportFileName(project: Project, extension: string, format: Choice): string {
-  const base = (project.name || 'network').replace(/[^\p{L}\p{N}._ -]+/gu, '_').trim() || 'network';
-  const kind = format === 'pytorch' ? '.pytorch' : format === 'keras' ? '.keras' : format === 'weights' ? '.weights' : format === 'history' ? '.history' : '';
-  return `${base}${kind}.${extension}`;
+/** The project's name made safe as a file name. */
+function safeName(project: Project): string {
+  return (project.name || 'network').replace(/[^\p{L}\p{N}._ -]+/gu, '_').trim() || 'network';
 }
 
 /** The SVG drawn onto a canvas at `scale`, as PNG bytes. */
@@ -69,7 +67,7 @@ export function ExportDialog({ project, onClose }: { project: Project; onClose: 
     setError(null);
     setBusy(true);
     try {
-      const name = exportFileName(project, chosen.extension, choice);
+      const name = exportFileName(safeName(project), choice);
       if (choice === 'png') download(await svgToPng(exportNetworkSvg(project)), name);
       else {
         const content = exportProject(project, choice);

@@ -195,3 +195,16 @@ describe('export formats', () => {
     expect(isExportFormat('toString')).toBe(false);
   });
 });
+
+describe('default export file names', () => {
+  it('the format’s extension; the two .py scripts carry their framework so neither replaces the other', async () => {
+    const { exportFileName } = await import('./index');
+    expect(exportFileName('iris', 'onnx')).toBe('iris.onnx');
+    expect(exportFileName('iris', 'pytorch')).toBe('iris.pytorch.py');
+    expect(exportFileName('iris', 'keras')).toBe('iris.keras.py');
+    expect(exportFileName('iris', 'weights')).toBe('iris.json');
+    expect(exportFileName('iris', 'history')).toBe('iris.csv');
+    expect(exportFileName('iris', 'svg')).toBe('iris.svg');
+    expect(exportFileName('iris', 'png')).toBe('iris.png');
+  });
+});

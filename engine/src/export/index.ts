@@ -33,6 +33,16 @@ export const EXPORT_FORMATS: Readonly<Record<ExportFormat, { title: string; exte
   svg: { title: 'Network picture (SVG)', extension: 'svg', mediaType: 'image/svg+xml', binary: false },
 });
 
+/**
+ * The file name an export gets by default: the project's (file) name with the format's suffix.
+ * PyTorch and Keras share `.py`, so their names carry the framework and one does not replace the other.
+ */
+export function exportFileName(baseName: string, format: ExportFormat | 'png'): string {
+  if (format === 'png') return `${baseName}.png`;
+  const { extension } = EXPORT_FORMATS[format];
+  return format === 'pytorch' || format === 'keras' ? `${baseName}.${format}.${extension}` : `${baseName}.${extension}`;
+}
+
 /** Whether a string names an export format. */
 export function isExportFormat(name: string): name is ExportFormat {
   return Object.prototype.hasOwnProperty.call(EXPORT_FORMATS, name);

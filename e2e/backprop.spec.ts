@@ -34,6 +34,7 @@ test('step through one backprop step of the 3-2-1 example; every number equals t
   await page.getByTestId('inspect').click();
   await expect(page.getByTestId('backprop')).toBeVisible();
   await expect(page.getByTestId('bp-position')).toHaveText('1 / 10');
+  for (const input of sample.inputs) expect(await shown(page, `badge-x-${input.feature}`)).toBe(input.value);
 
   // Forward, unit by unit in topological order: s and z in the panel and on the unit's badges.
   for (const [k, unit] of sample.forward.entries()) {

@@ -57,6 +57,7 @@ describe('backprop inspector model', () => {
     const first = canvasView(inspection, 0);
     expect(first.units.get('y1')![0]).toEqual({ s: expect.closeTo(hand.s[0], 12), z: expect.closeTo(hand.y[0], 12), delta: null });
     expect(first.units.get('z1')![0]).toEqual({ s: null, z: null, delta: null });
+    expect([1, 2, 3].map((i) => first.units.get(`x${i}`)![0].z)).toEqual([1, 0, 1]); // the inputs' x from the start
     expect(first.focus).toEqual({ nodeId: 'y1', unit: 0 });
     expect([...first.litNodes].sort()).toEqual(['x1', 'x2', 'x3']);
     expect(first.edges.size).toBe(0);

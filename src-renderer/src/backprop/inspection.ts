@@ -163,6 +163,8 @@ export function canvasView(inspection: Inspection, cursor: number): CanvasView {
     return at >= 0 && at <= cursor;
   };
   const units = new Map<string, { s: number | null; z: number | null; delta: number | null }[]>();
+  // Inputs carry their x (what the network sees, normalised) from the start.
+  inspection.model.inputs.forEach((input, f) => units.set(input.nodeId, [{ s: null, z: sample.inputs[f].value, delta: null }]));
   sample.forward.forEach((u, k) => {
     const list = units.get(u.nodeId) ?? [];
     list[u.unit] = reached('forward', k) ? { s: u.s, z: u.z, delta: null } : { s: null, z: null, delta: null };

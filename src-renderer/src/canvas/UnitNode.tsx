@@ -17,13 +17,22 @@ function useInspectorRole(id: string): 'focus' | 'lit' | 'idle' | null {
 }
 
 /** s, z and δ of the node's units as the inspector has revealed them (the first four of a layer). */
-function BackpropBadges({ id }: { id: string }) {
+function BackpropBadges({ id, kind }: { id: string; kind: CanvasNodeData['kind'] }) {
   const units = useBackprop((s) => s.view?.units.get(id));
   const focusUnit = useBackprop((s) => (s.view?.focus?.nodeId === id ? s.view.focus.unit : null));
   if (!units) return null;
+  if (kind === 'input') {
+    return (
+      <div className="bp-badges" data-testid={`badges-${id}`}>
+        <span className="bp-badge z">x <Num value={units[0].z} digits={3} testId={`badge-x-${id}`} /></span>
+      </div>
+    );
+  }
+  // The first four units, and the one in focus wherever it is in the layer.
+  const shown = units.map((u, j) => ({ u, j })).filter(({ j }) => j < 4 || j === focusUnit);
   return (
     <div className="bp-badges" data-testid={`badges-${id}`}>
-      {units.slice(0, 4).map((u, j) => (
+      {shown.map(({ u, j }) => (
         <div key={j} className={`bp-badge-row${focusUnit === j ? ' focus' : ''}`}>
           {units.length > 1 && <span className="bp-unit">{j + 1}</span>}
           <span className="bp-badge s">s <Num value={u.s} digits={3} testId={`badge-s-${id}-${j}`} /></span>
@@ -31,7 +40,7 @@ function BackpropBadges({ id }: { id: string }) {
           <span className="bp-badge d">δ <Num value={u.delta} digits={3} testId={`badge-delta-${id}-${j}`} /></span>
         </div>
       ))}
-      {units.length > 4 && <div className="hint">+{units.length - 4} more units</div>}
+      {units.length > shown.length && <div className="hint">+{units.length - shown.length} more units</div>}
     </div>
   );
 }
@@ -58,7 +67,7 @@ export function UnitNode({ id, data, selected }: NodeProps & { data: CanvasNodeD
         {data.kind === 'dense' && <>{data.units} units</>}
         {data.bias && data.kind !== 'dense' && <>b = {formatValue(data.bias[0], 3)}</>}
       </div>
-      {role ? <BackpropBadges id={id} /> : data.kind !== 'bias' && <UnitMapsView nodeId={id} />}
+      {role ? <BackpropBadges id={id} kind={data.kind} /> : data.kind !== 'bias' && <UnitMapsView nodeId={id} />}
       {data.isOutput && <div className="unit-output">→ {data.binding}</div>}
       {feeds && <Handle type="source" position={Position.Right} className="handle out" data-testid={`out-${id}`} />}
     </div>

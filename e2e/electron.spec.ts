@@ -16,7 +16,7 @@ function electronBinary(): string | null {
   return existsSync(binary) ? binary : null;
 }
 
-test('desktop app: load an example, train, pause', async ({}, testInfo) => {
+test('desktop app: load an example, train, pause, and close past the unsaved-changes question', async ({}, testInfo) => {
   const binary = electronBinary();
   test.skip(binary === null, "Electron's binary is not installed on this machine (it is downloaded lazily, and there is no internet here).");
   const app = await electron.launch({ executablePath: binary!, args: [root] });
@@ -28,7 +28,12 @@ test('desktop app: load an example, train, pause', async ({}, testInfo) => {
     await page.getByTestId('train-button').click();
     await expect(page.getByTestId('training-state')).toHaveText('paused');
     await page.screenshot({ path: testInfo.outputPath('electron-paused.png') });
+    // The trained weights are unsaved: closing asks first, and closes once answered.
+    const closing = app.close();
+    await page.getByTestId('prompt-discard').click();
+    await closing;
   } finally {
-    await app.close();
+    // After a failure the window may still be waiting for an answer: end the process.
+    if (app.process().exitCode === null) app.process().kill();
   }
 });

@@ -1,7 +1,8 @@
 /**
  * How well the network does now, split by split: loss and accuracy on training, validation and
  * test, the confusion matrix of a classifier, or predicted against target for a regression.
- * Recomputed from the document's weights at most twice a second while they change.
+ * Recomputed from the document's weights at most twice a second while they change (less often
+ * when one evaluation is costly).
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useDataPreparation, useThrottled } from './use-throttled';
@@ -11,18 +12,29 @@ import { formatPercent, formatValue } from './format';
 type Split = 'train' | 'validation' | 'test';
 const SPLITS: Split[] = ['train', 'validation', 'test'];
 
-/** The evaluation of the project's current weights, at most twice a second; an error message when it cannot run. */
+/**
+ * The evaluation of the project's current weights, at most twice a second — and, for a large
+ * network on a large dataset, no more often than keeps it under a tenth of the renderer's time
+ * (the interval follows the last evaluation's cost). An error message when it cannot run.
+ */
 function useEvaluation(project: Project): ProjectEvaluation | string {
-  const shown = useThrottled(project, 500);
+  const [interval, setEvery] = useState(500);
+  const shown = useThrottled(project, interval);
   const prepared = useDataPreparation(shown, projectData);
-  return useMemo(() => {
+  const cost = useRef(0);
+  const result = useMemo(() => {
     if (typeof prepared === 'string') return prepared;
+    const started = performance.now();
     try {
       return evaluateProject(shown, prepared);
     } catch (error) {
       return error instanceof Error ? error.message : String(error);
+    } finally {
+      cost.current = performance.now() - started;
     }
   }, [shown.graph, shown.hyperparameters.loss, prepared]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => setEvery(Math.max(500, Math.round(cost.current * 10))), [result]);
+  return result;
 }
 
 export function EvaluationPanel({ project }: { project: Project }) {

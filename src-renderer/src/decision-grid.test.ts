@@ -64,7 +64,7 @@ describe('unit maps', () => {
     const { unitMaps } = await import('./decision-grid');
     const data = generateDataset(defaultSpec('xor'));
     const size = 25;
-    const maps = unitMaps(lecture.xorPerceptronNetwork(), data, fitNormalisation(data, 'none'), size)!;
+    const { maps } = unitMaps(lecture.xorPerceptronNetwork(), data, fitNormalisation(data, 'none'), size)!;
     const grid = decisionGrid(lecture.xorPerceptronNetwork(), data, fitNormalisation(data, 'none'), size)!;
     const step = (s: number) => (s >= 0 ? 1 : 0);
     // By hand from the graph's weights at each cell centre: y1 = step(x1 + x2 − ½), y2 = step(x1 + x2 − 3/2).
@@ -91,7 +91,7 @@ describe('unit maps', () => {
     const { findExample } = await import('../../engine/src/index');
     const project = findExample('spiral')!.create();
     const { raw, normalisation } = regionInputs(project);
-    const maps = unitMaps(project.graph, raw, normalisation, 8)!;
+    const { maps } = unitMaps(project.graph, raw, normalisation, 8)!;
     const dense = project.graph.nodes.filter((n) => n.kind === 'dense');
     expect(dense.length).toBeGreaterThan(0);
     for (const node of dense) {
@@ -100,5 +100,20 @@ describe('unit maps', () => {
       if ((node as { activation: string }).activation === 'tanh') expect(list[0]).toMatchObject({ centre: 0, span: 1 });
     }
     expect(unitMaps(lecture.network321(), raw, normalisation)).toBeNull();
+  });
+});
+
+describe('plane views on wide networks', () => {
+  it('a wide network gets a coarser grid, within the budget of arithmetic per redraw; a small one the full grid', async () => {
+    const { gridSize, PLANE_BUDGET, unitMaps } = await import('./decision-grid');
+    expect(gridSize(9, 48)).toBe(48);
+    expect(gridSize(337, 48)).toBe(48); // the spiral: 48² · 337 ≈ 0.8 M
+    const medium = gridSize(10_000, 48);
+    expect(medium).toBe(14);
+    expect(medium * medium * 10_000).toBeLessThanOrEqual(PLANE_BUDGET);
+    expect(gridSize(66_000, 48)).toBe(8); // never coarser than 8 × 8, even past the budget
+    // The size used comes back with the maps, so they are drawn at it.
+    const data = generateDataset(defaultSpec('xor'));
+    expect(unitMaps(lecture.xorSigmoidNetwork(), data, fitNormalisation(data, 'none'), 20)!.size).toBe(20);
   });
 });

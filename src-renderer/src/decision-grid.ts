@@ -33,21 +33,35 @@ export interface DecisionGrid {
 const SIGNED = new Set(['tanh', 'sign']);
 
 /**
- * Compiles the graph and runs it over a `size` × `size` grid covering the data (raw units),
- * calling `visit` with the workspace after each point's forward pass. Null when the network does
- * not compile or does not read exactly two features of the data.
+ * Multiply-adds one redraw of a plane view may spend: these run on the renderer's thread up to
+ * ten times a second while training, so a wide network gets a coarser grid rather than a slow
+ * frame (about 2 ms of arithmetic).
+ */
+export const PLANE_BUDGET = 2_000_000;
+
+/** The grid's side for a network of `parameters`: at most `largest`, at least 8, within the budget. */
+export function gridSize(parameters: number, largest: number): number {
+  return Math.max(8, Math.min(largest, Math.floor(Math.sqrt(PLANE_BUDGET / Math.max(1, parameters)))));
+}
+
+/**
+ * Compiles the graph and runs it over a grid of at most `largest` × `largest` points covering
+ * the data (raw units; see {@link gridSize}), calling `visit` with the workspace after each
+ * point's forward pass. Null when the network does not compile or does not read exactly two
+ * features of the data.
  */
 function sweepPlane(
   graph: Graph,
   data: Dataset,
   normalisation: Normalisation,
-  size: number,
-  prepare: (model: CompiledModel) => (cell: number, ws: Workspace) => void,
-): { model: CompiledModel; x: [number, number]; y: [number, number] } | null {
+  largest: number,
+  prepare: (model: CompiledModel, size: number) => (cell: number, ws: Workspace) => void,
+): { model: CompiledModel; size: number; x: [number, number]; y: [number, number] } | null {
   const compiled = compileGraph(graph);
   if (!compiled.ok || data.features.length !== 2) return null;
   const model = compiled.model;
   if (model.features.length !== 2 || model.outputs.length === 0) return null;
+  const size = gridSize(model.paramCount, largest);
   const column = model.features.map((f) => data.features.indexOf(f));
   if (column.some((c) => c < 0)) return null;
   let [minX, maxX, minY, maxY] = [Infinity, -Infinity, Infinity, -Infinity];
@@ -64,7 +78,7 @@ function sweepPlane(
   const [sa, sb] = model.features.map(stat);
   const params = readParameters(model);
   const ws = createWorkspace(model);
-  const visit = prepare(model);
+  const visit = prepare(model, size);
   const input = new Float64Array(2);
   for (let r = 0; r < size; r++) {
     const b = y[1] - ((r + 0.5) / size) * (y[1] - y[0]);
@@ -76,22 +90,23 @@ function sweepPlane(
       visit(r * size + c, ws);
     }
   }
-  return { model, x, y };
+  return { model, size, x, y };
 }
 
 /**
  * The first output's value over a `size` × `size` grid covering the data (raw units), or null
  * when the network does not compile or does not read exactly two features.
  */
-export function decisionGrid(graph: Graph, data: Dataset, normalisation: Normalisation, size = 48): DecisionGrid | null {
-  const values = new Float64Array(size * size);
+export function decisionGrid(graph: Graph, data: Dataset, normalisation: Normalisation, largest = 48): DecisionGrid | null {
+  let values = new Float64Array(0);
   let threshold = 0.5;
-  const swept = sweepPlane(graph, data, normalisation, size, (model) => {
+  const swept = sweepPlane(graph, data, normalisation, largest, (model, size) => {
     const output = model.outputs[0];
     threshold = SIGNED.has(output.activation) ? 0 : 0.5;
+    values = new Float64Array(size * size);
     return (cell, ws) => (values[cell] = ws.z[output.start]);
   });
-  return swept && { values, size, x: swept.x, y: swept.y, threshold };
+  return swept && { values, size: swept.size, x: swept.x, y: swept.y, threshold };
 }
 
 /** One unit's output over the input plane, and how to colour it. */
@@ -113,10 +128,10 @@ export const MAPS_PER_NODE = 4;
  * {@link MAPS_PER_NODE} maps per node. Null when the network does not compile or does not read
  * exactly two features.
  */
-export function unitMaps(graph: Graph, data: Dataset, normalisation: Normalisation, size = 20): Map<string, UnitMap[]> | null {
+export function unitMaps(graph: Graph, data: Dataset, normalisation: Normalisation, largest = 20): { size: number; maps: Map<string, UnitMap[]> } | null {
   const maps = new Map<string, UnitMap[]>();
   const slots: { slot: number; map: UnitMap }[] = [];
-  const swept = sweepPlane(graph, data, normalisation, size, (model) => {
+  const swept = sweepPlane(graph, data, normalisation, largest, (model, size) => {
     const add = (nodeId: string, start: number, units: number, activation: string | null) => {
       const list: UnitMap[] = [];
       for (let u = 0; u < Math.min(units, MAPS_PER_NODE); u++) {
@@ -137,11 +152,11 @@ export function unitMaps(graph: Graph, data: Dataset, normalisation: Normalisati
   // Unbounded outputs (inputs, linear, ReLU) are scaled by the largest |z − centre| on the plane.
   for (const { map } of slots) {
     if (map.span > 0) continue;
-    let largest = 0;
-    for (const v of map.values) largest = Math.max(largest, Math.abs(v - map.centre));
-    map.span = largest || 1;
+    let furthest = 0;
+    for (const v of map.values) furthest = Math.max(furthest, Math.abs(v - map.centre));
+    map.span = furthest || 1;
   }
-  return maps;
+  return { size: swept.size, maps };
 }
 
 /**

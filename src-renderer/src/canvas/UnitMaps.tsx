@@ -12,7 +12,8 @@ import { useDataPreparation, useThrottled } from '../use-throttled';
 
 const MAP_SIZE = 20;
 
-export const useUnitMaps = create<{ maps: Map<string, UnitMap[]> | null }>(() => ({ maps: null }));
+/** The maps by node, and their grid's side (smaller for wide networks: see gridSize). */
+export const useUnitMaps = create<{ maps: Map<string, UnitMap[]> | null; size: number }>(() => ({ maps: null, size: MAP_SIZE }));
 
 /** Keeps {@link useUnitMaps} in step with the project's graph and data (at most 10 times a second). */
 export function useUnitMapUpdates(project: Project): void {
@@ -20,7 +21,8 @@ export function useUnitMapUpdates(project: Project): void {
   const inputs = useDataPreparation(shown, regionInputs);
   const graph = shown.graph;
   useEffect(() => {
-    useUnitMaps.setState({ maps: typeof inputs === 'string' ? null : unitMaps(graph, inputs.raw, inputs.normalisation, MAP_SIZE) });
+    const result = typeof inputs === 'string' ? null : unitMaps(graph, inputs.raw, inputs.normalisation, MAP_SIZE);
+    useUnitMaps.setState({ maps: result?.maps ?? null, size: result?.size ?? MAP_SIZE });
   }, [graph, inputs]);
   useEffect(() => () => useUnitMaps.setState({ maps: null }), []);
 }
@@ -39,26 +41,27 @@ function paint(map: UnitMap, image: ImageData): void {
   }
 }
 
-function MapCanvas({ map, label }: { map: UnitMap; label: string }) {
+function MapCanvas({ map, size, label }: { map: UnitMap; size: number; label: string }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const context = canvas.current?.getContext('2d');
     if (!context) return;
-    const image = context.createImageData(MAP_SIZE, MAP_SIZE);
+    const image = context.createImageData(size, size);
     paint(map, image);
     context.putImageData(image, 0, 0);
-  }, [map]);
-  return <canvas ref={canvas} width={MAP_SIZE} height={MAP_SIZE} className="unit-map" aria-label={label} />;
+  }, [map, size]);
+  return <canvas ref={canvas} width={size} height={size} className="unit-map" aria-label={label} />;
 }
 
 /** The maps of one node (one per unit, the first few of a layer), or nothing without two features. */
 export function UnitMapsView({ nodeId }: { nodeId: string }) {
   const maps = useUnitMaps((s) => s.maps?.get(nodeId));
+  const size = useUnitMaps((s) => s.size);
   if (!maps || maps.length === 0) return null;
   return (
     <div className="unit-maps" data-testid={`unit-map-${nodeId}`}>
       {maps.map((map, u) => (
-        <MapCanvas key={u} map={map} label={`Output of ${nodeId}${maps.length > 1 ? ` unit ${u + 1}` : ''} over the input plane`} />
+        <MapCanvas key={u} map={map} size={size} label={`Output of ${nodeId}${maps.length > 1 ? ` unit ${u + 1}` : ''} over the input plane`} />
       ))}
     </div>
   );

@@ -134,3 +134,30 @@ test('step through one backprop step of the 3-2-1 example; every number equals t
   await expect(page.getByTestId('undo')).toHaveAttribute('title', /Undo Backprop step on row 0/);
   expect(errors).toEqual([]);
 });
+
+test('on a paused run, the inspector traces exactly the step training takes next (its rows, its momentum)', async ({ page }) => {
+  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.getByTestId('example-select').selectOption('iris'); // shuffled mini-batches of 8, momentum 0.9
+  await page.getByRole('button', { name: 'Step batch' }).click();
+  await page.getByRole('button', { name: 'Step batch' }).click();
+  await expect(page.getByTestId('epoch-progress')).toHaveText('16/90');
+
+  await page.getByTestId('inspect').click();
+  await expect(page.getByTestId('bp-from-run')).toBeVisible();
+  await page.getByTestId('phase-update').click();
+  const predicted: number[] = [];
+  for (let k = 0; k < 5; k++) predicted.push(await shown(page, `bp-new-${k}`));
+  // Two steps in, the run's momentum memory is not zero: the trace's Δw carries α Δw(r−1).
+  const momentum: number[] = [];
+  for (let k = 0; k < 5; k++) momentum.push(await shown(page, `bp-momentum-${k}`));
+  expect(momentum.some((m) => m !== 0)).toBe(true);
+  await page.getByTestId('bp-close').click();
+
+  // Training takes its next step; the inspector, reopened, starts from the weights it predicted.
+  await page.keyboard.press('F10');
+  await expect(page.getByTestId('epoch-progress')).toHaveText('24/90');
+  await page.getByTestId('inspect').click();
+  await expect(page.getByTestId('bp-from-run')).toBeVisible();
+  await page.getByTestId('phase-update').click();
+  for (let k = 0; k < 5; k++) expect(await shown(page, `bp-old-${k}`)).toBeCloseTo(predicted[k], 12);
+});

@@ -97,6 +97,11 @@ export const CHANNELS = {
     request: z.object({ stepsPerSecond: z.number().min(0.1).max(10_000).nullable() }).strict(),
     response: z.object({}),
   },
+  'training:snapshot': {
+    /** The paused session's Δw(r−1) (in the compiled model's parameter order) and the training rows of its next step; null without one. */
+    request: z.object({}).strict(),
+    response: z.object({ session: z.string(), velocity: z.array(z.number()), nextRows: z.array(z.number().int().min(0)) }).nullable(),
+  },
   'training:reset': {
     request: z.object({ project: ProjectSchema }).strict(),
     response: z.object({ project: ProjectSchema }),

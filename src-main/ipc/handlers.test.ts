@@ -17,7 +17,7 @@ const dir = mkdtempSync(join(tmpdir(), 'nnstudio-handlers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function setup(options: { policy?: ReturnType<typeof workspacePolicy>; dialogs?: Partial<Dialogs> } = {}) {
-  const training = { start: vi.fn(async () => ({ parameters: 9, epoch: 0 })), pause: vi.fn(), resume: vi.fn(), stop: vi.fn(), step: vi.fn(async () => {}), configure: vi.fn(() => true) };
+  const training = { start: vi.fn(async () => ({ parameters: 9, epoch: 0 })), pause: vi.fn(), resume: vi.fn(), stop: vi.fn(), step: vi.fn(async () => {}), configure: vi.fn(() => true), snapshot: vi.fn(async (): Promise<unknown> => null) };
   const dialogs: Dialogs = { chooseProjectToOpen: async () => null, chooseWhereToSave: async () => null, ...options.dialogs };
   const handlers = createHandlers({ host: 'browser', version: '1.2.3', platform: 'linux', dialogs, paths: options.policy ?? workspacePolicy(dir), training: training as unknown as TrainingController, data: new AppData(join(dir, '.data')) });
   const call = (channel: string, payload: unknown, sender = true) => dispatch(handlers, channel, payload, sender);
@@ -207,5 +207,16 @@ describe('recent projects, backups and dropped files', () => {
     expect(await call('backup:check', {})).toMatchObject({ ok: { backup: { path: chosen } } });
     expect(await call('backup:clear', {})).toEqual({ ok: {} });
     expect(await call('backup:check', {})).toEqual({ ok: { backup: null, problem: null } });
+  });
+});
+
+describe('the inspector’s snapshot of a paused run', () => {
+  it('plain arrays over the contract; none without a session or for a diverged one', async () => {
+    const { call, training } = setup();
+    expect(await call('training:snapshot', {})).toEqual({ ok: null });
+    training.snapshot.mockResolvedValueOnce({ session: 's', velocity: Float64Array.from([0.5, -0.25]), nextRows: [3, 1] });
+    expect(await call('training:snapshot', {})).toEqual({ ok: { session: 's', velocity: [0.5, -0.25], nextRows: [3, 1] } });
+    training.snapshot.mockResolvedValueOnce({ session: 's', velocity: Float64Array.from([NaN, 1]), nextRows: [0] });
+    expect(await call('training:snapshot', {})).toEqual({ ok: null });
   });
 });

@@ -224,6 +224,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       deps.training.setSpeed(stepsPerSecond);
       return {};
     },
+    'training:snapshot': async () => {
+      const state = await deps.training.snapshot();
+      // A diverged run's memory is no use to trace from (and JSON has no NaN): no snapshot then.
+      if (!state || !state.velocity.every(Number.isFinite)) return null;
+      return { session: state.session, velocity: Array.from(state.velocity), nextRows: state.nextRows };
+    },
     'training:reset': async ({ project }) => {
       deps.training.stop();
       return { project: initialiseProjectWeights(project) };

@@ -23,6 +23,7 @@ export const CHANNEL_NAMES = [
   'training:stop',
   'training:configure',
   'training:speed',
+  'training:snapshot',
   'training:reset',
 ] as const;
 

@@ -37,7 +37,7 @@ export class TrainingController {
   private worker: WorkerLike | null = null;
   /** The pace the user chose; a new worker (after a crash) is told it before anything else. */
   private stepsPerSecond: number | null = null;
-  private waiting: { kind: 'started' | 'stepped'; resolve: (value: FromWorker) => void; reject: (error: Error) => void } | null = null;
+  private waiting: { kind: 'started' | 'stepped' | 'snapshot'; resolve: (value: FromWorker) => void; reject: (error: Error) => void } | null = null;
 
   constructor(
     private readonly send: EventSink,
@@ -75,6 +75,16 @@ export class TrainingController {
     await this.request({ type: 'step', unit, project, session }, 'stepped');
   }
 
+  /**
+   * The current session's momentum memory and the rows its next step would use (for the backprop
+   * inspector); null when there is no session. Never starts a worker just to ask.
+   */
+  async snapshot(): Promise<{ session: string; velocity: Float64Array; nextRows: number[] } | null> {
+    if (!this.worker) return null;
+    const reply = await this.request({ type: 'snapshot' }, 'snapshot');
+    return reply.type === 'snapshot' ? reply.state : null;
+  }
+
   /** Training steps a second while running (null: full speed), for watching learning happen slowly. */
   setSpeed(stepsPerSecond: number | null): void {
     this.stepsPerSecond = stepsPerSecond;
@@ -103,7 +113,7 @@ export class TrainingController {
     return worker;
   }
 
-  private request(message: ToWorker, kind: 'started' | 'stepped'): Promise<FromWorker> {
+  private request(message: ToWorker, kind: 'started' | 'stepped' | 'snapshot'): Promise<FromWorker> {
     if (this.waiting) return Promise.reject(new UserError('The training worker is still busy with the previous request.'));
     const worker = this.ensureWorker();
     return new Promise((resolve, reject) => {
@@ -121,13 +131,14 @@ export class TrainingController {
     switch (message.type) {
       case 'started':
       case 'stepped':
+      case 'snapshot':
         if (this.waiting?.kind === message.type) {
           this.waiting.resolve(message);
           this.waiting = null;
         }
         return;
       case 'error':
-        if (this.waiting && (message.during === 'start' || message.during === 'step')) {
+        if (this.waiting && (message.during === 'start' || message.during === 'step' || message.during === 'snapshot')) {
           this.waiting.reject(new UserError(message.message));
           this.waiting = null;
         } else {

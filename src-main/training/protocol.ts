@@ -13,12 +13,16 @@ export type ToWorker =
   | { type: 'stop' }
   | { type: 'configure'; hyperparameters: Hyperparameters }
   /** Training steps a second while running, or null for as fast as the machine goes. */
-  | { type: 'speed'; stepsPerSecond: number | null };
+  | { type: 'speed'; stepsPerSecond: number | null }
+  /** What the backprop inspector needs to trace the session's next step exactly. */
+  | { type: 'snapshot' };
 
 /** Worker → main process. */
 export type FromWorker =
   | { type: 'started'; parameters: number; epoch: number }
   | { type: 'stepped' }
+  /** Momentum's memory Δw(r−1) and the training rows the next step would use; null without a session. */
+  | { type: 'snapshot'; state: { session: string; velocity: Float64Array; nextRows: number[] } | null }
   | ({ type: 'progress' } & Omit<EventOf<'training:progress'>, 'weights'> & { weights: Float64Array })
   | ({ type: 'stopped' } & EventOf<'training:stopped'>)
   | { type: 'error'; message: string; during: ToWorker['type'] | 'run' };

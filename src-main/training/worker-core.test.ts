@@ -171,4 +171,33 @@ describe('training worker', () => {
     expect(stopped[0]).toMatchObject({ reason: 'maxEpochs', epoch: 1 });
     expect(of(posted, 'progress').at(-1)!.state).toBe('stopped');
   });
+
+  it('a snapshot of a paused run lets the trace reproduce its next step exactly (momentum, shuffled rows)', async () => {
+    const { compileOrThrow, openSession, readParameters, traceStep, writeParameters } = await import('../../engine/src/index');
+    const { worker, posted, runTasks } = harness();
+    const project = findExample('iris')!.create(); // mini-batches of 8, momentum 0.9, shuffled
+    expect(project.hyperparameters.momentum).toBeGreaterThan(0);
+    worker.handle({ type: 'snapshot' });
+    expect(of(posted, 'snapshot')[0].state).toBeNull(); // no session yet
+    worker.handle({ type: 'start', project, session: 's1' });
+    runTasks(3);
+    worker.handle({ type: 'pause' });
+    worker.handle({ type: 'snapshot' });
+    const state = of(posted, 'snapshot').at(-1)!.state!;
+    expect(state.session).toBe('s1');
+    expect(state.nextRows).toHaveLength(8);
+    expect(state.velocity.some((v) => v !== 0)).toBe(true);
+
+    // The renderer's view of the paused run: its weights, as the last progress carried them.
+    const paused = of(posted, 'progress').at(-1)!;
+    const model = compileOrThrow(project.graph);
+    const document = { ...project, graph: writeParameters(model, project.graph, paused.weights) };
+    const session = openSession(document, 'train');
+    const trace = traceStep(session.model, readParameters(session.model), state.velocity, session.train, state.nextRows, project.hyperparameters);
+
+    worker.handle({ type: 'step', unit: 'batch' });
+    const after = of(posted, 'progress').at(-1)!.weights;
+    const difference = Math.max(...Array.from(after, (w, p) => Math.abs(w - trace.newParams[p])));
+    expect(difference).toBeLessThan(1e-12);
+  });
 });

@@ -85,6 +85,14 @@ export class TrainingWorker {
             this.schedule();
           }
           return;
+        case 'snapshot': {
+          const trainer = this.session?.trainer;
+          this.env.post({
+            type: 'snapshot',
+            state: trainer ? { session: this.sessionName, velocity: Float64Array.from(trainer.velocity), nextRows: trainer.nextBatch('batch') } : null,
+          });
+          return;
+        }
         case 'stop':
           if (this.session && this.state !== 'idle') {
             this.state = 'stopped';

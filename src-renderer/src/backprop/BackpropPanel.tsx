@@ -144,6 +144,7 @@ function RowPicker({ inspection, chosen }: { inspection: Inspection; chosen: num
 function Header({ inspection }: { inspection: Inspection | null }) {
   const bp = useBackprop.getState();
   const request = useBackprop((s) => s.request);
+  const fromRun = useBackprop((s) => s.fromRun);
   const first = request.samples[0];
   const sample = inspection?.trace.samples[0];
   const [row, setRow] = useState(String(first));
@@ -166,6 +167,11 @@ function Header({ inspection }: { inspection: Inspection | null }) {
         />
       </label>
       {inspection && request.samples.length > 1 && <span className="hint">mini-batch of {request.samples.length}: rows {request.samples.join(', ')}</span>}
+      {fromRun && (
+        <span className="hint" data-testid="bp-from-run" title="The rows and momentum memory of the paused training run: applying this step does what training would have done">
+          the paused run’s next step
+        </span>
+      )}
       {sample && request.samples.length === 1 && (
         <span className="bp-sample" data-testid="bp-sample">
           x = ({sample.inputs.map((input, i) => (
@@ -389,11 +395,11 @@ function UpdateDetail({ trace, updates, name }: { trace: StepTrace; updates: Par
               )}
               <td><Num value={u.gradient} testId={`bp-gradient-${k}`} /></td>
               <td><Num value={u.gradientPart} /></td>
-              <td><Num value={u.momentumPart} /></td>
+              <td><Num value={u.momentumPart} testId={`bp-momentum-${k}`} /></td>
               <td><Num value={u.regularisationPart} /></td>
               <td><Num value={u.change} testId={`bp-change-${k}`} /></td>
               <td>
-                <Num value={u.old} /> → <Num value={u.new} testId={`bp-new-${k}`} />
+                <Num value={u.old} testId={`bp-old-${k}`} /> → <Num value={u.new} testId={`bp-new-${k}`} />
               </td>
             </tr>
           ))}

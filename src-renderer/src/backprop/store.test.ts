@@ -113,3 +113,37 @@ describe('backprop inspector store: starting afresh', () => {
     expect(useBackprop.getState().inspection).not.toBeNull();
   });
 });
+
+describe('backprop inspector store: on a paused run', () => {
+  it('traces the run’s next step: its rows and its momentum memory; a chosen row keeps the memory', async () => {
+    const { api } = await import('../api');
+    const project = load('iris'); // mini-batches of 8, momentum 0.9
+    const model = compileOrThrow(project.graph);
+    const velocity = Array.from({ length: model.paramCount }, (_, p) => (p % 7) * 1e-3);
+    const nextRows = [17, 3, 44, 8, 0, 61, 29, 5];
+    vi.mocked(api.invoke).mockImplementation(async (channel: string) => (channel === 'training:snapshot' ? { session: 'run-1', velocity, nextRows } : {}) as never);
+    useStudio.setState({ session: 'run-1', training: { ...useStudio.getState().training, state: 'paused' } });
+    try {
+      await useBackprop.getState().openAt();
+      const { inspection, fromRun } = useBackprop.getState();
+      expect(fromRun).toBe(true);
+      expect(inspection!.trace.samples.map((s) => s.index)).toEqual(nextRows);
+      for (const update of inspection!.trace.updates) expect(update.momentumPart).toBeCloseTo(0.9 * velocity[update.param], 15);
+
+      useBackprop.getState().chooseSample(50);
+      expect(useBackprop.getState().fromRun).toBe(false);
+      expect(useBackprop.getState().inspection!.trace.samples[0].index).toBe(50);
+      expect(useBackprop.getState().inspection!.trace.updates.find((u) => velocity[u.param] !== 0)!.momentumPart).not.toBe(0);
+
+      // Another window's run, or none: zero memory and the remembered row.
+      useStudio.setState({ session: 'run-2' });
+      useBackprop.getState().close();
+      await useBackprop.getState().openAt();
+      expect(useBackprop.getState().fromRun).toBe(false);
+      expect(useBackprop.getState().inspection!.trace.updates.every((u) => u.momentumPart === 0)).toBe(true);
+    } finally {
+      vi.mocked(api.invoke).mockImplementation(async () => ({}) as never);
+      useStudio.setState({ session: null, training: { ...useStudio.getState().training, state: 'idle' } });
+    }
+  });
+});

@@ -21,6 +21,8 @@ export interface BackpropState {
   error: string | null;
   /** Training steps the inspector has applied since it opened. */
   stepsTaken: number;
+  /** Whether the traced step is the paused training run's next one (its rows and momentum memory). */
+  fromRun: boolean;
 
   /** Opens on a training row (default: the project's last inspected row, or 0), pausing training. */
   openAt(row?: number): Promise<void>;
@@ -44,6 +46,36 @@ export interface BackpropState {
 function rememberOpen(open: boolean): void {
   const view = useStudio.getState().project?.view;
   if (view && (view.panels?.inspector === true) !== open) useStudio.getState().setView({ panels: { ...view.panels, inspector: open } });
+}
+
+/** Resolves once the worker's last progress has said it paused (or after a second, whatever happened). */
+function pauseSettled(): Promise<void> {
+  return new Promise((resolve) => {
+    if (useStudio.getState().training.state !== 'running') return resolve();
+    const timer = setTimeout(done, 1000);
+    const unsubscribe = useStudio.subscribe((state) => state.training.state !== 'running' && done());
+    function done() {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve();
+    }
+  });
+}
+
+/**
+ * The paused training run's momentum memory and next rows, if this window's run is paused on
+ * the document's weights; null otherwise (no run, another run, or a diverged one).
+ */
+async function pausedRun(): Promise<{ velocity: Float64Array; nextRows: number[] } | null> {
+  const { session, training } = useStudio.getState();
+  if (!session || training.state !== 'paused') return null;
+  try {
+    const snapshot = await api.invoke('training:snapshot', {});
+    if (!snapshot || snapshot.session !== session) return null;
+    return { velocity: Float64Array.from(snapshot.velocity), nextRows: snapshot.nextRows };
+  } catch {
+    return null; // without it, the inspector starts from zero momentum: still a correct step
+  }
 }
 
 const emptyRequest = (): InspectionRequest => ({ samples: [0], velocity: null, targets: new Map() });
@@ -70,17 +102,28 @@ export const useBackprop = create<BackpropState>((set, get) => {
     view: null,
     error: null,
     stepsTaken: 0,
+    fromRun: false,
 
     async openAt(row) {
       const studio = useStudio.getState();
       if (!studio.project) return;
       // The inspector reads the document's weights: training must hold still.
-      if (studio.training.state === 'running') await api.invoke('training:pause', {}).catch(() => undefined);
-      const start = row ?? studio.project.view.inspectorSample ?? 0;
-      // A fresh start: no momentum memory and no what-if targets carried over from earlier inspecting.
-      set({ open: true, stepsTaken: 0, request: emptyRequest() });
+      if (studio.training.state === 'running') {
+        await api.invoke('training:pause', {}).catch(() => undefined);
+        await pauseSettled();
+      }
+      // A fresh start: no what-if targets carried over, and momentum's memory from the paused run
+      // when there is one (so Δw is the one training would apply), else zero.
+      const run = await pausedRun();
+      set({ open: true, stepsTaken: 0, fromRun: false, request: { ...emptyRequest(), velocity: run?.velocity ?? null } });
       rememberOpen(true);
-      get().chooseSample(start);
+      if (run && row === undefined) {
+        // No row asked for: trace exactly the step the paused run would take next.
+        compute({ ...get().request, samples: run.nextRows }, 0);
+        set({ fromRun: get().inspection !== null });
+        if (get().inspection) return useStudio.getState().setView({ inspectorSample: run.nextRows[0] });
+      }
+      get().chooseSample(row ?? studio.project.view.inspectorSample ?? 0);
     },
 
     close() {
@@ -118,6 +161,7 @@ export const useBackprop = create<BackpropState>((set, get) => {
     chooseSample(row) {
       const project = useStudio.getState().project;
       if (!project) return;
+      set({ fromRun: false });
       const { request } = get();
       // The training split's size decides how a batch wraps; the inspection knows it once computed.
       const size = get().inspection?.data.size ?? Number.MAX_SAFE_INTEGER;

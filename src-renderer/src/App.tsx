@@ -3,7 +3,7 @@
  * shared/design/ui-layout.md pictures it. Every toolbar action also has a shortcut and a menu item.
  */
 import { useEffect, useRef, useState } from 'react';
-import { compileGraph, isComputing, unitCount, type CompileResult, type Graph, type NeuronActivation } from '../../engine/src/index';
+import { LIMITS, compileGraph, isComputing, unitCount, type CompileResult, type Graph, type NeuronActivation } from '../../engine/src/index';
 import { api } from './api';
 import { Canvas, type CanvasApi } from './canvas/Canvas';
 import { Palette } from './canvas/Palette';
@@ -102,7 +102,10 @@ export function App() {
         useStudio.setState({ dialog: { title: `Could not open ${file.name}`, message: 'Only NN Studio projects (.nnproj files) can be opened by dropping them here; import data with Import CSV….' } });
         return;
       }
-      void file.text().then((text) => useStudio.getState().openContent(file.name, text));
+      // The same bound as a file opened from disk, checked before reading it into memory.
+      const tooLarge = () => useStudio.setState({ dialog: { title: `Could not open ${file.name}`, message: `${file.name}: the file is too large to be a project (${file.size} bytes).` } });
+      if (file.size > LIMITS.fileChars * 4) return tooLarge();
+      void file.text().then((text) => (text.length > LIMITS.fileChars ? tooLarge() : useStudio.getState().openContent(file.name, text)));
     };
     window.addEventListener('dragover', onDragOver);
     window.addEventListener('drop', onDrop);

@@ -3,6 +3,7 @@
  * epoch counter rise, pause, and see it stay paused.
  */
 import { expect, test } from '@playwright/test';
+import { findExample, projectData } from '../engine/src/index';
 
 const url = () => process.env.NNSTUDIO_URL!;
 
@@ -32,6 +33,12 @@ test('load an example, train it, see it learn, pause it', async ({ page }, testI
   await expect(page.getByTestId('compile-status')).toHaveText('✓ compiles — 2 → 16 → 16 → 1, 337 parameters');
   await expect(page.getByTestId('epoch')).toHaveText('0');
   await expect(page).toHaveTitle('Spiral — NN Studio');
+  // The spiral standardises its inputs: the panel shows the statistics fitted on the training split.
+  const fitted = projectData(findExample('spiral')!.create()).normalisation;
+  for (const f of fitted.features) {
+    expect(Number(await page.getByTestId(`shift-${f.name}`).getAttribute('data-value'))).toBe(f.shift);
+    expect(Number(await page.getByTestId(`scale-${f.name}`).getAttribute('data-value'))).toBe(f.scale);
+  }
 
   // Enough epochs that the run cannot end on its own during the journey.
   await page.getByRole('textbox', { name: 'Max epochs' }).fill('100000');

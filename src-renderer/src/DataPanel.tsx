@@ -4,7 +4,8 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { CsvImport } from './CsvImport';
-import { BUILTIN_DATASETS, BUILTIN_DESCRIPTIONS, defaultSpec, isBinary, projectData, resolveDataset, splitIndices, type Dataset, type DatasetRef, type Normalisation } from '../../engine/src/index';
+import { BUILTIN_DATASETS, BUILTIN_DESCRIPTIONS, defaultSpec, isBinary, projectData, resolveDataset, splitIndices, type Dataset, type DatasetRef, type Normalisation, type Project } from '../../engine/src/index';
+import { useDataPreparation } from './use-throttled';
 import { useBackprop } from './backprop/store';
 import { formatValue } from './format';
 import { setData } from './document/commands';
@@ -22,17 +23,6 @@ export function DataPanel() {
       return null;
     }
   }, [dataset]);
-  const split0 = project?.split;
-  const method = project?.normalisation;
-  // The statistics training uses: fitted on the training split only, as the worker fits them.
-  const normalisation = useMemo(() => {
-    try {
-      return project && project.normalisation.method !== 'none' ? projectData(project).normalisation : null;
-    } catch {
-      return null;
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [dataset, split0, method]);
   const [importing, setImporting] = useState(false);
   if (!project || !dataset) return null;
   const split = project.split;
@@ -96,7 +86,7 @@ export function DataPanel() {
           <option value="minmax">min-max</option>
         </select>
       </label>
-      {normalisation && <NormalisationTable normalisation={normalisation} />}
+      {project.normalisation.method !== 'none' && <NormalisationTable project={project} />}
       <button onClick={() => setImporting(true)} data-testid="import-csv">
         Import CSV…
       </button>
@@ -111,8 +101,17 @@ export function DataPanel() {
   );
 }
 
-/** The fitted statistics, as x' = (x − shift) / scale says them: mean and s.d., or minimum and range. */
-function NormalisationTable({ normalisation }: { normalisation: Normalisation }) {
+/**
+ * The fitted statistics, as x' = (x − shift) / scale says them: mean and s.d., or minimum and
+ * range — fitted on the training split only, as the worker fits them.
+ */
+function NormalisationTable({ project }: { project: Project }) {
+  const fitted = useDataPreparation(project, (p) => projectData(p).normalisation);
+  if (typeof fitted === 'string') return null;
+  return <StatisticsTable normalisation={fitted} />;
+}
+
+function StatisticsTable({ normalisation }: { normalisation: Normalisation }) {
   const [shift, scale] = normalisation.method === 'minmax' ? ['min', 'range'] : ['mean', 's.d.'];
   return (
     <table className="norm-stats" data-testid="normalisation-stats" title="Fitted on the training split only, then applied to every split: x′ = (x − shift) / scale">
@@ -127,8 +126,8 @@ function NormalisationTable({ normalisation }: { normalisation: Normalisation })
         {normalisation.features.map((f) => (
           <tr key={f.name}>
             <td>{f.name}</td>
-            <td>{formatValue(f.shift, 4)}</td>
-            <td>{formatValue(f.scale, 4)}</td>
+            <td title={String(f.shift)} data-value={String(f.shift)} data-testid={`shift-${f.name}`}>{formatValue(f.shift, 4)}</td>
+            <td title={String(f.scale)} data-value={String(f.scale)} data-testid={`scale-${f.name}`}>{formatValue(f.scale, 4)}</td>
           </tr>
         ))}
       </tbody>

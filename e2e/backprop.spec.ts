@@ -4,7 +4,7 @@
  * engine's trace computed here, independently of the app; then a what-if edit, the gradient
  * check, and applying the update.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { findExample, openSession, traceStep, type Project, type StepTrace } from '../engine/src/index';
 
 /** The engine's trace of the first training step on row 0, computed in the test's own process. */

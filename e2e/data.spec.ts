@@ -1,7 +1,7 @@
 /**
  * Importing a CSV: a bad cell is named by line and column; a good file becomes the project's data.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 
 test('import a CSV: errors name line and column; the rows become the data', async ({ page }) => {
   await page.goto(process.env.NNSTUDIO_URL!);

@@ -4,7 +4,7 @@
  * parameters; try to wire a cycle and see it refused; undo everything back to an empty canvas and
  * redo it.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 
 async function dropFromPalette(page: Page, entry: string, x: number, y: number): Promise<void> {
   const canvas = page.getByTestId('canvas');

@@ -3,7 +3,7 @@
  * canvas, with its units and weights), and the ONNX model, as downloads.
  */
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 
 async function exportAs(page: Page, format: string): Promise<{ name: string; bytes: Buffer }> {
   await page.keyboard.press('Control+e');

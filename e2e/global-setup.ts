@@ -14,7 +14,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--quiet'], { stdio: 'inherit', cwd: root });
   if (build.status !== 0) throw new Error('The build failed.');
   const workspace = mkdtempSync(join(tmpdir(), 'nnstudio-e2e-'));
-  const host = spawn(process.execPath, ['--import', 'tsx', join(root, 'src-main/browser-host/cli.ts'), '--port', '0', '--workspace', workspace, '--data', join(workspace, '.nnstudio-data')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const data = join(workspace, '.nnstudio-data');
+  const host = spawn(process.execPath, ['--import', 'tsx', join(root, 'src-main/browser-host/cli.ts'), '--port', '0', '--workspace', workspace, '--data', data], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`The browser host did not start: ${output}`)), 30_000);
@@ -30,6 +31,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   });
   process.env.NNSTUDIO_URL = url;
   process.env.NNSTUDIO_WORKSPACE = workspace;
+  process.env.NNSTUDIO_DATA = data;
   return async () => {
     host.kill('SIGTERM');
     rmSync(workspace, { recursive: true, force: true });

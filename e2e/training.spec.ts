@@ -2,7 +2,7 @@
  * The first journey: open the app, load an example project, train, watch the loss fall and the
  * epoch counter rise, pause, and see it stay paused.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { findExample, projectData } from '../engine/src/index';
 
 const url = () => process.env.NNSTUDIO_URL!;

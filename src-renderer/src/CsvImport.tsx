@@ -20,17 +20,17 @@ export function CsvImport({ onClose }: { onClose: () => void }) {
   const [error, setError] = useState<CsvProblem | null>(null);
   const asProblem = (e: unknown): CsvProblem =>
     e instanceof CsvError ? { message: e.message, line: e.line, column: e.column } : { message: e instanceof Error ? e.message : String(e), line: null, column: null };
-  // The choice of columns is checked as it is made, so a bad cell shows before Import is pressed.
-  const live = useMemo(() => {
+  // The choice of columns is imported as it is made, so a bad cell shows before Import is pressed,
+  // and Import uses this result instead of reading the file again.
+  const imported = useMemo(() => {
     if (!table) return null;
     try {
-      importCsv(text, { features, targets, targetKind: kind });
-      return null;
+      return { result: importCsv(text, { features, targets, targetKind: kind }), problem: null };
     } catch (e) {
-      return asProblem(e);
+      return { result: null, problem: asProblem(e) };
     }
   }, [table, text, features, targets, kind]);
-  const problem = error ?? live;
+  const problem = error ?? imported?.problem ?? null;
 
   const load = async (file: File) => {
     setError(null);
@@ -49,8 +49,12 @@ export function CsvImport({ onClose }: { onClose: () => void }) {
   };
 
   const apply = () => {
+    if (!imported?.result) {
+      if (imported?.problem) setError(imported.problem);
+      return;
+    }
     try {
-      const { dataset, classes } = importCsv(text, { features, targets, targetKind: kind });
+      const { dataset, classes } = imported.result;
       const rows = Array.from({ length: dataset.size }, (_, n) => [
         ...Array.from(dataset.x.subarray(n * dataset.features.length, (n + 1) * dataset.features.length)),
         ...Array.from(dataset.y.subarray(n * dataset.targets.length, (n + 1) * dataset.targets.length)),

@@ -31,3 +31,4 @@ export * from './trace-text';
 export * from './export/index';
 export * from './gradient-check';
 export * from './trace-export';
+export * from './quote';

@@ -99,6 +99,45 @@ describe('unsaved changes', () => {
   });
 });
 
+describe('Save in the unsaved-changes question, for a document without a file', () => {
+  it('waits for the picker, saves, then carries on with the action asked for', async () => {
+    const { useStudio, setBias } = await freshStore();
+    await useStudio.getState().init();
+    await useStudio.getState().newFromExample('iris');
+    useStudio.getState().edit(setBias('hidden', 0.5, 0));
+    expect(useStudio.getState().path).toBeNull();
+
+    const going = useStudio.getState().newFromExample('spiral');
+    await flush();
+    useStudio.getState().answerPrompt('save');
+    await flush();
+    // Nothing has happened yet: the picker asks where.
+    expect(useStudio.getState().pickerOpen).toBe('save');
+    expect(useStudio.getState().project!.name).toBe('Iris');
+    await useStudio.getState().savePath('/w/mine.nnproj');
+    await going;
+    expect(calls.filter((c) => c.channel === 'project:save')).toHaveLength(1);
+    expect(useStudio.getState().pickerOpen).toBeNull();
+    expect(useStudio.getState().project!.name).toBe('Spiral');
+  });
+
+  it('stops, saying why, when the picker is cancelled', async () => {
+    const { useStudio, setBias } = await freshStore();
+    await useStudio.getState().init();
+    await useStudio.getState().newFromExample('iris');
+    useStudio.getState().edit(setBias('hidden', 0.5, 0));
+    const going = useStudio.getState().newFromExample('spiral');
+    await flush();
+    useStudio.getState().answerPrompt('save');
+    await flush();
+    useStudio.getState().setPicker(null);
+    await going;
+    expect(useStudio.getState().project!.name).toBe('Iris');
+    expect(useStudio.getState().dirty).toBe(true);
+    expect(useStudio.getState().notice).toBe('The project was not saved, so NN Studio did not start a new project.');
+  });
+});
+
 describe('backup of unsaved work', () => {
   it('written a few seconds after the document turns dirty (the latest state), removed once it is clean', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });

@@ -76,8 +76,13 @@ export interface StudioState {
   answerPrompt(answer: 'save' | 'discard' | 'cancel' | 'restore'): void;
   /** The window is closing (desktop): ask about unsaved changes, then let it close. */
   requestClose(): Promise<void>;
-  save(saveAs?: boolean): Promise<void>;
-  savePath(path: string): Promise<void>;
+  /**
+   * Saves the document (asking where when it has no file, or for Save As). Resolves true once it
+   * is written, false if the save failed (the error shows) or the user cancelled the choice.
+   */
+  save(saveAs?: boolean): Promise<boolean>;
+  /** Saves to a path the in-app picker chose; true once written. */
+  savePath(path: string): Promise<boolean>;
   startOrPause(): Promise<void>;
   step(unit: 'sample' | 'batch' | 'epoch'): Promise<void>;
   reset(): Promise<void>;
@@ -121,6 +126,8 @@ let initialised = false;
 let stepQueue: Promise<void> = Promise.resolve();
 /** Resolves the open unsaved-changes question (true: go on). */
 let pendingAnswer: ((proceed: boolean) => void) | null = null;
+/** Resolves a save that waits for the in-app picker to choose where (true: written; false: cancelled). */
+let pendingPickerSave: ((saved: boolean) => void) | null = null;
 /** The backup offered at launch, until the user restores or discards it. */
 let offeredBackup: { project: Project; path: string | null; savedAt: string } | null = null;
 /** Backups start once the launch's offer has been answered: before that, an empty app must not overwrite the backup it offers. */
@@ -366,9 +373,16 @@ export const useStudio = create<StudioState>((set, get) => {
         return;
       }
       if (answer === 'save') {
+        // The action asked for carries on once the save is done; a failed save has shown its
+        // error, and a cancelled one says why nothing else happened.
+        const action = prompt?.kind === 'unsaved' ? prompt.action : 'go on';
         void get()
           .save()
-          .then(() => resolve?.(!get().dirty && !get().pickerOpen));
+          .then((saved) => {
+            const proceed = saved && !get().dirty;
+            if (!saved && !get().error) set({ notice: `The project was not saved, so NN Studio did not ${action}.` });
+            resolve?.(proceed);
+          });
         return;
       }
       // Don't Save drops the backup only once the document is really replaced (a failed open
@@ -385,36 +399,45 @@ export const useStudio = create<StudioState>((set, get) => {
 
     async save(saveAs = false) {
       const { project, path, info } = get();
-      if (!project) return;
+      if (!project) return false;
       if (!path || saveAs) {
         if (info?.host === 'browser') {
+          // The picker chooses the path; the save ends when it writes (savePath) or closes.
+          pendingPickerSave?.(false);
           set({ pickerOpen: 'save' });
-          return;
+          return new Promise<boolean>((resolve) => (pendingPickerSave = resolve));
         }
         try {
           const documentId = get().documentId;
           const saved = await api.invoke('project:save', { project });
-          if (saved) settleSave(project, documentId, saved.path);
+          if (!saved) return false;
+          settleSave(project, documentId, saved.path);
+          return true;
         } catch (error) {
           fail(error);
+          return false;
         }
-        return;
       }
-      await get().savePath(path);
+      return get().savePath(path);
     },
 
     async savePath(path) {
       const { project } = get();
-      if (!project) return;
+      if (!project) return false;
       try {
         const documentId = get().documentId;
         const saved = await api.invoke('project:save', { path, project });
-        if (saved) {
-          settleSave(project, documentId, saved.path);
-          set({ pickerOpen: null });
-        }
+        if (!saved) return false;
+        settleSave(project, documentId, saved.path);
+        const waiting = pendingPickerSave;
+        pendingPickerSave = null;
+        set({ pickerOpen: null });
+        waiting?.(true);
+        return true;
       } catch (error) {
+        // The picker stays open on a failed save, so the user can choose another place.
         fail(error);
+        return false;
       }
     },
 
@@ -489,6 +512,12 @@ export const useStudio = create<StudioState>((set, get) => {
     },
 
     setPicker(mode) {
+      // Closing (or switching) the save picker without saving ends the save that waited for it.
+      if (get().pickerOpen === 'save' && mode !== 'save') {
+        const waiting = pendingPickerSave;
+        pendingPickerSave = null;
+        waiting?.(false);
+      }
       set({ pickerOpen: mode });
     },
 

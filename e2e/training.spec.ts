@@ -8,7 +8,7 @@ import { findExample, projectData } from '../engine/src/index';
 const url = () => process.env.NNSTUDIO_URL!;
 
 async function number(locator: import('@playwright/test').Locator): Promise<number> {
-  return Number((await locator.textContent())!.replace('−', '-'));
+  return Number((await locator.textContent())!.replace(/−/g, '-'));
 }
 
 async function percent(locator: import('@playwright/test').Locator): Promise<number> {

@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react';
 import type { ResponseOf } from '../../src-main/ipc/contract';
 import { api } from './api';
+import { FolderIcon, ProjectIcon } from './icons';
 import { useStudio } from './store';
 
 export function FilePicker({ mode }: { mode: 'open' | 'save' }) {
@@ -61,7 +62,7 @@ export function FilePicker({ mode }: { mode: 'open' | 'save' }) {
                   else setName(entry.name);
                 }}
               >
-                {entry.kind === 'folder' ? '📁 ' : '🧠 '}
+                {entry.kind === 'folder' ? <FolderIcon /> : <ProjectIcon />}{' '}
                 {entry.name}
               </button>
             </li>

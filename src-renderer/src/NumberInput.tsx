@@ -13,7 +13,7 @@ export function NumberInput({ value, label, onCommit, allowEmpty = false, testId
       if (value !== null) onCommit(null);
       return;
     }
-    const parsed = Number(text.replace('−', '-'));
+    const parsed = Number(text.replace(/−/g, '-'));
     if (text.trim() !== '' && Number.isFinite(parsed)) {
       if (parsed !== value) onCommit(parsed);
     } else setText(shown);

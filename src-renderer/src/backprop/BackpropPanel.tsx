@@ -11,6 +11,7 @@ import { Num } from './Num';
 import { useBackprop } from './store';
 import { GradientCheck } from './GradientCheck';
 import { ExportMenu } from './ExportMenu';
+import { LockIcon } from '../icons';
 
 const PHASE_LABEL = { forward: 'forward', loss: 'loss', backward: 'backward', update: 'update' } as const;
 
@@ -287,7 +288,7 @@ function TargetInput({ row, k, value, all }: { row: number; k: number; value: nu
   useEffect(() => setText(String(value)), [value]);
   const overridden = useBackprop((s) => s.request.targets.has(row));
   const commit = () => {
-    const v = Number(text.replace('−', '-'));
+    const v = Number(text.replace(/−/g, '-'));
     if (text.trim() === '' || !Number.isFinite(v)) return setText(String(value));
     if (v !== value) useBackprop.getState().setTarget(row, all.map((t, m) => (m === k ? v : t)));
   };
@@ -381,7 +382,7 @@ function UpdateDetail({ trace, updates, name }: { trace: StepTrace; updates: Par
             <tr key={u.param} data-testid={`bp-update-${k}`}>
               <td>
                 {u.name}
-                {u.locked ? ' 🔒' : ''}
+                {u.locked ? <> <LockIcon aria-label="locked" /></> : ''}
               </td>
               {batch > 1 && (
                 <td className="contributions">

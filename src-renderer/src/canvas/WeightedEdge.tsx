@@ -5,7 +5,8 @@
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyflow/react';
 import { setWeight } from '../document/commands';
 import { edgeWidth, type CanvasEdgeData } from '../document/derive';
-import { formatValue } from '../format';
+import { formatValue, formatWeight } from '../format';
+import { LockIcon } from '../icons';
 import { useStudio } from '../store';
 import { useBackprop } from '../backprop/store';
 
@@ -23,7 +24,7 @@ export function WeightedEdge(props: EdgeProps & { data: CanvasEdgeData }) {
   const setEditing = (on: boolean) => useStudio.setState({ editingWeight: on ? id : null });
   const commit = (text: string) => {
     setEditing(false);
-    const v = Number(text.replace('−', '-'));
+    const v = Number(text.replace(/−/g, '-'));
     if (text.trim() !== '' && Number.isFinite(v) && v !== data.mean) useStudio.getState().edit(setWeight(id, v));
   };
   return (
@@ -44,7 +45,7 @@ export function WeightedEdge(props: EdgeProps & { data: CanvasEdgeData }) {
           className="edge-label nodrag nopan"
           data-testid={`weight-${id}`}
           style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
-          title={data.issues.map((i) => i.message).join('\n') || `${value}${data.count === 1 ? ' — double-click to edit' : ' — edit in the inspector'}`}
+          title={data.issues.map((i) => i.message).join('\n') || `${data.count === 1 ? `w = ${data.mean}` : value}${data.count === 1 ? ' — double-click to edit' : ' — edit in the inspector'}`}
           onDoubleClick={(e) => {
             e.stopPropagation();
             if (data.count === 1) setEditing(true);
@@ -70,8 +71,8 @@ export function WeightedEdge(props: EdgeProps & { data: CanvasEdgeData }) {
             />
           ) : (
             <>
-              {data.locked ? '🔒 ' : ''}
-              {data.count === 1 ? formatValue(data.mean, 2) : `${data.count}w`}
+              {data.locked ? <><LockIcon aria-label="locked" />{' '}</> : ''}
+              {data.count === 1 ? formatWeight(data.mean) : `${data.count}w`}
             </>
           )}
         </div>

@@ -8,7 +8,7 @@ import { api } from './api';
 import { Canvas, type CanvasApi } from './canvas/Canvas';
 import { Palette } from './canvas/Palette';
 import { GraphSchema } from '../../engine/src/index';
-import { addNeuronLayer, addNode, batch, connectAll, copyFragment, paste, remove, setOutput, type Fragment } from './document/commands';
+import { addNeuronLayer, addNode, batch, connectColumns, copyFragment, paste, remove, setOutput, type Fragment } from './document/commands';
 import { layoutCommand } from './document/layout';
 import { describeArchitecture } from './document/derive';
 import { redoLabel, undoLabel } from './document/history';
@@ -415,7 +415,7 @@ export function App() {
                   <button
                     data-testid="add-layer"
                     onClick={() => {
-                      const right = Math.max(-200, ...project.graph.nodes.map((n) => n.position?.x ?? 0));
+                      const right = project.graph.nodes.reduce((most, n) => Math.max(most, n.position?.x ?? 0), -200);
                       state.edit(addNeuronLayer(layerSize, layerActivation, { x: right + 200, y: 0 }));
                     }}
                   >
@@ -425,12 +425,7 @@ export function App() {
                     data-testid="connect-all"
                     disabled={selection.size < 2}
                     title="Connect every selected unit in one column to every selected unit in the next column to its right"
-                    onClick={() => {
-                      const chosen = project.graph.nodes.filter((n) => selection.has(n.id));
-                      const columns = [...new Set(chosen.map((n) => n.position?.x ?? 0))].sort((a, b) => a - b);
-                      const steps = columns.slice(1).map((x, c) => connectAll(chosen.filter((n) => (n.position?.x ?? 0) === columns[c]).map((n) => n.id), chosen.filter((n) => (n.position?.x ?? 0) === x).map((n) => n.id)));
-                      state.edit(batch('Connect columns', steps));
-                    }}
+                    onClick={() => state.edit(connectColumns(project.graph, selection))}
                   >
                     Connect columns
                   </button>

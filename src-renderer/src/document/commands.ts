@@ -342,6 +342,33 @@ export function connectAll(sources: readonly string[], targets: readonly string[
   };
 }
 
+/**
+ * How far apart (in canvas pixels) two units may sit horizontally and still count as one column:
+ * a unit nudged off its column by hand stays in it, and real columns are about 200 px apart.
+ */
+export const COLUMN_TOLERANCE = 60;
+
+/**
+ * Connect columns: groups the chosen nodes into columns by their x (a new column starts where the
+ * gap to the previous unit exceeds {@link COLUMN_TOLERANCE}) and wires every unit of each column to
+ * every unit of the next, as one undo step.
+ */
+export function connectColumns(graph: Graph, chosen: ReadonlySet<string>): Command {
+  const nodes = graph.nodes.filter((n) => chosen.has(n.id)).sort((a, b) => (a.position?.x ?? 0) - (b.position?.x ?? 0));
+  const columns: string[][] = [];
+  let previousX = Number.NEGATIVE_INFINITY;
+  for (const node of nodes) {
+    const x = node.position?.x ?? 0;
+    if (x - previousX > COLUMN_TOLERANCE || columns.length === 0) columns.push([]);
+    columns[columns.length - 1].push(node.id);
+    previousX = x;
+  }
+  if (columns.length < 2) {
+    return { label: 'Connect columns', apply: () => refuse('Select units in at least two columns (side by side on the canvas) to connect them left to right.') };
+  }
+  return batch('Connect columns', columns.slice(1).map((column, c) => connectAll(columns[c], column)));
+}
+
 /** Runs several commands as one (one undo step), refusing all if any is refused. */
 export function batch(label: string, commands: readonly Command[]): Command {
   return {

@@ -210,6 +210,36 @@ describe('copy, paste, duplicate and layout', () => {
     const y = (id: string) => laid.graph.nodes.find((n) => n.id === id)!.position!.y;
     expect(y('h1')).not.toBe(y('h2'));
   });
+
+  it('Connect columns wires each column to the next even when a unit sits 20 px off its column', () => {
+    let project = run(
+      empty(),
+      commands.addNode({ kind: 'input', feature: 'x1' }, { x: 0, y: 0 }, 'x1'),
+      commands.addNode({ kind: 'input', feature: 'x2' }, { x: 20, y: 100 }, 'x2'),
+      commands.addNeuronLayer(2, 'sigmoid', { x: 200, y: 0 }),
+      commands.addNode({ kind: 'neuron', activation: 'sigmoid' }, { x: 380, y: 50 }, 'y'),
+    );
+    const hidden = project.graph.nodes.filter((n) => n.kind === 'neuron' && n.id !== 'y').map((n) => n.id);
+    project = run(project, commands.move({ [hidden[1]]: { x: 215, y: 100 } }));
+    project = run(project, commands.connectColumns(project.graph, new Set(project.graph.nodes.map((n) => n.id))));
+    const wires = project.graph.edges.map((e) => `${e.source}->${e.target}`).sort();
+    const expected = [...['x1', 'x2'].flatMap((i) => hidden.map((h) => `${i}->${h}`)), ...hidden.map((h) => `${h}->y`)].sort();
+    expect(wires).toEqual(expected);
+    const single = commands.connectColumns(project.graph, new Set(['x1', 'x2'])).apply(project);
+    expect(single.ok ? null : single.reason).toMatch(/at least two columns/);
+  });
+
+  it('layout keeps the order the units were made in: x1 above x2 above x3, h1 above h2', async () => {
+    const { layoutCommand } = await import('./layout');
+    for (const name of ['xor-sigmoid', 'three-two-one', 'iris']) {
+      const project = findExample(name)!.create();
+      const laid = run(project, await layoutCommand(project.graph));
+      const inputs = laid.graph.nodes.filter((n) => n.kind === 'input');
+      const ys = inputs.map((n) => n.position!.y);
+      expect(ys, name).toEqual([...ys].sort((a, b) => a - b));
+      expect(new Set(ys).size, name).toBe(inputs.length);
+    }
+  });
 });
 
 describe('undo and redo', () => {

@@ -25,6 +25,8 @@ export async function layoutCommand(graph: Graph, sizes: NodeSizes = new Map()):
       'elk.layered.spacing.nodeNodeBetweenLayers': '120',
       'elk.spacing.nodeNode': '40',
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
+      'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+      'elk.layered.crossingMinimization.forceNodeModelOrder': 'true',
     },
     children: graph.nodes.map((n) => ({ id: n.id, width: sizes.get(n.id)?.width ?? 120, height: sizes.get(n.id)?.height ?? 50 })),
     edges: graph.edges.map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),

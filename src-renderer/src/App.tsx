@@ -21,6 +21,7 @@ import { Prompts } from './Prompts';
 import { BackpropPanel } from './backprop/BackpropPanel';
 import { useBackprop } from './backprop/store';
 import { FilePicker } from './FilePicker';
+import { NotationDialog } from './NotationDialog';
 import { HyperparameterPanel } from './Hyperparameters';
 import { datasetTargets, Inspector } from './Inspector';
 import { formatPercent, formatValue } from './format';
@@ -58,6 +59,7 @@ export function App() {
     if (current) state.setView({ panels: { ...current.panels, hidden: change(current.panels?.hidden === true) } });
   };
   const [exporting, setExporting] = useState(false);
+  const [notationOpen, setNotationOpen] = useState(false);
 
   // A refusal shows at the cursor for a few seconds.
   useEffect(() => {
@@ -164,6 +166,7 @@ export function App() {
       if (command === 'inspect.previous') return useBackprop.getState().previous();
       if (command === 'inspect.apply') return useBackprop.getState().applyAndContinue();
       if (command === 'help.about') return s.showAbout();
+      if (command === 'help.lecture') return setNotationOpen(true);
       if (command.startsWith('file.openRecent:')) return void s.openPath(command.slice('file.openRecent:'.length));
     };
     const off = api.on('menu:command', (event) => run(event.command));
@@ -172,6 +175,7 @@ export function App() {
       if (document.querySelector('.modal')) return;
       const mod = event.ctrlKey || event.metaKey;
       if (event.key === 'F5') run('train.startPause');
+      else if (event.key === 'F1') run('help.lecture');
       else if (event.key === 'F10') run(event.shiftKey ? 'train.stepSample' : mod ? 'train.stepEpoch' : 'train.step');
       else if (mod && event.shiftKey && event.key.toLowerCase() === 'r') run('train.reset');
       else if (mod && event.key === '\\') run('view.togglePanels');
@@ -334,6 +338,9 @@ export function App() {
         >
           ⌕ Inspect
         </button>
+        <button onClick={() => setNotationOpen(true)} title="The lecture’s notation: s, z, δ, η, φ′ and the formulas the inspector uses (F1)" data-testid="notation-button" aria-label="The lecture’s notation">
+          ?
+        </button>
         <span className="divider" />
         <span className="readout">
           epoch <b data-testid="epoch">{training.epoch}</b>
@@ -341,11 +348,11 @@ export function App() {
         <span className="readout" title="Samples of the current epoch trained on so far">
           sample <b data-testid="epoch-progress">{training.epochSize ? `${training.samplesIntoEpoch}/${training.epochSize}` : '—'}</b>
         </span>
-        <span className="readout">
-          loss <b data-testid="loss">{formatValue(last?.loss ?? training.runningLoss)}</b>
+        <span className="readout" title={last ? `Training loss of epoch ${last.epoch}: the mean over its steps, each measured just before its update (the evaluation panel measures the current weights)` : 'Training loss of the steps so far in this epoch'}>
+          {last ? 'epoch loss' : 'loss'} <b data-testid="loss">{formatValue(last?.loss ?? training.runningLoss)}</b>
         </span>
-        <span className="readout">
-          acc <b data-testid="accuracy">{formatPercent(last?.accuracy)}</b>
+        <span className="readout" title="Training accuracy of the last epoch: the mean over its steps, each measured just before its update (the evaluation panel measures the current weights)">
+          epoch acc <b data-testid="accuracy">{formatPercent(last?.accuracy)}</b>
         </span>
         <span className="readout state" data-testid="training-state">
           {training.state}
@@ -522,6 +529,7 @@ export function App() {
         <span>{info ? `${info.host === 'electron' ? 'desktop' : 'browser'} · v${info.version}` : ''}</span>
       </footer>
       {pickerOpen && <FilePicker mode={pickerOpen} />}
+      {notationOpen && <NotationDialog onClose={() => setNotationOpen(false)} />}
       {exporting && project && <ExportDialog project={project} onClose={() => setExporting(false)} />}
       <Prompts />
       {refusal && (

@@ -52,7 +52,8 @@ export function EvaluationPanel({ project }: { project: Project }) {
   const confusion = splits[split].confusion;
   return (
     <div className="evaluation" data-testid="evaluation">
-      <table className="splits" aria-label="Loss and accuracy per split">
+      <table className="splits" aria-label="Loss and accuracy per split" title="Measured now, with the network’s current weights, on every sample of each split">
+        <caption>with the current weights</caption>
         <thead>
           <tr>
             <th>split</th>
@@ -112,9 +113,16 @@ function PredictedVsTarget({ points, target, split }: { points: { predicted: num
     if (!context) return;
     const { width, height } = context.canvas;
     context.clearRect(0, 0, width, height);
-    const values = points.flatMap((p) => [p.predicted, p.actual]).filter(Number.isFinite);
-    const lo = Math.min(...values);
-    const hi = Math.max(...values);
+    // A loop, not Math.min(...values): a spread of 100,000 points overflows the stack.
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const p of points) {
+      for (const v of [p.predicted, p.actual]) {
+        if (!Number.isFinite(v)) continue;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    }
     const pad = 8;
     const scale = (v: number) => pad + ((v - lo) / (hi - lo || 1)) * (width - 2 * pad);
     context.strokeStyle = '#999';

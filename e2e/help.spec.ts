@@ -1,0 +1,28 @@
+/**
+ * Help › The Lecture's Notation: F1 (the menu item's command) and the toolbar's ? open the
+ * notation; Escape and Close dismiss it, and while it is open the app's shortcuts stay behind it.
+ */
+import { expect, test } from './fixtures';
+
+test('the notation opens from F1 and from the toolbar, and closes with Escape or Close', async ({ page }, testInfo) => {
+  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.getByTestId('example-select').selectOption('xor-sigmoid');
+  await expect(page.getByTestId('canvas')).toBeVisible();
+
+  await page.keyboard.press('F1');
+  const notation = page.getByTestId('notation');
+  await expect(notation).toBeVisible();
+  await expect(notation).toContainText('δ_j = −∂J/∂s_j');
+  await expect(notation).toContainText('Δw_ji = η·δ_j·x_ji');
+  // A shortcut behind the dialog does nothing: F5 would start training.
+  await page.keyboard.press('F5');
+  await expect(page.getByTestId('training-state')).toHaveText('idle');
+  await page.screenshot({ path: testInfo.outputPath('notation.png') });
+  await page.keyboard.press('Escape');
+  await expect(notation).toHaveCount(0);
+
+  await page.getByTestId('notation-button').click();
+  await expect(notation).toBeVisible();
+  await notation.getByRole('button', { name: 'Close' }).click();
+  await expect(notation).toHaveCount(0);
+});

@@ -18,6 +18,23 @@ const config: Configuration = {
   asar: true,
   // Worker threads cannot load from inside the archive (see spawnTrainingWorker).
   asarUnpack: ['dist/main/worker.mjs'],
+  // Fuses are flipped in the packaged Electron binary itself, so no environment variable or flag
+  // can turn the app into a plain Node.js (ELECTRON_RUN_AS_NODE), inject code (NODE_OPTIONS) or
+  // attach a debugger (--inspect). The app runs only from its archive, checked against the hash
+  // electron-builder embeds (macOS, Windows); file:// pages get no extra powers, since the window
+  // loads from app:// (src-main/electron/app-protocol.ts). Every fuse is set explicitly, and
+  // test/packaging.test.ts fails when Electron adds one we have not decided on.
+  electronFuses: {
+    runAsNode: false,
+    enableNodeOptionsEnvironmentVariable: false,
+    enableNodeCliInspectArguments: false,
+    enableCookieEncryption: true,
+    onlyLoadAppFromAsar: true,
+    enableEmbeddedAsarIntegrityValidation: true,
+    grantFileProtocolExtraPrivileges: false,
+    // A browser-process-only V8 snapshot is an optimisation the app does not ship.
+    loadBrowserProcessSpecificV8Snapshot: false,
+  },
   fileAssociations: [
     {
       ext: 'nnproj',

@@ -2,7 +2,7 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 // The renderer builds to dist/renderer with relative asset paths, so the same files load from
-// file:// in the desktop app and from the browser host.
+// app://nnstudio in the desktop app and from the browser host.
 export default defineConfig({
   root: import.meta.dirname,
   base: './',

@@ -1,21 +1,29 @@
 /**
  * The desktop app's main process: a thin Electron shell around the Electron-free handlers.
- * It creates the one window (its security settings are in createWindow), the menu from menu.ts, native
- * dialogs, single-instance handling, and registers every contract channel with ipcMain.
+ * It creates the one window (its security settings are in createWindow) on a page served over
+ * app://nnstudio (app-protocol.ts), the menu from menu.ts, native dialogs, single-instance handling,
+ * and registers every contract channel with ipcMain.
  */
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BrowserWindow, Menu, app, dialog, ipcMain, session, type MenuItemConstructorOptions, type WebFrameMain } from 'electron';
+import { fileURLToPath } from 'node:url';
+import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, session, type MenuItemConstructorOptions, type WebFrameMain } from 'electron';
 import { CHANNEL_NAMES, EVENTS, type EventName, type EventOf } from '../ipc/contract';
 import { createHandlers, dispatch, grantedPathsPolicy } from '../ipc/handlers';
 import { TrainingController } from '../training/controller';
 import { AppData } from '../files/app-data';
 import { menuTemplate, type MenuItemSpec } from './menu';
-import { DESKTOP_CSP, isAppUrl } from './security';
+import { serveAppRequest } from './app-protocol';
+import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, DESKTOP_CSP, isAppUrl } from './security';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 /** Built layout: dist/main/main.js beside preload.cjs, and dist/renderer/index.html. */
-const rendererIndex = pathToFileURL(resolve(here, '../renderer/index.html')).toString();
+const rendererDir = resolve(here, '../renderer');
+/** DevTools and reloading are for development only: a packaged app has neither. */
+const developer = !app.isPackaged;
+
+// The page comes from app://nnstudio, served from rendererDir only, not from file:// (which would
+// let it read any file). Privileges can only be granted before the app is ready.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 
 let window: BrowserWindow | null = null;
 const pendingOpens: string[] = [];
@@ -33,7 +41,7 @@ const training = new TrainingController(send);
 /** File › Open Recent follows the recent list. */
 function setMenu(recent: string[]): void {
   for (const path of recent) paths.grant(path);
-  Menu.setApplicationMenu(Menu.buildFromTemplate(toElectronMenu(menuTemplate(process.platform, recent))));
+  Menu.setApplicationMenu(Menu.buildFromTemplate(toElectronMenu(menuTemplate(process.platform, recent, { developer }))));
 }
 const data = new AppData(app.getPath('userData'), (recent) => app.isReady() && setMenu(recent));
 
@@ -67,7 +75,7 @@ const handlers = createHandlers({
 
 /** A request is ours only if it comes from the app's own page in the main frame. */
 export function isTrustedSender(frame: WebFrameMain | null | undefined): boolean {
-  return !!frame && frame === window?.webContents.mainFrame && isAppUrl(frame.url, rendererIndex);
+  return !!frame && frame === window?.webContents.mainFrame && isAppUrl(frame.url);
 }
 
 for (const channel of CHANNEL_NAMES) {
@@ -124,6 +132,7 @@ function createWindow(): void {
       navigateOnDragDrop: false,
       spellcheck: false,
       safeDialogs: true,
+      devTools: developer,
     },
   });
   window.once('ready-to-show', () => window?.show());
@@ -141,7 +150,7 @@ function createWindow(): void {
   window.webContents.on('did-finish-load', () => {
     for (const path of pendingOpens.splice(0)) send('project:open-request', { path });
   });
-  void window.loadURL(rendererIndex);
+  void window.loadURL(APP_INDEX_URL);
 }
 
 if (!app.requestSingleInstanceLock()) {
@@ -163,17 +172,24 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   app.on('web-contents-created', (_event, contents) => {
-    // No new windows, no navigation away from the app, no webviews.
+    // No new windows, no webviews, and no frame may leave the app's page: not by a link or
+    // `location` (will-navigate for the main frame, will-frame-navigate for any frame), nor by a
+    // server redirect (will-redirect). Each is registered by name so Electronegativity sees it.
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-    contents.on('will-navigate', (event, url) => {
-      if (!isAppUrl(url, rendererIndex)) event.preventDefault();
-    });
+    const stayHome = (event: { url: string; preventDefault(): void }) => {
+      if (!isAppUrl(event.url)) event.preventDefault();
+    };
+    contents.on('will-navigate', stayHome);
+    contents.on('will-frame-navigate', stayHome);
+    contents.on('will-redirect', stayHome);
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
 
   void app.whenReady().then(() => {
+    protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, rendererDir));
     session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
     session.defaultSession.setPermissionCheckHandler(() => false);
+    // The app:// handler sends the CSP itself; this covers any response that does not come from it.
     session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
       callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [DESKTOP_CSP] } });
     });

@@ -25,10 +25,22 @@ export const MENU_COMMANDS = [
 ] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
+export interface MenuOptions {
+  /**
+   * Add Reload, Force Reload and Toggle Developer Tools to View: for development only, never in a
+   * packaged app (main.ts passes `!app.isPackaged`). Off unless asked for.
+   */
+  developer?: boolean;
+}
+
 /** The menu template; `recent` lists recently opened files for File › Open Recent. */
-export function menuTemplate(platform: string, recent: string[] = []): MenuItemSpec[] {
+export function menuTemplate(platform: string, recent: string[] = [], options: MenuOptions = {}): MenuItemSpec[] {
   const mac = platform === 'darwin';
   const sep: MenuItemSpec = { type: 'separator' };
+  // Force Reload's own accelerator (Shift+CmdOrCtrl+R) is Reset Weights here, so it gets another.
+  const developerItems: MenuItemSpec[] = options.developer
+    ? [sep, { role: 'reload', accelerator: 'CmdOrCtrl+R' }, { role: 'forceReload', accelerator: 'CmdOrCtrl+Alt+R' }, { role: 'toggleDevTools', accelerator: mac ? 'Alt+Cmd+I' : 'Ctrl+Shift+I' }]
+    : [];
   return [
     ...(mac ? [{ label: 'NN Studio', submenu: [{ role: 'about' }, sep, { role: 'hide' }, { role: 'hideOthers' }, sep, { role: 'quit' }] }] : []),
     {
@@ -71,7 +83,7 @@ export function menuTemplate(platform: string, recent: string[] = []): MenuItemS
         { label: 'Fit to Window', accelerator: 'CmdOrCtrl+0', command: 'view.fit' },
         sep,
         { label: 'Toggle Panels', accelerator: 'CmdOrCtrl+\\', command: 'view.togglePanels' },
-        { role: 'toggleDevTools' },
+        ...developerItems,
       ],
     },
     {

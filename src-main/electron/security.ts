@@ -1,22 +1,43 @@
 /**
- * The desktop app's page: what counts as the app's own URL, and its Content-Security-Policy.
+ * The desktop app's page: its origin (the privileged `app://nnstudio` scheme the window loads
+ * from, instead of file://), what counts as the app's own URL, and its Content-Security-Policy.
  * Pure data and predicates, so tests check them without Electron. (The window's web
  * preferences are written out where the window is made, in main.ts, where Electronegativity
- * can read them.)
+ * can read them; the scheme's file serving is in app-protocol.ts.)
  */
 
-/** The app's own pages are files under the built renderer folder, and nothing else. */
-export function isAppUrl(url: string, rendererIndexUrl: string): boolean {
+/** The scheme the desktop page is served from. */
+export const APP_SCHEME = 'app';
+/** The one host of that scheme: `app://nnstudio/…`. */
+export const APP_HOST = 'nnstudio';
+/** The page the window loads. */
+export const APP_INDEX_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
+
+/**
+ * How the scheme is registered before the app is ready: standard (a real origin, so relative URLs,
+ * `'self'` and storage work as on the web), secure (like https, so the page is a secure context),
+ * and fetch-able (the page's module scripts). Not `bypassCSP`: the page stays under DESKTOP_CSP.
+ */
+export const APP_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true } as const;
+
+/**
+ * Whether `url` is the app's own page, `app://nnstudio/index.html` (a query or fragment aside):
+ * the only page that may call the IPC channels and the only place the window may navigate to.
+ * file:// pages, other hosts of the scheme and the scheme's other files do not count.
+ */
+export function isAppUrl(url: string): boolean {
   try {
     const target = new URL(url);
-    const index = new URL(rendererIndexUrl);
-    return target.protocol === 'file:' && target.pathname === index.pathname;
+    return target.protocol === `${APP_SCHEME}:` && target.host === APP_HOST && target.pathname === '/index.html' && target.username === '' && target.password === '';
   } catch {
     return false;
   }
 }
 
-/** The Content-Security-Policy of the desktop app's page (set as a header on every response). */
+/**
+ * The Content-Security-Policy of the desktop app's page, sent with every app:// response. It
+ * allows no WebSocket: only the browser host's page talks over one, under that host's own policy.
+ */
 export const DESKTOP_CSP = [
   "default-src 'self'",
   "script-src 'self'",

@@ -32,3 +32,4 @@ export * from './export/index';
 export * from './gradient-check';
 export * from './trace-export';
 export * from './quote';
+export * from './hyperparameter-advice';

@@ -349,10 +349,10 @@ export function App() {
           sample <b data-testid="epoch-progress">{training.epochSize ? `${training.samplesIntoEpoch}/${training.epochSize}` : '—'}</b>
         </span>
         <span className="readout" title={last ? `Training loss of epoch ${last.epoch}: the mean over its steps, each measured just before its update (the evaluation panel measures the current weights)` : 'Training loss of the steps so far in this epoch'}>
-          {last ? 'epoch loss' : 'loss'} <b data-testid="loss">{formatValue(last?.loss ?? training.runningLoss)}</b>
+          loss <b data-testid="loss">{formatValue(last?.loss ?? training.runningLoss)}</b>
         </span>
         <span className="readout" title="Training accuracy of the last epoch: the mean over its steps, each measured just before its update (the evaluation panel measures the current weights)">
-          epoch acc <b data-testid="accuracy">{formatPercent(last?.accuracy)}</b>
+          acc <b data-testid="accuracy">{formatPercent(last?.accuracy)}</b>
         </span>
         <span className="readout state" data-testid="training-state">
           {training.state}

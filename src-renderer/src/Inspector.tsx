@@ -57,12 +57,12 @@ function NodeInspector({ node, targets, edit }: { node: GraphNode; targets: stri
           </label>
           {node.kind === 'dense' && (
             <label>
-              Units <NumberInput label="Units" value={node.units} onCommit={(v) => v !== null && edit(setUnits(node.id, v))} />
+              Units <NumberInput label="Units" value={node.units} onCommit={(v) => (v === null ? null : useStudio.getState().editOrReason(setUnits(node.id, v)))} />
             </label>
           )}
           {(node.kind === 'dense' ? node.bias : [node.bias]).map((b, u) => (
             <label key={u}>
-              b{node.kind === 'dense' ? `[${u + 1}]` : ''} <NumberInput label={`Bias ${u + 1}`} value={b} onCommit={(v) => v !== null && edit(setBias(node.id, v, u))} testId={`bias-${u}`} />
+              b{node.kind === 'dense' ? `[${u + 1}]` : ''} <NumberInput label={`Bias ${u + 1}`} value={b} onCommit={(v) => (v === null ? null : useStudio.getState().editOrReason(setBias(node.id, v, u)))} testId={`bias-${u}`} />
             </label>
           ))}
           <label className="check">
@@ -139,7 +139,7 @@ function EdgeInspector({ edge, edit }: { edge: GraphEdge; edit: ReturnType<typeo
       </h3>
       {typeof edge.weight === 'number' ? (
         <label>
-          w <NumberInput label="Weight" value={edge.weight} onCommit={(v) => v !== null && edit(setWeight(edge.id, v))} testId="weight" />
+          w <NumberInput label="Weight" value={edge.weight} onCommit={(v) => (v === null ? null : useStudio.getState().editOrReason(setWeight(edge.id, v)))} testId="weight" />
         </label>
       ) : (
         <table className="weight-grid">
@@ -148,7 +148,7 @@ function EdgeInspector({ edge, edit }: { edge: GraphEdge; edit: ReturnType<typeo
               <tr key={j}>
                 {row.slice(0, 16).map((w, i) => (
                   <td key={i}>
-                    <NumberInput label={`w[${j + 1}][${i + 1}]`} value={w} onCommit={(v) => v !== null && edit(setWeight(edge.id, v, j, i))} />
+                    <NumberInput label={`w[${j + 1}][${i + 1}]`} value={w} onCommit={(v) => (v === null ? null : useStudio.getState().editOrReason(setWeight(edge.id, v, j, i)))} />
                   </td>
                 ))}
               </tr>

@@ -94,6 +94,11 @@ export interface StudioState {
   dismissError(): void;
   /** Applies an edit; a refused one shows its reason at `at` (or near the top of the canvas). */
   edit(command: Command, at?: { x: number; y: number }): boolean;
+  /**
+   * Applies an edit from a field that shows its own refusals in place: the reason when it is
+   * refused (and no toast), null when it was applied.
+   */
+  editOrReason(command: Command): string | null;
   undo(): void;
   redo(): void;
   select(ids: Iterable<string>): void;
@@ -546,6 +551,15 @@ export const useStudio = create<StudioState>((set, get) => {
       }
       if (next !== history) changeDocument(next);
       return true;
+    },
+
+    editOrReason(command) {
+      const { history } = get();
+      if (!history) return 'There is no project to change.';
+      const { history: next, refused } = execute(history, command);
+      if (refused) return refused;
+      if (next !== history) changeDocument(next);
+      return null;
     },
 
     undo() {

@@ -242,6 +242,24 @@ describe('divergence', () => {
     const epoch = Number(/epoch (\d+)/.exec(result.message)![1]);
     expect(trainer.history).toHaveLength(epoch - 1);
   });
+
+  it('names L2 regularisation, not the learning rate, when η·λ₂ makes the weights grow', () => {
+    // t = x. With η = 0.1 and λ₂ = 30, L2's part of a step is w ← (1 − 3) w: the weight doubles
+    // and flips sign every epoch whatever the data say.
+    const rows = [[1, 1], [2, 2], [-1, -1]];
+    const result = trainerFor(linearNeuron(0.5, 0), rows, hyper({ mode: 'batch', learningRate: 0.1, l2: 30, maxEpochs: 5000 })).run();
+    expect(result.reason).toBe('diverged');
+    expect(result.message).toMatch(/L2 regularisation is too strong for this learning rate: η·λ₂ = 3 is above 2\(1 \+ α\) = 2/);
+    expect(result.message).toContain('lower λ₂ (30) or η (0.1)');
+    expect(result.message).not.toMatch(/learning rate of 0\.1 may be too large/);
+    // The learning rate alone is fine: the same run without L2 converges.
+    const plain = trainerFor(linearNeuron(0.5, 0), rows, hyper({ mode: 'batch', learningRate: 0.1, maxEpochs: 5000, targetLoss: 1e-12 })).run();
+    expect(plain.reason).toBe('targetLoss');
+    // With momentum the bound is 2(1 + α): η·λ₂ = 3 is below 2(1 + 0.9) = 3.8, so L2 is not blamed.
+    const withMomentum = trainerFor(linearNeuron(0.5, 0), rows, hyper({ mode: 'batch', learningRate: 5, l2: 0.6, momentum: 0.9, maxEpochs: 5000 })).run();
+    expect(withMomentum.reason).toBe('diverged');
+    expect(withMomentum.message).toContain('A learning rate of 5 may be too large');
+  });
 });
 
 describe('divergence on validation data', () => {

@@ -20,6 +20,10 @@ import {
   type GraphNode,
 } from './graph';
 import type { LossName } from './losses';
+import { quoteForMessage } from './quote';
+
+/** User text (an id, a name) as a message quotes it: control characters escaped, cut short. */
+const q = (text: string) => quoteForMessage(String(text));
 
 /** What kind of problem a {@link GraphIssue} is; stable, so the UI and tests can match on it. */
 export type GraphIssueCode =
@@ -218,7 +222,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
       continue;
     }
     if (nodeById.has(node.id)) {
-      error('duplicate-node-id', `Two nodes share the id '${node.id}'.`, { nodeId: node.id });
+      error('duplicate-node-id', `Two nodes share the id '${q(node.id)}'.`, { nodeId: node.id });
       continue;
     }
     nodeById.set(node.id, node);
@@ -231,11 +235,11 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
   const validEdges: GraphEdge[] = [];
   for (const edge of graph.edges) {
     if (!edge.id) {
-      error('empty-id', `An edge from '${edge.source}' to '${edge.target}' has an empty id.`);
+      error('empty-id', `An edge from '${q(edge.source)}' to '${q(edge.target)}' has an empty id.`);
       continue;
     }
     if (edgeIds.has(edge.id)) {
-      error('duplicate-edge-id', `Two edges share the id '${edge.id}'.`, { edgeId: edge.id });
+      error('duplicate-edge-id', `Two edges share the id '${q(edge.id)}'.`, { edgeId: edge.id });
       continue;
     }
     edgeIds.add(edge.id);
@@ -243,11 +247,11 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
     const target = nodeById.get(edge.target);
     if (!source || !target) {
       const missing = !source ? edge.source : edge.target;
-      error('missing-node', `Edge '${edge.id}' refers to a node '${missing}' that does not exist.`, { edgeId: edge.id });
+      error('missing-node', `Edge '${q(edge.id)}' refers to a node '${q(missing)}' that does not exist.`, { edgeId: edge.id });
       continue;
     }
     if (edge.source === edge.target) {
-      error('self-loop', `Edge '${edge.id}' connects ${describeNode(source)} to itself; a feed-forward network has no loops.`, {
+      error('self-loop', `Edge '${q(edge.id)}' connects ${describeNode(source)} to itself; a feed-forward network has no loops.`, {
         edgeId: edge.id,
         nodeId: edge.source,
       });
@@ -256,7 +260,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
     if (!isComputing(target)) {
       error(
         'edge-into-input',
-        `Edge '${edge.id}' goes into ${target.kind === 'bias' ? 'bias' : 'input'} node ${describeNode(target)}; ` +
+        `Edge '${q(edge.id)}' goes into ${target.kind === 'bias' ? 'bias' : 'input'} node ${describeNode(target)}; ` +
           `${target.kind === 'bias' ? 'a bias node is the constant 1' : 'an input takes its value from the data'} and cannot receive edges.`,
         { edgeId: edge.id, nodeId: target.id },
       );
@@ -267,7 +271,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
     if (twin !== undefined) {
       error(
         'duplicate-edge',
-        `Edge '${edge.id}' duplicates edge '${twin}': both connect ${describeNode(source)} to ${describeNode(target)}.`,
+        `Edge '${q(edge.id)}' duplicates edge '${q(twin)}': both connect ${describeNode(source)} to ${describeNode(target)}.`,
         { edgeId: edge.id },
       );
       continue;
@@ -322,8 +326,10 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
 
   const order = topologicalOrder(nodes, incoming, outgoing);
   if (order.cycle) {
-    const names = order.cycle.map((id) => describeNode(nodeById.get(id)!));
-    error('cycle', `The graph has a cycle: ${[...names, names[0]].join(' → ')}. A feed-forward network cannot loop back.`, {
+    // A long cycle is cut short in the message: its start is enough to find it on the canvas.
+    const shown = order.cycle.slice(0, 12).map((id) => describeNode(nodeById.get(id)!));
+    const loop = order.cycle.length > 12 ? `${shown.join(' → ')} → … (${order.cycle.length.toLocaleString('en')} nodes in all)` : [...shown, shown[0]].join(' → ');
+    error('cycle', `The graph has a cycle: ${loop}. A feed-forward network cannot loop back.`, {
       nodeId: order.cycle[0],
     });
   }
@@ -334,7 +340,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
     if (node.kind !== 'input') continue;
     const previous = featureOwner.get(node.feature);
     if (previous !== undefined) {
-      error('duplicate-feature', `Inputs '${previous}' and '${node.id}' both read feature '${node.feature}'.`, { nodeId: node.id });
+      error('duplicate-feature', `Inputs '${q(previous)}' and '${q(node.id)}' both read feature '${q(node.feature)}'.`, { nodeId: node.id });
     } else featureOwner.set(node.feature, node.id);
   }
   const targetOwner = new Map<string, string>();
@@ -350,7 +356,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
     for (const target of targets) {
       const previous = targetOwner.get(target);
       if (previous !== undefined) {
-        error('duplicate-target', `Target '${target}' is predicted by both '${previous}' and '${node.id}'.`, { nodeId: node.id });
+        error('duplicate-target', `Target '${q(target)}' is predicted by both '${q(previous)}' and '${q(node.id)}'.`, { nodeId: node.id });
       } else targetOwner.set(target, node.id);
     }
   }
@@ -359,20 +365,20 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
     const targets = new Set(options.data.targets);
     for (const [feature, nodeId] of featureOwner) {
       if (!features.has(feature)) {
-        error('unknown-feature', `Input '${nodeId}' reads feature '${feature}', which the dataset does not have (it has ${listOf(options.data.features)}).`, {
+        error('unknown-feature', `Input '${q(nodeId)}' reads feature '${q(feature)}', which the dataset does not have (it has ${listOf(options.data.features)}).`, {
           nodeId,
         });
       }
     }
     for (const [target, nodeId] of targetOwner) {
       if (!targets.has(target)) {
-        error('unknown-target', `Output '${nodeId}' predicts '${target}', which is not a target of the dataset (its targets are ${listOf(options.data.targets)}).`, {
+        error('unknown-target', `Output '${q(nodeId)}' predicts '${q(target)}', which is not a target of the dataset (its targets are ${listOf(options.data.targets)}).`, {
           nodeId,
         });
       }
     }
     for (const target of options.data.targets) {
-      if (!targetOwner.has(target)) error('missing-target', `The dataset's target '${target}' is predicted by no output node.`);
+      if (!targetOwner.has(target)) error('missing-target', `The dataset's target '${q(target)}' is predicted by no output node.`);
     }
   }
 
@@ -404,22 +410,25 @@ function kindNoun(node: GraphNode): string {
   return node.kind === 'dense' ? 'layer' : node.kind;
 }
 
+/** Names for a message: quoted, at most eight of them, so that 10,000 columns do not make a 10,000-name sentence. */
 function listOf(names: readonly string[]): string {
-  return names.length === 0 ? 'none' : names.map((n) => `'${n}'`).join(', ');
+  if (names.length === 0) return 'none';
+  const shown = names.slice(0, 8).map((n) => `'${q(n)}'`).join(', ');
+  return names.length > 8 ? `${shown} and ${(names.length - 8).toLocaleString('en')} more` : shown;
 }
 
 function checkNodeShape(node: GraphNode, error: Report): void {
   const where = { nodeId: node.id };
   if (node.kind === 'perceptron' && !PERCEPTRON_ACTIVATIONS.includes(node.activation)) {
-    error('invalid-activation', `Perceptron ${describeNode(node)} has activation '${node.activation}'; a perceptron uses step or sign.`, where);
+    error('invalid-activation', `Perceptron ${describeNode(node)} has activation '${q(node.activation)}'; a perceptron uses step or sign.`, where);
   }
   if (node.kind === 'neuron' && !NEURON_ACTIVATIONS.includes(node.activation)) {
     const hint = (node.activation as string) === 'softmax' ? ' Softmax needs a layer of two or more units.' : '';
-    error('invalid-activation', `Neuron ${describeNode(node)} has activation '${node.activation}'; a neuron uses sigmoid, tanh, ReLU or linear.${hint}`, where);
+    error('invalid-activation', `Neuron ${describeNode(node)} has activation '${q(node.activation)}'; a neuron uses sigmoid, tanh, ReLU or linear.${hint}`, where);
   }
   if (node.kind === 'dense') {
     if (!DENSE_ACTIVATIONS.includes(node.activation)) {
-      error('invalid-activation', `Layer ${describeNode(node)} has an unknown activation '${node.activation}'.`, where);
+      error('invalid-activation', `Layer ${describeNode(node)} has an unknown activation '${q(node.activation)}'.`, where);
     }
     if (!Number.isInteger(node.units) || node.units < 1 || node.units > MAX_UNITS_PER_LAYER) {
       error('invalid-units', `Layer ${describeNode(node)} has ${node.units} units; a layer has a whole number of units from 1 to ${MAX_UNITS_PER_LAYER}.`, where);
@@ -447,11 +456,11 @@ function checkWeightShape(edge: GraphEdge, source: GraphNode, target: GraphNode,
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) return false; // reported on the node
   if (typeof edge.weight === 'number') {
     if (rows !== 1 || cols !== 1) {
-      error('weight-shape', `Edge '${edge.id}' has a single weight but connects ${cols} unit(s) to ${rows}; it needs a ${rows}×${cols} matrix.`, where);
+      error('weight-shape', `Edge '${q(edge.id)}' has a single weight but connects ${cols} unit(s) to ${rows}; it needs a ${rows}×${cols} matrix.`, where);
       return false;
     }
     if (!Number.isFinite(edge.weight)) {
-      error('non-finite', `Edge '${edge.id}' has a weight that is not a finite number.`, where);
+      error('non-finite', `Edge '${q(edge.id)}' has a weight that is not a finite number.`, where);
       return false;
     }
     return true;
@@ -462,13 +471,13 @@ function checkWeightShape(edge: GraphEdge, source: GraphNode, target: GraphNode,
     const actual = Array.isArray(matrix) ? `${matrix.length}×${Array.isArray(matrix[0]) ? matrix[0].length : '?'}` : 'no matrix';
     error(
       'weight-shape',
-      `Edge '${edge.id}' from ${describeNode(source)} to ${describeNode(target)} needs a ${rows}×${cols} weight matrix (one row per target unit, one column per source unit), but has ${actual}.`,
+      `Edge '${q(edge.id)}' from ${describeNode(source)} to ${describeNode(target)} needs a ${rows}×${cols} weight matrix (one row per target unit, one column per source unit), but has ${actual}.`,
       where,
     );
     return false;
   }
   if (!matrix.every((row) => row.every(Number.isFinite))) {
-    error('non-finite', `Edge '${edge.id}' has a weight that is not a finite number.`, where);
+    error('non-finite', `Edge '${q(edge.id)}' has a weight that is not a finite number.`, where);
     return false;
   }
   return true;
@@ -608,6 +617,9 @@ function layOut(
   // Parameters: for each computing node in topological order, its packed weight matrix
   // (units × fan-in, incoming edges side by side in graph order), then its biases.
   const nodeById = new Map(graph.nodes.map((n) => [n.id, n]));
+  // Positions by object: indexOf per edge would be quadratic in a graph of 100,000 edges.
+  const nodeIndex = new Map(graph.nodes.map((n, i) => [n, i]));
+  const edgeIndex = new Map(graph.edges.map((e, i) => [e, i]));
   const paramNames: string[] = [];
   const lockedList: number[] = [];
   const regularisedList: number[] = [];
@@ -636,7 +648,7 @@ function layOut(
       const source = nodeById.get(edge.source)!;
       const compiled: CompiledEdge = {
         id: edge.id,
-        index: graph.edges.indexOf(edge),
+        index: edgeIndex.get(edge)!,
         source: edge.source,
         target: edge.target,
         sourceStart: slotOf.get(edge.source)!,
@@ -660,9 +672,12 @@ function layOut(
       compiledEdges.set(edge.id, compiled);
       column += compiled.sourceUnits;
     }
-    paramNames.push(...names);
-    lockedList.push(...locks);
-    regularisedList.push(...regs);
+    // One at a time: a spread passes every element on the stack, which overflows past ~100,000.
+    for (let k = 0; k < names.length; k++) {
+      paramNames.push(names[k]);
+      lockedList.push(locks[k]);
+      regularisedList.push(regs[k]);
+    }
     const biasOffset = paramNames.length;
     for (let u = 0; u < units; u++) {
       paramNames.push(`b(${unitName(node, u)})`);
@@ -671,7 +686,7 @@ function layOut(
     }
     compiledNodes.set(node.id, {
       id: node.id,
-      index: graph.nodes.indexOf(node),
+      index: nodeIndex.get(node)!,
       kind: node.kind,
       activation: node.activation,
       units,

@@ -3,6 +3,10 @@
  * Generators, CSV import and normalisation build these; the model binds columns by name.
  */
 import type { CompiledModel } from './compile';
+import { quoteForMessage } from './quote';
+
+/** User text (an id, a name) as a message quotes it: control characters escaped, cut short. */
+const q = (text: string) => quoteForMessage(String(text));
 
 /** A table of samples with named feature and target columns. */
 export interface Dataset {
@@ -77,12 +81,12 @@ export function subset(data: Dataset, indices: ArrayLike<number>): Dataset {
 export function bindData(model: CompiledModel, data: Dataset): BoundData {
   const featureColumns = model.features.map((name) => {
     const c = data.features.indexOf(name);
-    if (c < 0) throw new DataError(`The network reads feature '${name}', which the data does not have.`);
+    if (c < 0) throw new DataError(`The network reads feature '${q(name)}', which the data does not have.`);
     return c;
   });
   const targetColumns = model.targets.map((name) => {
     const c = data.targets.indexOf(name);
-    if (c < 0) throw new DataError(`The network predicts target '${name}', which the data does not have.`);
+    if (c < 0) throw new DataError(`The network predicts target '${q(name)}', which the data does not have.`);
     return c;
   });
   const nf = data.features.length;

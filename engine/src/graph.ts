@@ -5,6 +5,7 @@
  * inputs x_ji through weights w_ji, computes s_j = Σ_i w_ji x_ji + b_j and outputs z_j = φ(s_j).
  * An edge's matrix is indexed `weight[j][i]`: row j is the target's unit, column i the source's.
  */
+import { quoteForMessage } from './quote';
 
 /** Activations a single perceptron may use: the lecture's step and sign (signal) functions. */
 export type PerceptronActivation = 'step' | 'sign';
@@ -115,7 +116,8 @@ export function unitCount(node: GraphNode): number {
 
 /** The name a message should use for a node: its label when it has one, with the id. */
 export function describeNode(node: GraphNode): string {
-  return node.label && node.label !== node.id ? `'${node.label}' (${node.id})` : `'${node.id}'`;
+  // Labels and ids are the user's text: escaped and cut short, as every message quotes them.
+  return node.label && node.label !== node.id ? `'${quoteForMessage(node.label)}' (${quoteForMessage(node.id)})` : `'${quoteForMessage(node.id)}'`;
 }
 
 /** The biases of a computing node as an array, one per unit. */

@@ -215,13 +215,32 @@ function deltaWithNumbers(record: UnitBackward, activation: Activation, sample: 
 }
 
 /** The parameter's name as the inspector shows it, e.g. `w(h←x1)`, `b(h)`; LaTeX in math. */
-function parameterName(update: ParameterUpdate, trace: StepTrace, d: Dialect): string {
+function parameterName(update: ParameterUpdate, units: ParameterUnits, d: Dialect): string {
   if (d !== LATEX) return d.name(update.name);
-  const unit = trace.samples[0]?.forward.find((f) => f.nodeId === update.nodeId && f.unit === update.unit);
+  const unit = units.byUnit.get(`${update.nodeId}#${update.unit}`);
   const target = unit ? unit.name : update.nodeId;
   if (update.kind === 'bias') return `b(${d.name(target)})`;
-  const source = unit?.terms.find((t) => t.param === update.param)?.source ?? '?';
+  const source = units.sourceOf.get(update.param) ?? '?';
   return `w(${d.name(target)} \\leftarrow ${d.name(source)})`;
+}
+
+/** The first sample's units by node and index, and each weight's source unit by parameter. */
+interface ParameterUnits {
+  byUnit: Map<string, UnitForward>;
+  sourceOf: Map<number, string>;
+}
+
+/** Built once per trace: looking each parameter up by a search would be quadratic in the network. */
+function parameterUnits(trace: StepTrace): ParameterUnits {
+  const sample = trace.samples[0];
+  const byUnit = new Map<string, UnitForward>();
+  const sourceOf = new Map<number, string>();
+  for (const unit of sample?.forward ?? []) {
+    const key = `${unit.nodeId}#${unit.unit}`;
+    if (!byUnit.has(key)) byUnit.set(key, unit);
+    for (const term of unit.terms) if (!sourceOf.has(term.param)) sourceOf.set(term.param, term.source);
+  }
+  return { byUnit, sourceOf };
 }
 
 /** ∂J/∂w with the per-sample contributions when the batch has more than one sample. */
@@ -394,6 +413,15 @@ export function traceToJson(trace: StepTrace, sampleLabel: SampleLabel = default
   return `${JSON.stringify(json, null, 2)}\n`;
 }
 
+/**
+ * Appends a table's lines (and then `after`) one by one: a spread into push would overflow the
+ * stack on the update table of a large network.
+ */
+function append(lines: string[], table: readonly string[], ...after: string[]): void {
+  for (const line of table) lines.push(line);
+  for (const line of after) lines.push(line);
+}
+
 // ─── Markdown ─────────────────────────────────────────────────────────────────────────────────
 
 /** A GitHub-flavoured Markdown table (cells already escaped). */
@@ -419,9 +447,9 @@ export function traceToMarkdown(trace: StepTrace, sampleLabel: SampleLabel = def
     lines.push(`## ${d.name(sampleLabel(sample.index))}`, '');
     lines.push(`Inputs: ${sample.inputs.map((i) => `${d.name(i.feature)} = ${d.num(i.value, false)}`).join(', ')}`, '');
     lines.push(`### 1. Forward: ${d.formulas.forwardHead}, ${d.formulas.zHead}`, '');
-    lines.push(...markdownTable(['unit j', d.formulas.forwardHead, d.formulas.zHead], sample.forward.map((u) => [d.name(u.name), sumWithNumbers(u, d), activationWithNumbers(u, d)])), '');
+    append(lines, markdownTable(['unit j', d.formulas.forwardHead, d.formulas.zHead], sample.forward.map((u) => [d.name(u.name), sumWithNumbers(u, d), activationWithNumbers(u, d)])), '');
     lines.push(`### 2. Loss: ${trace.lossFormula}`, '');
-    lines.push(...markdownTable(['output k', 'target', 't_k', 'z_k', 'term'], sample.lossTerms.map((t) => [d.name(t.name), d.name(t.target), d.num(t.t, false), d.num(t.z, false), d.num(t.value, false)])), '');
+    append(lines, markdownTable(['output k', 'target', 't_k', 'z_k', 'term'], sample.lossTerms.map((t) => [d.name(t.name), d.name(t.target), d.num(t.t, false), d.num(t.z, false), d.num(t.value, false)])), '');
     lines.push(`J = ${d.num(sample.loss, false)}`, '');
     if (gd) {
       lines.push(`### 3. Backward: δ_j = −∂J/∂s_j, in reverse order`, '');
@@ -429,21 +457,22 @@ export function traceToMarkdown(trace: StepTrace, sampleLabel: SampleLabel = def
         const activation = units.get(`${b.nodeId}#${b.unit}`)!.activation;
         return [d.name(b.name), b.role, deltaRule(b, activation, trace, d), deltaWithNumbers(b, activation, sample, trace, d)];
       });
-      lines.push(...markdownTable(['unit j', 'role', 'rule', 'δ_j with numbers'], rows), '');
+      append(lines, markdownTable(['unit j', 'role', 'rule', 'δ_j with numbers'], rows), '');
     }
   }
 
   if (trace.samples.length > 1) lines.push(`Mean loss over the batch: J = ${d.num(trace.meanLoss, false)}`, '');
   lines.push(`## ${gd ? '4. Update' : 'Update'}: ${gd ? d.formulas.update : d.formulas.perceptronUpdate}`, '');
   const rows = updateRows(trace, d);
-  lines.push(...markdownTable(['parameter', '∂J/∂w_ji', '−η ∂J/∂w_ji', 'α Δw_ji(r−1)', 'regularisation', 'Δw_ji', 'old → new'], rows));
+  append(lines, markdownTable(['parameter', '∂J/∂w_ji', '−η ∂J/∂w_ji', 'α Δw_ji(r−1)', 'regularisation', 'Δw_ji', 'old → new'], rows));
   return `${lines.join('\n')}\n`;
 }
 
 /** The update table's rows, one per parameter, as a dialect writes them. */
 function updateRows(trace: StepTrace, d: Dialect): string[][] {
+  const units = d === LATEX ? parameterUnits(trace) : { byUnit: new Map(), sourceOf: new Map() };
   return trace.updates.map((u) => [
-    parameterName(u, trace, d),
+    parameterName(u, units, d),
     gradientWithNumbers(u, d),
     d.num(u.gradientPart, false),
     d.num(u.momentumPart, false),
@@ -486,9 +515,9 @@ export function traceToLatex(trace: StepTrace, sampleLabel: SampleLabel = defaul
     const units = forwardIndex(sample);
     lines.push(`\\medskip\\noindent\\textbf{${text(sampleLabel(sample.index))}.} Inputs: $${sample.inputs.map((i) => `${d.name(i.feature)} = ${d.num(i.value, false)}`).join(',\\ ')}$.\\par`, '');
     lines.push(`\\noindent 1. Forward, in topological order:\\par`, '');
-    lines.push(...latexTable(['unit $j$', `$${d.formulas.forwardHead}$`, `$${d.formulas.zHead}$`], sample.forward.map((u) => [d.name(u.name), sumWithNumbers(u, d), activationWithNumbers(u, d)])), '');
+    append(lines, latexTable(['unit $j$', `$${d.formulas.forwardHead}$`, `$${d.formulas.zHead}$`], sample.forward.map((u) => [d.name(u.name), sumWithNumbers(u, d), activationWithNumbers(u, d)])), '');
     lines.push(`\\noindent 2. Loss:\\par`, '');
-    lines.push(...latexTable(['output $k$', 'target', '$t_k$', '$z_k$', 'term'], sample.lossTerms.map((t) => [d.name(t.name), d.name(t.target), d.num(t.t, false), d.num(t.z, false), d.num(t.value, false)])), '');
+    append(lines, latexTable(['output $k$', 'target', '$t_k$', '$z_k$', 'term'], sample.lossTerms.map((t) => [d.name(t.name), d.name(t.target), d.num(t.t, false), d.num(t.z, false), d.num(t.value, false)])), '');
     lines.push('\\begin{align*}', `J &= ${lossFormulaLatex(trace)} = ${d.num(sample.loss, false)}`, '\\end{align*}', '');
     if (gd) {
       lines.push(`\\noindent 3. Backward, in reverse order: $\\delta_j = -\\partial J / \\partial s_j$\\par`, '');
@@ -496,15 +525,16 @@ export function traceToLatex(trace: StepTrace, sampleLabel: SampleLabel = defaul
         const activation = units.get(`${b.nodeId}#${b.unit}`)!.activation;
         return [d.name(b.name), `\\text{${b.role}}`, deltaRule(b, activation, trace, d), deltaWithNumbers(b, activation, sample, trace, d)];
       });
-      lines.push(...latexTable(['unit $j$', 'role', 'rule', '$\\delta_j$ with numbers'], rows), '');
+      append(lines, latexTable(['unit $j$', 'role', 'rule', '$\\delta_j$ with numbers'], rows), '');
     }
   }
 
   if (trace.samples.length > 1) lines.push('\\begin{align*}', `\\bar J &= ${d.num(trace.meanLoss, false)} \\quad \\text{(mean over the batch)}`, '\\end{align*}', '');
   lines.push(`\\noindent ${gd ? '4. ' : ''}Update:\\par`, '\\begin{align*}', `& ${gd ? d.formulas.update : d.formulas.perceptronUpdate}`, '\\end{align*}', '');
   const rows = updateRows(trace, d);
-  lines.push(
-    ...latexTable(
+  append(
+    lines,
+    latexTable(
       ['parameter', '$\\partial J / \\partial w_{ji}$', '$-\\eta\\, \\partial J / \\partial w_{ji}$', '$\\alpha\\, \\Delta w_{ji}(r-1)$', 'regularisation', '$\\Delta w_{ji}$', 'old $\\to$ new'],
       rows,
     ),

@@ -275,7 +275,7 @@ function traceSample(
         node.activation === 'softmax' ? `e^(${formatNumber(u.s, false)}) / Σ_m e^(s_m)` : `${node.activation}(${formatNumber(u.s, false)})`;
       u.text = `s_${u.name} = ${sum} + ${formatNumber(u.bias)} = ${formatNumber(u.s, false)};  z_${u.name} = ${phi} = ${formatNumber(u.z, false)}`;
     });
-    forwardRecords.push(...unitsOfNode);
+    for (const record of unitsOfNode) forwardRecords.push(record);
   }
 
   // The loss.
@@ -283,10 +283,12 @@ function traceSample(
   let loss = 0;
   for (const node of model.outputs) {
     const layer = Array.from({ length: node.units }, (_, k) => values.get(node.start + k)!);
+    // Once per layer, not per unit: a 65,536-unit softmax would otherwise cost 65,536² terms.
+    const softmax = hyper.loss === 'crossEntropy' && node.activation === 'softmax' ? logSumExpParts(layer.map((v) => v.s)) : null;
     for (let k = 0; k < node.units; k++) {
       const t = data.t[index * nt + node.output!.targetStart + k];
       const { s, z } = layer[k];
-      const value = lossTerm(hyper.loss, node.activation, t, s, z, layer.map((v) => v.s));
+      const value = lossTerm(hyper.loss, node.activation, t, s, z, softmax);
       lossTerms.push({ name: model.slotNames[node.start + k], target: node.output!.targets[k], t, z, value });
       loss += value;
     }
@@ -298,21 +300,38 @@ function traceSample(
 
 function activate(activation: Activation, s: number[]): number[] {
   if (activation !== 'softmax') return s.map((v) => ELEMENTWISE[activation].forward(v));
-  const max = Math.max(...s);
+  const max = maximum(s);
   const exps = s.map((v) => Math.exp(v - max));
   const total = exps.reduce((a, b) => a + b, 0);
   return exps.map((e) => e / total);
 }
 
+/** The largest value, by a loop (Math.max(...values) overflows the stack on a long array). */
+function maximum(values: readonly number[]): number {
+  let max = -Infinity;
+  for (const v of values) if (v > max) max = v;
+  return max;
+}
+
+/**
+ * A softmax layer's max s_m and Σ_{m≠top} e^(s_m − max), the parts of −ln z_k that are the same
+ * for every unit k of the layer.
+ */
+function logSumExpParts(layerS: readonly number[]): { max: number; rest: number } {
+  const max = maximum(layerS);
+  const top = layerS.indexOf(max);
+  let rest = 0;
+  for (let m = 0; m < layerS.length; m++) if (m !== top) rest += Math.exp(layerS[m] - max);
+  return { max, rest };
+}
+
 /** One output unit's loss term, in the form the lecture writes it (computed stably from s). */
-function lossTerm(loss: Hyperparameters['loss'], activation: Activation, t: number, s: number, z: number, layerS: number[]): number {
+function lossTerm(loss: Hyperparameters['loss'], activation: Activation, t: number, s: number, z: number, softmax: { max: number; rest: number } | null): number {
   if (loss === 'squaredError') return 0.5 * (t - z) * (t - z);
   if (activation === 'softmax') {
     // −t ln z with −ln z = ln Σ_m e^(s_m) − s = ln(1 + Σ_{m≠top} e^(s_m − max)) − (s − max),
     // so that a small loss keeps its precision.
-    const max = Math.max(...layerS);
-    const top = layerS.indexOf(max);
-    const rest = layerS.reduce((a, v, m) => (m === top ? a : a + Math.exp(v - max)), 0);
+    const { max, rest } = softmax!;
     return t * (Math.log1p(rest) - (s - max));
   }
   // −[t ln z + (1 − t) ln(1 − z)] with ln z = −ln(1 + e^−s), ln(1 − z) = −ln(1 + e^s)
@@ -340,6 +359,8 @@ function traceBackward(
     if (node.output) {
       const targets = layer.map((_, k) => data.t[index * nt + node.output!.targetStart + k]);
       const errors = layer.map((v, k) => targets[k] - v.z);
+      // Σ_m (t_m − z_m) z_m once per layer: per unit it would be quadratic in the layer's width.
+      const weightedError = node.activation === 'softmax' ? errors.reduce((sum, e, m) => sum + e * layer[m].z, 0) : 0;
       for (let k = 0; k < node.units; k++) {
         const { s, z } = layer[k];
         const name = model.slotNames[node.start + k];
@@ -350,7 +371,7 @@ function traceBackward(
           layerRecords.push({ ...base, rule: `δ_k = t_k − z_k  (φ' cancels with cross-entropy)`, phiPrime: null, delta, text: `δ_${name} = ${tz} = ${formatNumber(delta, false)}` });
         } else if (node.activation === 'softmax') {
           // δ_k = Σ_m (t_m − z_m) ∂z_m/∂s_k = z_k [(t_k − z_k) − Σ_m (t_m − z_m) z_m]
-          const weighted = errors.reduce((sum, e, m) => sum + e * layer[m].z, 0);
+          const weighted = weightedError;
           const delta = z * (errors[k] - weighted);
           layerRecords.push({
             ...base,
@@ -386,6 +407,7 @@ function traceBackward(
           }
         }
       }
+      const weightedSum = node.activation === 'softmax' ? sums.reduce((acc, entry, m) => acc + entry.sum * layer[m].z, 0) : 0;
       for (let j = 0; j < node.units; j++) {
         const { s, z } = layer[j];
         const name = model.slotNames[node.start + j];
@@ -393,7 +415,7 @@ function traceBackward(
         const sumText = terms.length ? terms.map((t) => `${formatNumber(t.w)}·${formatNumber(t.delta)}`).join(' + ') : '0';
         const base = { nodeId: node.id, unit: j, name, role: 'hidden' as const, error: null, downstream: terms, sum };
         if (node.activation === 'softmax') {
-          const weighted = sums.reduce((acc, entry, m) => acc + entry.sum * layer[m].z, 0);
+          const weighted = weightedSum;
           const delta = z * (sum - weighted);
           layerRecords.push({
             ...base,
@@ -417,7 +439,7 @@ function traceBackward(
       }
     }
     layerRecords.forEach((r, j) => deltas.set(node.start + j, r.delta));
-    records.push(...layerRecords);
+    for (const record of layerRecords) records.push(record);
   }
   return records;
 }
@@ -434,8 +456,10 @@ function traceUpdates(
   const signals = samples.map((sample) => {
     const signal = new Map<string, number>();
     if (perceptron) {
+      const byName = new Map<string, UnitForward>();
+      for (const f of sample.forward) if (!byName.has(f.name)) byName.set(f.name, f);
       for (const term of sample.lossTerms) {
-        const unit = sample.forward.find((f) => f.name === term.name)!;
+        const unit = byName.get(term.name)!;
         signal.set(`${unit.nodeId}#${unit.unit}`, term.t - term.z);
       }
     } else {
@@ -444,6 +468,8 @@ function traceUpdates(
     return signal;
   });
   const forwardOf = samples.map((sample) => new Map(sample.forward.map((f) => [`${f.nodeId}#${f.unit}`, f])));
+
+  const inputOfSlot = new Map(model.inputs.map((input, f) => [input.slot, f]));
 
   const updates: ParameterUpdate[] = [];
   const push = (node: CompiledNode, unit: number, param: number, kind: 'weight' | 'bias', edgeId: string | null, sourceUnit: number | null, xOf: (sample: number) => number) => {
@@ -490,7 +516,7 @@ function traceUpdates(
           push(node, j, param, 'weight', edge.id, i, (n) => {
             const source = forwardOf[n].get(`${sourceNode}#${model.slotUnits[edge.sourceStart + i]}`);
             if (source) return source.z;
-            return edge.fromBias ? 1 : samples[n].inputs[model.inputs.findIndex((input) => input.slot === edge.sourceStart + i)].value;
+            return edge.fromBias ? 1 : samples[n].inputs[inputOfSlot.get(edge.sourceStart + i)!].value;
           });
         }
       }

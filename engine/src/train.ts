@@ -16,6 +16,10 @@ import { createWorkspace, forward, sampleLoss, type Workspace } from './kernels'
 import type { LossName } from './losses';
 import { evaluate, isClassifier, outputCorrect, type Evaluation } from './metrics';
 import { createRng, type Rng } from './random';
+import { quoteForMessage } from './quote';
+
+/** User text (an id, a name) as a message quotes it: control characters escaped, cut short. */
+const q = (text: string) => quoteForMessage(String(text));
 
 /** How many samples each update uses. */
 export type BatchMode = 'batch' | 'minibatch' | 'stochastic';
@@ -94,13 +98,13 @@ export function checkHyperparameters(h: Hyperparameters): HyperparameterIssue[] 
   if (h.mode === 'minibatch' && (!Number.isInteger(h.batchSize) || h.batchSize < 1)) {
     issues.push({ field: 'batchSize', message: `The mini-batch size must be a whole number of at least 1, got ${h.batchSize}.` });
   }
-  if (!['batch', 'minibatch', 'stochastic'].includes(h.mode)) issues.push({ field: 'mode', message: `Unknown training mode '${h.mode}'; use batch, minibatch or stochastic.` });
-  if (!['gradientDescent', 'perceptron'].includes(h.algorithm)) issues.push({ field: 'algorithm', message: `Unknown algorithm '${h.algorithm}'; use gradientDescent or perceptron.` });
-  if (!['squaredError', 'crossEntropy'].includes(h.loss)) issues.push({ field: 'loss', message: `Unknown loss '${h.loss}'; use squaredError or crossEntropy.` });
+  if (!['batch', 'minibatch', 'stochastic'].includes(h.mode)) issues.push({ field: 'mode', message: `Unknown training mode '${q(h.mode)}'; use batch, minibatch or stochastic.` });
+  if (!['gradientDescent', 'perceptron'].includes(h.algorithm)) issues.push({ field: 'algorithm', message: `Unknown algorithm '${q(h.algorithm)}'; use gradientDescent or perceptron.` });
+  if (!['squaredError', 'crossEntropy'].includes(h.loss)) issues.push({ field: 'loss', message: `Unknown loss '${q(h.loss)}'; use squaredError or crossEntropy.` });
   if (!Number.isInteger(h.maxEpochs) || h.maxEpochs < 1) issues.push({ field: 'maxEpochs', message: `The maximum number of epochs must be a whole number of at least 1, got ${h.maxEpochs}.` });
   if (!finite(h.shuffleSeed)) issues.push({ field: 'shuffleSeed', message: `The shuffle seed must be a number, got ${h.shuffleSeed}.` });
   if (h.targetLoss !== null && (!finite(h.targetLoss) || h.targetLoss < 0)) issues.push({ field: 'targetLoss', message: `The target loss must be 0 or more, got ${h.targetLoss}.` });
-  if (!['uniform', 'xavier', 'he'].includes(h.init.method)) issues.push({ field: 'init.method', message: `Unknown initialisation '${h.init.method}'; use uniform, xavier or he.` });
+  if (!['uniform', 'xavier', 'he'].includes(h.init.method)) issues.push({ field: 'init.method', message: `Unknown initialisation '${q(h.init.method)}'; use uniform, xavier or he.` });
   if (!finite(h.init.seed)) issues.push({ field: 'init.seed', message: `The initialisation seed must be a number, got ${h.init.seed}.` });
   if (h.init.range !== undefined && (!finite(h.init.range) || h.init.range <= 0)) issues.push({ field: 'init.range', message: `The initialisation range must be a positive number, got ${h.init.range}.` });
   if (h.earlyStopping) {
@@ -602,9 +606,27 @@ export class Trainer {
       reason: 'diverged',
       message:
         `Training diverged in epoch ${epoch}: ${what === 'weights' ? 'a weight became NaN or infinite' : `the ${what} became ${Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '−Infinity'}`}. ` +
-        `The weights are back to where they were before that epoch. A learning rate of ${this.hyper.learningRate} may be too large: lower it and train again.`,
+        `The weights are back to where they were before that epoch. ${this.divergenceAdvice()}`,
     };
     return this.stop;
+  }
+
+  /**
+   * What to change after a divergence. L2's part of a step is w ← w − η λ₂ w, plus momentum's
+   * α Δw(r−1): that recurrence grows without bound once η λ₂ > 2(1 + α) (each step throws the
+   * weight past zero by more than it was), whatever the data say, so then the cause is λ₂ and
+   * not the learning rate alone. L1 moves a weight by η λ₁ per step at most and cannot diverge.
+   */
+  private divergenceAdvice(): string {
+    const { algorithm, learningRate: eta, l2, momentum } = this.hyper;
+    const decay = eta * l2;
+    if (algorithm === 'gradientDescent' && l2 > 0 && decay > 2 * (1 + momentum)) {
+      return (
+        `L2 regularisation is too strong for this learning rate: η·λ₂ = ${formatLoss(decay)} is above 2(1 + α) = ${formatLoss(2 * (1 + momentum))}, ` +
+        `so each step throws every weight past zero by more than its size; lower λ₂ (${l2}) or η (${eta}) until η·λ₂ is below ${formatLoss(2 * (1 + momentum))}, and train again.`
+      );
+    }
+    return `A learning rate of ${eta} may be too large: lower it and train again.`;
   }
 }
 

@@ -3,6 +3,7 @@
  * can name its data instead of storing rows (the same spec always gives the same rows).
  */
 import { datasetFromRows, DataError, type Dataset } from '../data';
+import { quoteForMessage } from '../quote';
 import { createRng, type Rng } from '../random';
 import { IRIS_FEATURES, IRIS_ROWS, IRIS_SPECIES } from './iris';
 
@@ -42,6 +43,13 @@ export const BUILTIN_DESCRIPTIONS: Readonly<Record<BuiltinName, string>> = {
 /** Largest generated dataset: beyond this a project should import its data. */
 export const MAX_GENERATED_SIZE = 100_000;
 
+/**
+ * Largest noise (a standard deviation) a generated dataset takes. The points lie within ±5, so
+ * noise of 1,000 already buries them; far larger noise overflows to infinite coordinates
+ * (1e308 does), which no network can train on.
+ */
+export const MAX_NOISE = 1_000;
+
 /** Defaults a new project starts from. */
 export function defaultSpec(name: BuiltinName): BuiltinSpec {
   const truthTable = name === 'and' || name === 'or' || name === 'xor';
@@ -66,13 +74,13 @@ export function isBinary(name: BuiltinName): boolean {
  */
 export function generateDataset(spec: BuiltinSpec): Dataset {
   if (!(BUILTIN_DATASETS as readonly string[]).includes(spec.name)) {
-    throw new DataError(`Unknown built-in dataset '${spec.name}'; the built-in datasets are ${BUILTIN_DATASETS.join(', ')}.`);
+    throw new DataError(`Unknown built-in dataset '${quoteForMessage(String(spec.name))}'; the built-in datasets are ${BUILTIN_DATASETS.join(', ')}.`);
   }
   const fixedSize = spec.name === 'and' || spec.name === 'or' || spec.name === 'xor' || spec.name === 'iris';
   if (!fixedSize && (!Number.isInteger(spec.size) || spec.size < 1 || spec.size > MAX_GENERATED_SIZE)) {
     throw new DataError(`A generated dataset has from 1 to ${MAX_GENERATED_SIZE} samples; got ${spec.size}.`);
   }
-  if (!Number.isFinite(spec.noise) || spec.noise < 0) throw new DataError(`Noise must be 0 or more; got ${spec.noise}.`);
+  if (!Number.isFinite(spec.noise) || spec.noise < 0 || spec.noise > MAX_NOISE) throw new DataError(`Noise must be from 0 to ${MAX_NOISE.toLocaleString('en')}; got ${spec.noise}.`);
   if (!Number.isFinite(spec.seed)) throw new DataError(`The seed must be a number; got ${spec.seed}.`);
   const rng = createRng(spec.seed);
   const label = (positive: boolean) => (positive ? 1 : spec.encoding === 'pm1' ? -1 : 0);

@@ -4,6 +4,10 @@
  */
 import { DataError, subset, type Dataset } from '../data';
 import { createRng } from '../random';
+import { quoteForMessage } from '../quote';
+
+/** User text (an id, a name) as a message quotes it: control characters escaped, cut short. */
+const q = (text: string) => quoteForMessage(String(text));
 
 /** Fractions of the data for each split (they must add up to 1) and the shuffle's seed. */
 export interface SplitSpec {
@@ -97,7 +101,7 @@ export function applyNormalisation(data: Dataset, normalisation: Normalisation):
   const nf = data.features.length;
   const columns = data.features.map((name) => {
     const entry = normalisation.features.find((f) => f.name === name);
-    if (!entry) throw new DataError(`The stored normalisation has no statistics for feature '${name}'.`);
+    if (!entry) throw new DataError(`The stored normalisation has no statistics for feature '${q(name)}'.`);
     return entry;
   });
   const x = new Float64Array(data.x.length);

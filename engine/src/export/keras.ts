@@ -15,6 +15,7 @@ import { describeNode } from '../graph';
 import type { Project } from '../project/schema';
 import { prepareExport, graphNode, type ExportModel } from './model';
 import { docText, embeddedData, py, pyMatrix } from './python';
+import { quoteForMessage } from '../quote';
 
 /**
  * Why the network is not a dense chain Keras can express as Sequential Dense layers, or null when it is.
@@ -35,17 +36,17 @@ export function kerasLimitation(model: CompiledModel): string | null {
       const missing = model.inputs.find((i) => !fed.has(i.nodeId));
       if (missing) return `Input ${describe(missing.nodeId)} does not feed the first layer ${describe(node.id)}; a Dense layer reads every input.`;
       const other = node.incoming.find((e) => !inputIds.has(e.source));
-      if (other) return `The first layer ${describe(node.id)} also reads ${describe(other.source)} (edge '${other.id}').`;
+      if (other) return `The first layer ${describe(node.id)} also reads ${describe(other.source)} (edge '${quoteForMessage(other.id)}').`;
     } else {
       const previous = chain[k - 1];
       const fromInput = node.incoming.find((e) => inputIds.has(e.source));
       if (fromInput) {
-        return `${describe(node.id)} reads input ${describe(fromInput.source)} directly (edge '${fromInput.id}'), but in a dense chain only the first layer reads the inputs. (Single neurons side by side are not one Keras layer: draw them as one dense layer.)`;
+        return `${describe(node.id)} reads input ${describe(fromInput.source)} directly (edge '${quoteForMessage(fromInput.id)}'), but in a dense chain only the first layer reads the inputs. (Single neurons side by side are not one Keras layer: draw them as one dense layer.)`;
       }
       if (node.incoming.length !== 1 || node.incoming[0].source !== previous.id) {
         const odd = node.incoming.find((e) => e.source !== previous.id);
         return odd
-          ? `${describe(node.id)} reads ${describe(odd.source)} through edge '${odd.id}', not only the layer before it (${describe(previous.id)}): a skip connection or a hand-wired edge.`
+          ? `${describe(node.id)} reads ${describe(odd.source)} through edge '${quoteForMessage(odd.id)}', not only the layer before it (${describe(previous.id)}): a skip connection or a hand-wired edge.`
           : `${describe(node.id)} does not read the layer before it (${describe(previous.id)}).`;
       }
     }

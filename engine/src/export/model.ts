@@ -12,6 +12,7 @@ import { subset, type Dataset } from '../data';
 import { fitNormalisation, splitIndices, type NormalisationMethod } from '../datasets/prepare';
 import type { Project } from '../project/schema';
 import { resolveDataset } from '../project/session';
+import { quoteForMessage } from '../quote';
 
 /** Thrown when a project cannot be exported in the format asked for; the message names the node, edge or field. */
 export class ExportError extends Error {
@@ -58,7 +59,7 @@ export function prepareExport(project: Project): ExportModel {
   const scale: number[] = [];
   for (const feature of model.features) {
     const entry = stats.find((f) => f.name === feature);
-    if (!entry) throw new ExportError(`The stored normalisation has no statistics for feature '${feature}', which the network reads; train the project again to refit it.`);
+    if (!entry) throw new ExportError(`The stored normalisation has no statistics for feature '${quoteForMessage(feature)}', which the network reads; train the project again to refit it.`);
     shift.push(entry.shift);
     scale.push(entry.scale);
   }

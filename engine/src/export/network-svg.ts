@@ -7,7 +7,7 @@
  * it opens the same in a browser, Inkscape or a LaTeX pipeline. It is drawn from the graph alone,
  * so a graph that does not compile (yet) still has a picture.
  */
-import { describeNode, isComputing, unitCount, weightMatrix, type Graph, type GraphNode, type Position } from '../graph';
+import { isComputing, unitCount, weightMatrix, type Graph, type GraphNode, type Position } from '../graph';
 import type { Project } from '../project/schema';
 
 /** The canvas's colours for positive and negative weights (src-renderer/src/styles.css). */
@@ -41,15 +41,23 @@ export function exportNetworkSvg(project: Project, options: SvgOptions = {}): st
 /** {@link exportNetworkSvg} for a bare graph. */
 export function networkSvg(graph: Graph, title = ''): string {
   const positions = layout(graph);
-  const xs = graph.nodes.map((n) => positions.get(n.id)!.x);
-  const ys = graph.nodes.map((n) => positions.get(n.id)!.y);
-  const minX = Math.min(0, ...xs);
-  const minY = Math.min(0, ...ys);
+  // Bounds by a loop: Math.min(...xs) overflows the stack on a large graph.
+  let minX = 0;
+  let minY = 0;
+  let maxX = 0;
+  let maxY = 0;
+  for (const node of graph.nodes) {
+    const { x, y } = positions.get(node.id)!;
+    minX = Math.min(minX, x);
+    minY = Math.min(minY, y);
+    maxX = Math.max(maxX, x);
+    maxY = Math.max(maxY, y);
+  }
   const top = title ? TITLE_HEIGHT : 0;
   const offsetX = MARGIN - minX;
   const offsetY = MARGIN + top - minY;
-  const width = Math.max(200, Math.max(0, ...xs) - minX + NODE_WIDTH + 2 * MARGIN);
-  const height = Math.max(80, Math.max(0, ...ys) - minY + NODE_HEIGHT + 2 * MARGIN + top);
+  const width = Math.max(200, maxX - minX + NODE_WIDTH + 2 * MARGIN);
+  const height = Math.max(80, maxY - minY + NODE_HEIGHT + 2 * MARGIN + top);
   const at = (id: string) => {
     const p = positions.get(id)!;
     return { x: p.x + offsetX, y: p.y + offsetY };
@@ -97,7 +105,9 @@ export function networkSvg(graph: Graph, title = ''): string {
     const output = isComputing(node) && node.output;
     const radius = node.kind === 'input' || node.kind === 'bias' ? 18 : node.kind === 'perceptron' ? 3 : 10;
     const dash = node.kind === 'input' ? ' stroke-dasharray="5 3"' : node.kind === 'bias' ? ' stroke-dasharray="2 2"' : '';
-    parts.push(`<g data-node="${escapeXml(node.id)}"><title>${escapeXml(describeNode(node))}</title>`);
+    // The whole label and id (describeNode cuts them short for messages); escapeXml makes them safe.
+    const title = node.label && node.label !== node.id ? `'${node.label}' (${node.id})` : `'${node.id}'`;
+    parts.push(`<g data-node="${escapeXml(node.id)}"><title>${escapeXml(title)}</title>`);
     if (output) parts.push(`<rect x="${round(x - 3)}" y="${round(y - 3)}" width="${NODE_WIDTH + 6}" height="${NODE_HEIGHT + 6}" rx="${radius + 3}" fill="none" stroke="${WEIGHT_COLOURS.positive}" stroke-opacity="0.35" stroke-width="3"/>`);
     parts.push(
       `<rect x="${round(x)}" y="${round(y)}" width="${NODE_WIDTH}" height="${NODE_HEIGHT}" rx="${radius}" fill="#f7f8fb" stroke="#1d2330" stroke-width="${node.kind === 'dense' ? 2.5 : 1.5}"${dash}/>`,
@@ -129,16 +139,37 @@ function layout(graph: Graph): Map<string, Position> {
   const incoming = new Map<string, string[]>(graph.nodes.map((n) => [n.id, []]));
   for (const edge of graph.edges) incoming.get(edge.target)?.push(edge.source);
   const visiting = new Set<string>();
-  const depthOf = (id: string): number => {
-    const known = depth.get(id);
+  // 1 + the deepest source, 0 for a node without sources. Depth-first with a stack of its own:
+  // recursion would overflow the call stack on a chain of 10,000 nodes.
+  const depthOf = (root: string): number => {
+    const known = depth.get(root);
     if (known !== undefined) return known;
-    if (visiting.has(id)) return 0; // a cycle: the compiler refuses it, the picture still draws
-    visiting.add(id);
-    const sources = incoming.get(id) ?? [];
-    const d = sources.length === 0 ? 0 : 1 + Math.max(...sources.map(depthOf));
-    visiting.delete(id);
-    depth.set(id, d);
-    return d;
+    const stack: { id: string; next: number; deepest: number }[] = [{ id: root, next: 0, deepest: 0 }];
+    visiting.add(root);
+    let result = 0;
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1];
+      const sources = incoming.get(frame.id) ?? [];
+      if (frame.next < sources.length) {
+        const source = sources[frame.next++];
+        const done = depth.get(source);
+        if (done !== undefined) frame.deepest = Math.max(frame.deepest, done);
+        else if (!visiting.has(source)) {
+          visiting.add(source);
+          stack.push({ id: source, next: 0, deepest: 0 });
+        }
+        // A source still being visited closes a cycle: the compiler refuses it, the picture
+        // still draws, counting that source as depth 0.
+        continue;
+      }
+      const d = sources.length === 0 ? 0 : 1 + frame.deepest;
+      visiting.delete(frame.id);
+      depth.set(frame.id, d);
+      stack.pop();
+      if (stack.length > 0) stack[stack.length - 1].deepest = Math.max(stack[stack.length - 1].deepest, d);
+      else result = d;
+    }
+    return result;
   };
   const rows = new Map<number, number>();
   const positions = new Map<string, Position>();

@@ -24,6 +24,7 @@ import type { Activation } from '../graph';
 import { prepareExport, ExportError, nodesReachingOutputs, graphNode, type ExportModel } from './model';
 import { ProtoWriter, littleEndian } from './protobuf';
 import type { Project } from '../project/schema';
+import { quoteForMessage } from '../quote';
 
 /** Options of {@link exportOnnx}. */
 export interface OnnxOptions {
@@ -169,7 +170,7 @@ function activation(builder: GraphBuilder, name: Activation, s: string, z: strin
       return builder.node('Where', [`${s}.positive`, builder.scalar(1), builder.scalar(-1)], z, `${about}: sign, +1 if s > 0 else −1`);
     }
     default:
-      throw new ExportError(`${about} uses the activation '${String(name)}', which the ONNX export does not know.`);
+      throw new ExportError(`${quoteForMessage(about, 200)} uses the activation '${quoteForMessage(String(name))}', which the ONNX export does not know.`);
   }
 }
 

@@ -8,6 +8,8 @@
  */
 import type { Graph } from '../graph';
 import { unitCount } from '../graph';
+import { quoteForMessage } from '../quote';
+import { precheckProjectText } from './precheck';
 import { LIMITS, PROJECT_FORMAT, PROJECT_VERSION, ProjectSchema, type Project } from './schema';
 
 /** Why a document could not be loaded, and where. */
@@ -57,21 +59,32 @@ export function migrate(
   return current;
 }
 
-/** Parses project text. Never throws. */
+/**
+ * Parses project text. Never throws. The size is checked first, then the text is read once
+ * against the limits (syntax, nesting, how many numbers each part holds) before `JSON.parse`
+ * builds anything, so an oversized file is refused quickly and in little memory. A UTF-8
+ * byte-order mark at the start is allowed (editors on Windows write one).
+ */
 export function parseProject(text: string, migrations: Readonly<Record<number, Migration>> = MIGRATIONS, currentVersion = PROJECT_VERSION): LoadResult {
   try {
     if (typeof text !== 'string') return fail('', 'the file is not text.');
-    if (text.length > LIMITS.fileChars) return fail('', `the file is too large (${text.length} characters; the limit is ${LIMITS.fileChars}).`);
+    if (text.length > LIMITS.fileChars) {
+      return fail('', `the file is too large (${text.length.toLocaleString('en')} characters; NN Studio opens projects of up to ${LIMITS.fileChars.toLocaleString('en')}).`);
+    }
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const problem = precheckProjectText(text);
+    if (problem) return fail(problem.path, problem.reason);
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (error) {
+      // The pre-check has already named any syntax error; this is the fallback should V8 disagree.
       return fail('', `the file is not valid JSON (${describeJsonError(text, error)}), so it is not an NN Studio project or it is damaged.`);
     }
     return loadProjectValue(value, migrations, currentVersion);
   } catch (error) {
     // A bug of ours must still reach the user as a message, not as a crash.
-    return fail('', `the project could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    return fail('', `the project could not be read: ${quoteForMessage(error instanceof Error ? error.message : String(error), 300)}`);
   }
 }
 
@@ -83,11 +96,11 @@ export function loadProjectValue(value: unknown, migrations: Readonly<Record<num
     }
     const candidate = value as Record<string, unknown>;
     if (candidate.format !== PROJECT_FORMAT) {
-      return fail('format', `this is not an NN Studio project (expected "format": "${PROJECT_FORMAT}", found ${JSON.stringify(candidate.format) ?? 'nothing'}).`);
+      return fail('format', `this is not an NN Studio project (expected "format": "${PROJECT_FORMAT}", found ${quoteJson(candidate.format)}).`);
     }
     const version = candidate.version;
     if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) {
-      return fail('version', `expected a whole number, found ${JSON.stringify(version) ?? 'nothing'}.`);
+      return fail('version', `expected a whole number, found ${quoteJson(version)}.`);
     }
     if (version > currentVersion) {
       return fail('version', `the project was saved by a newer NN Studio (format version ${version}; this version reads up to ${currentVersion}). Update NN Studio to open it.`);
@@ -105,7 +118,7 @@ export function loadProjectValue(value: unknown, migrations: Readonly<Record<num
     return { ok: true, project: parsed.data, migratedFrom: version < currentVersion ? version : null };
   } catch (error) {
     if (error instanceof ProjectFormatError) return { ok: false, error };
-    return fail('', `the project could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    return fail('', `the project could not be read: ${quoteForMessage(error instanceof Error ? error.message : String(error), 300)}`);
   }
 }
 
@@ -116,7 +129,52 @@ export function loadProjectValue(value: unknown, migrations: Readonly<Record<num
 export function serialiseProject(project: Project): string {
   const checked = loadProjectValue(project);
   if (!checked.ok) throw checked.error;
-  return `${JSON.stringify(checked.project, null, 2)}\n`;
+  let text: string;
+  try {
+    text = `${JSON.stringify(checked.project, null, 2)}\n`;
+  } catch (error) {
+    // Past 2²⁹ − 24 characters V8 cannot make the string at all.
+    if (error instanceof RangeError) throw tooLargeToSave(null);
+    throw error;
+  }
+  // Checked here so that nothing is ever written that parseProject would refuse as too large.
+  if (text.length > LIMITS.fileChars || (text.length > LIMITS.fileBytes / 3 && utf8Length(text) > LIMITS.fileBytes)) throw tooLargeToSave(text.length);
+  return text;
+}
+
+function tooLargeToSave(characters: number | null): ProjectFormatError {
+  const size = characters === null ? 'more characters than a string can hold' : `${characters.toLocaleString('en')} characters`;
+  return new ProjectFormatError(
+    '',
+    `the project is too large to save (${size}; a project file holds at most ${LIMITS.fileChars.toLocaleString('en')} characters and ${LIMITS.fileBytes.toLocaleString('en')} bytes): clear its training history or make the network or the data smaller.`,
+  );
+}
+
+/** Bytes of `text` in UTF-8. */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** A JSON value from the file, as a message quotes it: escaped and cut short. */
+function quoteJson(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return quoteForMessage(text);
 }
 
 function fail(path: string, reason: string): LoadResult {
@@ -127,47 +185,57 @@ function fail(path: string, reason: string): LoadResult {
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const part of path) {
+    // Record keys come from the file (view.panels, dataset.classes): escaped, cut short.
     if (typeof part === 'number') out += `[${part}]`;
-    else out += out ? `.${String(part)}` : String(part);
+    else out += out ? `.${quoteForMessage(String(part))}` : quoteForMessage(String(part));
   }
   return out;
 }
 
 function describeIssue(issue: { code: string; message: string; input?: unknown; path: readonly PropertyKey[] }): string {
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `${issue.message.replace(/^Invalid input: /, '')} (the field is missing).`;
-  return `${issue.message.replace(/^Invalid input: /, '')}.`.replace(/\.\.$/, '.');
+  const message = quoteForMessage(issue.message.replace(/^Invalid input: /, ''), 300);
+  if (issue.code === 'invalid_type' && issue.input === undefined) return `${message} (the field is missing).`;
+  return `${message}.`.replace(/\.\.$/, '.');
 }
 
+/** V8's JSON error without the file's own text, which it sometimes quotes, plus where it is. */
 function describeJsonError(text: string, error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = (error instanceof Error ? error.message : String(error)).replace(/, ".*" is not valid JSON$/s, '');
   const at = /position (\d+)/.exec(message);
-  if (!at) return message;
+  if (!at) return quoteForMessage(message, 120);
   const offset = Number(at[1]);
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - before.lastIndexOf('\n');
-  return `${message.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}`;
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  const what = message.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+.*$/s, '');
+  return `${quoteForMessage(what, 120)} at line ${line}, column ${offset - lineStart + 1}`;
 }
+
+/** User text (an id, a name) as a message quotes it. */
+const q = (text: string) => quoteForMessage(text);
 
 /** Ids unique, edges between existing nodes, weight and bias shapes matching the units, total size capped. */
 function checkStructure(graph: Graph): ProjectFormatError | null {
   const units = new Map<string, number>();
   for (const [n, node] of graph.nodes.entries()) {
-    if (units.has(node.id)) return new ProjectFormatError(`graph.nodes[${n}].id`, `another node already has the id '${node.id}'.`);
+    if (units.has(node.id)) return new ProjectFormatError(`graph.nodes[${n}].id`, `another node already has the id '${q(node.id)}'.`);
     if (node.kind === 'dense' && node.bias.length !== node.units) {
-      return new ProjectFormatError(`graph.nodes[${n}].bias`, `layer '${node.id}' has ${node.units} units but ${node.bias.length} biases.`);
+      return new ProjectFormatError(`graph.nodes[${n}].bias`, `layer '${q(node.id)}' has ${node.units} units but ${node.bias.length} biases.`);
     }
     units.set(node.id, unitCount(node));
   }
   let parameters = graph.nodes.reduce((sum, node) => sum + (node.kind === 'input' || node.kind === 'bias' ? 0 : unitCount(node)), 0);
   const edgeIds = new Set<string>();
   for (const [e, edge] of graph.edges.entries()) {
-    if (edgeIds.has(edge.id)) return new ProjectFormatError(`graph.edges[${e}].id`, `another edge already has the id '${edge.id}'.`);
+    if (edgeIds.has(edge.id)) return new ProjectFormatError(`graph.edges[${e}].id`, `another edge already has the id '${q(edge.id)}'.`);
     edgeIds.add(edge.id);
     const rows = units.get(edge.target);
     const cols = units.get(edge.source);
-    if (cols === undefined) return new ProjectFormatError(`graph.edges[${e}].source`, `there is no node '${edge.source}' in the graph.`);
-    if (rows === undefined) return new ProjectFormatError(`graph.edges[${e}].target`, `there is no node '${edge.target}' in the graph.`);
+    if (cols === undefined) return new ProjectFormatError(`graph.edges[${e}].source`, `there is no node '${q(edge.source)}' in the graph.`);
+    if (rows === undefined) return new ProjectFormatError(`graph.edges[${e}].target`, `there is no node '${q(edge.target)}' in the graph.`);
     parameters += rows * cols;
     if (parameters > LIMITS.parameters) {
       return new ProjectFormatError(`graph.edges[${e}]`, `the network would have more than ${LIMITS.parameters.toLocaleString('en')} parameters, more than NN Studio opens.`);
@@ -179,7 +247,7 @@ function checkStructure(graph: Graph): ProjectFormatError | null {
       if (edge.weight.length !== rows || badRow >= 0) {
         const where = edge.weight.length !== rows ? `graph.edges[${e}].weight` : `graph.edges[${e}].weight[${badRow}]`;
         const found = edge.weight.length !== rows ? `${edge.weight.length} rows` : `a row of ${edge.weight[badRow].length}`;
-        return new ProjectFormatError(where, `the weight matrix must be ${rows}×${cols} (one row per unit of '${edge.target}', one column per unit of '${edge.source}'), but it has ${found}.`);
+        return new ProjectFormatError(where, `the weight matrix must be ${rows}×${cols} (one row per unit of '${q(edge.target)}', one column per unit of '${q(edge.source)}'), but it has ${found}.`);
       }
     }
   }
@@ -191,7 +259,9 @@ function checkInlineDataset(project: Project): ProjectFormatError | null {
   if (dataset.kind !== 'inline') return null;
   const width = dataset.features.length + dataset.targets.length;
   const cells = dataset.rows.length * width;
-  if (cells > LIMITS.datasetRows * 100) return new ProjectFormatError('dataset.rows', `the dataset has ${cells} cells, more than NN Studio opens (${LIMITS.datasetRows * 100}).`);
+  if (cells > LIMITS.datasetCells) {
+    return new ProjectFormatError('dataset.rows', `the dataset has ${cells.toLocaleString('en')} cells (rows × columns), more than NN Studio's limit of ${LIMITS.datasetCells.toLocaleString('en')}.`);
+  }
   const bad = dataset.rows.findIndex((row) => row.length !== width);
   if (bad >= 0) {
     return new ProjectFormatError(`dataset.rows[${bad}]`, `the row has ${dataset.rows[bad].length} values but the dataset has ${dataset.features.length} features and ${dataset.targets.length} targets (${width}).`);

@@ -3,7 +3,7 @@
  * app all do with a project.
  */
 import { compileGraph, readParameters, writeParameters, type CompiledModel } from '../compile';
-import { bindData, datasetFromRows, subset, type BoundData, type Dataset } from '../data';
+import { bindData, DataError, datasetFromRows, subset, type BoundData, type Dataset } from '../data';
 import { generateDataset } from '../datasets/builtin';
 import { applyNormalisation, fitNormalisation, splitIndices, type Normalisation } from '../datasets/prepare';
 import { evaluate, isClassifier, type Evaluation } from '../metrics';
@@ -69,7 +69,7 @@ export interface ProjectSession {
 export function openSession(project: Project, purpose: 'train' | 'evaluate' = 'train', hyper: Hyperparameters = project.hyperparameters): ProjectSession {
   const hyperIssues = checkHyperparameters(hyper);
   if (hyperIssues.length > 0) throw new TrainingSetupError(hyperIssues);
-  const data = projectData(project);
+  const data = dataOrSetupError(project);
   const compiled = compileGraph(project.graph, {
     training: purpose === 'train' ? { algorithm: hyper.algorithm, loss: hyper.loss } : undefined,
     data: { features: data.full.features, targets: data.full.targets },
@@ -81,8 +81,22 @@ export function openSession(project: Project, purpose: 'train' | 'evaluate' = 't
   const test = bindData(model, data.test);
   const trainer = new Trainer({ model, params: readParameters(model), train, validation: validation.size > 0 ? validation : undefined, hyper });
   trainer.epoch = project.training.epoch;
-  trainer.history.push(...project.training.history);
+  // One at a time: a spread of a long history (200,000 epochs) would overflow the stack.
+  for (const record of project.training.history) trainer.history.push(record);
   return { model, data, train, validation, test, trainer };
+}
+
+/**
+ * The project's data, with a problem in it (a split that leaves no training rows, a stored
+ * normalisation for other columns) thrown as the setup error that callers report to the user.
+ */
+function dataOrSetupError(project: Project): ProjectData {
+  try {
+    return projectData(project);
+  } catch (error) {
+    if (error instanceof DataError) throw new TrainingSetupError([{ message: error.message }]);
+    throw error;
+  }
 }
 
 /** The project with the session's current weights, epoch, history and fitted normalisation. */
@@ -137,7 +151,7 @@ export interface ProjectEvaluation {
  * a fast kernel): for the app's live evaluation view.
  * @throws TrainingSetupError when the network does not compile or does not fit the data.
  */
-export function evaluateProject(project: Project, prepared: ProjectData = projectData(project)): ProjectEvaluation {
+export function evaluateProject(project: Project, prepared: ProjectData = dataOrSetupError(project)): ProjectEvaluation {
   const compiled = compileGraph(project.graph, { data: { features: prepared.full.features, targets: prepared.full.targets } });
   if (!compiled.ok) throw new TrainingSetupError(compiled.errors);
   const model = compiled.model;

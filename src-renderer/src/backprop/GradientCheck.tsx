@@ -34,7 +34,12 @@ export function GradientCheck({ inspection }: { inspection: Inspection }) {
   // Shown as measured: the verdict forgives differences within the estimate's own round-off, the
   // number does not hide them.
   const measured = (r: { analytic: number; numeric: number }) => Math.abs(r.analytic - r.numeric) / Math.max(Math.abs(r.analytic), Math.abs(r.numeric), 1e-300);
-  const largest = Math.max(0, ...checked.map(measured).filter(Number.isFinite));
+  // A loop, not Math.max(...): a large network checks more parameters than a spread takes.
+  let largest = 0;
+  for (const r of checked) {
+    const m = measured(r);
+    if (Number.isFinite(m) && m > largest) largest = m;
+  }
   return (
     <div className="bp-detail" data-testid="gradient-check">
       <h3>Gradient check</h3>

@@ -226,6 +226,8 @@ export function canvasView(inspection: Inspection, cursor: number): CanvasView {
       if (edgeId) litEdges.add(edgeId);
     }
   }
-  const maxMagnitude = Math.max(0, ...[...edges.values()].map((e) => e.magnitude));
+  // A loop, not Math.max(...): 100,000 edges are more than a spread takes.
+  let maxMagnitude = 0;
+  for (const e of edges.values()) maxMagnitude = Math.max(maxMagnitude, e.magnitude);
   return { units, edges, maxMagnitude, focus, litEdges, litNodes };
 }

@@ -110,7 +110,10 @@ export function describeArchitecture(graph: Graph, compiled: CompileResult): str
   for (const slot of model.biasSlots) depth.set(model.slotNodes[slot], -1);
   const counts: number[] = [model.inputs.length];
   for (const node of model.computing) {
-    const d = 1 + Math.max(0, ...node.incoming.map((e) => depth.get(e.source) ?? 0));
+    // A loop, not Math.max(...): a node may have up to 100,000 incoming edges.
+    let deepest = 0;
+    for (const e of node.incoming) deepest = Math.max(deepest, depth.get(e.source) ?? 0);
+    const d = 1 + deepest;
     depth.set(node.id, d);
     counts[d] = (counts[d] ?? 0) + node.units;
   }

@@ -1,16 +1,17 @@
 /**
  * What NN Studio keeps in its data folder between launches: the recent projects, and the backup
  * of unsaved work (written every few seconds while the document is dirty, offered back after a
- * crash, removed by a clean save or a discard). Plain files, written atomically; a damaged one is
- * set aside with a notice rather than crashing the app.
+ * crash, removed by a clean save or a discard). Plain files, written durably (every byte, fsync,
+ * rename: a full disk leaves the previous version); a damaged one is set aside with a notice
+ * rather than crashing the app.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { parseProject, serialiseProject, type Project } from '../../engine/src/index';
+import { prepareDurableWrite, writeFileDurably, type PreparedWrite } from './durable-write';
 import { UserError, describeFsError } from './project-file';
 
 /** How many recent projects File › Open Recent lists. */
@@ -89,10 +90,32 @@ export class AppData {
     this.onRecentChange(paths);
   }
 
-  /** Writes the backup of unsaved work (atomically: a crash mid-write leaves the previous backup). */
+  /**
+   * Writes the backup of unsaved work and its note (where the document lived, when). Both are
+   * written in full before either replaces its previous version, so a full disk or a crash
+   * leaves the previous backup and its own note, never one without the other.
+   */
   async writeBackup(project: Project, path: string | null): Promise<void> {
-    await this.write(this.backupFile, serialiseProject(project));
-    await this.write(this.backupMetaFile, JSON.stringify({ version: 1, path, savedAt: new Date().toISOString() }));
+    const files: [string, string][] = [
+      [this.backupFile, serialiseProject(project)],
+      [this.backupMetaFile, JSON.stringify({ version: 1, path, savedAt: new Date().toISOString() })],
+    ];
+    const prepared: PreparedWrite[] = [];
+    let current = this.backupFile;
+    try {
+      await mkdir(this.folder, { recursive: true });
+      for (const [file, text] of files) {
+        current = file;
+        prepared.push(await prepareDurableWrite(file, text));
+      }
+      for (const [i, write] of prepared.entries()) {
+        current = files[i][0];
+        await write.commit();
+      }
+    } catch (error) {
+      for (const write of prepared) await write.discard();
+      throw dataError(current, error);
+    }
   }
 
   /**
@@ -128,9 +151,13 @@ export class AppData {
   private async write(file: string, text: string): Promise<void> {
     try {
       await mkdir(this.folder, { recursive: true });
-      await writeFileAtomic(file, text, { encoding: 'utf8', fsync: true });
+      await writeFileDurably(file, text);
     } catch (error) {
-      throw new UserError(`${file}: could not write NN Studio's data: ${describeFsError(error)}`);
+      throw dataError(file, error);
     }
   }
+}
+
+function dataError(file: string, error: unknown): UserError {
+  return new UserError(`${file}: could not write NN Studio's data: ${describeFsError(error)}`);
 }

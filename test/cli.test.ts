@@ -1,13 +1,13 @@
 /**
  * The `nnstudio` command, run as the real binary in a temporary folder.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLES, openSession, parseProject, traceStep } from '../engine/src/index';
+import { EXAMPLES, LIMITS, openSession, parseProject, projectFromSession, traceStep } from '../engine/src/index';
 
 const BIN = fileURLToPath(new URL('../bin/nnstudio.mjs', import.meta.url));
 let dir: string;
@@ -179,6 +179,17 @@ describe('train', () => {
     expectCleanFailure(run('eval', '.'), 1, /is a folder, not a project file/);
   });
 
+  it('data that cannot be split is a problem with the file (exit 1), not an internal error', () => {
+    run('new', '--example', 'iris', '--out', 'to-split.nnproj', '--force');
+    const project = readProject(join(dir, 'to-split.nnproj'));
+    project.split = { train: 0.5, validation: 0.6, test: 0, seed: 1 };
+    writeFileSync(join(dir, 'oversplit.nnproj'), JSON.stringify(project));
+    for (const args of [['eval'], ['train', '--json'], ['trace', '--sample', '0'], ['export', '--to', 'onnx']]) {
+      const [command, ...rest] = args;
+      expectCleanFailure(run(command, 'oversplit.nnproj', ...rest), 1, /^nnstudio: The split fractions must each be between 0 and 1 and add up to 1/);
+    }
+  });
+
   it('a network that cannot be trained names the unit', () => {
     const project = readProject(join(dir, 'xor-sigmoid.nnproj'));
     (project.graph.nodes[2] as { kind: string; activation: string }).kind = 'perceptron';
@@ -187,8 +198,172 @@ describe('train', () => {
     expectCleanFailure(run('train', 'stepped.nnproj'), 1, /Perceptron 'h1' uses the step function, which has no gradient/);
   });
 
-  it('a folder that does not exist for the output: a clear message', () => {
-    expectCleanFailure(run('train', 'xor-sigmoid.nnproj', '--out', 'no/such/dir/out.nnproj'), 1, /could not save: no such file or folder/);
+  it('a folder that does not exist for the output: a clear message, before any training', () => {
+    const result = run('train', 'xor-sigmoid.nnproj', '--out', 'no/such/dir/out.nnproj', '--json');
+    expectCleanFailure(result, 1, /out\.nnproj: cannot save there: the folder .*no\/such\/dir does not exist/);
+    // Not one epoch was trained (and then thrown away): --json prints a line per epoch.
+    expect(result.stdout).toBe('');
+  });
+
+  it('an output that is a folder, or inside a file, is refused before training', () => {
+    mkdirSync(join(dir, 'a-folder'), { recursive: true });
+    const folder = run('train', 'xor-sigmoid.nnproj', '--out', 'a-folder', '--json');
+    expectCleanFailure(folder, 1, /a-folder: is a folder; name a file for the trained project/);
+    expect(folder.stdout).toBe('');
+    const inFile = run('train', 'xor-sigmoid.nnproj', '--out', 'xor-sigmoid.nnproj/out.nnproj', '--json');
+    expectCleanFailure(inFile, 1, /xor-sigmoid\.nnproj\/out\.nnproj: cannot save there: a part of the path is not a folder/);
+    expect(inFile.stdout).toBe('');
+  });
+
+  it('a read-only folder for the output is refused before training, and the probe leaves nothing', (context) => {
+    const readOnly = join(dir, 'read-only');
+    mkdirSync(readOnly, { recursive: true });
+    // A read-only mount refuses even root, whom no permission bit stops.
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', readOnly]);
+    if (mounted.status !== 0) context.skip('mounting a read-only tmpfs needs root');
+    try {
+      const result = run('train', 'xor-sigmoid.nnproj', '--out', 'read-only/out.nnproj', '--json');
+      expectCleanFailure(result, 1, /out\.nnproj: cannot save there: the file system is read-only/);
+      expect(result.stdout).toBe('');
+    } finally {
+      spawnSync('umount', [readOnly]);
+    }
+    // Where saving works, the check creates and removes a probe: the folder holds only the result.
+    mkdirSync(join(dir, 'clean'), { recursive: true });
+    expect(run('train', 'xor-sigmoid.nnproj', '--out', 'clean/out.nnproj', '--epochs', '2', '--quiet').code).toBe(0);
+    expect(readdirSync(join(dir, 'clean'))).toEqual(['out.nnproj']);
+  });
+
+  it('more epochs than a project can hold in its history: refused at once, not after training', () => {
+    run('new', '--example', 'xor-sigmoid', '--out', 'long.nnproj', '--force');
+    const result = run('train', 'long.nnproj', '--epochs', String(LIMITS.historyEpochs + 1), '--json');
+    expectCleanFailure(result, 2, /--epochs 1000001 would take the project past 1,000,000 epochs, the most a project's history holds; it has 0, so at most 1,000,000 more/);
+    expect(result.stdout).toBe('');
+    const project = readProject(join(dir, 'long.nnproj'));
+    project.hyperparameters.maxEpochs = LIMITS.historyEpochs * 2;
+    writeFileSync(join(dir, 'long.nnproj'), JSON.stringify(project));
+    expectCleanFailure(run('train', 'long.nnproj', '--json'), 1, /asks for up to 2,000,000 epochs, more than the 1,000,000 a project's history holds/);
+  });
+});
+
+describe('Ctrl-C during train', () => {
+  it('a real SIGINT stops after the current epoch and saves exactly what k epochs give', async () => {
+    run('new', '--example', 'spiral', '--out', 'sig.nnproj', '--force');
+    const child = spawn(process.execPath, [BIN, 'train', 'sig.nnproj', '--epochs', '100000', '--json'], { cwd: dir });
+    let stdout = '';
+    let stderr = '';
+    let signalled = false;
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => {
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk;
+        // Once training has visibly started (a whole epoch line), press Ctrl-C.
+        if (!signalled && /"type":"epoch".*\n/.test(stdout)) {
+          signalled = true;
+          child.kill('SIGINT');
+        }
+      });
+      child.on('close', (status) => resolve(status));
+    });
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/Stopping after this epoch/);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const done = lines.at(-1);
+    const epochs = lines.filter((l) => l.type === 'epoch');
+    expect(done).toMatchObject({ type: 'done', reason: 'interrupted', out: join(dir, 'sig.trained.nnproj') });
+    expect(done.epochs).toBeLessThan(100_000);
+    expect(done.message).toBe(`Interrupted after epoch ${done.epochs}; the weights so far are saved.`);
+    expect(epochs.at(-1).epoch).toBe(done.epochs);
+    const saved = readProject(done.out);
+    expect(saved.training.epoch).toBe(done.epochs);
+
+    // The same as an uninterrupted run of that many epochs, bit for bit: the engine in one go...
+    const start = readProject(join(dir, 'sig.nnproj'));
+    const session = openSession(start, 'train');
+    session.trainer.run({ epochs: done.epochs });
+    const reference = JSON.parse(JSON.stringify(projectFromSession(start, session)));
+    expect(saved.graph).toEqual(reference.graph);
+    expect(saved.training).toEqual(reference.training);
+    // ...and the CLI told to train that many.
+    expect(run('train', 'sig.nnproj', '--epochs', String(done.epochs), '--out', 'sig-ref.nnproj', '--quiet').code).toBe(0);
+    expect(readFileSync(join(dir, 'sig-ref.nnproj'), 'utf8')).toBe(readFileSync(done.out, 'utf8'));
+  }, 120_000);
+});
+
+describe('output that goes nowhere', () => {
+  it('a reader that goes away (| head) ends the output, not the training: it still saves, exit 0', async () => {
+    run('new', '--example', 'spiral', '--out', 'pipe.nnproj', '--force');
+    // 1,000 lines of JSON are more than a pipe's buffer holds: some writes must meet the closed pipe.
+    const child = spawn(process.execPath, [BIN, 'train', 'pipe.nnproj', '--epochs', '1000', '--json'], { cwd: dir });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    // Read the first chunk, then close the pipe, as `head -1` does.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', (status) => resolve(status)));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(readProject(join(dir, 'pipe.trained.nnproj')).training.epoch).toBe(1000);
+  });
+
+  it('standard output on a full disk: one line, exit 1', (context) => {
+    if (!existsSync('/dev/full')) context.skip('no /dev/full on this system');
+    const full = openSync('/dev/full', 'w');
+    try {
+      const result = spawnSync(process.execPath, [BIN, 'examples'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', full, 'pipe'] });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe('nnstudio: could not write to standard output: the disk is full.\n');
+    } finally {
+      closeSync(full);
+    }
+  });
+});
+
+describe('--help', () => {
+  for (const command of ['examples', 'new', 'train', 'eval', 'trace', 'export']) {
+    it(`${command} --help and -h print its usage and exit 0`, () => {
+      for (const flag of ['--help', '-h']) {
+        const result = run(command, flag);
+        expect(result.code, result.stderr).toBe(0);
+        expect(result.stdout).toMatch(new RegExp(`^Usage: nnstudio ${command}( |$)`, 'm'));
+        expect(result.stderr).toBe('');
+      }
+    });
+  }
+
+  it('help with the rest of a command line still answers help, and names the per-command help', () => {
+    const result = run('train', 'whatever.nnproj', 'extra', '--epochs', '3', '--help');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: nnstudio train FILE/);
+    expect(run('help').stdout).toMatch(/nnstudio COMMAND --help/);
+  });
+});
+
+describe('user data in messages', () => {
+  /** One line, and no raw control character in it (ESC, BEL, NUL, CR, a second newline...). */
+  function expectOneSafeLine(stderr: string) {
+    expect(stderr.endsWith('\n')).toBe(true);
+    expect(stderr.slice(0, -1)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+  }
+
+  it('control characters in the file name and in the bad JSON are escaped: one line on stderr', () => {
+    const name = 'ctl\u001b]0;owned\u0007\u001b[2J\nnext.nnproj';
+    writeFileSync(join(dir, name), Buffer.from('{"format": "nnstudio-project", "version": 1, "name": "\u001b]0;owned\u0007\n\u0000\nbad', 'utf8'));
+    const result = run('eval', name);
+    expect(result.code).toBe(1);
+    expectOneSafeLine(result.stderr);
+    expect(result.stderr).toContain('ctl\\u001b]0;owned\\u0007\\u001b[2J\\nnext.nnproj: the file is not valid JSON');
+    const trained = run('train', name, '--json');
+    expect(trained.code).toBe(1);
+    expectOneSafeLine(trained.stderr);
+  });
+
+  it('control characters in an argument are escaped too', () => {
+    const result = run('new', '--example', 'x\u001b[2J\u0007\ny');
+    expect(result.code).toBe(2);
+    const [first, ...rest] = result.stderr.split('\n');
+    expect(first).toContain("there is no example 'x\\u001b[2J\\u0007\\ny'");
+    expect(first).not.toMatch(/[\u0000-\u001f]/);
+    expect(rest).toEqual(["Run 'nnstudio help' for usage.", '']);
   });
 });
 

@@ -4,10 +4,12 @@
  */
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect as connectTcp } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { MAX_MESSAGE_BYTES } from '../ipc/event-pacing';
 import { startBrowserHost, type BrowserHost } from './server';
 
 const root = mkdtempSync(join(tmpdir(), 'nnstudio-host-'));
@@ -39,9 +41,9 @@ function get(path: string, headers: Record<string, string> = {}): Promise<{ stat
   });
 }
 
-function connect(token: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+function connect(token: string, headers: Record<string, string> = {}, port = host.port): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`ws://127.0.0.1:${host.port}/ipc?token=${encodeURIComponent(token)}`, { headers });
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/ipc?token=${encodeURIComponent(token)}`, { headers });
     socket.once('open', () => resolve(socket));
     socket.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     socket.once('error', reject);
@@ -99,7 +101,7 @@ describe('browser host', () => {
       socket.send('not json');
       const created = await call(socket, 'examples:create', { name: 'xor-sigmoid' });
       const saved = await call(socket, 'project:save', { path: 'x.nnproj', project: created.ok });
-      expect(saved).toEqual({ ok: { path: join(workspace, 'x.nnproj') } });
+      expect(saved).toMatchObject({ ok: { path: join(workspace, 'x.nnproj') } });
     } finally {
       socket.close();
     }
@@ -123,4 +125,130 @@ describe('browser host', () => {
       socket.close();
     }
   });
+
+  it('a client that stops reading: progress coalesces, the queue stays bounded, and it then gets the latest state', async () => {
+    type Progress = { session: string; state: string; epoch: number; newEpochs: { epoch: number }[]; weights: number[] };
+    const slow = await connect(host.token);
+    const reader = await connect(host.token);
+    const received = (socket: WebSocket) => {
+      const log = { progress: [] as Progress[], stopped: null as null | { epoch: number }, bytes: 0 };
+      socket.on('message', (data) => {
+        log.bytes += (data as Buffer).length;
+        const message = JSON.parse(String(data));
+        if (message.event === 'training:progress' && message.payload.session === 'bp') log.progress.push(message.payload);
+        if (message.event === 'training:stopped' && message.payload.session === 'bp') log.stopped = message.payload;
+      });
+      return log;
+    };
+    const slowLog = received(slow);
+    const readerLog = received(reader);
+    try {
+      // The spiral with two hidden layers of 200: 41,001 parameters, some 800 kB an event.
+      const project = widen((await call(reader, 'examples:create', { name: 'spiral' })).ok, 200);
+      // The slow tab: its socket stops reading, as a suspended tab's does.
+      (slow as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+      expect(await call(reader, 'training:start', { project, session: 'bp' })).toEqual({ ok: { parameters: 41001, epoch: 0 } });
+      let most = 0;
+      const end = Date.now() + 60_000;
+      // Until the host has sent the reader 40 MB: without coalescing, all of it would queue for the slow one.
+      while (readerLog.bytes < 40e6 && Date.now() < end) {
+        most = Math.max(most, host.queuedBytes());
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(readerLog.bytes).toBeGreaterThanOrEqual(40e6);
+      expect(most).toBeLessThan(4 * 1024 * 1024);
+      await call(reader, 'training:stop', {});
+      while (!readerLog.stopped && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+      (slow as unknown as { _socket: { resume(): void } })._socket.resume();
+      while (!slowLog.stopped && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+
+      // The slow tab got far fewer events, yet the same final state and every epoch record.
+      expect(slowLog.progress.length).toBeLessThan(readerLog.progress.length / 4);
+      const last = slowLog.progress.at(-1)!;
+      const readerLast = readerLog.progress.at(-1)!;
+      expect(slowLog.stopped).toEqual(readerLog.stopped);
+      expect(last.state).toBe('stopped');
+      expect(last.epoch).toBe(readerLog.stopped!.epoch);
+      expect(last.weights).toEqual(readerLast.weights);
+      const epochs = (log: typeof slowLog) => log.progress.flatMap((p) => p.newEpochs);
+      expect(epochs(slowLog)).toEqual(epochs(readerLog));
+      expect(epochs(slowLog).map((r) => r.epoch)).toEqual(Array.from({ length: last.epoch }, (_, i) => i + 1));
+    } finally {
+      slow.terminate();
+      reader.close();
+    }
+  }, 90_000);
+
+  it('a message larger than any project closes that connection with 1009; smaller ones are answered, and the host stays up', async () => {
+    const small = await startBrowserHost({ workspace, rendererDir, version: '9.9.9', dataDir: join(workspace, '.data-small'), maxMessageBytes: 64 * 1024 });
+    try {
+      const socket = await connect(small.token, {}, small.port);
+      // Just under the limit: an answer (a refusal of the unknown field, but an answer).
+      const under = await call(socket, 'app:info', { pad: 'x'.repeat(60_000) });
+      expect(typeof under.error === 'string' || under.ok !== undefined).toBe(true);
+      // Refused at once, or not at all: -1 if the connection is still open after 10 s.
+      const closed = new Promise<number>((resolve) => {
+        socket.once('close', (code) => resolve(code));
+        setTimeout(() => resolve(-1), 10_000);
+      });
+      socket.send(JSON.stringify({ id: 1, channel: 'app:info', payload: { pad: 'x'.repeat(70_000) } }));
+      expect(await closed).toBe(1009);
+      const again = await connect(small.token, {}, small.port);
+      expect(await call(again, 'app:info', {})).toMatchObject({ ok: { version: '9.9.9' } });
+      again.close();
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('by default the limit is what a project can be: a frame announcing one byte more is refused from its header', async () => {
+    // A raw client: the upgrade by hand, then only the header of a frame of MAX_MESSAGE_BYTES + 1.
+    const socket = connectTcp(host.port, '127.0.0.1');
+    const data: Buffer[] = [];
+    socket.on('data', (chunk) => data.push(chunk));
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(
+      `GET /ipc?token=${encodeURIComponent(host.token)} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    );
+    while (!Buffer.concat(data).includes('\r\n\r\n')) await new Promise((r) => setTimeout(r, 10));
+    const response = Buffer.concat(data);
+    expect(response.toString('latin1')).toMatch(/^HTTP\/1\.1 101/);
+    data.length = 0;
+    data.push(response.subarray(response.indexOf('\r\n\r\n') + 4));
+    const header = Buffer.alloc(14);
+    header[0] = 0x81; // final frame, text
+    header[1] = 0x80 | 127; // masked, 64-bit length
+    header.writeBigUInt64BE(BigInt(MAX_MESSAGE_BYTES + 1), 2);
+    socket.write(header); // the mask key (four zero bytes) ends the header; no payload follows
+    const end = Date.now() + 10_000;
+    while (Buffer.concat(data).length < 4 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    const frame = Buffer.concat(data);
+    socket.destroy();
+    expect(frame[0]).toBe(0x88); // a close frame...
+    expect(frame.readUInt16BE(2)).toBe(1009); // ...saying "message too big"
+  });
 });
+
+/** The project with its two dense hidden layers widened to `units` each, small fixed weights. */
+function widen(project: unknown, units: number) {
+  const copy = structuredClone(project) as {
+    graph: { nodes: { id: string; kind: string; units?: number; bias?: unknown }[]; edges: { source: string; target: string; weight: unknown }[] };
+  };
+  const size = new Map<string, number>();
+  for (const node of copy.graph.nodes) {
+    if (node.kind === 'dense') {
+      node.units = units;
+      node.bias = new Array(units).fill(0);
+    }
+    size.set(node.id, node.kind === 'dense' ? units : 1);
+  }
+  let k = 0;
+  const draw = () => Math.sin(++k * 12.9898) * 0.05;
+  for (const edge of copy.graph.edges) {
+    const rows = size.get(edge.target)!;
+    const columns = size.get(edge.source)!;
+    edge.weight = rows === 1 && columns === 1 ? draw() : Array.from({ length: rows }, () => Array.from({ length: columns }, draw));
+  }
+  return copy;
+}

@@ -12,8 +12,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { LIMITS } from '../../engine/src/index';
 import { EVENTS, type EventName, type EventOf } from '../ipc/contract';
+import { EventCoalescer, MAX_MESSAGE_BYTES } from '../ipc/event-pacing';
 import { createHandlers, dispatch, workspacePolicy, type Dialogs } from '../ipc/handlers';
 import { TrainingController, type WorkerLike } from '../training/controller';
 import { AppData } from '../files/app-data';
@@ -31,14 +31,25 @@ export interface BrowserHostOptions {
   token?: string;
   version: string;
   spawnWorker?: () => WorkerLike;
+  /** The largest message a client may send (tests); otherwise {@link MAX_MESSAGE_BYTES}. */
+  maxMessageBytes?: number;
 }
 
 export interface BrowserHost {
   url: string;
   port: number;
   token: string;
+  /** Bytes waiting to be sent to the slowest client: what backpressure holds bounded. */
+  queuedBytes(): number;
   close(): Promise<void>;
 }
+
+/**
+ * Above this many bytes waiting for a client, progress events to it coalesce (see
+ * event-pacing.ts) until it has read them: a tab that is slow or suspended cannot make the host
+ * queue every event.
+ */
+export const HIGH_WATER_BYTES = 1024 * 1024;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -70,7 +81,13 @@ export function contentSecurityPolicy(port: number): string {
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const rendererDir = resolve(options.rendererDir);
-  const sockets = new Set<WebSocket>();
+  const sockets = new Map<WebSocket, EventCoalescer>();
+  // One serialisation of an event for every client that takes it at once.
+  let serialised: { payload: unknown; text: string } | null = null;
+  const textOf = (event: EventName, payload: unknown): string => {
+    if (serialised === null || serialised.payload !== payload) serialised = { payload, text: JSON.stringify({ event, payload }) };
+    return serialised.text;
+  };
   const broadcast = <E extends EventName>(event: E, payload: EventOf<E>) => {
     const checked = EVENTS[event].safeParse(payload);
     // An event that does not fit the contract is a bug of ours: say so, never crash the host.
@@ -78,8 +95,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       if (event !== 'training:error') broadcast('training:error', { message: `NN Studio produced an invalid ${event} event; training may be showing stale numbers.` });
       return;
     }
-    const text = JSON.stringify({ event, payload: checked.data });
-    for (const socket of sockets) socket.send(text);
+    for (const events of sockets.values()) events.send(event, checked.data as EventOf<E>);
   };
   const training = new TrainingController(broadcast, options.spawnWorker);
   // In the browser, the in-app picker chooses the file: there is no native dialog to ask.
@@ -141,8 +157,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     response.end(request.method === 'HEAD' ? undefined : body);
   }
 
-  // Room for the largest project NN Studio opens (LIMITS.fileChars), sent as JSON.
-  const sockets_ = new WebSocketServer({ noServer: true, maxPayload: LIMITS.fileChars * 2 });
+  // A larger message is no project: ws refuses it as its header arrives, before reading it, and
+  // closes that connection with 1009 (the renderer says what happened).
+  const sockets_ = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? MAX_MESSAGE_BYTES });
   server.on('upgrade', (request, socket, head) => {
     const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
     const offered = Buffer.from(url.searchParams.get('token') ?? '');
@@ -155,10 +172,26 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       return;
     }
     sockets_.handleUpgrade(request, socket, head, (ws) => {
-      sockets.add(ws);
+      // Each write's callback runs once the data has left for the network: the moment to see
+      // whether held progress may go.
+      const write = (text: string) => {
+        if (ws.readyState === ws.OPEN) ws.send(text, () => events.flush());
+      };
+      const events = new EventCoalescer(
+        (event, payload) => write(textOf(event, payload)),
+        () => ws.bufferedAmount < HIGH_WATER_BYTES,
+      );
+      /** A reply is never held, and never overtakes the events sent before it. */
+      const reply = (text: string) => {
+        events.flush(true);
+        write(text);
+      };
+      sockets.set(ws, events);
       ws.on('close', () => sockets.delete(ws));
-      // A frame too large or not UTF-8: drop that connection, keep the host.
-      ws.on('error', () => ws.terminate());
+      // A frame too large, not UTF-8 or malformed: ws is already closing that connection, with
+      // the code that says why (1009 too large, 1007 not UTF-8), and drops it if the client does
+      // not answer. Listening keeps the host up; ending the socket here could cut off the close.
+      ws.on('error', () => undefined);
       ws.on('message', async (data) => {
         let message: unknown;
         try {
@@ -167,12 +200,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
           message = null;
         }
         if (typeof message !== 'object' || message === null || Array.isArray(message)) {
-          ws.send(JSON.stringify({ id: null, result: { error: 'Request refused: not a request object.' } }));
+          reply(JSON.stringify({ id: null, result: { error: 'Request refused: not a request object.' } }));
           return;
         }
         const { id, channel, payload } = message as { id?: unknown; channel?: unknown; payload?: unknown };
         const result = await dispatch(handlers, String(channel), payload, true);
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: typeof id === 'number' || typeof id === 'string' ? id : null, result }));
+        reply(JSON.stringify({ id: typeof id === 'number' || typeof id === 'string' ? id : null, result }));
       });
     });
   });
@@ -186,8 +219,13 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     token,
+    queuedBytes() {
+      let most = 0;
+      for (const socket of sockets.keys()) most = Math.max(most, socket.bufferedAmount);
+      return most;
+    },
     async close() {
-      for (const socket of sockets) socket.terminate();
+      for (const socket of sockets.keys()) socket.terminate();
       await training.dispose();
       sockets_.close();
       await new Promise<void>((done) => server.close(() => done()));

@@ -2,14 +2,19 @@
  * `nnstudio`: the command-line trainer. Examples, training with progress, evaluation and the step
  * trace, on the same engine the app uses. Every failure is one line on stderr and a non-zero exit.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import writeFileAtomic from 'write-file-atomic';
+import { open, stat, unlink } from 'node:fs/promises';
+import { writeFileDurably } from '../files/durable-write';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
   EXAMPLES,
+  DataError,
   EXPORT_FORMATS,
   ExportError,
+  GraphCompileError,
+  LIMITS,
   TrainingSetupError,
   exportProject,
   isExportFormat,
@@ -20,9 +25,12 @@ import {
   projectFromSession,
   traceStep,
   traceToText,
+  escapeControlCharacters,
   type EpochRecord,
   type Project,
+  type ProjectSession,
   type SplitEvaluation,
+  type TrainResult,
 } from '../../engine/src/index';
 import { UserError, describeFsError, readProjectFile, writeProjectFile } from '../files/project-file';
 
@@ -31,8 +39,12 @@ export interface CliIo {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown; isTTY?: boolean; columns?: number };
   cwd: string;
-  /** Called with a function that asks training to stop after the current epoch (Ctrl-C). */
-  onInterrupt?: (stop: () => void) => void;
+  /**
+   * Called when training starts, with a function that asks it to stop after the current epoch
+   * (Ctrl-C), and one that tells whether the trained project is being written (a second Ctrl-C
+   * then should wait for the write rather than quit).
+   */
+  onInterrupt?: (stop: () => void, saving: () => boolean) => void;
 }
 
 /** Wrong usage: exit code 2, as is the convention for command-line tools. */
@@ -59,8 +71,59 @@ Commands:
                                 extension; --precision is for onnx (default float32)
   help                          show this
 
+Run 'nnstudio COMMAND --help' for one command's usage.
 Exit status: 0 success, 1 a problem with a file or the network, 2 wrong usage.
 `;
+
+/** What `nnstudio COMMAND --help` prints. */
+const COMMAND_USAGE = {
+  examples: `Usage: nnstudio examples [--json]
+
+Lists the example projects: name, title and what training it reaches.
+  --json        one JSON array instead of text
+`,
+  new: `Usage: nnstudio new --example NAME [--out FILE] [--force]
+
+Writes an example project (see nnstudio examples).
+  --example NAME  the example to write
+  --out FILE      where to write it (default: NAME.nnproj)
+  --force         replace FILE if it exists
+`,
+  train: `Usage: nnstudio train FILE [--epochs N] [--out FILE | --in-place] [--json] [--quiet]
+
+Trains the project as its hyperparameters say, then writes the trained project. Ctrl-C stops
+after the current epoch and saves the weights so far; Ctrl-C again quits at once, without
+saving (but never while the file is being written).
+  --epochs N    train N more epochs (the project's other stopping criteria still apply)
+  --out FILE    where to write (default: FILE.trained.nnproj beside the input)
+  --in-place    overwrite the input instead
+  --json        one JSON line per epoch on stdout, then one with the result
+  --quiet       no progress bar
+`,
+  eval: `Usage: nnstudio eval FILE [--json]
+
+Loss, accuracy and confusion matrix of the project's current weights on each split.
+  --json        one JSON object instead of text
+`,
+  trace: `Usage: nnstudio trace FILE --sample N[,M...] [--json]
+
+One training step on training row N (counting from 0), or on a mini-batch of rows, in the
+lecture's formulas with the numbers filled in.
+  --sample N[,M...]  the row or rows of the training split
+  --json             the trace as JSON
+`,
+  export: `Usage: nnstudio export FILE --to FORMAT [--out PATH] [--force] [--precision float32|float64]
+
+Writes the network with its current weights as FORMAT: onnx (a model for ONNX Runtime etc.),
+pytorch or keras (a Python script), weights (JSON), history (CSV), svg (a picture).
+  --to FORMAT        the format
+  --out PATH         where to write (default: FILE with the format's extension)
+  --force            replace PATH if it exists
+  --precision P      float32 (default) or float64; for onnx only
+`,
+} as const;
+
+type Command = keyof typeof COMMAND_USAGE;
 
 /** Runs the CLI; resolves to the exit code. Never throws. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -89,25 +152,31 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         throw new UsageError(`unknown command '${command}'. Commands: examples, new, train, eval, trace, export, help.`);
     }
   } catch (error) {
+    // Messages quote file names, arguments and bytes from files: escaped, they cannot move the
+    // cursor, retitle the terminal or split the one line.
     if (error instanceof UsageError) {
-      io.stderr.write(`nnstudio: ${error.message}\nRun 'nnstudio help' for usage.\n`);
+      io.stderr.write(`nnstudio: ${escapeControlCharacters(error.message)}\nRun 'nnstudio help' for usage.\n`);
       return 2;
     }
-    if (error instanceof UserError || error instanceof TrainingSetupError || error instanceof ExportError) {
-      io.stderr.write(`nnstudio: ${error.message}\n`);
+    // The engine's own words for a network or data set that cannot work (a split that does not add up...).
+    if (error instanceof UserError || error instanceof TrainingSetupError || error instanceof ExportError || error instanceof DataError || error instanceof GraphCompileError) {
+      io.stderr.write(`nnstudio: ${escapeControlCharacters(error.message)}\n`);
       return 1;
     }
     // Not expected: still one line, with the details only when asked for.
-    const message = error instanceof Error ? error.message : String(error);
+    const message = escapeControlCharacters(error instanceof Error ? error.message : String(error));
     io.stderr.write(`nnstudio: internal error: ${message}${process.env.NNSTUDIO_DEBUG ? `\n${(error as Error).stack}` : ' (set NNSTUDIO_DEBUG=1 for details)'}\n`);
     return 70;
   }
 }
 
+/** Every command takes --help (-h). */
+const HELP = { help: { type: 'boolean', short: 'h' } } as const;
+
 function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, positionals: number) {
   let parsed;
   try {
-    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args, options: { ...options, ...HELP } as T & typeof HELP, allowPositionals: true, strict: true });
   } catch (error) {
     // parseArgs's messages are clear but span several lines; keep one.
     const message = (error as Error).message;
@@ -115,12 +184,19 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[]
     if (ambiguous) throw new UsageError(`${ambiguous[1]} needs a value; to give one that starts with a dash, write ${ambiguous[1]}=VALUE.`);
     throw new UsageError(`${message.split(/\.\s/)[0].replace(/\.$/, '')}.`);
   }
-  if (parsed.positionals.length > positionals) throw new UsageError(`unexpected argument '${parsed.positionals[positionals]}'.`);
+  if (parsed.positionals.length > positionals && !(parsed.values as { help?: boolean }).help) throw new UsageError(`unexpected argument '${parsed.positionals[positionals]}'.`);
   return parsed;
+}
+
+/** `COMMAND --help`: its usage on stdout, exit 0. */
+function help(io: CliIo, command: Command): number {
+  io.stdout.write(COMMAND_USAGE[command]);
+  return 0;
 }
 
 function commandExamples(args: string[], io: CliIo): number {
   const { values } = parse(args, { json: { type: 'boolean' } }, 0);
+  if (values.help) return help(io, 'examples');
   if (values.json) {
     io.stdout.write(`${JSON.stringify(EXAMPLES.map((e) => ({ name: e.name, title: e.title, description: e.description, expected: e.expected })))}\n`);
     return 0;
@@ -132,6 +208,7 @@ function commandExamples(args: string[], io: CliIo): number {
 
 async function commandNew(args: string[], io: CliIo): Promise<number> {
   const { values } = parse(args, { example: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' } }, 0);
+  if (values.help) return help(io, 'new');
   if (!values.example) throw new UsageError('new needs --example NAME (see nnstudio examples).');
   const example = findExample(values.example);
   if (!example) throw new UsageError(`there is no example '${values.example}'. Examples: ${EXAMPLES.map((e) => e.name).join(', ')}.`);
@@ -160,6 +237,7 @@ async function commandTrain(args: string[], io: CliIo): Promise<number> {
     { epochs: { type: 'string' }, out: { type: 'string' }, 'in-place': { type: 'boolean' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } },
     1,
   );
+  if (values.help) return help(io, 'train');
   const input = resolve(io.cwd, requireFile(positionals, 'train'));
   const epochs = positiveInteger(values.epochs, '--epochs');
   if (values['in-place'] && values.out) throw new UsageError('use either --out or --in-place, not both.');
@@ -167,27 +245,45 @@ async function commandTrain(args: string[], io: CliIo): Promise<number> {
   if (out === input && !values['in-place']) throw new UsageError('--out names the input file; add --in-place to overwrite it.');
 
   const { project, migratedFrom } = await readProjectFile(input);
-  if (migratedFrom !== null && !values.json) io.stderr.write(`Note: ${input} was saved in format version ${migratedFrom} and has been upgraded.\n`);
+  if (migratedFrom !== null && !values.json) io.stderr.write(`Note: ${escapeControlCharacters(input)} was saved in format version ${migratedFrom} and has been upgraded.\n`);
   const hyper = epochs ? { ...project.hyperparameters, maxEpochs: project.training.epoch + epochs } : project.hyperparameters;
   if (hyper.maxEpochs <= project.training.epoch) {
     throw new UserError(`${input} has already been trained for ${project.training.epoch} epochs, its maximum; use --epochs N to train N more.`);
   }
+  // A history longer than a project may hold could not be saved: say so now, not after the work.
+  const room = LIMITS.historyEpochs - project.training.epoch;
+  if (hyper.maxEpochs > LIMITS.historyEpochs) {
+    const most = room > 0 ? `at most ${room.toLocaleString('en')} more` : 'no more';
+    if (epochs) throw new UsageError(`--epochs ${epochs} would take the project past ${LIMITS.historyEpochs.toLocaleString('en')} epochs, the most a project's history holds; it has ${project.training.epoch.toLocaleString('en')}, so ${most}.`);
+    throw new UserError(`${input} asks for up to ${hyper.maxEpochs.toLocaleString('en')} epochs, more than the ${LIMITS.historyEpochs.toLocaleString('en')} a project's history holds; lower its maximum, or use --epochs N (${most}).`);
+  }
+  await checkCanWrite(out);
   const session = openSession(project, 'train', hyper);
   const progress = values.json || values.quiet ? null : new ProgressBar(io.stderr, hyper.maxEpochs, project.training.epoch);
   let interrupted = false;
-  io.onInterrupt?.(() => (interrupted = true));
+  let saving = false;
+  io.onInterrupt?.(
+    () => (interrupted = true),
+    () => saving,
+  );
 
-  const result = session.trainer.run({
-    onEpoch: (record) => {
+  const result = await trainInSlices(
+    session,
+    (record) => {
       if (values.json) io.stdout.write(`${JSON.stringify({ type: 'epoch', ...record })}\n`);
       progress?.update(record);
     },
-    shouldContinue: () => !interrupted,
-  });
+    () => interrupted,
+  );
   progress?.finish();
 
   const trained: Project = projectFromSession({ ...project }, session);
-  await writeProjectFile(out, trained);
+  saving = true;
+  try {
+    await writeProjectFile(out, trained);
+  } finally {
+    saving = false;
+  }
   const last = result.last;
   const message = result.reason === 'interrupted' ? `Interrupted after epoch ${result.epochs}; the weights so far are saved.` : result.message;
   if (values.json) {
@@ -200,8 +296,78 @@ async function commandTrain(args: string[], io: CliIo): Promise<number> {
   return result.reason === 'diverged' ? 1 : 0;
 }
 
+/** How long training runs before it lets the event loop in, so that Ctrl-C is heard. */
+const SLICE_MS = 50;
+
+/**
+ * Trains until a stopping criterion is met or, once `interrupted()` says so, until the current
+ * epoch ends. Training runs in slices of about {@link SLICE_MS} with a turn of the event loop
+ * between them (a signal handler runs only then). The slices change nothing in the numbers:
+ * `run` picks up where it left off, so an interrupted run at epoch k has exactly the weights of
+ * an uninterrupted run of k epochs.
+ */
+async function trainInSlices(session: ProjectSession, onEpoch: (record: EpochRecord) => void, interrupted: () => boolean): Promise<TrainResult> {
+  const { trainer } = session;
+  const firstEpoch = trainer.epoch;
+  const stopHere = (): TrainResult => ({ reason: 'interrupted', message: 'Interrupted.', epochs: trainer.epoch, last: trainer.history.at(-1) ?? null });
+  for (;;) {
+    const until = Date.now() + SLICE_MS;
+    let epochEnded = false;
+    let stopped = false;
+    const result = trainer.run({
+      onEpoch: (record) => {
+        epochEnded = true;
+        onEpoch(record);
+      },
+      progressIntervalMs: SLICE_MS,
+      // Asked right after each epoch and at each progress check: Ctrl-C takes effect only at an epoch's end.
+      shouldContinue: () => {
+        const atEpochEnd = epochEnded;
+        epochEnded = false;
+        if (atEpochEnd && interrupted()) stopped = true;
+        return !stopped && Date.now() < until;
+      },
+    });
+    if (result.reason !== 'interrupted' || stopped) return result;
+    await new Promise((resolve) => setImmediate(resolve));
+    // Ctrl-C between slices, when the slice had ended just as an epoch did: stop without another.
+    if (interrupted() && trainer.epoch > firstEpoch && trainer.progress().samplesIntoEpoch === 0) return stopHere();
+  }
+}
+
+/**
+ * Checks, before any training, that the trained project can be written to `out`: it is not a
+ * folder, and its folder exists and takes a new file. @throws UserError naming the problem.
+ */
+async function checkCanWrite(out: string): Promise<void> {
+  const cannot = (reason: string) => new UserError(`${out}: cannot save there: ${reason}`);
+  try {
+    if ((await stat(out)).isDirectory()) throw new UserError(`${out}: is a folder; name a file for the trained project.`);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    if ((error as { code?: string }).code !== 'ENOENT') throw cannot(describeFsError(error));
+  }
+  const folder = dirname(out);
+  try {
+    if (!(await stat(folder)).isDirectory()) throw cannot(`${folder} is not a folder.`);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw cannot((error as { code?: string }).code === 'ENOENT' ? `the folder ${folder} does not exist.` : describeFsError(error));
+  }
+  // Creating a file is the test that counts: root passes every permission check, and a
+  // read-only mount or a network share may refuse what the mode bits allow.
+  const probe = join(folder, `.${basename(out)}.${randomBytes(6).toString('hex')}.probe`);
+  try {
+    await (await open(probe, 'wx')).close();
+  } catch (error) {
+    throw cannot(describeFsError(error));
+  }
+  await unlink(probe).catch(() => undefined);
+}
+
 async function commandEval(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, { json: { type: 'boolean' } }, 1);
+  if (values.help) return help(io, 'eval');
   const input = resolve(io.cwd, requireFile(positionals, 'eval'));
   const { project } = await readProjectFile(input);
   const session = openSession(project, 'evaluate');
@@ -225,6 +391,7 @@ async function commandEval(args: string[], io: CliIo): Promise<number> {
 
 async function commandTrace(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, { sample: { type: 'string' }, json: { type: 'boolean' } }, 1);
+  if (values.help) return help(io, 'trace');
   const input = resolve(io.cwd, requireFile(positionals, 'trace'));
   if (values.sample === undefined) throw new UsageError('trace needs --sample N (a row of the training split, counting from 0).');
   const indices = values.sample.split(',').map((part) => {
@@ -251,6 +418,7 @@ async function commandExport(args: string[], io: CliIo): Promise<number> {
     { to: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' }, precision: { type: 'string' } },
     1,
   );
+  if (values.help) return help(io, 'export');
   const input = resolve(io.cwd, requireFile(positionals, 'export'));
   const formats = Object.keys(EXPORT_FORMATS).join(', ');
   if (values.to === undefined) throw new UsageError(`export needs --to FORMAT (one of ${formats}).`);
@@ -267,7 +435,7 @@ async function commandExport(args: string[], io: CliIo): Promise<number> {
   const { project } = await readProjectFile(input);
   const content = exportProject(project, format, { precision });
   try {
-    await writeFileAtomic(out, typeof content === 'string' ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength), { fsync: true });
+    await writeFileDurably(out, content);
   } catch (error) {
     throw new UserError(`${out}: could not save: ${describeFsError(error)}`);
   }
@@ -286,8 +454,13 @@ function percent(value: number): string {
 function confusionTable(confusion: NonNullable<SplitEvaluation['confusion']>): string {
   const { classes, matrix } = confusion;
   const corner = 'true \\ predicted';
-  const first = Math.max(corner.length, ...classes.map((c) => c.length));
-  const width = Math.max(6, ...classes.map((c) => c.length), ...matrix.flat().map((v) => String(v).length));
+  let first = corner.length;
+  let width = 6;
+  for (const name of classes) {
+    first = Math.max(first, name.length);
+    width = Math.max(width, name.length);
+  }
+  for (const row of matrix) for (const count of row) width = Math.max(width, String(count).length);
   const cell = (text: string) => text.padStart(width);
   const lines = [`  ${corner.padEnd(first)}  ${classes.map(cell).join(' ')}`];
   matrix.forEach((row, i) => lines.push(`  ${classes[i].padEnd(first)}  ${row.map((v) => cell(String(v))).join(' ')}`));

@@ -10,6 +10,7 @@ import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, session, type Menu
 import { CHANNEL_NAMES, EVENTS, type EventName, type EventOf } from '../ipc/contract';
 import { createHandlers, dispatch, grantedPathsPolicy } from '../ipc/handlers';
 import { TrainingController } from '../training/controller';
+import { framePacedSender } from '../ipc/event-pacing';
 import { AppData } from '../files/app-data';
 import { menuTemplate, type MenuItemSpec } from './menu';
 import { serveAppRequest } from './app-protocol';
@@ -36,7 +37,9 @@ function send<E extends EventName>(event: E, payload: EventOf<E>): void {
 }
 
 const paths = grantedPathsPolicy();
-const training = new TrainingController(send);
+// webContents.send queues without limit for a window that does not keep up: progress goes at
+// most once a frame, the latest (see event-pacing.ts).
+const training = new TrainingController(framePacedSender(send, { now: () => performance.now(), later: (task, ms) => void setTimeout(task, ms) }));
 
 /** File › Open Recent follows the recent list. */
 function setMenu(recent: string[]): void {

@@ -23,6 +23,11 @@ export type FromWorker =
   | { type: 'stepped' }
   /** Momentum's memory Δw(r−1) and the training rows the next step would use; null without a session. */
   | { type: 'snapshot'; state: { session: string; velocity: Float64Array; nextRows: number[] } | null }
+  /**
+   * The whole current state, plus the epoch records since the previous one: the one coalescible
+   * message. A receiver that falls behind may be sent only the latest, with the records joined
+   * (src-main/ipc/event-pacing.ts); every other message is delivered one for one, in order.
+   */
   | ({ type: 'progress' } & Omit<EventOf<'training:progress'>, 'weights'> & { weights: Float64Array })
   | ({ type: 'stopped' } & EventOf<'training:stopped'>)
   | { type: 'error'; message: string; during: ToWorker['type'] | 'run' };

@@ -46,8 +46,10 @@ function socketApi(): RawApi {
     if (data.result && 'error' in data.result) waiting.reject(new Error(data.result.error));
     else waiting.resolve(data.result?.ok);
   });
-  socket.addEventListener('close', () => {
-    for (const waiting of pending.values()) waiting.reject(new Error('The connection to NN Studio’s host closed.'));
+  socket.addEventListener('close', (event) => {
+    // 1009: the host refused a message larger than any project can be.
+    const reason = event.code === 1009 ? 'NN Studio’s host refused a request larger than any project can be, and closed the connection; reload this page to reconnect.' : 'The connection to NN Studio’s host closed.';
+    for (const waiting of pending.values()) waiting.reject(new Error(reason));
     pending.clear();
   });
   return {

@@ -1,7 +1,7 @@
 /**
- * Projects in the browser host: save, start another, reopen and find everything as it was; a
- * corrupt file leaves the open project alone; unsaved changes are asked about; and unsaved work
- * survives the host being killed.
+ * Projects in the browser host: save, start another, reopen and find everything as it was; the
+ * project is named after its file, and so are its exports; a corrupt file leaves the open project
+ * alone; unsaved changes are asked about; and unsaved work survives the host being killed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -46,8 +46,9 @@ test('save, start another project, reopen: graph, weights, history and view come
   await expect(page).toHaveTitle('XOR 2-2-1 • — NN Studio');
 
   await saveAs(page, 'journey.nnproj');
-  await expect(page).toHaveTitle('XOR 2-2-1 — NN Studio');
+  await expect(page).toHaveTitle('journey — NN Studio'); // the project is named after its file
   const saved = JSON.parse(readFileSync(join(workspace(), 'journey.nnproj'), 'utf8'));
+  expect(saved.name).toBe('journey');
   expect(saved.training.epoch).toBe(2);
   expect(saved.training.history).toHaveLength(2);
   expect(saved.hyperparameters.learningRate).toBe(0.25);
@@ -60,14 +61,16 @@ test('save, start another project, reopen: graph, weights, history and view come
   await expect(page.getByTestId('backprop')).toHaveCount(0);
 
   await openFromPicker(page, 'journey.nnproj');
-  await expect(page).toHaveTitle('XOR 2-2-1 — NN Studio');
+  await expect(page).toHaveTitle('journey — NN Studio');
   await expect(page.getByTestId('epoch')).toHaveText('2');
   await expect(page.getByTestId('backprop')).toBeVisible(); // the inspector reopens on its sample
   await expect(page.getByTestId('bp-row')).toHaveValue('2');
-  // Everything the file holds survives the round trip: saving again writes the same document.
+  // Everything the file holds survives the round trip: saving again writes the same document,
+  // under the new file's name.
   await saveAs(page, 'journey-again.nnproj');
+  await expect(page).toHaveTitle('journey-again — NN Studio');
   const again = JSON.parse(readFileSync(join(workspace(), 'journey-again.nnproj'), 'utf8'));
-  expect(again).toEqual(saved);
+  expect(again).toEqual({ ...saved, name: 'journey-again' });
 
   // Saving over an existing file asks first.
   await page.keyboard.press('Control+Shift+S');
@@ -77,6 +80,30 @@ test('save, start another project, reopen: graph, weights, history and view come
   await expect(page.getByTestId('replace-warning')).toHaveText('journey.nnproj already exists. Save again to replace it.');
   await picker.getByRole('button', { name: 'Replace', exact: true }).click();
   await expect(picker).toHaveCount(0);
+});
+
+test('the name follows the file: a new canvas saved as “homework” is called homework, and exports as homework', async ({ page }) => {
+  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.getByTestId('example-select').selectOption('__blank');
+  await expect(page).toHaveTitle('Untitled — NN Studio');
+  await page.keyboard.press('Control+Shift+S');
+  await expect(page.getByLabel('File name')).toHaveValue('Untitled.nnproj');
+  await page.getByLabel('File name').fill('homework');
+  await page.getByRole('dialog', { name: 'Save the project' }).getByRole('button', { name: 'Save' }).click();
+  await expect(page).toHaveTitle('homework — NN Studio'); // and clean: no unsaved mark
+  expect(JSON.parse(readFileSync(join(workspace(), 'homework.nnproj'), 'utf8')).name).toBe('homework');
+
+  await page.keyboard.press('Control+e');
+  await expect(page.getByTestId('export-file-name')).toHaveText('homework.onnx');
+  await page.getByTestId('export-svg').check();
+  await expect(page.getByTestId('export-file-name')).toHaveText('homework.svg');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-run').click()]);
+  expect(download.suggestedFilename()).toBe('homework.svg');
+
+  // The next Save As suggests the file it came from, so accepting it keeps the name.
+  await page.keyboard.press('Control+Shift+S');
+  await expect(page.getByLabel('File name')).toHaveValue('homework.nnproj');
+  await page.getByRole('dialog', { name: 'Save the project' }).getByRole('button', { name: 'Cancel' }).click();
 });
 
 test('a corrupt or foreign file: the loader’s message in a dialog, and the open project untouched', async ({ page }) => {
@@ -188,7 +215,7 @@ test('a .nnproj dropped on the window opens; another kind of file is refused wit
   await drop('notes.txt', 'hello');
   await expect(page.getByTestId('dialog-message')).toContainText('Only NN Studio projects (.nnproj files)');
   await page.getByTestId('dialog-ok').click();
-  await drop('dropped.nnproj', text);
-  await expect(page).toHaveTitle('Dropped — NN Studio');
+  await drop('dropped.nnproj', text); // it holds the name 'Dropped', but the file is dropped.nnproj
+  await expect(page).toHaveTitle('dropped — NN Studio');
   await expect(page.getByTestId('epoch')).toHaveText('7');
 });

@@ -28,17 +28,23 @@ export const CHANNELS = {
     response: ProjectSchema,
   },
   'project:open': {
-    /** With a path, opens that file; without, asks the user (a native dialog, or the in-app picker's choice). */
+    /**
+     * With a path, opens that file; without, asks the user (a native dialog, or the in-app
+     * picker's choice). The project comes named after its file.
+     */
     request: z.object({ path: path.optional() }).strict(),
     response: projectFile.nullable(),
   },
   'project:save': {
-    /** Without a path, asks where to save. */
+    /**
+     * Without a path, asks where to save. The project is written under its file's name (see
+     * files/project-name.ts): `name` is the name written, for the renderer to take over.
+     */
     request: z.object({ path: path.optional(), project: ProjectSchema }).strict(),
-    response: z.object({ path }).nullable(),
+    response: z.object({ path, name: ProjectSchema.shape.name }).nullable(),
   },
   'project:open-content': {
-    /** A project file's text (dropped on the window): parsed and validated like a file on disk. */
+    /** A project file's text (dropped on the window): parsed and validated like a file on disk, and named after it. */
     request: z.object({ name: z.string().min(1).max(255), text: z.string().max(LIMITS.fileChars) }).strict(),
     response: z.object({ project: ProjectSchema, migratedFrom: z.number().int().nullable() }),
   },

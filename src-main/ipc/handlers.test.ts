@@ -109,8 +109,8 @@ describe('files in the browser host: the workspace policy', () => {
     const { call } = setup();
     mkdirSync(join(dir, 'sub'), { recursive: true });
     const saved = await call('project:save', { path: join(dir, 'a.nnproj'), project: xor() });
-    expect(saved).toEqual({ ok: { path: join(dir, 'a.nnproj') } });
-    expect(readFileSync(join(dir, 'a.nnproj'), 'utf8')).toBe(serialiseProject(xor()));
+    expect(saved).toEqual({ ok: { path: join(dir, 'a.nnproj'), name: 'a' } });
+    expect(readFileSync(join(dir, 'a.nnproj'), 'utf8')).toBe(serialiseProject({ ...xor(), name: 'a' }));
     const opened = (await call('project:open', { path: 'a.nnproj' })) as { ok: { path: string; migratedFrom: null } };
     expect(opened.ok.path).toBe(join(dir, 'a.nnproj'));
     writeFileSync(join(dir, 'notes.txt'), 'not a project');
@@ -190,7 +190,7 @@ describe('recent projects, backups and dropped files', () => {
     // Newest first (the other tests of this file share the data folder, so only the top two are ours).
     const { ok } = (await call('recent:list', {})) as { ok: { paths: string[]; removed: string[] } };
     expect(ok.paths.slice(0, 2)).toEqual([join(dir, 'recent-b.nnproj'), join(dir, 'recent-a.nnproj')]);
-    expect(await call('project:open-content', { name: 'dropped.nnproj', text: serialiseProject(xor()) })).toMatchObject({ ok: { project: { name: xor().name }, migratedFrom: null } });
+    expect(await call('project:open-content', { name: 'dropped.nnproj', text: serialiseProject(xor()) })).toMatchObject({ ok: { project: { name: 'dropped' }, migratedFrom: null } });
     expect(await call('project:open-content', { name: 'dropped.nnproj', text: '{"format": "something-else"}' })).toEqual({ error: expect.stringMatching(/^dropped\.nnproj: /) });
   });
 
@@ -207,6 +207,54 @@ describe('recent projects, backups and dropped files', () => {
     expect(await call('backup:check', {})).toMatchObject({ ok: { backup: { path: chosen } } });
     expect(await call('backup:clear', {})).toEqual({ ok: {} });
     expect(await call('backup:check', {})).toEqual({ ok: { backup: null, problem: null } });
+  });
+});
+
+describe('a project’s name follows its file', () => {
+  /** The desktop app with a save dialog that answers `chosen`, writing through a stand-in for the disk. */
+  function desktop(chosen: string) {
+    const written = new Map<string, string>();
+    const paths = { ...grantedPathsPolicy(), writeFile: async (full: string, data: string | Uint8Array) => void written.set(full, String(data)) };
+    const suggested: string[] = [];
+    const chooseWhereToSave = async (name: string) => (suggested.push(name), chosen);
+    return { ...setup({ policy: paths as ReturnType<typeof workspacePolicy>, dialogs: { chooseWhereToSave } }), written, suggested };
+  }
+  const untitled = () => ({ ...xor(), name: 'Untitled' });
+
+  it('Save As writes the file’s name into the file and answers it', async () => {
+    const { call, written, suggested } = desktop('/ws/My net.nnproj');
+    expect(await call('project:save', { project: untitled() })).toEqual({ ok: { path: '/ws/My net.nnproj', name: 'My net' } });
+    expect(suggested).toEqual(['Untitled.nnproj']);
+    expect(written.get('/ws/My net.nnproj')).toBe(serialiseProject({ ...untitled(), name: 'My net' }));
+    // Saving again to the same file: the name already agrees, the file is written as it is.
+    expect(await call('project:save', { path: '/ws/My net.nnproj', project: { ...untitled(), name: 'My net' } })).toEqual({ ok: { path: '/ws/My net.nnproj', name: 'My net' } });
+  });
+
+  it('the dialog suggests the name as it is, changing only what file names cannot hold', async () => {
+    const { call, suggested } = desktop('/ws/x.nnproj');
+    await call('project:save', { project: { ...xor(), name: 'xor homework: v2/3 — ünï' } });
+    expect(suggested).toEqual(['xor homework- v2-3 — ünï.nnproj']);
+  });
+
+  it('a file name longer than a project name may be is cut to the limit; an empty one keeps the old name', async () => {
+    const long = `${'é'.repeat(199)}😀${'x'.repeat(300)}`; // 500 characters; the emoji straddles the limit
+    const { call, written } = desktop(`/ws/${long}.nnproj`);
+    const answer = (await call('project:save', { project: untitled() })) as { ok: { name: string } };
+    expect(answer.ok.name).toBe('é'.repeat(199)); // LIMITS.idLength is 200: half an emoji is not kept
+    expect(parseProject(written.get(`/ws/${long}.nnproj`)!)).toMatchObject({ ok: true, project: { name: 'é'.repeat(199) } });
+
+    const nameless = desktop('/ws/.nnproj');
+    expect(await nameless.call('project:save', { project: untitled() })).toEqual({ ok: { path: '/ws/.nnproj', name: 'Untitled' } });
+    const blank = desktop('/ws/   .nnproj');
+    expect(await blank.call('project:save', { project: untitled() })).toEqual({ ok: { path: '/ws/   .nnproj', name: 'Untitled' } });
+  });
+
+  it('opening a file whose stored name differs: the project is named after the file', async () => {
+    const { call } = setup();
+    writeFileSync(join(dir, 'renamed by hand.nnproj'), serialiseProject(xor()));
+    expect(await call('project:open', { path: 'renamed by hand.nnproj' })).toMatchObject({ ok: { project: { name: 'renamed by hand' } } });
+    // The file itself is left as it was until the project is saved.
+    expect(readFileSync(join(dir, 'renamed by hand.nnproj'), 'utf8')).toBe(serialiseProject(xor()));
   });
 });
 

@@ -25,7 +25,7 @@ import { NotationDialog } from './NotationDialog';
 import { HyperparameterPanel } from './Hyperparameters';
 import { datasetTargets, Inspector } from './Inspector';
 import { formatPercent, formatValue } from './format';
-import { useStudio } from './store';
+import { useStudio, windowTitle } from './store';
 
 /**
  * The compiler's verdict on the graph, off the render path: compiled after edits settle (120 ms),
@@ -74,7 +74,7 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    document.title = project ? `${project.name}${dirty ? ' •' : ''} — NN Studio` : 'NN Studio';
+    document.title = windowTitle(project, dirty);
   }, [project, dirty]);
 
   // In the browser, closing the tab with unsaved changes gets the browser's own question (the
@@ -106,7 +106,7 @@ export function App() {
       }
       // The same bound as a file opened from disk, checked before reading it into memory.
       const tooLarge = () => useStudio.setState({ dialog: { title: `Could not open ${file.name}`, message: `${file.name}: the file is too large to be a project (${file.size} bytes).` } });
-      if (file.size > LIMITS.fileChars * 4) return tooLarge();
+      if (file.size > LIMITS.fileBytes) return tooLarge();
       void file.text().then((text) => (text.length > LIMITS.fileChars ? tooLarge() : useStudio.getState().openContent(file.name, text)));
     };
     window.addEventListener('dragover', onDragOver);

@@ -63,11 +63,12 @@ export function ExportDialog({ project, onClose }: { project: Project; onClose: 
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const chosen = CHOICES.find((c) => c.value === choice)!;
+  // Named after the project, so after its file: `homework.nnproj` exports as `homework.onnx`.
+  const name = exportFileName(safeName(project), choice);
   const run = async () => {
     setError(null);
     setBusy(true);
     try {
-      const name = exportFileName(safeName(project), choice);
       if (choice === 'png') download(await svgToPng(exportNetworkSvg(project)), name);
       else {
         const content = exportProject(project, choice);
@@ -94,6 +95,9 @@ export function ExportDialog({ project, onClose }: { project: Project; onClose: 
             </label>
           ))}
         </div>
+        <p className="hint">
+          File name: <b data-testid="export-file-name">{name}</b>
+        </p>
         {error && (
           <div className="error-text" role="alert" data-testid="export-error">
             {error}

@@ -12,7 +12,11 @@ export function FilePicker({ mode }: { mode: 'open' | 'save' }) {
   const { setPicker, openPath, savePath, project, recent } = useStudio();
   const [listing, setListing] = useState<ResponseOf<'workspace:list'> | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [name, setName] = useState(`${(project?.name ?? 'project').replace(/[^\w.-]+/g, '-')}.nnproj`);
+  // The project's name as it is (saving names the project after its file, so accepting this
+  // keeps the name): only what file names cannot hold is replaced, as src-main/files/project-name.ts
+  // suggests for the desktop dialog.
+  // eslint-disable-next-line no-control-regex
+  const [name, setName] = useState(`${(project?.name ?? '').replace(/[/\\:*?"<>|\u0000-\u001f\u007f]+/g, '-').replace(/[. ]+$/, '').trim() || 'project'}.nnproj`);
   // Saving over an existing project asks first, as a native save dialog does.
   const [replacing, setReplacing] = useState<string | null>(null);
   const fileName = name.endsWith('.nnproj') ? name : `${name}.nnproj`;

@@ -24,9 +24,9 @@ vi.mock('./api', () => ({
 
 async function freshStore() {
   vi.resetModules();
-  const { useStudio, BACKUP_INTERVAL_MS } = await import('./store');
+  const { useStudio, BACKUP_INTERVAL_MS, windowTitle } = await import('./store');
   const { setBias } = await import('./document/commands');
-  return { useStudio, BACKUP_INTERVAL_MS, setBias };
+  return { useStudio, BACKUP_INTERVAL_MS, windowTitle, setBias };
 }
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
@@ -39,7 +39,8 @@ beforeEach(() => {
     'recent:list': () => ({ paths: [], removed: [] }),
     'backup:check': () => ({ backup: null, problem: null }),
     'examples:create': (p) => findExample((p as { name: string }).name)!.create(),
-    'project:save': (p) => ({ path: (p as { path: string }).path }),
+    // As the handler answers: the path, and the file's name the project was written under.
+    'project:save': (p) => ({ path: (p as { path: string }).path, name: (p as { path: string }).path.split('/').pop()!.replace(/\.nnproj$/, '') }),
   };
 });
 afterEach(() => vi.useRealTimers());
@@ -206,5 +207,54 @@ describe('revert', () => {
     expect(useStudio.getState().project).toEqual(onDisk);
     expect(useStudio.getState().dirty).toBe(false);
     expect(calls.filter((c) => c.channel === 'project:open').map((c) => c.payload)).toEqual([{ path: '/w/iris.nnproj' }]);
+  });
+});
+
+describe('the name follows the file', () => {
+  const hiddenBias = (project: Project) => (project.graph.nodes.find((n) => n.id === 'hidden') as { bias: number[] }).bias[0];
+
+  it('after Save As the project has the file’s name and is clean; undo and redo keep the name', async () => {
+    const { useStudio, windowTitle, setBias } = await freshStore();
+    await useStudio.getState().init();
+    await useStudio.getState().newFromExample('iris');
+    useStudio.getState().edit(setBias('hidden', 0.5, 0));
+    expect(await useStudio.getState().savePath('/w/mine.nnproj')).toBe(true);
+    const state = useStudio.getState();
+    expect(state.project!.name).toBe('mine');
+    expect(state.path).toBe('/w/mine.nnproj');
+    expect(state.dirty).toBe(false);
+    expect(windowTitle(state.project, state.dirty)).toBe('mine — NN Studio');
+
+    // Renaming is not an edit: undo takes back the bias, not the name.
+    useStudio.getState().undo();
+    expect(hiddenBias(useStudio.getState().project!)).toBe(0);
+    expect(useStudio.getState().project!.name).toBe('mine');
+    expect(useStudio.getState().dirty).toBe(true);
+    expect(windowTitle(useStudio.getState().project, useStudio.getState().dirty)).toBe('mine • — NN Studio');
+    useStudio.getState().redo();
+    expect(hiddenBias(useStudio.getState().project!)).toBe(0.5);
+    expect(useStudio.getState().project!.name).toBe('mine');
+    expect(useStudio.getState().dirty).toBe(false); // back at what the file holds
+  });
+
+  it('an edit made while the save is under way stays unsaved, and undoing it is clean again', async () => {
+    const { useStudio, setBias } = await freshStore();
+    await useStudio.getState().init();
+    await useStudio.getState().newFromExample('iris');
+    useStudio.getState().edit(setBias('hidden', 0.5, 0));
+    let answer: (value: unknown) => void = () => undefined;
+    answers['project:save'] = () => new Promise((resolve) => (answer = resolve));
+    const saving = useStudio.getState().savePath('/w/late.nnproj');
+    await flush();
+    useStudio.getState().edit(setBias('hidden', 0.75, 0));
+    answer({ path: '/w/late.nnproj', name: 'late' });
+    expect(await saving).toBe(true);
+    expect(useStudio.getState().project!.name).toBe('late');
+    expect(hiddenBias(useStudio.getState().project!)).toBe(0.75);
+    expect(useStudio.getState().dirty).toBe(true);
+    useStudio.getState().undo();
+    expect(hiddenBias(useStudio.getState().project!)).toBe(0.5);
+    expect(useStudio.getState().project!.name).toBe('late');
+    expect(useStudio.getState().dirty).toBe(false);
   });
 });

@@ -9,7 +9,7 @@ import { compileGraph, defaultSpec, newProject, writeParameters, type CompiledMo
 import type { EventOf, ResponseOf } from '../../src-main/ipc/contract';
 import { api } from './api';
 import type { Command } from './document/commands';
-import { execute, isDirty, markSaved, redo as redoHistory, replacePresent, replaceView, startHistory, undo as undoHistory, type History } from './document/history';
+import { execute, isDirty, markSaved, redo as redoHistory, renameDocument, replacePresent, replaceView, startHistory, undo as undoHistory, type History } from './document/history';
 
 export type TrainingState = 'idle' | 'running' | 'paused' | 'stopped';
 
@@ -116,6 +116,11 @@ const idleTraining = (project: Project | null): StudioState['training'] => ({
   message: null,
 });
 
+/** The window's title: the project's name (its file's), marked while it has unsaved changes. */
+export function windowTitle(project: Project | null, dirty: boolean): string {
+  return project ? `${project.name}${dirty ? ' •' : ''} — NN Studio` : 'NN Studio';
+}
+
 /** The compiled model of the current graph, cached by graph identity. */
 let compiledFor: { graph: Project['graph']; model: CompiledModel | null } | null = null;
 export function modelOf(project: Project): CompiledModel | null {
@@ -181,12 +186,17 @@ export const useStudio = create<StudioState>((set, get) => {
     }));
   };
 
-  /** After a save: the file is the document only if nothing changed meanwhile. */
-  const settleSave = (saved: Project, documentId: number, path: string) => {
+  /**
+   * After a save: the document takes the name the file was written with (its file's name), and
+   * the file is the document only if nothing changed meanwhile.
+   */
+  const settleSave = (saved: Project, documentId: number, written: { path: string; name: string }) => {
     const { history } = get();
     if (get().documentId !== documentId || !history) return; // another document is open now
-    // Only what was written counts as saved: changes made meanwhile stay unsaved.
-    set({ path, ...documentState(history.present === saved ? markSaved(history) : { ...history, saved }) });
+    // Only what was written counts as saved: changes made meanwhile stay unsaved. Renaming the
+    // whole history keeps `saved` the same object as the entry it was, wherever it now is.
+    const renamed = renameDocument(history.present === saved ? markSaved(history) : { ...history, saved }, written.name);
+    set({ path: written.path, ...documentState(renamed) });
   };
 
   /**
@@ -416,7 +426,7 @@ export const useStudio = create<StudioState>((set, get) => {
           const documentId = get().documentId;
           const saved = await api.invoke('project:save', { project });
           if (!saved) return false;
-          settleSave(project, documentId, saved.path);
+          settleSave(project, documentId, saved);
           return true;
         } catch (error) {
           fail(error);
@@ -433,7 +443,7 @@ export const useStudio = create<StudioState>((set, get) => {
         const documentId = get().documentId;
         const saved = await api.invoke('project:save', { path, project });
         if (!saved) return false;
-        settleSave(project, documentId, saved.path);
+        settleSave(project, documentId, saved);
         const waiting = pendingPickerSave;
         pendingPickerSave = null;
         set({ pickerOpen: null });

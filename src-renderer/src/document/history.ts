@@ -77,3 +77,25 @@ export function isDirty(history: History): boolean {
 export function markSaved(history: History): History {
   return { ...history, saved: history.present };
 }
+
+/**
+ * Gives the document a new name (its file's) throughout its history, without an undo step: the
+ * name follows the file, it is not an edit, so neither undo nor redo brings the old one back.
+ * A document and its saved copy stay the same object, so whether it is dirty is unchanged.
+ */
+export function renameDocument(history: History, name: string): History {
+  const renamed = new Map<Project, Project>();
+  const rename = (project: Project): Project => {
+    if (project.name === name) return project;
+    let done = renamed.get(project);
+    if (!done) renamed.set(project, (done = { ...project, name }));
+    return done;
+  };
+  const entry = ({ project, label }: { project: Project; label: string }) => ({ project: rename(project), label });
+  return {
+    past: history.past.map(entry),
+    present: rename(history.present),
+    future: history.future.map(entry),
+    saved: history.saved && rename(history.saved),
+  };
+}

@@ -10,6 +10,7 @@ import {
   LIMITS,
   ProjectFormatError,
   findExample,
+  importCsv,
   loadProjectValue,
   openSession,
   parseProject,
@@ -81,6 +82,27 @@ describe('round trip', () => {
     const project = findExample('xor-sigmoid')!.create();
     project.graph.edges[0].target = 'nowhere';
     expect(() => serialiseProject(project)).toThrow(/graph\.edges\[0\]\.target: there is no node 'nowhere'/);
+  });
+});
+
+describe('user strings as keys', () => {
+  it('a label column named __proto__ keeps its classes through Save and Open', () => {
+    const imported = importCsv('x,__proto__\n1,cat\n2,dog\n3,cat\n', { features: ['x'], targets: ['__proto__'], targetKind: 'label' });
+    expect(Object.keys(imported.classes)).toEqual(['__proto__']);
+    const project = findExample('xor-sigmoid')!.create();
+    const { features, targets, size, x, y } = imported.dataset;
+    const rows = Array.from({ length: size }, (_, n) => [...x.subarray(n * features.length, (n + 1) * features.length), ...y.subarray(n * targets.length, (n + 1) * targets.length)]);
+    project.dataset = { kind: 'inline', source: 'pets.csv', features, targets, rows, classes: imported.classes };
+    const reopened = load(serialiseProject(project));
+    const dataset = reopened.dataset as Extract<Project['dataset'], { kind: 'inline' }>;
+    expect(Object.keys(dataset.classes ?? {})).toEqual(['__proto__']);
+    expect(Object.getOwnPropertyDescriptor(dataset.classes, '__proto__')?.value).toEqual(['cat', 'dog']);
+  });
+
+  it('a classes record with a bad value is still refused', () => {
+    const bad = document();
+    bad.dataset = { kind: 'inline', features: ['x1', 'x2'], targets: ['y'], rows: [[0, 0, 0]], classes: { y: [1, 2] } };
+    expect(errorOf(bad).message).toMatch(/^dataset\.classes/);
   });
 });
 

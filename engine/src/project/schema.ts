@@ -54,6 +54,31 @@ const id = z.string().min(1, 'must not be empty').max(LIMITS.idLength);
 const name = z.string().min(1, 'must not be empty').max(LIMITS.idLength);
 const text = z.string().max(LIMITS.textLength);
 const position = z.object({ x: finite, y: finite });
+
+/**
+ * A record keyed by user strings (column names) that keeps every key. zod's `z.record` builds its
+ * result by assignment, so a column named "__proto__" became the result's prototype and vanished
+ * (a label column so named lost its classes on Save). This checks each key and value with the same
+ * rules and passes the object through as JSON.parse made it, with its own keys intact.
+ */
+function userKeyedRecord<V extends z.ZodType>(value: V) {
+  const shape = z.record(name, value);
+  return z
+    .custom<Record<string, z.output<V>>>((input) => {
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) return false;
+      for (const key of Object.keys(input)) {
+        if (!name.safeParse(key).success || !value.safeParse((input as Record<string, unknown>)[key]).success) return false;
+      }
+      return true;
+    }, 'must be an object from names to lists of names')
+    .meta(jsonSchemaOf(shape));
+}
+
+/** A schema's JSON Schema, to describe a `z.custom` in the published schema (without a nested `$schema`). */
+function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { target: 'draft-2020-12' }) as Record<string, unknown>;
+  return json;
+}
 const output = z.object({ targets: z.array(name).min(1).max(LIMITS.unitsPerLayer) });
 
 const common = { id, label: text.optional(), position: position.optional() };
@@ -104,7 +129,7 @@ export const DatasetRefSchema = z.discriminatedUnion('kind', [
     targets: z.array(name).min(1).max(LIMITS.datasetColumns),
     rows: z.array(z.array(finite).max(2 * LIMITS.datasetColumns)).min(1).max(LIMITS.datasetRows),
     /** For label targets: the classes of each label column, in one-hot order. */
-    classes: z.record(name, z.array(name).max(LIMITS.datasetColumns)).optional(),
+    classes: userKeyedRecord(z.array(name).max(LIMITS.datasetColumns)).optional(),
   }),
 ]);
 

@@ -8,7 +8,7 @@
 import { ELEMENTWISE, softmaxBackward, softmaxForward } from './activations';
 import type { CompiledModel } from './compile';
 import type { Activation } from './graph';
-import { cancelsDerivative, lossGradientWrtOutput, outputLoss, type LossName } from './losses';
+import { cancelledTargetSum, cancelsDerivative, lossGradientWrtOutput, outputLoss, type LossName } from './losses';
 
 /** Scratch buffers for one sample, reused across samples and steps. */
 export interface Workspace {
@@ -118,7 +118,8 @@ export function backward(
     if (node.output) {
       const targetStart = tOffset + node.output.targetStart;
       if (cancelsDerivative(loss, node.activation)) {
-        for (let k = 0; k < units; k++) gradS[start + k] = z[start + k] - t[targetStart + k];
+        const mass = cancelledTargetSum(node.activation, t, targetStart, units);
+        for (let k = 0; k < units; k++) gradS[start + k] = z[start + k] * mass - t[targetStart + k];
       } else {
         for (let k = 0; k < units; k++) gradZ[start + k] = lossGradientWrtOutput(z[start + k], t[targetStart + k]);
         activationBackward(node.activation, s, z, gradZ, gradS, start, units);

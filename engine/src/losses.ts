@@ -66,11 +66,37 @@ export function outputLoss(
 }
 
 /**
- * Whether the loss and the output activation combine so that φ' cancels and
- * ∂J/∂s_k = z_k − t_k (δ_k = t_k − z_k): sigmoid with cross-entropy, softmax with cross-entropy.
+ * Whether the loss and the output activation combine so that φ' cancels: sigmoid with
+ * cross-entropy (∂J/∂s_k = z_k − t_k, δ_k = t_k − z_k, for any t_k), and softmax with
+ * cross-entropy (∂J/∂s_k = z_k·Σt − t_k, δ_k = t_k − z_k·Σt; see {@link cancelledTargetSum}).
  */
 export function cancelsDerivative(loss: LossName, activation: Activation): boolean {
   return loss === 'crossEntropy' && (activation === 'sigmoid' || activation === 'softmax');
+}
+
+/**
+ * The factor of z_k in a cancelled output gradient ∂J/∂s_k = z_k·m − t_k: for a softmax layer
+ * m = Σ_m t_m over its targets, for a sigmoid 1. Softmax cross-entropy is J = Σ_m t_m ln Σ_j e^(s_j)
+ * − Σ_m t_m s_m, so ∂J/∂s_k = Σt·z_k − t_k: the textbook z_k − t_k holds only when the targets
+ * sum to 1 (one-hot labels), not for soft targets such as (0.5, 0). Summed from 0 left to right,
+ * as every kernel and the trace sum it, so that one-hot targets give exactly 1.
+ * @param t The targets; the node's start at `targetStart`.
+ * @param units The node's units.
+ */
+export function cancelledTargetSum(activation: Activation, t: ArrayLike<number>, targetStart: number, units: number): number {
+  if (activation !== 'softmax') return 1;
+  let sum = 0;
+  for (let k = 0; k < units; k++) sum += t[targetStart + k];
+  return sum;
+}
+
+/**
+ * Whether a softmax layer's Σt is 1 as far as the trace's wording goes: soft labels such as
+ * 0.7 + 0.2 + 0.1 add up to 0.9999999999999999 in floating point, and "δ_k = t_k − z_k·Σt, Σt = 1"
+ * would say nothing that δ_k = t_k − z_k does not. The number is always computed with Σt itself.
+ */
+export function targetsSumToOne(sum: number): boolean {
+  return Math.abs(sum - 1) <= 1e-12;
 }
 
 /**

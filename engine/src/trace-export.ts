@@ -39,6 +39,8 @@ interface Dialect {
     forwardHead: string;
     zHead: string;
     deltaCancels: string;
+    /** δ_k of a softmax under cross-entropy whose targets do not sum to 1. */
+    deltaCancelsTargetSum: string;
     deltaOutput: string;
     deltaSoftmaxOutput: string;
     deltaHidden: string;
@@ -54,6 +56,7 @@ const PLAIN_FORMULAS: Dialect['formulas'] = {
   forwardHead: 's_j = Σ_i w_ji x_ji + b_j',
   zHead: 'z_j = φ(s_j)',
   deltaCancels: 'δ_k = t_k − z_k (φ′ cancels with cross-entropy)',
+  deltaCancelsTargetSum: 'δ_k = t_k − z_k·Σt (φ′ cancels with cross-entropy; the targets do not sum to 1)',
   deltaOutput: 'δ_k = (t_k − z_k) φ′(s_k)',
   deltaSoftmaxOutput: 'δ_k = z_k [(t_k − z_k) − Σ_m (t_m − z_m) z_m] (softmax)',
   deltaHidden: 'δ_j = φ′(s_j) Σ_k w_kj δ_k',
@@ -140,6 +143,7 @@ const LATEX: Dialect = {
     forwardHead: 's_j = \\sum_i w_{ji} x_{ji} + b_j',
     zHead: 'z_j = \\varphi(s_j)',
     deltaCancels: "\\delta_k = t_k - z_k \\text{ ($\\varphi'$ cancels with cross-entropy)}",
+    deltaCancelsTargetSum: "\\delta_k = t_k - z_k \\sum_m t_m \\text{ ($\\varphi'$ cancels with cross-entropy; the targets do not sum to 1)}",
     deltaOutput: "\\delta_k = (t_k - z_k)\\, \\varphi'(s_k)",
     deltaSoftmaxOutput: '\\delta_k = z_k \\bigl[(t_k - z_k) - \\sum_m (t_m - z_m) z_m\\bigr] \\text{ (softmax)}',
     deltaHidden: "\\delta_j = \\varphi'(s_j) \\sum_k w_{kj} \\delta_k",
@@ -181,7 +185,7 @@ function activationWithNumbers(unit: UnitForward, d: Dialect): string {
 function deltaRule(record: UnitBackward, activation: Activation, trace: StepTrace, d: Dialect): string {
   const f = d.formulas;
   if (record.role === 'output') {
-    if (cancelsDerivative(trace.loss, activation)) return f.deltaCancels;
+    if (cancelsDerivative(trace.loss, activation)) return record.targetSum === undefined ? f.deltaCancels : f.deltaCancelsTargetSum;
     if (activation === 'softmax') return f.deltaSoftmaxOutput;
     return `${f.deltaOutput}, ${f.phiPrime[activation]}`;
   }
@@ -198,7 +202,9 @@ function deltaWithNumbers(record: UnitBackward, activation: Activation, sample: 
   if (record.role === 'output') {
     const { t, z } = record.error!;
     const tz = `(${d.num(t)} ${d.minus} ${d.num(z)})`;
-    if (cancelsDerivative(trace.loss, activation)) return `${lhs}${tz}${result}`;
+    if (cancelsDerivative(trace.loss, activation)) {
+      return record.targetSum === undefined ? `${lhs}${tz}${result}` : `${lhs}${d.num(t)} ${d.minus} ${d.num(z)}${d.times}${d.num(record.targetSum)}${result}`;
+    }
     if (activation === 'softmax') {
       // Σ_m (t_m − z_m) z_m over the layer: not stored in the record, but all its parts are.
       const weighted = layer.reduce((sum, b) => sum + (b.error!.t - b.error!.z) * b.error!.z, 0);

@@ -7,7 +7,8 @@
  *
  *     s_j = Σ_i w_ji x_ji + b_j,   z_j = φ(s_j)
  *     δ_j := −∂J/∂s_j
- *     output:  δ_k = (t_k − z_k) φ'(s_k)          (squared error; φ' cancels with cross-entropy)
+ *     output:  δ_k = (t_k − z_k) φ'(s_k)          (squared error; φ' cancels with cross-entropy:
+ *              δ_k = t_k − z_k, and t_k − z_k·Σt for a softmax whose targets do not sum to 1)
  *     hidden:  δ_j = φ'(s_j) Σ_k w_kj δ_k
  *     ∂J/∂w_ji = −δ_j x_ji,  Δw_ji = η δ_j x_ji (+ momentum and regularisation parts)
  */
@@ -15,7 +16,7 @@ import { ELEMENTWISE, SOFTMAX_DERIVATIVE_FORMULA, SOFTMAX_FORMULA } from './acti
 import { weightIndex, type CompiledModel, type CompiledNode } from './compile';
 import type { BoundData } from './data';
 import type { Activation } from './graph';
-import { LOSS_FORMULAS, cancelsDerivative } from './losses';
+import { LOSS_FORMULAS, cancelledTargetSum, cancelsDerivative, targetsSumToOne } from './losses';
 import type { Hyperparameters } from './train';
 
 /** One term w_ji · x_ji of a unit's weighted sum. */
@@ -82,6 +83,11 @@ export interface UnitBackward {
   phiPrime: { formula: string; value: number } | null;
   /** For outputs: t_k − z_k. */
   error: { t: number; z: number } | null;
+  /**
+   * For a softmax output under cross-entropy whose targets do not sum to 1: Σt, the factor of
+   * z_k in δ_k = t_k − z_k·Σt (absent where δ_k = t_k − z_k says it).
+   */
+  targetSum?: number;
   /** For hidden units: the w_kj δ_k it sums over, and the sum. */
   downstream: DownstreamTerm[];
   sum: number | null;
@@ -361,14 +367,27 @@ function traceBackward(
       const errors = layer.map((v, k) => targets[k] - v.z);
       // Σ_m (t_m − z_m) z_m once per layer: per unit it would be quadratic in the layer's width.
       const weightedError = node.activation === 'softmax' ? errors.reduce((sum, e, m) => sum + e * layer[m].z, 0) : 0;
+      const targetSum = cancelledTargetSum(node.activation, targets, 0, node.units);
       for (let k = 0; k < node.units; k++) {
         const { s, z } = layer[k];
         const name = model.slotNames[node.start + k];
         const base = { nodeId: node.id, unit: k, name, role: 'output' as const, error: { t: targets[k], z }, downstream: [], sum: null };
         const tz = `(${formatNumber(targets[k])} − ${formatNumber(z)})`;
         if (cancelsDerivative(loss, node.activation)) {
-          const delta = errors[k];
-          layerRecords.push({ ...base, rule: `δ_k = t_k − z_k  (φ' cancels with cross-entropy)`, phiPrime: null, delta, text: `δ_${name} = ${tz} = ${formatNumber(delta, false)}` });
+          // δ_k = t_k − z_k·Σt (softmax; Σt = 1 for a sigmoid): −ln z_k's log-sum-exp is weighted by every t_m.
+          const delta = targets[k] - z * targetSum;
+          if (targetsSumToOne(targetSum)) {
+            layerRecords.push({ ...base, rule: `δ_k = t_k − z_k  (φ' cancels with cross-entropy)`, phiPrime: null, delta, text: `δ_${name} = ${tz} = ${formatNumber(delta, false)}` });
+          } else {
+            layerRecords.push({
+              ...base,
+              targetSum,
+              rule: `δ_k = t_k − z_k·Σt  (φ' cancels with cross-entropy; the targets sum to Σt = ${formatNumber(targetSum, false)}, not 1)`,
+              phiPrime: null,
+              delta,
+              text: `δ_${name} = ${formatNumber(targets[k])} − ${formatNumber(z)}·${formatNumber(targetSum)} = ${formatNumber(delta, false)}`,
+            });
+          }
         } else if (node.activation === 'softmax') {
           // δ_k = Σ_m (t_m − z_m) ∂z_m/∂s_k = z_k [(t_k − z_k) − Σ_m (t_m − z_m) z_m]
           const weighted = weightedError;

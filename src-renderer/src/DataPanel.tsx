@@ -6,6 +6,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { CsvImport } from './CsvImport';
 import { BUILTIN_DATASETS, BUILTIN_DESCRIPTIONS, defaultSpec, isBinary, projectData, resolveDataset, splitIndices, type Dataset, type DatasetRef, type Normalisation, type Project } from '../../engine/src/index';
 import { useDataPreparation } from './use-throttled';
+import { adviseData, splitWithShares } from './data-fields';
 import { useBackprop } from './backprop/store';
 import { formatValue } from './format';
 import { setData } from './document/commands';
@@ -15,6 +16,7 @@ import { useStudio } from './store';
 export function DataPanel() {
   const project = useStudio((s) => s.project);
   const edit = useStudio((s) => s.edit);
+  const editOrReason = useStudio((s) => s.editOrReason);
   const dataset = project?.dataset;
   const data = useMemo(() => {
     try {
@@ -27,7 +29,9 @@ export function DataPanel() {
   if (!project || !dataset) return null;
   const split = project.split;
   const builtin = dataset.kind === 'builtin' ? dataset : null;
-  const setBuiltin = (change: Partial<Extract<DatasetRef, { kind: 'builtin' }>>) => builtin && edit(setData({ dataset: { ...builtin, ...change } }));
+  // Number fields show a refusal beside themselves (and keep the value in force); the selects' refusals are toasts.
+  const setBuiltin = (change: Partial<Extract<DatasetRef, { kind: 'builtin' }>>) => (builtin ? editOrReason(setData({ dataset: { ...builtin, ...change } })) : null);
+  const setShares = (train: number, validation: number) => editOrReason(setData({ split: splitWithShares(split, train, validation) }));
   return (
     <div className="hyper" data-testid="data-panel">
       <label title={builtin ? BUILTIN_DESCRIPTIONS[builtin.name] : 'Rows imported into the project'}>
@@ -49,22 +53,22 @@ export function DataPanel() {
         <>
           <label title="How many samples to generate.">
             <span>Samples</span>
-            <NumberInput label="Samples" value={builtin.size} onCommit={(v) => v !== null && setBuiltin({ size: v })} />
+            <NumberInput label="Samples" testId="data-size" value={builtin.size} advise={(v) => adviseData('size', v)} onCommit={(v) => v !== null && setBuiltin({ size: v })} />
           </label>
           <label title="Standard deviation of the Gaussian noise added to the inputs.">
             <span>Noise</span>
-            <NumberInput label="Noise" value={builtin.noise} onCommit={(v) => v !== null && setBuiltin({ noise: v })} />
+            <NumberInput label="Noise" testId="data-noise" value={builtin.noise} advise={(v) => adviseData('noise', v)} onCommit={(v) => v !== null && setBuiltin({ noise: v })} />
           </label>
           <label title="The same seed always generates the same points.">
             <span>Data seed</span>
-            <NumberInput label="Data seed" value={builtin.seed} onCommit={(v) => v !== null && setBuiltin({ seed: v })} />
+            <NumberInput label="Data seed" testId="data-seed" value={builtin.seed} advise={(v) => adviseData('seed', v)} onCommit={(v) => v !== null && setBuiltin({ seed: v })} />
           </label>
         </>
       )}
       {builtin && isBinary(builtin.name) && (
         <label title="Class labels 0/1 (sigmoid, step) or −1/+1 (tanh, sign).">
           <span>Labels</span>
-          <select aria-label="Labels" value={builtin.encoding} onChange={(e) => setBuiltin({ encoding: e.target.value as '01' | 'pm1' })}>
+          <select aria-label="Labels" value={builtin.encoding} onChange={(e) => edit(setData({ dataset: { ...builtin, encoding: e.target.value as '01' | 'pm1' } }))}>
             <option value="01">0 / 1</option>
             <option value="pm1">−1 / +1</option>
           </select>
@@ -73,8 +77,8 @@ export function DataPanel() {
       <label title="Shares of the samples for training, validation and test (shuffled with the split seed).">
         <span>Split</span>
         <span className="split">
-          <NumberInput label="Training share" value={split.train} onCommit={(v) => v !== null && edit(setData({ split: { ...split, train: v, test: Math.max(0, +(1 - v - split.validation).toFixed(6)) } }))} />
-          <NumberInput label="Validation share" value={split.validation} onCommit={(v) => v !== null && edit(setData({ split: { ...split, validation: v, test: Math.max(0, +(1 - split.train - v).toFixed(6)) } }))} />
+          <NumberInput label="Training share" testId="share-train" value={split.train} advise={(v) => adviseData('train', v)} onCommit={(v) => v !== null && setShares(v, split.validation)} />
+          <NumberInput label="Validation share" testId="share-validation" value={split.validation} onCommit={(v) => v !== null && setShares(split.train, v)} />
           <span>test {+split.test.toFixed(4)}</span>
         </span>
       </label>

@@ -34,7 +34,7 @@ export const NOTATION: readonly { heading: string; entries: readonly NotationEnt
     heading: 'Backpropagation',
     entries: [
       { symbol: 'δ_j = −∂J/∂s_j', meaning: 'the unit’s error signal (the lecture’s sign: positive when s_j should grow)' },
-      { symbol: 'δ_k = (t_k − z_k)·φ′(s_k)', meaning: 'an output unit under squared error; with sigmoid + cross-entropy or softmax + categorical cross-entropy φ′ cancels: δ_k = t_k − z_k' },
+      { symbol: 'δ_k = (t_k − z_k)·φ′(s_k)', meaning: 'an output unit under squared error; with sigmoid + cross-entropy or softmax + categorical cross-entropy φ′ cancels: δ_k = t_k − z_k (t_k − z_k·Σt for a softmax whose targets do not sum to 1)' },
       { symbol: 'δ_j = φ′(s_j)·Σ_k w_kj·δ_k', meaning: 'a hidden unit: the δ of the units it feeds, back through their weights' },
       { symbol: '∂J/∂w_ji = −δ_j·x_ji', meaning: 'the gradient of one weight (averaged over the batch)' },
     ],

@@ -11,7 +11,7 @@ import { softmaxBackward, softmaxForward } from '../activations';
 import type { CompiledModel, CompiledNode } from '../compile';
 import type { BoundData } from '../data';
 import { activate, activationBackward } from '../kernels';
-import { cancelsDerivative, outputLoss, type LossName } from '../losses';
+import { cancelledTargetSum, cancelsDerivative, outputLoss, type LossName } from '../losses';
 import { isClassifier, outputCorrect } from '../metrics';
 import { jsGemm, type Gemm, type MatrixRef } from './gemm';
 import { createWasmArena, type WasmArena } from './wasm-gemm';
@@ -222,7 +222,8 @@ export class BatchedKernel implements GradientKernel {
           right = outputCorrect(node, this.zRow, this.tRow, 0);
         }
         if (cancelsDerivative(loss, node.activation)) {
-          for (let k = 0; k < units; k++) gs[at + k] = z[at + k] - tData[tAt + k];
+          const mass = cancelledTargetSum(node.activation, tData, tAt, units);
+          for (let k = 0; k < units; k++) gs[at + k] = z[at + k] * mass - tData[tAt + k];
         } else {
           for (let k = 0; k < units; k++) gz[at + k] = z[at + k] - tData[tAt + k];
           if (node.activation === 'softmax') softmaxBackward(z, gz, gs, at, units);

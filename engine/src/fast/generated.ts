@@ -244,7 +244,13 @@ function emitGradS(node: CompiledNode, loss: LossName, emit: (line: string) => v
   if (node.output) {
     const t = (k: number) => `t[to + ${node.output!.targetStart + k}]`;
     if (cancelsDerivative(loss, node.activation)) {
-      for (let k = 0; k < units; k++) emit(`const gs${start + k} = z${start + k} - ${t(k)};`);
+      if (node.activation === 'softmax') {
+        // ∂J/∂s_k = z_k·Σt − t_k, Σt summed from 0 left to right as losses.ts's cancelledTargetSum does.
+        emit(`const ts${start} = ${['0', ...Array.from({ length: units }, (_, k) => t(k))].join(' + ')};`);
+        for (let k = 0; k < units; k++) emit(`const gs${start + k} = z${start + k} * ts${start} - ${t(k)};`);
+      } else {
+        for (let k = 0; k < units; k++) emit(`const gs${start + k} = z${start + k} - ${t(k)};`);
+      }
       return;
     }
     for (let k = 0; k < units; k++) emit(`const gz${start + k} = z${start + k} - ${t(k)};`);

@@ -317,6 +317,11 @@ function BackwardDetail({ sample, unit }: { sample: SampleTrace; unit: number })
           t − z = <Num value={b.error.t} /> − <Num value={b.error.z} /> = <Num value={b.error.t - b.error.z} />
         </p>
       )}
+      {b.targetSum !== undefined && (
+        <p data-testid="bp-target-sum">
+          The layer’s targets sum to Σt = <Num value={b.targetSum} />, not 1: δ = t − z·Σt.
+        </p>
+      )}
       {b.phiPrime && (
         <p>
           {b.phiPrime.formula} = <Num value={b.phiPrime.value} testId="bp-phi-prime" />

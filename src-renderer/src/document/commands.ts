@@ -5,6 +5,7 @@
  */
 import {
   MAX_GENERATED_SIZE,
+  MAX_NOISE,
   checkHyperparameters,
   createRng,
   isComputing,
@@ -88,7 +89,11 @@ export function addNode(template: NodeTemplate, position: Position, id?: string)
 /** Whether `to` can reach `from` along edges, so that from → to would close a cycle. */
 function reaches(graph: Graph, start: string, goal: string): boolean {
   const next = new Map<string, string[]>();
-  for (const e of graph.edges) next.set(e.source, [...(next.get(e.source) ?? []), e.target]);
+  for (const e of graph.edges) {
+    const targets = next.get(e.source);
+    if (targets) targets.push(e.target);
+    else next.set(e.source, [e.target]);
+  }
   const seen = new Set<string>();
   const stack = [start];
   while (stack.length) {
@@ -96,7 +101,7 @@ function reaches(graph: Graph, start: string, goal: string): boolean {
     if (id === goal) return true;
     if (seen.has(id)) continue;
     seen.add(id);
-    stack.push(...(next.get(id) ?? []));
+    for (const target of next.get(id) ?? []) stack.push(target);
   }
   return false;
 }
@@ -445,6 +450,32 @@ export function setHyperparameters(change: Partial<Hyperparameters>): Command {
   };
 }
 
+/** Why a split cannot be used, in one sentence naming the share at fault; null when it can. */
+function splitProblem(split: Project['split']): string | null {
+  const shares = [['training', split.train], ['validation', split.validation], ['test', split.test]] as const;
+  for (const [name, share] of shares) {
+    if (!(share >= 0 && share <= 1)) return `The ${name} share must be from 0 to 1, got ${share}.`;
+  }
+  if (split.train <= 0) return 'The training share must be above 0: training needs some of the samples.';
+  // The data panel derives the test share as what is left, so too much shows up as training + validation.
+  const trainAndValidation = split.train + split.validation;
+  if (trainAndValidation > 1 + 1e-9) return `The training and validation shares add up to ${+trainAndValidation.toFixed(6)}; together they can be at most 1.`;
+  const total = trainAndValidation + split.test;
+  if (Math.abs(total - 1) > 1e-9) return `The three shares add up to ${+total.toFixed(6)}; they must add up to 1.`;
+  return null;
+}
+
+/** Why a built-in dataset cannot be generated (size, noise or seed out of the generator's bounds); null when it can. */
+function builtinProblem(dataset: Extract<Project['dataset'], { kind: 'builtin' }>): string | null {
+  if (!Number.isInteger(dataset.size) || dataset.size < 1 || dataset.size > MAX_GENERATED_SIZE) {
+    return `A generated dataset has a whole number of samples from 1 to ${MAX_GENERATED_SIZE.toLocaleString('en')}, got ${dataset.size}.`;
+  }
+  // The file format's bound: a larger noise could not be saved or trained (1e308 overflows).
+  if (!(dataset.noise >= 0 && dataset.noise <= MAX_NOISE)) return `Noise must be from 0 to ${MAX_NOISE.toLocaleString('en')}, got ${dataset.noise}.`;
+  if (!Number.isFinite(dataset.seed)) return `The data seed must be a number, got ${dataset.seed}.`;
+  return null;
+}
+
 /**
  * Changes where the data comes from, how it is split, or how it is normalised. The stored
  * normalisation statistics are dropped, to be fitted again on the new training split.
@@ -454,15 +485,9 @@ export function setData(change: { dataset?: Project['dataset']; split?: Project[
     label: 'Change data',
     apply(project) {
       const split = change.split ?? project.split;
-      const total = split.train + split.validation + split.test;
-      if (![split.train, split.validation, split.test].every((f) => Number.isFinite(f) && f >= 0) || split.train <= 0 || Math.abs(total - 1) > 1e-9) {
-        return refuse('The split needs a training share above 0, and the three shares must add up to 1.');
-      }
       const dataset = change.dataset ?? project.dataset;
-      if (dataset.kind === 'builtin' && (!Number.isInteger(dataset.size) || dataset.size < 1 || dataset.size > MAX_GENERATED_SIZE)) {
-        return refuse(`A generated dataset has from 1 to ${MAX_GENERATED_SIZE.toLocaleString('en')} samples.`);
-      }
-      if (dataset.kind === 'builtin' && !(dataset.noise >= 0)) return refuse('Noise must be 0 or more.');
+      const reason = splitProblem(split) ?? (dataset.kind === 'builtin' ? builtinProblem(dataset) : null);
+      if (reason) return refuse(reason);
       return done({ ...project, dataset, split, normalisation: { method: change.normalisation ?? project.normalisation.method, fitted: null } });
     },
   };

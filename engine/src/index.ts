@@ -33,3 +33,5 @@ export * from './gradient-check';
 export * from './trace-export';
 export * from './quote';
 export * from './hyperparameter-advice';
+export * from './never';
+export * from './project/file-name';

@@ -8,6 +8,7 @@
 import { ELEMENTWISE, softmaxBackward, softmaxForward } from './activations';
 import type { CompiledModel } from './compile';
 import type { Activation } from './graph';
+import { assertNever } from './never';
 import { cancelledTargetSum, cancelsDerivative, lossGradientWrtOutput, outputLoss, type LossName } from './losses';
 
 /** Scratch buffers for one sample, reused across samples and steps. */
@@ -79,10 +80,14 @@ export function activate(activation: Activation, s: Float64Array, z: Float64Arra
     case 'linear':
       for (let u = start; u < end; u++) z[u] = s[u];
       return;
-    default: {
+    case 'step':
+    case 'sign': {
       const phi = ELEMENTWISE[activation].forward;
       for (let u = start; u < end; u++) z[u] = phi(s[u]);
+      return;
     }
+    default:
+      assertNever(activation, 'activation');
   }
 }
 
@@ -169,9 +174,13 @@ export function activationBackward(
     case 'linear':
       for (let u = start; u < end; u++) gradS[u] = gradZ[u];
       return;
-    default: {
+    case 'step':
+    case 'sign': {
       const derivative = ELEMENTWISE[activation].derivative;
       for (let u = start; u < end; u++) gradS[u] = derivative(s[u], z[u]) * gradZ[u];
+      return;
     }
+    default:
+      assertNever(activation, 'activation');
   }
 }

@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   console.log(`NN Studio is running at ${host.url}`);
   console.log(`Workspace: ${workspace}. Data: ${dataDir}. Press Ctrl-C to stop.`);
   const stop = () => {
-    host.close().then(() => process.exit(0));
+    void host.close().then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

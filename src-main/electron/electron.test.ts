@@ -10,7 +10,6 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { CHANNEL_NAMES } from '../ipc/contract';
-import { serveAppRequest } from './app-protocol';
 import { menuTemplate, MENU_COMMANDS, type MenuItemSpec } from './menu';
 import { APP_INDEX_URL, DESKTOP_CSP, isAppUrl } from './security';
 

@@ -81,7 +81,7 @@ export async function writeUserFile(path: string, data: string | Uint8Array): Pr
 
 /** A file-system error in words. */
 export function describeFsError(error: unknown): string {
-  const code = (error as { code?: string } | null)?.code;
+  const code = (error as { code?: string } | null)?.code ?? '';
   switch (code) {
     case 'ENOENT':
       return 'no such file or folder.';

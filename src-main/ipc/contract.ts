@@ -38,7 +38,7 @@ export const CHANNELS = {
   'project:save': {
     /**
      * Without a path, asks where to save. The project is written under its file's name (see
-     * files/project-name.ts): `name` is the name written, for the renderer to take over.
+     * engine/src/project/file-name.ts): `name` is the name written, for the renderer to take over.
      */
     request: z.object({ path: path.optional(), project: ProjectSchema }).strict(),
     response: z.object({ path, name: ProjectSchema.shape.name }).nullable(),

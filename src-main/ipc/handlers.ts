@@ -9,7 +9,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { EXAMPLES, findExample, initialiseProjectWeights, parseProject, serialiseProject, type Project } from '../../engine/src/index';
 import type { AppData } from '../files/app-data';
 import { writeFileDurably } from '../files/durable-write';
-import { projectNameFromPath, suggestedFileName } from '../files/project-name';
+import { projectNameFromPath, suggestedFileName } from '../../engine/src/project/file-name';
 import { UserError, describeFsError, readProjectHandle, writeUserFile } from '../files/project-file';
 import type { TrainingController } from '../training/controller';
 import { CHANNELS, type Channel, type IpcFailure, type ParsedRequestOf, type ResponseOf } from './contract';
@@ -313,7 +313,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'backup:write': async ({ project, path }) => {
       // The path is granted again when the backup is restored, so only one the renderer may
       // already name is kept: a backup must not become a way to reach other files.
-      let allowed: string | null = null;
+      let allowed: string | null;
       try {
         allowed = path === null ? null : deps.paths.check(path);
       } catch {

@@ -46,6 +46,12 @@ function useLiveCompile(graph: Graph | undefined): CompileResult | null {
   return graph ? (result?.compiled ?? null) : null;
 }
 
+/** Shows or hides the side panels (a view setting saved with the project, not an edit). */
+function setPanelsHidden(change: (hidden: boolean) => boolean): void {
+  const { project, setView } = useStudio.getState();
+  if (project) setView({ panels: { ...project.view.panels, hidden: change(project.view.panels?.hidden === true) } });
+}
+
 export function App() {
   const state = useStudio();
   const { project, training, info, examples, error, notice, dirty, path, pickerOpen, history, refusal, selection } = state;
@@ -54,10 +60,6 @@ export function App() {
   const [layerActivation, setLayerActivation] = useState<NeuronActivation>('sigmoid');
   // Which panels are open is part of how the project looks, saved with it.
   const panelsHidden = project?.view.panels?.hidden === true;
-  const setPanelsHidden = (change: (hidden: boolean) => boolean) => {
-    const current = useStudio.getState().project?.view;
-    if (current) state.setView({ panels: { ...current.panels, hidden: change(current.panels?.hidden === true) } });
-  };
   const [exporting, setExporting] = useState(false);
   const [notationOpen, setNotationOpen] = useState(false);
 

@@ -62,7 +62,6 @@ export function ExportDialog({ project, onClose }: { project: Project; onClose: 
   const [choice, setChoice] = useState<Choice>('onnx');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const chosen = CHOICES.find((c) => c.value === choice)!;
   // Named after the project, so after its file: `homework.nnproj` exports as `homework.onnx`.
   const name = exportFileName(safeName(project), choice);
   const run = async () => {

@@ -3,6 +3,7 @@
  * refuses anything outside it), to open one or to name one to save.
  */
 import { useEffect, useState } from 'react';
+import { suggestedFileName } from '../../engine/src/index';
 import type { ResponseOf } from '../../src-main/ipc/contract';
 import { api } from './api';
 import { FolderIcon, ProjectIcon } from './icons';
@@ -13,10 +14,8 @@ export function FilePicker({ mode }: { mode: 'open' | 'save' }) {
   const [listing, setListing] = useState<ResponseOf<'workspace:list'> | null>(null);
   const [error, setError] = useState<string | null>(null);
   // The project's name as it is (saving names the project after its file, so accepting this
-  // keeps the name): only what file names cannot hold is replaced, as src-main/files/project-name.ts
-  // suggests for the desktop dialog.
-  // eslint-disable-next-line no-control-regex
-  const [name, setName] = useState(`${(project?.name ?? '').replace(/[/\\:*?"<>|\u0000-\u001f\u007f]+/g, '-').replace(/[. ]+$/, '').trim() || 'project'}.nnproj`);
+  // keeps the name), as the desktop's save dialog suggests it.
+  const [name, setName] = useState(suggestedFileName(project?.name ?? ''));
   // Saving over an existing project asks first, as a native save dialog does.
   const [replacing, setReplacing] = useState<string | null>(null);
   const fileName = name.endsWith('.nnproj') ? name : `${name}.nnproj`;

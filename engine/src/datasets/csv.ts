@@ -95,10 +95,16 @@ export function parseDecimal(text: string): number {
   let code = text.charCodeAt(0);
   if (code === 43 || code === 45) i++;
   let digits = 0;
-  while (i < n && isDigit(text.charCodeAt(i))) i++, digits++;
+  while (i < n && isDigit(text.charCodeAt(i))) {
+    i++;
+    digits++;
+  }
   if (i < n && text.charCodeAt(i) === 46) {
     i++;
-    while (i < n && isDigit(text.charCodeAt(i))) i++, digits++;
+    while (i < n && isDigit(text.charCodeAt(i))) {
+      i++;
+      digits++;
+    }
   }
   if (digits === 0) return NaN;
   code = text.charCodeAt(i);

@@ -10,6 +10,7 @@ import type { BoundData } from '../data';
 import type { LossName } from '../losses';
 import { cancelsDerivative } from '../losses';
 import { isClassifier } from '../metrics';
+import { assertNever } from '../never';
 import type { BatchTotals, GradientKernel } from './gradient-kernel';
 
 /** Above this many parameters the generated function gets too large to be worth compiling. */
@@ -276,8 +277,12 @@ function emitGradS(node: CompiledNode, loss: LossName, emit: (line: string) => v
       case 'linear':
         emit(`const gs${u} = ${gz};`);
         break;
+      case 'step':
+      case 'sign':
+        emit(`const gs${u} = 0 * ${gz};`); // φ' = 0 almost everywhere
+        break;
       default:
-        emit(`const gs${u} = 0 * ${gz};`); // step and sign: φ' = 0
+        assertNever(node.activation, 'activation');
     }
   }
 }

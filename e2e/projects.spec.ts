@@ -50,7 +50,7 @@ test('save, start another project, reopen: graph, weights, history and view come
   const saved = JSON.parse(readFileSync(join(workspace(), 'journey.nnproj'), 'utf8'));
   expect(saved.name).toBe('journey');
   expect(saved.training.epoch).toBe(2);
-  expect(saved.training.history).toHaveLength(2);
+  expect(saved.training.history.epoch).toEqual([1, 2]); // stored as columns
   expect(saved.hyperparameters.learningRate).toBe(0.25);
   expect(saved.view.inspectorSample).toBe(2);
   expect(saved.view.panels.inspector).toBe(true);

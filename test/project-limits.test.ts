@@ -76,9 +76,9 @@ describe('an oversized file is refused before JSON.parse builds it', () => {
     expect(!result.ok && result.error.message).toContain(`limit of ${fmt(LIMITS.datasetCells)} cells`);
   });
 
-  it('a history with more numbers than the epoch limit allows', () => {
+  it('a training section with more numbers than a history at the epoch limit and a state at the parameter limit have', () => {
     const doc = { ...example(), training: { epoch: 1, history: 'HOLE' } };
-    const { result, parsed } = loadWatchingParse(withHole(doc, `[${numbers(5 * LIMITS.historyEpochs + 2, '1')}]`));
+    const { result, parsed } = loadWatchingParse(withHole(doc, `[${numbers(5 * LIMITS.historyEpochs + 2 * LIMITS.parameters + 65, '1')}]`));
     expect(parsed).toBe(false);
     expect(!result.ok && result.error.path).toBe('training');
     expect(!result.ok && result.error.message).toContain(`limit of ${fmt(LIMITS.historyEpochs)} epochs`);
@@ -140,18 +140,29 @@ describe('the limits are ones a project can reach', () => {
   });
 
   it('saving refuses, in one sentence, a project too large for a file, rather than writing one that would not open', () => {
-    // A valid project whose history of long numbers needs more characters than a file holds.
+    // A valid project whose weights, momentum memory and best weights, all long numbers, need
+    // more characters than a file holds (a history no longer can: it is thinned).
     const base = example();
-    const epochs = LIMITS.historyEpochs;
-    const history = Array.from({ length: epochs }, (_, k) => ({ epoch: k + 1, loss: -1.2345678901234567e-123, accuracy: 0.12345678901234568, validationLoss: 1.2345678901234567e-123, validationAccuracy: 0.12345678901234568 }));
     const big = (units: number) => Array.from({ length: units }, () => -1.2345678901234567e-123);
+    const graph: Project['graph'] = {
+      nodes: [...base.graph.nodes, { id: 'wide', kind: 'dense', units: 2000, activation: 'tanh', bias: big(2000) }, { id: 'wide2', kind: 'dense', units: 1900, activation: 'tanh', bias: big(1900) }],
+      edges: [...base.graph.edges, { id: 'wide->wide2', source: 'wide', target: 'wide2', weight: Array.from({ length: 1900 }, () => big(2000)) }],
+    };
+    const tree = {
+      weights: Object.fromEntries(graph.edges.map((e) => [e.id, e.weight])),
+      biases: Object.fromEntries(graph.nodes.flatMap((n) => ('bias' in n ? [[n.id, n.bias]] : []))),
+    };
     const project: Project = {
       ...base,
-      graph: {
-        nodes: [...base.graph.nodes, { id: 'wide', kind: 'dense', units: 2000, activation: 'tanh', bias: big(2000) }, { id: 'wide2', kind: 'dense', units: 1900, activation: 'tanh', bias: big(1900) }],
-        edges: [...base.graph.edges, { id: 'wide->wide2', source: 'wide', target: 'wide2', weight: Array.from({ length: 1900 }, () => big(2000)) }],
+      graph,
+      training: {
+        epoch: 10,
+        history: [],
+        optimiser: { kind: 'momentum', velocity: tree },
+        rng: [1, 2, 3, 4],
+        position: { samples: 4, next: 0, shuffled: true, lossSum: 0, correct: 0, misclassified: 0 },
+        earlyStopping: { bestLoss: 0.25, bestEpoch: 3, epochsSinceBest: 1, bestWeights: tree },
       },
-      training: { epoch: epochs, history },
     };
     let error: unknown;
     try {

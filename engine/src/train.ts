@@ -15,7 +15,8 @@ import { InterpretedKernel, type BatchTotals, type GradientKernel, type KernelKi
 import { createWorkspace, forward, sampleLoss, type Workspace } from './kernels';
 import type { LossName } from './losses';
 import { evaluate, isClassifier, outputCorrect, type Evaluation } from './metrics';
-import { createRng, type Rng } from './random';
+import { thinHistoryInPlace } from './history';
+import { createRng, rngFromState, type Rng } from './random';
 import { quoteForMessage } from './quote';
 
 /** User text (an id, a name) as a message quotes it: control characters escaped, cut short. */
@@ -126,6 +127,41 @@ export interface EpochRecord {
   accuracy: number | null;
   validationLoss: number | null;
   validationAccuracy: number | null;
+}
+
+/**
+ * Everything a trainer holds besides the weights and the history, so that a trainer given it
+ * (after a save, in another process) takes exactly the steps this one would have taken next.
+ */
+export interface TrainerState {
+  /** Completed epochs. */
+  epoch: number;
+  /** Δw(r−1) of every parameter, in the model's order. */
+  velocity: Float64Array;
+  /** The shuffling generator's state before this epoch's order was drawn. */
+  rng: [number, number, number, number];
+  /** Whether this epoch's order was drawn from `rng`, or is the samples in order. */
+  shuffled: boolean;
+  /** Position in this epoch's order of the next step's first sample. */
+  cursor: number;
+  /** This epoch's steps so far: the sum of their losses, the samples classified correctly, and (perceptron rule) the samples it changed weights for. */
+  lossSum: number;
+  correct: number;
+  misclassified: number;
+  /** Early stopping's memory; null before it first measured. `params` may be null (not kept), and then the stop keeps the weights it has. */
+  best: { loss: number; epoch: number; epochsSinceBest: number; params: Float64Array | null } | null;
+}
+
+/**
+ * The visiting order of an epoch: the samples in order, shuffled with `rng` when `shuffled`. Each
+ * epoch's order is drawn afresh from the samples in order, so the generator's state before the
+ * draw is all it takes to draw it again.
+ */
+export function drawOrder(size: number, rng: Rng | null): Uint32Array {
+  const order = new Uint32Array(size);
+  for (let i = 0; i < size; i++) order[i] = i;
+  if (rng) rng.shuffle(order);
+  return order;
 }
 
 /** What one call to {@link Trainer.step} did. */
@@ -243,13 +279,15 @@ export class Trainer {
   cursor = 0;
   /** This epoch's visiting order of training samples. */
   readonly order: Uint32Array;
+  /** The shuffling generator's state before this epoch's order was drawn, and whether it was. */
+  private orderFrom: { rng: [number, number, number, number]; shuffled: boolean };
   /** One record per completed epoch. */
   readonly history: EpochRecord[] = [];
   /** Set once a stopping criterion is met; cleared by {@link Trainer.resume}. */
   stop: { reason: StopReason; message: string } | null = null;
 
   private hyper: Hyperparameters;
-  private readonly rng: Rng;
+  private rng: Rng;
   private readonly ws: Workspace;
   private readonly grad: Float64Array;
   private readonly epochStart: Float64Array;
@@ -264,7 +302,7 @@ export class Trainer {
   private readonly anyLocked: boolean;
   /** The kernel that computes gradients for gradient descent. */
   readonly kernel: GradientKernel;
-  private best: { loss: number; epoch: number; params: Float64Array } | null = null;
+  private best: { loss: number; epoch: number; params: Float64Array | null } | null = null;
   private epochsSinceBest = 0;
 
   constructor(setup: TrainerSetup) {
@@ -292,8 +330,83 @@ export class Trainer {
     this.ws = createWorkspace(this.model);
     this.epochStart = Float64Array.from(this.params);
     this.epochStartVelocity = new Float64Array(this.model.paramCount);
-    this.order = new Uint32Array(this.train.size).map((_, i) => i);
-    if (this.hyper.shuffle) this.rng.shuffle(this.order);
+    this.orderFrom = { rng: this.rng.state(), shuffled: this.hyper.shuffle };
+    this.order = drawOrder(this.train.size, this.hyper.shuffle ? this.rng : null);
+  }
+
+  /** Everything besides the weights and the history that the next steps depend on (copies). */
+  state(): TrainerState {
+    const best = this.best;
+    return {
+      epoch: this.epoch,
+      velocity: Float64Array.from(this.velocity),
+      rng: [...this.orderFrom.rng],
+      shuffled: this.orderFrom.shuffled,
+      cursor: this.cursor,
+      lossSum: this.epochLossSum,
+      correct: this.epochCorrect,
+      misclassified: this.misclassifiedThisEpoch,
+      best: best ? { loss: best.loss, epoch: best.epoch, epochsSinceBest: this.epochsSinceBest, params: best.params && Float64Array.from(best.params) } : null,
+    };
+  }
+
+  /**
+   * Takes over a state from {@link Trainer.state} (of a trainer of the same model and training
+   * set): the next steps are then the ones that trainer would have taken. A divergence after it
+   * puts back the weights as they were at this call.
+   * @throws RangeError when the state does not fit this trainer's model or training set.
+   */
+  setState(state: TrainerState): void {
+    const size = this.train.size;
+    if (state.velocity.length !== this.model.paramCount) throw new RangeError(`The momentum memory has ${state.velocity.length} values for ${this.model.paramCount} parameters.`);
+    if (state.best?.params && state.best.params.length !== this.model.paramCount) throw new RangeError(`The best weights have ${state.best.params.length} values for ${this.model.paramCount} parameters.`);
+    if (!Number.isInteger(state.cursor) || state.cursor < 0 || state.cursor >= size) throw new RangeError(`Position ${state.cursor} is outside an epoch of ${size} samples.`);
+    if (!Number.isInteger(state.epoch) || state.epoch < 0) throw new RangeError(`Epoch ${state.epoch} is not a count of epochs.`);
+    this.epoch = state.epoch;
+    this.velocity.set(state.velocity);
+    this.rng = rngFromState(state.rng);
+    this.orderFrom = { rng: [...state.rng], shuffled: state.shuffled };
+    this.order.set(drawOrder(size, state.shuffled ? this.rng : null));
+    this.cursor = state.cursor;
+    this.epochLossSum = state.lossSum;
+    this.epochCorrect = state.correct;
+    this.epochSamples = state.cursor;
+    this.misclassifiedThisEpoch = state.misclassified;
+    this.best = state.best ? { loss: state.best.loss, epoch: state.best.epoch, params: state.best.params && Float64Array.from(state.best.params) } : null;
+    this.epochsSinceBest = state.best?.epochsSinceBest ?? 0;
+    this.epochStart.set(this.params);
+    this.epochStartVelocity.set(this.velocity);
+  }
+
+  /**
+   * Counts a step taken by hand (the backprop inspector's "Apply") as one of training's: the
+   * parameters and momentum's memory become the step's, its samples' losses and correct answers
+   * (measured with the parameters before the step, as training measures them) join the epoch's,
+   * and the position moves on by its samples, up to the epoch's end; an epoch so completed is
+   * recorded and the next one's order drawn, as {@link Trainer.step} does.
+   * @returns the epoch record when the step completed an epoch, else null.
+   */
+  countStepByHand(rows: readonly number[], params: ArrayLike<number>, velocity: ArrayLike<number>): EpochRecord | null {
+    if (params.length !== this.model.paramCount || velocity.length !== this.model.paramCount) throw new RangeError(`A step by hand needs ${this.model.paramCount} parameters and as many momentum values.`);
+    const { model, ws } = this;
+    const { x, t } = this.train;
+    const nf = model.features.length;
+    const nt = model.targets.length;
+    const counted = Math.min(rows.length, this.train.size - this.cursor);
+    for (let k = 0; k < counted; k++) {
+      const n = rows[k];
+      if (!Number.isInteger(n) || n < 0 || n >= this.train.size) throw new RangeError(`There is no training sample ${n}.`);
+      forward(model, this.params, x, n * nf, ws);
+      this.epochLossSum += sampleLoss(model, this.hyper.loss, ws, t, n * nt);
+      if (this.classifier && model.outputs.every((node) => outputCorrect(node, ws.z, t, n * nt))) this.epochCorrect++;
+      if (this.hyper.algorithm === 'perceptron' && this.ruleWouldChange(n)) this.misclassifiedThisEpoch++;
+    }
+    this.params.set(params);
+    this.velocity.set(velocity);
+    this.epochSamples += counted;
+    this.cursor += counted;
+    if (this.cursor < this.train.size) return null;
+    return this.finishEpoch();
   }
 
   /** The hyperparameters in force. */
@@ -552,13 +665,32 @@ export class Trainer {
       return record;
     }
     this.history.push(record);
+    // A run of millions of epochs keeps a few thousand records: as many as a curve can show.
+    thinHistoryInPlace(this.history);
     this.epochStart.set(this.params);
     this.epochStartVelocity.set(this.velocity);
     const misclassified = this.misclassifiedThisEpoch;
     this.misclassifiedThisEpoch = 0;
-    if (this.hyper.shuffle) this.rng.shuffle(this.order);
+    this.nextOrder();
     this.stop = this.checkStopping(record, misclassified);
     return record;
+  }
+
+  /** Whether the perceptron rule changes weights for sample `n` (forward already run on it): some output differs from its target. */
+  private ruleWouldChange(n: number): boolean {
+    const { t } = this.train;
+    const nt = this.model.targets.length;
+    for (const node of this.model.outputs) {
+      for (let u = 0; u < node.units; u++) if (t[n * nt + node.output!.targetStart + u] !== this.ws.z[node.start + u]) return true;
+    }
+    return false;
+  }
+
+  /** Draws the next epoch's order: afresh from the samples in order, shuffled when the settings say so. */
+  private nextOrder(): void {
+    const shuffled = this.hyper.shuffle;
+    this.orderFrom = { rng: this.rng.state(), shuffled };
+    this.order.set(drawOrder(this.train.size, shuffled ? this.rng : null));
   }
 
   private checkStopping(record: EpochRecord, misclassified: number): { reason: StopReason; message: string } | null {
@@ -576,15 +708,17 @@ export class Trainer {
         this.epochsSinceBest = 0;
       } else if (++this.epochsSinceBest >= e.patience) {
         const best = this.best;
-        if (e.restoreBest) {
-          this.params.set(best.params);
+        // Best weights not kept (a project saved while restoreBest was off): the weights stay.
+        const restore = e.restoreBest && best.params !== null;
+        if (restore) {
+          this.params.set(best.params!);
           this.velocity.fill(0);
         }
         return {
           reason: 'earlyStopping',
           message:
             `Stopped early at epoch ${record.epoch}: the validation loss has not improved for ${e.patience} epoch${e.patience === 1 ? '' : 's'} ` +
-            `(best ${formatLoss(best.loss)} at epoch ${best.epoch}${e.restoreBest ? ', whose weights are restored' : ''}).`,
+            `(best ${formatLoss(best.loss)} at epoch ${best.epoch}${restore ? ', whose weights are restored' : ''}).`,
         };
       }
     }

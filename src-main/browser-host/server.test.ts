@@ -116,7 +116,7 @@ describe('browser host', () => {
         if (message.event) events.push(message);
       });
       const project = (await call(socket, 'examples:create', { name: 'iris' })).ok;
-      expect(await call(socket, 'training:start', { project, session: 's1' })).toEqual({ ok: { parameters: 67, epoch: 0 } });
+      expect(await call(socket, 'training:start', { project, session: 's1' })).toEqual({ ok: { parameters: 67, epoch: 0, notices: [] } });
       const end = Date.now() + 20_000;
       while (!events.some((e) => e.event === 'training:progress' && (e.payload.epoch ?? 0) > 0) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
       expect(events.some((e) => e.event === 'training:progress' && (e.payload.epoch ?? 0) > 0)).toBe(true);
@@ -147,7 +147,7 @@ describe('browser host', () => {
       const project = widen((await call(reader, 'examples:create', { name: 'spiral' })).ok, 200);
       // The slow tab: its socket stops reading, as a suspended tab's does.
       (slow as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
-      expect(await call(reader, 'training:start', { project, session: 'bp' })).toEqual({ ok: { parameters: 41001, epoch: 0 } });
+      expect(await call(reader, 'training:start', { project, session: 'bp' })).toEqual({ ok: { parameters: 41001, epoch: 0, notices: [] } });
       let most = 0;
       const end = Date.now() + 60_000;
       // Until the host has sent the reader 40 MB: without coalescing, all of it would queue for the slow one.

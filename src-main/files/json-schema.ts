@@ -2,11 +2,11 @@
  * The .nnproj format as a JSON Schema (draft 2020-12), generated from the engine's zod schema.
  */
 import { z } from 'zod';
-import { PROJECT_VERSION, ProjectSchema } from '../../engine/src/index';
+import { PROJECT_VERSION, ProjectFileInputSchema } from '../../engine/src/index';
 
 /** The published JSON Schema text for the current format version. */
 export function projectJsonSchema(): string {
-  const schema = z.toJSONSchema(ProjectSchema, { target: 'draft-2020-12', unrepresentable: 'any' });
+  const schema = z.toJSONSchema(ProjectFileInputSchema, { target: 'draft-2020-12', unrepresentable: 'any' });
   const document = {
     $id: `https://nnstudio.org/schema/nnproj-v${PROJECT_VERSION}.json`,
     title: `NN Studio project (.nnproj), format version ${PROJECT_VERSION}`,

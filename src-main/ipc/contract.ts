@@ -7,7 +7,7 @@
  * bridge expose exactly these channels, by name, and nothing else.
  */
 import { z } from 'zod';
-import { HyperparametersSchema, LIMITS, ProjectSchema } from '../../engine/src/project/schema';
+import { EpochRecordSchema, HyperparametersSchema, LIMITS, ProjectSchema, ResumeStateSchema } from '../../engine/src/project/schema';
 
 const path = z.string().min(1).max(4096);
 const sessionId = z.string().min(1).max(64);
@@ -81,16 +81,19 @@ export const CHANNELS = {
     }),
   },
   'training:start': {
-    /** `session` is the renderer's name for this run; every event of the run carries it. */
+    /**
+     * `session` is the renderer's name for this run; every event of the run carries it. The run
+     * goes on from the project's training state; `notices` says what of it did not fit.
+     */
     request: z.object({ project: ProjectSchema, session: sessionId }).strict(),
-    response: z.object({ parameters: z.number().int(), epoch: z.number().int() }),
+    response: z.object({ parameters: z.number().int(), epoch: z.number().int(), notices: z.array(z.string()) }),
   },
   'training:pause': { request: z.object({}).strict(), response: z.object({ paused: z.boolean() }) },
   'training:resume': { request: z.object({}).strict(), response: z.object({ running: z.boolean() }) },
   'training:step': {
     /** With a project (and a session name), stepping starts a new session on it, paused. */
     request: z.object({ unit: z.enum(['sample', 'batch', 'epoch']), project: ProjectSchema.optional(), session: sessionId.optional() }).strict(),
-    response: z.object({ ok: z.literal(true) }),
+    response: z.object({ ok: z.literal(true), notices: z.array(z.string()) }),
   },
   'training:stop': { request: z.object({}).strict(), response: z.object({ stopped: z.boolean() }) },
   'training:configure': {
@@ -104,9 +107,24 @@ export const CHANNELS = {
     response: z.object({}),
   },
   'training:snapshot': {
-    /** The paused session's Δw(r−1) (in the compiled model's parameter order) and the training rows of its next step; null without one. */
-    request: z.object({}).strict(),
-    response: z.object({ session: z.string(), velocity: z.array(z.number()), nextRows: z.array(z.number().int().min(0)) }).nullable(),
+    /**
+     * The session as it is, null without one: its Δw(r−1) (in the compiled model's parameter
+     * order) and the training rows of its next step, for the inspector; its weights, epoch,
+     * training state (as a project stores it) and the epoch records after epoch `since`, for a save.
+     */
+    request: z.object({ since: z.number().int().min(0).optional() }).strict(),
+    response: z
+      .object({
+        session: z.string(),
+        velocity: z.array(z.number()),
+        nextRows: z.array(z.number().int().min(0)),
+        epoch: z.number().int().min(0),
+        samplesIntoEpoch: z.number().int().min(0),
+        weights: z.array(z.number()),
+        resume: ResumeStateSchema,
+        newEpochs: z.array(EpochRecordSchema).max(LIMITS.historyEpochs),
+      })
+      .nullable(),
   },
   'training:reset': {
     request: z.object({ project: ProjectSchema }).strict(),
@@ -147,6 +165,11 @@ export const EVENTS = {
     /** Epoch records completed since the previous progress event. */
     newEpochs: z.array(epochRecord),
     weights,
+    /**
+     * The run's training state as a project stores it, while it is held still (paused or
+     * stopped); null while it runs, when the weights move on without it.
+     */
+    resume: ResumeStateSchema.nullable().optional(),
   }),
   /** Training ended: a stopping criterion, a pause, or divergence. */
   'training:stopped': z.object({ session: z.string(), reason: z.string(), message: z.string(), epoch: z.number().int() }),

@@ -17,7 +17,7 @@ const dir = mkdtempSync(join(tmpdir(), 'nnstudio-handlers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function setup(options: { policy?: ReturnType<typeof workspacePolicy>; dialogs?: Partial<Dialogs> } = {}) {
-  const training = { start: vi.fn(async () => ({ parameters: 9, epoch: 0 })), pause: vi.fn(), resume: vi.fn(), stop: vi.fn(), step: vi.fn(async () => {}), configure: vi.fn(() => true), snapshot: vi.fn(async (): Promise<unknown> => null) };
+  const training = { start: vi.fn(async () => ({ parameters: 9, epoch: 0, notices: [] as string[] })), pause: vi.fn(), resume: vi.fn(), stop: vi.fn(), step: vi.fn(async () => ({ notices: [] as string[] })), configure: vi.fn(() => true), snapshot: vi.fn(async (): Promise<unknown> => null) };
   const dialogs: Dialogs = { chooseProjectToOpen: async () => null, chooseWhereToSave: async () => null, ...options.dialogs };
   const handlers = createHandlers({ host: 'browser', version: '1.2.3', platform: 'linux', dialogs, paths: options.policy ?? workspacePolicy(dir), training: training as unknown as TrainingController, data: new AppData(join(dir, '.data')) });
   const call = (channel: string, payload: unknown, sender = true) => dispatch(handlers, channel, payload, sender);
@@ -79,13 +79,13 @@ describe('dispatch', () => {
   it('the training channels drive the controller with the run’s name', async () => {
     const { call, training } = setup();
     const project = xor();
-    expect(await call('training:start', { project, session: 'run-1' })).toEqual({ ok: { parameters: 9, epoch: 0 } });
+    expect(await call('training:start', { project, session: 'run-1' })).toEqual({ ok: { parameters: 9, epoch: 0, notices: [] } });
     expect(training.start).toHaveBeenCalledWith(project, 'run-1');
     expect(await call('training:pause', {})).toEqual({ ok: { paused: true } });
     expect(await call('training:resume', {})).toEqual({ ok: { running: true } });
-    expect(await call('training:step', { unit: 'epoch' })).toEqual({ ok: { ok: true } });
+    expect(await call('training:step', { unit: 'epoch' })).toEqual({ ok: { ok: true, notices: [] } });
     expect(training.step).toHaveBeenLastCalledWith('epoch', undefined, undefined);
-    expect(await call('training:step', { unit: 'sample', project, session: 'run-2' })).toEqual({ ok: { ok: true } });
+    expect(await call('training:step', { unit: 'sample', project, session: 'run-2' })).toEqual({ ok: { ok: true, notices: [] } });
     expect(training.step).toHaveBeenLastCalledWith('sample', project, 'run-2');
     expect(await call('training:stop', {})).toEqual({ ok: { stopped: true } });
     expect(await call('training:configure', { hyperparameters: { ...project.hyperparameters, learningRate: 0.1 } })).toEqual({ ok: { sent: true } });
@@ -258,13 +258,18 @@ describe('a project’s name follows its file', () => {
   });
 });
 
-describe('the inspector’s snapshot of a paused run', () => {
+describe('the snapshot of a paused run', () => {
   it('plain arrays over the contract; none without a session or for a diverged one', async () => {
     const { call, training } = setup();
     expect(await call('training:snapshot', {})).toEqual({ ok: null });
-    training.snapshot.mockResolvedValueOnce({ session: 's', velocity: Float64Array.from([0.5, -0.25]), nextRows: [3, 1] });
-    expect(await call('training:snapshot', {})).toEqual({ ok: { session: 's', velocity: [0.5, -0.25], nextRows: [3, 1] } });
-    training.snapshot.mockResolvedValueOnce({ session: 's', velocity: Float64Array.from([NaN, 1]), nextRows: [0] });
+    const resume = { optimiser: null, rng: [1, 2, 3, 4], position: null, earlyStopping: null };
+    const snapshot = (velocity: number[], weights = [0.5, 1]) => ({ session: 's', velocity: Float64Array.from(velocity), nextRows: [3, 1], epoch: 2, samplesIntoEpoch: 3, weights: Float64Array.from(weights), resume, newEpochs: [] });
+    training.snapshot.mockResolvedValueOnce(snapshot([0.5, -0.25]));
+    expect(await call('training:snapshot', { since: 1 })).toEqual({ ok: { session: 's', velocity: [0.5, -0.25], nextRows: [3, 1], epoch: 2, samplesIntoEpoch: 3, weights: [0.5, 1], resume, newEpochs: [] } });
+    expect(training.snapshot).toHaveBeenLastCalledWith(1);
+    training.snapshot.mockResolvedValueOnce(snapshot([NaN, 1]));
+    expect(await call('training:snapshot', {})).toEqual({ ok: null });
+    training.snapshot.mockResolvedValueOnce(snapshot([0, 1], [Infinity, 1]));
     expect(await call('training:snapshot', {})).toEqual({ ok: null });
   });
 });

@@ -6,7 +6,7 @@
 import { constants, existsSync, realpathSync, type Dirent } from 'node:fs';
 import { lstat, open, readdir, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { EXAMPLES, findExample, initialiseProjectWeights, parseProject, serialiseProject, type Project } from '../../engine/src/index';
+import { EXAMPLES, ResumeStateSchema, findExample, initialiseProjectWeights, parseProject, serialiseProject, type Project } from '../../engine/src/index';
 import type { AppData } from '../files/app-data';
 import { writeFileDurably } from '../files/durable-write';
 import { projectNameFromPath, suggestedFileName } from '../../engine/src/project/file-name';
@@ -375,8 +375,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { running: true };
     },
     'training:step': async ({ unit, project, session }) => {
-      await deps.training.step(unit, project, session);
-      return { ok: true as const };
+      const { notices } = await deps.training.step(unit, project, session);
+      return { ok: true as const, notices };
     },
     'training:stop': async () => {
       deps.training.stop();
@@ -387,11 +387,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       deps.training.setSpeed(stepsPerSecond);
       return {};
     },
-    'training:snapshot': async () => {
-      const state = await deps.training.snapshot();
-      // A diverged run's memory is no use to trace from (and JSON has no NaN): no snapshot then.
-      if (!state || !state.velocity.every(Number.isFinite)) return null;
-      return { session: state.session, velocity: Array.from(state.velocity), nextRows: state.nextRows };
+    'training:snapshot': async ({ since }) => {
+      const state = await deps.training.snapshot(since);
+      // A diverged run's memory is no use to trace from or to save (and JSON has no NaN): no snapshot then.
+      if (!state || !state.velocity.every(Number.isFinite) || !state.weights.every(Number.isFinite) || !ResumeStateSchema.safeParse(state.resume).success) return null;
+      return { ...state, velocity: Array.from(state.velocity), weights: Array.from(state.weights) };
     },
     'training:reset': async ({ project }) => {
       deps.training.stop();

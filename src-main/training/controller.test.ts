@@ -30,7 +30,7 @@ describe('training controller', () => {
     const controller = new TrainingController(send);
     try {
       const started = await controller.start(findExample('spiral')!.create(), 's1');
-      expect(started).toEqual({ parameters: 337, epoch: 0 });
+      expect(started).toEqual({ parameters: 337, epoch: 0, notices: [] });
       const progress = () => events.filter((e) => e.event === 'training:progress').map((e) => e.payload as EventOf<'training:progress'>);
       const epochs = () => progress().flatMap((p) => p.newEpochs);
       await waitFor(() => epochs().length >= 30);
@@ -78,8 +78,8 @@ describe('training controller', () => {
 
     const again = controller.start(findExample('xor-sigmoid')!.create(), 's1');
     expect(spawned).toHaveLength(2);
-    spawned[1].reply({ type: 'started', parameters: 9, epoch: 0 });
-    await expect(again).resolves.toEqual({ parameters: 9, epoch: 0 });
+    spawned[1].reply({ type: 'started', parameters: 9, epoch: 0, notices: [] });
+    await expect(again).resolves.toEqual({ parameters: 9, epoch: 0, notices: [] });
     spawned[1].emit('exit', 1);
     expect(events.at(-1)?.event).toBe('training:error');
   });

@@ -5,10 +5,10 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Hyperparameters, Project } from '../../engine/src/index';
+import { ResumeStateSchema, type Hyperparameters, type Project, type ResumeState } from '../../engine/src/index';
 import { toFiniteOrNull, type EventName, type EventOf } from '../ipc/contract';
 import { UserError } from '../files/project-file';
-import type { FromWorker, ToWorker } from './protocol';
+import type { FromWorker, SessionSnapshot, ToWorker } from './protocol';
 
 /** What the controller needs of a worker (a real `Worker`, or a fake in tests). */
 export interface WorkerLike {
@@ -33,6 +33,15 @@ export function spawnTrainingWorker(): WorkerLike {
   return new Worker(path) as unknown as WorkerLike;
 }
 
+/**
+ * A training state fit for the contract: JSON has no NaN or Infinity, and a state that holds one
+ * (a run that broke) is no state to go on from, so it is left out.
+ */
+function finiteResume(resume: Required<ResumeState> | null | undefined): Required<ResumeState> | null {
+  if (!resume) return null;
+  return ResumeStateSchema.safeParse(resume).success ? resume : null;
+}
+
 export class TrainingController {
   private worker: WorkerLike | null = null;
   /** The pace the user chose; a new worker (after a crash) is told it before anything else. */
@@ -44,11 +53,14 @@ export class TrainingController {
     private readonly spawn: () => WorkerLike = spawnTrainingWorker,
   ) {}
 
-  /** Starts training the project from its stored weights. Resolves once the worker has compiled it. */
-  async start(project: Project, session: string): Promise<{ parameters: number; epoch: number }> {
+  /**
+   * Starts training the project from its stored weights and training state. Resolves once the
+   * worker has compiled it, with what it could not take over from the project.
+   */
+  async start(project: Project, session: string): Promise<{ parameters: number; epoch: number; notices: string[] }> {
     const reply = await this.request({ type: 'start', project, session }, 'started');
     if (reply.type !== 'started') throw new UserError('The training worker did not start.');
-    return { parameters: reply.parameters, epoch: reply.epoch };
+    return { parameters: reply.parameters, epoch: reply.epoch, notices: reply.notices };
   }
 
   pause(): void {
@@ -70,18 +82,20 @@ export class TrainingController {
     return true;
   }
 
-  /** One step; with a project, stepping starts a session on it (training paused). */
-  async step(unit: 'sample' | 'batch' | 'epoch', project?: Project, session?: string): Promise<void> {
-    await this.request({ type: 'step', unit, project, session }, 'stepped');
+  /** One step; with a project, stepping starts a session on it (training paused). Resolves with what a new session could not take over. */
+  async step(unit: 'sample' | 'batch' | 'epoch', project?: Project, session?: string): Promise<{ notices: string[] }> {
+    const reply = await this.request({ type: 'step', unit, project, session }, 'stepped');
+    return { notices: reply.type === 'stepped' ? reply.notices : [] };
   }
 
   /**
-   * The current session's momentum memory and the rows its next step would use (for the backprop
-   * inspector); null when there is no session. Never starts a worker just to ask.
+   * The current session as it is (for the backprop inspector, and for saving it): momentum's
+   * memory, the rows its next step would use, its weights, training state, and the epoch records
+   * after epoch `since`; null when there is no session. Never starts a worker just to ask.
    */
-  async snapshot(): Promise<{ session: string; velocity: Float64Array; nextRows: number[] } | null> {
+  async snapshot(since?: number): Promise<SessionSnapshot | null> {
     if (!this.worker) return null;
-    const reply = await this.request({ type: 'snapshot' }, 'snapshot');
+    const reply = await this.request({ type: 'snapshot', since }, 'snapshot');
     return reply.type === 'snapshot' ? reply.state : null;
   }
 
@@ -146,11 +160,12 @@ export class TrainingController {
         }
         return;
       case 'progress': {
-        const { type: _type, weights, newEpochs, runningLoss, ...rest } = message;
+        const { type: _type, weights, newEpochs, runningLoss, resume, ...rest } = message;
         // Plain numbers for the contract (and JSON over the browser host's socket); NaN and
         // Infinity become null, which the renderer shows as "—".
         this.send('training:progress', {
           ...rest,
+          resume: finiteResume(resume),
           runningLoss: toFiniteOrNull(runningLoss),
           newEpochs: newEpochs.map((r) => ({
             epoch: r.epoch,

@@ -2,7 +2,7 @@
  * The worker's state machine, driven directly with a fake clock and a manual task queue.
  */
 import { describe, expect, it } from 'vitest';
-import { findExample } from '../../engine/src/index';
+import { findExample, type EpochRecord } from '../../engine/src/index';
 import type { FromWorker } from './protocol';
 import { TrainingWorker } from './worker-core';
 
@@ -33,7 +33,7 @@ describe('training worker', () => {
   it('starts, trains in slices, and reports progress at most 30 times a second', () => {
     const { worker, posted, runTasks, time } = harness();
     worker.handle({ type: 'start', project: findExample('spiral')!.create(), session: 's1' });
-    expect(posted[0]).toEqual({ type: 'started', parameters: 337, epoch: 0 });
+    expect(posted[0]).toEqual({ type: 'started', parameters: 337, epoch: 0, notices: [] });
     runTasks(20);
     const progress = of(posted, 'progress');
     expect(progress.length).toBeGreaterThan(2);
@@ -64,7 +64,7 @@ describe('training worker', () => {
     const stepped = of(posted, 'progress').at(-1)!;
     expect(stepped.state).toBe('paused');
     expect(stepped.samplesIntoEpoch + stepped.epoch * stepped.epochSize - before).toBe(8); // Iris: mini-batches of 8
-    expect(posted.at(-1)).toEqual({ type: 'stepped' });
+    expect(posted.at(-1)).toEqual({ type: 'stepped', notices: [] });
 
     worker.handle({ type: 'resume' });
     runTasks(2);
@@ -200,4 +200,45 @@ describe('training worker', () => {
     const difference = Math.max(...Array.from(after, (w, p) => Math.abs(w - trace.newParams[p])));
     expect(difference).toBeLessThan(1e-12);
   });
+
+  it('held still, a run’s progress carries its training state; a new run from the document goes on exactly as the old one', async () => {
+    const { compileOrThrow, writeParameters } = await import('../../engine/src/index');
+    const { worker, posted, runTasks } = harness();
+    const project = findExample('iris')!.create(); // mini-batches of 8, momentum 0.9, shuffled
+    worker.handle({ type: 'start', project, session: 's1' });
+    runTasks(3);
+    expect(of(posted, 'progress').every((p) => p.state !== 'running' || p.resume === null)).toBe(true);
+    worker.handle({ type: 'pause' });
+    worker.handle({ type: 'step', unit: 'sample' }); // mid-batch, mid-epoch
+    const paused = of(posted, 'progress').at(-1)!;
+    expect(paused.state).toBe('paused');
+    expect(paused.resume!.position!.next).toBe(paused.samplesIntoEpoch);
+
+    // The document as the renderer keeps it: the weights, epoch and history of progress, and the state.
+    const model = compileOrThrow(project.graph);
+    // The worker posts the trainer's own records (finite losses; null only once over the contract).
+    const history = of(posted, 'progress').flatMap((p) => p.newEpochs) as EpochRecord[];
+    const document = { ...project, graph: writeParameters(model, project.graph, paused.weights), training: { epoch: paused.epoch, history, ...paused.resume! } };
+    worker.handle({ type: 'snapshot', since: history.at(-1)?.epoch ?? 0 });
+    const snapshot = of(posted, 'snapshot').at(-1)!.state!;
+    expect(snapshot.resume).toEqual(paused.resume);
+    expect(snapshot.newEpochs).toEqual([]);
+    expect(Array.from(snapshot.weights)).toEqual(Array.from(paused.weights));
+
+    const other = harness();
+    other.worker.handle({ type: 'start', project: document, session: 's2' });
+    expect(of(other.posted, 'started')[0]).toMatchObject({ epoch: paused.epoch, notices: [] });
+    other.worker.handle({ type: 'pause' });
+    for (let k = 0; k < 30; k++) {
+      worker.handle({ type: 'step', unit: 'batch' });
+      other.worker.handle({ type: 'step', unit: 'batch' });
+    }
+    const a = of(posted, 'progress').at(-1)!;
+    const b = of(other.posted, 'progress').at(-1)!;
+    expect(b.epoch).toBe(a.epoch);
+    expect(b.samplesIntoEpoch).toBe(a.samplesIntoEpoch);
+    expect(Array.from(b.weights)).toEqual(Array.from(a.weights));
+    expect(b.resume).toEqual(a.resume);
+  });
 });
+

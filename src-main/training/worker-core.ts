@@ -3,7 +3,7 @@
  * short slices so that pause, step and stop are heard between steps, and posts progress at most
  * 30 times a second. worker.ts wires it to `worker_threads`; tests drive it directly.
  */
-import { TrainingSetupError, openSession, type ProjectSession } from '../../engine/src/index';
+import { TrainingSetupError, openSession, resumeStateOf, type EpochRecord, type ProjectSession } from '../../engine/src/index';
 import { MAX_PROGRESS_PER_SECOND, type FromWorker, type ToWorker } from './protocol';
 
 /** How long one slice of training runs before the thread looks at its messages again. */
@@ -25,7 +25,8 @@ export class TrainingWorker {
   private sessionName = '';
   private state: 'idle' | 'running' | 'paused' | 'stopped' = 'idle';
   private lastProgress = -Infinity;
-  private sentEpochs = 0;
+  /** The last epoch whose record progress has carried (records are told apart by epoch: the trainer thins its history). */
+  private sentEpoch = 0;
   private scheduled = false;
   /** Null: full speed. Otherwise one training step every 1000 / stepsPerSecond ms. */
   private stepsPerSecond: number | null = null;
@@ -44,7 +45,7 @@ export class TrainingWorker {
           this.sessionName = message.session;
           this.open(message.project);
           this.state = 'running';
-          this.env.post({ type: 'started', parameters: this.session!.model.paramCount, epoch: this.session!.trainer.epoch });
+          this.env.post({ type: 'started', parameters: this.session!.model.paramCount, epoch: this.session!.trainer.epoch, notices: this.session!.notices });
           this.schedule();
           return;
         case 'pause':
@@ -60,18 +61,20 @@ export class TrainingWorker {
             this.schedule();
           }
           return;
-        case 'step':
+        case 'step': {
           if (message.project) {
             this.state = 'idle';
             this.sessionName = message.session ?? this.sessionName;
           }
-          if (!this.session || message.project) this.open(message.project ?? null);
+          const opened = !this.session || !!message.project;
+          if (opened) this.open(message.project ?? null);
           if (this.state === 'running') this.state = 'paused';
           this.session!.trainer.step(message.unit);
           if (this.state !== 'stopped') this.state = 'paused';
           this.sendProgress(true);
-          this.env.post({ type: 'stepped' });
+          this.env.post({ type: 'stepped', notices: opened ? this.session!.notices : [] });
           return;
+        }
         case 'configure':
           // Applies from the next step; the trainer refuses what needs a recompile (algorithm, loss).
           this.session?.trainer.setHyperparameters(message.hyperparameters);
@@ -86,10 +89,25 @@ export class TrainingWorker {
           }
           return;
         case 'snapshot': {
-          const trainer = this.session?.trainer;
+          const session = this.session;
+          if (!session) {
+            this.env.post({ type: 'snapshot', state: null });
+            return;
+          }
+          const { trainer } = session;
+          const since = message.since ?? 0;
           this.env.post({
             type: 'snapshot',
-            state: trainer ? { session: this.sessionName, velocity: Float64Array.from(trainer.velocity), nextRows: trainer.nextBatch('batch') } : null,
+            state: {
+              session: this.sessionName,
+              velocity: Float64Array.from(trainer.velocity),
+              nextRows: trainer.nextBatch('batch'),
+              epoch: trainer.epoch,
+              samplesIntoEpoch: trainer.cursor,
+              weights: Float64Array.from(trainer.params),
+              resume: resumeStateOf(session.model, trainer),
+              newEpochs: recordsAfter(trainer.history, since),
+            },
           });
           return;
         }
@@ -109,7 +127,7 @@ export class TrainingWorker {
   private open(project: Parameters<typeof openSession>[0] | null): void {
     if (!project) throw new Error('There is no training session yet: start training, or step with a project.');
     this.session = openSession(project, 'train');
-    this.sentEpochs = this.session.trainer.history.length;
+    this.sentEpoch = this.session.trainer.history.at(-1)?.epoch ?? 0;
   }
 
   private schedule(): void {
@@ -189,14 +207,18 @@ export class TrainingWorker {
     this.lastProgress = now;
     const { trainer } = session;
     const progress = trainer.progress();
-    const newEpochs = trainer.history.slice(this.sentEpochs);
-    this.sentEpochs = trainer.history.length;
+    const newEpochs = recordsAfter(trainer.history, this.sentEpoch);
+    if (newEpochs.length > 0) this.sentEpoch = newEpochs[newEpochs.length - 1].epoch;
     const weights = Float64Array.from(trainer.params);
+    const state = this.state === 'running' ? 'running' : this.state === 'paused' ? 'paused' : 'stopped';
     this.env.post(
       {
         type: 'progress',
         session: this.sessionName,
-        state: this.state === 'running' ? 'running' : this.state === 'paused' ? 'paused' : 'stopped',
+        state,
+        // Held still, the session's training state goes with its weights, so that the document
+        // holds what training would go on from (a new run from it, a save, the inspector).
+        resume: state === 'running' ? null : resumeStateOf(session.model, trainer),
         epoch: progress.epoch,
         samplesIntoEpoch: progress.samplesIntoEpoch,
         epochSize: progress.epochSize,
@@ -207,6 +229,13 @@ export class TrainingWorker {
       [weights.buffer as ArrayBuffer],
     );
   }
+}
+
+/** The records of epochs after `epoch`, from the end of an epoch-ordered history. */
+function recordsAfter(history: readonly EpochRecord[], epoch: number): EpochRecord[] {
+  let first = history.length;
+  while (first > 0 && history[first - 1].epoch > epoch) first--;
+  return history.slice(first);
 }
 
 function describe(error: unknown): string {

@@ -3,11 +3,13 @@
  * question, the backup written while dirty and removed when clean, and the restore offer.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { findExample, type Project } from '../../engine/src/index';
+import { compileOrThrow, findExample, openSession, projectAfterStepByHand, projectFromSession, readParameters, resumeStateOf, traceStep, type Project } from '../../engine/src/index';
 
 type Invoke = (channel: string, payload: unknown) => Promise<unknown>;
 const calls: { channel: string; payload: unknown }[] = [];
 let answers: Record<string, (payload: unknown) => unknown> = {};
+/** The store's event listeners, to send it events as the main process would. */
+const listeners = new Map<string, (payload: unknown) => void>();
 
 vi.mock('./api', () => ({
   api: {
@@ -18,7 +20,10 @@ vi.mock('./api', () => ({
       if (!answer) return {};
       return answer(payload);
     }) as Invoke,
-    on: () => () => undefined,
+    on: (event: string, listener: (payload: unknown) => void) => {
+      listeners.set(event, listener);
+      return () => undefined;
+    },
   },
 }));
 
@@ -97,6 +102,16 @@ describe('unsaved changes', () => {
     await blocked;
     expect(useStudio.getState().project!.name).toBe('Spiral');
     expect(useStudio.getState().error).toMatch(/disk is full/);
+  });
+});
+
+describe('what the screen shows is what the host does', () => {
+  it('a new page tells the host the training speed it shows (full speed), whatever an earlier page chose', async () => {
+    const { useStudio } = await freshStore();
+    await useStudio.getState().init();
+    const speed = calls.filter((c) => c.channel === 'training:speed');
+    expect(speed).toEqual([{ channel: 'training:speed', payload: { stepsPerSecond: null } }]);
+    expect(useStudio.getState().speed).toBeNull();
   });
 });
 
@@ -258,3 +273,109 @@ describe('the name follows the file', () => {
     expect(useStudio.getState().dirty).toBe(false);
   });
 });
+
+describe('a run saved where it is, and the counters of the document', () => {
+  /** A run of `project` taken `steps` batches in, as the worker holds it. */
+  function run(project: Project, steps: number) {
+    const session = openSession(project, 'train');
+    for (let k = 0; k < steps; k++) session.trainer.step('batch');
+    return session;
+  }
+  const progressOf = (session: ReturnType<typeof run>, name: string, state: 'running' | 'paused') => ({
+    session: name,
+    state,
+    epoch: session.trainer.epoch,
+    samplesIntoEpoch: session.trainer.cursor,
+    epochSize: session.train.size,
+    runningLoss: null,
+    newEpochs: session.trainer.history,
+    weights: Array.from(session.trainer.params),
+    resume: state === 'running' ? null : resumeStateOf(session.model, session.trainer),
+  });
+  const snapshotOf = (session: ReturnType<typeof run>, name: string, since: number) => ({
+    session: name,
+    velocity: Array.from(session.trainer.velocity),
+    nextRows: session.trainer.nextBatch('batch'),
+    epoch: session.trainer.epoch,
+    samplesIntoEpoch: session.trainer.cursor,
+    weights: Array.from(session.trainer.params),
+    resume: resumeStateOf(session.model, session.trainer),
+    newEpochs: session.trainer.history.filter((r) => r.epoch > since),
+  });
+
+  it('paused: Save writes the run’s training state with its weights, and the document is then clean', async () => {
+    answers['training:start'] = () => ({ parameters: 9, epoch: 0, notices: [] });
+    const { useStudio } = await freshStore();
+    await useStudio.getState().init();
+    await useStudio.getState().newFromExample('xor-sigmoid');
+    const start = useStudio.getState().project!;
+    await useStudio.getState().startOrPause();
+    const name = useStudio.getState().session!;
+    const worker = run(start, 6); // an epoch and a half of XOR
+    listeners.get('training:progress')!(progressOf(worker, name, 'paused'));
+    expect(useStudio.getState().training).toMatchObject({ state: 'paused', epoch: 1, samplesIntoEpoch: 2, epochSize: 4 });
+    // The paused run's state is in the document already: a new run, a backup or the inspector start from it.
+    expect(useStudio.getState().project!.training.position).toMatchObject({ next: 2, samples: 4 });
+    answers['training:snapshot'] = (p) => snapshotOf(worker, name, (p as { since: number }).since);
+    expect(await useStudio.getState().savePath('/w/run.nnproj')).toBe(true);
+    const saved = (calls.filter((c) => c.channel === 'project:save').at(-1)!.payload as { project: Project }).project;
+    const expected = projectFromSession(start, worker);
+    expect(saved.graph).toEqual(expected.graph);
+    expect(saved.training).toEqual(expected.training);
+    expect(useStudio.getState().dirty).toBe(false);
+  });
+
+  it('running: Save asks the worker for where the run is now, and the document stays unsaved as the run goes on', async () => {
+    answers['training:start'] = () => ({ parameters: 9, epoch: 0, notices: ['The saved training state does not fit this project (it is incomplete), so …'] });
+    const { useStudio } = await freshStore();
+    await useStudio.getState().init();
+    await useStudio.getState().newFromExample('xor-sigmoid');
+    const start = useStudio.getState().project!;
+    await useStudio.getState().startOrPause();
+    expect(useStudio.getState().notice).toMatch(/does not fit this project/);
+    const name = useStudio.getState().session!;
+    listeners.get('training:progress')!(progressOf(run(start, 5), name, 'running'));
+    // Running: the document holds the weights shown, but no state (it would not go with them for long).
+    expect(useStudio.getState().project!.training.optimiser ?? null).toBeNull();
+    const later = run(start, 11); // the worker has gone on since the last progress
+    answers['training:snapshot'] = (p) => snapshotOf(later, name, (p as { since: number }).since);
+    expect(await useStudio.getState().savePath('/w/running.nnproj')).toBe(true);
+    const saved = (calls.filter((c) => c.channel === 'project:save').at(-1)!.payload as { project: Project }).project;
+    const expected = projectFromSession(start, later);
+    expect(saved.graph).toEqual(expected.graph);
+    expect(saved.training).toEqual(expected.training);
+    expect(calls.find((c) => c.channel === 'training:snapshot')!.payload).toEqual({ since: 1 });
+    expect(useStudio.getState().dirty).toBe(true);
+  });
+
+  it('a step applied by hand moves the counters as training would; undo moves them back; other data starts afresh', async () => {
+    const { useStudio, setBias } = await freshStore();
+    await useStudio.getState().init();
+    await useStudio.getState().newFromExample('xor-sigmoid');
+    const handStep = (project: Project) => {
+      const session = openSession(project, 'train');
+      const rows = session.trainer.nextBatch('batch');
+      const trace = traceStep(session.model, readParameters(compileOrThrow(project.graph)), session.trainer.velocity, session.train, rows, project.hyperparameters);
+      return projectAfterStepByHand(project, { rows, params: trace.newParams, velocity: trace.newVelocity });
+    };
+    const apply = () => useStudio.getState().edit({ label: 'Backprop step', apply: (p) => ({ ok: true, project: handStep(p) }) });
+    apply();
+    expect(useStudio.getState().training).toMatchObject({ epoch: 0, samplesIntoEpoch: 1, epochSize: 4 });
+    for (let k = 0; k < 3; k++) apply();
+    expect(useStudio.getState().training).toMatchObject({ epoch: 1, samplesIntoEpoch: 0, epochSize: 4 });
+    expect(useStudio.getState().training.history.map((r) => r.epoch)).toEqual([1]);
+    useStudio.getState().undo();
+    expect(useStudio.getState().training).toMatchObject({ epoch: 0, samplesIntoEpoch: 3 });
+    // A weight edited by hand keeps momentum's memory and the place (what if), as the inspector does.
+    useStudio.getState().edit(setBias('h1', 0.5));
+    expect(useStudio.getState().project!.training.position).toMatchObject({ next: 3 });
+    // Other data: the state was made on rows that are not these; training starts afresh.
+    const project = useStudio.getState().project!;
+    useStudio.getState().edit({ label: 'Split', apply: (p) => ({ ok: true, project: { ...p, split: { ...p.split, seed: p.split.seed + 1 } } }) });
+    expect(useStudio.getState().project!.training).toMatchObject({ epoch: 0, optimiser: null, rng: null, position: null });
+    expect(useStudio.getState().training).toMatchObject({ samplesIntoEpoch: 0, epochSize: 0 });
+    useStudio.getState().undo();
+    expect(useStudio.getState().project).toBe(project);
+  });
+});
+

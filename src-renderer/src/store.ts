@@ -5,7 +5,7 @@
  * to the main process through the API.
  */
 import { create } from 'zustand';
-import { compileGraph, defaultSpec, newProject, writeParameters, type CompiledModel, type EpochRecord, type Project } from '../../engine/src/index';
+import { compileGraph, defaultSpec, hasTrainingState, newProject, thinHistoryInPlace, withoutTrainingState, writeParameters, type CompiledModel, type EpochRecord, type Graph, type Project } from '../../engine/src/index';
 import type { EventOf, ResponseOf } from '../../src-main/ipc/contract';
 import { api } from './api';
 import type { Command } from './document/commands';
@@ -106,15 +106,50 @@ export interface StudioState {
   setView(view: Partial<Project['view']>): void;
 }
 
-const idleTraining = (project: Project | null): StudioState['training'] => ({
-  state: 'idle',
-  epoch: project?.training.epoch ?? 0,
-  samplesIntoEpoch: 0,
-  epochSize: 0,
-  runningLoss: null,
-  history: project ? [...project.training.history] : [],
-  message: null,
-});
+/**
+ * The training counters a document implies: its epochs, and where its stored training state is
+ * inside the next epoch (steps applied by hand in the inspector move it too), so the toolbar shows
+ * what training would go on from.
+ */
+function countersOf(project: Project | null): Pick<StudioState['training'], 'epoch' | 'samplesIntoEpoch' | 'epochSize' | 'runningLoss' | 'history'> {
+  const training = project?.training;
+  const position = training?.position ?? null;
+  return {
+    epoch: training?.epoch ?? 0,
+    samplesIntoEpoch: position?.next ?? 0,
+    epochSize: position?.samples ?? 0,
+    runningLoss: position && position.next > 0 ? position.lossSum / position.next : null,
+    history: training ? [...training.history] : [],
+  };
+}
+
+const idleTraining = (project: Project | null): StudioState['training'] => ({ state: 'idle', ...countersOf(project), message: null });
+
+/**
+ * Whether two graphs have the same nodes, units and edges by id (weights, activations and
+ * positions aside): a training state keyed by ids fits the one if it fitted the other.
+ */
+function sameStructure(a: Graph, b: Graph): boolean {
+  if (a === b) return true;
+  if (a.nodes.length !== b.nodes.length || a.edges.length !== b.edges.length) return false;
+  const units = (node: Graph['nodes'][number]) => (node.kind === 'dense' ? node.units : 1);
+  const nodes = new Map(a.nodes.map((n) => [n.id, n]));
+  for (const node of b.nodes) {
+    const other = nodes.get(node.id);
+    if (!other || units(other) !== units(node) || (other.kind === 'input' || other.kind === 'bias') !== (node.kind === 'input' || node.kind === 'bias')) return false;
+  }
+  const edges = new Map(a.edges.map((e) => [e.id, e]));
+  for (const edge of b.edges) {
+    const other = edges.get(edge.id);
+    if (!other || other.source !== edge.source || other.target !== edge.target) return false;
+  }
+  return true;
+}
+
+/** Whether an edit gave the network other data to learn from (rows, split, normalisation). */
+function otherData(before: Project, after: Project): boolean {
+  return before.dataset !== after.dataset || before.split !== after.split || before.normalisation.method !== after.normalisation.method;
+}
 
 /** The window's title: the project's name (its file's), marked while it has unsaved changes. */
 export function windowTitle(project: Project | null, dirty: boolean): string {
@@ -167,7 +202,14 @@ export const useStudio = create<StudioState>((set, get) => {
   const changeDocument = (next: History) => {
     const { training, history } = get();
     const before = history?.present;
-    const after = next.present;
+    let after = next.present;
+    // A training state belongs to the network and the data it was made on: another network (by
+    // ids and units) or other data starts training afresh, as the run it came from would not go on.
+    // A state the edit itself wrote (a step applied by hand) is the edit's own.
+    if (before && hasTrainingState(after.training) && after.training === before.training && (otherData(before, after) || !sameStructure(before.graph, after.graph))) {
+      after = { ...after, training: withoutTrainingState(after.training) };
+      next = replacePresent(next, after);
+    }
     const session = training.state === 'running' || training.state === 'paused';
     // Hyperparameters alone (same network, same algorithm and loss) go to the session and apply
     // from its next step; any other change means the session trained another network: it ends.
@@ -178,12 +220,44 @@ export const useStudio = create<StudioState>((set, get) => {
     if (stopTraining) void api.invoke('training:stop', {}).catch(fail);
     else if (session && before?.hyperparameters !== after.hyperparameters) void api.invoke('training:configure', { hyperparameters: after.hyperparameters }).catch(fail);
     const present = new Set([...next.present.graph.nodes.map((n) => n.id), ...next.present.graph.edges.map((e) => e.id)]);
+    // Without a run, the counters are the document's (undo, redo and steps applied by hand move them).
+    const counters = !session || stopTraining ? countersOf(after) : {};
     set((s) => ({
       ...documentState(next),
       refusal: null,
       selection: new Set([...s.selection].filter((id) => present.has(id))),
-      ...(stopTraining ? { session: null, training: { ...s.training, state: 'idle' as const, message: 'The network changed: training starts again from these weights.' } } : {}),
+      training: { ...s.training, ...counters, ...(stopTraining ? { state: 'idle' as const, message: 'The network changed: training starts again from these weights.' } : {}) },
+      ...(stopTraining ? { session: null } : {}),
     }));
+  };
+
+  /**
+   * The document as a save writes it. With a run under way or paused, the run's own weights,
+   * epoch, history and training state, asked of the worker, so that the file goes on exactly where
+   * the run is; a paused run's document becomes that (it is what is on screen), a running one's
+   * moves on. Without an answer, the document as it is.
+   */
+  const withRun = async (project: Project): Promise<Project> => {
+    const { session, training } = get();
+    if (!session || (training.state !== 'running' && training.state !== 'paused')) return project;
+    const model = modelOf(project);
+    if (!model) return project;
+    let snapshot;
+    try {
+      snapshot = await api.invoke('training:snapshot', { since: project.training.history.at(-1)?.epoch ?? 0 });
+    } catch {
+      return project;
+    }
+    if (!snapshot || snapshot.session !== session || snapshot.weights.length !== model.paramCount) return project;
+    const history = [...project.training.history];
+    for (const record of snapshot.newEpochs) if (record.epoch > (history.at(-1)?.epoch ?? 0)) history.push(record);
+    const saved: Project = { ...project, graph: writeParameters(model, project.graph, snapshot.weights), training: { epoch: snapshot.epoch, history, ...snapshot.resume } };
+    const now = get().history;
+    if (get().training.state === 'paused' && get().session === session && now?.present === project) {
+      compiledFor = { graph: saved.graph, model };
+      set(documentState(replacePresent(now, saved)));
+    }
+    return saved;
   };
 
   /**
@@ -251,12 +325,16 @@ export const useStudio = create<StudioState>((set, get) => {
   const onProgress = (progress: EventOf<'training:progress'>) => {
     const { project, training, session, history } = get();
     if (!project || !history || progress.session !== session) return;
+    // Records in order of epoch only (a late or repeated one is dropped); a long run's are thinned as the trainer thins its own.
+    const records = [...training.history];
+    for (const record of progress.newEpochs) if (record.epoch > (records.at(-1)?.epoch ?? 0)) records.push(asRecord(record));
+    thinHistoryInPlace(records);
     const model = modelOf(project);
     let next = project;
     if (model && progress.weights.length === model.paramCount && progress.weights.every((w) => w !== null)) {
       const graph = writeParameters(model, project.graph, progress.weights as number[]);
-      const history = [...training.history, ...progress.newEpochs.map(asRecord)];
-      next = { ...project, graph, training: { epoch: progress.epoch, history } };
+      // Held still, the run's training state goes with its weights; running, the weights move on without it.
+      next = { ...project, graph, training: { ...(progress.resume ?? withoutTrainingState(project.training)), epoch: progress.epoch, history: records } };
       compiledFor = { graph, model }; // same structure, new weights
     }
     set({
@@ -269,7 +347,7 @@ export const useStudio = create<StudioState>((set, get) => {
         samplesIntoEpoch: progress.samplesIntoEpoch,
         epochSize: progress.epochSize,
         runningLoss: progress.runningLoss,
-        history: [...training.history, ...progress.newEpochs.map(asRecord)],
+        history: records,
       },
     });
   };
@@ -306,6 +384,9 @@ export const useStudio = create<StudioState>((set, get) => {
       api.on('training:error', (event) => set((s) => ({ error: event.message, training: { ...s.training, state: 'stopped' } })));
       api.on('project:open-request', (event) => void get().openPath(event.path));
       api.on('app:close-requested', () => void get().requestClose());
+      // The host keeps its training speed between pages (a reload, another tab): this page shows
+      // full speed, so that is what the host must do until the user chooses otherwise.
+      void api.invoke('training:speed', { stepsPerSecond: get().speed }).catch(() => undefined);
       void get().loadRecent();
       void offerBackup();
       try {
@@ -424,9 +505,10 @@ export const useStudio = create<StudioState>((set, get) => {
         }
         try {
           const documentId = get().documentId;
-          const saved = await api.invoke('project:save', { project });
+          const toSave = await withRun(project);
+          const saved = await api.invoke('project:save', { project: toSave });
           if (!saved) return false;
-          settleSave(project, documentId, saved);
+          settleSave(toSave, documentId, saved);
           return true;
         } catch (error) {
           fail(error);
@@ -441,9 +523,10 @@ export const useStudio = create<StudioState>((set, get) => {
       if (!project) return false;
       try {
         const documentId = get().documentId;
-        const saved = await api.invoke('project:save', { path, project });
+        const toSave = await withRun(project);
+        const saved = await api.invoke('project:save', { path, project: toSave });
         if (!saved) return false;
-        settleSave(project, documentId, saved);
+        settleSave(toSave, documentId, saved);
         const waiting = pendingPickerSave;
         pendingPickerSave = null;
         set({ pickerOpen: null });
@@ -470,7 +553,8 @@ export const useStudio = create<StudioState>((set, get) => {
         } else {
           const session = newSessionName();
           set((s) => ({ session, training: { ...s.training, state: 'running', message: null }, error: null }));
-          await api.invoke('training:start', { project, session });
+          const { notices } = await api.invoke('training:start', { project, session });
+          if (notices.length > 0) set({ notice: notices.join(' ') });
         }
       } catch (error) {
         set((s) => ({ training: { ...s.training, state: 'idle' } }));
@@ -489,7 +573,8 @@ export const useStudio = create<StudioState>((set, get) => {
           if (training.state === 'idle' || training.state === 'stopped') {
             const session = newSessionName();
             set({ session });
-            await api.invoke('training:step', { unit, project, session });
+            const { notices } = await api.invoke('training:step', { unit, project, session });
+            if (notices.length > 0) set({ notice: notices.join(' ') });
             // The session is open now, even if its progress event has not arrived yet.
             if (get().session === session && get().training.state !== 'paused') set((s) => ({ training: { ...s.training, state: 'paused' } }));
           } else {

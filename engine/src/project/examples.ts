@@ -40,7 +40,7 @@ export function newProject(options: {
     split: options.split ?? { train: 1, validation: 0, test: 0, seed: 1 },
     normalisation: { method: options.normalisation ?? 'none', fitted: null },
     hyperparameters: { ...DEFAULT_HYPERPARAMETERS, init: { ...DEFAULT_HYPERPARAMETERS.init }, ...options.hyperparameters },
-    training: { epoch: 0, history: [] },
+    training: { epoch: 0, history: [], optimiser: null, rng: null, position: null, earlyStopping: null },
     view: {},
   };
 }
@@ -53,7 +53,7 @@ export function initialiseProjectWeights(project: Project): Project {
   const compiled = compileGraph(project.graph);
   if (!compiled.ok) return project;
   const params = initialiseParameters(compiled.model, project.hyperparameters.init, readParameters(compiled.model));
-  return { ...project, graph: writeParameters(compiled.model, project.graph, params), training: { epoch: 0, history: [] } };
+  return { ...project, graph: writeParameters(compiled.model, project.graph, params), training: { epoch: 0, history: [], optimiser: null, rng: null, position: null, earlyStopping: null } };
 }
 
 const builtin = (name: BuiltinName, overrides: Partial<ReturnType<typeof defaultSpec>> = {}): DatasetRef => ({ kind: 'builtin', ...defaultSpec(name), ...overrides });

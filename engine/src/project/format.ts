@@ -3,14 +3,15 @@
  *
  * Loading never throws: it returns the project, or one {@link ProjectFormatError} naming the path
  * inside the document that is wrong. Nothing is half-loaded: the whole document is checked before
- * anything is returned. Saving is canonical (keys in schema order, two-space indentation), so
- * save → load → save gives the same bytes.
+ * anything is returned. Saving is canonical (keys in schema order, two-space indentation, lists of
+ * plain values on one line, the history thinned), so save → load → save gives the same bytes.
  */
 import type { Graph } from '../graph';
 import { unitCount } from '../graph';
+import { historyFromColumns, historyToColumns, orderedHistory } from '../history';
 import { quoteForMessage } from '../quote';
+import { EpochRecordSchema, LIMITS, PROJECT_FORMAT, PROJECT_VERSION, ProjectFileSchema, ProjectSchema, type Project, type ProjectDocument } from './schema';
 import { precheckProjectText } from './precheck';
-import { LIMITS, PROJECT_FORMAT, PROJECT_VERSION, ProjectSchema, type Project } from './schema';
 
 /** Why a document could not be loaded, and where. */
 export class ProjectFormatError extends Error {
@@ -33,10 +34,42 @@ export type LoadResult = { ok: true; project: Project; migratedFrom: number | nu
 export type Migration = (candidate: Record<string, unknown>) => Record<string, unknown>;
 
 /**
- * Migrations by the version they upgrade from. Version 1 is the first, so there are none yet; a
- * version 2 adds `1: (doc) => ({ ...doc, version: 2, … })` here.
+ * Migrations by the version they upgrade from. Each takes a document as JSON made it (anything at
+ * all may be in it) and never throws but a {@link ProjectFormatError}: what it cannot make sense
+ * of it leaves for the schema to name.
  */
-export const MIGRATIONS: Readonly<Record<number, Migration>> = Object.freeze({});
+export const MIGRATIONS: Readonly<Record<number, Migration>> = Object.freeze({
+  /**
+   * Version 2 stores the history as columns (and thinned; saving does that) and may hold the
+   * training state (momentum's memory, the shuffling position, early stopping's best); a version 1
+   * file has none, so its training goes on from its weights with that state fresh. Its records are
+   * put in order of epoch, one per epoch, as {@link orderedHistory} says.
+   */
+  1: (doc) => {
+    const training = doc.training as Record<string, unknown> | null | undefined;
+    const next = { ...doc, version: 2 };
+    if (typeof training !== 'object' || training === null) return next;
+    return { ...next, training: { ...training, history: storedHistory(training.history), optimiser: null, rng: null, position: null, earlyStopping: null } };
+  },
+});
+
+/**
+ * A document's history as columns: a list of epoch records (a version 1 file's, or a tool's) is
+ * checked record by record, each problem named by its path, and put in order of epoch as
+ * {@link orderedHistory} says; anything else is left for the schema to judge.
+ */
+function storedHistory(history: unknown): unknown {
+  if (!Array.isArray(history)) return history;
+  const records = history.map((record, index) => {
+    const parsed = EpochRecordSchema.safeParse(record);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ProjectFormatError(formatPath(['training', 'history', index, ...issue.path]), describeIssue(issue));
+    }
+    return parsed.data;
+  });
+  return historyToColumns(orderedHistory(records));
+}
 
 /**
  * Brings a document up to `targetVersion` through the migration steps.
@@ -88,7 +121,10 @@ export function parseProject(text: string, migrations: Readonly<Record<number, M
   }
 }
 
-/** Validates an already-parsed document (e.g. one that came over IPC). Never throws. */
+/**
+ * Validates an already-parsed document (a file's JSON, of any version this build reads) and
+ * returns the project in memory. Never throws.
+ */
 export function loadProjectValue(value: unknown, migrations: Readonly<Record<number, Migration>> = MIGRATIONS, currentVersion = PROJECT_VERSION): LoadResult {
   try {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -105,17 +141,20 @@ export function loadProjectValue(value: unknown, migrations: Readonly<Record<num
     if (version > currentVersion) {
       return fail('version', `the project was saved by a newer NN Studio (format version ${version}; this version reads up to ${currentVersion}). Update NN Studio to open it.`);
     }
-    const migrated = version < currentVersion ? migrate(candidate, migrations, currentVersion) : candidate;
-    const parsed = ProjectSchema.safeParse(migrated);
+    let migrated = version < currentVersion ? migrate(candidate, migrations, currentVersion) : candidate;
+    const training = migrated.training;
+    if (typeof training === 'object' && training !== null && Array.isArray((training as Record<string, unknown>).history)) {
+      migrated = { ...migrated, training: { ...training, history: storedHistory((training as Record<string, unknown>).history) } };
+    }
+    const parsed = ProjectFileSchema.safeParse(migrated);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       return fail(formatPath(issue.path), describeIssue(issue));
     }
-    const structural = checkStructure(parsed.data.graph);
-    if (structural) return { ok: false, error: structural };
-    const datasetProblem = checkInlineDataset(parsed.data);
-    if (datasetProblem) return { ok: false, error: datasetProblem };
-    return { ok: true, project: parsed.data, migratedFrom: version < currentVersion ? version : null };
+    const project = projectFromDocument(parsed.data);
+    const problem = checkProject(project);
+    if (problem) return { ok: false, error: problem };
+    return { ok: true, project, migratedFrom: version < currentVersion ? version : null };
   } catch (error) {
     if (error instanceof ProjectFormatError) return { ok: false, error };
     return fail('', `the project could not be read: ${quoteForMessage(error instanceof Error ? error.message : String(error), 300)}`);
@@ -123,15 +162,72 @@ export function loadProjectValue(value: unknown, migrations: Readonly<Record<num
 }
 
 /**
+ * Checks a project in memory (one that came over IPC, or that the app built) as a file's would
+ * be checked; null when it is valid. Never throws.
+ */
+export function validateProject(project: unknown): ProjectFormatError | null {
+  const checked = checkedProject(project);
+  return checked.ok ? null : checked.error;
+}
+
+/** The project as the schema reads it (keys in schema order), or why it is not valid. Never throws. */
+function checkedProject(project: unknown): { ok: true; project: Project } | { ok: false; error: ProjectFormatError } {
+  try {
+    const parsed = ProjectSchema.safeParse(project);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return { ok: false, error: new ProjectFormatError(formatPath(issue.path), describeIssue(issue)) };
+    }
+    const problem = checkProject(parsed.data);
+    return problem ? { ok: false, error: problem } : { ok: true, project: parsed.data };
+  } catch (error) {
+    return { ok: false, error: new ProjectFormatError('', `the project could not be read: ${quoteForMessage(error instanceof Error ? error.message : String(error), 300)}`) };
+  }
+}
+
+/** The project as a file stores it: the history ordered, thinned and in columns, and every training-state field written. */
+export function projectToDocument(project: Project): ProjectDocument {
+  const { training } = project;
+  return {
+    ...project,
+    training: {
+      epoch: training.epoch,
+      history: historyToColumns(training.history),
+      optimiser: training.optimiser ?? null,
+      rng: training.rng ?? null,
+      position: training.position ?? null,
+      earlyStopping: training.earlyStopping ?? null,
+    },
+  };
+}
+
+/** The project in memory from a stored document: the history as epoch records. */
+export function projectFromDocument(document: ProjectDocument): Project {
+  const { training } = document;
+  return {
+    ...document,
+    training: {
+      epoch: training.epoch,
+      history: historyFromColumns(training.history),
+      optimiser: training.optimiser ?? null,
+      rng: training.rng ?? null,
+      position: training.position ?? null,
+      earlyStopping: training.earlyStopping ?? null,
+    },
+  };
+}
+
+/**
  * Serialises a project canonically.
  * @throws ProjectFormatError if the project is not valid (a bug in the caller: nothing invalid is ever written).
  */
 export function serialiseProject(project: Project): string {
-  const checked = loadProjectValue(project);
+  const checked = checkedProject(project);
   if (!checked.ok) throw checked.error;
+  const document = projectToDocument(checked.project);
   let text: string;
   try {
-    text = `${JSON.stringify(checked.project, null, 2)}\n`;
+    text = `${canonicalJson(document)}\n`;
   } catch (error) {
     // Past 2²⁹ − 24 characters V8 cannot make the string at all.
     if (error instanceof RangeError) throw tooLargeToSave(null);
@@ -142,11 +238,70 @@ export function serialiseProject(project: Project): string {
   return text;
 }
 
+/**
+ * JSON with two-space indentation, except that a list of plain values (numbers, strings, booleans,
+ * nulls) stays on one line: a weight matrix is a line per row, a dataset a line per row, a history
+ * a line per column. Numbers are written as JavaScript prints them, which reads back exactly, and
+ * −0 as `-0` (JSON.stringify writes 0), so momentum's memory comes back bit for bit.
+ */
+export function canonicalJson(value: unknown): string {
+  const out: string[] = [];
+  writeJson(value, '', out);
+  return out.join('');
+}
+
+function isPlain(value: unknown): boolean {
+  return value === null || typeof value !== 'object';
+}
+
+function plainJson(value: unknown): string {
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : Number.isFinite(value) ? String(value) : 'null';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return 'null';
+}
+
+function writeJson(value: unknown, indent: string, out: string[]): void {
+  if (isPlain(value)) {
+    out.push(plainJson(value));
+    return;
+  }
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) {
+      out.push('[]');
+      return;
+    }
+    if (value.every(isPlain)) {
+      out.push(`[${value.map(plainJson).join(',')}]`);
+      return;
+    }
+    out.push('[');
+    value.forEach((item, i) => {
+      out.push(i === 0 ? `\n${inner}` : `,\n${inner}`);
+      writeJson(item, inner, out);
+    });
+    out.push(`\n${indent}]`);
+    return;
+  }
+  const keys = Object.keys(value as object).filter((key) => (value as Record<string, unknown>)[key] !== undefined && typeof (value as Record<string, unknown>)[key] !== 'function');
+  if (keys.length === 0) {
+    out.push('{}');
+    return;
+  }
+  out.push('{');
+  keys.forEach((key, i) => {
+    out.push(`${i === 0 ? '' : ','}\n${inner}${JSON.stringify(key)}: `);
+    writeJson((value as Record<string, unknown>)[key], inner, out);
+  });
+  out.push(`\n${indent}}`);
+}
+
 function tooLargeToSave(characters: number | null): ProjectFormatError {
   const size = characters === null ? 'more characters than a string can hold' : `${characters.toLocaleString('en')} characters`;
   return new ProjectFormatError(
     '',
-    `the project is too large to save (${size}; a project file holds at most ${LIMITS.fileChars.toLocaleString('en')} characters and ${LIMITS.fileBytes.toLocaleString('en')} bytes): clear its training history or make the network or the data smaller.`,
+    `the project is too large to save (${size}; a project file holds at most ${LIMITS.fileChars.toLocaleString('en')} characters and ${LIMITS.fileBytes.toLocaleString('en')} bytes): make the network or the data smaller, or let early stopping keep its weights rather than restore the best (the best are saved beside them).`,
   );
 }
 
@@ -252,6 +407,11 @@ function checkStructure(graph: Graph): ProjectFormatError | null {
     }
   }
   return null;
+}
+
+/** What the schema cannot say: the graph's structure and an inline dataset's rows. */
+function checkProject(project: Project): ProjectFormatError | null {
+  return checkStructure(project.graph) ?? checkInlineDataset(project);
 }
 
 function checkInlineDataset(project: Project): ProjectFormatError | null {

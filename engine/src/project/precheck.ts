@@ -42,21 +42,25 @@ const COLUMNS = LIMITS.datasetColumns;
 /**
  * Most numbers each part of a valid project holds. The graph: one per weight and bias (at most
  * the parameters), and a position (x, y) and a unit count per node. The dataset: its cells, or a
- * built-in's size, noise and seed. The history: five per epoch, and the epoch count. The rest:
- * the fitted normalisation (two per column) and a few dozen settings.
+ * built-in's size, noise and seed. The training section: five per epoch of history, and the
+ * training state, which holds at most two numbers per parameter (momentum's memory, and early
+ * stopping's best weights) and a few dozen more. The rest: the fitted normalisation (two per
+ * column) and a few dozen settings.
  */
-const NUMBER_LIMITS = [2 * COLUMNS + 1_000, P + 3 * N, C + 3, 5 * H + 1];
+const NUMBER_LIMITS = [2 * COLUMNS + 1_000, P + 3 * N, C + 3, 5 * H + 2 * P + 64];
 
 /**
  * Most values of any kind (numbers, strings, booleans, nulls, objects and arrays) each part
  * holds, so that no file of millions of empty strings or arrays gets through. The graph: the
  * numbers, a target name per output unit and a row array per weight row (each at most the
  * parameters), and fewer than 16 values per node and 8 per edge. The dataset: its cells, a row
- * array per row, and the names of its columns and classes. The history: an object and five
- * fields per epoch. The rest: the normalisation, the selection (an id per node and edge) and
- * the settings.
+ * array per row, and the names of its columns and classes. The training section: an object and
+ * five fields per epoch (the records of a version 1 file; columns hold fewer), and for each of
+ * the two parameter trees of the training state a number and a row per parameter and an entry
+ * per edge and node. The rest: the normalisation, the selection (an id per node and edge) and the
+ * settings.
  */
-const VALUE_LIMITS = [8 * COLUMNS + N + E + 1_000, 3 * P + 16 * N + 8 * E + 3, 2 * C + 8 * COLUMNS + 16, 7 * H + 4];
+const VALUE_LIMITS = [8 * COLUMNS + N + E + 1_000, 3 * P + 16 * N + 8 * E + 3, 2 * C + 8 * COLUMNS + 16, 7 * H + 4 * P + 2 * (N + E) + 64];
 
 const fmt = (n: number) => n.toLocaleString('en');
 
@@ -64,14 +68,14 @@ const NUMBER_MESSAGES: readonly PrecheckProblem[] = [
   { path: '', reason: `the file holds more than ${fmt(NUMBER_LIMITS[SMALL])} numbers outside the graph, the data and the history, more than any project has.` },
   { path: 'graph', reason: `the network holds more numbers than NN Studio's limit of ${fmt(P)} parameters (weights and biases) allows.` },
   { path: 'dataset', reason: `the dataset holds more numbers than NN Studio's limit of ${fmt(C)} cells (rows × columns) allows.` },
-  { path: 'training', reason: `the training history holds more numbers than NN Studio's limit of ${fmt(H)} epochs allows.` },
+  { path: 'training', reason: `the training history and state hold more numbers than NN Studio's limit of ${fmt(H)} epochs of history and ${fmt(P)} parameters allows.` },
 ];
 
 const VALUE_MESSAGES: readonly PrecheckProblem[] = [
   { path: '', reason: `the file holds more than ${fmt(VALUE_LIMITS[SMALL])} values outside the graph, the data and the history, more than any project has.` },
   { path: 'graph', reason: `the network holds more than ${fmt(VALUE_LIMITS[GRAPH])} values, more than a network within NN Studio's limits (${fmt(P)} parameters, ${fmt(N)} nodes, ${fmt(E)} edges) has.` },
   { path: 'dataset', reason: `the dataset holds more than ${fmt(VALUE_LIMITS[DATASET])} values, more than a dataset within NN Studio's limit of ${fmt(C)} cells has.` },
-  { path: 'training', reason: `the training history holds more than ${fmt(VALUE_LIMITS[TRAINING])} values, more than NN Studio's limit of ${fmt(H)} epochs allows.` },
+  { path: 'training', reason: `the training history and state hold more than ${fmt(VALUE_LIMITS[TRAINING])} values, more than NN Studio's limit of ${fmt(H)} epochs of history and ${fmt(P)} parameters allows.` },
 ];
 
 // What the scanner expects next.

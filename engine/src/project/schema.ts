@@ -1,6 +1,11 @@
 /**
- * The .nnproj format, version 1, as a zod schema: the one definition from which loading,
+ * The .nnproj format, version 2, as a zod schema: the one definition from which loading,
  * validation, TypeScript types and the published JSON Schema (docs/nnproj.schema.json) all follow.
+ *
+ * A project exists in two forms that differ only in the training history: in memory (`Project`,
+ * what the app, the worker and the CLI pass around) the history is a list of epoch records; in a
+ * file (`ProjectDocument`) it is stored as columns, thinned past a few thousand epochs
+ * (engine/src/history.ts). format.ts turns one into the other.
  *
  * Limits keep a hostile or corrupt file from exhausting memory: the text is checked against them
  * before it is parsed (project/precheck.ts), every array is capped, and the total parameter count
@@ -13,17 +18,22 @@ import { BUILTIN_DATASETS, MAX_GENERATED_SIZE, MAX_NOISE } from '../datasets/bui
 /** The `format` field every project carries. */
 export const PROJECT_FORMAT = 'nnstudio-project';
 /** The format version this build writes. */
-export const PROJECT_VERSION = 1;
+export const PROJECT_VERSION = 2;
 
 /**
  * Caps on what a project may hold: each is one NN Studio can open, train, save and send between
  * its processes (a project travels as one JSON message, and a JavaScript string holds at most
  * 2²⁹ − 24 characters). Measured with Node 20 on a 2-core machine: a network of 3,999,991
- * parameters (2 → 2,000 → 1,995 → 1) saves to 139 MB in 3 s, loads in 3 s, opens for training in
- * 5 s and takes a training step in 1.5 s, in 1.7 GB of memory; 1,000,000 history epochs save to
- * 174 MB; 5,000,000 dataset cells of 17-digit numbers to about 140 MB. Each of them alone fits in
- * {@link LIMITS.fileChars}; a project that reaches several at once can be too large for a file,
- * and saving then says so rather than writing a file that would not open again.
+ * parameters (2 → 2,000 → 1,995 → 1) saves to 87 MB in 3 s (177 MB with momentum's memory),
+ * loads in 3 s, opens for training in 5 s and takes a training step in 1.5 s, in 1.7 GB of
+ * memory; 5,000,000 dataset cells of 17-digit numbers save to about 125 MB. A history of any length is thinned to at most 5,120
+ * records in a file and 8,192 in memory (engine/src/history.ts), far below
+ * {@link LIMITS.historyEpochs}, which caps the records a file or a message may hold. The training
+ * state holds one more number per parameter (momentum's memory), and another while early stopping
+ * is to restore its best weights: a trained network at the parameter limit with its memory fits,
+ * one with its best weights too may not. Each limit alone fits in {@link LIMITS.fileChars}; a
+ * project that reaches several at once can be too large for a file, and saving then says so
+ * rather than writing a file that would not open again.
  */
 export const LIMITS = Object.freeze({
   nodes: 10_000,
@@ -37,6 +47,7 @@ export const LIMITS = Object.freeze({
   datasetColumns: 10_000,
   /** Numbers a stored dataset holds in all: rows × (features + targets). */
   datasetCells: 5_000_000,
+  /** Records of the training history a project holds (thinning keeps a history far below it). */
   historyEpochs: 1_000_000,
   /** Characters of a project's text (checked before it is parsed). */
   fileChars: 256 * 1024 * 1024,
@@ -56,21 +67,24 @@ const text = z.string().max(LIMITS.textLength);
 const position = z.object({ x: finite, y: finite });
 
 /**
- * A record keyed by user strings (column names) that keeps every key. zod's `z.record` builds its
- * result by assignment, so a column named "__proto__" became the result's prototype and vanished
- * (a label column so named lost its classes on Save). This checks each key and value with the same
- * rules and passes the object through as JSON.parse made it, with its own keys intact.
+ * A record keyed by user strings (column names, node and edge ids) that keeps every key. zod's
+ * `z.record` builds its result by assignment, so a column named "__proto__" became the result's
+ * prototype and vanished (a label column so named lost its classes on Save). This checks each key
+ * and value with the same rules and passes the object through as JSON.parse made it, with its own
+ * keys intact.
  */
-function userKeyedRecord<V extends z.ZodType>(value: V) {
-  const shape = z.record(name, value);
+function userKeyedRecord<V extends z.ZodType>(value: V, key: z.ZodString = name, message = 'must be an object from names to lists of names', maxKeys = Infinity) {
+  const shape = z.record(key, value);
   return z
     .custom<Record<string, z.output<V>>>((input) => {
       if (typeof input !== 'object' || input === null || Array.isArray(input)) return false;
-      for (const key of Object.keys(input)) {
-        if (!name.safeParse(key).success || !value.safeParse((input as Record<string, unknown>)[key]).success) return false;
+      const keys = Object.keys(input);
+      if (keys.length > maxKeys) return false;
+      for (const k of keys) {
+        if (!key.safeParse(k).success || !value.safeParse((input as Record<string, unknown>)[k]).success) return false;
       }
       return true;
-    }, 'must be an object from names to lists of names')
+    }, message)
     .meta(jsonSchemaOf(shape));
 }
 
@@ -175,17 +189,122 @@ export const EpochRecordSchema = z.object({
   validationAccuracy: nullableNumber,
 });
 
+const unitsMatrix = z.array(z.array(finite).max(LIMITS.unitsPerLayer)).max(LIMITS.unitsPerLayer);
+
+/**
+ * One number per weight and bias, keyed by the ids of the graph, in the shapes of the graph's own
+ * weights and biases: an edit of the network leaves a tree that no longer matches it, which the
+ * session notices (and drops) instead of applying numbers to the wrong weights.
+ */
+export const ParameterTreeSchema = z.object({
+  /** By edge id: a number for an edge between single units, else a matrix [target unit][source unit]. */
+  weights: userKeyedRecord(z.union([finite, unitsMatrix]), id, 'must be an object from edge ids to a number or a matrix of numbers', LIMITS.edges),
+  /** By node id of every computing node: a number for a single unit, else one per unit. */
+  biases: userKeyedRecord(z.union([finite, z.array(finite).max(LIMITS.unitsPerLayer)]), id, 'must be an object from node ids to a number or a list of numbers', LIMITS.nodes),
+});
+
+/**
+ * The optimiser's memory, by kind. Gradient descent with momentum remembers the last update
+ * Δw(r−1) of every weight and bias (its `velocity`); other optimisers add their own kinds here.
+ */
+export const OptimiserStateSchema = z.discriminatedUnion('kind', [z.object({ kind: z.literal('momentum'), velocity: ParameterTreeSchema })]);
+
+const word = z.number().int().min(0).max(0xffff_ffff);
+/** The shuffling generator's state: four unsigned 32-bit words (engine/src/random.ts). */
+export const RngStateSchema = z.tuple([word, word, word, word]);
+
+/** Where training is inside the current epoch. */
+export const TrainingPositionSchema = z
+  .object({
+    /** Training samples an epoch visits: the training split's size the order was drawn for. */
+    samples: z.number().int().min(1).max(LIMITS.datasetRows),
+    /** Position in this epoch's order of the next step's first sample. */
+    next: z.number().int().min(0).max(LIMITS.datasetRows),
+    /** Whether this epoch's order was drawn from `rng` (shuffled), or is the samples in order. */
+    shuffled: z.boolean(),
+    /** The sum of the losses of this epoch's samples so far (the epoch's loss is their mean). */
+    lossSum: finite,
+    /** This epoch's samples so far that the network classified correctly before its update. */
+    correct: z.number().int().min(0),
+    /** This epoch's samples so far that the perceptron rule changed weights for. */
+    misclassified: z.number().int().min(0),
+  })
+  .refine((p) => p.next < p.samples, { path: ['next'], message: 'must be below samples' })
+  .refine((p) => p.correct <= p.next && p.misclassified <= p.next, { path: ['correct'], message: 'counts more samples than the epoch has seen' });
+
+/** Early stopping's memory: the best validation loss so far, and how long ago it was. */
+export const EarlyStoppingStateSchema = z.object({
+  bestLoss: finite,
+  bestEpoch: z.number().int().min(1),
+  epochsSinceBest: z.number().int().min(0),
+  /** The weights of the best epoch, to restore at the stop; kept only while restoreBest is on. */
+  bestWeights: ParameterTreeSchema.nullable(),
+});
+
+/**
+ * What training needs besides the weights to go on exactly where it was: momentum's memory, the
+ * shuffling generator's state before this epoch's order was drawn, the position in that order,
+ * and early stopping's memory. All null: training starts afresh from the weights.
+ */
+const resumeFields = {
+  optimiser: OptimiserStateSchema.nullable().optional(),
+  rng: RngStateSchema.nullable().optional(),
+  position: TrainingPositionSchema.nullable().optional(),
+  earlyStopping: EarlyStoppingStateSchema.nullable().optional(),
+};
+export const ResumeStateSchema = z.object(resumeFields);
+
+/** The training section in memory: the history as a list of epoch records. */
 export const TrainingStateSchema = z.object({
   /** Completed epochs. */
   epoch: z.number().int().min(0),
   history: z.array(EpochRecordSchema).max(LIMITS.historyEpochs),
+  ...resumeFields,
+});
+
+const historyColumn = z.array(nullableNumber).max(LIMITS.historyEpochs).nullable();
+
+/**
+ * The history as a file stores it: one column per field, one entry per kept epoch, in increasing
+ * order of epoch; a column that would hold nothing but nulls is null.
+ */
+export const HistoryColumnsSchema = z
+  .object({
+    epoch: z.array(z.number().int().min(1)).max(LIMITS.historyEpochs),
+    loss: z.array(z.number()).max(LIMITS.historyEpochs),
+    accuracy: historyColumn,
+    validationLoss: historyColumn,
+    validationAccuracy: historyColumn,
+  })
+  .superRefine((h, context) => {
+    for (const field of ['loss', 'accuracy', 'validationLoss', 'validationAccuracy'] as const) {
+      const column = h[field];
+      if (column && column.length !== h.epoch.length) {
+        context.addIssue({ code: 'custom', path: [field], message: `has ${column.length} values but epoch has ${h.epoch.length}` });
+        return;
+      }
+    }
+    for (let i = 1; i < h.epoch.length; i++) {
+      if (h.epoch[i] <= h.epoch[i - 1]) {
+        context.addIssue({ code: 'custom', path: ['epoch', i], message: `epochs must increase, but ${h.epoch[i]} follows ${h.epoch[i - 1]}` });
+        return;
+      }
+    }
+  });
+
+/** The training section as a file stores it. */
+export const StoredTrainingStateSchema = z.object({
+  /** Completed epochs. */
+  epoch: z.number().int().min(0),
+  history: HistoryColumnsSchema,
+  ...resumeFields,
 });
 
 export const ViewSchema = z.object({
   viewport: z.object({ x: finite, y: finite, zoom: finite.refine((v) => v > 0, 'must be above 0') }).optional(),
   /** Which panels are open, by name. */
   panels: z.record(name, z.boolean()).optional(),
-  /** The sample the backprop inspector was showing. */
+  /** The dataset row the backprop inspector was showing (older files stored a training position; it is read as a row). */
   inspectorSample: z.number().int().min(0).nullable().optional(),
   selection: z.array(id).max(LIMITS.nodes + LIMITS.edges).optional(),
 });
@@ -204,7 +323,23 @@ export const ProjectSchema = z.object({
   view: ViewSchema,
 });
 
-/** A project document, version 1. */
+/** A project in memory, version 2: the history as epoch records. */
 export type Project = z.infer<typeof ProjectSchema>;
+
+/** A project as a file stores it, and as the loader validates it (a history of records made columns first). */
+export const ProjectFileSchema = ProjectSchema.extend({ training: StoredTrainingStateSchema });
+/**
+ * What a file may hold, as the published JSON Schema describes it: NN Studio writes the history
+ * as columns, and reads it as a list of epoch records too (as version 1 and other tools write it).
+ */
+export const ProjectFileInputSchema = ProjectSchema.extend({
+  training: StoredTrainingStateSchema.extend({ history: z.union([HistoryColumnsSchema, z.array(EpochRecordSchema).max(LIMITS.historyEpochs)]) }),
+});
+/** A project document as stored: the history as columns. */
+export type ProjectDocument = z.infer<typeof ProjectFileSchema>;
+/** What training needs besides the weights to go on exactly where it was. */
+export type ResumeState = z.infer<typeof ResumeStateSchema>;
+/** Weights, biases or their memory keyed by the graph's ids. */
+export type ParameterTree = z.infer<typeof ParameterTreeSchema>;
 /** Where a project's data comes from. */
 export type DatasetRef = z.infer<typeof DatasetRefSchema>;

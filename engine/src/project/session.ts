@@ -2,15 +2,17 @@
  * From a project document to data, a trainer, and back: what the CLI, the training worker and the
  * app all do with a project.
  */
-import { compileGraph, readParameters, writeParameters, type CompiledModel } from '../compile';
+import { compileGraph, readParameters, weightIndex, writeParameters, type CompiledModel } from '../compile';
 import { bindData, DataError, datasetFromRows, subset, type BoundData, type Dataset } from '../data';
 import { generateDataset } from '../datasets/builtin';
 import { applyNormalisation, fitNormalisation, splitIndices, type Normalisation } from '../datasets/prepare';
 import { evaluate, isClassifier, type Evaluation } from '../metrics';
 import { createWorkspace, forward } from '../kernels';
 import type { LossName } from '../losses';
+import { thinHistoryInPlace } from '../history';
+import { quoteForMessage } from '../quote';
 import { Trainer, TrainingSetupError, checkHyperparameters, type Hyperparameters } from '../train';
-import type { DatasetRef, Project } from './schema';
+import type { DatasetRef, ParameterTree, Project, ResumeState } from './schema';
 
 /** A project's data: the whole set, and the three splits normalised as the project says. */
 export interface ProjectData {
@@ -56,11 +58,19 @@ export interface ProjectSession {
   validation: BoundData;
   test: BoundData;
   trainer: Trainer;
+  /**
+   * What the session could not take over from the project, each a sentence to show: a stored
+   * training state that does not fit the network or the data (it is dropped, not mis-applied).
+   */
+  notices: string[];
 }
 
 /**
  * Compiles the project's graph for its hyperparameters, prepares its data, and creates a trainer
- * that continues from the stored weights, epoch and history.
+ * that continues from the stored weights, epoch and history, and from the stored training state
+ * (momentum's memory, the shuffling position, early stopping's memory), so that its next steps
+ * are exactly the ones the run that saved the project would have taken. A stored state that does
+ * not fit the network or the data is dropped, and `notices` says so.
  *
  * @param purpose 'train' also checks that the network can be trained as the hyperparameters say;
  *   'evaluate' only that it runs on the data (a hand-set perceptron network evaluates but cannot train).
@@ -83,7 +93,165 @@ export function openSession(project: Project, purpose: 'train' | 'evaluate' = 't
   trainer.epoch = project.training.epoch;
   // One at a time: a spread of a long history (200,000 epochs) would overflow the stack.
   for (const record of project.training.history) trainer.history.push(record);
-  return { model, data, train, validation, test, trainer };
+  thinHistoryInPlace(trainer.history);
+  const notices = restoreTrainingState(project, model, trainer);
+  return { model, data, train, validation, test, trainer, notices };
+}
+
+/** User text (an id) as a message quotes it. */
+const q = (text: string) => quoteForMessage(text);
+
+/**
+ * One number per parameter as a tree keyed by the graph's ids, in the shapes of the graph's own
+ * weights and biases (a number where the graph has a number).
+ */
+export function treeFromVector(model: CompiledModel, vector: ArrayLike<number>): ParameterTree {
+  const graphEdges = new Map(model.graph.edges.map((e) => [e.id, e]));
+  const graphNodes = new Map(model.graph.nodes.map((n) => [n.id, n]));
+  // fromEntries defines own properties, so an id such as "__proto__" stays a key.
+  const weights = Object.fromEntries(
+    model.edges.map((edge) => {
+      if (typeof graphEdges.get(edge.id)?.weight === 'number') return [edge.id, vector[edge.weightOffset]];
+      const rows: number[][] = [];
+      for (let j = 0; j < edge.targetUnits; j++) {
+        const row: number[] = [];
+        for (let i = 0; i < edge.sourceUnits; i++) row.push(vector[weightIndex(edge, j, i)]);
+        rows.push(row);
+      }
+      return [edge.id, rows];
+    }),
+  );
+  const biases = Object.fromEntries(
+    model.computing.map((node) => {
+      if (graphNodes.get(node.id)?.kind !== 'dense') return [node.id, vector[node.biasOffset]];
+      return [node.id, Array.from({ length: node.units }, (_, u) => vector[node.biasOffset + u])];
+    }),
+  );
+  return { weights, biases };
+}
+
+/**
+ * A tree from {@link treeFromVector} back in the model's parameter order, or why it does not fit
+ * the model (an edge or node it has no value for, one the network does not have, a wrong shape).
+ */
+export function vectorFromTree(model: CompiledModel, tree: ParameterTree): { vector: Float64Array } | { problem: string } {
+  const vector = new Float64Array(model.paramCount);
+  const edgeIds = new Set(model.edges.map((e) => e.id));
+  const nodeIds = new Set(model.computing.map((n) => n.id));
+  for (const key of Object.keys(tree.weights)) if (!edgeIds.has(key)) return { problem: `the network has no edge '${q(key)}'` };
+  for (const key of Object.keys(tree.biases)) if (!nodeIds.has(key)) return { problem: `the network has no computing node '${q(key)}'` };
+  for (const edge of model.edges) {
+    if (!Object.hasOwn(tree.weights, edge.id)) return { problem: `there is no value for edge '${q(edge.id)}'` };
+    const value = tree.weights[edge.id];
+    const shape = `${edge.targetUnits}×${edge.sourceUnits}`;
+    if (typeof value === 'number') {
+      if (edge.targetUnits !== 1 || edge.sourceUnits !== 1) return { problem: `edge '${q(edge.id)}' has one value where its weights are ${shape}` };
+      vector[edge.weightOffset] = value;
+      continue;
+    }
+    if (value.length !== edge.targetUnits || value.some((row) => row.length !== edge.sourceUnits)) return { problem: `the values for edge '${q(edge.id)}' are not ${shape} like its weights` };
+    for (let j = 0; j < edge.targetUnits; j++) for (let i = 0; i < edge.sourceUnits; i++) vector[weightIndex(edge, j, i)] = value[j][i];
+  }
+  for (const node of model.computing) {
+    if (!Object.hasOwn(tree.biases, node.id)) return { problem: `there is no value for the bias of '${q(node.id)}'` };
+    const value = tree.biases[node.id];
+    const values = typeof value === 'number' ? [value] : value;
+    if (values.length !== node.units) return { problem: `'${q(node.id)}' has ${node.units} unit${node.units === 1 ? '' : 's'} but ${values.length} bias value${values.length === 1 ? '' : 's'}` };
+    for (let u = 0; u < node.units; u++) vector[node.biasOffset + u] = values[u];
+  }
+  return { vector };
+}
+
+/**
+ * The trainer's state as a project stores it, keyed by the graph's ids: momentum's memory, the
+ * shuffling generator and the position in this epoch, and early stopping's memory (its best
+ * weights only while restoreBest is on).
+ */
+export function resumeStateOf(model: CompiledModel, trainer: Trainer): Required<ResumeState> {
+  const state = trainer.state();
+  const best = state.best;
+  const keepBest = trainer.hyperparameters.earlyStopping?.restoreBest === true && best?.params;
+  return {
+    optimiser: { kind: 'momentum', velocity: treeFromVector(model, state.velocity) },
+    rng: state.rng,
+    position: { samples: trainer.train.size, next: state.cursor, shuffled: state.shuffled, lossSum: state.lossSum, correct: state.correct, misclassified: state.misclassified },
+    earlyStopping: best ? { bestLoss: best.loss, bestEpoch: best.epoch, epochsSinceBest: best.epochsSinceBest, bestWeights: keepBest ? treeFromVector(model, best.params!) : null } : null,
+  };
+}
+
+/** Whether the project holds a training state (any part of it). */
+export function hasTrainingState(training: Project['training']): boolean {
+  return !!(training.optimiser || training.rng || training.position || training.earlyStopping);
+}
+
+/** The project's training section without a training state: training starts afresh from the weights. */
+export function withoutTrainingState(training: Project['training']): Project['training'] {
+  return { epoch: training.epoch, history: training.history, optimiser: null, rng: null, position: null, earlyStopping: null };
+}
+
+/**
+ * Hands the project's stored training state to the trainer; returns the notices for what could
+ * not be used (then nothing of it is, so that no part is applied to what it was not made for).
+ */
+function restoreTrainingState(project: Project, model: CompiledModel, trainer: Trainer): string[] {
+  const { optimiser, rng, position, earlyStopping } = project.training;
+  if (!hasTrainingState(project.training)) return [];
+  const problem = ((): string | null => {
+    if (!optimiser || !rng || !position) return 'it is incomplete';
+    const velocity = vectorFromTree(model, optimiser.velocity);
+    if ('problem' in velocity) return `momentum's memory: ${velocity.problem}`;
+    if (position.samples !== trainer.train.size) return `it was saved for a training split of ${position.samples} samples, and this one has ${trainer.train.size}`;
+    let bestParams: Float64Array | null = null;
+    if (earlyStopping?.bestWeights) {
+      const best = vectorFromTree(model, earlyStopping.bestWeights);
+      if ('problem' in best) return `early stopping's best weights: ${best.problem}`;
+      bestParams = best.vector;
+    }
+    trainer.setState({
+      epoch: project.training.epoch,
+      velocity: velocity.vector,
+      rng: [...rng],
+      shuffled: position.shuffled,
+      cursor: position.next,
+      lossSum: position.lossSum,
+      correct: position.correct,
+      misclassified: position.misclassified,
+      best: earlyStopping ? { loss: earlyStopping.bestLoss, epoch: earlyStopping.bestEpoch, epochsSinceBest: earlyStopping.epochsSinceBest, params: bestParams } : null,
+    });
+    return null;
+  })();
+  if (!problem) return [];
+  return [`The saved training state does not fit this project (${problem}), so training goes on from the weights with momentum's memory at zero and the samples in a new order.`];
+}
+
+/**
+ * The step training would take next on the project as stored: its training rows (positions in
+ * the training split) and momentum's memory Δw(r−1), in the model's order. Null when the project
+ * holds no training state, or one that does not fit it, or cannot be trained.
+ */
+export function nextStepOf(project: Project): { velocity: Float64Array; rows: number[] } | null {
+  if (!hasTrainingState(project.training)) return null;
+  let session: ProjectSession;
+  try {
+    session = openSession(project, 'train');
+  } catch {
+    return null;
+  }
+  if (session.notices.length > 0) return null;
+  return { velocity: Float64Array.from(session.trainer.velocity), rows: session.trainer.nextBatch('batch') };
+}
+
+/**
+ * The project after a training step taken by hand (the backprop inspector's "Apply") on training
+ * rows `rows`, which gave these parameters and this momentum memory: the weights are the step's,
+ * and training's position moves on as {@link Trainer.countStepByHand} says, so the counters show
+ * the step and training goes on after it.
+ * @throws TrainingSetupError when the project cannot be trained.
+ */
+export function projectAfterStepByHand(project: Project, step: { rows: readonly number[]; params: ArrayLike<number>; velocity: ArrayLike<number> }): Project {
+  const session = openSession(project, 'train');
+  session.trainer.countStepByHand(step.rows, step.params, step.velocity);
+  return projectFromSession(project, session);
 }
 
 /**
@@ -99,13 +267,13 @@ function dataOrSetupError(project: Project): ProjectData {
   }
 }
 
-/** The project with the session's current weights, epoch, history and fitted normalisation. */
+/** The project with the session's current weights, epoch, history, training state and fitted normalisation. */
 export function projectFromSession(project: Project, session: ProjectSession): Project {
   return {
     ...project,
     graph: writeParameters(session.model, project.graph, session.trainer.params),
     normalisation: { method: session.data.normalisation.method, fitted: session.data.normalisation.method === 'none' ? null : session.data.normalisation.features },
-    training: { epoch: session.trainer.epoch, history: session.trainer.history.map((r) => ({ ...r })) },
+    training: { epoch: session.trainer.epoch, history: session.trainer.history.map((r) => ({ ...r })), ...resumeStateOf(session.model, session.trainer) },
   };
 }
 

@@ -5,7 +5,7 @@
  * check, and applying the update.
  */
 import { expect, test, type Page } from './fixtures';
-import { findExample, openSession, traceStep, type Project, type StepTrace } from '../engine/src/index';
+import { findExample, openSession, resolveDataset, splitIndices, traceStep, type Project, type StepTrace } from '../engine/src/index';
 
 /** The engine's trace of the first training step on row 0, computed in the test's own process. */
 function expectedTrace(project: Project): StepTrace {
@@ -160,4 +160,113 @@ test('on a paused run, the inspector traces exactly the step training takes next
   await expect(page.getByTestId('bp-from-run')).toBeVisible();
   await page.getByTestId('phase-update').click();
   for (let k = 0; k < 5; k++) expect(await shown(page, `bp-old-${k}`)).toBeCloseTo(predicted[k], 12);
+});
+
+/** The row table as shown: per row its number, its split's word and its data-split. */
+const rowsShown = (page: Page) =>
+  page.getByTestId('bp-rows').locator('tbody tr').evaluateAll((rows) => rows.map((r) => [r.children[0].textContent, r.children[1].textContent, r.getAttribute('data-split')]));
+
+test('the row table numbers rows as the file does; a row is traced as the file has it, and next sample follows the file', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(process.env.NNSTUDIO_URL!);
+
+  // XOR 2-2-1: every row trains, but the split still shuffles them ([0, 3, 2, 1]).
+  await page.getByTestId('example-select').selectOption('xor-sigmoid');
+  await page.getByTestId('inspect').click();
+  expect(await rowsShown(page)).toEqual([0, 1, 2, 3].map((n) => [String(n), 'training', 'train']));
+  // Row 3 of the truth table is x = (1, 1), t = 0: what the row table shows is what is traced.
+  await page.getByTestId('bp-row-3').click();
+  await expect(page.getByTestId('bp-row')).toHaveValue('3');
+  await expect(page.getByTestId('bp-split')).toHaveText('training split');
+  const sampleNumbers = () => page.getByTestId('bp-sample').locator('[data-value]').evaluateAll((nums) => nums.map((n) => Number(n.getAttribute('data-value'))));
+  expect(await sampleNumbers()).toEqual([1, 1, 0]);
+  await expect(page.getByTestId('bp-row-3')).toHaveClass(/chosen/);
+  // Apply, next sample: the next row of the file (wrapping round), not the next of the shuffle.
+  await page.getByTestId('bp-apply').click();
+  await expect(page.getByTestId('bp-row')).toHaveValue('0');
+  expect(await sampleNumbers()).toEqual([0, 0, 0]);
+  await page.getByTestId('bp-apply').click();
+  await expect(page.getByTestId('bp-row')).toHaveValue('1');
+  expect(await sampleNumbers()).toEqual([0, 1, 1]);
+  await expect(page.getByTestId('undo')).toHaveAttribute('title', /Undo Backprop step on row 0/);
+  expect(errors).toEqual([]);
+});
+
+test('Iris: every row listed in file order with its split; a test row is refused, naming its split; batches follow the file', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.getByTestId('example-select').selectOption('iris'); // 60/20/20, mini-batches of 8
+  await page.getByTestId('inspect').click();
+  const iris = findExample('iris')!.create();
+  const split = splitIndices(150, iris.split);
+  const splitOf = (row: number) => (split.train.includes(row) ? 'train' : split.validation.includes(row) ? 'validation' : 'test');
+  const words = { train: 'training', validation: 'validation', test: 'test' };
+  expect(await rowsShown(page)).toEqual(Array.from({ length: 150 }, (_, n) => [String(n), words[splitOf(n)], splitOf(n)]));
+  const testRow = split.test[0];
+  await page.getByTestId('bp-row').fill(String(testRow));
+  await page.getByTestId('bp-row').press('Enter');
+  await expect(page.getByTestId('bp-row-refusal')).toHaveText(new RegExp(`^Row ${testRow} is in the test split; the trace is of a training step, so choose a row of the training split: `));
+  // A test row in the table is not a button.
+  const before = await page.getByTestId('bp-batch-rows').textContent();
+  await page.getByTestId(`bp-row-${testRow}`).click();
+  await expect(page.getByTestId('bp-batch-rows')).toHaveText(before!);
+  // A training row starts a mini-batch of 8: it and the next training rows of the file.
+  const sorted = [...split.train].sort((a, b) => a - b);
+  await page.getByTestId(`bp-row-${sorted[4]}`).click();
+  await expect(page.getByTestId('bp-batch-rows')).toHaveText(`mini-batch of 8: rows ${sorted.slice(4, 12).join(', ')} (training split)`);
+  await page.getByTestId('bp-apply').click();
+  await expect(page.getByTestId('bp-batch-rows')).toHaveText(`mini-batch of 8: rows ${sorted.slice(12, 20).join(', ')} (training split)`);
+  expect(errors).toEqual([]);
+});
+
+test('the scatter plot picks points by dataset row: a validation point is refused naming its split, a training point is traced as that row', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.getByTestId('example-select').selectOption('logistic-regression'); // 200 points, 70/15/15, mini-batches of 16
+  const project = findExample('logistic-regression')!.create();
+  const data = resolveDataset(project.dataset);
+  const split = splitIndices(data.size, project.split);
+  const sorted = [...split.train].sort((a, b) => a - b);
+  // Where the plot draws point n (240 × 180, 6 px padding, the features' ranges), and points
+  // with no other within 5 px, so that a click there can only mean them.
+  const xs = Array.from({ length: data.size }, (_, n) => data.x[2 * n]);
+  const ys = Array.from({ length: data.size }, (_, n) => data.x[2 * n + 1]);
+  const [minX, maxX, minY, maxY] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const at = (n: number) => ({ x: 6 + ((xs[n] - minX) / (maxX - minX)) * 228, y: 174 - ((ys[n] - minY) / (maxY - minY)) * 168 });
+  const alone = (n: number) => xs.every((_, m) => m === n || (at(m).x - at(n).x) ** 2 + (at(m).y - at(n).y) ** 2 > 25);
+  const validationRow = split.validation.find(alone)!;
+  const [trainRow, otherTrainRow] = sorted.filter(alone).filter((row) => row !== 0);
+  expect(split.train.indexOf(trainRow)).not.toBe(trainRow); // its training position is another number
+  const scatter = page.getByTestId('scatter');
+  const click = async (n: number) => {
+    // The inspector, once open, takes the bottom of the window: bring the plot back into view.
+    await scatter.scrollIntoViewIfNeeded();
+    const box = (await scatter.boundingBox())!;
+    await page.mouse.click(box.x + (at(n).x / 240) * box.width, box.y + (at(n).y / 180) * box.height);
+  };
+
+  await click(validationRow);
+  await expect(page.getByTestId('scatter-message')).toHaveText(
+    `Row ${validationRow} is in the validation split; the trace is of a training step, so choose a row of the training split: ${sorted.slice(0, 10).join(', ')}, ….`,
+  );
+  await expect(page.getByTestId('backprop')).toHaveCount(0);
+
+  await click(trainRow);
+  await expect(page.getByTestId('backprop')).toBeVisible();
+  await expect(page.getByTestId('scatter-message')).toHaveCount(0);
+  await expect(page.getByTestId('bp-row')).toHaveValue(String(trainRow));
+  const from = sorted.indexOf(trainRow);
+  const batch = Array.from({ length: 16 }, (_, k) => sorted[(from + k) % sorted.length]);
+  await expect(page.getByTestId('bp-batch-rows')).toHaveText(`mini-batch of 16: rows ${batch.join(', ')} (training split)`);
+  // Open, the plot chooses as the row table does.
+  await click(otherTrainRow);
+  await expect(page.getByTestId('bp-row')).toHaveValue(String(otherTrainRow));
+  await expect(page.getByTestId(`bp-row-${otherTrainRow}`)).toHaveClass(/chosen/);
+  await click(validationRow);
+  await expect(page.getByTestId('scatter-message')).toContainText(`Row ${validationRow} is in the validation split`);
+  await expect(page.getByTestId('bp-row')).toHaveValue(String(otherTrainRow));
+  expect(errors).toEqual([]);
 });

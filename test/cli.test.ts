@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLES, LIMITS, openSession, parseProject, projectFromSession, traceStep } from '../engine/src/index';
+import { EXAMPLES, LIMITS, findExample, openSession, parseProject, projectFromSession, resolveDataset, serialiseProject, splitIndices, traceStep, traceToJson, type TraceJson } from '../engine/src/index';
 
 const BIN = fileURLToPath(new URL('../bin/nnstudio.mjs', import.meta.url));
 let dir: string;
@@ -234,16 +234,17 @@ describe('train', () => {
     expect(readdirSync(join(dir, 'clean'))).toEqual(['out.nnproj']);
   });
 
-  it('more epochs than a project can hold in its history: refused at once, not after training', () => {
+  it('a run longer than a history holds is not refused: the history is thinned, however long it runs', () => {
     run('new', '--example', 'xor-sigmoid', '--out', 'long.nnproj', '--force');
-    const result = run('train', 'long.nnproj', '--epochs', String(LIMITS.historyEpochs + 1), '--json');
-    expectCleanFailure(result, 2, /--epochs 1000001 would take the project past 1,000,000 epochs, the most a project's history holds; it has 0, so at most 1,000,000 more/);
-    expect(result.stdout).toBe('');
     const project = readProject(join(dir, 'long.nnproj'));
     project.hyperparameters.maxEpochs = LIMITS.historyEpochs * 2;
-    writeFileSync(join(dir, 'long.nnproj'), JSON.stringify(project));
-    expectCleanFailure(run('train', 'long.nnproj', '--json'), 1, /asks for up to 2,000,000 epochs, more than the 1,000,000 a project's history holds/);
+    writeFileSync(join(dir, 'long.nnproj'), serialiseProject(project));
+    // Its target loss stops it long before; what matters is that it starts.
+    const result = run('train', 'long.nnproj', '--json', '--epochs', String(LIMITS.historyEpochs + 1));
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout.trim().split('\n').at(-1)!)).toMatchObject({ type: 'done', reason: 'targetLoss' });
   });
+
 });
 
 describe('Ctrl-C during train', () => {
@@ -389,20 +390,101 @@ describe('eval and trace', () => {
     expect(text.stdout).toContain('δ_z1 = (1 − 0.582)·0.2433 = 0.1017');
     expect(text.stdout).toContain('w(z1←y1): ∂J/∂w = −0.06329,  Δw = 0.03164,  0.5 → 0.5316');
 
-    const json = JSON.parse(run('trace', 't.nnproj', '--sample', '0', '--json').stdout);
+    // --json is the documented trace format, the same text the inspector's JSON export writes.
+    const json = run('trace', 't.nnproj', '--sample', '0', '--json').stdout;
     const session = openSession(readProject(join(dir, 't.nnproj')));
     const expected = traceStep(session.model, session.trainer.params, session.trainer.velocity, session.train, [0], session.trainer.hyperparameters);
-    expect(json.samples).toEqual(JSON.parse(JSON.stringify(expected.samples)));
-    expect(json.newParams).toEqual(Array.from(expected.newParams));
+    expect(json).toBe(traceToJson(expected));
+    const parsed = JSON.parse(json) as TraceJson;
+    expect([parsed.format, parsed.version]).toEqual(['nnstudio-trace', 1]);
+    expect(parsed.newParams).toEqual(Array.from(expected.newParams));
+  });
+
+  /** Iris without normalisation, with a split seed that shuffles row 0 into the training split but not to its front. */
+  function shuffledIris(name: string) {
+    const project = findExample('iris')!.create();
+    project.normalisation = { method: 'none', fitted: null };
+    project.hyperparameters = { ...project.hyperparameters, momentum: 0.9, l1: 0.002, l2: 0.03 };
+    let seed = 1;
+    while (splitIndices(150, { ...project.split, seed }).train.indexOf(0) < 1) seed++;
+    project.split = { ...project.split, seed };
+    writeFileSync(join(dir, name), serialiseProject(project));
+    return { project, indices: splitIndices(150, project.split), full: resolveDataset(project.dataset) };
+  }
+
+  it('--sample is a row of the data as the file has it, whatever position the shuffle gave it', () => {
+    const { indices, full } = shuffledIris('rows.nnproj');
+    const position = indices.train.indexOf(0);
+    expect(position).toBeGreaterThan(0);
+    const fileRow0 = Array.from(full.x.subarray(0, 4));
+    // The row at the training split's front is another row of the file: tracing it would be wrong.
+    expect(Array.from(full.x.subarray(indices.train[0] * 4, indices.train[0] * 4 + 4))).not.toEqual(fileRow0);
+
+    const json = JSON.parse(run('trace', 'rows.nnproj', '--sample', '0', '--json').stdout) as TraceJson;
+    expect(json.samples[0].inputs.map((i) => i.value)).toEqual(fileRow0);
+    expect(json.samples.map((s) => [s.row, s.split, s.label, s.position])).toEqual([[0, 'train', 'row 0 (training split)', position]]);
+    const text = run('trace', 'rows.nnproj', '--sample', '0');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^One training step \(gradient descent\) on row 0 \(training split\);/);
+    expect(text.stdout).toContain(`Inputs: ${full.features[0]} = ${Number(fileRow0[0].toPrecision(4))}, `);
+
+    // A mini-batch of rows: each named by its row.
+    const rows = [indices.train[3], 0, indices.train[1]];
+    const batch = JSON.parse(run('trace', 'rows.nnproj', '--sample', rows.join(','), '--json').stdout) as TraceJson;
+    expect(batch.samples.map((s) => s.row)).toEqual(rows);
+    for (const s of batch.samples) expect(s.inputs.map((i) => i.value)).toEqual(Array.from(full.x.subarray(s.row * 4, s.row * 4 + 4)));
+    const batchText = run('trace', 'rows.nnproj', '--sample', rows.join(',')).stdout;
+    expect(batchText).toContain(`on a mini-batch of 3 samples: rows ${rows.join(', ')} (training split);`);
+    for (const row of rows) expect(batchText).toContain(`── row ${row} (training split) ──`);
+  });
+
+  it('a row of the validation or test split is refused with the split it is in and training rows to choose', () => {
+    const { indices } = shuffledIris('refuse.nnproj');
+    const firstTraining = [...indices.train].sort((a, b) => a - b).slice(0, 10).join(', ');
+    const test = indices.test[0];
+    expectCleanFailure(
+      run('trace', 'refuse.nnproj', '--sample', String(test)),
+      1,
+      new RegExp(`^nnstudio: row ${test} is in the test split; the trace is of a training step, so choose a row of the training split: ${firstTraining}, …\\.\n$`),
+    );
+    const validation = indices.validation[0];
+    expectCleanFailure(run('trace', 'refuse.nnproj', '--sample', `0,${validation}`), 1, new RegExp(`row ${validation} is in the validation split`));
+    expectCleanFailure(run('trace', 'refuse.nnproj', '--sample', '150'), 1, /there is no row 150; the data has 150 rows \(0 to 149\)\./);
+  });
+
+  it('trace --json: δ per sample and its mean per unit; Δw as gradient, momentum, L1 and L2 parts', () => {
+    const { indices } = shuffledIris('parts.nnproj');
+    const rows = indices.train.slice(0, 3);
+    const json = JSON.parse(run('trace', 'parts.nnproj', '--sample', rows.join(','), '--json').stdout) as TraceJson;
+    expect([json.format, json.version, json.l1, json.l2, json.learningRate]).toEqual(['nnstudio-trace', 1, 0.002, 0.03, 0.05]);
+    expect(json.units.length).toBe(json.samples[0].forward.length);
+    for (const unit of json.units) {
+      const deltas = json.samples.map((s) => s.backward.find((b) => b.nodeId === unit.nodeId && b.unit === unit.unit)!.delta);
+      expect(unit.delta).toEqual(deltas);
+      expect(unit.deltaMean).toBeCloseTo((deltas[0] + deltas[1] + deltas[2]) / 3, 15);
+    }
+    // Momentum's memory is zero in a fresh project; L1 and L2 by hand: −η λ₁ sign w and −η λ₂ w on weights from units.
+    let regularised = 0;
+    for (const u of json.updates) {
+      expect(u.gradientPart + u.momentumPart + u.l1Part + u.l2Part).toBeCloseTo(u.change, 15);
+      expect(u.old + u.change).toBe(u.new);
+      if (u.kind === 'weight') {
+        regularised++;
+        expect(u.l1Part).toBeCloseTo(-0.05 * 0.002 * Math.sign(u.old), 17);
+        expect(u.l2Part).toBeCloseTo(-0.05 * 0.03 * u.old, 17);
+      } else expect([u.l1Part, u.l2Part]).toEqual([0, 0]);
+    }
+    expect(regularised).toBeGreaterThan(0);
   });
 
   it('trace of a mini-batch, and bad sample numbers', () => {
     run('new', '--example', 'iris', '--out', 'tb.nnproj', '--force');
-    const batch = run('trace', 'tb.nnproj', '--sample', '0,1,2');
+    const training = splitIndices(150, readProject(join(dir, 'tb.nnproj')).split).train;
+    const batch = run('trace', 'tb.nnproj', '--sample', training.slice(0, 3).join(','));
     expect(batch.code).toBe(0);
     expect(batch.stdout).toMatch(/a mini-batch of 3 samples/);
     expect(batch.stdout).toMatch(/Mean loss over the batch/);
-    expectCleanFailure(run('trace', 'tb.nnproj', '--sample', '90'), 1, /training split has 90 rows \(0 to 89\); there is no row 90/);
+    expectCleanFailure(run('trace', 'tb.nnproj', '--sample', '150'), 1, /there is no row 150; the data has 150 rows \(0 to 149\)/);
     expectCleanFailure(run('trace', 'tb.nnproj', '--sample', '-1'), 2, /--sample/);
     expectCleanFailure(run('trace', 'tb.nnproj'), 2, /trace needs --sample N/);
   });

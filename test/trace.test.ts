@@ -105,6 +105,11 @@ describe('trace = fast path', () => {
       const fromBias = u.edgeId !== null && model.edges.find((e) => e.id === u.edgeId)!.fromBias;
       if (u.kind === 'bias' || fromBias) expect(u.regularisationPart).toBe(0);
       else expect(u.regularisationPart).toBeCloseTo(-0.3 * (0.02 * u.old + 0.01 * Math.sign(u.old)), 15);
+      // The regularisation part split into L1's and L2's, which with the others add up to Δw.
+      expect(u.l1Part).toBe(u.kind === 'bias' || fromBias ? 0 : -0.3 * 0.01 * Math.sign(u.old));
+      expect(u.l2Part).toBe(u.kind === 'bias' || fromBias ? 0 : -0.3 * 0.02 * u.old);
+      expect(u.l1Part + u.l2Part).toBeCloseTo(u.regularisationPart, 16);
+      expect(u.gradientPart + u.momentumPart + u.l1Part + u.l2Part).toBeCloseTo(u.change, 15);
     }
   });
 

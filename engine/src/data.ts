@@ -18,6 +18,11 @@ export interface Dataset {
   x: Float64Array;
   /** Row-major targets: sample n's target c is `y[n * targets.length + c]`. */
   y: Float64Array;
+  /**
+   * The row of the original dataset each sample came from (a split is a shuffled subset);
+   * absent where sample n is row n.
+   */
+  rowIds?: Int32Array;
 }
 
 /** A dataset's columns reordered to a model's inputs and outputs, ready for the kernels. */
@@ -27,6 +32,13 @@ export interface BoundData {
   x: Float64Array;
   /** Row-major, one column per `model.targets`. */
   t: Float64Array;
+  /** The dataset row each sample came from, as {@link Dataset.rowIds}; absent where sample n is row n. */
+  rowIds?: Int32Array;
+}
+
+/** The dataset row sample `n` of `data` came from (its row number in the file or the generated set). */
+export function datasetRow(data: Pick<BoundData, 'rowIds'>, n: number): number {
+  return data.rowIds ? data.rowIds[n] : n;
 }
 
 /** Thrown when data does not fit a model or is malformed. */
@@ -60,18 +72,23 @@ export function datasetFromRows(features: string[], targets: string[], rows: rea
   return { features: [...features], targets: [...targets], size: rows.length, x, y };
 }
 
-/** The samples of `data` at `indices`, as a new dataset (for splits). */
+/**
+ * The samples of `data` at `indices`, as a new dataset (for splits). Each keeps the dataset row
+ * it came from in `rowIds`, so that a split's sample can still be named by its row in the file.
+ */
 export function subset(data: Dataset, indices: ArrayLike<number>): Dataset {
   const nf = data.features.length;
   const nt = data.targets.length;
   const x = new Float64Array(indices.length * nf);
   const y = new Float64Array(indices.length * nt);
+  const rowIds = new Int32Array(indices.length);
   for (let k = 0; k < indices.length; k++) {
     const n = indices[k];
     x.set(data.x.subarray(n * nf, n * nf + nf), k * nf);
     y.set(data.y.subarray(n * nt, n * nt + nt), k * nt);
+    rowIds[k] = datasetRow(data, n);
   }
-  return { features: [...data.features], targets: [...data.targets], size: indices.length, x, y };
+  return { features: [...data.features], targets: [...data.targets], size: indices.length, x, y, rowIds };
 }
 
 /**
@@ -97,5 +114,5 @@ export function bindData(model: CompiledModel, data: Dataset): BoundData {
     featureColumns.forEach((c, f) => (x[n * featureColumns.length + f] = data.x[n * nf + c]));
     targetColumns.forEach((c, k) => (t[n * targetColumns.length + k] = data.y[n * nt + c]));
   }
-  return { size: data.size, x, t };
+  return data.rowIds ? { size: data.size, x, t, rowIds: data.rowIds } : { size: data.size, x, t };
 }

@@ -17,6 +17,7 @@ export * from './kernels';
 export * from './init';
 export * from './metrics';
 export * from './train';
+export * from './history';
 export * from './trace';
 export * as lecture from './lecture';
 export * from './datasets/builtin';

@@ -14,6 +14,7 @@ import { findExample } from './project/examples';
 import { openSession } from './project/session';
 import { formatNumber, traceStep, type StepTrace } from './trace';
 import { TRACE_CSV_COLUMNS, escapeLatex, traceToCsv, traceToJson, traceToLatex, traceToMarkdown, type TraceJson } from './trace-export';
+import { traceToText } from './trace-text';
 
 /** A hidden unit and an output whose labels need quoting and escaping in every format. */
 const AWKWARD_HIDDEN = 'h, "big" | h_1 & 50%#';
@@ -125,7 +126,7 @@ describe('traceToCsv', () => {
     expect(number(find('settings', '', '', 'η'))).toBe(0.5);
     expect(number(find('settings', '', '', 'α'))).toBe(0.9);
     for (const sample of trace.samples) {
-      const name = label(sample.index);
+      const name = label(sample.row);
       for (const input of sample.inputs) expect(number(find('input', name, input.feature, 'x_i'))).toBe(input.value + 0);
       for (const unit of sample.forward) {
         for (const t of unit.terms) {
@@ -152,16 +153,36 @@ describe('traceToCsv', () => {
       expect(number(find('update', '', unit, '∂J/∂w', u.name))).toBe(u.gradient + 0);
       expect(number(find('update', '', unit, '−η ∂J/∂w', u.name))).toBe(u.gradientPart + 0);
       expect(number(find('update', '', unit, 'α Δw(r−1)', u.name))).toBe(u.momentumPart + 0);
-      expect(number(find('update', '', unit, 'regularisation', u.name))).toBe(u.regularisationPart + 0);
+      // L1 and L2 as two rows, as the JSON has them; by hand: η = 0.5, λ₁ = 0.001, λ₂ = 0.01, biases have none.
+      const l1 = number(find('update', '', unit, '−η λ₁ sign w', u.name));
+      const l2 = number(find('update', '', unit, '−η λ₂ w', u.name));
+      expect([l1, l2]).toEqual([u.l1Part + 0, u.l2Part + 0]);
+      if (u.kind === 'bias') expect([l1, l2]).toEqual([0, 0]);
+      else {
+        expect(l1).toBeCloseTo(-0.5 * 0.001 * Math.sign(u.old), 18);
+        expect(l2).toBeCloseTo(-0.5 * 0.01 * u.old, 18);
+        expect(l1 * l2).not.toBe(0);
+      }
       expect(number(find('update', '', unit, 'Δw', u.name))).toBe(u.change + 0);
       expect(number(find('update', '', unit, 'w old', u.name))).toBe(u.old + 0);
       expect(number(find('update', '', unit, 'w new', u.name))).toBe(u.new + 0);
       // A mini-batch lists each sample's contribution, whose mean is the gradient.
-      const contributions = u.contributions.map((c) => number(find('update', label(c.sample), unit, '∂J/∂w (sample)', u.name)));
+      const rowOf = (position: number) => trace.samples.find((s) => s.index === position)!.row;
+      const contributions = u.contributions.map((c) => number(find('update', label(rowOf(c.sample)), unit, '∂J/∂w (sample)', u.name)));
       expect(contributions).toEqual(u.contributions.map((c) => c.gradient + 0));
     }
     // The awkward label came back intact (it is the dense layer's base name).
     expect(records.some((r) => r.unit === `${AWKWARD_HIDDEN}[1]`)).toBe(true);
+    expect(records.some((r) => r.quantity === 'regularisation')).toBe(false);
+  });
+
+  it('both regularisation rows for every parameter, 0 where the penalty is off', () => {
+    const trace = traceOf('perceptron-learns-or', [0]);
+    const rows = parseCsv(traceToCsv(trace)).slice(1);
+    for (const quantity of ['−η λ₁ sign w', '−η λ₂ w']) {
+      const values = rows.filter((r) => r[0] === 'update' && r[4] === quantity).map((r) => r[6]);
+      expect(values).toEqual(trace.updates.map(() => '0'));
+    }
   });
 });
 
@@ -177,10 +198,10 @@ function withoutNegativeZero<T>(value: T): T {
 // ─── JSON ─────────────────────────────────────────────────────────────────────────────────────
 
 describe('traceToJson', () => {
-  it('parses back to the trace: the documented keys in order, exact numbers, typed arrays as arrays, labels added', () => {
+  it('parses back to the trace: the documented keys in order, exact numbers, typed arrays as arrays, samples named by row', () => {
     const trace = awkwardTrace([0, 1, 2]);
     const parsed = JSON.parse(traceToJson(trace, (n) => `row ${n}`)) as TraceJson;
-    expect(Object.keys(parsed)).toEqual(['format', 'version', 'algorithm', 'loss', 'lossFormula', 'learningRate', 'momentum', 'l1', 'l2', 'meanLoss', 'samples', 'updates', 'newParams', 'newVelocity']);
+    expect(Object.keys(parsed)).toEqual(['format', 'version', 'algorithm', 'loss', 'lossFormula', 'learningRate', 'momentum', 'l1', 'l2', 'meanLoss', 'samples', 'units', 'updates', 'newParams', 'newVelocity']);
     expect(parsed.format).toBe('nnstudio-trace');
     expect(parsed.version).toBe(1);
     expect(Array.isArray(parsed.newParams)).toBe(true);
@@ -189,8 +210,9 @@ describe('traceToJson', () => {
     expect(parsed.meanLoss).toBe(trace.meanLoss);
     parsed.samples.forEach((sample, n) => {
       const original = trace.samples[n];
-      expect(sample.label).toBe(`row ${original.index}`);
-      expect(sample.index).toBe(original.index);
+      expect(Object.keys(sample)).toEqual(['row', 'split', 'label', 'position', 'inputs', 'forward', 'lossTerms', 'loss', 'backward']);
+      expect(sample.label).toBe(`row ${original.row}`);
+      expect([sample.row, sample.position, sample.split]).toEqual([original.row, original.index, 'train']);
       expect(sample.forward.map((u) => [u.name, u.s, u.z, u.bias, u.terms.map((t) => [t.w, t.x, t.product])])).toEqual(
         withoutNegativeZero(original.forward.map((u) => [u.name, u.s, u.z, u.bias, u.terms.map((t) => [t.w, t.x, t.product])])),
       );
@@ -198,8 +220,118 @@ describe('traceToJson', () => {
       expect(sample.lossTerms).toEqual(withoutNegativeZero(original.lossTerms));
       expect(sample.loss).toBe(original.loss);
     });
-    expect(parsed.updates).toEqual(withoutNegativeZero(trace.updates));
-    for (let p = 0; p < trace.updates.length; p++) expect(parsed.updates[p].new).toBe(trace.updates[p].new); // bit for bit
+    parsed.updates.forEach((u, p) => {
+      const original = trace.updates[p];
+      expect(Object.keys(u)).toEqual(['param', 'name', 'kind', 'nodeId', 'unit', 'unitName', 'edgeId', 'sourceUnit', 'sourceName', 'contributions', 'gradient', 'gradientPart', 'momentumPart', 'l1Part', 'l2Part', 'change', 'old', 'new', 'locked']);
+      expect([u.param, u.name, u.kind, u.nodeId, u.unit, u.edgeId, u.sourceUnit, u.locked]).toEqual([original.param, original.name, original.kind, original.nodeId, original.unit, original.edgeId, original.sourceUnit, original.locked]);
+      expect([u.gradient, u.gradientPart, u.momentumPart, u.change, u.old]).toEqual(withoutNegativeZero([original.gradient, original.gradientPart, original.momentumPart, original.change, original.old]));
+      expect(u.new).toBe(original.new); // bit for bit
+      expect(u.contributions).toEqual(withoutNegativeZero(original.contributions.map((c) => ({ row: trace.samples.find((s) => s.index === c.sample)!.row, delta: c.delta, x: c.x, gradient: c.gradient }))));
+    });
+  });
+
+  it('per unit δ of every sample and its mean; Δw in gradient, momentum, L1 and L2 parts that add up to it', () => {
+    const trace = awkwardTrace([0, 1, 2]);
+    const parsed = JSON.parse(traceToJson(trace)) as TraceJson;
+    // Every computing unit once, in topological order, with δ from each sample's backward record.
+    expect(parsed.units.map((u) => `${u.nodeId}#${u.unit}`)).toEqual(['h#0', 'h#1', 'y#0']);
+    for (const unit of parsed.units) {
+      const deltas = trace.samples.map((s) => s.backward.find((b) => b.nodeId === unit.nodeId && b.unit === unit.unit)!.delta);
+      expect(unit.delta).toEqual(withoutNegativeZero(deltas));
+      expect(unit.deltaMean).toBeCloseTo((deltas[0] + deltas[1] + deltas[2]) / 3, 15);
+      expect(deltas.every((d) => d === deltas[0])).toBe(false); // a mean that differs from one sample's δ
+    }
+    // η = 0.5, λ₁ = 0.001, λ₂ = 0.01 (awkwardTrace): by hand, on weights from inputs and from h; biases have none.
+    let regularisedWeights = 0;
+    for (const u of parsed.updates) {
+      expect(u.gradientPart + u.momentumPart + u.l1Part + u.l2Part).toBeCloseTo(u.change, 15);
+      if (u.kind === 'bias') {
+        expect([u.l1Part, u.l2Part]).toEqual([0, 0]);
+        continue;
+      }
+      regularisedWeights++;
+      expect(u.l1Part).toBeCloseTo(-0.5 * 0.001 * Math.sign(u.old), 18);
+      expect(u.l2Part).toBeCloseTo(-0.5 * 0.01 * u.old, 18);
+      expect(u.l1Part).not.toBe(0);
+    }
+    expect(regularisedWeights).toBe(6);
+  });
+
+  it('unit indices count from 0, beside the labels the app shows (unit k of a dense layer h is h[k + 1])', () => {
+    const trace = awkwardTrace([0]);
+    const parsed = JSON.parse(traceToJson(trace)) as TraceJson;
+    const label = (nodeId: string, unit: number) => (nodeId === 'h' ? `${AWKWARD_HIDDEN}[${unit + 1}]` : nodeId === 'y' ? AWKWARD_OUTPUT : nodeId);
+    expect(parsed.units.map((u) => [u.unit, u.name])).toEqual([[0, `${AWKWARD_HIDDEN}[1]`], [1, `${AWKWARD_HIDDEN}[2]`], [0, AWKWARD_OUTPUT]]);
+    for (const u of parsed.units) expect(u.name).toBe(label(u.nodeId, u.unit));
+    for (const f of parsed.samples[0].forward) expect(f.name).toBe(label(f.nodeId, f.unit));
+    for (const b of parsed.samples[0].backward) {
+      expect(b.name).toBe(label(b.nodeId, b.unit));
+      for (const d of b.downstream) expect(d.name).toBe(label(d.nodeId, d.unit));
+    }
+    for (const u of parsed.updates) {
+      expect(u.unitName).toBe(label(u.nodeId, u.unit));
+      if (u.kind === 'bias') expect([u.sourceUnit, u.sourceName, u.name]).toEqual([null, null, `b(${u.unitName})`]);
+      else {
+        const source = u.edgeId === 'c' ? label('h', u.sourceUnit!) : u.edgeId === 'a' ? 'x1' : 'x2';
+        expect(u.sourceName).toBe(source);
+        expect(u.name).toBe(`w(${u.unitName}←${source})`);
+      }
+    }
+  });
+
+  it('the perceptron rule has no δ: no units', () => {
+    const parsed = JSON.parse(traceToJson(traceOf('perceptron-learns-or', [0, 1]))) as TraceJson;
+    expect(parsed.units).toEqual([]);
+    expect(parsed.updates.every((u) => u.l1Part === 0 && u.l2Part === 0)).toBe(true);
+  });
+});
+
+describe('samples are named by their dataset row', () => {
+  it('a shuffled training split: each sample is its dataset row, in every format', () => {
+    const session = openSession(findExample('iris')!.create());
+    const rowIds = session.train.rowIds!;
+    // Positions 0 and 5 of the shuffled training split are other rows of the file.
+    expect([rowIds[0], rowIds[5]]).not.toEqual([0, 5]);
+    const trace = traceStep(session.model, session.trainer.params, session.trainer.velocity, session.train, [0, 5], session.trainer.hyperparameters);
+    expect(trace.samples.map((s) => s.row)).toEqual([rowIds[0], rowIds[5]]);
+    // The row's features are the file's row (normalised as the project says).
+    const { full, normalisation } = session.data;
+    for (const sample of trace.samples) {
+      sample.inputs.forEach((input) => {
+        const column = full.features.indexOf(input.feature);
+        const { shift, scale } = normalisation.features.find((n) => n.name === input.feature)!;
+        expect(input.value).toBeCloseTo((full.x[sample.row * full.features.length + column] - shift) / scale, 12);
+      });
+    }
+    const labels = trace.samples.map((s) => `row ${s.row} (training split)`);
+    const json = JSON.parse(traceToJson(trace)) as TraceJson;
+    expect(json.samples.map((s) => [s.row, s.label])).toEqual(trace.samples.map((s, n) => [s.row, labels[n]]));
+    expect(json.updates[0].contributions.map((c) => c.row)).toEqual([rowIds[0], rowIds[5]]);
+    const csv = parseCsv(traceToCsv(trace));
+    expect(new Set(csv.slice(1).map((r) => r[1]).filter((label) => label !== ''))).toEqual(new Set(labels));
+    for (const label of labels) {
+      expect(traceToMarkdown(trace)).toContain(`## ${label}`);
+      expect(traceToLatex(trace)).toContain(`\\textbf{${label}.}`);
+    }
+  });
+});
+
+// ─── Text ─────────────────────────────────────────────────────────────────────────────────────
+
+describe('traceToText', () => {
+  it('Δw with its L1 and L2 parts named apart, as the JSON has them; a part that is 0 left out', () => {
+    const trace = awkwardTrace([0], { momentum: 0 });
+    const lines = traceToText(trace).split('\n');
+    expect(lines.join('\n')).not.toContain('regularisation');
+    for (const u of trace.updates) {
+      const line = lines.find((l) => l.startsWith(`   ${u.name}: `))!;
+      // By hand: η = 0.5, λ₁ = 0.001, λ₂ = 0.01 on weights, nothing on biases; no momentum.
+      const parts = [formatNumber(u.gradientPart, false)];
+      if (u.kind === 'weight') parts.push(`${formatNumber(-0.5 * 0.001 * Math.sign(u.old))} (L1)`, `${formatNumber(-0.5 * 0.01 * u.old)} (L2)`);
+      const change = parts.length > 1 ? `${parts.join(' + ')} = ${formatNumber(u.change, false)}` : formatNumber(u.change, false);
+      expect(line).toContain(`Δ${u.kind === 'bias' ? 'b' : 'w'} = ${change},  `);
+    }
+    expect(trace.updates.filter((u) => u.kind === 'weight')).toHaveLength(6);
   });
 });
 
@@ -262,14 +394,23 @@ describe('traceToMarkdown', () => {
     });
     const update = tables[tables.length - 1];
     expect(update.heading).toMatch(/^## 4\. Update: Δw_ji = −η ∂J\/∂w_ji \+ α Δw_ji\(r−1\)/);
-    expect(update.header).toEqual(['parameter', '∂J/∂w_ji', '−η ∂J/∂w_ji', 'α Δw_ji(r−1)', 'regularisation', 'Δw_ji', 'old → new']);
+    // λ₁ and λ₂ are both set (awkwardTrace): each has its own column, as in the JSON.
+    expect(update.header).toEqual(['parameter', '∂J/∂w_ji', '−η ∂J/∂w_ji', 'α Δw_ji(r−1)', 'L1: −η λ₁ sign w_ji', 'L2: −η λ₂ w_ji', 'Δw_ji', 'old → new']);
     expect(update.rows).toHaveLength(trace.updates.length);
     update.rows.forEach((row, p) => {
       const u = trace.updates[p];
       expect(row[1]).toBe(`(${u.contributions.map((c) => formatNumber(c.gradient)).join(' + ')}) / 2 = ${formatNumber(u.gradient, false)}`);
-      expect(row[5].endsWith(formatNumber(u.change, false))).toBe(true);
-      expect(row[6]).toBe(`${formatNumber(u.old, false)} → ${formatNumber(u.new, false)}`);
+      // By hand: η = 0.5, λ₁ = 0.001, λ₂ = 0.01 on weights, nothing on biases.
+      const l1 = u.kind === 'bias' ? 0 : -0.5 * 0.001 * Math.sign(u.old);
+      const l2 = u.kind === 'bias' ? 0 : -0.5 * 0.01 * u.old;
+      expect([row[4], row[5]]).toEqual([formatNumber(l1, false), formatNumber(l2, false)]);
+      const parts = [formatNumber(u.gradientPart, false)];
+      if (u.momentumPart !== 0) parts.push(formatNumber(u.momentumPart));
+      if (u.kind === 'weight') parts.push(formatNumber(l1), formatNumber(l2));
+      expect(row[6]).toBe(`${parts.join(' + ')} = ${formatNumber(u.change, false)}`);
+      expect(row[7]).toBe(`${formatNumber(u.old, false)} → ${formatNumber(u.new, false)}`);
     });
+    expect(trace.updates.some((u) => u.kind === 'weight')).toBe(true);
     // The label's `|`, `_` and `*` are escaped so they neither split cells nor start emphasis.
     expect(markdown).toContain('| h, "big" \\| h\\_1 & 50%\\#\\[1\\] |');
     expect(markdown).toContain('| out\\*{y}\\$ |');
@@ -281,7 +422,9 @@ describe('traceToMarkdown', () => {
     const markdown = traceToMarkdown(trace);
     expect(markdown).toContain('| y1 | s_y1 = 0.1·1 + (−0.2)·0 + 0.3·1 + 0.1 = 0.5 | z_y1 = sigmoid(0.5) = 0.6225 |');
     expect(markdown).toContain(`| z1 | output | δ_k = (t_k − z_k) φ′(s_k), φ′(s) = z(1 − z) | δ_z1 = (1 − 0.582)·0.2433 = 0.1017 |`);
-    expect(markdown).toContain('| w(z1←y1) | −0.06329 | 0.03164 | 0 | 0 | 0.03164 | 0.5 → 0.5316 |');
+    // No L1 nor L2 in this example: no columns of zeros for them.
+    expect(markdownTables(markdown).at(-1)!.header).toEqual(['parameter', '∂J/∂w_ji', '−η ∂J/∂w_ji', 'α Δw_ji(r−1)', 'Δw_ji', 'old → new']);
+    expect(markdown).toContain('| w(z1←y1) | −0.06329 | 0.03164 | 0 | 0.03164 | 0.5 → 0.5316 |');
     expect(markdown).not.toContain('Mean loss over the batch');
   });
 
@@ -367,6 +510,20 @@ describe('traceToLatex', () => {
     });
     expect(tables[tables.length - 1]).toHaveLength(trace.updates.length);
     expect(latex).toContain('\\frac{'); // the mini-batch's mean of contributions
+    // L1 and L2 in columns of their own, each weight's parts in them and in its Δw.
+    expect(latex).toContain(' & L1: $-\\eta \\lambda_1 \\operatorname{sign} w_{ji}$ & L2: $-\\eta \\lambda_2 w_{ji}$ & $\\Delta w_{ji}$ & ');
+    expect(latex).not.toContain('regularisation');
+    trace.updates.forEach((u, p) => {
+      const cells = tables[tables.length - 1][p].split(' & ').map((c) => c.slice(1, -1));
+      // By hand: η = 0.5, λ₁ = 0.001, λ₂ = 0.01 on weights, nothing on biases; 4 significant digits.
+      const l1 = u.kind === 'bias' ? 0 : -0.5 * 0.001 * Math.sign(u.old);
+      const l2 = u.kind === 'bias' ? 0 : -0.5 * 0.01 * u.old;
+      expect(Number(cells[4])).toBe(Number(l1.toPrecision(4)));
+      expect(Number(cells[5])).toBe(Number(l2.toPrecision(4)));
+      // Δw lists each non-zero part: gradient, momentum, L1, L2.
+      const parts = 1 + (u.momentumPart !== 0 ? 1 : 0) + (u.kind === 'weight' ? 2 : 0);
+      expect(cells[6].split(' = ')[0].split(' + ')).toHaveLength(parts);
+    });
   });
 
   it('small and negative numbers in math form; the 3-2-1 example’s rows', () => {

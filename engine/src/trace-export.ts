@@ -10,12 +10,18 @@
  */
 import type { Activation } from './graph';
 import { cancelsDerivative } from './losses';
-import { formatNumber, type ParameterUpdate, type SampleTrace, type StepTrace, type UnitBackward, type UnitForward } from './trace';
+import { formatNumber, type Contribution, type LossTerm, type ParameterUpdate, type SampleTrace, type StepTrace, type UnitBackward, type UnitForward } from './trace';
 
-/** How to name sample `n` (a row of the training data), e.g. "row 3 of the training split". */
-export type SampleLabel = (index: number) => string;
+/**
+ * How to name a sample by its dataset row ({@link SampleTrace.row}: its row in the file or the
+ * generated set, not its place in the shuffled training split), e.g. "row 7 (training split)".
+ */
+export type SampleLabel = (row: number) => string;
 
-const defaultLabel: SampleLabel = (n) => `sample ${n}`;
+/** A step trains on training rows only, so every traced sample is one. */
+export const defaultSampleLabel: SampleLabel = (row) => `row ${row} (training split)`;
+
+const defaultLabel = defaultSampleLabel;
 
 // ─── Dialects: the same formulas in plain Unicode, Markdown and LaTeX ─────────────────────────
 
@@ -257,14 +263,24 @@ function gradientWithNumbers(update: ParameterUpdate, d: Dialect): string {
   return d === LATEX ? `\\frac{${parts}}{${update.contributions.length}} = ${mean}` : `(${parts}) / ${update.contributions.length} = ${mean}`;
 }
 
-/** Δw as its parts and their sum. */
+/** Δw as its parts and their sum; a part that is 0 (no momentum, no L1 or L2) is left out. */
 function changeWithNumbers(update: ParameterUpdate, d: Dialect): string {
   const parts = [d.num(update.gradientPart, false)];
   if (update.momentumPart !== 0) parts.push(d.num(update.momentumPart));
-  if (update.regularisationPart !== 0) parts.push(d.num(update.regularisationPart));
+  if (update.l1Part !== 0) parts.push(d.num(update.l1Part));
+  if (update.l2Part !== 0) parts.push(d.num(update.l2Part));
   const change = d.num(update.change, false);
   if (update.locked) return d === LATEX ? `0 \\text{ (locked)}` : '0 (locked)';
   return parts.length > 1 ? `${parts.join(' + ')} = ${change}` : change;
+}
+
+/**
+ * Which regularisation columns the update tables carry: L1 and L2 each only when its λ is set
+ * (gradient descent only), so that a table without regularisation is not two columns of zeros.
+ */
+function regularisationColumns(trace: StepTrace): { l1: boolean; l2: boolean } {
+  const gd = trace.algorithm === 'gradientDescent';
+  return { l1: gd && trace.l1 !== 0, l2: gd && trace.l2 !== 0 };
 }
 
 function settingsLine(trace: StepTrace, d: Dialect): string {
@@ -294,8 +310,9 @@ function csvField(value: string): string {
  *   w_kj·δ_k term, the target column of a loss term, or the parameter's name in update rows;
  * - `quantity`: the symbol (`x_i`, `w_ji`, `x_ji`, `w_ji·x_ji`, `b_j`, `s_j`, `z_j`, `t_k`, `z_k`, `J_k`, `J`,
  *   `J (batch mean)`, `t_k − z_k`, `φ′(s_j)`, `w_kj`, `δ_k`, `w_kj·δ_k`, `Σ_k w_kj δ_k`, `δ_j`,
- *   `∂J/∂w (sample)`, `∂J/∂w`, `−η ∂J/∂w`, `α Δw(r−1)`, `regularisation`, `Δw`, `w old`, `w new`,
- *   and in settings `algorithm`, `loss`, `η`, `α`, `λ₁`, `λ₂`);
+ *   `∂J/∂w (sample)`, `∂J/∂w`, `−η ∂J/∂w`, `α Δw(r−1)`, `−η λ₁ sign w` (the L1 part),
+ *   `−η λ₂ w` (the L2 part), `Δw`, `w old`, `w new`, and in settings `algorithm`, `loss`, `η`, `α`,
+ *   `λ₁`, `λ₂`); every update has both regularisation rows, 0 where the penalty is off;
  * - `formula`: the formula with its numbers where there is one (as the inspector prints it);
  * - `value`: the number at full precision (shortest round-trip form; −0 is written 0), the
  *   algorithm's and the loss's names in the settings rows.
@@ -316,7 +333,7 @@ export function traceToCsv(trace: StepTrace, sampleLabel: SampleLabel = defaultL
   }
 
   for (const sample of trace.samples) {
-    const label = sampleLabel(sample.index);
+    const label = sampleLabel(sample.row);
     const units = forwardIndex(sample);
     for (const input of sample.inputs) row('input', label, input.feature, '', 'x_i', '', input.value);
     for (const unit of sample.forward) {
@@ -350,17 +367,18 @@ export function traceToCsv(trace: StepTrace, sampleLabel: SampleLabel = defaultL
   }
   if (trace.samples.length > 1) row('loss', '', '', '', 'J (batch mean)', '', trace.meanLoss);
 
-  const labels = new Map(trace.samples.map((s) => [s.index, sampleLabel(s.index)]));
+  const labels = new Map(trace.samples.map((s) => [s.index, sampleLabel(s.row)]));
   for (const update of trace.updates) {
     const unit = unitNameOf(update, trace);
     const u = (quantity: string, formula: string, value: number, sample = '') => row('update', sample, unit, update.name, quantity, formula, value);
     if (update.contributions.length > 1) {
-      for (const c of update.contributions) u('∂J/∂w (sample)', `−${formatNumber(c.delta)}·${formatNumber(c.x)}`, c.gradient, labels.get(c.sample) ?? sampleLabel(c.sample));
+      for (const c of update.contributions) u('∂J/∂w (sample)', `−${formatNumber(c.delta)}·${formatNumber(c.x)}`, c.gradient, labels.get(c.sample)!);
     }
     u('∂J/∂w', gradientWithNumbers(update, PLAIN), update.gradient);
     u('−η ∂J/∂w', '', update.gradientPart);
     u('α Δw(r−1)', '', update.momentumPart);
-    u('regularisation', '', update.regularisationPart);
+    u('−η λ₁ sign w', '', update.l1Part);
+    u('−η λ₂ w', '', update.l2Part);
     u('Δw', changeWithNumbers(update, PLAIN), update.change);
     u('w old', '', update.old);
     u('w new', update.locked ? 'locked: not changed' : '', update.new);
@@ -375,15 +393,82 @@ function unitNameOf(update: ParameterUpdate, trace: StepTrace): string {
 
 // ─── JSON ─────────────────────────────────────────────────────────────────────────────────────
 
+/** The format tag and version every exported trace starts with (docs/trace-format.md). */
+export const TRACE_JSON_FORMAT = 'nnstudio-trace';
+export const TRACE_JSON_VERSION = 1;
+
+/** One traced sample in {@link TraceJson}: named by its dataset row. */
+export interface TraceJsonSample {
+  /** The dataset's row number (its row in the file or the generated set). */
+  row: number;
+  /** The split the row is in: a step always trains on training rows. */
+  split: 'train';
+  /** The row as the app names it, e.g. `row 7 (training split)`. */
+  label: string;
+  /** Its place in the shuffled training split (the trainer's sample number). */
+  position: number;
+  inputs: SampleTrace['inputs'];
+  forward: UnitForward[];
+  lossTerms: LossTerm[];
+  loss: number;
+  backward: UnitBackward[];
+}
+
+/** δ_j of one unit over the batch. */
+export interface TraceJsonUnit {
+  nodeId: string;
+  /** 0-based unit index within its node (as `bias[unit]` in the .nnproj); `name` is its label. */
+  unit: number;
+  /** The label the app shows: the node's label, and for a dense layer `[unit + 1]` (`h[1]` is unit 0). */
+  name: string;
+  /** δ_j of each sample, in the order of `samples`. */
+  delta: number[];
+  /** The mean of `delta` over the batch. */
+  deltaMean: number;
+}
+
+/** One parameter's update in {@link TraceJson}: Δw split into its four parts. */
+export interface TraceJsonUpdate {
+  param: number;
+  name: string;
+  kind: ParameterUpdate['kind'];
+  nodeId: string;
+  /** 0-based target unit j within `nodeId`, labelled `unitName`. */
+  unit: number;
+  unitName: string;
+  edgeId: string | null;
+  /** 0-based source unit i within the edge's source node, labelled `sourceName` (null for biases). */
+  sourceUnit: number | null;
+  sourceName: string | null;
+  /** Per sample: δ_j, x_ji and −δ_j x_ji, named by the sample's dataset row. */
+  contributions: { row: number; delta: number; x: number; gradient: number }[];
+  /** ∂J/∂w_ji: the mean of the contributions. */
+  gradient: number;
+  /** −η ∂J/∂w_ji. */
+  gradientPart: number;
+  /** α Δw(r−1). */
+  momentumPart: number;
+  /** −η λ₁ sign w (0 for biases and bias-node edges). */
+  l1Part: number;
+  /** −η λ₂ w (0 for biases and bias-node edges). */
+  l2Part: number;
+  /** Δw_ji = gradientPart + momentumPart + l1Part + l2Part (0 when locked). */
+  change: number;
+  old: number;
+  new: number;
+  locked: boolean;
+}
+
 /**
- * The JSON shape of an exported trace (version 1). It is the {@link StepTrace} itself with the
- * typed arrays as plain arrays and a `label` on each sample, under a format tag, keys in this
- * order. Numbers are exact (JSON's shortest round-trip form), except that −0 becomes 0 and a
- * non-finite number (a diverged step) becomes `null`, as JSON has neither.
+ * The JSON shape of an exported trace, `format` {@link TRACE_JSON_FORMAT}, `version`
+ * {@link TRACE_JSON_VERSION}, keys in this order; `nnstudio trace --json` writes the same.
+ * Samples are named by dataset row; every unit index is 0-based, beside the label the app shows.
+ * Numbers are exact (JSON's shortest round-trip form), except that −0 becomes 0 and a non-finite
+ * number (a diverged step) becomes `null`, as JSON has neither. Documented in docs/trace-format.md.
  */
 export interface TraceJson {
-  format: 'nnstudio-trace';
-  version: 1;
+  format: typeof TRACE_JSON_FORMAT;
+  version: typeof TRACE_JSON_VERSION;
   algorithm: StepTrace['algorithm'];
   loss: StepTrace['loss'];
   lossFormula: string;
@@ -392,17 +477,34 @@ export interface TraceJson {
   l1: number;
   l2: number;
   meanLoss: number;
-  samples: (SampleTrace & { label: string })[];
-  updates: ParameterUpdate[];
+  samples: TraceJsonSample[];
+  /** Per computing unit in topological order, δ per sample and its mean; empty for the perceptron rule. */
+  units: TraceJsonUnit[];
+  updates: TraceJsonUpdate[];
   newParams: number[];
   newVelocity: number[];
 }
 
-/** The trace as a JSON string of shape {@link TraceJson}, indented by two spaces. */
-export function traceToJson(trace: StepTrace, sampleLabel: SampleLabel = defaultLabel): string {
-  const json: TraceJson = {
-    format: 'nnstudio-trace',
-    version: 1,
+/** The trace as a {@link TraceJson} object. */
+export function traceJson(trace: StepTrace, sampleLabel: SampleLabel = defaultLabel): TraceJson {
+  const rowOf = new Map(trace.samples.map((s) => [s.index, s.row]));
+  const names = parameterUnits(trace);
+  const units: TraceJsonUnit[] = [];
+  if (trace.algorithm === 'gradientDescent' && trace.samples.length > 0) {
+    // δ by unit, per sample: one map per sample, not a search per unit (a wide layer would be quadratic).
+    const deltas = trace.samples.map((sample) => new Map(sample.backward.map((b) => [`${b.nodeId}#${b.unit}`, b.delta])));
+    for (const f of trace.samples[0].forward) {
+      const key = `${f.nodeId}#${f.unit}`;
+      const delta = deltas.map((byUnit) => byUnit.get(key)!);
+      let sum = 0;
+      for (const value of delta) sum += value;
+      units.push({ nodeId: f.nodeId, unit: f.unit, name: f.name, delta, deltaMean: sum / delta.length });
+    }
+  }
+  const contribution = (c: Contribution) => ({ row: rowOf.get(c.sample)!, delta: c.delta, x: c.x, gradient: c.gradient });
+  return {
+    format: TRACE_JSON_FORMAT,
+    version: TRACE_JSON_VERSION,
     algorithm: trace.algorithm,
     loss: trace.loss,
     lossFormula: trace.lossFormula,
@@ -411,12 +513,47 @@ export function traceToJson(trace: StepTrace, sampleLabel: SampleLabel = default
     l1: trace.l1,
     l2: trace.l2,
     meanLoss: trace.meanLoss,
-    samples: trace.samples.map((sample) => ({ label: sampleLabel(sample.index), ...sample })),
-    updates: trace.updates,
+    samples: trace.samples.map((sample) => ({
+      row: sample.row,
+      split: 'train',
+      label: sampleLabel(sample.row),
+      position: sample.index,
+      inputs: sample.inputs,
+      forward: sample.forward,
+      lossTerms: sample.lossTerms,
+      loss: sample.loss,
+      backward: sample.backward,
+    })),
+    units,
+    updates: trace.updates.map((u) => ({
+      param: u.param,
+      name: u.name,
+      kind: u.kind,
+      nodeId: u.nodeId,
+      unit: u.unit,
+      unitName: names.byUnit.get(`${u.nodeId}#${u.unit}`)?.name ?? u.nodeId,
+      edgeId: u.edgeId,
+      sourceUnit: u.sourceUnit,
+      sourceName: u.kind === 'weight' ? (names.sourceOf.get(u.param) ?? null) : null,
+      contributions: u.contributions.map(contribution),
+      gradient: u.gradient,
+      gradientPart: u.gradientPart,
+      momentumPart: u.momentumPart,
+      l1Part: u.l1Part,
+      l2Part: u.l2Part,
+      change: u.change,
+      old: u.old,
+      new: u.new,
+      locked: u.locked,
+    })),
     newParams: Array.from(trace.newParams),
     newVelocity: Array.from(trace.newVelocity),
   };
-  return `${JSON.stringify(json, null, 2)}\n`;
+}
+
+/** The trace as a JSON string of shape {@link TraceJson}, indented by two spaces. */
+export function traceToJson(trace: StepTrace, sampleLabel: SampleLabel = defaultLabel): string {
+  return `${JSON.stringify(traceJson(trace, sampleLabel), null, 2)}\n`;
 }
 
 /**
@@ -439,18 +576,19 @@ function markdownTable(header: string[], rows: string[][]): string[] {
  * The trace as Markdown for an exercise sheet: per sample a heading, the inputs, and a table for
  * each phase (forward: s_j and z_j with their numbers; loss: t_k, z_k and each term; backward: the
  * δ rule that applied and its numbers), then one update table over all parameters
- * (∂J/∂w_ji, Δw_ji with its parts, old → new). Headings are `##` per sample and `###` per phase.
+ * (∂J/∂w_ji, Δw_ji with its parts: gradient, momentum, and L1 and L2 each in its own column when
+ * its λ is set; old → new). Headings are `##` per sample and `###` per phase.
  */
 export function traceToMarkdown(trace: StepTrace, sampleLabel: SampleLabel = defaultLabel): string {
   const d = MARKDOWN;
   const gd = trace.algorithm === 'gradientDescent';
   const lines: string[] = [];
-  const which = trace.samples.length === 1 ? d.name(sampleLabel(trace.samples[0].index)) : `a mini-batch of ${trace.samples.length} samples`;
+  const which = trace.samples.length === 1 ? d.name(sampleLabel(trace.samples[0].row)) : `a mini-batch of ${trace.samples.length} samples`;
   lines.push(`# One training step (${gd ? 'gradient descent' : 'perceptron rule'}) on ${which}`, '', `${settingsLine(trace, d)}`, '');
 
   for (const sample of trace.samples) {
     const units = forwardIndex(sample);
-    lines.push(`## ${d.name(sampleLabel(sample.index))}`, '');
+    lines.push(`## ${d.name(sampleLabel(sample.row))}`, '');
     lines.push(`Inputs: ${sample.inputs.map((i) => `${d.name(i.feature)} = ${d.num(i.value, false)}`).join(', ')}`, '');
     lines.push(`### 1. Forward: ${d.formulas.forwardHead}, ${d.formulas.zHead}`, '');
     append(lines, markdownTable(['unit j', d.formulas.forwardHead, d.formulas.zHead], sample.forward.map((u) => [d.name(u.name), sumWithNumbers(u, d), activationWithNumbers(u, d)])), '');
@@ -470,22 +608,26 @@ export function traceToMarkdown(trace: StepTrace, sampleLabel: SampleLabel = def
   if (trace.samples.length > 1) lines.push(`Mean loss over the batch: J = ${d.num(trace.meanLoss, false)}`, '');
   lines.push(`## ${gd ? '4. Update' : 'Update'}: ${gd ? d.formulas.update : d.formulas.perceptronUpdate}`, '');
   const rows = updateRows(trace, d);
-  append(lines, markdownTable(['parameter', '∂J/∂w_ji', '−η ∂J/∂w_ji', 'α Δw_ji(r−1)', 'regularisation', 'Δw_ji', 'old → new'], rows));
+  const regularisation = regularisationColumns(trace);
+  const header = ['parameter', '∂J/∂w_ji', '−η ∂J/∂w_ji', 'α Δw_ji(r−1)'];
+  if (regularisation.l1) header.push('L1: −η λ₁ sign w_ji');
+  if (regularisation.l2) header.push('L2: −η λ₂ w_ji');
+  header.push('Δw_ji', 'old → new');
+  append(lines, markdownTable(header, rows));
   return `${lines.join('\n')}\n`;
 }
 
-/** The update table's rows, one per parameter, as a dialect writes them. */
+/** The update table's rows, one per parameter, as a dialect writes them ({@link regularisationColumns}). */
 function updateRows(trace: StepTrace, d: Dialect): string[][] {
   const units = d === LATEX ? parameterUnits(trace) : { byUnit: new Map(), sourceOf: new Map() };
-  return trace.updates.map((u) => [
-    parameterName(u, units, d),
-    gradientWithNumbers(u, d),
-    d.num(u.gradientPart, false),
-    d.num(u.momentumPart, false),
-    d.num(u.regularisationPart, false),
-    changeWithNumbers(u, d),
-    `${d.num(u.old, false)}${d.arrow}${d.num(u.new, false)}`,
-  ]);
+  const regularisation = regularisationColumns(trace);
+  return trace.updates.map((u) => {
+    const row = [parameterName(u, units, d), gradientWithNumbers(u, d), d.num(u.gradientPart, false), d.num(u.momentumPart, false)];
+    if (regularisation.l1) row.push(d.num(u.l1Part, false));
+    if (regularisation.l2) row.push(d.num(u.l2Part, false));
+    row.push(changeWithNumbers(u, d), `${d.num(u.old, false)}${d.arrow}${d.num(u.new, false)}`);
+    return row;
+  });
 }
 
 // ─── LaTeX ────────────────────────────────────────────────────────────────────────────────────
@@ -514,12 +656,12 @@ export function traceToLatex(trace: StepTrace, sampleLabel: SampleLabel = defaul
   const gd = trace.algorithm === 'gradientDescent';
   const text = (s: string) => escapeLatex(s);
   const lines: string[] = ['% NN Studio step trace. Needs \\usepackage{amsmath}.'];
-  const which = trace.samples.length === 1 ? text(sampleLabel(trace.samples[0].index)) : `a mini-batch of ${trace.samples.length} samples`;
+  const which = trace.samples.length === 1 ? text(sampleLabel(trace.samples[0].row)) : `a mini-batch of ${trace.samples.length} samples`;
   lines.push(`\\noindent\\textbf{One training step (${gd ? 'gradient descent' : 'perceptron rule'}) on ${which}:} $${settingsLine(trace, d)}$.\\par`, '');
 
   for (const sample of trace.samples) {
     const units = forwardIndex(sample);
-    lines.push(`\\medskip\\noindent\\textbf{${text(sampleLabel(sample.index))}.} Inputs: $${sample.inputs.map((i) => `${d.name(i.feature)} = ${d.num(i.value, false)}`).join(',\\ ')}$.\\par`, '');
+    lines.push(`\\medskip\\noindent\\textbf{${text(sampleLabel(sample.row))}.} Inputs: $${sample.inputs.map((i) => `${d.name(i.feature)} = ${d.num(i.value, false)}`).join(',\\ ')}$.\\par`, '');
     lines.push(`\\noindent 1. Forward, in topological order:\\par`, '');
     append(lines, latexTable(['unit $j$', `$${d.formulas.forwardHead}$`, `$${d.formulas.zHead}$`], sample.forward.map((u) => [d.name(u.name), sumWithNumbers(u, d), activationWithNumbers(u, d)])), '');
     lines.push(`\\noindent 2. Loss:\\par`, '');
@@ -538,13 +680,12 @@ export function traceToLatex(trace: StepTrace, sampleLabel: SampleLabel = defaul
   if (trace.samples.length > 1) lines.push('\\begin{align*}', `\\bar J &= ${d.num(trace.meanLoss, false)} \\quad \\text{(mean over the batch)}`, '\\end{align*}', '');
   lines.push(`\\noindent ${gd ? '4. ' : ''}Update:\\par`, '\\begin{align*}', `& ${gd ? d.formulas.update : d.formulas.perceptronUpdate}`, '\\end{align*}', '');
   const rows = updateRows(trace, d);
-  append(
-    lines,
-    latexTable(
-      ['parameter', '$\\partial J / \\partial w_{ji}$', '$-\\eta\\, \\partial J / \\partial w_{ji}$', '$\\alpha\\, \\Delta w_{ji}(r-1)$', 'regularisation', '$\\Delta w_{ji}$', 'old $\\to$ new'],
-      rows,
-    ),
-  );
+  const regularisation = regularisationColumns(trace);
+  const header = ['parameter', '$\\partial J / \\partial w_{ji}$', '$-\\eta\\, \\partial J / \\partial w_{ji}$', '$\\alpha\\, \\Delta w_{ji}(r-1)$'];
+  if (regularisation.l1) header.push('L1: $-\\eta \\lambda_1 \\operatorname{sign} w_{ji}$');
+  if (regularisation.l2) header.push('L2: $-\\eta \\lambda_2 w_{ji}$');
+  header.push('$\\Delta w_{ji}$', 'old $\\to$ new');
+  append(lines, latexTable(header, rows));
   return `${lines.join('\n')}\n`;
 }
 

@@ -5,20 +5,25 @@
 import type { StepTrace } from './trace';
 import { formatNumber } from './trace';
 
+/** A traced sample by its dataset row: a step trains on training rows only. */
+const trainingRowLabel = (row: number) => `row ${row} (training split)`;
+
 /**
  * Renders a trace as lines of text.
- * @param sampleLabel How to name sample `n` (e.g. "row 3 of the training split").
+ * @param sampleLabel How to name a sample by its dataset row (e.g. "row 3 (training split)").
  */
-export function traceToText(trace: StepTrace, sampleLabel: (index: number) => string = (n) => `sample ${n}`): string {
+export function traceToText(trace: StepTrace, sampleLabel: (row: number) => string = trainingRowLabel): string {
   const lines: string[] = [];
   const gd = trace.algorithm === 'gradientDescent';
   const settings = gd ? `η = ${trace.learningRate}, momentum α = ${trace.momentum}, L1 λ₁ = ${trace.l1}, L2 λ₂ = ${trace.l2}` : `η = ${trace.learningRate}`;
-  const which = trace.samples.length === 1 ? sampleLabel(trace.samples[0].index) : `a mini-batch of ${trace.samples.length} samples (${trace.samples.map((s) => sampleLabel(s.index)).join(', ')})`;
+  // A batch's rows once as "rows 4, 9, 12 (training split)" rather than the split said per row.
+  const rows = sampleLabel === trainingRowLabel ? `rows ${trace.samples.map((s) => s.row).join(', ')} (training split)` : trace.samples.map((s) => sampleLabel(s.row)).join(', ');
+  const which = trace.samples.length === 1 ? sampleLabel(trace.samples[0].row) : `a mini-batch of ${trace.samples.length} samples: ${rows}`;
   lines.push(`One training step (${gd ? 'gradient descent' : 'perceptron rule'}) on ${which}; ${settings}.`);
 
   for (const sample of trace.samples) {
     lines.push('');
-    if (trace.samples.length > 1) lines.push(`── ${sampleLabel(sample.index)} ──`);
+    if (trace.samples.length > 1) lines.push(`── ${sampleLabel(sample.row)} ──`);
     lines.push(`Inputs: ${sample.inputs.map((i) => `${i.feature} = ${formatNumber(i.value, false)}`).join(', ')}`);
     lines.push('');
     lines.push('1. Forward, in topological order: s_j = Σ_i w_ji x_ji + b_j,  z_j = φ(s_j)');
@@ -49,7 +54,8 @@ export function traceToText(trace: StepTrace, sampleLabel: (index: number) => st
   for (const update of trace.updates) {
     const parts = [`${formatNumber(update.gradientPart, false)}`];
     if (update.momentumPart !== 0) parts.push(`${formatNumber(update.momentumPart)} (momentum)`);
-    if (update.regularisationPart !== 0) parts.push(`${formatNumber(update.regularisationPart)} (regularisation)`);
+    if (update.l1Part !== 0) parts.push(`${formatNumber(update.l1Part)} (L1)`);
+    if (update.l2Part !== 0) parts.push(`${formatNumber(update.l2Part)} (L2)`);
     const change = parts.length > 1 ? `${parts.join(' + ')} = ${formatNumber(update.change, false)}` : formatNumber(update.change, false);
     const locked = update.locked ? '  [locked: not changed]' : '';
     lines.push(`   ${update.name}: ∂J/∂${update.kind === 'bias' ? 'b' : 'w'} = ${formatNumber(update.gradient, false)},  Δ${update.kind === 'bias' ? 'b' : 'w'} = ${change},  ${formatNumber(update.old, false)} → ${formatNumber(update.new, false)}${locked}`);

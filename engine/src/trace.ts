@@ -14,7 +14,7 @@
  */
 import { ELEMENTWISE, SOFTMAX_DERIVATIVE_FORMULA, SOFTMAX_FORMULA } from './activations';
 import { weightIndex, type CompiledModel, type CompiledNode } from './compile';
-import type { BoundData } from './data';
+import { datasetRow, type BoundData } from './data';
 import type { Activation } from './graph';
 import { LOSS_FORMULAS, cancelledTargetSum, cancelsDerivative, targetsSumToOne } from './losses';
 import type { Hyperparameters } from './train';
@@ -98,8 +98,10 @@ export interface UnitBackward {
 
 /** Forward, loss and backward of one sample. */
 export interface SampleTrace {
-  /** Row of the training data. */
+  /** Position in the data the step was traced on (the trainer's sample number in the training split). */
   index: number;
+  /** The dataset's row number of this sample (its row in the file or the generated set), which the app and the CLI show. */
+  row: number;
   inputs: { feature: string; value: number }[];
   forward: UnitForward[];
   lossTerms: LossTerm[];
@@ -136,8 +138,12 @@ export interface ParameterUpdate {
   gradientPart: number;
   /** α Δw(r−1). */
   momentumPart: number;
-  /** −η (λ₂ w + λ₁ sign w). */
+  /** −η (λ₂ w + λ₁ sign w): {@link l1Part} + {@link l2Part}, computed as training computes it. */
   regularisationPart: number;
+  /** L1's part of Δw, −η λ₁ sign w (0 for biases, bias-node edges and the perceptron rule). */
+  l1Part: number;
+  /** L2's part of Δw, −η λ₂ w (0 where L1's is). */
+  l2Part: number;
   /** Δw_ji: the sum of the three parts (0 when locked). */
   change: number;
   old: number;
@@ -301,7 +307,7 @@ function traceSample(
   }
 
   const backwardRecords = hyper.algorithm === 'gradientDescent' ? traceBackward(model, params, values, data, index, hyper.loss) : [];
-  return { index, inputs, forward: forwardRecords, lossTerms, loss, backward: backwardRecords };
+  return { index, row: datasetRow(data, index), inputs, forward: forwardRecords, lossTerms, loss, backward: backwardRecords };
 }
 
 function activate(activation: Activation, s: number[]): number[] {
@@ -504,6 +510,10 @@ function traceUpdates(
     const gradientPart = -hyper.learningRate * gradient;
     const momentumPart = perceptron ? 0 : hyper.momentum * velocity[param];
     const regularisationPart = regularised ? -hyper.learningRate * (hyper.l2 * old + hyper.l1 * Math.sign(old)) : 0;
+    // Split for the reader; Δw still adds regularisationPart, so it is the number it always was and
+    // the four parts sum to it up to one rounding.
+    const l1Part = regularised ? -hyper.learningRate * hyper.l1 * Math.sign(old) : 0;
+    const l2Part = regularised ? -hyper.learningRate * hyper.l2 * old : 0;
     const change = locked ? 0 : gradientPart + regularisationPart + momentumPart;
     updates.push({
       param,
@@ -518,6 +528,8 @@ function traceUpdates(
       gradientPart,
       momentumPart,
       regularisationPart,
+      l1Part,
+      l2Part,
       change,
       old,
       new: old + change,

@@ -14,7 +14,6 @@ import {
   EXPORT_FORMATS,
   ExportError,
   GraphCompileError,
-  LIMITS,
   TrainingSetupError,
   exportProject,
   isExportFormat,
@@ -25,6 +24,9 @@ import {
   projectFromSession,
   traceStep,
   traceToText,
+  traceToJson,
+  rowPlaces,
+  trainingRowRefusal,
   escapeControlCharacters,
   type EpochRecord,
   type Project,
@@ -61,8 +63,9 @@ Commands:
                                 and write the trained project (default: FILE.trained.nnproj)
   eval FILE [--json]            loss, accuracy and confusion matrix on each split
   trace FILE --sample N[,M...] [--json]
-                                one training step on training row N (from 0), or on a
-                                mini-batch of rows, in the lecture's formulas with numbers
+                                one training step on row N of the data (its row in the
+                                file, from 0), or on a mini-batch of rows, in the
+                                lecture's formulas with numbers
   export FILE --to FORMAT [--out PATH] [--force] [--precision float32|float64]
                                 the network with its current weights as FORMAT:
                                 onnx (a model for ONNX Runtime etc.), pytorch or keras
@@ -107,10 +110,11 @@ Loss, accuracy and confusion matrix of the project's current weights on each spl
 `,
   trace: `Usage: nnstudio trace FILE --sample N[,M...] [--json]
 
-One training step on training row N (counting from 0), or on a mini-batch of rows, in the
-lecture's formulas with the numbers filled in.
-  --sample N[,M...]  the row or rows of the training split
-  --json             the trace as JSON
+One training step on row N of the project's data (its row in the file or the generated set,
+counting from 0), or on a mini-batch of rows, in the lecture's formulas with the numbers
+filled in. The rows must be in the training split.
+  --sample N[,M...]  the dataset row or rows
+  --json             the trace as JSON (format nnstudio-trace, docs/trace-format.md)
 `,
   export: `Usage: nnstudio export FILE --to FORMAT [--out PATH] [--force] [--precision float32|float64]
 
@@ -250,15 +254,10 @@ async function commandTrain(args: string[], io: CliIo): Promise<number> {
   if (hyper.maxEpochs <= project.training.epoch) {
     throw new UserError(`${input} has already been trained for ${project.training.epoch} epochs, its maximum; use --epochs N to train N more.`);
   }
-  // A history longer than a project may hold could not be saved: say so now, not after the work.
-  const room = LIMITS.historyEpochs - project.training.epoch;
-  if (hyper.maxEpochs > LIMITS.historyEpochs) {
-    const most = room > 0 ? `at most ${room.toLocaleString('en')} more` : 'no more';
-    if (epochs) throw new UsageError(`--epochs ${epochs} would take the project past ${LIMITS.historyEpochs.toLocaleString('en')} epochs, the most a project's history holds; it has ${project.training.epoch.toLocaleString('en')}, so ${most}.`);
-    throw new UserError(`${input} asks for up to ${hyper.maxEpochs.toLocaleString('en')} epochs, more than the ${LIMITS.historyEpochs.toLocaleString('en')} a project's history holds; lower its maximum, or use --epochs N (${most}).`);
-  }
+  // No limit on epochs here: the history is thinned to a few thousand records however long it runs.
   await checkCanWrite(out);
   const session = openSession(project, 'train', hyper);
+  for (const notice of session.notices) io.stderr.write(`Note: ${escapeControlCharacters(notice)}\n`);
   const progress = values.json || values.quiet ? null : new ProgressBar(io.stderr, hyper.maxEpochs, project.training.epoch);
   let interrupted = false;
   let saving = false;
@@ -393,22 +392,24 @@ async function commandTrace(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, { sample: { type: 'string' }, json: { type: 'boolean' } }, 1);
   if (values.help) return help(io, 'trace');
   const input = resolve(io.cwd, requireFile(positionals, 'trace'));
-  if (values.sample === undefined) throw new UsageError('trace needs --sample N (a row of the training split, counting from 0).');
+  if (values.sample === undefined) throw new UsageError('trace needs --sample N (a row of the data in the training split, counting from 0).');
   const indices = values.sample.split(',').map((part) => {
     if (!/^\s*\d+\s*$/.test(part)) throw new UsageError(`--sample takes row numbers counting from 0 (e.g. 3 or 0,1,2), got '${values.sample}'.`);
     return Number(part);
   });
   const { project } = await readProjectFile(input);
   const session = openSession(project, 'train');
-  const size = session.train.size;
-  const outside = indices.find((n) => n >= size);
-  if (outside !== undefined) throw new UserError(`the training split has ${size} rows (0 to ${size - 1}); there is no row ${outside}.`);
-  const trace = traceStep(session.model, session.trainer.params, session.trainer.velocity, session.train, indices, session.trainer.hyperparameters);
-  if (values.json) {
-    io.stdout.write(`${JSON.stringify({ ...trace, newParams: Array.from(trace.newParams), newVelocity: Array.from(trace.newVelocity) })}\n`);
-  } else {
-    io.stdout.write(traceToText(trace, (n) => `row ${n} of the training split`));
-  }
+  for (const notice of session.notices) io.stderr.write(`Note: ${escapeControlCharacters(notice)}\n`);
+  // --sample names rows of the data as the file has them; the trainer counts rows of the shuffled training split.
+  const none = new Int32Array(0);
+  const places = rowPlaces({ train: session.train.rowIds ?? none, validation: session.validation.rowIds ?? none, test: session.test.rowIds ?? none });
+  const positions = indices.map((row) => {
+    const refusal = trainingRowRefusal(row, places);
+    if (refusal) throw new UserError(refusal);
+    return places.position[row];
+  });
+  const trace = traceStep(session.model, session.trainer.params, session.trainer.velocity, session.train, positions, session.trainer.hyperparameters);
+  io.stdout.write(values.json ? traceToJson(trace) : traceToText(trace));
   return 0;
 }
 

@@ -4,9 +4,10 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { CsvImport } from './CsvImport';
-import { BUILTIN_DATASETS, BUILTIN_DESCRIPTIONS, defaultSpec, isBinary, projectData, resolveDataset, splitIndices, type Dataset, type DatasetRef, type Normalisation, type Project } from '../../engine/src/index';
+import { BUILTIN_DATASETS, BUILTIN_DESCRIPTIONS, defaultSpec, isBinary, projectData, resolveDataset, rowPlaces, splitIndices, type Dataset, type DatasetRef, type Normalisation, type Project } from '../../engine/src/index';
 import { useDataPreparation } from './use-throttled';
 import { adviseData, splitWithShares } from './data-fields';
+import { positionOfRow } from './backprop/inspection';
 import { useBackprop } from './backprop/store';
 import { formatValue } from './format';
 import { setData } from './document/commands';
@@ -162,7 +163,10 @@ function Scatter({ data }: { data: Dataset }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const split = useStudio((s) => s.project?.split);
   const inspectedRows = useBackprop((s) => (s.open ? s.request.samples : null));
-  const trainRows = useMemo(() => (split ? splitIndices(data.size, split).train : []), [data, split]);
+  const rows = useMemo(() => (split ? splitIndices(data.size, split) : null), [data, split]);
+  const trainRows = useMemo(() => rows?.train ?? [], [rows]);
+  // Every dataset row's split, to pick and refuse points by dataset row as the row table does.
+  const places = useMemo(() => (rows ? rowPlaces(rows) : null), [rows]);
   const [message, setMessage] = useState<string | null>(null);
   const width = 240;
   const height = 180;
@@ -200,14 +204,14 @@ function Scatter({ data }: { data: Dataset }) {
       const d = (layout.px(n) - x) ** 2 + (layout.py(n) - y) ** 2;
       if (d < distance) [best, distance] = [n, d];
     }
-    if (best < 0 || distance > 100) return;
-    const row = trainRows.indexOf(best);
-    if (row < 0) {
-      setMessage(`Sample ${best} is in the validation or test split; backprop steps on training rows.`);
-      return;
-    }
+    if (best < 0 || distance > 100 || !places) return;
+    // Point n is dataset row n: refused naming its split, or traced as the row table traces it.
+    const place = positionOfRow({ places }, best);
+    if ('refusal' in place) return setMessage(place.refusal);
     setMessage(null);
-    void useBackprop.getState().openAt(row);
+    const backprop = useBackprop.getState();
+    if (backprop.open) backprop.chooseSample(place.position);
+    else void backprop.openAt(best);
   };
   return (
     <>
@@ -221,7 +225,11 @@ function Scatter({ data }: { data: Dataset }) {
         data-testid="scatter"
         onClick={pick}
       />
-      {message && <p className="hint">{message}</p>}
+      {message && (
+        <p className="hint" data-testid="scatter-message">
+          {message}
+        </p>
+      )}
     </>
   );
 }

@@ -7,8 +7,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   applyNormalisation,
+  bindData,
+  compileOrThrow,
   DataError,
   datasetFromRows,
+  datasetRow,
+  findExample,
+  projectData,
+  rowPlaces,
+  subset,
+  trainingRowRefusal,
   fitNormalisation,
   generateDataset,
   splitDataset,
@@ -167,6 +175,57 @@ describe('splitDataset', () => {
       });
     }
     expect(parts.train.size + parts.validation.size + parts.test.size).toBe(40);
+  });
+
+  it('each split keeps the dataset row of every sample, through normalisation and binding to a model', () => {
+    const rows = Array.from({ length: 40 }, (_, n) => [n, 2 * n + 0.5, -n]);
+    const data = datasetFromRows(['a', 'b'], ['t'], rows);
+    const spec = split(0.5, 0.25, 0.25, 9);
+    const parts = splitDataset(data, spec);
+    const indices = splitIndices(40, spec);
+    for (const key of ['train', 'validation', 'test'] as const) {
+      expect(Array.from(parts[key].rowIds!)).toEqual(indices[key]);
+      // Feature a is the row number itself: each sample's row id names the row it came from.
+      for (let k = 0; k < parts[key].size; k++) expect(parts[key].x[2 * k]).toBe(datasetRow(parts[key], k));
+    }
+    // A subset of a subset still names rows of the original dataset.
+    expect(Array.from(subset(parts.train, [2, 0]).rowIds!)).toEqual([indices.train[2], indices.train[0]]);
+    expect(datasetRow(data, 7)).toBe(7);
+
+    const project = findExample('iris')!.create();
+    const prepared = projectData(project);
+    const iris = splitIndices(150, project.split);
+    const model = compileOrThrow(project.graph);
+    for (const key of ['train', 'validation', 'test'] as const) {
+      expect(Array.from(prepared[key].rowIds!)).toEqual(iris[key]);
+      expect(Array.from(bindData(model, prepared[key]).rowIds!)).toEqual(iris[key]);
+    }
+  });
+});
+
+describe('rowPlaces and trainingRowRefusal', () => {
+  it('inverts a split: each dataset row’s split and position', () => {
+    const indices = splitIndices(30, split(0.6, 0.2, 0.2, 3));
+    const places = rowPlaces(indices);
+    expect(places.split).toHaveLength(30);
+    (['train', 'validation', 'test'] as const).forEach((key, code) =>
+      indices[key].forEach((row, k) => {
+        expect(places.split[row]).toBe(code);
+        expect(places.position[row]).toBe(k);
+      }),
+    );
+  });
+
+  it('refuses a validation or test row naming its split and the first training rows; a training row passes', () => {
+    const indices: SplitIndices = { train: [13, 2, 0, 5, 3, 9, 14, 4, 11, 7, 12], validation: [1, 8], test: [6, 10] };
+    const places = rowPlaces(indices);
+    expect(trainingRowRefusal(13, places)).toBeNull();
+    expect(trainingRowRefusal(6, places)).toBe('row 6 is in the test split; the trace is of a training step, so choose a row of the training split: 0, 2, 3, 4, 5, 7, 9, 11, 12, 13, ….');
+    expect(trainingRowRefusal(8, places)).toMatch(/^row 8 is in the validation split; /);
+    expect(trainingRowRefusal(15, places)).toBe('there is no row 15; the data has 15 rows (0 to 14).');
+    // Ten training rows or fewer: all of them, and no ellipsis.
+    const few = rowPlaces({ train: [3, 1], validation: [0], test: [2] });
+    expect(trainingRowRefusal(0, few)).toBe('row 0 is in the validation split; the trace is of a training step, so choose a row of the training split: 1, 3.');
   });
 });
 

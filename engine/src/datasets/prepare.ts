@@ -49,6 +49,67 @@ export function splitIndices(size: number, spec: SplitSpec): SplitIndices {
   };
 }
 
+/** A split's name, as {@link SplitIndices} keys it. */
+export type SplitName = keyof SplitIndices;
+
+/** The splits in the order their codes in {@link RowPlaces.split} number them. */
+export const SPLIT_NAMES: readonly SplitName[] = ['train', 'validation', 'test'];
+
+/** How a sentence names each split: "the training split". */
+export const SPLIT_WORDS: Record<SplitName, string> = { train: 'training', validation: 'validation', test: 'test' };
+
+/** Where every dataset row went: typed arrays, as a million-row import would make a million objects. */
+export interface RowPlaces {
+  /** Per dataset row, its split as an index into {@link SPLIT_NAMES} (0 training, 1 validation, 2 test). */
+  split: Uint8Array;
+  /** Per dataset row, its position within its split (the sample number the trainer uses). */
+  position: Int32Array;
+}
+
+/** Inverts a split (its rows, or each split's `rowIds`): for each dataset row, which split holds it and where. */
+export function rowPlaces(indices: Record<SplitName, ArrayLike<number>>): RowPlaces {
+  const size = indices.train.length + indices.validation.length + indices.test.length;
+  const split = new Uint8Array(size);
+  const position = new Int32Array(size);
+  SPLIT_NAMES.forEach((name, code) => {
+    const rows = indices[name];
+    for (let k = 0; k < rows.length; k++) {
+      split[rows[k]] = code;
+      position[rows[k]] = k;
+    }
+  });
+  return { split, position };
+}
+
+/** How many training rows a refusal lists before it stops with "…". */
+const LISTED_TRAINING_ROWS = 10;
+
+/**
+ * Why dataset row `row` cannot be the sample of a training step, in one sentence (lower case, for
+ * the CLI's "nnstudio: …"), or null when it is a training row. It names the split the row is in
+ * and the first training rows in dataset order.
+ */
+export function trainingRowRefusal(row: number, places: RowPlaces): string | null {
+  const size = places.split.length;
+  if (!Number.isInteger(row) || row < 0 || row >= size) {
+    return `there is no row ${row}; the data has ${size} row${size === 1 ? '' : 's'}${size > 0 ? ` (0 to ${size - 1})` : ''}.`;
+  }
+  const split = SPLIT_NAMES[places.split[row]];
+  if (split === 'train') return null;
+  const listed: number[] = [];
+  let more = false;
+  for (let n = 0; n < size; n++) {
+    if (places.split[n] !== 0) continue;
+    if (listed.length === LISTED_TRAINING_ROWS) {
+      more = true;
+      break;
+    }
+    listed.push(n);
+  }
+  const choice = listed.length > 0 ? `, so choose a row of the training split: ${listed.join(', ')}${more ? ', …' : ''}` : ', and the training split has no rows';
+  return `row ${row} is in the ${SPLIT_WORDS[split]} split; the trace is of a training step${choice}.`;
+}
+
 /** The three splits as datasets. */
 export function splitDataset(data: Dataset, spec: SplitSpec): { train: Dataset; validation: Dataset; test: Dataset } {
   const indices = splitIndices(data.size, spec);

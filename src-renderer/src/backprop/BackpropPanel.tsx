@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'react';
 import type { ParameterUpdate, SampleTrace, StepTrace } from '../../../engine/src/index';
 import { useStudio } from '../store';
-import { PHASES, type Inspection, type InspectorStep } from './inspection';
+import { PHASES, positionOfRow, rowOfData, type Inspection, type InspectorStep } from './inspection';
 import { Num } from './Num';
 import { useBackprop } from './store';
 import { GradientCheck } from './GradientCheck';
@@ -95,21 +95,30 @@ export function BackpropPanel() {
   );
 }
 
-/** How many training rows the picker lists (a row beyond them is chosen by number). */
+/** How many dataset rows the picker lists (a row beyond them is chosen by number). */
 const LISTED_ROWS = 500;
 
-/** The training rows as the network sees them (normalised); clicking one traces a step on it. */
+/** How the row table names each split. */
+const SPLIT_LABEL = { train: 'training', validation: 'validation', test: 'test' } as const;
+
+/**
+ * The dataset's rows in file order, numbered as the file numbers them, each with its split and
+ * its numbers as the network sees them (normalised). Clicking a training row traces a step on
+ * it; validation and test rows are listed (so the numbering has no gaps) but are not trained on.
+ */
 function RowPicker({ inspection, chosen }: { inspection: Inspection; chosen: number[] }) {
-  const { model, data } = inspection;
+  const { model, places } = inspection;
   const nf = model.features.length;
   const nt = model.targets.length;
-  const rows = Math.min(data.size, LISTED_ROWS);
+  const size = places.split.length;
+  const rows = Math.min(size, LISTED_ROWS);
   return (
     <div className="bp-rows">
-      <table className="bp-table" aria-label="Training rows" data-testid="bp-rows">
+      <table className="bp-table" aria-label="Dataset rows" data-testid="bp-rows">
         <thead>
           <tr>
             <th>row</th>
+            <th>split</th>
             {model.features.map((f) => (
               <th key={f}>{f}</th>
             ))}
@@ -119,24 +128,37 @@ function RowPicker({ inspection, chosen }: { inspection: Inspection; chosen: num
           </tr>
         </thead>
         <tbody>
-          {Array.from({ length: rows }, (_, n) => (
-            <tr key={n} className={chosen.includes(n) ? 'chosen' : undefined} onClick={() => useBackprop.getState().chooseSample(n)} data-testid={`bp-row-${n}`}>
-              <td>{n}</td>
-              {Array.from({ length: nf }, (_, f) => (
-                <td key={f}>
-                  <Num value={data.x[n * nf + f]} digits={3} />
-                </td>
-              ))}
-              {Array.from({ length: nt }, (_, k) => (
-                <td key={k}>
-                  <Num value={data.t[n * nt + k]} digits={3} />
-                </td>
-              ))}
-            </tr>
-          ))}
+          {Array.from({ length: rows }, (_, n) => {
+            const row = rowOfData(inspection, n);
+            const training = row.split === 'train';
+            const className = training ? (chosen.includes(row.position) ? 'chosen' : undefined) : 'other-split';
+            return (
+              <tr
+                key={n}
+                className={className}
+                onClick={training ? () => useBackprop.getState().chooseSample(row.position) : undefined}
+                title={training ? undefined : `In the ${SPLIT_LABEL[row.split]} split: a training step uses training rows only`}
+                data-testid={`bp-row-${n}`}
+                data-split={row.split}
+              >
+                <td>{n}</td>
+                <td>{SPLIT_LABEL[row.split]}</td>
+                {Array.from({ length: nf }, (_, f) => (
+                  <td key={f}>
+                    <Num value={row.x[f]} digits={3} />
+                  </td>
+                ))}
+                {Array.from({ length: nt }, (_, k) => (
+                  <td key={k}>
+                    <Num value={row.t[k]} digits={3} />
+                  </td>
+                ))}
+              </tr>
+            );
+          })}
         </tbody>
       </table>
-      {data.size > rows && <p className="hint">{data.size - rows} more rows: choose one by number above.</p>}
+      {size > rows && <p className="hint">{size - rows} more rows: choose one by number above.</p>}
     </div>
   );
 }
@@ -146,31 +168,51 @@ function Header({ inspection }: { inspection: Inspection | null }) {
   const bp = useBackprop.getState();
   const request = useBackprop((s) => s.request);
   const fromRun = useBackprop((s) => s.fromRun);
-  const first = request.samples[0];
   const sample = inspection?.trace.samples[0];
+  // The dataset row the user sees (the store keeps training positions).
+  const first = sample ? sample.row : request.samples[0];
   const [row, setRow] = useState(String(first));
-  useEffect(() => setRow(String(first)), [first]);
+  const [refusal, setRefusal] = useState<string | null>(null);
+  useEffect(() => {
+    setRow(String(first));
+    setRefusal(null);
+  }, [first]);
+  const choose = () => {
+    const n = Number(row);
+    if (!inspection || row.trim() === '' || !Number.isInteger(n)) return setRefusal(`“${row}” is not a row number; rows count from 0.`);
+    const place = positionOfRow(inspection, n);
+    if ('refusal' in place) return setRefusal(place.refusal);
+    setRefusal(null);
+    bp.chooseSample(place.position);
+  };
   return (
     <div className="bp-header">
       <b>Backprop inspector</b>
       <label>
-        training row
+        row
         <input
           className="bp-row"
-          aria-label="Training row to inspect"
+          aria-label="Dataset row to inspect"
           value={row}
           onChange={(e) => setRow(e.target.value)}
-          onKeyDown={(e) => {
-            const n = Number(row);
-            if (e.key === 'Enter' && Number.isInteger(n) && n >= 0) bp.chooseSample(n);
-          }}
+          onKeyDown={(e) => e.key === 'Enter' && choose()}
           data-testid="bp-row"
         />
       </label>
-      {inspection && request.samples.length > 1 && <span className="hint">mini-batch of {request.samples.length}: rows {request.samples.join(', ')}</span>}
+      {sample && request.samples.length === 1 && <span className="hint" data-testid="bp-split">training split</span>}
+      {refusal && (
+        <span className="error-text" role="alert" data-testid="bp-row-refusal">
+          {refusal}
+        </span>
+      )}
+      {inspection && request.samples.length > 1 && (
+        <span className="hint" data-testid="bp-batch-rows">
+          mini-batch of {request.samples.length}: rows {inspection.trace.samples.map((s) => s.row).join(', ')} (training split)
+        </span>
+      )}
       {fromRun && (
-        <span className="hint" data-testid="bp-from-run" title="The rows and momentum memory of the paused training run: applying this step does what training would have done">
-          the paused run’s next step
+        <span className="hint" data-testid="bp-from-run" title="The rows and momentum memory training goes on with (the paused run’s, or the ones saved with the project): applying this step does what training would have done, and counts it">
+          training’s next step
         </span>
       )}
       {sample && request.samples.length === 1 && (
@@ -202,7 +244,7 @@ function StopDetail({ inspection, step }: { inspection: Inspection; step: Inspec
   const { trace } = inspection;
   if (step.phase === 'update') return <UpdateDetail trace={trace} updates={step.updates.map((i) => trace.updates[i])} name={trace.samples[0].forward.find((u) => u.nodeId === step.nodeId && u.unit === step.unit)!.name} />;
   const sample = trace.samples[step.sample];
-  const prefix = trace.samples.length > 1 ? <p className="hint">Sample {step.sample + 1} of {trace.samples.length} (row {sample.index})</p> : null;
+  const prefix = trace.samples.length > 1 ? <p className="hint">Sample {step.sample + 1} of {trace.samples.length} (row {sample.row}, training split)</p> : null;
   if (step.phase === 'forward') return <>{prefix}<ForwardDetail sample={sample} unit={step.unit} /></>;
   if (step.phase === 'loss') return <>{prefix}<LossDetail trace={trace} sample={sample} /></>;
   return <>{prefix}<BackwardDetail sample={sample} unit={step.unit} /></>;

@@ -12,13 +12,11 @@ const FORMATS = {
 } as const;
 type Format = keyof typeof FORMATS;
 
-/** A label for a training row in the exported text. */
-const rowLabel = (index: number) => `training row ${index}`;
-
 export function ExportMenu({ trace }: { trace: StepTrace }) {
   const [format, setFormat] = useState<Format>('markdown');
   const [message, setMessage] = useState<string | null>(null);
-  const text = () => FORMATS[format].write(trace, rowLabel);
+  // Samples are named by dataset row, "row 7 (training split)", as the panel shows them.
+  const text = () => FORMATS[format].write(trace);
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(text());
@@ -32,7 +30,7 @@ export function ExportMenu({ trace }: { trace: StepTrace }) {
     const url = URL.createObjectURL(new Blob([text()], { type }));
     const link = document.createElement('a');
     link.href = url;
-    link.download = `backprop-step-row-${trace.samples[0].index}.${extension}`;
+    link.download = `backprop-step-row-${trace.samples[0].row}.${extension}`;
     link.click();
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   };

@@ -3,9 +3,9 @@
  * recompute, checked against the 3-2-1 worked example computed by hand here.
  */
 import { describe, expect, it } from 'vitest';
-import { findExample, type Project } from '../../../engine/src/index';
+import { findExample, projectData, splitIndices, type Project } from '../../../engine/src/index';
 import { setActivation, setWeight } from '../document/commands';
-import { batchFrom, canvasView, firstOfPhase, inspect, inspectorSteps } from './inspection';
+import { batchFrom, canvasView, firstOfPhase, inspect, inspectorSteps, nextInDatasetOrder, positionOfRow, rowOfData } from './inspection';
 
 
 const sigmoid = (s: number) => 1 / (1 + Math.exp(-s));
@@ -115,17 +115,67 @@ describe('backprop inspector model', () => {
 
   it('a mini-batch: one walk per sample, then an update whose gradient is the mean of the contributions', () => {
     const project = findExample('iris')!.create();
-    const rows = batchFrom(project, 5, 1000);
-    expect(rows).toEqual([5, 6, 7, 8, 9, 10, 11, 12]); // Iris trains in mini-batches of 8
+    const { trainOrder: order, trainRows } = inspect(project, request());
+    const rows = batchFrom(project, order[5], order);
+    // Iris trains in mini-batches of 8: from the chosen row, the next training rows in dataset order.
+    expect(rows).toEqual(order.slice(5, 13));
+    const shown = rows.map((position) => trainRows[position]);
+    expect(shown).toEqual([...shown].sort((a, b) => a - b));
     const inspection = inspect(project, request(rows));
     expect(inspection.trace.samples.map((s) => s.index)).toEqual(rows);
+    expect(inspection.trace.samples.map((s) => s.row)).toEqual(shown);
     expect(inspection.steps.filter((s) => s.phase === 'loss')).toHaveLength(8);
     for (const update of inspection.trace.updates) {
       expect(update.contributions).toHaveLength(8);
       const mean = update.contributions.reduce((sum, c) => sum + c.gradient, 0) / 8;
       expect(update.gradient).toBeCloseTo(mean, 12);
     }
-    expect(batchFrom(project, 100, 105)).toEqual([100, 101, 102, 103, 104, 0, 1, 2]); // wraps round
+    // Wraps round, past the last training row to the first.
+    expect(batchFrom(project, order[88], order)).toEqual([order[88], order[89], ...order.slice(0, 6)]);
+  });
+
+  it('rows are the dataset’s: numbered as the file has them, each in its split; next sample follows dataset order', () => {
+    const project = findExample('iris')!.create(); // 60/20/20, shuffled
+    const inspection = inspect(project, request());
+    const split = splitIndices(150, project.split);
+    expect(inspection.trainRows).toEqual(split.train);
+    // Row 0 of the file is a training row somewhere else in the shuffled split.
+    const place = positionOfRow(inspection, 0);
+    if (!('position' in place)) throw new Error(`row 0 should be a training row: ${place.refusal}`);
+    expect(place.position).toBe(split.train.indexOf(0));
+    expect(place.position).not.toBe(0);
+    const traced = inspect(project, request([place.position])).trace.samples[0];
+    expect(traced.row).toBe(0);
+    const prepared = projectData(project);
+    const { full, normalisation } = prepared;
+    traced.inputs.forEach((input) => {
+      const column = full.features.indexOf(input.feature);
+      const { shift, scale } = normalisation.features.find((n) => n.name === input.feature)!;
+      expect(input.value).toBeCloseTo((full.x[column] - shift) / scale, 12);
+    });
+
+    // A test row is refused with its split named and training rows offered, in dataset order.
+    const test = split.test[0];
+    const refused = positionOfRow(inspection, test);
+    const firstTraining = [...split.train].sort((a, b) => a - b).slice(0, 10).join(', ');
+    expect(refused).toEqual({ refusal: `Row ${test} is in the test split; the trace is of a training step, so choose a row of the training split: ${firstTraining}, ….` });
+    expect(positionOfRow(inspection, 150)).toEqual({ refusal: 'There is no row 150; the data has 150 rows (0 to 149).' });
+
+    // The row table: every dataset row with its split and its (normalised) numbers.
+    for (const [name, rows] of Object.entries(split) as ['train' | 'validation' | 'test', number[]][]) {
+      const row = rows[3];
+      const shown = rowOfData(inspection, row);
+      expect(shown.split).toBe(name);
+      expect(shown.position).toBe(3);
+      expect(Array.from(shown.x)).toEqual(Array.from(prepared[name].x.subarray(3 * 4, 3 * 4 + 4)));
+    }
+
+    // Next sample: the training row after this one in dataset order, not the next in the shuffle.
+    const sorted = [...split.train].sort((a, b) => a - b);
+    const after = (row: number) => inspection.trainRows[nextInDatasetOrder(inspection, [split.train.indexOf(row)])];
+    expect(after(sorted[0])).toBe(sorted[1]);
+    expect(after(sorted[41])).toBe(sorted[42]);
+    expect(after(sorted[89])).toBe(sorted[0]); // wraps round
   });
 
   it('says why when the network cannot be traced: step units have no gradient', () => {

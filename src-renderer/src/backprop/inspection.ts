@@ -11,13 +11,17 @@ import {
   compileGraph,
   projectData,
   readParameters,
-  splitIndices,
+  rowPlaces,
+  SPLIT_NAMES,
   traceStep,
+  trainingRowRefusal,
   TrainingSetupError,
   type BoundData,
   type CompiledModel,
   type Project,
   type ProjectData,
+  type RowPlaces,
+  type SplitName,
   type StepTrace,
 } from '../../../engine/src/index';
 
@@ -34,11 +38,16 @@ export const PHASES: Phase[] = ['forward', 'loss', 'backward', 'update'];
 
 /** What the inspector is asked to trace. */
 export interface InspectionRequest {
-  /** Rows of the training split (from 0): one for a stochastic step, several for a mini-batch. */
+  /**
+   * Positions in the (shuffled) training split, as the trainer counts samples: one for a
+   * stochastic step, several for a mini-batch. What the user sees is `trainRows[position]`, the
+   * dataset row; positions stay the store's currency because the paused run speaks them (the
+   * saved `inspectorSample` is a dataset row: {@link positionNearRow} turns it into one).
+   */
   samples: number[];
   /** Δw(r−1), momentum's memory; null for zeros (the first step the inspector takes). */
   velocity: Float64Array | null;
-  /** What-if targets: a training row's target vector replaced (in `model.targets` order). */
+  /** What-if targets by training position: a row's target vector replaced (in `model.targets` order). */
   targets: ReadonlyMap<number, number[]>;
 }
 
@@ -50,8 +59,14 @@ export interface Inspection {
   params: Float64Array;
   trace: StepTrace;
   steps: InspectorStep[];
-  /** Row of the whole dataset each training row came from (for the scatter plot). */
+  /** The dataset row of each training position (the row number the user sees). */
   trainRows: number[];
+  /** Every dataset row's split and position in it. */
+  places: RowPlaces;
+  /** The training positions in dataset-row order: the order "next sample" walks and batches are cut in. */
+  trainOrder: number[];
+  /** The validation and test splits as the network sees them, for the row table. */
+  others: Record<Exclude<SplitName, 'train'>, BoundData>;
 }
 
 /** The order a user walks through: per sample forward, loss, backward; then the update per unit. */
@@ -83,22 +98,97 @@ export function firstOfPhase(steps: InspectorStep[], phase: Phase): number {
   return steps.findIndex((s) => s.phase === phase);
 }
 
-/** The training rows one step uses from `start`, as the hyperparameters' mode says (wrapping round). */
-export function batchFrom(project: Project, start: number, trainSize: number): number[] {
+/**
+ * The training positions one step uses from position `start`, as the hyperparameters' mode
+ * says: `start` and the training rows after it in dataset order (`order`, the training positions
+ * sorted by dataset row), wrapping round.
+ */
+export function batchFrom(project: Project, start: number, order: readonly number[]): number[] {
   const { mode, batchSize } = project.hyperparameters;
-  const count = mode === 'stochastic' ? 1 : mode === 'batch' ? trainSize : Math.min(batchSize, trainSize);
-  return Array.from({ length: count }, (_, k) => (start + k) % trainSize);
+  const size = order.length;
+  const count = mode === 'stochastic' ? 1 : mode === 'batch' ? size : Math.min(batchSize, size);
+  const at = Math.max(0, order.indexOf(start));
+  return Array.from({ length: count }, (_, k) => order[(at + k) % size]);
+}
+
+/** The training position after the last of `positions` in dataset order (wrapping round): "next sample". */
+export function nextInDatasetOrder(inspection: Pick<Inspection, 'trainOrder'>, positions: readonly number[]): number {
+  const order = inspection.trainOrder;
+  return order[(order.indexOf(positions[positions.length - 1]) + 1) % order.length];
+}
+
+/**
+ * The training position of dataset row `row`, or the sentence saying why it has none (it is in
+ * the validation or test split, or there is no such row).
+ */
+export function positionOfRow(inspection: Pick<Inspection, 'places'>, row: number): { position: number } | { refusal: string } {
+  const refusal = trainingRowRefusal(row, inspection.places);
+  if (refusal) return { refusal: `${refusal[0].toUpperCase()}${refusal.slice(1)}` };
+  return { position: inspection.places.position[row] };
+}
+
+/**
+ * The training position to open on for dataset row `row` (the saved view's `inspectorSample`):
+ * the row's own when it is a training row, else the first training row after it in dataset order,
+ * wrapping round — a file saved before the view stored dataset rows (it stored a training
+ * position), or since given another split, may name a validation or test row. 0 when the data
+ * cannot be prepared: tracing then says why.
+ */
+export function positionNearRow(project: Project, row: number): number {
+  let cache: Prepared;
+  try {
+    cache = prepare(project);
+  } catch {
+    return 0;
+  }
+  const { places, trainRows, trainOrder } = cache;
+  if (Number.isInteger(row) && row >= 0 && row < places.split.length && SPLIT_NAMES[places.split[row]] === 'train') return places.position[row];
+  for (const position of trainOrder) if (trainRows[position] > row) return position;
+  return trainOrder[0] ?? 0;
+}
+
+/** A dataset row's split and its numbers as the network sees them (normalised), for the row table. */
+export function rowOfData(inspection: Inspection, row: number): { split: SplitName; position: number; x: ArrayLike<number>; t: ArrayLike<number> } {
+  const split = SPLIT_NAMES[inspection.places.split[row]];
+  const position = inspection.places.position[row];
+  const data = split === 'train' ? inspection.data : inspection.others[split];
+  const nf = inspection.model.features.length;
+  const nt = inspection.model.targets.length;
+  return { split, position, x: data.x.subarray(position * nf, position * nf + nf), t: data.t.subarray(position * nt, position * nt + nt) };
+}
+
+interface Prepared {
+  key: [unknown, unknown, unknown];
+  data: ProjectData;
+  trainRows: number[];
+  places: RowPlaces;
+  trainOrder: number[];
+  /** The splits bound to the last model's columns, reused while its inputs and outputs stay. */
+  bound: { columns: string; train: BoundData; validation: BoundData; test: BoundData } | null;
 }
 
 /** Prepared data, cached by the document parts it depends on. */
-let prepared: { key: [unknown, unknown, unknown]; data: ProjectData; trainRows: number[] } | null = null;
-function prepare(project: Project) {
+let prepared: Prepared | null = null;
+function prepare(project: Project): Prepared {
   const key: [unknown, unknown, unknown] = [project.dataset, project.split, project.normalisation];
   if (!prepared || prepared.key.some((k, i) => k !== key[i])) {
     const data = projectData(project);
-    prepared = { key, data, trainRows: splitIndices(data.full.size, project.split).train };
+    const rows = (split: SplitName) => Array.from(data[split].rowIds ?? [], Number);
+    const trainRows = rows('train');
+    const places = rowPlaces({ train: trainRows, validation: rows('validation'), test: rows('test') });
+    const trainOrder = trainRows.map((_, position) => position).sort((a, b) => trainRows[a] - trainRows[b]);
+    prepared = { key, data, trainRows, places, trainOrder, bound: null };
   }
   return prepared;
+}
+
+/** The prepared splits bound to the model's columns (cached: a what-if edit changes no column). */
+function bound(cache: Prepared, model: CompiledModel) {
+  const columns = JSON.stringify([model.features, model.targets]);
+  if (cache.bound?.columns !== columns) {
+    cache.bound = { columns, train: bindData(model, cache.data.train), validation: bindData(model, cache.data.validation), test: bindData(model, cache.data.test) };
+  }
+  return cache.bound;
 }
 
 /**
@@ -108,14 +198,16 @@ function prepare(project: Project) {
  */
 export function inspect(project: Project, request: InspectionRequest): Inspection {
   const hyper = project.hyperparameters;
-  const { data: projectRows, trainRows } = prepare(project);
+  const cache = prepare(project);
+  const { data: projectRows, trainRows, places, trainOrder } = cache;
   const compiled = compileGraph(project.graph, {
     training: { algorithm: hyper.algorithm, loss: hyper.loss },
     data: { features: projectRows.full.features, targets: projectRows.full.targets },
   });
   if (!compiled.ok) throw new TrainingSetupError(compiled.errors);
   const model = compiled.model;
-  let data = bindData(model, projectRows.train);
+  const splits = bound(cache, model);
+  let data = splits.train;
   if (data.size === 0) throw new Error('The training split is empty: give training a share of the data.');
   if (request.targets.size > 0) {
     const t = Float64Array.from(data.t);
@@ -128,7 +220,7 @@ export function inspect(project: Project, request: InspectionRequest): Inspectio
   const params = readParameters(model);
   const velocity = request.velocity && request.velocity.length === model.paramCount ? request.velocity : new Float64Array(model.paramCount);
   const trace = traceStep(model, params, velocity, data, request.samples, hyper);
-  return { model, data, params, trace, steps: inspectorSteps(trace), trainRows };
+  return { model, data, params, trace, steps: inspectorSteps(trace), trainRows, places, trainOrder, others: { validation: splits.validation, test: splits.test } };
 }
 
 /** What the canvas shows of the step at `cursor`: values revealed so far, and what to highlight. */

@@ -3,7 +3,7 @@
  * "next sample" applying the update as an undoable edit with momentum's memory carried on.
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { findExample, readParameters, compileOrThrow } from '../../../engine/src/index';
+import { findExample, readParameters, compileOrThrow, nextStepOf, openSession, parseProject, projectFromSession, serialiseProject, splitIndices, type Project } from '../../../engine/src/index';
 import { startHistory } from '../document/history';
 import { setWeight } from '../document/commands';
 import { useStudio } from '../store';
@@ -64,22 +64,54 @@ describe('backprop inspector store', () => {
 
   it('next sample applies the update (undoable) and traces the next step with momentum’s memory', async () => {
     load('xor-sigmoid'); // stochastic, momentum 0.9
-    await useBackprop.getState().openAt(1);
+    await useBackprop.getState().openAt(3); // dataset row 3: XOR's split shuffles its four rows, so training position 1
     const first = useBackprop.getState().inspection!;
     expect(first.trace.samples[0].index).toBe(1);
+    expect(first.trace.samples[0].row).toBe(3);
     expect(first.trace.updates.every((u) => u.momentumPart === 0)).toBe(true); // a first step has no memory
     useBackprop.getState().applyAndContinue();
     const studio = useStudio.getState();
     const model = compileOrThrow(studio.project!.graph);
     expect(Array.from(readParameters(model))).toEqual(Array.from(first.trace.newParams));
     const second = useBackprop.getState().inspection!;
-    expect(second.trace.samples[0].index).toBe(2);
+    // The next training row in dataset order after row 3 is row 0 (wrapping round), not the shuffle's next.
+    expect(second.trace.samples[0].row).toBe(0);
     // α Δw(r−1): momentum's part is 0.9 times the last change, parameter by parameter.
     for (const update of second.trace.updates) expect(update.momentumPart).toBeCloseTo(0.9 * first.trace.newVelocity[update.param], 12);
     expect(useBackprop.getState().stepsTaken).toBe(1);
 
     studio.undo();
     expect(Array.from(readParameters(compileOrThrow(useStudio.getState().project!.graph)))).toEqual(Array.from(first.params));
+  });
+
+  it('"Apply, next sample" walks the training rows in dataset order, and names them by row', async () => {
+    load('xor-sigmoid'); // split [0, 3, 2, 1]: dataset row r is at another training position
+    await useBackprop.getState().openAt(0);
+    const rows = [useBackprop.getState().inspection!.trace.samples[0].row];
+    for (let k = 0; k < 4; k++) {
+      useBackprop.getState().applyAndContinue();
+      rows.push(useBackprop.getState().inspection!.trace.samples[0].row);
+    }
+    expect(rows).toEqual([0, 1, 2, 3, 0]);
+    // Each undoable step is named by the row it trained on.
+    expect(useStudio.getState().history!.past.map((entry) => entry.label)).toEqual([0, 1, 2, 3].map((row) => `Backprop step on row ${row}`));
+    // The row traced is the truth table's: XOR's row 3 is x = (1, 1), t = 0.
+    const last = useBackprop.getState().inspection!;
+    expect(last.trace.samples[0].inputs.map((i) => i.value)).toEqual([0, 0]);
+    useBackprop.getState().chooseSample(last.trainRows.indexOf(3));
+    expect(useBackprop.getState().inspection!.trace.samples[0].inputs.map((i) => i.value)).toEqual([1, 1]);
+  });
+
+  it('a mini-batch starts at the chosen row and takes the next training rows in dataset order', async () => {
+    load('iris'); // mini-batches of 8, shuffled 60/20/20 split
+    await useBackprop.getState().openAt();
+    const inspection = useBackprop.getState().inspection!;
+    const sorted = [...inspection.trainRows].sort((a, b) => a - b);
+    useBackprop.getState().chooseSample(inspection.trainRows.indexOf(sorted[10]));
+    expect(useBackprop.getState().inspection!.trace.samples.map((s) => s.row)).toEqual(sorted.slice(10, 18));
+    useBackprop.getState().applyAndContinue();
+    expect(useStudio.getState().history!.past.at(-1)!.label).toBe(`Backprop step on 8 rows from row ${sorted[10]}`);
+    expect(useBackprop.getState().inspection!.trace.samples.map((s) => s.row)).toEqual(sorted.slice(18, 26));
   });
 
   it('a network that cannot be traced: the reason, and no inspection', async () => {
@@ -90,17 +122,47 @@ describe('backprop inspector store', () => {
   });
 });
 
+describe('backprop inspector store: the saved view names a dataset row', () => {
+  it('reopening inspects the saved row of the file, whatever its training position; choosing a row saves the row', async () => {
+    // XOR's split is [0, 3, 2, 1]: row 3 is training position 1, and row 1 is position 3.
+    load('xor-sigmoid', (p) => (p.view = { ...p.view, inspectorSample: 3 }));
+    await useBackprop.getState().openAt(useStudio.getState().project!.view.inspectorSample!); // as the app does on opening a file
+    expect(useBackprop.getState().inspection!.trace.samples[0]).toMatchObject({ row: 3, index: 1 });
+    expect(useBackprop.getState().inspection!.trace.samples[0].inputs.map((i) => i.value)).toEqual([1, 1]); // the truth table's row 3
+    useBackprop.getState().chooseSample(useBackprop.getState().inspection!.trainRows.indexOf(1));
+    expect(useBackprop.getState().inspection!.trace.samples[0]).toMatchObject({ row: 1, index: 3 });
+    expect(useStudio.getState().project!.view.inspectorSample).toBe(1);
+    expect(useStudio.getState().dirty).toBe(false);
+  });
+
+  it('a saved row that does not train (an older file’s position, another split) opens on the next training row of the file', async () => {
+    const project = load('iris'); // 60/20/20
+    const split = splitIndices(150, project.split);
+    const validation = [...split.validation].sort((a, b) => a - b).find((row) => split.train.some((t) => t > row))!;
+    const next = Math.min(...split.train.filter((t) => t > validation));
+    await useBackprop.getState().openAt(validation);
+    expect(useBackprop.getState().inspection!.trace.samples[0].row).toBe(next);
+    expect(useStudio.getState().project!.view.inspectorSample).toBe(next);
+    // Past the last row: round to the first training row of the file.
+    useBackprop.getState().close();
+    await useBackprop.getState().openAt(10_000);
+    expect(useBackprop.getState().inspection!.trace.samples[0].row).toBe(Math.min(...split.train));
+  });
+});
+
 describe('backprop inspector store: starting afresh', () => {
-  it('reopening forgets momentum’s memory and what-if targets; new data forgets them too', async () => {
+  it('reopening forgets what-if targets but keeps momentum’s memory, which is training’s (the document’s); new data forgets both', async () => {
     load('xor-sigmoid');
     await useBackprop.getState().openAt(0);
     useBackprop.getState().setTarget(0, [1]);
+    const first = useBackprop.getState().inspection!;
     useBackprop.getState().applyAndContinue();
     expect(useBackprop.getState().request.velocity).not.toBeNull();
     expect(useBackprop.getState().request.targets.size).toBe(1);
     useBackprop.getState().close();
     await useBackprop.getState().openAt(0);
-    expect(useBackprop.getState().request.velocity).toBeNull();
+    // The applied step is in the document's training state: training would go on with its memory.
+    expect(Array.from(useBackprop.getState().request.velocity!)).toEqual(Array.from(first.trace.newVelocity));
     expect(useBackprop.getState().request.targets.size).toBe(0);
 
     useBackprop.getState().setTarget(0, [1]);
@@ -129,6 +191,9 @@ describe('backprop inspector store: on a paused run', () => {
       expect(fromRun).toBe(true);
       expect(inspection!.trace.samples.map((s) => s.index)).toEqual(nextRows);
       for (const update of inspection!.trace.updates) expect(update.momentumPart).toBeCloseTo(0.9 * velocity[update.param], 15);
+      // The view saves the dataset row of the run's next sample, not its training position.
+      expect(inspection!.trainRows[17]).not.toBe(17);
+      expect(useStudio.getState().project!.view.inspectorSample).toBe(inspection!.trainRows[17]);
 
       useBackprop.getState().chooseSample(50);
       expect(useBackprop.getState().fromRun).toBe(false);
@@ -140,6 +205,7 @@ describe('backprop inspector store: on a paused run', () => {
       useBackprop.getState().close();
       await useBackprop.getState().openAt();
       expect(useBackprop.getState().fromRun).toBe(false);
+      expect(useBackprop.getState().inspection!.trace.samples[0].index).toBe(50);
       expect(useBackprop.getState().inspection!.trace.updates.every((u) => u.momentumPart === 0)).toBe(true);
     } finally {
       vi.mocked(api.invoke).mockImplementation(async () => ({}) as never);
@@ -147,3 +213,54 @@ describe('backprop inspector store: on a paused run', () => {
     }
   });
 });
+
+describe('backprop inspector store: on a reopened project', () => {
+  /** The example trained `epochs` epochs and a few samples, saved and opened again (no run in this window). */
+  function reopened(name: string, epochs: number, samples: number): Project {
+    const start = findExample(name)!.create();
+    const session = openSession(start, 'train');
+    session.trainer.run({ epochs });
+    for (let k = 0; k < samples; k++) session.trainer.step('batch');
+    const loaded = parseProject(serialiseProject(projectFromSession(start, session)));
+    if (!loaded.ok) throw loaded.error;
+    useStudio.setState({ history: startHistory(loaded.project, true), project: loaded.project, dirty: false, session: null, training: { ...useStudio.getState().training, state: 'idle' } });
+    useBackprop.getState().close();
+    return loaded.project;
+  }
+
+  it('traces exactly the step training takes next: its rows and its momentum memory, from the file', async () => {
+    const project = reopened('iris', 3, 2); // mini-batches of 8, momentum 0.9, shuffled
+    const next = openSession(project, 'train').trainer;
+    await useBackprop.getState().openAt();
+    const { inspection, fromRun } = useBackprop.getState();
+    expect(fromRun).toBe(true);
+    expect(inspection!.trace.samples.map((s) => s.index)).toEqual(next.nextBatch('batch'));
+    expect(inspection!.trace.updates.some((u) => u.momentumPart !== 0)).toBe(true);
+    for (const update of inspection!.trace.updates) expect(update.momentumPart).toBe(0.9 * next.velocity[update.param]);
+    // Training's step lands where the trace says.
+    next.step('batch');
+    for (let p = 0; p < next.model.paramCount; p++) expect(inspection!.trace.newParams[p]).toBeCloseTo(next.params[p], 12);
+  });
+
+  it('"Apply, next sample" on training’s step counts it in the counters and goes on with training’s next step', async () => {
+    const project = reopened('xor-sigmoid', 2, 1); // four samples an epoch; one taken
+    const reference = openSession(project, 'train').trainer;
+    await useBackprop.getState().openAt();
+    for (let k = 0; k < 3; k++) {
+      expect(useBackprop.getState().fromRun).toBe(true);
+      expect(useBackprop.getState().inspection!.trace.samples.map((s) => s.index)).toEqual(reference.nextBatch('batch'));
+      useBackprop.getState().applyAndContinue();
+      reference.step('batch');
+      expect(useBackprop.getState().stepsTaken).toBe(k + 1);
+    }
+    // Three steps by hand finished epoch 3: the toolbar says so, as training would.
+    expect(useStudio.getState().training).toMatchObject({ epoch: 3, samplesIntoEpoch: 0, epochSize: 4 });
+    expect(useStudio.getState().project!.training.history.at(-1)!.epoch).toBe(3);
+    // The inspector now shows the first step of epoch 4, in its new order, with the memory training has.
+    const next = nextStepOf(useStudio.getState().project!)!;
+    expect(next.rows).toEqual(reference.nextBatch('batch'));
+    expect(useBackprop.getState().inspection!.trace.samples.map((s) => s.index)).toEqual(next.rows);
+    for (let p = 0; p < reference.model.paramCount; p++) expect(next.velocity[p]).toBeCloseTo(reference.velocity[p], 12);
+  });
+});
+

@@ -5,10 +5,10 @@
  * the document (an undoable edit) and moves on to the next sample with momentum's memory kept.
  */
 import { create } from 'zustand';
-import { writeParameters } from '../../../engine/src/index';
+import { nextStepOf, projectAfterStepByHand, writeParameters, type Project } from '../../../engine/src/index';
 import { api } from '../api';
 import { useStudio } from '../store';
-import { batchFrom, canvasView, firstOfPhase, inspect, type CanvasView, type Inspection, type InspectionRequest, type Phase } from './inspection';
+import { batchFrom, canvasView, firstOfPhase, inspect, nextInDatasetOrder, positionNearRow, type CanvasView, type Inspection, type InspectionRequest, type Phase } from './inspection';
 
 export interface BackpropState {
   open: boolean;
@@ -24,7 +24,10 @@ export interface BackpropState {
   /** Whether the traced step is the paused training run's next one (its rows and momentum memory). */
   fromRun: boolean;
 
-  /** Opens on a training row (default: the project's last inspected row, or 0), pausing training. */
+  /**
+   * Opens on dataset row `row` (default: the project's last inspected row, or 0; a row that does
+   * not train gives the next training row of the file), pausing training.
+   */
   openAt(row?: number): Promise<void>;
   close(): void;
   go(cursor: number): void;
@@ -32,11 +35,14 @@ export interface BackpropState {
   previous(): void;
   toPhase(phase: Phase): void;
   toEnd(): void;
-  /** Traces a new step starting at training row `row` (a batch from it in mini-batch mode). */
+  /**
+   * Traces a new step on training position `row` (a batch from it, in dataset order, in
+   * mini-batch mode); the panel turns the dataset row the user names into it.
+   */
   chooseSample(row: number): void;
   /** What if this training row's targets were these? null restores the data's. */
   setTarget(row: number, values: number[] | null): void;
-  /** Applies the traced update to the document and traces the next step, from the next row(s). */
+  /** Applies the traced update to the document and traces the next step, on the next training row(s) in dataset order. */
   applyAndContinue(): void;
   /** Recomputes from the current document (called on every document change while open). */
   refresh(): void;
@@ -63,19 +69,28 @@ function pauseSettled(): Promise<void> {
 }
 
 /**
- * The paused training run's momentum memory and next rows, if this window's run is paused on
- * the document's weights; null otherwise (no run, another run, or a diverged one).
+ * The step training takes next, as momentum's memory and the training rows: the paused run's, if
+ * this window's run is paused on the document's weights; else the one the document's stored
+ * training state says (a reopened project, steps applied by hand); null when neither says one
+ * (no state, one that does not fit, a diverged run).
  */
 async function pausedRun(): Promise<{ velocity: Float64Array; nextRows: number[] } | null> {
   const { session, training } = useStudio.getState();
-  if (!session || training.state !== 'paused') return null;
-  try {
-    const snapshot = await api.invoke('training:snapshot', {});
-    if (!snapshot || snapshot.session !== session) return null;
-    return { velocity: Float64Array.from(snapshot.velocity), nextRows: snapshot.nextRows };
-  } catch {
-    return null; // without it, the inspector starts from zero momentum: still a correct step
+  if (session && training.state === 'paused') {
+    try {
+      const snapshot = await api.invoke('training:snapshot', {});
+      if (snapshot && snapshot.session === session) return { velocity: Float64Array.from(snapshot.velocity), nextRows: snapshot.nextRows };
+    } catch {
+      // The document holds the paused run's state too (its last progress carried it).
+    }
   }
+  return storedRun(useStudio.getState().project);
+}
+
+/** The next step of the document's stored training state, or null without one that fits. */
+function storedRun(project: Project | null): { velocity: Float64Array; nextRows: number[] } | null {
+  const next = project ? nextStepOf(project) : null;
+  return next && { velocity: next.velocity, nextRows: next.rows };
 }
 
 const emptyRequest = (): InspectionRequest => ({ samples: [0], velocity: null, targets: new Map() });
@@ -121,9 +136,9 @@ export const useBackprop = create<BackpropState>((set, get) => {
         // No row asked for: trace exactly the step the paused run would take next.
         compute({ ...get().request, samples: run.nextRows }, 0);
         set({ fromRun: get().inspection !== null });
-        if (get().inspection) return useStudio.getState().setView({ inspectorSample: run.nextRows[0] });
+        if (get().inspection) return useStudio.getState().setView({ inspectorSample: get().inspection!.trainRows[run.nextRows[0]] });
       }
-      get().chooseSample(row ?? studio.project.view.inspectorSample ?? 0);
+      get().chooseSample(positionNearRow(studio.project, row ?? studio.project.view.inspectorSample ?? 0));
     },
 
     close() {
@@ -170,10 +185,10 @@ export const useBackprop = create<BackpropState>((set, get) => {
       compute(probe, 0);
       const inspection = get().inspection;
       if (!inspection) return;
-      const samples = batchFrom(project, first, inspection.data.size);
+      const samples = batchFrom(project, first, inspection.trainOrder);
       if (samples.length > 1) compute({ ...probe, samples }, 0);
-      // Remember the row in the document's view (not an edit: nothing to undo).
-      useStudio.getState().setView({ inspectorSample: first });
+      // Remember the dataset row in the document's view (not an edit: nothing to undo).
+      useStudio.getState().setView({ inspectorSample: inspection.trainRows[first] });
     },
 
     setTarget(row, values) {
@@ -187,12 +202,25 @@ export const useBackprop = create<BackpropState>((set, get) => {
       const { inspection, request } = get();
       if (!inspection) return;
       const rows = request.samples;
+      // Named by dataset row, as the panel shows them.
+      const shown = rows.map((position) => inspection.trainRows[position]);
+      const fromRun = get().fromRun;
       const applied = useStudio.getState().edit({
-        label: rows.length === 1 ? `Backprop step on row ${rows[0]}` : `Backprop step on rows ${rows[0]}–${rows.at(-1)}`,
-        apply: (project) => ({ ok: true, project: { ...project, graph: writeParameters(inspection.model, project.graph, inspection.trace.newParams) } }),
+        label: rows.length === 1 ? `Backprop step on row ${shown[0]}` : `Backprop step on ${rows.length} rows from row ${shown[0]}`,
+        // The step counts as one of training's: the counters move on, and training goes on after it.
+        apply: (project) => ({ ok: true, project: stepByHand(project, inspection, rows) }),
       });
       if (!applied) return;
-      const next = (rows.at(-1)! + 1) % inspection.data.size;
+      const run = fromRun ? storedRun(useStudio.getState().project) : null;
+      if (run) {
+        // Walking the run's own steps: the next one is training's next, as if it had taken this one.
+        set({ stepsTaken: get().stepsTaken + 1 });
+        compute({ ...get().request, samples: run.nextRows, velocity: run.velocity }, 0);
+        set({ fromRun: get().inspection !== null });
+        if (get().inspection) useStudio.getState().setView({ inspectorSample: get().inspection!.trainRows[run.nextRows[0]] });
+        return;
+      }
+      const next = nextInDatasetOrder(inspection, rows);
       set({ stepsTaken: get().stepsTaken + 1, request: { ...request, velocity: inspection.trace.newVelocity } });
       get().chooseSample(next);
     },
@@ -202,6 +230,19 @@ export const useBackprop = create<BackpropState>((set, get) => {
     },
   };
 });
+
+/**
+ * The document after the inspected step, applied by hand: its weights, and training's position and
+ * momentum's memory moved on as training would move them. A network that training cannot open
+ * (which the inspector traced all the same) gets the weights alone.
+ */
+function stepByHand(project: Project, inspection: Inspection, rows: number[]): Project {
+  try {
+    return projectAfterStepByHand(project, { rows, params: inspection.trace.newParams, velocity: inspection.trace.newVelocity });
+  } catch {
+    return { ...project, graph: writeParameters(inspection.model, project.graph, inspection.trace.newParams) };
+  }
+}
 
 // Every document change while the inspector is open recomputes the whole trace: the what-if.
 useStudio.subscribe((state, previous) => {
@@ -218,6 +259,11 @@ useStudio.subscribe((state, previous) => {
   // Other data: what-if targets named rows of the old data, and momentum's memory another run.
   if (previous.project && (state.project.dataset !== previous.project.dataset || state.project.split !== previous.project.split)) {
     useBackprop.setState({ request: { ...backprop.request, velocity: null, targets: new Map() } });
+  }
+  // Momentum's memory is training's: it follows the document's training state (a step applied or
+  // undone, a paused run's progress, a state dropped with other data).
+  if (previous.project && state.project.training !== previous.project.training) {
+    useBackprop.setState({ request: { ...useBackprop.getState().request, velocity: storedRun(state.project)?.velocity ?? null } });
   }
   backprop.refresh();
 });

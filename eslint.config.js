@@ -1,8 +1,9 @@
 /**
  * Lint: typescript-eslint with type information, React's hook rules for the renderer, and the
  * layering rule (VS Code's import-boundary rule is the model): the engine imports nothing outside
- * itself, the renderer no Node, Electron or main-process code but the shared IPC contract, and the
- * main process nothing of the renderer. `npm run lint`; part of `npm test`.
+ * itself, src-shared (what both sides share, such as the action table) only the engine and zod,
+ * the renderer no Node, Electron or main-process code but the shared IPC contract, and the main
+ * process nothing of the renderer. `npm run lint`; part of `npm test`.
  */
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -60,6 +61,21 @@ export default tseslint.config(
     files: ['engine/src/**/*.ts'],
     ignores: ['engine/src/**/*.test.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: notInEngine, message: 'The engine is pure TypeScript: it imports nothing outside engine/src (no DOM, Electron, Node or app code).' }] }] },
+  },
+  {
+    files: ['src-shared/**/*.ts'],
+    ignores: ['src-shared/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(?!\\.|zod$)', message: 'src-shared runs on both sides: of packages it imports only zod.' },
+            { group: ['**/src-main/**', '**/src-renderer/**', '**/test/**', '**/bench/**', '**/e2e/**'], message: 'src-shared imports only the engine and itself: both the main process and the renderer import it.' },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['src-renderer/**/*.{ts,tsx}'],

@@ -103,6 +103,7 @@ function toElectronMenu(items: MenuItemSpec[]): MenuItemConstructorOptions[] {
     accelerator: item.accelerator,
     role: item.role as MenuItemConstructorOptions['role'],
     type: item.type,
+    enabled: item.enabled,
     submenu: item.submenu ? toElectronMenu(item.submenu) : undefined,
     click: item.command ? () => send('menu:command', { command: item.command! }) : undefined,
   }));

@@ -1,17 +1,23 @@
 /**
  * The main window: toolbar, the network, the training panel and the status bar, laid out as
- * shared/design/ui-layout.md pictures it. Every toolbar action also has a shortcut and a menu item.
+ * shared/design/ui-layout.md pictures it. The toolbar's buttons, the shortcuts, the desktop menu's
+ * commands, the browser's menu bar and the command palette all run the actions of one table
+ * (src-shared/actions.ts, performed by ./actions.ts).
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { LIMITS, compileGraph, isComputing, unitCount, type CompileResult, type Graph, type NeuronActivation } from '../../engine/src/index';
 import { api } from './api';
 import { Canvas, type CanvasApi } from './canvas/Canvas';
 import { Palette } from './canvas/Palette';
 import { GraphSchema } from '../../engine/src/index';
 import { addNeuronLayer, addNode, batch, connectColumns, copyFragment, paste, remove, setOutput, type Fragment } from './document/commands';
-import { layoutCommand } from './document/layout';
 import { describeArchitecture } from './document/derive';
-import { redoLabel, undoLabel } from './document/history';
+import { ActionButton, ActionsContext, type Actions } from './ActionButton';
+import { PERFORMERS, runAction, runMenuCommand, type ActionContext } from './actions';
+import { CommandPalette } from './CommandPalette';
+import { isTextField, shortcutFor } from './keys';
+import { MenuBar } from './MenuBar';
+import type { ActionId } from '../../src-shared/actions';
 import { Curves } from './Curves';
 import { DataPanel } from './DataPanel';
 import { DecisionRegions } from './DecisionRegions';
@@ -46,15 +52,9 @@ function useLiveCompile(graph: Graph | undefined): CompileResult | null {
   return graph ? (result?.compiled ?? null) : null;
 }
 
-/** Shows or hides the side panels (a view setting saved with the project, not an edit). */
-function setPanelsHidden(change: (hidden: boolean) => boolean): void {
-  const { project, setView } = useStudio.getState();
-  if (project) setView({ panels: { ...project.view.panels, hidden: change(project.view.panels?.hidden === true) } });
-}
-
 export function App() {
   const state = useStudio();
-  const { project, training, info, examples, error, notice, dirty, path, pickerOpen, history, refusal, selection } = state;
+  const { project, training, info, examples, error, notice, dirty, path, pickerOpen, refusal, selection } = state;
   const canvas = useRef<CanvasApi | null>(null);
   const [layerSize, setLayerSize] = useState(2);
   const [layerActivation, setLayerActivation] = useState<NeuronActivation>('sigmoid');
@@ -62,6 +62,43 @@ export function App() {
   const panelsHidden = project?.view.panels?.hidden === true;
   const [exporting, setExporting] = useState(false);
   const [notationOpen, setNotationOpen] = useState(false);
+  const [paletteOpen, setPaletteOpen] = useState(false);
+  /** Where focus was when the palette opened: it goes back there before the chosen action runs. */
+  const paletteReturn = useRef<Element | null>(null);
+  const compiled = useLiveCompile(project?.graph);
+  // The actions read the verdict when they run, not when the context was made.
+  const compiledNow = useRef(compiled);
+  compiledNow.current = compiled;
+  const platform = info?.platform ?? 'linux';
+  const actions = useMemo<Actions>(() => {
+    const context = (): ActionContext => ({
+      studio: useStudio.getState(),
+      backprop: useBackprop.getState(),
+      canvas: () => canvas.current,
+      compiled: compiledNow.current,
+      ui: {
+        openExport: () => setExporting(true),
+        openNotation: () => setNotationOpen(true),
+        openPalette: () => {
+          paletteReturn.current = document.activeElement;
+          setPaletteOpen(true);
+        },
+      },
+      textField: () => {
+        const active = document.activeElement;
+        return active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement ? active : null;
+      },
+      refuse: (message) => useStudio.setState({ refusal: { message, x: 24, y: 96 } }),
+    });
+    return { context, run: (id: ActionId) => void runAction(id, context()), platform };
+  }, [platform]);
+  const closePalette = (chosen: ActionId | null) => {
+    setPaletteOpen(false);
+    const back = paletteReturn.current;
+    paletteReturn.current = null;
+    if (back instanceof HTMLElement && back.isConnected) back.focus();
+    if (chosen) actions.run(chosen);
+  };
 
   // A refusal shows at the cursor for a few seconds.
   useEffect(() => {
@@ -127,83 +164,21 @@ export function App() {
     else useBackprop.getState().close();
   }, [documentId]);
 
-  // Shortcuts, and the menu's commands (desktop) — one action each.
+  // Shortcuts, and the menu's commands (desktop): the actions of the table.
   useEffect(() => {
-    const run = (command: string) => {
-      const s = useStudio.getState();
-      if (command === 'file.open') return info?.host === 'browser' ? s.setPicker('open') : void s.openPath();
-      if (command === 'file.save') return void s.save();
-      if (command === 'file.saveAs') return void s.save(true);
-      if (command === 'file.export') return s.project && setExporting(true);
-      if (command === 'train.startPause') return void s.startOrPause();
-      if (command === 'train.step') return void s.step('batch');
-      if (command === 'train.stepSample') return void s.step('sample');
-      if (command === 'train.stepEpoch') return void s.step('epoch');
-      if (command.startsWith('train.speed.')) {
-        const pace = command.slice('train.speed.'.length);
-        return void s.setSpeed(pace === 'full' ? null : Number(pace));
-      }
-      if (command === 'view.zoomIn') return canvas.current?.zoom('in');
-      if (command === 'view.zoomOut') return canvas.current?.zoom('out');
-      if (command === 'view.togglePanels') return setPanelsHidden((hidden) => !hidden);
-      if (command === 'train.reset') return void s.reset();
-      if (command === 'file.new') return void s.newBlank();
-      if (command === 'file.revert') return void s.revert();
-      if (command === 'edit.undo') return s.undo();
-      if (command === 'edit.redo') return s.redo();
-      if (command === 'edit.delete') return s.selection.size > 0 && void s.edit(remove([...s.selection]));
-      if (command === 'view.fit') return canvas.current?.fit();
-      if (command === 'edit.selectAll') {
-        const active = document.activeElement;
-        if (active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement) return active.select();
-        const graph = s.project?.graph;
-        return graph && s.select([...graph.nodes.map((n) => n.id), ...graph.edges.map((e) => e.id)]);
-      }
-      if (command === 'edit.duplicate') {
-        const fragment = s.project && copyFragment(s.project.graph, s.selection);
-        return fragment && void s.edit(paste(fragment, { x: 40, y: 40 }, 'Duplicate'));
-      }
-      if (command === 'inspect.toggle') return useBackprop.getState().open ? useBackprop.getState().close() : void useBackprop.getState().openAt();
-      if (command === 'inspect.next') return useBackprop.getState().next();
-      if (command === 'inspect.previous') return useBackprop.getState().previous();
-      if (command === 'inspect.apply') return useBackprop.getState().applyAndContinue();
-      if (command === 'help.about') return s.showAbout();
-      if (command === 'help.lecture') return setNotationOpen(true);
-      if (command.startsWith('file.openRecent:')) return void s.openPath(command.slice('file.openRecent:'.length));
-    };
-    const off = api.on('menu:command', (event) => run(event.command));
+    const off = api.on('menu:command', (event) => runMenuCommand(event.command, actions.context()));
     const onKey = (event: KeyboardEvent) => {
-      // A dialog in front (a question, the picker, export) takes the keyboard: no app shortcuts behind it.
-      if (document.querySelector('.modal')) return;
-      const mod = event.ctrlKey || event.metaKey;
-      if (event.key === 'F5') run('train.startPause');
-      else if (event.key === 'F1') run('help.lecture');
-      else if (event.key === 'F10') run(event.shiftKey ? 'train.stepSample' : mod ? 'train.stepEpoch' : 'train.step');
-      else if (mod && event.shiftKey && event.key.toLowerCase() === 'r') run('train.reset');
-      else if (mod && event.key === '\\') run('view.togglePanels');
-      else if (mod && event.key.toLowerCase() === 's') run(event.shiftKey ? 'file.saveAs' : 'file.save');
-      else if (mod && event.key.toLowerCase() === 'o') run('file.open');
-      else if (mod && event.key.toLowerCase() === 'n') run('file.new');
-      else if (mod && event.key.toLowerCase() === 'e') run('file.export');
-      else if (mod && event.key.toLowerCase() === 'i') run('inspect.toggle');
-      else if ((event.target as HTMLElement).closest('input, textarea, select')) return;
-      else if (useBackprop.getState().open && !mod && (event.key === ']' || event.key === '[' || event.key === '}' || event.key === 'Home' || event.key === 'End')) {
-        const bp = useBackprop.getState();
-        if (event.key === ']') bp.next();
-        else if (event.key === '[') bp.previous();
-        else if (event.key === '}') bp.applyAndContinue();
-        else if (event.key === 'Home') bp.go(0);
-        else bp.toEnd();
-      }
-      else if (mod && event.key.toLowerCase() === 'z') run(event.shiftKey ? 'edit.redo' : 'edit.undo');
-      else if (mod && event.key.toLowerCase() === 'y') run('edit.redo');
-      else if (mod && event.key.toLowerCase() === 'a') run('edit.selectAll');
-      else if (mod && event.key.toLowerCase() === 'd') run('edit.duplicate');
-      else if (mod && (event.key === '=' || event.key === '+')) run('view.zoomIn');
-      else if (mod && event.key === '-') run('view.zoomOut');
-      else if (mod && event.key === '0') run('view.fit');
-      else return;
+      // A dialog in front (a question, the picker, export, the palette) takes the keyboard: no app
+      // shortcuts behind it. A key a control used already (the canvas's Delete, the menu bar's
+      // arrows) is not a shortcut either.
+      if (event.defaultPrevented || document.querySelector('.modal')) return;
+      const match = shortcutFor(event, isTextField(event.target));
+      if (!match) return;
+      const ctx = actions.context();
+      // A plain key with nothing to do keeps its usual meaning (Home scrolls, ] is a character).
+      if (match.plain && !PERFORMERS[match.id].enabled(ctx)) return;
       event.preventDefault();
+      runAction(match.id, ctx);
     };
     // Cut, copy and paste arrive as the page's clipboard events (the desktop menu's roles and the
     // browser's own shortcuts both send them); text fields keep their usual behaviour.
@@ -240,305 +215,261 @@ export function App() {
       document.removeEventListener('cut', onCopy);
       document.removeEventListener('paste', onPaste);
     };
-  }, [info]);
+  }, [actions]);
 
-  const compiled = useLiveCompile(project?.graph);
   const inspecting = useBackprop((s) => s.open);
   const last = training.history.at(-1);
   const running = training.state === 'running';
 
   return (
-    <div className="app">
-      <header className="toolbar">
-        <select
-          data-testid="example-select"
-          aria-label="New project from an example"
-          value=""
-          onChange={(e) => (e.target.value === '__blank' ? void state.newBlank() : e.target.value && void state.newFromExample(e.target.value))}
-        >
-          <option value="">New…</option>
-          <option value="__blank">Empty canvas</option>
-          {examples.map((ex) => (
-            <option key={ex.name} value={ex.name}>
-              {ex.title}
-            </option>
-          ))}
-        </select>
-        <button onClick={() => (info?.host === 'browser' ? state.setPicker('open') : void state.openPath())} title="Open… (Ctrl+O)">
-          Open
-        </button>
-        <button onClick={() => void state.save()} disabled={!project} title="Save (Ctrl+S)">
-          Save
-        </button>
-        <button onClick={() => void state.revert()} disabled={!project || !path || !dirty} title="Revert: drop the unsaved changes and reload the file" data-testid="revert">
-          Revert
-        </button>
-        <button onClick={() => setExporting(true)} disabled={!project} title="Export the model, its weights or a picture of the network (Ctrl+E)" data-testid="export">
-          Export…
-        </button>
-        <span className="divider" />
-        <button onClick={state.undo} disabled={!history?.past.length} title={history && undoLabel(history) ? `Undo ${undoLabel(history)} (Ctrl+Z)` : 'Undo (Ctrl+Z)'} data-testid="undo">
-          ↶ Undo
-        </button>
-        <button onClick={state.redo} disabled={!history?.future.length} title={history && redoLabel(history) ? `Redo ${redoLabel(history)} (Ctrl+Y)` : 'Redo (Ctrl+Y)'} data-testid="redo">
-          ↷ Redo
-        </button>
-        <button onClick={() => canvas.current?.fit()} disabled={!project} title="Fit the network in view (Ctrl+0)">
-          Fit
-        </button>
-        <button
-          data-testid="layout"
-          disabled={!project || project.graph.nodes.length === 0}
-          title="Lay the network out in layers: inputs left, outputs right"
-          onClick={() => {
-            const graph = useStudio.getState().project?.graph;
-            if (graph) void layoutCommand(graph).then((command) => state.edit(command) && setTimeout(() => canvas.current?.fit(), 50));
-          }}
-        >
-          Layout
-        </button>
-        <span className="divider" />
-        <button
-          data-testid="train-button"
-          className="primary"
-          disabled={!project || (compiled !== null && !compiled.ok)}
-          onClick={() => void state.startOrPause()}
-          title={compiled && !compiled.ok ? `Cannot train: ${compiled.errors[0].message}` : 'Train / Pause (F5)'}
-        >
-          {running ? '❚❚ Pause' : training.state === 'paused' ? '▶ Resume' : '▶ Train'}
-        </button>
-        <select
-          data-testid="speed"
-          aria-label="Training speed"
-          title="How fast training runs: full speed, or a set number of training steps (batches) a second to watch each one"
-          value={state.speed === null ? 'full' : String(state.speed)}
-          onChange={(e) => void state.setSpeed(e.target.value === 'full' ? null : Number(e.target.value))}
-        >
-          <option value="full">full speed</option>
-          <option value="100">100 steps/s</option>
-          <option value="10">10 steps/s</option>
-          <option value="2">2 steps/s</option>
-        </select>
-        <button disabled={!project || running} onClick={() => void state.step('sample')} title="One training step on one sample (Shift+F10)">
-          Step sample
-        </button>
-        <button disabled={!project || running} onClick={() => void state.step('batch')} title="One training step on one batch (F10)">
-          Step batch
-        </button>
-        <button disabled={!project || running} onClick={() => void state.step('epoch')} title="Train to the end of the epoch (Ctrl+F10)">
-          Step epoch
-        </button>
-        <button disabled={!project} onClick={() => void state.reset()} title="Re-initialise the weights with the seed (Ctrl+Shift+R)">
-          ⟲ Reset
-        </button>
-        <button
-          data-testid="inspect"
-          className={inspecting ? 'active' : undefined}
-          disabled={!project}
-          onClick={() => (inspecting ? useBackprop.getState().close() : void useBackprop.getState().openAt())}
-          title="Step through one training step unit by unit: forward, loss, backward, update (Ctrl+I)"
-        >
-          ⌕ Inspect
-        </button>
-        <button onClick={() => setNotationOpen(true)} title="The lecture’s notation: s, z, δ, η, φ′ and the formulas the inspector uses (F1)" data-testid="notation-button" aria-label="The lecture’s notation">
-          ?
-        </button>
-        <span className="divider" />
-        <span className="readout">
-          epoch <b data-testid="epoch">{training.epoch}</b>
-        </span>
-        <span className="readout" title="Samples of the current epoch trained on so far">
-          sample <b data-testid="epoch-progress">{training.epochSize ? `${training.samplesIntoEpoch}/${training.epochSize}` : '—'}</b>
-        </span>
-        <span className="readout" title={last ? `Training loss of epoch ${last.epoch}: the mean over its steps, each measured just before its update (the evaluation panel measures the current weights)` : 'Training loss of the steps so far in this epoch'}>
-          loss <b data-testid="loss">{formatValue(last?.loss ?? training.runningLoss)}</b>
-        </span>
-        <span className="readout" title="Training accuracy of the last epoch: the mean over its steps, each measured just before its update (the evaluation panel measures the current weights)">
-          acc <b data-testid="accuracy">{formatPercent(last?.accuracy)}</b>
-        </span>
-        <span className="readout state" data-testid="training-state">
-          {training.state}
-        </span>
-      </header>
+    <ActionsContext.Provider value={actions}>
+      <div className="app">
+        {/* The desktop app has its native menu; the browser gets the same menus as a bar. */}
+        {info?.host === 'browser' && <MenuBar recent={state.recent} />}
+        <header className="toolbar">
+          <select
+            data-testid="example-select"
+            aria-label="New project from an example"
+            value=""
+            onChange={(e) => (e.target.value === '__blank' ? void state.newBlank() : e.target.value && void state.newFromExample(e.target.value))}
+          >
+            <option value="">New…</option>
+            <option value="__blank">Empty canvas</option>
+            {examples.map((ex) => (
+              <option key={ex.name} value={ex.name}>
+                {ex.title}
+              </option>
+            ))}
+          </select>
+          <ActionButton id="file.open" />
+          <ActionButton id="file.save" />
+          <ActionButton id="file.revert" testId="revert" />
+          <ActionButton id="file.export" testId="export" />
+          <span className="divider" />
+          <ActionButton id="edit.undo" testId="undo" />
+          <ActionButton id="edit.redo" testId="redo" />
+          <ActionButton id="view.fit" />
+          <ActionButton id="edit.layout" testId="layout" />
+          <span className="divider" />
+          <ActionButton id="train.startPause" testId="train-button" className="primary">
+            {running ? '❚❚ Pause' : training.state === 'paused' ? '▶ Resume' : '▶ Train'}
+          </ActionButton>
+          <select
+            data-testid="speed"
+            aria-label="Training speed"
+            title="How fast training runs: full speed, or a set number of training steps (batches) a second to watch each one"
+            value={state.speed === null ? 'full' : String(state.speed)}
+            onChange={(e) => void state.setSpeed(e.target.value === 'full' ? null : Number(e.target.value))}
+          >
+            <option value="full">full speed</option>
+            <option value="100">100 steps/s</option>
+            <option value="10">10 steps/s</option>
+            <option value="2">2 steps/s</option>
+          </select>
+          <ActionButton id="train.stepSample" />
+          <ActionButton id="train.stepBatch" />
+          <ActionButton id="train.stepEpoch" />
+          <ActionButton id="train.reset" />
+          <ActionButton id="inspect.toggle" testId="inspect" />
+          <ActionButton id="help.lecture" testId="notation-button" ariaLabel="The lecture’s notation" />
+          <span className="divider" />
+          <span className="readout">
+            epoch <b data-testid="epoch">{training.epoch}</b>
+          </span>
+          <span className="readout" title="Samples of the current epoch trained on so far">
+            sample <b data-testid="epoch-progress">{training.epochSize ? `${training.samplesIntoEpoch}/${training.epochSize}` : '—'}</b>
+          </span>
+          <span className="readout" title={last ? `Training loss of epoch ${last.epoch}: the mean over its steps, each measured just before its update (the evaluation panel measures the current weights)` : 'Training loss of the steps so far in this epoch'}>
+            loss <b data-testid="loss">{formatValue(last?.loss ?? training.runningLoss)}</b>
+          </span>
+          <span className="readout" title="Training accuracy of the last epoch: the mean over its steps, each measured just before its update (the evaluation panel measures the current weights)">
+            acc <b data-testid="accuracy">{formatPercent(last?.accuracy)}</b>
+          </span>
+          <span className="readout state" data-testid="training-state">
+            {training.state}
+          </span>
+        </header>
 
-      {error && (
-        <div className="error-banner" role="alert">
-          {error}
-          <button onClick={state.dismissError} aria-label="Dismiss">
-            ×
-          </button>
-        </div>
-      )}
+        {error && (
+          <div className="error-banner" role="alert">
+            {error}
+            <button onClick={state.dismissError} aria-label="Dismiss">
+              ×
+            </button>
+          </div>
+        )}
 
-      {notice && !error && (
-        <div className="notice-banner" role="status">
-          {notice}
-          <button onClick={state.dismissError} aria-label="Dismiss">
-            ×
-          </button>
-        </div>
-      )}
+        {notice && !error && (
+          <div className="notice-banner" role="status">
+            {notice}
+            <button onClick={state.dismissError} aria-label="Dismiss">
+              ×
+            </button>
+          </div>
+        )}
 
-      <main className="workspace">
-        <section className="canvas">
-          {project ? (
-            <div className="editor">
-              <div className="side">
-                <Palette
-                  onMarkOutput={() => {
-                    const chosen = project.graph.nodes.filter((n) => selection.has(n.id) && isComputing(n));
-                    if (chosen.length === 0) {
-                      useStudio.setState({ refusal: { message: 'Select the unit (or units) that make the prediction, then mark them as the output.', x: 24, y: 96 } });
-                      return;
-                    }
-                    const targets = datasetTargets(project);
-                    let next = 0;
-                    state.edit(
-                      batch(
-                        'Mark as output',
-                        chosen.map((n) => {
-                          const names = Array.from({ length: unitCount(n) }, () => targets[next++] ?? `${n.id}_${next}`);
-                          return setOutput(n.id, names);
-                        }),
-                      ),
-                    );
-                  }}
-                  onAdd={(template) => {
-                    const centre = canvas.current?.centre() ?? { x: 0, y: 0 };
-                    state.edit(addNode(template, { x: Math.round(centre.x / 20) * 20, y: Math.round(centre.y / 20) * 20 }));
-                  }}
-                />
-                <div className="commands">
-                  <h2>Build</h2>
-                  <label>
-                    Add a layer of
-                    <input type="number" min={1} max={64} value={layerSize} onChange={(e) => setLayerSize(Number(e.target.value))} aria-label="Neurons in the new layer" />
-                    <select value={layerActivation} onChange={(e) => setLayerActivation(e.target.value as NeuronActivation)} aria-label="Activation of the new layer">
-                      <option value="sigmoid">sigmoid</option>
-                      <option value="tanh">tanh</option>
-                      <option value="relu">ReLU</option>
-                      <option value="linear">linear</option>
-                    </select>
-                    neurons
-                  </label>
-                  <button
-                    data-testid="add-layer"
-                    onClick={() => {
-                      const right = project.graph.nodes.reduce((most, n) => Math.max(most, n.position?.x ?? 0), -200);
-                      state.edit(addNeuronLayer(layerSize, layerActivation, { x: right + 200, y: 0 }));
+        <main className="workspace">
+          <section className="canvas">
+            {project ? (
+              <div className="editor">
+                <div className="side">
+                  <Palette
+                    onMarkOutput={() => {
+                      const chosen = project.graph.nodes.filter((n) => selection.has(n.id) && isComputing(n));
+                      if (chosen.length === 0) {
+                        useStudio.setState({ refusal: { message: 'Select the unit (or units) that make the prediction, then mark them as the output.', x: 24, y: 96 } });
+                        return;
+                      }
+                      const targets = datasetTargets(project);
+                      let next = 0;
+                      state.edit(
+                        batch(
+                          'Mark as output',
+                          chosen.map((n) => {
+                            const names = Array.from({ length: unitCount(n) }, () => targets[next++] ?? `${n.id}_${next}`);
+                            return setOutput(n.id, names);
+                          }),
+                        ),
+                      );
                     }}
-                  >
-                    Add layer
-                  </button>
-                  <button
-                    data-testid="connect-all"
-                    disabled={selection.size < 2}
-                    title="Connect every selected unit in one column to every selected unit in the next column to its right"
-                    onClick={() => state.edit(connectColumns(project.graph, selection))}
-                  >
-                    Connect columns
-                  </button>
+                    onAdd={(template) => {
+                      const centre = canvas.current?.centre() ?? { x: 0, y: 0 };
+                      state.edit(addNode(template, { x: Math.round(centre.x / 20) * 20, y: Math.round(centre.y / 20) * 20 }));
+                    }}
+                  />
+                  <div className="commands">
+                    <h2>Build</h2>
+                    <label>
+                      Add a layer of
+                      <input type="number" min={1} max={64} value={layerSize} onChange={(e) => setLayerSize(Number(e.target.value))} aria-label="Neurons in the new layer" />
+                      <select value={layerActivation} onChange={(e) => setLayerActivation(e.target.value as NeuronActivation)} aria-label="Activation of the new layer">
+                        <option value="sigmoid">sigmoid</option>
+                        <option value="tanh">tanh</option>
+                        <option value="relu">ReLU</option>
+                        <option value="linear">linear</option>
+                      </select>
+                      neurons
+                    </label>
+                    <button
+                      data-testid="add-layer"
+                      onClick={() => {
+                        const right = project.graph.nodes.reduce((most, n) => Math.max(most, n.position?.x ?? 0), -200);
+                        state.edit(addNeuronLayer(layerSize, layerActivation, { x: right + 200, y: 0 }));
+                      }}
+                    >
+                      Add layer
+                    </button>
+                    <button
+                      data-testid="connect-all"
+                      disabled={selection.size < 2}
+                      title="Connect every selected unit in one column to every selected unit in the next column to its right"
+                      onClick={() => state.edit(connectColumns(project.graph, selection))}
+                    >
+                      Connect columns
+                    </button>
+                  </div>
                 </div>
+                <Canvas key={state.documentId} compiled={compiled} onReady={(api) => (canvas.current = api)} />
               </div>
-              <Canvas key={state.documentId} compiled={compiled} onReady={(api) => (canvas.current = api)} />
-            </div>
-          ) : (
-            <div className="empty">
-              <h1>NN Studio</h1>
-              <p>Start from one of the lecture’s examples, or open a project.</p>
-              {state.recent.length > 0 && (
-                <div className="recent" data-testid="recent">
-                  <h2>Recent</h2>
-                  {state.recent.map((path) => (
-                    <button key={path} className="link" onClick={() => void state.openPath(path)} title={path}>
-                      {path.split(/[\\/]/).pop()} <span className="hint">{path}</span>
+            ) : (
+              <div className="empty">
+                <h1>NN Studio</h1>
+                <p>Start from one of the lecture’s examples, or open a project.</p>
+                {state.recent.length > 0 && (
+                  <div className="recent" data-testid="recent">
+                    <h2>Recent</h2>
+                    {state.recent.map((path) => (
+                      <button key={path} className="link" onClick={() => void state.openPath(path)} title={path}>
+                        {path.split(/[\\/]/).pop()} <span className="hint">{path}</span>
+                      </button>
+                    ))}
+                  </div>
+                )}
+                <div className="example-cards">
+                  {examples.map((ex) => (
+                    <button key={ex.name} className="card" onClick={() => void state.newFromExample(ex.name)}>
+                      <b>{ex.title}</b>
+                      <span>{ex.description}</span>
                     </button>
                   ))}
                 </div>
-              )}
-              <div className="example-cards">
-                {examples.map((ex) => (
-                  <button key={ex.name} className="card" onClick={() => void state.newFromExample(ex.name)}>
-                    <b>{ex.title}</b>
-                    <span>{ex.description}</span>
-                  </button>
-                ))}
               </div>
-            </div>
-          )}
-        </section>
-        <aside className="panel" hidden={panelsHidden}>
-          {project && (
-            <>
-              <h2>Inspector</h2>
-              <Inspector />
-            </>
-          )}
-          <h2>Training</h2>
-          {project && (
-            <>
-              <h2>Data</h2>
-              <DataPanel />
-              <h2>Hyperparameters</h2>
-              <HyperparameterPanel />
-            </>
-          )}
-          {training.message && <p className="message">{training.message}</p>}
-          <table className="history">
-            <thead>
-              <tr>
-                <th>epoch</th>
-                <th>loss</th>
-                <th>acc</th>
-              </tr>
-            </thead>
-            <tbody>
-              {training.history.slice(-12).map((r) => (
-                <tr key={r.epoch}>
-                  <td>{r.epoch}</td>
-                  <td>{formatValue(r.loss)}</td>
-                  <td>{formatPercent(r.accuracy)}</td>
+            )}
+          </section>
+          <aside className="panel" hidden={panelsHidden}>
+            {project && (
+              <>
+                <h2>Inspector</h2>
+                <Inspector />
+              </>
+            )}
+            <h2>Training</h2>
+            {project && (
+              <>
+                <h2>Data</h2>
+                <DataPanel />
+                <h2>Hyperparameters</h2>
+                <HyperparameterPanel />
+              </>
+            )}
+            {training.message && <p className="message">{training.message}</p>}
+            <table className="history">
+              <thead>
+                <tr>
+                  <th>epoch</th>
+                  <th>loss</th>
+                  <th>acc</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </aside>
-      </main>
+              </thead>
+              <tbody>
+                {training.history.slice(-12).map((r) => (
+                  <tr key={r.epoch}>
+                    <td>{r.epoch}</td>
+                    <td>{formatValue(r.loss)}</td>
+                    <td>{formatPercent(r.accuracy)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </aside>
+        </main>
 
-      {project && inspecting && (
-        <section className="dock backprop-dock" aria-label="Backprop inspector">
-          <BackpropPanel />
-        </section>
-      )}
-      {project && !panelsHidden && !inspecting && (
-        <section className="dock" aria-label="Curves and decision regions">
-          <Curves history={training.history} />
-          <DecisionRegions project={project} />
-          <EvaluationPanel project={project} />
-        </section>
-      )}
+        {project && inspecting && (
+          <section className="dock backprop-dock" aria-label="Backprop inspector">
+            <BackpropPanel />
+          </section>
+        )}
+        {project && !panelsHidden && !inspecting && (
+          <section className="dock" aria-label="Curves and decision regions">
+            <Curves history={training.history} />
+            <DecisionRegions project={project} />
+            <EvaluationPanel project={project} />
+          </section>
+        )}
 
-      <footer className="status">
-        <span data-testid="compile-status">
-          {compiled === null
-            ? 'No project'
-            : compiled.ok
-              ? `✓ compiles — ${describeArchitecture(project!.graph, compiled)}`
-              : `✗ ${compiled.errors[0].message}`}
-        </span>
-        <span>training: {training.state}</span>
-        <span>{path ?? (project ? 'not saved' : '')}</span>
-        <span>{info ? `${info.host === 'electron' ? 'desktop' : 'browser'} · v${info.version}` : ''}</span>
-      </footer>
-      {pickerOpen && <FilePicker mode={pickerOpen} />}
-      {notationOpen && <NotationDialog onClose={() => setNotationOpen(false)} />}
-      {exporting && project && <ExportDialog project={project} onClose={() => setExporting(false)} />}
-      <Prompts />
-      {refusal && (
-        <div className="refusal" role="alert" data-testid="refusal" style={{ left: refusal.x + 12, top: refusal.y + 12 }}>
-          {refusal.message}
-        </div>
-      )}
-    </div>
+        <footer className="status">
+          <span data-testid="compile-status">
+            {compiled === null
+              ? 'No project'
+              : compiled.ok
+                ? `✓ compiles — ${describeArchitecture(project!.graph, compiled)}`
+                : `✗ ${compiled.errors[0].message}`}
+          </span>
+          <span>training: {training.state}</span>
+          <span>{path ?? (project ? 'not saved' : '')}</span>
+          <span>{info ? `${info.host === 'electron' ? 'desktop' : 'browser'} · v${info.version}` : ''}</span>
+        </footer>
+        {pickerOpen && <FilePicker mode={pickerOpen} />}
+        {notationOpen && <NotationDialog onClose={() => setNotationOpen(false)} />}
+        {paletteOpen && <CommandPalette onClose={closePalette} />}
+        {exporting && project && <ExportDialog project={project} onClose={() => setExporting(false)} />}
+        <Prompts />
+        {refusal && (
+          <div className="refusal" role="alert" data-testid="refusal" style={{ left: refusal.x + 12, top: refusal.y + 12 }}>
+            {refusal.message}
+          </div>
+        )}
+      </div>
+    </ActionsContext.Provider>
   );
 }

@@ -9,21 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from './fixtures';
+import { openFromPicker, saveAs, workspace } from './files';
 import { findExample, serialiseProject } from '../engine/src/index';
 
-const workspace = () => process.env.NNSTUDIO_WORKSPACE!;
-
-async function saveAs(page: Page, name: string) {
-  await page.keyboard.press('Control+Shift+S');
-  await page.getByLabel('File name').fill(name);
-  await page.getByRole('dialog', { name: 'Save the project' }).getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByRole('dialog', { name: 'Save the project' })).toHaveCount(0);
-}
-
-async function openFromPicker(page: Page, name: string) {
-  await page.keyboard.press('Control+o');
-  await page.getByRole('dialog', { name: 'Open a project' }).getByRole('button', { name: new RegExp(`${name.replace('.', '\\.')}$`) }).last().click();
-}
 
 async function setLearningRate(page: Page, value: string) {
   await page.getByRole('textbox', { name: 'Learning rate' }).fill(value);

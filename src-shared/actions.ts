@@ -2,7 +2,7 @@
  * The app's actions as data: what each is called, its keys, and where the menus show it. The
  * desktop menu (src-main/electron/menu.ts), the browser's menu bar, the keyboard, the toolbar and
  * the command palette are all built from this one table; the renderer's `PERFORMERS`
- * (src-renderer/src/actions.ts) says how each is done. Pure TypeScript, shared by both sides.
+ * (src-renderer/src/app/actions.ts) says how each is done. Pure TypeScript, shared by both sides.
  *
  * Keys use Electron's accelerator syntax (`CmdOrCtrl+Shift+S`, `F10`, `Shift+F10`): the first
  * key of an action is its menu accelerator, the others work from the keyboard too.

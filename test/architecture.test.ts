@@ -32,6 +32,46 @@ function importsOf(source: string): string[] {
 /** Packages the engine may use: pure, environment-free libraries. */
 const ENGINE_PACKAGES = ['zod'];
 
+/**
+ * Which of the engine's folders each may import (besides itself), as engine/README.md tells it:
+ * the model knows nothing of training, the fast kernels nothing of the readable trace that is
+ * their oracle, and so on. index.ts, the public face, may import them all.
+ */
+const ENGINE_LAYERS: Record<string, string[]> = {
+  util: [],
+  model: ['util'],
+  compile: ['model', 'util'],
+  datasets: ['compile', 'project', 'util'],
+  fast: ['compile', 'datasets', 'model', 'util'],
+  train: ['compile', 'datasets', 'fast', 'model', 'util'],
+  explain: ['compile', 'datasets', 'fast', 'model', 'train', 'util'],
+  project: ['compile', 'datasets', 'explain', 'fast', 'model', 'train', 'util'],
+  export: ['compile', 'datasets', 'fast', 'model', 'project', 'train', 'util'],
+};
+
+describe('engine folders import in one direction', () => {
+  const engineRoot = join(root, 'engine', 'src');
+  const folderOf = (file: string) => relative(engineRoot, file).split(/[\\/]/)[0];
+  const files = filesUnder(engineRoot, /\.ts$/).filter((f) => !f.endsWith('.test.ts') && !f.endsWith('.d.ts') && folderOf(f) !== 'index.ts');
+
+  it('every folder of the engine is in the table', () => {
+    const folders = new Set(files.map(folderOf));
+    expect([...folders].sort()).toEqual(Object.keys(ENGINE_LAYERS).sort());
+  });
+
+  for (const file of files) {
+    it(`${relative(root, file)} imports only the folders below its own`, () => {
+      const own = folderOf(file);
+      for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
+        if (!specifier.startsWith('.')) continue;
+        const target = folderOf(resolve(dirname(file), specifier));
+        if (target === own) continue;
+        expect(ENGINE_LAYERS[own], `${relative(root, file)} imports '${specifier}' (${target}/)`).toContain(target);
+      }
+    });
+  }
+});
+
 describe('engine core stays pure', () => {
   const engineFiles = filesUnder(join(root, 'engine', 'src'), /\.ts$/).filter((f) => !f.endsWith('.test.ts'));
 

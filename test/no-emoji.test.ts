@@ -1,6 +1,6 @@
 /**
  * The renderer draws no emoji: they need an emoji font, and where none is installed (many Linux
- * desktops, CI's Chromium) they render as empty boxes. Icons are inline SVG (src-renderer/src/icons.tsx).
+ * desktops, CI's Chromium) they render as empty boxes. Icons are inline SVG (src-renderer/src/ui/icons.tsx).
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';

@@ -12,7 +12,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { EVENTS, type EventName, type EventOf } from '../ipc/contract';
+import { EVENTS, type EventName, type EventOf } from '../../src-shared/contract';
 import { EventCoalescer, MAX_MESSAGE_BYTES } from '../ipc/event-pacing';
 import { createHandlers, dispatch, workspacePolicy, type Dialogs } from '../ipc/handlers';
 import { TrainingController, type WorkerLike } from '../training/controller';

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { CHANNEL_NAMES } from '../ipc/contract';
+import { CHANNEL_NAMES } from '../../src-shared/contract';
 import { isActionId } from '../../src-shared/actions';
 import { menuTemplate, type MenuItemSpec } from './menu';
 import { APP_INDEX_URL, DESKTOP_CSP, isAppUrl } from './security';

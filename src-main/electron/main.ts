@@ -7,7 +7,7 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, session, type MenuItemConstructorOptions, type WebFrameMain } from 'electron';
-import { CHANNEL_NAMES, EVENTS, type EventName, type EventOf } from '../ipc/contract';
+import { CHANNEL_NAMES, EVENTS, type EventName, type EventOf } from '../../src-shared/contract';
 import { createHandlers, dispatch, grantedPathsPolicy } from '../ipc/handlers';
 import { TrainingController } from '../training/controller';
 import { framePacedSender } from '../ipc/event-pacing';

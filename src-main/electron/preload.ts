@@ -4,8 +4,8 @@
  * refused here; payloads are validated again on the main side.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { IpcFailure } from '../ipc/contract';
-import { CHANNEL_NAMES, EVENT_NAMES } from '../ipc/names';
+import type { IpcFailure } from '../../src-shared/contract';
+import { CHANNEL_NAMES, EVENT_NAMES } from '../../src-shared/names';
 
 const channels = new Set<string>(CHANNEL_NAMES);
 const events = new Set<string>(EVENT_NAMES);

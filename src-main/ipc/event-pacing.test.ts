@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../engine/src/index';
-import type { EventName, EventOf } from './contract';
+import type { EventName, EventOf } from '../../src-shared/contract';
 import { COALESCIBLE_EVENTS, EventCoalescer, FRAME_MS, MAX_MESSAGE_BYTES, framePacedSender } from './event-pacing';
 
 type Progress = EventOf<'training:progress'>;

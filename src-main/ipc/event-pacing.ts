@@ -7,7 +7,7 @@
  * comes, in order. Nothing here knows of Electron or of sockets.
  */
 import { LIMITS } from '../../engine/src/index';
-import type { EventName, EventOf } from './contract';
+import type { EventName, EventOf } from '../../src-shared/contract';
 
 /**
  * The events that may coalesce: `training:progress` only. Each carries the whole current state

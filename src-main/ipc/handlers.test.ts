@@ -10,7 +10,7 @@ import { findExample, parseProject, serialiseProject } from '../../engine/src/in
 import { UserError } from '../files/project-file';
 import type { TrainingController } from '../training/controller';
 import { AppData } from '../files/app-data';
-import { CHANNEL_NAMES } from './contract';
+import { CHANNEL_NAMES } from '../../src-shared/contract';
 import { createHandlers, dispatch, grantedPathsPolicy, workspacePolicy, type Dialogs } from './handlers';
 
 const dir = mkdtempSync(join(tmpdir(), 'nnstudio-handlers-'));
@@ -28,8 +28,8 @@ const xor = () => findExample('xor-sigmoid')!.create();
 
 describe('dispatch', () => {
   it('the preload’s name lists are exactly the contract’s', async () => {
-    const names = await import('./names');
-    const contract = await import('./contract');
+    const names = await import('../../src-shared/names');
+    const contract = await import('../../src-shared/contract');
     expect([...names.CHANNEL_NAMES].sort()).toEqual(Object.keys(contract.CHANNELS).sort());
     expect([...names.EVENT_NAMES].sort()).toEqual(Object.keys(contract.EVENTS).sort());
   });

@@ -12,7 +12,7 @@ import { writeFileDurably } from '../files/durable-write';
 import { projectNameFromPath, suggestedFileName } from '../../engine/src/project/file-name';
 import { UserError, describeFsError, readProjectHandle, writeUserFile } from '../files/project-file';
 import type { TrainingController } from '../training/controller';
-import { CHANNELS, type Channel, type IpcFailure, type ParsedRequestOf, type ResponseOf } from './contract';
+import { CHANNELS, type Channel, type IpcFailure, type ParsedRequestOf, type ResponseOf } from '../../src-shared/contract';
 
 /** Native or in-app file choice. Returns null when the user cancels. */
 export interface Dialogs {

@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { findExample } from '../../engine/src/index';
-import type { EventName, EventOf } from '../ipc/contract';
+import type { EventName, EventOf } from '../../src-shared/contract';
 import { TrainingController, type WorkerLike } from './controller';
 import type { FromWorker, ToWorker } from './protocol';
 

@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ResumeStateSchema, type Hyperparameters, type Project, type ResumeState } from '../../engine/src/index';
-import { toFiniteOrNull, type EventName, type EventOf } from '../ipc/contract';
+import { toFiniteOrNull, type EventName, type EventOf } from '../../src-shared/contract';
 import { UserError } from '../files/project-file';
 import type { FromWorker, SessionSnapshot, ToWorker } from './protocol';
 

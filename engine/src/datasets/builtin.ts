@@ -2,9 +2,9 @@
  * Built-in datasets, generated from a name, a size, a noise level and a seed, so that a project
  * can name its data instead of storing rows (the same spec always gives the same rows).
  */
-import { datasetFromRows, DataError, type Dataset } from '../data';
-import { quoteForMessage } from '../quote';
-import { createRng, type Rng } from '../random';
+import { datasetFromRows, DataError, type Dataset } from './data';
+import { quoteForMessage } from '../util/quote';
+import { createRng, type Rng } from '../util/random';
 import { IRIS_FEATURES, IRIS_ROWS, IRIS_SPECIES } from './iris';
 
 /** The names of the built-in datasets. */

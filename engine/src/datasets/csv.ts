@@ -8,9 +8,9 @@
  * are generators that yield their progress, so a worker can report it and be stopped between
  * chunks; `parseCsv` and `importCsv` run them to the end.
  */
-import { DataError, type Dataset } from '../data';
+import { DataError, type Dataset } from './data';
 import { LIMITS } from '../project/schema';
-import { quoteForMessage } from '../quote';
+import { quoteForMessage } from '../util/quote';
 
 /** Raw cells of a CSV file. */
 export interface CsvTable {

@@ -2,9 +2,9 @@
  * Splitting and normalisation. Normalisation is fitted on the training split only and stored
  * with the project, so that validation, test and later inference see the same transformation.
  */
-import { DataError, subset, type Dataset } from '../data';
-import { createRng } from '../random';
-import { quoteForMessage } from '../quote';
+import { DataError, subset, type Dataset } from './data';
+import { createRng } from '../util/random';
+import { quoteForMessage } from '../util/quote';
 
 /** User text (an id, a name) as a message quotes it: control characters escaped, cut short. */
 const q = (text: string) => quoteForMessage(String(text));

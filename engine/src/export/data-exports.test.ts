@@ -3,8 +3,8 @@
  * independent reader and compared with the project it came from.
  */
 import { describe, expect, it } from 'vitest';
-import { compileOrThrow, readParameters } from '../compile';
-import type { Graph } from '../graph';
+import { compileOrThrow, readParameters } from '../compile/compile';
+import type { Graph } from '../model/graph';
 import { EXAMPLES, newProject } from '../project/examples';
 import { openSession, projectFromSession } from '../project/session';
 import type { Project } from '../project/schema';

@@ -1,6 +1,6 @@
 /**
  * The training history as CSV: one row per epoch the project keeps (every epoch up to 2,048; past
- * that the history is thinned to what its curves show, engine/src/history.ts) with the training
+ * that the history is thinned to what its curves show, engine/src/train/history.ts) with the training
  * loss and accuracy (means over the epoch's steps, as the app's curves show them) and the
  * validation loss and accuracy at the epoch's end. The test split is not measured per epoch (it is
  * kept for the end), so it has no column.

@@ -10,12 +10,12 @@
  * the reason and stops with that message, and the PyTorch export, which expresses any DAG, is the
  * way to go.
  */
-import type { CompiledModel } from '../compile';
-import { describeNode } from '../graph';
+import type { CompiledModel } from '../compile/compile';
+import { describeNode } from '../model/graph';
 import type { Project } from '../project/schema';
 import { prepareExport, graphNode, type ExportModel } from './model';
 import { docText, embeddedData, py, pyMatrix } from './python';
-import { quoteForMessage } from '../quote';
+import { quoteForMessage } from '../util/quote';
 
 /**
  * Why the network is not a dense chain Keras can express as Sequential Dense layers, or null when it is.

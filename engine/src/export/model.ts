@@ -7,12 +7,12 @@
  * bakes it in at the front; without that a user feeding raw measurements to the exported model
  * would silently get wrong answers.
  */
-import { compileGraph, readParameters, weightIndex, type CompiledEdge, type CompiledModel } from '../compile';
-import { subset, type Dataset } from '../data';
+import { compileGraph, readParameters, weightIndex, type CompiledEdge, type CompiledModel } from '../compile/compile';
+import { subset, type Dataset } from '../datasets/data';
 import { fitNormalisation, splitIndices, type NormalisationMethod } from '../datasets/prepare';
 import type { Project } from '../project/schema';
 import { resolveDataset } from '../project/session';
-import { quoteForMessage } from '../quote';
+import { quoteForMessage } from '../util/quote';
 
 /** Thrown when a project cannot be exported in the format asked for; the message names the node, edge or field. */
 export class ExportError extends Error {

@@ -7,7 +7,7 @@
  * it opens the same in a browser, Inkscape or a LaTeX pipeline. It is drawn from the graph alone,
  * so a graph that does not compile (yet) still has a picture.
  */
-import { isComputing, unitCount, weightMatrix, type Graph, type GraphNode, type Position } from '../graph';
+import { isComputing, unitCount, weightMatrix, type Graph, type GraphNode, type Position } from '../model/graph';
 import type { Project } from '../project/schema';
 
 /** The canvas's colours for positive and negative weights (src-renderer/src/styles.css). */

@@ -19,12 +19,12 @@
  * - Normalisation first: (x − shift) / scale with `Sub` and `Div`, the engine's own arithmetic.
  * Nodes that feed no output are left out: they cannot change a prediction.
  */
-import type { CompiledModel, CompiledNode } from '../compile';
-import type { Activation } from '../graph';
+import type { CompiledModel, CompiledNode } from '../compile/compile';
+import type { Activation } from '../model/graph';
 import { prepareExport, ExportError, nodesReachingOutputs, graphNode, type ExportModel } from './model';
 import { ProtoWriter, littleEndian } from './protobuf';
 import type { Project } from '../project/schema';
-import { quoteForMessage } from '../quote';
+import { quoteForMessage } from '../util/quote';
 
 /** Options of {@link exportOnnx}. */
 export interface OnnxOptions {

@@ -2,7 +2,7 @@
  * What the PyTorch and Keras exports share: Python literals written from engine values, the
  * project's data split as the app splits it, and a few sentences about the project.
  */
-import { bindData, subset } from '../data';
+import { bindData, subset } from '../datasets/data';
 import { splitIndices } from '../datasets/prepare';
 import { resolveDataset } from '../project/session';
 import type { ExportModel } from './model';

@@ -8,7 +8,7 @@
  * outputs), which is the engine's own packed units × fan-in matrix. A hand-wired sparse network
  * therefore needs no masks: a unit only has weights for the edges drawn into it.
  */
-import { isClassifier } from '../metrics';
+import { isClassifier } from '../fast/metrics';
 import type { Project } from '../project/schema';
 import { prepareExport, graphNode, type ExportModel } from './model';
 import { docText, embeddedData, py, pyMatrix } from './python';

@@ -4,7 +4,7 @@
  * other tools. Numbers are written as JavaScript prints them (the shortest text that reads back to
  * the same float64), so nothing is rounded.
  */
-import { isComputing, unitCount } from '../graph';
+import { isComputing, unitCount } from '../model/graph';
 import type { Project } from '../project/schema';
 import { edgeWeights, prepareExport } from './model';
 

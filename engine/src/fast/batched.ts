@@ -7,12 +7,12 @@
  * Per parameter it adds the same products in the same sample order as the interpreted kernel;
  * only the grouping of the sums differs, so results agree to rounding (tested against the trace).
  */
-import { softmaxBackward, softmaxForward } from '../activations';
-import type { CompiledModel, CompiledNode } from '../compile';
-import type { BoundData } from '../data';
-import { activate, activationBackward } from '../kernels';
-import { cancelledTargetSum, cancelsDerivative, outputLoss, type LossName } from '../losses';
-import { isClassifier, outputCorrect } from '../metrics';
+import { softmaxBackward, softmaxForward } from '../model/activations';
+import type { CompiledModel, CompiledNode } from '../compile/compile';
+import type { BoundData } from '../datasets/data';
+import { activate, activationBackward } from './kernels';
+import { cancelledTargetSum, cancelsDerivative, outputLoss, type LossName } from '../model/losses';
+import { isClassifier, outputCorrect } from './metrics';
 import { jsGemm, type Gemm, type MatrixRef } from './gemm';
 import { createWasmArena, type WasmArena } from './wasm-gemm';
 import type { BatchTotals, GradientKernel } from './gradient-kernel';

@@ -5,12 +5,12 @@
  * It performs the same operations in the same order as the interpreted kernel (kernels.ts), so
  * their results agree to rounding; the tests hold both to the trace.
  */
-import type { CompiledModel, CompiledNode } from '../compile';
-import type { BoundData } from '../data';
-import type { LossName } from '../losses';
-import { cancelsDerivative } from '../losses';
-import { isClassifier } from '../metrics';
-import { assertNever } from '../never';
+import type { CompiledModel, CompiledNode } from '../compile/compile';
+import type { BoundData } from '../datasets/data';
+import type { LossName } from '../model/losses';
+import { cancelsDerivative } from '../model/losses';
+import { isClassifier } from './metrics';
+import { assertNever } from '../util/never';
 import type { BatchTotals, GradientKernel } from './gradient-kernel';
 
 /** Above this many parameters the generated function gets too large to be worth compiling. */

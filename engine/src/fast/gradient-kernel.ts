@@ -9,11 +9,11 @@
  *   the trainer falls back to the interpreted kernel there.
  * - batched: a mini-batch at a time as matrix products (batched.ts), for wide layers.
  */
-import type { CompiledModel } from '../compile';
-import type { BoundData } from '../data';
-import { backward, createWorkspace, forward, sampleLoss, type Workspace } from '../kernels';
-import type { LossName } from '../losses';
-import { isClassifier, outputCorrect } from '../metrics';
+import type { CompiledModel } from '../compile/compile';
+import type { BoundData } from '../datasets/data';
+import { backward, createWorkspace, forward, sampleLoss, type Workspace } from './kernels';
+import type { LossName } from '../model/losses';
+import { isClassifier, outputCorrect } from './metrics';
 
 /** What a kernel reports for the batch it just ran. */
 export interface BatchTotals {

@@ -2,12 +2,12 @@
  * The lecture's examples as projects: what `nnstudio new --example` writes and what the app's
  * "new from template" offers. Each states what it should reach, and the tests hold it to that.
  */
-import { compileGraph, readParameters, writeParameters } from '../compile';
+import { compileGraph, readParameters, writeParameters } from '../compile/compile';
 import { defaultSpec, type BuiltinName } from '../datasets/builtin';
-import { initialiseParameters } from '../init';
-import type { Graph, GraphNode } from '../graph';
-import { andPerceptron, network321, orPerceptron, xorPerceptronNetwork, xorSigmoidNetwork } from '../lecture';
-import { DEFAULT_HYPERPARAMETERS, type Hyperparameters } from '../train';
+import { initialiseParameters } from '../train/init';
+import type { Graph, GraphNode } from '../model/graph';
+import { andPerceptron, network321, orPerceptron, xorPerceptronNetwork, xorSigmoidNetwork } from '../explain/lecture';
+import { DEFAULT_HYPERPARAMETERS, type Hyperparameters } from '../train/train';
 import { PROJECT_FORMAT, PROJECT_VERSION, type DatasetRef, type Project } from './schema';
 
 /** A shipped example. */

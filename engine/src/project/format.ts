@@ -6,10 +6,10 @@
  * anything is returned. Saving is canonical (keys in schema order, two-space indentation, lists of
  * plain values on one line, the history thinned), so save → load → save gives the same bytes.
  */
-import type { Graph } from '../graph';
-import { unitCount } from '../graph';
-import { historyFromColumns, historyToColumns, orderedHistory } from '../history';
-import { quoteForMessage } from '../quote';
+import type { Graph } from '../model/graph';
+import { unitCount } from '../model/graph';
+import { historyFromColumns, historyToColumns, orderedHistory } from '../train/history';
+import { quoteForMessage } from '../util/quote';
 import { EpochRecordSchema, LIMITS, PROJECT_FORMAT, PROJECT_VERSION, ProjectFileSchema, ProjectSchema, type Project, type ProjectDocument } from './schema';
 import { precheckProjectText } from './precheck';
 

@@ -10,7 +10,7 @@
  * length of every string. A file that passes can still be invalid, but it is small enough to
  * parse and validate quickly.
  */
-import { quoteForMessage } from '../quote';
+import { quoteForMessage } from '../util/quote';
 import { LIMITS } from './schema';
 
 /** Why the text was refused: where in the document, and what is wrong. */

@@ -5,14 +5,14 @@
  * A project exists in two forms that differ only in the training history: in memory (`Project`,
  * what the app, the worker and the CLI pass around) the history is a list of epoch records; in a
  * file (`ProjectDocument`) it is stored as columns, thinned past a few thousand epochs
- * (engine/src/history.ts). format.ts turns one into the other.
+ * (engine/src/train/history.ts). format.ts turns one into the other.
  *
  * Limits keep a hostile or corrupt file from exhausting memory: the text is checked against them
  * before it is parsed (project/precheck.ts), every array is capped, and the total parameter count
  * is checked before anything is allocated for the network.
  */
 import { z } from 'zod';
-import { MAX_UNITS_PER_LAYER } from '../compile';
+import { MAX_UNITS_PER_LAYER } from '../compile/compile';
 import { BUILTIN_DATASETS, MAX_GENERATED_SIZE, MAX_NOISE } from '../datasets/builtin';
 
 /** The `format` field every project carries. */
@@ -27,7 +27,7 @@ export const PROJECT_VERSION = 2;
  * parameters (2 → 2,000 → 1,995 → 1) saves to 87 MB in 3 s (177 MB with momentum's memory),
  * loads in 3 s, opens for training in 5 s and takes a training step in 1.5 s, in 1.7 GB of
  * memory; 5,000,000 dataset cells of 17-digit numbers save to about 125 MB. A history of any length is thinned to at most 5,120
- * records in a file and 8,192 in memory (engine/src/history.ts), far below
+ * records in a file and 8,192 in memory (engine/src/train/history.ts), far below
  * {@link LIMITS.historyEpochs}, which caps the records a file or a message may hold. The training
  * state holds one more number per parameter (momentum's memory), and another while early stopping
  * is to restore its best weights: a trained network at the parameter limit with its memory fits,
@@ -210,7 +210,7 @@ export const ParameterTreeSchema = z.object({
 export const OptimiserStateSchema = z.discriminatedUnion('kind', [z.object({ kind: z.literal('momentum'), velocity: ParameterTreeSchema })]);
 
 const word = z.number().int().min(0).max(0xffff_ffff);
-/** The shuffling generator's state: four unsigned 32-bit words (engine/src/random.ts). */
+/** The shuffling generator's state: four unsigned 32-bit words (engine/src/util/random.ts). */
 export const RngStateSchema = z.tuple([word, word, word, word]);
 
 /** Where training is inside the current epoch. */

@@ -2,16 +2,16 @@
  * From a project document to data, a trainer, and back: what the CLI, the training worker and the
  * app all do with a project.
  */
-import { compileGraph, readParameters, weightIndex, writeParameters, type CompiledModel } from '../compile';
-import { bindData, DataError, datasetFromRows, subset, type BoundData, type Dataset } from '../data';
+import { compileGraph, readParameters, weightIndex, writeParameters, type CompiledModel } from '../compile/compile';
+import { bindData, DataError, datasetFromRows, subset, type BoundData, type Dataset } from '../datasets/data';
 import { generateDataset } from '../datasets/builtin';
 import { applyNormalisation, fitNormalisation, splitIndices, type Normalisation } from '../datasets/prepare';
-import { evaluate, isClassifier, type Evaluation } from '../metrics';
-import { createWorkspace, forward } from '../kernels';
-import type { LossName } from '../losses';
-import { thinHistoryInPlace } from '../history';
-import { quoteForMessage } from '../quote';
-import { Trainer, TrainingSetupError, checkHyperparameters, type Hyperparameters } from '../train';
+import { evaluate, isClassifier, type Evaluation } from '../fast/metrics';
+import { createWorkspace, forward } from '../fast/kernels';
+import type { LossName } from '../model/losses';
+import { thinHistoryInPlace } from '../train/history';
+import { quoteForMessage } from '../util/quote';
+import { Trainer, TrainingSetupError, checkHyperparameters, type Hyperparameters } from '../train/train';
 import type { DatasetRef, ParameterTree, Project, ResumeState } from './schema';
 
 /** A project's data: the whole set, and the three splits normalised as the project says. */

@@ -5,13 +5,13 @@
  */
 import { useEffect, useState } from 'react';
 import type { ParameterUpdate, SampleTrace, StepTrace } from '../../../engine/src/index';
-import { useStudio } from '../store';
+import { useStudio } from '../state/store';
 import { PHASES, positionOfRow, rowOfData, type Inspection, type InspectorStep } from './inspection';
 import { Num } from './Num';
 import { useBackprop } from './store';
 import { GradientCheck } from './GradientCheck';
 import { ExportMenu } from './ExportMenu';
-import { LockIcon } from '../icons';
+import { LockIcon } from '../ui/icons';
 
 const PHASE_LABEL = { forward: 'forward', loss: 'loss', backward: 'backward', update: 'update' } as const;
 

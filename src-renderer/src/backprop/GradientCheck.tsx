@@ -4,7 +4,7 @@
  */
 import { useMemo } from 'react';
 import { GRADIENT_CHECK_ZERO, gradientCheck, type GradientCheckResult } from '../../../engine/src/index';
-import { useStudio } from '../store';
+import { useStudio } from '../state/store';
 import type { Inspection } from './inspection';
 import { Num } from './Num';
 

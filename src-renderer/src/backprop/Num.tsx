@@ -2,7 +2,7 @@
  * A number as the inspector shows it: significant digits chosen for its magnitude, the full
  * value on hover and in `data-value` (what the end-to-end journeys read).
  */
-import { formatValue } from '../format';
+import { formatValue } from '../ui/format';
 
 export function Num({ value, testId, digits = 4 }: { value: number | null | undefined; testId?: string; digits?: number }) {
   if (value === null || value === undefined) return <span className="num empty">—</span>;

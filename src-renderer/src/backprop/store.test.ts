@@ -6,10 +6,10 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { findExample, readParameters, compileOrThrow, nextStepOf, openSession, parseProject, projectFromSession, serialiseProject, splitIndices, type Project } from '../../../engine/src/index';
 import { startHistory } from '../document/history';
 import { setWeight } from '../document/commands';
-import { useStudio } from '../store';
+import { useStudio } from '../state/store';
 import { useBackprop } from './store';
 
-vi.mock('../api', () => ({ api: { host: 'browser', invoke: vi.fn(async () => ({})), on: vi.fn(() => () => undefined) } }));
+vi.mock('../state/api', () => ({ api: { host: 'browser', invoke: vi.fn(async () => ({})), on: vi.fn(() => () => undefined) } }));
 
 function load(name: string, change?: (p: ReturnType<NonNullable<ReturnType<typeof findExample>>['create']>) => void) {
   const project = findExample(name)!.create();
@@ -178,7 +178,7 @@ describe('backprop inspector store: starting afresh', () => {
 
 describe('backprop inspector store: on a paused run', () => {
   it('traces the run’s next step: its rows and its momentum memory; a chosen row keeps the memory', async () => {
-    const { api } = await import('../api');
+    const { api } = await import('../state/api');
     const project = load('iris'); // mini-batches of 8, momentum 0.9
     const model = compileOrThrow(project.graph);
     const velocity = Array.from({ length: model.paramCount }, (_, p) => (p % 7) * 1e-3);

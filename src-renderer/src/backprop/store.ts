@@ -6,8 +6,8 @@
  */
 import { create } from 'zustand';
 import { nextStepOf, projectAfterStepByHand, writeParameters, type Project } from '../../../engine/src/index';
-import { api } from '../api';
-import { useStudio } from '../store';
+import { api } from '../state/api';
+import { useStudio } from '../state/store';
 import { batchFrom, canvasView, firstOfPhase, inspect, nextInDatasetOrder, positionNearRow, type CanvasView, type Inspection, type InspectionRequest, type Phase } from './inspection';
 
 export interface BackpropState {

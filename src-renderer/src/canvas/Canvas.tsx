@@ -24,7 +24,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CompileResult } from '../../../engine/src/index';
 import { addNode, connect, connectionProblem, move, remove, type NodeTemplate } from '../document/commands';
 import { deriveCanvas } from '../document/derive';
-import { useStudio } from '../store';
+import { useStudio } from '../state/store';
 import { PALETTE_MIME } from './Palette';
 import { QuickAdd } from './QuickAdd';
 import { UnitNode } from './UnitNode';

@@ -7,8 +7,8 @@
 import { useEffect, useRef } from 'react';
 import { create } from 'zustand';
 import type { Project } from '../../../engine/src/index';
-import { regionInputs, unitMaps, type UnitMap } from '../decision-grid';
-import { useDataPreparation, useThrottled } from '../use-throttled';
+import { regionInputs, unitMaps, type UnitMap } from '../panels/training/decision-grid';
+import { useDataPreparation, useThrottled } from '../ui/use-throttled';
 
 const MAP_SIZE = 20;
 

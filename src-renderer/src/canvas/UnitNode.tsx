@@ -4,7 +4,7 @@
  * output handle on the right. Compiler problems mark it red, with the message on hover.
  */
 import { Handle, Position, type NodeProps } from '@xyflow/react';
-import { formatValue } from '../format';
+import { formatValue } from '../ui/format';
 import type { CanvasNodeData } from '../document/derive';
 import { ActivationGlyph } from './glyphs';
 import { UnitMapsView } from './UnitMaps';

@@ -5,9 +5,9 @@
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyflow/react';
 import { setWeight } from '../document/commands';
 import { edgeWidth, type CanvasEdgeData } from '../document/derive';
-import { formatValue, formatWeight } from '../format';
-import { LockIcon } from '../icons';
-import { useStudio } from '../store';
+import { formatValue, formatWeight } from '../ui/format';
+import { LockIcon } from '../ui/icons';
+import { useStudio } from '../state/store';
 import { useBackprop } from '../backprop/store';
 
 export function WeightedEdge(props: EdgeProps & { data: CanvasEdgeData }) {

@@ -11,10 +11,32 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** Imports no code in the engine may make: it runs in a worker, the renderer and the CLI alike. */
-const notInEngine = ['node:*', 'electron', 'react', 'react-dom', 'zustand', '**/src-main/**', '**/src-renderer/**', '**/src-shared/**', '**/test/**', '**/bench/**'];
+const notInEngine = [
+  'node:*',
+  'electron',
+  'react',
+  'react-dom',
+  'zustand',
+  '**/src-main/**',
+  '**/src-renderer/**',
+  '**/src-shared/**',
+  '**/test/**',
+  '**/bench/**',
+];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'engine/wasm/**', 'engine/src/fast/wasm-binary.ts', '.tmp-shots/**', 'coverage/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'release/**',
+      'node_modules/**',
+      'test-results/**',
+      'engine/wasm/**',
+      'engine/src/fast/wasm-binary.ts',
+      '.tmp-shots/**',
+      'coverage/**',
+    ],
+  },
   // A disable comment that no longer silences anything is itself an error: none lingers.
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
   js.configs.recommended,
@@ -27,7 +49,10 @@ export default tseslint.config(
     rules: {
       // Every switch over a union names each case (or ends in assertNever): a new activation,
       // loss or optimiser cannot fall through to a silent default.
-      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: false, requireDefaultForNonUnion: false }],
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: false, requireDefaultForNonUnion: false },
+      ],
       // A promise nobody awaits loses its error: say `void` where that is meant.
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
@@ -60,7 +85,19 @@ export default tseslint.config(
   {
     files: ['engine/src/**/*.ts'],
     ignores: ['engine/src/**/*.test.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: notInEngine, message: 'The engine is pure TypeScript: it imports nothing outside engine/src (no DOM, Electron, Node or app code).' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: notInEngine,
+              message: 'The engine is pure TypeScript: it imports nothing outside engine/src (no DOM, Electron, Node or app code).',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['src-shared/**/*.ts'],
@@ -71,7 +108,10 @@ export default tseslint.config(
         {
           patterns: [
             { regex: '^(?!\\.|zod$)', message: 'src-shared runs on both sides: of packages it imports only zod.' },
-            { group: ['**/src-main/**', '**/src-renderer/**', '**/test/**', '**/bench/**', '**/e2e/**'], message: 'src-shared imports only the engine and itself: both the main process and the renderer import it.' },
+            {
+              group: ['**/src-main/**', '**/src-renderer/**', '**/test/**', '**/bench/**', '**/e2e/**'],
+              message: 'src-shared imports only the engine and itself: both the main process and the renderer import it.',
+            },
           ],
         },
       ],
@@ -90,8 +130,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'electron', 'ws', 'fs', 'path', 'child_process'], message: 'The renderer runs in a browser: no Node or Electron modules.' },
-            { group: ['**/src-main/**'], message: 'The renderer reaches the main process only through the IPC contract (src-shared/contract.ts).' },
+            {
+              group: ['node:*', 'electron', 'ws', 'fs', 'path', 'child_process'],
+              message: 'The renderer runs in a browser: no Node or Electron modules.',
+            },
+            {
+              group: ['**/src-main/**'],
+              message: 'The renderer reaches the main process only through the IPC contract (src-shared/contract.ts).',
+            },
           ],
         },
       ],
@@ -99,6 +145,18 @@ export default tseslint.config(
   },
   {
     files: ['src-main/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/src-renderer/**'], message: 'The main process does not import renderer code; share through engine/ or the IPC contract.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src-renderer/**'],
+              message: 'The main process does not import renderer code; share through engine/ or the IPC contract.',
+            },
+          ],
+        },
+      ],
+    },
   },
 );

@@ -19,7 +19,13 @@ async function main(): Promise<void> {
   const base = WORKLOADS[workloadName as WorkloadName];
   if (!contender || !base) throw new Error(`usage: child.ts ${Object.keys(CONTENDERS).join('|')} W1|W2|W3 RUNS [--quick]`);
   // --quick shrinks every run tenfold, to check the harness rather than to measure.
-  const workload = quick ? { ...base, epochs: Math.max(1, Math.ceil(base.epochs / 10)), samples: base.name === 'W2' ? base.samples : Math.ceil(base.samples / 10) } : base;
+  const workload = quick
+    ? {
+        ...base,
+        epochs: Math.max(1, Math.ceil(base.epochs / 10)),
+        samples: base.name === 'W2' ? base.samples : Math.ceil(base.samples / 10),
+      }
+    : base;
   const data = workloadData(workload);
   const prepared = await contender.prepare(workload, data, initialWeights(workload));
 

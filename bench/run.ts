@@ -27,7 +27,13 @@ interface ChildResult {
 }
 
 const { values } = parseArgs({
-  options: { json: { type: 'boolean' }, out: { type: 'string' }, runs: { type: 'string', default: '3' }, quick: { type: 'boolean' }, only: { type: 'string' } },
+  options: {
+    json: { type: 'boolean' },
+    out: { type: 'string' },
+    runs: { type: 'string', default: '3' },
+    quick: { type: 'boolean' },
+    only: { type: 'string' },
+  },
 });
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 3) {
@@ -52,7 +58,11 @@ function runChild(contender: ContenderId, workload: WorkloadName): ChildResult |
   if (values.quick) args.push('--quick');
   if (contender === 'engine') args.push('--heap');
   const result = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
-  const line = result.stdout.trim().split('\n').filter((l) => l.startsWith('{')).at(-1);
+  const line = result.stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .at(-1);
   if (result.status !== 0 || !line) return { error: (result.stderr.trim().split('\n').at(-1) ?? `exit ${result.status}`).slice(0, 200) };
   return JSON.parse(line) as ChildResult;
 }
@@ -81,24 +91,33 @@ const summary = workloads.map((workload) => {
   const gflops = ok(mine) && workload === 'W3' ? (6 * params * mine.median) / 1e9 : null;
   const leads = CONTENDERS.slice(1).every((c) => ratios[c] === null || ratios[c]! > 1);
   const target =
-    workload === 'W1'
-      ? leads && (ratios['tfjs-cpu'] ?? 0) >= 10
-      : workload === 'W3'
-        ? leads && (ratios['tfjs-wasm'] ?? 0) >= 3
-        : leads;
+    workload === 'W1' ? leads && (ratios['tfjs-cpu'] ?? 0) >= 10 : workload === 'W3' ? leads && (ratios['tfjs-wasm'] ?? 0) >= 3 : leads;
   return { workload, lossRelative, lossMatches: lossRelative !== null && lossRelative <= 1e-3, gflops, ratios, target };
 });
 
-const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, date: new Date().toISOString().slice(0, 10) };
+const machine = {
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  node: process.version,
+  date: new Date().toISOString().slice(0, 10),
+};
 
 const report = `${JSON.stringify({ machine, runs, quick: values.quick ?? false, results, summary }, null, 2)}\n`;
 if (values.out) writeFileSync(values.out, report);
 if (values.json) {
   process.stdout.write(report);
 } else {
-  const names: Record<ContenderId, string> = { engine: 'NN Studio', 'tfjs-cpu': 'TF.js CPU', 'tfjs-wasm': 'TF.js WASM', brain: 'brain.js¹', synaptic: 'synaptic¹' };
+  const names: Record<ContenderId, string> = {
+    engine: 'NN Studio',
+    'tfjs-cpu': 'TF.js CPU',
+    'tfjs-wasm': 'TF.js WASM',
+    brain: 'brain.js¹',
+    synaptic: 'synaptic¹',
+  };
   const lines: string[] = [];
-  lines.push(`Samples per second (median of ${runs} runs after a warm-up${values.quick ? ', --quick: NOT a measurement' : ''}); NN Studio's lead in brackets; final loss below.`);
+  lines.push(
+    `Samples per second (median of ${runs} runs after a warm-up${values.quick ? ', --quick: NOT a measurement' : ''}); NN Studio's lead in brackets; final loss below.`,
+  );
   lines.push(`Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.date}.`);
   lines.push('');
   lines.push(`| workload | ${CONTENDERS.map((c) => names[c]).join(' | ')} |`);
@@ -118,16 +137,25 @@ if (values.json) {
     lines.push(`| final loss | ${loss.join(' | ')} |`);
   }
   lines.push('');
-  lines.push('¹ brain.js and synaptic update after every sample (no mini-batches); brain.js uses sigmoid in every layer and squared error, synaptic logistic outputs and trains W3 on 200 samples. Their losses are not comparable on W1 and W3.');
+  lines.push(
+    '¹ brain.js and synaptic update after every sample (no mini-batches); brain.js uses sigmoid in every layer and squared error, synaptic logistic outputs and trains W3 on 200 samples. Their losses are not comparable on W1 and W3.',
+  );
   lines.push('');
   for (const s of summary) {
     const parts = [`${s.workload}: ${s.target ? 'target met' : 'target MISSED'}`];
-    parts.push(s.lossRelative === null ? 'loss not compared' : `final loss ${s.lossMatches ? 'equals' : 'DIFFERS FROM'} TF.js's (relative difference ${s.lossRelative.toExponential(1)})`);
+    parts.push(
+      s.lossRelative === null
+        ? 'loss not compared'
+        : `final loss ${s.lossMatches ? 'equals' : 'DIFFERS FROM'} TF.js's (relative difference ${s.lossRelative.toExponential(1)})`,
+    );
     if (s.gflops !== null) parts.push(`${s.gflops.toFixed(2)} GFLOP/s (6 × parameters × samples/s)`);
     const mine = results[s.workload].engine;
     if (ok(mine)) {
       parts.push(`kernel: ${mine.kernel}${mine.products ? ` (${mine.products})` : ''}`);
-      if (mine.heap) parts.push(`heap ${(mine.heap.before / 2 ** 20).toFixed(1)} MiB before, ${(mine.heap.after / 2 ** 20).toFixed(1)} MiB after ${mine.heap.epochs} epochs`);
+      if (mine.heap)
+        parts.push(
+          `heap ${(mine.heap.before / 2 ** 20).toFixed(1)} MiB before, ${(mine.heap.after / 2 ** 20).toFixed(1)} MiB after ${mine.heap.epochs} epochs`,
+        );
     }
     lines.push(`- ${parts.join('; ')}`);
   }

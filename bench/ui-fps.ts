@@ -18,7 +18,21 @@ const SECONDS = Number(process.env.FPS_SECONDS ?? 5);
 
 async function startHost(): Promise<{ url: string; stop: () => void }> {
   const workspace = mkdtempSync(join(tmpdir(), 'nnstudio-fps-'));
-  const host = spawn(process.execPath, ['--import', 'tsx', join(root, 'src-main/browser-host/cli.ts'), '--port', '0', '--workspace', workspace, '--data', join(workspace, '.data')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const host = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(root, 'src-main/browser-host/cli.ts'),
+      '--port',
+      '0',
+      '--workspace',
+      workspace,
+      '--data',
+      join(workspace, '.data'),
+    ],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     host.stdout!.on('data', (chunk) => {
@@ -48,7 +62,8 @@ async function measure(page: Page, seconds: number) {
 }
 
 async function main() {
-  if (spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--quiet'], { stdio: 'inherit', cwd: root }).status !== 0) throw new Error('The build failed.');
+  if (spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--quiet'], { stdio: 'inherit', cwd: root }).status !== 0)
+    throw new Error('The build failed.');
   const host = await startHost();
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
   try {
@@ -62,7 +77,8 @@ async function main() {
     await page.waitForTimeout(500);
     const training = await measure(page, SECONDS);
     const epochs = await page.getByTestId('epoch').textContent();
-    const row = (name: string, m: { fps: number; longest: number; slow: number }) => `${name.padEnd(10)} ${m.fps.toFixed(1).padStart(6)} fps   longest frame ${m.longest.toFixed(1).padStart(6)} ms   frames over 33 ms: ${m.slow}`;
+    const row = (name: string, m: { fps: number; longest: number; slow: number }) =>
+      `${name.padEnd(10)} ${m.fps.toFixed(1).padStart(6)} fps   longest frame ${m.longest.toFixed(1).padStart(6)} ms   frames over 33 ms: ${m.slow}`;
     console.log(`Spiral (337 parameters), ${SECONDS} s each, ${epochs} epochs trained by the end:`);
     console.log(row('idle', idle));
     console.log(row('training', training));

@@ -10,7 +10,14 @@ import { findExample, openSession, resolveDataset, splitIndices, traceStep, type
 /** The engine's trace of the first training step on row 0, computed in the test's own process. */
 function expectedTrace(project: Project): StepTrace {
   const session = openSession(project, 'train');
-  return traceStep(session.model, session.trainer.params, new Float64Array(session.model.paramCount), session.train, [0], project.hyperparameters);
+  return traceStep(
+    session.model,
+    session.trainer.params,
+    new Float64Array(session.model.paramCount),
+    session.train,
+    [0],
+    project.hyperparameters,
+  );
 }
 
 /** A number shown on the page, at full precision (the title/data-value every number carries). */
@@ -63,7 +70,9 @@ test('step through one backprop step of the 3-2-1 example; every number equals t
   await page.keyboard.press(']');
   for (const unit of sample.backward) {
     await expect(page.getByTestId('bp-detail')).toHaveAttribute('data-unit', unit.nodeId);
-    await expect(page.getByTestId('bp-detail')).toContainText(unit.role === 'output' ? 'δ_k = (t_k − z_k) φ\'(s_k)' : 'δ_j = φ\'(s_j) Σ_k w_kj δ_k');
+    await expect(page.getByTestId('bp-detail')).toContainText(
+      unit.role === 'output' ? "δ_k = (t_k − z_k) φ'(s_k)" : "δ_j = φ'(s_j) Σ_k w_kj δ_k",
+    );
     expect(await shown(page, 'bp-delta')).toBeCloseTo(unit.delta, 12);
     expect(await shown(page, `badge-delta-${unit.nodeId}-0`)).toBeCloseTo(unit.delta, 12);
     if (unit.role === 'hidden') {
@@ -119,7 +128,9 @@ test('step through one backprop step of the 3-2-1 example; every number equals t
   // The gradient check: every relative error below 1e-6.
   await page.getByTestId('bp-gradient-check').click();
   await expect(page.getByTestId('gradient-check-summary')).toContainText('All 11 gradients agree');
-  const errorsShown = await page.locator('[data-testid^="gradient-error-"]').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-value'))));
+  const errorsShown = await page
+    .locator('[data-testid^="gradient-error-"]')
+    .evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-value'))));
   expect(errorsShown).toHaveLength(11);
   for (const e of errorsShown) expect(e).toBeLessThan(1e-6);
   await page.getByTestId('bp-gradient-check').click();
@@ -164,9 +175,14 @@ test('on a paused run, the inspector traces exactly the step training takes next
 
 /** The row table as shown: per row its number, its split's word and its data-split. */
 const rowsShown = (page: Page) =>
-  page.getByTestId('bp-rows').locator('tbody tr').evaluateAll((rows) => rows.map((r) => [r.children[0].textContent, r.children[1].textContent, r.getAttribute('data-split')]));
+  page
+    .getByTestId('bp-rows')
+    .locator('tbody tr')
+    .evaluateAll((rows) => rows.map((r) => [r.children[0].textContent, r.children[1].textContent, r.getAttribute('data-split')]));
 
-test('the row table numbers rows as the file does; a row is traced as the file has it, and next sample follows the file', async ({ page }) => {
+test('the row table numbers rows as the file does; a row is traced as the file has it, and next sample follows the file', async ({
+  page,
+}) => {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(process.env.NNSTUDIO_URL!);
@@ -179,7 +195,11 @@ test('the row table numbers rows as the file does; a row is traced as the file h
   await page.getByTestId('bp-row-3').click();
   await expect(page.getByTestId('bp-row')).toHaveValue('3');
   await expect(page.getByTestId('bp-split')).toHaveText('training split');
-  const sampleNumbers = () => page.getByTestId('bp-sample').locator('[data-value]').evaluateAll((nums) => nums.map((n) => Number(n.getAttribute('data-value'))));
+  const sampleNumbers = () =>
+    page
+      .getByTestId('bp-sample')
+      .locator('[data-value]')
+      .evaluateAll((nums) => nums.map((n) => Number(n.getAttribute('data-value'))));
   expect(await sampleNumbers()).toEqual([1, 1, 0]);
   await expect(page.getByTestId('bp-row-3')).toHaveClass(/chosen/);
   // Apply, next sample: the next row of the file (wrapping round), not the next of the shuffle.
@@ -193,7 +213,9 @@ test('the row table numbers rows as the file does; a row is traced as the file h
   expect(errors).toEqual([]);
 });
 
-test('Iris: every row listed in file order with its split; a test row is refused, naming its split; batches follow the file', async ({ page }) => {
+test('Iris: every row listed in file order with its split; a test row is refused, naming its split; batches follow the file', async ({
+  page,
+}) => {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(process.env.NNSTUDIO_URL!);
@@ -207,7 +229,9 @@ test('Iris: every row listed in file order with its split; a test row is refused
   const testRow = split.test[0];
   await page.getByTestId('bp-row').fill(String(testRow));
   await page.getByTestId('bp-row').press('Enter');
-  await expect(page.getByTestId('bp-row-refusal')).toHaveText(new RegExp(`^Row ${testRow} is in the test split; the trace is of a training step, so choose a row of the training split: `));
+  await expect(page.getByTestId('bp-row-refusal')).toHaveText(
+    new RegExp(`^Row ${testRow} is in the test split; the trace is of a training step, so choose a row of the training split: `),
+  );
   // A test row in the table is not a button.
   const before = await page.getByTestId('bp-batch-rows').textContent();
   await page.getByTestId(`bp-row-${testRow}`).click();
@@ -221,7 +245,9 @@ test('Iris: every row listed in file order with its split; a test row is refused
   expect(errors).toEqual([]);
 });
 
-test('the scatter plot picks points by dataset row: a validation point is refused naming its split, a training point is traced as that row', async ({ page }) => {
+test('the scatter plot picks points by dataset row: a validation point is refused naming its split, a training point is traced as that row', async ({
+  page,
+}) => {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(process.env.NNSTUDIO_URL!);

@@ -56,7 +56,9 @@ test('import a large CSV: progress and Cancel; over a limit, the limit and the l
     await input.setInputFiles(big);
     const progress = page.getByTestId('csv-progress');
     await expect(progress).toBeVisible();
-    await expect(page.getByTestId('csv-progress-text')).toHaveText(/^(Loading big\.csv: \d+% of [\d,]+ bytes…|Reading big\.csv: \d+%, [\d,]+ rows…|Importing [\d,]+ of 900,000 rows…)$/);
+    await expect(page.getByTestId('csv-progress-text')).toHaveText(
+      /^(Loading big\.csv: \d+% of [\d,]+ bytes…|Reading big\.csv: \d+%, [\d,]+ rows…|Importing [\d,]+ of 900,000 rows…)$/,
+    );
     await expect(importButton).toBeDisabled();
     // The page stays responsive while the worker reads: it answers at once.
     expect(await page.evaluate(() => 6 * 7)).toBe(42);

@@ -103,12 +103,16 @@ test('build XOR 2-2-1 from an empty canvas, refuse a cycle, undo it all and redo
   // On empty canvas, wherever the view has put the units: the first spot that no node, edge
   // label, minimap or control covers.
   const pane = (await page.locator('.react-flow__pane').boundingBox())!;
-  const covered = await page.locator('.react-flow__node, .edge-label, .react-flow__minimap, .react-flow__controls').evaluateAll((elements) =>
-    elements.map((e) => e.getBoundingClientRect()).map((r) => ({ left: r.left - 30, right: r.right + 30, top: r.top - 30, bottom: r.bottom + 30 })),
-  );
-  const spot = [0.5, 0.3, 0.7, 0.15, 0.85].flatMap((fy) => [0.5, 0.25, 0.75, 0.1, 0.9].map((fx) => ({ x: pane.width * fx, y: pane.height * fy }))).find(
-    ({ x, y }) => !covered.some((r) => pane.x + x > r.left && pane.x + x < r.right && pane.y + y > r.top && pane.y + y < r.bottom),
-  )!;
+  const covered = await page
+    .locator('.react-flow__node, .edge-label, .react-flow__minimap, .react-flow__controls')
+    .evaluateAll((elements) =>
+      elements
+        .map((e) => e.getBoundingClientRect())
+        .map((r) => ({ left: r.left - 30, right: r.right + 30, top: r.top - 30, bottom: r.bottom + 30 })),
+    );
+  const spot = [0.5, 0.3, 0.7, 0.15, 0.85]
+    .flatMap((fy) => [0.5, 0.25, 0.75, 0.1, 0.9].map((fx) => ({ x: pane.width * fx, y: pane.height * fy })))
+    .find(({ x, y }) => !covered.some((r) => pane.x + x > r.left && pane.x + x < r.right && pane.y + y > r.top && pane.y + y < r.bottom))!;
   await page.locator('.react-flow__pane').dblclick({ position: spot });
   await page.getByTestId('quick-add').getByRole('textbox').fill('relu');
   await page.keyboard.press('Enter');

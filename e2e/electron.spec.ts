@@ -18,7 +18,10 @@ function electronBinary(): string | null {
 
 test('desktop app: load an example, train, pause, and close past the unsaved-changes question', async ({}, testInfo) => {
   const binary = electronBinary();
-  test.skip(binary === null, "Electron's binary is not installed on this machine (it is downloaded lazily, and there is no internet here).");
+  test.skip(
+    binary === null,
+    "Electron's binary is not installed on this machine (it is downloaded lazily, and there is no internet here).",
+  );
   const app = await electron.launch({ executablePath: binary!, args: [root] });
   try {
     const page = await app.firstWindow();

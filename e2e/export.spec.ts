@@ -24,7 +24,12 @@ test('export the network as PNG and SVG pictures, and the model as ONNX', async 
   // Parsed by the browser's own XML parser: well-formed, an <svg> root, a path per edge, a label per unit.
   const parsed = await page.evaluate((source) => {
     const doc = new DOMParser().parseFromString(source, 'image/svg+xml');
-    return { error: doc.querySelector('parsererror')?.textContent ?? null, root: doc.documentElement.nodeName, edges: doc.querySelectorAll('path[data-edge]').length, text: doc.documentElement.textContent };
+    return {
+      error: doc.querySelector('parsererror')?.textContent ?? null,
+      root: doc.documentElement.nodeName,
+      edges: doc.querySelectorAll('path[data-edge]').length,
+      text: doc.documentElement.textContent,
+    };
   }, text);
   expect(parsed.error).toBeNull();
   expect(parsed.root).toBe('svg');

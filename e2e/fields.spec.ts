@@ -39,7 +39,9 @@ test('a refused learning rate is not left on screen, and an implausible one is m
   await expect(rate).toHaveValue('1000000000');
 });
 
-test('the data panel’s number fields keep the value in force, say why a value was refused, and mark implausible ones', async ({ page }, testInfo) => {
+test('the data panel’s number fields keep the value in force, say why a value was refused, and mark implausible ones', async ({
+  page,
+}, testInfo) => {
   await page.goto(process.env.NNSTUDIO_URL!);
   // Two Gaussian blobs of 200 samples, split 0.7 / 0.15 / 0.15.
   await page.getByTestId('example-select').selectOption('logistic-regression');
@@ -50,7 +52,9 @@ test('the data panel’s number fields keep the value in force, say why a value 
   await samples.press('Enter');
   await expect(samples).toHaveValue('200');
   await expect(samples).toHaveAttribute('aria-invalid', 'true');
-  await expect(page.getByTestId('data-size-note')).toHaveText('A generated dataset has a whole number of samples from 1 to 100,000, got 200000. In force: 200.');
+  await expect(page.getByTestId('data-size-note')).toHaveText(
+    'A generated dataset has a whole number of samples from 1 to 100,000, got 200000. In force: 200.',
+  );
   // The reason is beside the field, not a passing toast, and the data did not change.
   await expect(page.getByTestId('refusal')).toHaveCount(0);
   await expect(page.getByTestId('data-panel')).toContainText('200 samples;');
@@ -67,7 +71,9 @@ test('the data panel’s number fields keep the value in force, say why a value 
   await train.fill('0.9');
   await train.press('Enter');
   await expect(train).toHaveValue('0.7');
-  await expect(page.getByTestId('share-train-note')).toHaveText('The training and validation shares add up to 1.05; together they can be at most 1. In force: 0.7.');
+  await expect(page.getByTestId('share-train-note')).toHaveText(
+    'The training and validation shares add up to 1.05; together they can be at most 1. In force: 0.7.',
+  );
   // More decimals than the test share used to be rounded to are taken, the rest going to test.
   await train.fill('0.123456789');
   await train.press('Enter');

@@ -18,5 +18,9 @@ export async function saveAs(page: Page, name: string): Promise<void> {
 /** File › Open… (Ctrl+O), then the project of that name in the picker. */
 export async function openFromPicker(page: Page, name: string): Promise<void> {
   await page.keyboard.press('Control+o');
-  await page.getByRole('dialog', { name: 'Open a project' }).getByRole('button', { name: new RegExp(`${name.replace('.', '\\.')}$`) }).last().click();
+  await page
+    .getByRole('dialog', { name: 'Open a project' })
+    .getByRole('button', { name: new RegExp(`${name.replace('.', '\\.')}$`) })
+    .last()
+    .click();
 }

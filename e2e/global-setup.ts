@@ -15,7 +15,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   if (build.status !== 0) throw new Error('The build failed.');
   const workspace = mkdtempSync(join(tmpdir(), 'nnstudio-e2e-'));
   const data = join(workspace, '.nnstudio-data');
-  const host = spawn(process.execPath, ['--import', 'tsx', join(root, 'src-main/browser-host/cli.ts'), '--port', '0', '--workspace', workspace, '--data', data], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const host = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'src-main/browser-host/cli.ts'), '--port', '0', '--workspace', workspace, '--data', data],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`The browser host did not start: ${output}`)), 30_000);

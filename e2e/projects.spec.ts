@@ -12,7 +12,6 @@ import { expect, test, type Page } from './fixtures';
 import { openFromPicker, saveAs, workspace } from './files';
 import { findExample, serialiseProject } from '../engine/src/index';
 
-
 async function setLearningRate(page: Page, value: string) {
   await page.getByRole('textbox', { name: 'Learning rate' }).fill(value);
   await page.keyboard.press('Enter');
@@ -100,7 +99,10 @@ test('a corrupt or foreign file: the loader’s message in a dialog, and the ope
   await page.goto(process.env.NNSTUDIO_URL!);
   await page.getByTestId('example-select').selectOption('iris');
   await setLearningRate(page, '0.07'); // unsaved work that must survive the failed opens
-  await page.getByTestId('prompt-discard').waitFor({ state: 'detached' }).catch(() => undefined);
+  await page
+    .getByTestId('prompt-discard')
+    .waitFor({ state: 'detached' })
+    .catch(() => undefined);
 
   await openFromPicker(page, 'truncated.nnproj');
   await page.getByTestId('prompt-discard').click(); // the question comes first; then the file fails
@@ -145,7 +147,11 @@ test('unsaved work survives the host being killed: the next launch offers it bac
   const data = join(dir, 'data');
   const start = () =>
     new Promise<{ host: ChildProcess; url: string }>((resolve, reject) => {
-      const host = spawn(process.execPath, ['--import', 'tsx', join(root, 'src-main/browser-host/cli.ts'), '--port', '0', '--workspace', dir, '--data', data], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+      const host = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(root, 'src-main/browser-host/cli.ts'), '--port', '0', '--workspace', dir, '--data', data],
+        { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+      );
       let output = '';
       host.stdout!.on('data', (chunk) => {
         output += String(chunk);
@@ -163,7 +169,9 @@ test('unsaved work survives the host being killed: the next launch offers it bac
     await setLearningRate(page, '0.0421');
     await expect(page).toHaveTitle('Iris • — NN Studio');
     await expect.poll(() => existsSync(join(data, 'backup.nnproj')), { timeout: 15_000 }).toBe(true);
-    await expect.poll(() => JSON.parse(readFileSync(join(data, 'backup.nnproj'), 'utf8')).hyperparameters.learningRate, { timeout: 15_000 }).toBe(0.0421);
+    await expect
+      .poll(() => JSON.parse(readFileSync(join(data, 'backup.nnproj'), 'utf8')).hyperparameters.learningRate, { timeout: 15_000 })
+      .toBe(0.0421);
     first.host.kill('SIGKILL'); // no chance to clean up
     await new Promise((r) => first!.host.once('exit', r));
 
@@ -196,7 +204,9 @@ test('a .nnproj dropped on the window opens; another kind of file is refused wit
       ([fileName, body]) => {
         const transfer = new DataTransfer();
         transfer.items.add(new File([body], fileName, { type: 'application/json' }));
-        document.querySelector('[data-testid="canvas"]')!.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+        document
+          .querySelector('[data-testid="canvas"]')!
+          .dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
       },
       [name, content],
     );

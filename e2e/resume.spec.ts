@@ -10,7 +10,6 @@ import { expect, test, type Page } from './fixtures';
 import { openFromPicker, saveAs, workspace } from './files';
 import { findExample, openSession, parseProject, projectFromSession, readParameters, traceStep, type Project } from '../engine/src/index';
 
-
 function saved(name: string): Project {
   const result = parseProject(readFileSync(join(workspace(), name), 'utf8'));
   if (!result.ok) throw result.error;
@@ -74,7 +73,14 @@ test('train, pause, save, reload, reopen, resume: the run goes on exactly as the
   // The inspector traces the step training takes next: its rows and its momentum memory, from the file.
   const session = openSession(first, 'train');
   const rows = session.trainer.nextBatch('batch');
-  const trace = traceStep(session.model, readParameters(session.model), session.trainer.velocity, session.train, rows, first.hyperparameters);
+  const trace = traceStep(
+    session.model,
+    readParameters(session.model),
+    session.trainer.velocity,
+    session.train,
+    rows,
+    first.hyperparameters,
+  );
   await page.getByTestId('inspect').click();
   await expect(page.getByTestId('bp-from-run')).toBeVisible();
   await page.getByTestId('phase-update').click();

@@ -16,7 +16,23 @@ export function buildWasmBase64() {
   try {
     const out = join(dir, 'gemm.wasm');
     const asc = join(root, 'node_modules', 'assemblyscript', 'bin', 'asc.js');
-    execFileSync(process.execPath, [asc, join(root, 'engine/wasm/gemm.ts'), '--outFile', out, '-O3', '--runtime', 'stub', '--importMemory', '--enable', 'simd', '--noAssert'], { stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      [
+        asc,
+        join(root, 'engine/wasm/gemm.ts'),
+        '--outFile',
+        out,
+        '-O3',
+        '--runtime',
+        'stub',
+        '--importMemory',
+        '--enable',
+        'simd',
+        '--noAssert',
+      ],
+      { stdio: 'pipe' },
+    );
     return readFileSync(out).toString('base64');
   } finally {
     rmSync(dir, { recursive: true, force: true });

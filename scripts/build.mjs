@@ -10,8 +10,19 @@ const quiet = process.argv.includes('--quiet');
 
 await viteBuild({ configFile: `${root}src-renderer/vite.config.ts`, logLevel: quiet ? 'warn' : 'info' });
 
-const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: quiet ? 'warning' : 'info', external: ['electron'] };
-const esm = { ...common, format: 'esm', banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" } };
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: quiet ? 'warning' : 'info',
+  external: ['electron'],
+};
+const esm = {
+  ...common,
+  format: 'esm',
+  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+};
 await esbuild({ ...esm, entryPoints: [`${root}src-main/electron/main.ts`], outfile: `${root}dist/main/main.js` });
 // .mjs: packaging unpacks the worker outside the archive, away from package.json's "type".
 await esbuild({ ...esm, entryPoints: [`${root}src-main/training/worker.ts`], outfile: `${root}dist/main/worker.mjs` });

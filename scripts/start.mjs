@@ -47,7 +47,8 @@ built.on('exit', (code) => {
     console.log("Electron's binary is not installed here, so NN Studio opens in your browser instead.");
     // The browser host takes --port and --workspace; a project file is opened from its picker.
     const hostArgs = args.filter((arg, i) => arg.startsWith('--') || (i > 0 && args[i - 1].startsWith('--') && !args[i - 1].includes('=')));
-    if (hostArgs.length < args.length) console.log('(Open project files from the app’s Open button: the browser version shows its workspace folder.)');
+    if (hostArgs.length < args.length)
+      console.log('(Open project files from the app’s Open button: the browser version shows its workspace folder.)');
     run(process.execPath, ['--import', 'tsx', join(root, 'src-main', 'browser-host', 'cli.ts'), ...hostArgs]);
   }
 });

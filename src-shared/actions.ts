@@ -36,16 +36,33 @@ export interface ActionDescriptor {
 
 /** Every action the app has. The order is the palette's. */
 export const ACTIONS = {
-  'file.new': { label: 'New', keys: ['CmdOrCtrl+N'], description: 'Start an empty canvas (the toolbar’s New… also offers the lecture’s examples)' },
+  'file.new': {
+    label: 'New',
+    keys: ['CmdOrCtrl+N'],
+    description: 'Start an empty canvas (the toolbar’s New… also offers the lecture’s examples)',
+  },
   'file.open': { label: 'Open…', button: 'Open', keys: ['CmdOrCtrl+O'], description: 'Open a project' },
   'file.save': { label: 'Save', keys: ['CmdOrCtrl+S'], description: 'Save the project' },
   'file.saveAs': { label: 'Save As…', keys: ['CmdOrCtrl+Shift+S'], description: 'Save the project to a new file' },
   'file.revert': { label: 'Revert', description: 'Drop the unsaved changes and reload the file' },
   'file.export': { label: 'Export…', keys: ['CmdOrCtrl+E'], description: 'Export the model, its weights or a picture of the network' },
   'edit.undo': { label: 'Undo', button: '↶ Undo', keys: ['CmdOrCtrl+Z'], fieldKeys: true, description: 'Undo the last edit' },
-  'edit.redo': { label: 'Redo', button: '↷ Redo', keys: ['CmdOrCtrl+Y', 'CmdOrCtrl+Shift+Z'], macKeys: ['Cmd+Shift+Z', 'Cmd+Y'], fieldKeys: true, description: 'Redo the edit undone last' },
+  'edit.redo': {
+    label: 'Redo',
+    button: '↷ Redo',
+    keys: ['CmdOrCtrl+Y', 'CmdOrCtrl+Shift+Z'],
+    macKeys: ['Cmd+Shift+Z', 'Cmd+Y'],
+    fieldKeys: true,
+    description: 'Redo the edit undone last',
+  },
   // Backspace is the Mac keyboard's Delete key.
-  'edit.delete': { label: 'Delete', keys: ['Delete'], plainKeys: ['Backspace'], fieldKeys: true, description: 'Delete the selected units and edges' },
+  'edit.delete': {
+    label: 'Delete',
+    keys: ['Delete'],
+    plainKeys: ['Backspace'],
+    fieldKeys: true,
+    description: 'Delete the selected units and edges',
+  },
   'edit.duplicate': { label: 'Duplicate', keys: ['CmdOrCtrl+D'], description: 'Copy the selection next to itself' },
   // Select All selects the whole network, or a text field's text when one has focus.
   'edit.selectAll': { label: 'Select All', keys: ['CmdOrCtrl+A'], fieldKeys: true, description: 'Select every unit and edge' },
@@ -54,23 +71,53 @@ export const ACTIONS = {
   'view.zoomOut': { label: 'Zoom Out', keys: ['CmdOrCtrl+-'], description: 'Zoom the canvas out' },
   'view.fit': { label: 'Fit to Window', button: 'Fit', keys: ['CmdOrCtrl+0'], description: 'Fit the network in view' },
   'view.togglePanels': { label: 'Toggle Panels', keys: ['CmdOrCtrl+\\'], description: 'Show or hide the side panel and the curves' },
-  'view.commandPalette': { label: 'Command Palette…', keys: ['CmdOrCtrl+Shift+P'], palette: false, description: 'Find any action by name and run it' },
+  'view.commandPalette': {
+    label: 'Command Palette…',
+    keys: ['CmdOrCtrl+Shift+P'],
+    palette: false,
+    description: 'Find any action by name and run it',
+  },
   'train.startPause': { label: 'Start / Pause', keys: ['F5'], description: 'Train, or pause the training' },
-  'train.stepSample': { label: 'Step One Sample', button: 'Step sample', keys: ['Shift+F10'], description: 'One training step on one sample' },
+  'train.stepSample': {
+    label: 'Step One Sample',
+    button: 'Step sample',
+    keys: ['Shift+F10'],
+    description: 'One training step on one sample',
+  },
   'train.stepBatch': { label: 'Step One Batch', button: 'Step batch', keys: ['F10'], description: 'One training step on one batch' },
-  'train.stepEpoch': { label: 'Step One Epoch', button: 'Step epoch', keys: ['CmdOrCtrl+F10'], description: 'Train to the end of the epoch' },
+  'train.stepEpoch': {
+    label: 'Step One Epoch',
+    button: 'Step epoch',
+    keys: ['CmdOrCtrl+F10'],
+    description: 'Train to the end of the epoch',
+  },
   'train.speed.full': { label: 'Full Speed', description: 'Train as fast as the machine can' },
   'train.speed.100': { label: '100 Steps a Second', description: 'Slow training to 100 steps (batches) a second' },
   'train.speed.10': { label: '10 Steps a Second', description: 'Slow training to 10 steps (batches) a second, to watch them' },
   'train.speed.2': { label: '2 Steps a Second', description: 'Slow training to 2 steps (batches) a second, to watch each one' },
-  'inspect.toggle': { label: 'Inspect Backprop', button: '⌕ Inspect', keys: ['CmdOrCtrl+I'], description: 'Step through one training step unit by unit: forward, loss, backward, update' },
+  'inspect.toggle': {
+    label: 'Inspect Backprop',
+    button: '⌕ Inspect',
+    keys: ['CmdOrCtrl+I'],
+    description: 'Step through one training step unit by unit: forward, loss, backward, update',
+  },
   'inspect.next': { label: 'Next Stop', plainKeys: [']'], description: 'The inspector’s next stop' },
   'inspect.previous': { label: 'Previous Stop', plainKeys: ['['], description: 'The inspector’s previous stop' },
   'inspect.first': { label: 'First Stop', plainKeys: ['Home'], description: 'Back to the inspector’s first stop' },
   'inspect.last': { label: 'Last Stop', plainKeys: ['End'], description: 'On to the inspector’s last stop, the update' },
   'inspect.apply': { label: 'Apply and Next Sample', plainKeys: ['}'], description: 'Apply the traced update and trace the next sample' },
-  'train.reset': { label: 'Reset Weights', button: '⟲ Reset', keys: ['CmdOrCtrl+Shift+R'], description: 'Re-initialise the weights with the seed' },
-  'help.lecture': { label: 'The Lecture’s Notation', button: '?', keys: ['F1'], description: 'The lecture’s notation: s, z, δ, η, φ′ and the formulas the inspector uses' },
+  'train.reset': {
+    label: 'Reset Weights',
+    button: '⟲ Reset',
+    keys: ['CmdOrCtrl+Shift+R'],
+    description: 'Re-initialise the weights with the seed',
+  },
+  'help.lecture': {
+    label: 'The Lecture’s Notation',
+    button: '?',
+    keys: ['F1'],
+    description: 'The lecture’s notation: s, z, δ, η, φ′ and the formulas the inspector uses',
+  },
   'help.about': { label: 'About NN Studio', description: 'The version, and where the app runs' },
 } as const satisfies Record<string, ActionDescriptor>;
 
@@ -106,7 +153,8 @@ export interface RoleEntry {
 }
 
 /** One entry of a menu: an action, a role, a submenu, or File › Open Recent (filled in from the recent list). */
-export type MenuEntry = ActionId | RoleEntry | { readonly submenu: string; readonly groups: readonly (readonly MenuEntry[])[] } | { readonly recent: true };
+export type MenuEntry =
+  ActionId | RoleEntry | { readonly submenu: string; readonly groups: readonly (readonly MenuEntry[])[] } | { readonly recent: true };
 
 /** A top-level menu: groups of entries, with a separator between groups that show. */
 export interface MenuLayout {
@@ -121,7 +169,11 @@ export const MENUS: readonly MenuLayout[] = [
   { label: 'NN Studio', only: 'mac', groups: [[{ role: 'about' }], [{ role: 'hide' }, { role: 'hideOthers' }], [{ role: 'quit' }]] },
   {
     label: '&File',
-    groups: [['file.new', 'file.open', { recent: true }], ['file.save', 'file.saveAs', 'file.revert', 'file.export'], [{ role: 'quit', only: 'notMac' }]],
+    groups: [
+      ['file.new', 'file.open', { recent: true }],
+      ['file.save', 'file.saveAs', 'file.revert', 'file.export'],
+      [{ role: 'quit', only: 'notMac' }],
+    ],
   },
   {
     label: '&Edit',
@@ -129,7 +181,12 @@ export const MENUS: readonly MenuLayout[] = [
       ['edit.undo', 'edit.redo'],
       // Clipboard items are roles: they work in every text field, and reach the canvas as the
       // page's own cut, copy, paste and select-all events.
-      [{ role: 'cut', label: 'Cut', keys: 'CmdOrCtrl+X' }, { role: 'copy', label: 'Copy', keys: 'CmdOrCtrl+C' }, { role: 'paste', label: 'Paste', keys: 'CmdOrCtrl+V' }, 'edit.delete'],
+      [
+        { role: 'cut', label: 'Cut', keys: 'CmdOrCtrl+X' },
+        { role: 'copy', label: 'Copy', keys: 'CmdOrCtrl+C' },
+        { role: 'paste', label: 'Paste', keys: 'CmdOrCtrl+V' },
+        'edit.delete',
+      ],
       ['edit.duplicate', 'edit.selectAll'],
       ['edit.layout'],
     ],
@@ -150,7 +207,13 @@ export const MENUS: readonly MenuLayout[] = [
   {
     label: '&Train',
     groups: [
-      ['train.startPause', 'train.stepSample', 'train.stepBatch', 'train.stepEpoch', { submenu: 'Speed', groups: [['train.speed.full', 'train.speed.100', 'train.speed.10', 'train.speed.2']] }],
+      [
+        'train.startPause',
+        'train.stepSample',
+        'train.stepBatch',
+        'train.stepEpoch',
+        { submenu: 'Speed', groups: [['train.speed.full', 'train.speed.100', 'train.speed.10', 'train.speed.2']] },
+      ],
       ['inspect.toggle', 'inspect.next', 'inspect.previous', 'inspect.first', 'inspect.last', 'inspect.apply'],
       ['train.reset'],
     ],
@@ -190,14 +253,20 @@ function resolveGroups(groups: readonly (readonly MenuEntry[])[], platform: stri
     for (const entry of group) {
       if (typeof entry === 'string') items.push({ kind: 'action', id: entry });
       else if ('recent' in entry) items.push({ kind: 'recent' });
-      else if ('submenu' in entry) items.push({ kind: 'submenu', label: entry.submenu, items: resolveGroups(entry.groups, platform, options) });
+      else if ('submenu' in entry)
+        items.push({ kind: 'submenu', label: entry.submenu, items: resolveGroups(entry.groups, platform, options) });
       else {
         if (entry.developer && !options.developer) continue;
         if (entry.only === 'mac' && !isMac(platform)) continue;
         if (entry.only === 'notMac' && isMac(platform)) continue;
         if (options.keepRole && !options.keepRole(entry.role)) continue;
         const accelerator = (isMac(platform) && entry.macKeys) || entry.keys;
-        items.push({ kind: 'role', role: entry.role, ...(entry.label ? { label: entry.label } : {}), ...(accelerator ? { accelerator } : {}) });
+        items.push({
+          kind: 'role',
+          role: entry.role,
+          ...(entry.label ? { label: entry.label } : {}),
+          ...(accelerator ? { accelerator } : {}),
+        });
       }
     }
     // A group left empty on this platform leaves no separator behind.
@@ -210,7 +279,10 @@ function resolveGroups(groups: readonly (readonly MenuEntry[])[], platform: stri
 
 /** The menus as they show on `platform` (Node's `process.platform` names: darwin, linux, win32). */
 export function resolveMenus(platform: string, options: ResolveOptions = {}): ResolvedMenu[] {
-  return MENUS.filter((menu) => !(menu.only === 'mac' && (!isMac(platform) || options.noAppMenu))).map((menu) => ({ label: menu.label, items: resolveGroups(menu.groups, platform, options) }));
+  return MENUS.filter((menu) => !(menu.only === 'mac' && (!isMac(platform) || options.noAppMenu))).map((menu) => ({
+    label: menu.label,
+    items: resolveGroups(menu.groups, platform, options),
+  }));
 }
 
 /** An action's accelerators on `platform` (macKeys on macOS where given). */
@@ -268,7 +340,17 @@ export function formatAccelerator(accelerator: string, platform: string): string
   const key = parts.pop() ?? '';
   const names: Record<string, string> = mac
     ? { CmdOrCtrl: '⌘', CommandOrControl: '⌘', Cmd: '⌘', Command: '⌘', Ctrl: '⌃', Control: '⌃', Alt: '⌥', Option: '⌥', Shift: '⇧' }
-    : { CmdOrCtrl: 'Ctrl', CommandOrControl: 'Ctrl', Cmd: 'Meta', Command: 'Meta', Ctrl: 'Ctrl', Control: 'Ctrl', Alt: 'Alt', Option: 'Alt', Shift: 'Shift' };
+    : {
+        CmdOrCtrl: 'Ctrl',
+        CommandOrControl: 'Ctrl',
+        Cmd: 'Meta',
+        Command: 'Meta',
+        Ctrl: 'Ctrl',
+        Control: 'Ctrl',
+        Alt: 'Alt',
+        Option: 'Alt',
+        Shift: 'Shift',
+      };
   const modifiers = parts.map((part) => names[part] ?? part);
   if (mac) {
     // macOS writes modifiers in the order ⌃⌥⇧⌘, with no separators.

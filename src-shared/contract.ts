@@ -17,7 +17,12 @@ const projectFile = z.object({ path, project: ProjectSchema, migratedFrom: z.num
 export const CHANNELS = {
   'app:info': {
     request: z.object({}).strict(),
-    response: z.object({ version: z.string(), host: z.enum(['electron', 'browser']), platform: z.string(), workspace: z.string().nullable() }),
+    response: z.object({
+      version: z.string(),
+      host: z.enum(['electron', 'browser']),
+      platform: z.string(),
+      workspace: z.string().nullable(),
+    }),
   },
   'examples:list': {
     request: z.object({}).strict(),
@@ -92,7 +97,9 @@ export const CHANNELS = {
   'training:resume': { request: z.object({}).strict(), response: z.object({ running: z.boolean() }) },
   'training:step': {
     /** With a project (and a session name), stepping starts a new session on it, paused. */
-    request: z.object({ unit: z.enum(['sample', 'batch', 'epoch']), project: ProjectSchema.optional(), session: sessionId.optional() }).strict(),
+    request: z
+      .object({ unit: z.enum(['sample', 'batch', 'epoch']), project: ProjectSchema.optional(), session: sessionId.optional() })
+      .strict(),
     response: z.object({ ok: z.literal(true), notices: z.array(z.string()) }),
   },
   'training:stop': { request: z.object({}).strict(), response: z.object({ stopped: z.boolean() }) },

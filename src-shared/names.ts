@@ -27,4 +27,11 @@ export const CHANNEL_NAMES = [
   'training:reset',
 ] as const;
 
-export const EVENT_NAMES = ['training:progress', 'training:stopped', 'training:error', 'project:open-request', 'app:close-requested', 'menu:command'] as const;
+export const EVENT_NAMES = [
+  'training:progress',
+  'training:stopped',
+  'training:error',
+  'project:open-request',
+  'app:close-requested',
+  'menu:command',
+] as const;

@@ -24,7 +24,8 @@ function filesUnder(dir: string, pattern: RegExp): string[] {
 /** Module specifiers of every static import, re-export and dynamic import in a source file. */
 function importsOf(source: string): string[] {
   const specifiers: string[] = [];
-  const statements = /^\s*(?:import|export)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
+  const statements =
+    /^\s*(?:import|export)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
   for (const match of source.matchAll(statements)) specifiers.push(match[1] ?? match[2] ?? match[3]);
   return specifiers;
 }
@@ -52,7 +53,9 @@ const ENGINE_LAYERS: Record<string, string[]> = {
 describe('engine folders import in one direction', () => {
   const engineRoot = join(root, 'engine', 'src');
   const folderOf = (file: string) => relative(engineRoot, file).split(/[\\/]/)[0];
-  const files = filesUnder(engineRoot, /\.ts$/).filter((f) => !f.endsWith('.test.ts') && !f.endsWith('.d.ts') && folderOf(f) !== 'index.ts');
+  const files = filesUnder(engineRoot, /\.ts$/).filter(
+    (f) => !f.endsWith('.test.ts') && !f.endsWith('.d.ts') && folderOf(f) !== 'index.ts',
+  );
 
   it('every folder of the engine is in the table', () => {
     const folders = new Set(files.map(folderOf));
@@ -99,7 +102,7 @@ describe('engine core stays pure', () => {
       `export * from "electron";`,
       `import {\n  a,\n  type B,\n} from 'react';`,
       `import 'side-effect';`,
-      'const m = await import(\'worker_threads\');',
+      "const m = await import('worker_threads');",
       "const text = `values come from 'somewhere'`; // not an import",
     ].join('\n');
     expect(importsOf(sample)).toEqual(['node:fs', 'electron', 'react', 'side-effect', 'worker_threads']);
@@ -112,7 +115,8 @@ describe('no test loads Electron', () => {
     it(`${relative(root, file)}`, () => {
       const source = readFileSync(file, 'utf8');
       const loadsElectron = importsOf(source).includes('electron');
-      if (loadsElectron) expect(source, 'an Electron import in a test must be mocked with vi.mock').toMatch(/vi\.mock\(\s*['"]electron['"]/);
+      if (loadsElectron)
+        expect(source, 'an Electron import in a test must be mocked with vi.mock').toMatch(/vi\.mock\(\s*['"]electron['"]/);
     });
   }
 });

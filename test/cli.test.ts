@@ -7,7 +7,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLES, LIMITS, findExample, openSession, parseProject, projectFromSession, resolveDataset, serialiseProject, splitIndices, traceStep, traceToJson, type TraceJson } from '../engine/src/index';
+import {
+  EXAMPLES,
+  LIMITS,
+  findExample,
+  openSession,
+  parseProject,
+  projectFromSession,
+  resolveDataset,
+  serialiseProject,
+  splitIndices,
+  traceStep,
+  traceToJson,
+  type TraceJson,
+} from '../engine/src/index';
 
 const BIN = fileURLToPath(new URL('../bin/nnstudio.mjs', import.meta.url));
 let dir: string;
@@ -126,7 +139,10 @@ describe('train', () => {
     const input = readFileSync(join(dir, 'lr.nnproj'), 'utf8');
     const result = run('train', 'lr.nnproj', '--epochs', '5', '--json');
     expect(result.code).toBe(0);
-    const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.slice(0, -1).map((l) => l.epoch)).toEqual([1, 2, 3, 4, 5]);
     expect(lines.slice(0, -1).every((l) => l.type === 'epoch' && typeof l.loss === 'number' && l.validationLoss !== null)).toBe(true);
     const done = lines.at(-1);
@@ -186,7 +202,11 @@ describe('train', () => {
     writeFileSync(join(dir, 'oversplit.nnproj'), JSON.stringify(project));
     for (const args of [['eval'], ['train', '--json'], ['trace', '--sample', '0'], ['export', '--to', 'onnx']]) {
       const [command, ...rest] = args;
-      expectCleanFailure(run(command, 'oversplit.nnproj', ...rest), 1, /^nnstudio: The split fractions must each be between 0 and 1 and add up to 1/);
+      expectCleanFailure(
+        run(command, 'oversplit.nnproj', ...rest),
+        1,
+        /^nnstudio: The split fractions must each be between 0 and 1 and add up to 1/,
+      );
     }
   });
 
@@ -244,7 +264,6 @@ describe('train', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout.trim().split('\n').at(-1)!)).toMatchObject({ type: 'done', reason: 'targetLoss' });
   });
-
 });
 
 describe('Ctrl-C during train', () => {
@@ -268,7 +287,10 @@ describe('Ctrl-C during train', () => {
     });
     expect(code, stderr).toBe(0);
     expect(stderr).toMatch(/Stopping after this epoch/);
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const done = lines.at(-1);
     const epochs = lines.filter((l) => l.type === 'epoch');
     expect(done).toMatchObject({ type: 'done', reason: 'interrupted', out: join(dir, 'sig.trained.nnproj') });
@@ -348,7 +370,10 @@ describe('user data in messages', () => {
 
   it('control characters in the file name and in the bad JSON are escaped: one line on stderr', () => {
     const name = 'ctl\u001b]0;owned\u0007\u001b[2J\nnext.nnproj';
-    writeFileSync(join(dir, name), Buffer.from('{"format": "nnstudio-project", "version": 1, "name": "\u001b]0;owned\u0007\n\u0000\nbad', 'utf8'));
+    writeFileSync(
+      join(dir, name),
+      Buffer.from('{"format": "nnstudio-project", "version": 1, "name": "\u001b]0;owned\u0007\n\u0000\nbad', 'utf8'),
+    );
     const result = run('eval', name);
     expect(result.code).toBe(1);
     expectOneSafeLine(result.stderr);
@@ -393,7 +418,14 @@ describe('eval and trace', () => {
     // --json is the documented trace format, the same text the inspector's JSON export writes.
     const json = run('trace', 't.nnproj', '--sample', '0', '--json').stdout;
     const session = openSession(readProject(join(dir, 't.nnproj')));
-    const expected = traceStep(session.model, session.trainer.params, session.trainer.velocity, session.train, [0], session.trainer.hyperparameters);
+    const expected = traceStep(
+      session.model,
+      session.trainer.params,
+      session.trainer.velocity,
+      session.train,
+      [0],
+      session.trainer.hyperparameters,
+    );
     expect(json).toBe(traceToJson(expected));
     const parsed = JSON.parse(json) as TraceJson;
     expect([parsed.format, parsed.version]).toEqual(['nnstudio-trace', 1]);
@@ -440,15 +472,24 @@ describe('eval and trace', () => {
 
   it('a row of the validation or test split is refused with the split it is in and training rows to choose', () => {
     const { indices } = shuffledIris('refuse.nnproj');
-    const firstTraining = [...indices.train].sort((a, b) => a - b).slice(0, 10).join(', ');
+    const firstTraining = [...indices.train]
+      .sort((a, b) => a - b)
+      .slice(0, 10)
+      .join(', ');
     const test = indices.test[0];
     expectCleanFailure(
       run('trace', 'refuse.nnproj', '--sample', String(test)),
       1,
-      new RegExp(`^nnstudio: row ${test} is in the test split; the trace is of a training step, so choose a row of the training split: ${firstTraining}, …\\.\n$`),
+      new RegExp(
+        `^nnstudio: row ${test} is in the test split; the trace is of a training step, so choose a row of the training split: ${firstTraining}, …\\.\n$`,
+      ),
     );
     const validation = indices.validation[0];
-    expectCleanFailure(run('trace', 'refuse.nnproj', '--sample', `0,${validation}`), 1, new RegExp(`row ${validation} is in the validation split`));
+    expectCleanFailure(
+      run('trace', 'refuse.nnproj', '--sample', `0,${validation}`),
+      1,
+      new RegExp(`row ${validation} is in the validation split`),
+    );
     expectCleanFailure(run('trace', 'refuse.nnproj', '--sample', '150'), 1, /there is no row 150; the data has 150 rows \(0 to 149\)\./);
   });
 
@@ -494,7 +535,14 @@ describe('export', () => {
   it('writes every format next to the project, atomically, and the ONNX file runs', async () => {
     run('new', '--example', 'iris', '--out', 'ex.nnproj', '--force');
     expect(run('train', 'ex.nnproj', '--epochs', '2', '--in-place', '--quiet').code).toBe(0);
-    const expected: Record<string, string> = { onnx: 'ex.onnx', pytorch: 'ex.pytorch.py', keras: 'ex.keras.py', weights: 'ex.json', history: 'ex.csv', svg: 'ex.svg' };
+    const expected: Record<string, string> = {
+      onnx: 'ex.onnx',
+      pytorch: 'ex.pytorch.py',
+      keras: 'ex.keras.py',
+      weights: 'ex.json',
+      history: 'ex.csv',
+      svg: 'ex.svg',
+    };
     for (const [format, file] of Object.entries(expected)) {
       const result = run('export', 'ex.nnproj', '--to', format);
       expect(result.code, result.stderr).toBe(0);
@@ -523,7 +571,11 @@ describe('export', () => {
     expect(run('export', 'ex2.nnproj', '--to', 'onnx', '--out', 'model.onnx', '--precision', 'float64').code).toBe(0);
     const first = readFileSync(join(dir, 'model.onnx'));
     writeFileSync(join(dir, 'model.onnx'), 'mine');
-    expectCleanFailure(run('export', 'ex2.nnproj', '--to', 'onnx', '--out', 'model.onnx'), 1, /model\.onnx already exists; use --force to replace it/);
+    expectCleanFailure(
+      run('export', 'ex2.nnproj', '--to', 'onnx', '--out', 'model.onnx'),
+      1,
+      /model\.onnx already exists; use --force to replace it/,
+    );
     expect(readFileSync(join(dir, 'model.onnx'), 'utf8')).toBe('mine');
     expect(run('export', 'ex2.nnproj', '--to', 'onnx', '--out', 'model.onnx', '--force', '--precision', 'float64').code).toBe(0);
     expect(readFileSync(join(dir, 'model.onnx'))).toEqual(first);
@@ -538,10 +590,22 @@ describe('export', () => {
     expectCleanFailure(run('export', 'ex3.nnproj', '--to', 'png'), 2, /no export format 'png'/);
     expectCleanFailure(run('export', '--to', 'onnx'), 2, /export needs a project file/);
     expectCleanFailure(run('export', 'ex3.nnproj', '--to', 'svg', '--precision', 'float64'), 2, /--precision applies to --to onnx only/);
-    expectCleanFailure(run('export', 'ex3.nnproj', '--to', 'onnx', '--precision', 'half'), 2, /--precision is float32 or float64, got 'half'/);
-    expectCleanFailure(run('export', 'ex3.nnproj', '--to', 'onnx', '--out', 'ex3.nnproj', '--force'), 2, /--out names the project file itself/);
+    expectCleanFailure(
+      run('export', 'ex3.nnproj', '--to', 'onnx', '--precision', 'half'),
+      2,
+      /--precision is float32 or float64, got 'half'/,
+    );
+    expectCleanFailure(
+      run('export', 'ex3.nnproj', '--to', 'onnx', '--out', 'ex3.nnproj', '--force'),
+      2,
+      /--out names the project file itself/,
+    );
     expectCleanFailure(run('export', 'missing.nnproj', '--to', 'onnx'), 1, /missing\.nnproj: no such file or folder/);
-    expectCleanFailure(run('export', 'ex3.nnproj', '--to', 'weights', '--out', 'no/such/dir/w.json'), 1, /could not save: no such file or folder/);
+    expectCleanFailure(
+      run('export', 'ex3.nnproj', '--to', 'weights', '--out', 'no/such/dir/w.json'),
+      1,
+      /could not save: no such file or folder/,
+    );
     const project = readProject(join(dir, 'ex3.nnproj'));
     project.graph.edges = project.graph.edges.filter((e) => e.target !== 'y');
     writeFileSync(join(dir, 'unfed.nnproj'), JSON.stringify(project));

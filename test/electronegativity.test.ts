@@ -24,10 +24,14 @@ interface Finding {
 
 function scan(dir: string): Finding[] {
   const electron = JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')).version as string;
-  const result = spawnSync(process.execPath, ['--require', join(root, 'test/support/offline.cjs'), join(root, 'test/support/electronegativity-run.cjs'), dir, electron], {
-    cwd: root,
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    process.execPath,
+    ['--require', join(root, 'test/support/offline.cjs'), join(root, 'test/support/electronegativity-run.cjs'), dir, electron],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  );
   if (result.status !== 0) throw new Error(`Electronegativity failed: ${result.stderr}`);
   return JSON.parse(result.stdout.trim().split('\n').at(-1)!);
 }
@@ -52,7 +56,9 @@ it('the check can fail: an insecure window is reported', () => {
   try {
     cpSync(join(root, 'test/support/insecure-window.js'), join(dir, 'main.js'));
     const severe = scan(dir).filter((f) => SEVERE.includes(f.severity));
-    expect(severe.map((f) => f.id)).toEqual(expect.arrayContaining(['CONTEXT_ISOLATION_JS_CHECK', 'SANDBOX_JS_CHECK', 'LIMIT_NAVIGATION_GLOBAL_CHECK']));
+    expect(severe.map((f) => f.id)).toEqual(
+      expect.arrayContaining(['CONTEXT_ISOLATION_JS_CHECK', 'SANDBOX_JS_CHECK', 'LIMIT_NAVIGATION_GLOBAL_CHECK']),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

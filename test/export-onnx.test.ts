@@ -81,7 +81,6 @@ function sampleRows(project: Project, extra: number, seed: number): number[][] {
   return rows;
 }
 
-
 describe('ONNX export runs in ONNX Runtime and matches the engine', () => {
   for (const example of EXAMPLES) {
     for (const precision of ['float32', 'float64'] as const) {
@@ -107,7 +106,11 @@ describe('ONNX export runs in ONNX Runtime and matches the engine', () => {
     const project = trained(EXAMPLES.find((e) => e.name === 'iris')!.create(), 3);
     const rows = sampleRows(project, 0, 1).slice(0, 20);
     const withNormalisation = await onnxOutputs(exportOnnx(project, { precision: 'float64' }), rows, 'float64');
-    const without = await onnxOutputs(exportOnnx({ ...project, normalisation: { method: 'none', fitted: null } }, { precision: 'float64' }), rows, 'float64');
+    const without = await onnxOutputs(
+      exportOnnx({ ...project, normalisation: { method: 'none', fitted: null } }, { precision: 'float64' }),
+      rows,
+      'float64',
+    );
     expect(maxDifference(withNormalisation, without)).toBeGreaterThan(0.01);
   });
 
@@ -115,7 +118,10 @@ describe('ONNX export runs in ONNX Runtime and matches the engine', () => {
     const project = EXAMPLES.find((e) => e.name === 'spiral')!.create();
     expect(project.normalisation.fitted).toBeNull();
     const rows = sampleRows(project, 10, 3);
-    const difference = maxDifference(await onnxOutputs(exportOnnx(project, { precision: 'float64' }), rows, 'float64'), engineOutputs(project, rows));
+    const difference = maxDifference(
+      await onnxOutputs(exportOnnx(project, { precision: 'float64' }), rows, 'float64'),
+      engineOutputs(project, rows),
+    );
     expect(difference).toBeLessThan(1e-12);
   });
 
@@ -124,11 +130,20 @@ describe('ONNX export runs in ONNX Runtime and matches the engine', () => {
       const problem = randomProblem(seed, seed % 2 === 0 ? 'crossEntropy' : 'squaredError', 8);
       const features = problem.model.features;
       const rows: number[][] = [];
-      for (let n = 0; n < problem.data.size; n++) rows.push(Array.from(problem.data.x.subarray(n * features.length, (n + 1) * features.length)));
+      for (let n = 0; n < problem.data.size; n++)
+        rows.push(Array.from(problem.data.x.subarray(n * features.length, (n + 1) * features.length)));
       const project = newProject({
         name: `random ${seed}`,
         graph: problem.graph,
-        dataset: { kind: 'inline', features, targets: problem.model.targets, rows: rows.map((x, n) => [...x, ...Array.from(problem.data.t.subarray(n * problem.model.targets.length, (n + 1) * problem.model.targets.length))]) },
+        dataset: {
+          kind: 'inline',
+          features,
+          targets: problem.model.targets,
+          rows: rows.map((x, n) => [
+            ...x,
+            ...Array.from(problem.data.t.subarray(n * problem.model.targets.length, (n + 1) * problem.model.targets.length)),
+          ]),
+        },
       });
       const expected = rows.map((x) => predict(problem.model, problem.params, x));
       for (const precision of ['float32', 'float64'] as const) {
@@ -152,7 +167,11 @@ describe('ONNX export runs in ONNX Runtime and matches the engine', () => {
         { id: 'e2', source: 'x', target: 'sign', weight: 1 },
       ],
     };
-    const project = newProject({ name: 'thresholds', graph, dataset: { kind: 'inline', features: ['x'], targets: ['a', 'b'], rows: [[0, 0, 0]] } });
+    const project = newProject({
+      name: 'thresholds',
+      graph,
+      dataset: { kind: 'inline', features: ['x'], targets: ['a', 'b'], rows: [[0, 0, 0]] },
+    });
     const rows = [[-2], [0], [3]];
     expect(await onnxOutputs(exportOnnx(project), rows, 'float32')).toEqual([
       [0, -1],

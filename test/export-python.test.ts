@@ -42,7 +42,11 @@ const PYTHON = CANDIDATES.find((p) => runs(p, 'import ast')) ?? null;
 const TORCH_PYTHON = CANDIDATES.find((p) => runs(p, 'import torch')) ?? null;
 
 function parsesAsPython(source: string): { ok: boolean; error: string } {
-  const result = spawnSync(PYTHON!, ['-c', 'import ast,sys; ast.parse(sys.stdin.read())'], { input: source, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(PYTHON!, ['-c', 'import ast,sys; ast.parse(sys.stdin.read())'], {
+    input: source,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { ok: result.status === 0, error: result.stderr };
 }
 
@@ -54,7 +58,6 @@ function runScript(python: string, source: string, name: string, args: string[])
   expect(result.status, result.stderr).toBe(0);
   return JSON.parse(result.stdout.trim().split('\n').at(-1)!);
 }
-
 
 /** Raw rows of the project's data in the model's feature order. */
 function rawRows(project: Project, limit = 60): number[][] {
@@ -98,8 +101,13 @@ function randomProject(seed: number, options: { lockFirstEdge?: boolean } = {}):
   const { model, data } = problem;
   const nf = model.features.length;
   const nt = model.targets.length;
-  const rows = Array.from({ length: data.size }, (_, n) => [...data.x.subarray(n * nf, n * nf + nf), ...data.t.subarray(n * nt, n * nt + nt)]);
-  const graph = options.lockFirstEdge ? { ...problem.graph, edges: problem.graph.edges.map((e, i) => (i === 0 ? { ...e, locked: true } : e)) } : problem.graph;
+  const rows = Array.from({ length: data.size }, (_, n) => [
+    ...data.x.subarray(n * nf, n * nf + nf),
+    ...data.t.subarray(n * nt, n * nt + nt),
+  ]);
+  const graph = options.lockFirstEdge
+    ? { ...problem.graph, edges: problem.graph.edges.map((e, i) => (i === 0 ? { ...e, locked: true } : e)) }
+    : problem.graph;
   return newProject({
     name: `random ${seed}`,
     graph,
@@ -168,7 +176,17 @@ describe('Keras: dense chains only, and says why otherwise', () => {
   });
 
   it('bias nodes, several outputs and skip connections are each named', () => {
-    const withBias = { nodes: [{ id: 'x', kind: 'input' as const, feature: 'x' }, { id: 'one', kind: 'bias' as const }, { id: 'y', kind: 'neuron' as const, activation: 'sigmoid' as const, bias: 0, output: { targets: ['y'] } }], edges: [{ id: 'a', source: 'x', target: 'y', weight: 1 }, { id: 'b', source: 'one', target: 'y', weight: 1 }] };
+    const withBias = {
+      nodes: [
+        { id: 'x', kind: 'input' as const, feature: 'x' },
+        { id: 'one', kind: 'bias' as const },
+        { id: 'y', kind: 'neuron' as const, activation: 'sigmoid' as const, bias: 0, output: { targets: ['y'] } },
+      ],
+      edges: [
+        { id: 'a', source: 'x', target: 'y', weight: 1 },
+        { id: 'b', source: 'one', target: 'y', weight: 1 },
+      ],
+    };
     const p = newProject({ name: 'b', graph: withBias, dataset: { kind: 'inline', features: ['x'], targets: ['y'], rows: [[0, 1]] } });
     expect(kerasLimitation(prepareExport(p).model)).toMatch(/bias node \('one'\)/);
     for (let seed = 1; seed <= 10; seed++) {
@@ -184,7 +202,10 @@ describe.skipIf(!TORCH_PYTHON)('the PyTorch script runs in PyTorch and matches t
       const project = trained(example.create(), 3);
       const rows = rawRows(project);
       writeFileSync(join(dir, `${example.name}.json`), JSON.stringify(rows));
-      const outputs = runScript(TORCH_PYTHON!, exportPytorch(project), `${example.name}.py`, ['--check-inputs', `${example.name}.json`]) as number[][];
+      const outputs = runScript(TORCH_PYTHON!, exportPytorch(project), `${example.name}.py`, [
+        '--check-inputs',
+        `${example.name}.json`,
+      ]) as number[][];
       expect(maxDifference(outputs, engineOutputs(project, rows))).toBeLessThan(1e-5);
     });
   }
@@ -194,14 +215,29 @@ describe.skipIf(!TORCH_PYTHON)('the PyTorch script runs in PyTorch and matches t
       const base = randomProject(seed, { lockFirstEdge: true });
       const project: Project = {
         ...base,
-        hyperparameters: { ...base.hyperparameters, mode: 'minibatch', batchSize: 5, momentum: 0.8, l1: 0.001, l2: 0.01, shuffle: false, maxEpochs: 100 },
+        hyperparameters: {
+          ...base.hyperparameters,
+          mode: 'minibatch',
+          batchSize: 5,
+          momentum: 0.8,
+          l1: 0.001,
+          l2: 0.01,
+          shuffle: false,
+          maxEpochs: 100,
+        },
       };
       const rows = rawRows(project);
       writeFileSync(join(dir, `r${seed}.json`), JSON.stringify(rows));
       const before = runScript(TORCH_PYTHON!, exportPytorch(project), `r${seed}.py`, ['--check-inputs', `r${seed}.json`]) as number[][];
       expect(maxDifference(before, engineOutputs(project, rows))).toBeLessThan(1e-9);
 
-      const after = runScript(TORCH_PYTHON!, exportPytorch(project), `r${seed}.py`, ['--train', '--epochs', '3', '--check-inputs', `r${seed}.json`]) as number[][];
+      const after = runScript(TORCH_PYTHON!, exportPytorch(project), `r${seed}.py`, [
+        '--train',
+        '--epochs',
+        '3',
+        '--check-inputs',
+        `r${seed}.json`,
+      ]) as number[][];
       const engineTrained = trained(project, 3);
       expect(engineTrained.training.epoch).toBe(3);
       expect(maxDifference(after, engineOutputs(engineTrained, rows))).toBeLessThan(1e-9);
@@ -217,7 +253,13 @@ describe.skipIf(!TORCH_PYTHON)('the PyTorch script runs in PyTorch and matches t
     writeFileSync(join(dir, 'iris-rows.json'), JSON.stringify(rows));
     // Fit the normalisation first, as the app does before the first epoch.
     const start = projectFromSession(project, openSession(project));
-    const after = runScript(TORCH_PYTHON!, exportPytorch(start), 'iris-train.py', ['--train', '--epochs', '2', '--check-inputs', 'iris-rows.json']) as number[][];
+    const after = runScript(TORCH_PYTHON!, exportPytorch(start), 'iris-train.py', [
+      '--train',
+      '--epochs',
+      '2',
+      '--check-inputs',
+      'iris-rows.json',
+    ]) as number[][];
     expect(maxDifference(after, engineOutputs(trained(start, 2), rows))).toBeLessThan(1e-9);
   });
 
@@ -233,7 +275,13 @@ describe.skipIf(!TORCH_PYTHON)('the PyTorch script runs in PyTorch and matches t
       [-0.4, 0.9],
     ];
     writeFileSync(join(dir, 'or.json'), JSON.stringify(rows));
-    const after = runScript(TORCH_PYTHON!, exportPytorch(project), 'or.py', ['--train', '--epochs', '2', '--check-inputs', 'or.json']) as number[][];
+    const after = runScript(TORCH_PYTHON!, exportPytorch(project), 'or.py', [
+      '--train',
+      '--epochs',
+      '2',
+      '--check-inputs',
+      'or.json',
+    ]) as number[][];
     const engineTrained = trained(project, 2);
     expect(engineTrained.graph).not.toEqual(project.graph);
     expect(maxDifference(after, engineOutputs(engineTrained, rows))).toBe(0);

@@ -149,7 +149,9 @@ describe('projects stay small', () => {
   it('a run past a million epochs keeps a few thousand records, and saves and opens', () => {
     const base = findExample('or-perceptron')!.create(); // one step an epoch, on four rows
     const project = { ...base, hyperparameters: { ...base.hyperparameters, algorithm: 'gradientDescent' as const, maxEpochs: 1_000_050 } };
-    project.graph.nodes = project.graph.nodes.map((n) => (n.kind === 'perceptron' ? { ...n, kind: 'neuron' as const, activation: 'sigmoid' as const } : n));
+    project.graph.nodes = project.graph.nodes.map((n) =>
+      n.kind === 'perceptron' ? { ...n, kind: 'neuron' as const, activation: 'sigmoid' as const } : n,
+    );
     const session = openSession(project, 'train', { ...project.hyperparameters, mode: 'batch' });
     const result = session.trainer.run();
     expect(result.reason).toBe('maxEpochs');

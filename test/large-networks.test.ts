@@ -43,16 +43,32 @@ function chain(widths: number[]): Graph {
   widths.forEach((units, l) => {
     const id = `h${l + 1}`;
     nodes.push({ id, kind: 'dense', units, activation: 'tanh', bias: Array.from({ length: units }, (_, u) => w(u, 0, l)) });
-    for (const source of previous) edges.push({ id: `${source.id}->${id}`, source: source.id, target: id, weight: matrix(units, source.units, (j, i) => w(j, i, l + 0.5)) });
+    for (const source of previous)
+      edges.push({
+        id: `${source.id}->${id}`,
+        source: source.id,
+        target: id,
+        weight: matrix(units, source.units, (j, i) => w(j, i, l + 0.5)),
+      });
     previous = [{ id, units }];
   });
   nodes.push({ id: 'y', kind: 'neuron', activation: 'sigmoid', bias: 0.1, output: { targets: ['y'] } });
-  edges.push({ id: `${previous[0].id}->y`, source: previous[0].id, target: 'y', weight: matrix(1, previous[0].units, (_, i) => w(0, i, 9)) });
+  edges.push({
+    id: `${previous[0].id}->y`,
+    source: previous[0].id,
+    target: 'y',
+    weight: matrix(1, previous[0].units, (_, i) => w(0, i, 9)),
+  });
   return { nodes, edges };
 }
 
 function project(graph: Graph): Project {
-  return newProject({ name: 'wide', graph, dataset: { kind: 'builtin', name: 'xor', size: 4, noise: 0, seed: 1, encoding: '01' }, hyperparameters: { shuffle: false } });
+  return newProject({
+    name: 'wide',
+    graph,
+    dataset: { kind: 'builtin', name: 'xor', size: 4, noise: 0, seed: 1, encoding: '01' },
+    hyperparameters: { shuffle: false },
+  });
 }
 
 function parameterCount(widths: number[]): number {
@@ -108,7 +124,10 @@ describe('a 2-500-500-1 network: one weight matrix of 250,000', () => {
     const trained = projectFromSession(p, session);
     const weights = weightsDocument(trained);
     expect(weights.parameters).toHaveLength(parameterCount(widths));
-    expectSameNumbers(weights.parameters.map((q) => q.value), session.trainer.params);
+    expectSameNumbers(
+      weights.parameters.map((q) => q.value),
+      session.trainer.params,
+    );
     expect(exportProject(trained, 'onnx')).toBeInstanceOf(Uint8Array);
     expect(exportProject(trained, 'svg')).toContain('<svg');
 
@@ -139,7 +158,13 @@ describe('a history of 200,000 epochs', () => {
   it('saves, loads and opens again, thinned to what its curve shows', () => {
     const base = EXAMPLES.find((e) => e.name === 'xor-sigmoid')!.create();
     const epochs = 200_000;
-    const history = Array.from({ length: epochs }, (_, k) => ({ epoch: k + 1, loss: 1 / (k + 2), accuracy: (k % 5) / 4, validationLoss: null, validationAccuracy: null }));
+    const history = Array.from({ length: epochs }, (_, k) => ({
+      epoch: k + 1,
+      loss: 1 / (k + 2),
+      accuracy: (k % 5) / 4,
+      validationLoss: null,
+      validationAccuracy: null,
+    }));
     const p: Project = { ...base, training: { epoch: epochs, history } };
     const loaded = load(serialiseProject(p));
     expect(loaded.training.history.length).toBeLessThanOrEqual(10 * HISTORY_BUCKETS);

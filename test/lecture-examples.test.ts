@@ -101,7 +101,12 @@ describe('learning', () => {
     (graph.nodes[2] as { activation: string }).activation = 'sign';
     const hyper: Hyperparameters = { ...DEFAULT_HYPERPARAMETERS, algorithm: 'perceptron', learningRate: 0.1, maxEpochs: 200 };
     const setup = prepareTraining(graph, hyper, lecture.truthTable('and', 'pm1'));
-    const trainer = new Trainer({ model: setup.model, params: initialiseParameters(setup.model, { method: 'uniform', seed: 3 }), train: setup.train, hyper });
+    const trainer = new Trainer({
+      model: setup.model,
+      params: initialiseParameters(setup.model, { method: 'uniform', seed: 3 }),
+      train: setup.train,
+      hyper,
+    });
     expect(trainer.run().reason).toBe('converged');
     expect(trainer.evaluate().accuracy).toBe(1);
   });

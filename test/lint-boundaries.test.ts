@@ -19,20 +19,46 @@ async function restricted(file: string, source: string): Promise<string[]> {
 
 describe('import boundaries', () => {
   it('the engine imports nothing outside engine/src', async () => {
-    expect(await restricted('engine/src/example.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n")).toHaveLength(1);
+    expect(
+      await restricted('engine/src/example.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n"),
+    ).toHaveLength(1);
     expect(await restricted('engine/src/example.ts', "import { create } from 'zustand';\nexport const x = create;\n")).toHaveLength(1);
-    expect(await restricted('engine/src/project/example.ts', "import { x } from '../../../src-shared/contract';\nexport const y = x;\n")).toHaveLength(1);
-    expect(await restricted('engine/src/example.ts', "import { z } from 'zod';\nimport { LIMITS } from './project/schema';\nexport const x = [z, LIMITS];\n")).toEqual([]);
+    expect(
+      await restricted('engine/src/project/example.ts', "import { x } from '../../../src-shared/contract';\nexport const y = x;\n"),
+    ).toHaveLength(1);
+    expect(
+      await restricted(
+        'engine/src/example.ts',
+        "import { z } from 'zod';\nimport { LIMITS } from './project/schema';\nexport const x = [z, LIMITS];\n",
+      ),
+    ).toEqual([]);
   });
 
   it('the renderer reaches the main process only through the IPC contract', async () => {
-    expect(await restricted('src-renderer/src/example.ts', "import { CHANNELS } from '../../src-shared/contract';\nexport const x = CHANNELS;\n")).toEqual([]);
-    expect(await restricted('src-renderer/src/example.ts', "import { createHandlers } from '../../src-main/ipc/handlers';\nexport const x = createHandlers;\n")).toHaveLength(1);
-    expect(await restricted('src-renderer/src/example.ts', "import { ipcRenderer } from 'electron';\nexport const x = ipcRenderer;\n")).toHaveLength(1);
+    expect(
+      await restricted(
+        'src-renderer/src/example.ts',
+        "import { CHANNELS } from '../../src-shared/contract';\nexport const x = CHANNELS;\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await restricted(
+        'src-renderer/src/example.ts',
+        "import { createHandlers } from '../../src-main/ipc/handlers';\nexport const x = createHandlers;\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await restricted('src-renderer/src/example.ts', "import { ipcRenderer } from 'electron';\nexport const x = ipcRenderer;\n"),
+    ).toHaveLength(1);
     expect(await restricted('src-renderer/src/example.ts', "import { join } from 'node:path';\nexport const x = join;\n")).toHaveLength(1);
   });
 
   it('the main process does not import the renderer', async () => {
-    expect(await restricted('src-main/ipc/example.ts', "import { useStudio } from '../../src-renderer/src/state/store';\nexport const x = useStudio;\n")).toHaveLength(1);
+    expect(
+      await restricted(
+        'src-main/ipc/example.ts',
+        "import { useStudio } from '../../src-renderer/src/state/store';\nexport const x = useStudio;\n",
+      ),
+    ).toHaveLength(1);
   });
 });

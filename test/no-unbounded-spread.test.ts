@@ -27,7 +27,8 @@ const BOUNDED: readonly { file: string; spread: string; why: string }[] = [
   { file: 'src-main/cli/main.ts', spread: 'EXAMPLES.map((e) => e.name.length)', why: 'EXAMPLES is the fixed list of example projects.' },
 ];
 
-const CALLS = /(?:\.\s*(?:push|unshift|splice)|(?<![\w$.])Math\s*\.\s*(?:min|max)|(?<![\w$.])String\s*\.\s*(?:fromCharCode|fromCodePoint))\s*\(/g;
+const CALLS =
+  /(?:\.\s*(?:push|unshift|splice)|(?<![\w$.])Math\s*\.\s*(?:min|max)|(?<![\w$.])String\s*\.\s*(?:fromCharCode|fromCodePoint))\s*\(/g;
 const APPLY = /\.\s*apply\s*\(/g;
 
 function sourceFiles(dir: string): string[] {
@@ -37,7 +38,8 @@ function sourceFiles(dir: string): string[] {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) {
       for (const file of sourceFiles(path)) out.push(file);
-    } else if (/\.(ts|tsx|mts|cts|js|mjs|cjs|jsx)$/.test(name) && !/\.test\.(ts|tsx)$/.test(name) && !name.endsWith('.d.ts')) out.push(path);
+    } else if (/\.(ts|tsx|mts|cts|js|mjs|cjs|jsx)$/.test(name) && !/\.test\.(ts|tsx)$/.test(name) && !name.endsWith('.d.ts'))
+      out.push(path);
   }
   return out;
 }
@@ -102,7 +104,10 @@ function codeOnly(source: string): string {
     } else if (c === '`') {
       i++;
       skipTemplateText();
-    } else if (c === '/' && (last === '' || '(,=:[!&|?{};+-*%<>~^'.includes(last) || /\b(return|typeof|case|in|of)\s*$/.test(source.slice(Math.max(0, i - 8), i)))) {
+    } else if (
+      c === '/' &&
+      (last === '' || '(,=:[!&|?{};+-*%<>~^'.includes(last) || /\b(return|typeof|case|in|of)\s*$/.test(source.slice(Math.max(0, i - 8), i)))
+    ) {
       const start = i++;
       let inClass = false;
       while (i < n && source[i] !== '\n') {

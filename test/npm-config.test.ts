@@ -16,7 +16,9 @@ describe('npm configuration', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { allowScripts?: Record<string, boolean> };
     expect(pkg.allowScripts?.['onnxruntime-node']).toBe(false);
     // The CPU runtime ships inside the package; the denied script only adds CUDA files.
-    expect(existsSync(join(root, `node_modules/onnxruntime-node/bin/napi-v6/${process.platform}/${process.arch}/onnxruntime_binding.node`))).toBe(true);
+    expect(
+      existsSync(join(root, `node_modules/onnxruntime-node/bin/napi-v6/${process.platform}/${process.arch}/onnxruntime_binding.node`)),
+    ).toBe(true);
   });
 
   it('prints no warning about unknown project configuration on an npm command', () => {

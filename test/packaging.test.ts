@@ -23,7 +23,9 @@ const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
 
 /** The fuses by name, as electron-builder turns `electronFuses` into @electron/fuses' wire config. */
 async function builderFuseConfig(electronFuses: unknown): Promise<Record<number, boolean | undefined>> {
-  const { PlatformPackager } = require('app-builder-lib') as { PlatformPackager: { prototype: { generateFuseConfig(f: unknown): Promise<Record<number, boolean | undefined>> } } };
+  const { PlatformPackager } = require('app-builder-lib') as {
+    PlatformPackager: { prototype: { generateFuseConfig(f: unknown): Promise<Record<number, boolean | undefined>> } };
+  };
   return PlatformPackager.prototype.generateFuseConfig.call(null, electronFuses);
 }
 
@@ -32,18 +34,26 @@ const ALL_FUSES = Object.values(FuseV1Options).filter((v): v is number => typeof
 
 describe('electron-builder configuration', () => {
   it('passes electron-builder’s schema', async () => {
-    const { validateConfiguration } = require('app-builder-lib/out/util/config/config') as { validateConfiguration: (c: unknown, log: unknown) => Promise<void> };
+    const { validateConfiguration } = require('app-builder-lib/out/util/config/config') as {
+      validateConfiguration: (c: unknown, log: unknown) => Promise<void>;
+    };
     const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
     await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
     // And the schema does catch a mistake.
-    await expect(validateConfiguration({ ...config, fileAssociation: config.fileAssociations }, new DebugLogger(false))).rejects.toThrow(/fileAssociation/);
+    await expect(validateConfiguration({ ...config, fileAssociation: config.fileAssociations }, new DebugLogger(false))).rejects.toThrow(
+      /fileAssociation/,
+    );
   });
 
   it('the schema also checks the fuse names', async () => {
-    const { validateConfiguration } = require('app-builder-lib/out/util/config/config') as { validateConfiguration: (c: unknown, log: unknown) => Promise<void> };
+    const { validateConfiguration } = require('app-builder-lib/out/util/config/config') as {
+      validateConfiguration: (c: unknown, log: unknown) => Promise<void>;
+    };
     const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
     expect(config.electronFuses).toBeTruthy();
-    await expect(validateConfiguration({ ...config, electronFuses: { ...config.electronFuses, runAsnode: false } }, new DebugLogger(false))).rejects.toThrow(/configuration\.electronFuses/);
+    await expect(
+      validateConfiguration({ ...config, electronFuses: { ...config.electronFuses, runAsnode: false } }, new DebugLogger(false)),
+    ).rejects.toThrow(/configuration\.electronFuses/);
   });
 
   it('flips every dangerous fuse off and every protective one on, deciding each fuse there is', async () => {
@@ -68,8 +78,20 @@ describe('electron-builder configuration', () => {
   it('the fuses land in the binary: flipped by @electron/fuses in a stand-in Electron, read back', async () => {
     // A stand-in for the Electron executable: just its fuse wire (sentinel, version 1, length,
     // then one byte per fuse) at Electron's defaults, between unrelated bytes.
-    const defaults = ALL_FUSES.map((fuse) => (fuse === FuseV1Options.RunAsNode || fuse === FuseV1Options.EnableNodeOptionsEnvironmentVariable || fuse === FuseV1Options.EnableNodeCliInspectArguments || fuse === FuseV1Options.GrantFileProtocolExtraPrivileges ? ON : OFF));
-    const binary = Buffer.concat([Buffer.from('\x7fELF not really'), Buffer.from(SENTINEL), Buffer.from([1, ALL_FUSES.length, ...defaults]), Buffer.from('rest of the binary')]);
+    const defaults = ALL_FUSES.map((fuse) =>
+      fuse === FuseV1Options.RunAsNode ||
+      fuse === FuseV1Options.EnableNodeOptionsEnvironmentVariable ||
+      fuse === FuseV1Options.EnableNodeCliInspectArguments ||
+      fuse === FuseV1Options.GrantFileProtocolExtraPrivileges
+        ? ON
+        : OFF,
+    );
+    const binary = Buffer.concat([
+      Buffer.from('\x7fELF not really'),
+      Buffer.from(SENTINEL),
+      Buffer.from([1, ALL_FUSES.length, ...defaults]),
+      Buffer.from('rest of the binary'),
+    ]);
     const dir = mkdtempSync(join(tmpdir(), 'nnstudio-fuses-'));
     try {
       const file = join(dir, 'nnstudio');

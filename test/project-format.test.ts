@@ -70,7 +70,12 @@ describe('round trip', () => {
     const doc = document();
     doc.graph.edges[0].weight = 0.1 + 0.2;
     doc.graph.nodes[2].bias = -1.2345678901234567e-300;
-    doc.view = { viewport: { x: 10.5, y: -3, zoom: 1.25 }, panels: { data: true, inspector: false }, inspectorSample: 2, selection: ['h1'] };
+    doc.view = {
+      viewport: { x: 10.5, y: -3, zoom: 1.25 },
+      panels: { data: true, inspector: false },
+      inspectorSample: 2,
+      selection: ['h1'],
+    };
     const project = load(JSON.stringify(doc));
     expect(project.graph.edges[0].weight).toBe(0.1 + 0.2);
     expect((project.graph.nodes[2] as { bias: number }).bias).toBe(-1.2345678901234567e-300);
@@ -92,7 +97,10 @@ describe('user strings as keys', () => {
     expect(Object.keys(imported.classes)).toEqual(['__proto__']);
     const project = findExample('xor-sigmoid')!.create();
     const { features, targets, size, x, y } = imported.dataset;
-    const rows = Array.from({ length: size }, (_, n) => [...x.subarray(n * features.length, (n + 1) * features.length), ...y.subarray(n * targets.length, (n + 1) * targets.length)]);
+    const rows = Array.from({ length: size }, (_, n) => [
+      ...x.subarray(n * features.length, (n + 1) * features.length),
+      ...y.subarray(n * targets.length, (n + 1) * targets.length),
+    ]);
     project.dataset = { kind: 'inline', source: 'pets.csv', features, targets, rows, classes: imported.classes };
     const reopened = load(serialiseProject(project));
     const dataset = reopened.dataset as Extract<Project['dataset'], { kind: 'inline' }>;
@@ -293,7 +301,12 @@ describe('version 1 files (before the training state and the columnar history)',
     expect(project.view).toEqual(v1.view);
     expect(project.training.epoch).toBe(12);
     expect(project.training.history).toEqual(v1.training.history);
-    expect([project.training.optimiser, project.training.rng, project.training.position, project.training.earlyStopping]).toEqual([null, null, null, null]);
+    expect([project.training.optimiser, project.training.rng, project.training.position, project.training.earlyStopping]).toEqual([
+      null,
+      null,
+      null,
+      null,
+    ]);
     // It trains on from its weights, momentum and the order starting afresh, without a notice.
     const session = openSession(project, 'train');
     expect(session.notices).toEqual([]);
@@ -311,7 +324,11 @@ describe('version 1 files (before the training state and the columnar history)',
     const [a, b, c] = v1.training.history;
     v1.training.history = [a, b, c, { ...b, loss: 0.5 }, { ...c, loss: 0.25 }];
     const project = load(JSON.stringify(v1));
-    expect(project.training.history.map((r) => [r.epoch, r.loss])).toEqual([[1, a.loss], [2, 0.5], [3, 0.25]]);
+    expect(project.training.history.map((r) => [r.epoch, r.loss])).toEqual([
+      [1, a.loss],
+      [2, 0.5],
+      [3, 0.25],
+    ]);
   });
 
   it('a bad record of a version 1 history is named by its version 1 path', () => {
@@ -333,7 +350,6 @@ describe('the stored history and training state', () => {
     expect(loaded.training).toEqual(project.training);
     expect(serialiseProject(loaded)).toBe(serialiseProject(project));
   });
-
 
   it('columns of different lengths, and epochs that do not increase, are refused with their path', () => {
     const doc = document();
@@ -376,7 +392,9 @@ describe('the published JSON Schema', () => {
     const published = readFileSync(new URL('../docs/nnproj.schema.json', import.meta.url), 'utf8');
     expect(published).toBe(projectJsonSchema());
     const schema = JSON.parse(published);
-    expect(schema.required).toEqual(expect.arrayContaining(['format', 'version', 'graph', 'dataset', 'hyperparameters', 'training', 'view']));
+    expect(schema.required).toEqual(
+      expect.arrayContaining(['format', 'version', 'graph', 'dataset', 'hyperparameters', 'training', 'view']),
+    );
   });
 });
 
@@ -394,17 +412,28 @@ describe('fuzz: the loader returns a project or its own error, nothing else', ()
   };
 
   it('arbitrary JSON values', () => {
-    fc.assert(fc.property(fc.jsonValue(), (value) => loadsCleanly(JSON.stringify(value))), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => loadsCleanly(JSON.stringify(value))),
+      { numRuns: 500 },
+    );
   });
 
   it('arbitrary bytes and strings', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => loadsCleanly(new TextDecoder().decode(bytes))), { numRuns: 300 });
-    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (text) => loadsCleanly(text)), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => loadsCleanly(new TextDecoder().decode(bytes))),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (text) => loadsCleanly(text)),
+      { numRuns: 300 },
+    );
   });
 
   it('arbitrary objects that claim to be projects', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (extra) => loadsCleanly(JSON.stringify({ format: 'nnstudio-project', version: 1, ...extra }))),
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (extra) =>
+        loadsCleanly(JSON.stringify({ format: 'nnstudio-project', version: 1, ...extra })),
+      ),
       { numRuns: 300 },
     );
   });

@@ -10,7 +10,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { EXAMPLES, LIMITS, MAX_NOISE, TrainingSetupError, compileGraph, openSession, parseProject, serialiseProject, type Project } from '../engine/src/index';
+import {
+  EXAMPLES,
+  LIMITS,
+  MAX_NOISE,
+  TrainingSetupError,
+  compileGraph,
+  openSession,
+  parseProject,
+  serialiseProject,
+  type Project,
+} from '../engine/src/index';
 import { precheckProjectText } from '../engine/src/project/precheck';
 import { runCli } from '../src-main/cli/main';
 import { readProjectFile } from '../src-main/files/project-file';
@@ -87,7 +97,9 @@ describe('an oversized file is refused before JSON.parse builds it', () => {
   it('millions of empty strings, deep nesting and a huge text', () => {
     const strings = loadWatchingParse(withHole({ ...example(), view: { selection: 'HOLE' } }, `[${'"",'.repeat(2_000_000)}""]`));
     expect(strings.parsed).toBe(false);
-    expect(!strings.result.ok && strings.result.error.message).toMatch(/more than [\d,]+ values outside the graph, the data and the history/);
+    expect(!strings.result.ok && strings.result.error.message).toMatch(
+      /more than [\d,]+ values outside the graph, the data and the history/,
+    );
 
     const deep = loadWatchingParse(withHole({ ...example(), view: { extra: 'HOLE' } }, `${'['.repeat(100_000)}${']'.repeat(100_000)}`));
     expect(deep.parsed).toBe(false);
@@ -110,18 +122,29 @@ describe('an oversized file is refused before JSON.parse builds it', () => {
     writeFileSync(path, '');
     truncateSync(path, LIMITS.fileBytes + 1); // sparse: no disk used, and nothing to read
     const parse = vi.spyOn(JSON, 'parse');
-    await expect(readProjectFile(path)).rejects.toThrow(`the file is too large to be a project (${fmt(LIMITS.fileBytes + 1)} bytes; NN Studio opens projects of up to ${fmt(LIMITS.fileBytes)})`);
+    await expect(readProjectFile(path)).rejects.toThrow(
+      `the file is too large to be a project (${fmt(LIMITS.fileBytes + 1)} bytes; NN Studio opens projects of up to ${fmt(LIMITS.fileBytes)})`,
+    );
     expect(parse).not.toHaveBeenCalled();
   });
 });
 
 describe('the limits are ones a project can reach', () => {
   it('the pre-check lets through a dataset of exactly the cell limit, and a history of exactly the epoch limit', () => {
-    const cells = { ...example(), dataset: { kind: 'inline', features: Array.from({ length: 9 }, (_, c) => `x${c}`), targets: ['y'], rows: 'HOLE' } };
+    const cells = {
+      ...example(),
+      dataset: { kind: 'inline', features: Array.from({ length: 9 }, (_, c) => `x${c}`), targets: ['y'], rows: 'HOLE' },
+    };
     const row = `[${numbers(10, '-1.2345678901234567e-123')}]`;
     expect(precheckProjectText(withHole(cells, `[${`${row},`.repeat(LIMITS.datasetCells / 10 - 1)}${row}]`))).toBeNull();
 
-    const record = JSON.stringify({ epoch: 1_000_000, loss: 0.12345678901234568, accuracy: 0.5, validationLoss: 0.25, validationAccuracy: 0.75 });
+    const record = JSON.stringify({
+      epoch: 1_000_000,
+      loss: 0.12345678901234568,
+      accuracy: 0.5,
+      validationLoss: 0.25,
+      validationAccuracy: 0.75,
+    });
     const history = { ...example(), training: { epoch: LIMITS.historyEpochs, history: 'HOLE' } };
     expect(precheckProjectText(withHole(history, `[${`${record},`.repeat(LIMITS.historyEpochs - 1)}${record}]`))).toBeNull();
   });
@@ -129,7 +152,10 @@ describe('the limits are ones a project can reach', () => {
   it('a dataset of exactly the cell limit loads; one row more is refused, naming the limit', () => {
     const base = example();
     const rows = Array.from({ length: LIMITS.datasetCells / 10 }, (_, r) => Array.from({ length: 10 }, (_, c) => (r * 10 + c) % 7));
-    const project: Project = { ...base, dataset: { kind: 'inline', features: Array.from({ length: 9 }, (_, c) => `x${c}`), targets: ['y'], rows } };
+    const project: Project = {
+      ...base,
+      dataset: { kind: 'inline', features: Array.from({ length: 9 }, (_, c) => `x${c}`), targets: ['y'], rows },
+    };
     const text = serialiseProject(project);
     expect(text.length).toBeLessThanOrEqual(LIMITS.fileChars);
     const loaded = parseProject(text);
@@ -145,8 +171,15 @@ describe('the limits are ones a project can reach', () => {
     const base = example();
     const big = (units: number) => Array.from({ length: units }, () => -1.2345678901234567e-123);
     const graph: Project['graph'] = {
-      nodes: [...base.graph.nodes, { id: 'wide', kind: 'dense', units: 2000, activation: 'tanh', bias: big(2000) }, { id: 'wide2', kind: 'dense', units: 1900, activation: 'tanh', bias: big(1900) }],
-      edges: [...base.graph.edges, { id: 'wide->wide2', source: 'wide', target: 'wide2', weight: Array.from({ length: 1900 }, () => big(2000)) }],
+      nodes: [
+        ...base.graph.nodes,
+        { id: 'wide', kind: 'dense', units: 2000, activation: 'tanh', bias: big(2000) },
+        { id: 'wide2', kind: 'dense', units: 1900, activation: 'tanh', bias: big(1900) },
+      ],
+      edges: [
+        ...base.graph.edges,
+        { id: 'wide->wide2', source: 'wide', target: 'wide2', weight: Array.from({ length: 1900 }, () => big(2000)) },
+      ],
     };
     const tree = {
       weights: Object.fromEntries(graph.edges.map((e) => [e.id, e.weight])),
@@ -187,12 +220,22 @@ describe('the pre-check agrees with JSON.parse', () => {
   };
 
   it('on arbitrary JSON, and on JSON with a character inserted, deleted or replaced', () => {
-    const json = fc.oneof(fc.json(), fc.jsonValue().map((v) => JSON.stringify(v, null, 2)));
+    const json = fc.oneof(
+      fc.json(),
+      fc.jsonValue().map((v) => JSON.stringify(v, null, 2)),
+    );
     const characters = fc.constantFrom(...'{}[]:,"\\ \n\t\r0123456789-+.eEtfnalsru\u0000\u0007\u001b\u00a0\ufeffx'.split(''));
     fc.assert(
       fc.property(json, fc.nat(), characters, fc.constantFrom('insert', 'delete', 'replace', 'none'), (text, at, c, how) => {
         const k = text.length === 0 ? 0 : at % text.length;
-        const mutated = how === 'insert' ? text.slice(0, k) + c + text.slice(k) : how === 'delete' ? text.slice(0, k) + text.slice(k + 1) : how === 'replace' ? text.slice(0, k) + c + text.slice(k + 1) : text;
+        const mutated =
+          how === 'insert'
+            ? text.slice(0, k) + c + text.slice(k)
+            : how === 'delete'
+              ? text.slice(0, k) + text.slice(k + 1)
+              : how === 'replace'
+                ? text.slice(0, k) + c + text.slice(k + 1)
+                : text;
         expect(accepts(mutated)).toBe(parses(mutated));
       }),
       { numRuns: 3000 },
@@ -216,7 +259,9 @@ describe('messages that quote the file escape it', () => {
       expect(result.ok).toBe(false);
       if (result.ok) continue;
       expectOneSafeSentence(result.error.message);
-      expect(result.error.message).toMatch(/^the file is not valid JSON \(unexpected '\\u00(1b|00|9b)'|^the file is not valid JSON \(unexpected '\\u202e'/);
+      expect(result.error.message).toMatch(
+        /^the file is not valid JSON \(unexpected '\\u00(1b|00|9b)'|^the file is not valid JSON \(unexpected '\\u202e'/,
+      );
       expect(result.error.message).toContain('at line 2, column');
     }
   });
@@ -282,7 +327,11 @@ describe('implausible values that would end as an internal error', () => {
   async function cli(...argv: string[]) {
     let stdout = '';
     let stderr = '';
-    const code = await runCli(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd: dir });
+    const code = await runCli(argv, {
+      stdout: { write: (t: string) => (stdout += t) },
+      stderr: { write: (t: string) => (stderr += t) },
+      cwd: dir,
+    });
     return { code, stdout, stderr };
   }
 

@@ -50,7 +50,10 @@ const cases: { name: string; project: () => Project }[] = [
     name: 'spiral: mini-batches, L2 and L1, early stopping that restores the best weights',
     project: () => {
       const p = findExample('spiral')!.create();
-      return { ...p, hyperparameters: { ...p.hyperparameters, l1: 1e-4, l2: 1e-3, earlyStopping: { patience: 1000, minDelta: 0, restoreBest: true } } };
+      return {
+        ...p,
+        hyperparameters: { ...p.hyperparameters, l1: 1e-4, l2: 1e-3, earlyStopping: { patience: 1000, minDelta: 0, restoreBest: true } },
+      };
     },
   },
   {
@@ -109,7 +112,15 @@ describe('train N, save, open, train M = train N + M, bit for bit', () => {
 
   it('early stopping goes on counting from where it was, and restores the same best weights', () => {
     const p = findExample('logistic-regression')!.create();
-    const start = { ...p, hyperparameters: { ...p.hyperparameters, learningRate: 2, maxEpochs: 400, earlyStopping: { patience: 3, minDelta: 0.01, restoreBest: true } } };
+    const start = {
+      ...p,
+      hyperparameters: {
+        ...p.hyperparameters,
+        learningRate: 2,
+        maxEpochs: 400,
+        earlyStopping: { patience: 3, minDelta: 0.01, restoreBest: true },
+      },
+    };
     const straight = openSession(start, 'train');
     const result = straight.trainer.run();
     expect(result.reason).toBe('earlyStopping');
@@ -129,10 +140,18 @@ describe('a stored state that does not fit is dropped with a notice, never mis-a
     const fresh = openSession({ ...saved, training: { epoch: saved.training.epoch, history: saved.training.history } }, 'train').trainer;
 
     // A hidden unit removed: its edges and bias are gone from the network but not from the memory.
-    const edited: Project = { ...saved, graph: { nodes: saved.graph.nodes.filter((n) => n.id !== 'h2'), edges: saved.graph.edges.filter((e) => e.source !== 'h2' && e.target !== 'h2') } };
+    const edited: Project = {
+      ...saved,
+      graph: {
+        nodes: saved.graph.nodes.filter((n) => n.id !== 'h2'),
+        edges: saved.graph.edges.filter((e) => e.source !== 'h2' && e.target !== 'h2'),
+      },
+    };
     const session = openSession(edited, 'train');
     expect(session.notices).toHaveLength(1);
-    expect(session.notices[0]).toMatch(/^The saved training state does not fit this project \(momentum's memory: the network has no edge '[^']+'\), so training goes on from the weights with momentum's memory at zero and the samples in a new order\.$/);
+    expect(session.notices[0]).toMatch(
+      /^The saved training state does not fit this project \(momentum's memory: the network has no edge '[^']+'\), so training goes on from the weights with momentum's memory at zero and the samples in a new order\.$/,
+    );
     expect(Array.from(session.trainer.velocity).every((v) => v === 0)).toBe(true);
     expect(session.trainer.cursor).toBe(0);
 
@@ -163,7 +182,14 @@ describe('steps taken by hand count as training’s', () => {
       expect(next.rows).toEqual(reference.nextBatch('batch'));
       expect(Array.from(next.velocity)).toEqual(Array.from(reference.velocity));
       const session = openSession(project, 'train');
-      const trace = traceStep(session.model, readParameters(session.model), next.velocity, session.train, next.rows, project.hyperparameters);
+      const trace = traceStep(
+        session.model,
+        readParameters(session.model),
+        next.velocity,
+        session.train,
+        next.rows,
+        project.hyperparameters,
+      );
       project = projectAfterStepByHand(project, { rows: next.rows, params: trace.newParams, velocity: trace.newVelocity });
       reference.step('batch');
       expect(project.training.position!.next).toBe(reference.cursor);
@@ -207,7 +233,11 @@ describe('from the command line', () => {
       expect(read(`${example}-b.nnproj`)).toBe(read(`${example}-once.nnproj`));
       const saved = load(`${example}-once.nnproj`);
       expect(saved.training.epoch).toBe(14);
-      expect(Object.values(saved.training.optimiser!.velocity.biases).flat().some((v) => v !== 0)).toBe(true);
+      expect(
+        Object.values(saved.training.optimiser!.velocity.biases)
+          .flat()
+          .some((v) => v !== 0),
+      ).toBe(true);
     }
   });
 
@@ -257,11 +287,16 @@ describe('from the command line', () => {
     expect(run('new', '--example', 'xor-sigmoid', '--out', 'edit.nnproj').code).toBe(0);
     expect(run('train', 'edit.nnproj', '--epochs', '2', '--out', 'edit2.nnproj', '--quiet').code).toBe(0);
     const project = load('edit2.nnproj');
-    const renamed = { ...project, graph: { ...project.graph, edges: project.graph.edges.map((e, i) => (i === 0 ? { ...e, id: 'renamed' } : e)) } };
+    const renamed = {
+      ...project,
+      graph: { ...project.graph, edges: project.graph.edges.map((e, i) => (i === 0 ? { ...e, id: 'renamed' } : e)) },
+    };
     writeFileSync(join(dir, 'edit3.nnproj'), serialiseProject(renamed));
     const result = run('train', 'edit3.nnproj', '--epochs', '1', '--quiet');
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/^Note: The saved training state does not fit this project \(momentum's memory: the network has no edge '[^']+'\), so training goes on/);
+    expect(result.stderr).toMatch(
+      /^Note: The saved training state does not fit this project \(momentum's memory: the network has no edge '[^']+'\), so training goes on/,
+    );
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(load('edit3.trained.nnproj').training.epoch).toBe(3);
   });

@@ -46,12 +46,24 @@ function network(output: Output): Graph {
       { id: 'x1', kind: 'input', feature: 'x1' },
       { id: 'x2', kind: 'input', feature: 'x2' },
       { id: 'h', kind: 'dense', units: 3, activation: 'tanh', bias: [0.1, -0.2, 0.3] },
-      { id: 'y', kind: 'dense', units, activation: output, bias: Array.from({ length: units }, (_, k) => 0.05 * (k + 1)), output: { targets } },
+      {
+        id: 'y',
+        kind: 'dense',
+        units,
+        activation: output,
+        bias: Array.from({ length: units }, (_, k) => 0.05 * (k + 1)),
+        output: { targets },
+      },
     ],
     edges: [
       { id: 'x->h1', source: 'x1', target: 'h', weight: [[0.7], [-0.4], [0.2]] },
       { id: 'x->h2', source: 'x2', target: 'h', weight: [[-0.3], [0.6], [0.5]] },
-      { id: 'h->y', source: 'h', target: 'y', weight: Array.from({ length: units }, (_, k) => [0.8 - 0.3 * k, -0.5 + 0.4 * k, 0.9 - 0.2 * k]) },
+      {
+        id: 'h->y',
+        source: 'h',
+        target: 'y',
+        weight: Array.from({ length: units }, (_, k) => [0.8 - 0.3 * k, -0.5 + 0.4 * k, 0.9 - 0.2 * k]),
+      },
       { id: 'x1->y', source: 'x1', target: 'y', weight: Array.from({ length: units }, (_, k) => [0.25 * (k - 1)]) },
     ],
   };
@@ -103,7 +115,9 @@ function outputOf(model: CompiledModel, params: ArrayLike<number>, data: BoundDa
   forward(model, params, data.x, n * model.features.length, ws);
   const node = model.outputs[0];
   const s = Array.from(ws.s.subarray(node.start, node.start + node.units));
-  const t = Array.from(data.t.subarray(n * model.targets.length + node.output!.targetStart, n * model.targets.length + node.output!.targetStart + node.units));
+  const t = Array.from(
+    data.t.subarray(n * model.targets.length + node.output!.targetStart, n * model.targets.length + node.output!.targetStart + node.units),
+  );
   return { s, t };
 }
 
@@ -135,7 +149,8 @@ function numericGradient(output: Output, model: CompiledModel, params: Float64Ar
 function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
   expect(actual.length).toBe(expected.length);
   for (let i = 0; i < actual.length; i++) {
-    if (!(Math.abs(actual[i] - expected[i]) <= TOLERANCE)) throw new Error(`${what}[${i}]: ${actual[i]}, expected ${expected[i]} (off by ${Math.abs(actual[i] - expected[i])})`);
+    if (!(Math.abs(actual[i] - expected[i]) <= TOLERANCE))
+      throw new Error(`${what}[${i}]: ${actual[i]}, expected ${expected[i]} (off by ${Math.abs(actual[i] - expected[i])})`);
   }
 }
 
@@ -175,8 +190,16 @@ for (const output of ['softmax', 'sigmoid'] as const) {
       for (let n = 0; n < data.size; n++) {
         const moved = Float64Array.from(params);
         const velocity = new Float64Array(model.paramCount);
-        kernel.stochasticSteps(moved, new Float64Array(model.paramCount), velocity, data, Uint32Array.of(n), 0, 1, 0.5, { lossSum: 0, correct: 0 });
-        const one = bindData(model, datasetFromRows(['x1', 'x2'], model.targets, [[data.x[2 * n], data.x[2 * n + 1], ...data.t.subarray(n * model.targets.length, (n + 1) * model.targets.length)]]));
+        kernel.stochasticSteps(moved, new Float64Array(model.paramCount), velocity, data, Uint32Array.of(n), 0, 1, 0.5, {
+          lossSum: 0,
+          correct: 0,
+        });
+        const one = bindData(
+          model,
+          datasetFromRows(['x1', 'x2'], model.targets, [
+            [data.x[2 * n], data.x[2 * n + 1], ...data.t.subarray(n * model.targets.length, (n + 1) * model.targets.length)],
+          ]),
+        );
         const expected = numericGradient(output, model, params, one).map((g) => -0.5 * g);
         expectClose(velocity, expected, `fused step on sample ${n}: Δθ`);
       }
@@ -188,7 +211,11 @@ for (const output of ['softmax', 'sigmoid'] as const) {
         const trainer = new Trainer({ model, params: Float64Array.from(params), train: data, hyper, kernel });
         expect(trainer.kernel.kind).toBe(kernel);
         trainer.step('batch');
-        expectClose(Float64Array.from(params, (p, i) => p - trainer.params[i]), numeric, `trainer (${kernel} kernel): θ − θ′ at η = 1`);
+        expectClose(
+          Float64Array.from(params, (p, i) => p - trainer.params[i]),
+          numeric,
+          `trainer (${kernel} kernel): θ − θ′ at η = 1`,
+        );
       }
       const trace = traceStep(model, params, new Float64Array(model.paramCount), data, [0, 1, 2], NO_UPDATE);
       expectClose(
@@ -203,8 +230,15 @@ for (const output of ['softmax', 'sigmoid'] as const) {
       for (const sample of trace.samples) {
         const { s, t } = outputOf(model, params, data, sample.index);
         const outputs = sample.backward.filter((b) => b.role === 'output').sort((a, b) => a.unit - b.unit);
-        const expected = s.map((_, k) =>
-          -difference((h) => crossEntropyOfS(output, s.map((v, m) => (m === k ? v + h : v)), t)),
+        const expected = s.map(
+          (_, k) =>
+            -difference((h) =>
+              crossEntropyOfS(
+                output,
+                s.map((v, m) => (m === k ? v + h : v)),
+                t,
+              ),
+            ),
         );
         expectClose(
           outputs.map((b) => b.delta),
@@ -215,7 +249,11 @@ for (const output of ['softmax', 'sigmoid'] as const) {
         const ws = createWorkspace(model);
         forward(model, params, data.x, sample.index * 2, ws);
         backward(model, params, 'crossEntropy', ws, data.t, sample.index * model.targets.length, new Float64Array(model.paramCount), 1);
-        expectClose(Array.from(ws.gradS.subarray(model.outputs[0].start, model.outputs[0].start + s.length), (g) => -g), expected, `sample ${sample.index}: −∂J/∂s from backward`);
+        expectClose(
+          Array.from(ws.gradS.subarray(model.outputs[0].start, model.outputs[0].start + s.length), (g) => -g),
+          expected,
+          `sample ${sample.index}: −∂J/∂s from backward`,
+        );
       }
     });
 
@@ -292,7 +330,9 @@ describe('the issue’s example: a two-unit softmax with s = (1, 0) and t = (0.5
     const soft = problem('softmax', [[0.7, 0.2, 0.1]]);
     const trace = traceStep(soft.model, soft.params, new Float64Array(soft.model.paramCount), soft.data, [0], NO_UPDATE);
     expect(0.7 + 0.2 + 0.1).not.toBe(1);
-    expect(trace.samples[0].backward.filter((b) => b.role === 'output').every((b) => b.targetSum === undefined && !b.rule.includes('Σt'))).toBe(true);
+    expect(
+      trace.samples[0].backward.filter((b) => b.role === 'output').every((b) => b.targetSum === undefined && !b.rule.includes('Σt')),
+    ).toBe(true);
   });
 });
 
@@ -319,8 +359,12 @@ print(json.dumps(s.grad.tolist()))
     const torchGrad = JSON.parse(result.stdout) as number[][];
     const trace = traceStep(model, params, new Float64Array(model.paramCount), data, [0, 1, 2], NO_UPDATE);
     for (const sample of trace.samples) {
-      const deltas = sample.backward.filter((b) => b.role === 'output').sort((a, b) => a.unit - b.unit).map((b) => -b.delta);
-      for (let k = 0; k < deltas.length; k++) expect(Math.abs(deltas[k] - torchGrad[sample.index][k]), `sample ${sample.index}, unit ${k}`).toBeLessThan(1e-14);
+      const deltas = sample.backward
+        .filter((b) => b.role === 'output')
+        .sort((a, b) => a.unit - b.unit)
+        .map((b) => -b.delta);
+      for (let k = 0; k < deltas.length; k++)
+        expect(Math.abs(deltas[k] - torchGrad[sample.index][k]), `sample ${sample.index}, unit ${k}`).toBeLessThan(1e-14);
     }
   });
 });

@@ -136,7 +136,13 @@ describe('trace = fast path', () => {
   });
 
   it('traces the perceptron rule as the perceptron rule', () => {
-    const hyper: Hyperparameters = { ...DEFAULT_HYPERPARAMETERS, algorithm: 'perceptron', mode: 'stochastic', learningRate: 0.2, shuffle: false };
+    const hyper: Hyperparameters = {
+      ...DEFAULT_HYPERPARAMETERS,
+      algorithm: 'perceptron',
+      mode: 'stochastic',
+      learningRate: 0.2,
+      shuffle: false,
+    };
     const graph = lecture.orPerceptron();
     const setup = prepareTraining(graph, hyper, lecture.truthTable('or'));
     const params = Float64Array.from([0.1, -0.3, 0.05]);
@@ -159,7 +165,11 @@ describe('trace = fast path', () => {
 
   it('refuses a sample that does not exist', () => {
     const { model, params, data } = randomProblem(3, 'squaredError', 2);
-    expect(() => traceStep(model, params, new Float64Array(model.paramCount), data, [5], DEFAULT_HYPERPARAMETERS)).toThrow(/Sample 5 does not exist; the data has 2 samples/);
-    expect(() => traceStep(model, params, new Float64Array(model.paramCount), data, [], DEFAULT_HYPERPARAMETERS)).toThrow(/at least one sample/);
+    expect(() => traceStep(model, params, new Float64Array(model.paramCount), data, [5], DEFAULT_HYPERPARAMETERS)).toThrow(
+      /Sample 5 does not exist; the data has 2 samples/,
+    );
+    expect(() => traceStep(model, params, new Float64Array(model.paramCount), data, [], DEFAULT_HYPERPARAMETERS)).toThrow(
+      /at least one sample/,
+    );
   });
 });

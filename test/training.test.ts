@@ -62,7 +62,14 @@ describe('update rules, by hand', () => {
 
   it('batch mode averages the per-sample gradients', () => {
     const h = hyper({ mode: 'batch', learningRate: 0.1 });
-    const batch = trainerFor(linearNeuron(1, 0), [[1, 0], [2, 0]], h);
+    const batch = trainerFor(
+      linearNeuron(1, 0),
+      [
+        [1, 0],
+        [2, 0],
+      ],
+      h,
+    );
     // z = (1, 2), δ = (−1, −2); mean ∂J/∂w = mean(−δ x) = (1 + 4)/2 = 2.5; ∂J/∂b = 1.5.
     const report = batch.step('batch');
     expect(report.samples).toBe(2);
@@ -133,7 +140,9 @@ describe('steps and epochs', () => {
     trainer.setHyperparameters({ ...trainer.hyperparameters, learningRate: 0.2 });
     trainer.step('sample');
     expect(trainer.params[0]).toBeCloseTo(0.5 + 0.2 * -0.1 * 2, 15);
-    expect(() => trainer.setHyperparameters({ ...trainer.hyperparameters, learningRate: -1 })).toThrow(/learning rate η must be a positive number/);
+    expect(() => trainer.setHyperparameters({ ...trainer.hyperparameters, learningRate: -1 })).toThrow(
+      /learning rate η must be a positive number/,
+    );
     expect(() => trainer.setHyperparameters({ ...trainer.hyperparameters, loss: 'crossEntropy' })).toThrow(/compiled again/);
   });
 });
@@ -171,7 +180,12 @@ describe('run: bounded progress and pausing between steps', () => {
     const paused = trainerFor(linearNeuron(), rows, h);
     let now = 0;
     let reports = 0;
-    const result = paused.run({ progressIntervalMs: 1, clock: () => ++now, onProgress: () => reports++, shouldContinue: () => reports < 3 });
+    const result = paused.run({
+      progressIntervalMs: 1,
+      clock: () => ++now,
+      onProgress: () => reports++,
+      shouldContinue: () => reports < 3,
+    });
     expect(result.reason).toBe('interrupted');
     expect(paused.epoch).toBe(0);
     expect(paused.cursor).toBe(60); // three steps of 20, mid-epoch
@@ -208,12 +222,27 @@ describe('stopping criteria', () => {
   it('early stopping: stops after `patience` epochs without improvement and restores the best weights', () => {
     // Training points pull one way, validation points the other: validation loss rises once training fits.
     const rng = createRng(4);
-    const all = datasetFromRows(['x'], ['t'], Array.from({ length: 40 }, (_, n) => {
-      const x = rng.uniform(-1, 1);
-      return [x, n < 30 ? 2 * x + rng.normal() * 0.3 : -x];
-    }));
+    const all = datasetFromRows(
+      ['x'],
+      ['t'],
+      Array.from({ length: 40 }, (_, n) => {
+        const x = rng.uniform(-1, 1);
+        return [x, n < 30 ? 2 * x + rng.normal() * 0.3 : -x];
+      }),
+    );
     const h = hyper({ mode: 'batch', learningRate: 0.1, maxEpochs: 1000, earlyStopping: { patience: 5, minDelta: 0, restoreBest: true } });
-    const setup = prepareTraining(linearNeuron(0, 0), h, subset(all, Array.from({ length: 30 }, (_, i) => i)), subset(all, Array.from({ length: 10 }, (_, i) => 30 + i)));
+    const setup = prepareTraining(
+      linearNeuron(0, 0),
+      h,
+      subset(
+        all,
+        Array.from({ length: 30 }, (_, i) => i),
+      ),
+      subset(
+        all,
+        Array.from({ length: 10 }, (_, i) => 30 + i),
+      ),
+    );
     const trainer = new Trainer({ model: setup.model, params: [0, 0], train: setup.train, validation: setup.validation, hyper: h });
     const result = trainer.run();
     expect(result.reason).toBe('earlyStopping');
@@ -226,7 +255,9 @@ describe('stopping criteria', () => {
   });
 
   it('early stopping without validation data is refused with a reason', () => {
-    expect(() => trainerFor(linearNeuron(), [[1, 1]], hyper({ earlyStopping: { patience: 3, minDelta: 0, restoreBest: true } }))).toThrow(/no validation data/);
+    expect(() => trainerFor(linearNeuron(), [[1, 1]], hyper({ earlyStopping: { patience: 3, minDelta: 0, restoreBest: true } }))).toThrow(
+      /no validation data/,
+    );
   });
 });
 
@@ -246,17 +277,29 @@ describe('divergence', () => {
   it('names L2 regularisation, not the learning rate, when η·λ₂ makes the weights grow', () => {
     // t = x. With η = 0.1 and λ₂ = 30, L2's part of a step is w ← (1 − 3) w: the weight doubles
     // and flips sign every epoch whatever the data say.
-    const rows = [[1, 1], [2, 2], [-1, -1]];
+    const rows = [
+      [1, 1],
+      [2, 2],
+      [-1, -1],
+    ];
     const result = trainerFor(linearNeuron(0.5, 0), rows, hyper({ mode: 'batch', learningRate: 0.1, l2: 30, maxEpochs: 5000 })).run();
     expect(result.reason).toBe('diverged');
     expect(result.message).toMatch(/L2 regularisation is too strong for this learning rate: η·λ₂ = 3 is above 2\(1 \+ α\) = 2/);
     expect(result.message).toContain('lower λ₂ (30) or η (0.1)');
     expect(result.message).not.toMatch(/learning rate of 0\.1 may be too large/);
     // The learning rate alone is fine: the same run without L2 converges.
-    const plain = trainerFor(linearNeuron(0.5, 0), rows, hyper({ mode: 'batch', learningRate: 0.1, maxEpochs: 5000, targetLoss: 1e-12 })).run();
+    const plain = trainerFor(
+      linearNeuron(0.5, 0),
+      rows,
+      hyper({ mode: 'batch', learningRate: 0.1, maxEpochs: 5000, targetLoss: 1e-12 }),
+    ).run();
     expect(plain.reason).toBe('targetLoss');
     // With momentum the bound is 2(1 + α): η·λ₂ = 3 is below 2(1 + 0.9) = 3.8, so L2 is not blamed.
-    const withMomentum = trainerFor(linearNeuron(0.5, 0), rows, hyper({ mode: 'batch', learningRate: 5, l2: 0.6, momentum: 0.9, maxEpochs: 5000 })).run();
+    const withMomentum = trainerFor(
+      linearNeuron(0.5, 0),
+      rows,
+      hyper({ mode: 'batch', learningRate: 5, l2: 0.6, momentum: 0.9, maxEpochs: 5000 }),
+    ).run();
     expect(withMomentum.reason).toBe('diverged');
     expect(withMomentum.message).toContain('A learning rate of 5 may be too large');
   });
@@ -265,7 +308,14 @@ describe('divergence', () => {
 describe('divergence on validation data', () => {
   it('an infinite validation loss stops training as divergence, naming the validation loss', () => {
     const h = hyper({ mode: 'batch', learningRate: 0.01, maxEpochs: 100 });
-    const train = datasetFromRows(['x'], ['t'], [[1, 1], [2, 2]]);
+    const train = datasetFromRows(
+      ['x'],
+      ['t'],
+      [
+        [1, 1],
+        [2, 2],
+      ],
+    );
     const validation = datasetFromRows(['x'], ['t'], [[1e200, 0]]);
     const setup = prepareTraining(linearNeuron(), h, train, validation);
     const trainer = new Trainer({ model: setup.model, params: [0.5, 0.1], train: setup.train, validation: setup.validation, hyper: h });
@@ -293,7 +343,18 @@ describe('setup errors', () => {
       earlyStopping: { patience: 0, minDelta: -1, restoreBest: false },
     });
     expect(issues.map((i) => i.field).sort()).toEqual(
-      ['batchSize', 'earlyStopping.minDelta', 'earlyStopping.patience', 'init.range', 'l1', 'l2', 'learningRate', 'maxEpochs', 'momentum', 'targetLoss'].sort(),
+      [
+        'batchSize',
+        'earlyStopping.minDelta',
+        'earlyStopping.patience',
+        'init.range',
+        'l1',
+        'l2',
+        'learningRate',
+        'maxEpochs',
+        'momentum',
+        'targetLoss',
+      ].sort(),
     );
     expect(checkHyperparameters(DEFAULT_HYPERPARAMETERS)).toEqual([]);
   });
@@ -311,7 +372,9 @@ describe('setup errors', () => {
   });
 
   it('refuses data the network does not fit, and an empty training set', () => {
-    expect(() => prepareTraining(linearNeuron(), hyper(), datasetFromRows(['z'], ['t'], [[1, 1]]))).toThrow(/reads feature 'x', which the dataset does not have/);
+    expect(() => prepareTraining(linearNeuron(), hyper(), datasetFromRows(['z'], ['t'], [[1, 1]]))).toThrow(
+      /reads feature 'x', which the dataset does not have/,
+    );
     expect(() => trainerFor(linearNeuron(), [], hyper())).toThrow(/training set is empty/);
   });
 

@@ -33,7 +33,13 @@ export const brain: Contender = {
       },
       run() {
         // brain.js refuses a momentum of exactly 0; 1e-12 is none in float32.
-        net.train(set, { iterations: workload.epochs, errorThresh: 1e-12, learningRate: workload.learningRate, momentum: 1e-12, log: false });
+        net.train(set, {
+          iterations: workload.epochs,
+          errorThresh: 1e-12,
+          learningRate: workload.learningRate,
+          momentum: 1e-12,
+          log: false,
+        });
       },
       finalLoss() {
         const predictions = new Float64Array(data.samples * data.outputs);

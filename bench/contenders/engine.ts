@@ -26,13 +26,29 @@ export const engine: Contender = {
     workload.layers.forEach((layer, l) => {
       const id = `L${l}`;
       const last = l === workload.layers.length - 1;
-      nodes.push({ id, kind: 'dense', units: layer.units, activation: layer.activation, bias: new Array(layer.units).fill(0), ...(last ? { output: { targets } } : {}) });
-      for (const source of previous) edges.push({ id: `${source.id}->${id}`, source: source.id, target: id, weight: Array.from({ length: layer.units }, () => new Array(source.units).fill(0)) });
+      nodes.push({
+        id,
+        kind: 'dense',
+        units: layer.units,
+        activation: layer.activation,
+        bias: new Array(layer.units).fill(0),
+        ...(last ? { output: { targets } } : {}),
+      });
+      for (const source of previous)
+        edges.push({
+          id: `${source.id}->${id}`,
+          source: source.id,
+          target: id,
+          weight: Array.from({ length: layer.units }, () => new Array(source.units).fill(0)),
+        });
       previous = [{ id, units: layer.units }];
     });
     const graph: Graph = { nodes, edges };
     const model = compileOrThrow(graph);
-    const rows = Array.from({ length: data.samples }, (_, n) => [...data.x.subarray(n * data.inputs, (n + 1) * data.inputs), ...data.y.subarray(n * data.outputs, (n + 1) * data.outputs)]);
+    const rows = Array.from({ length: data.samples }, (_, n) => [
+      ...data.x.subarray(n * data.inputs, (n + 1) * data.inputs),
+      ...data.y.subarray(n * data.outputs, (n + 1) * data.outputs),
+    ]);
     const bound = bindData(model, datasetFromRows(features, targets, rows));
 
     // The benchmark's weights, written into the engine's layout.
@@ -42,7 +58,8 @@ export const engine: Contender = {
       const fanIn = workload.layers[l].inputs;
       for (const edge of node.incoming) {
         const column = l === 0 ? Number(edge.source.slice(1)) : 0;
-        for (let j = 0; j < edge.targetUnits; j++) for (let i = 0; i < edge.sourceUnits; i++) start[weightIndex(edge, j, i)] = w[j * fanIn + column + i];
+        for (let j = 0; j < edge.targetUnits; j++)
+          for (let i = 0; i < edge.sourceUnits; i++) start[weightIndex(edge, j, i)] = w[j * fanIn + column + i];
       }
       start.set(b, node.biasOffset);
     });

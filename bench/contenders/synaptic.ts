@@ -13,7 +13,12 @@ export const synaptic: Contender = {
     const net = new Architect.Perceptron(...sizes);
     const layers = [net.layers.input, ...net.layers.hidden, net.layers.output];
     workload.layers.forEach((layer, l) => {
-      const squash = { tanh: Neuron.squash.TANH, sigmoid: Neuron.squash.LOGISTIC, relu: Neuron.squash.RELU, softmax: Neuron.squash.LOGISTIC }[layer.activation];
+      const squash = {
+        tanh: Neuron.squash.TANH,
+        sigmoid: Neuron.squash.LOGISTIC,
+        relu: Neuron.squash.RELU,
+        softmax: Neuron.squash.LOGISTIC,
+      }[layer.activation];
       layers[l + 1].set({ squash });
     });
     // synaptic is too slow for all of W3 in reasonable time: it trains on a subset, noted below.
@@ -32,7 +37,8 @@ export const synaptic: Contender = {
           const previous = layers[l].list;
           layers[l + 1].list.forEach((neuron: any, j: number) => {
             neuron.bias = b[j];
-            for (const connection of Object.values(neuron.connections.inputs) as any[]) connection.weight = w[j * inputs + previous.indexOf(connection.from)];
+            for (const connection of Object.values(neuron.connections.inputs) as any[])
+              connection.weight = w[j * inputs + previous.indexOf(connection.from)];
           });
         });
         // Throw away synaptic's compiled copy so it picks up the weights just set.

@@ -16,7 +16,8 @@ export function tfjs(backend: 'cpu' | 'wasm'): Contender {
       });
       const loss =
         workload.loss === 'halfSquaredError'
-          ? (yTrue: import('@tensorflow/tfjs').Tensor, yPred: import('@tensorflow/tfjs').Tensor) => tf.mul(0.5, tf.sum(tf.square(tf.sub(yTrue, yPred)), -1))
+          ? (yTrue: import('@tensorflow/tfjs').Tensor, yPred: import('@tensorflow/tfjs').Tensor) =>
+              tf.mul(0.5, tf.sum(tf.square(tf.sub(yTrue, yPred)), -1))
           : workload.loss === 'binaryCrossEntropy'
             ? 'binaryCrossentropy'
             : 'categoricalCrossentropy';

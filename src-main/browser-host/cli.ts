@@ -16,7 +16,10 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 async function main(): Promise<void> {
   let values;
   try {
-    ({ values } = parseArgs({ options: { port: { type: 'string' }, workspace: { type: 'string' }, data: { type: 'string' }, token: { type: 'string' } }, strict: true }));
+    ({ values } = parseArgs({
+      options: { port: { type: 'string' }, workspace: { type: 'string' }, data: { type: 'string' }, token: { type: 'string' } },
+      strict: true,
+    }));
   } catch (error) {
     console.error(`nnstudio web: ${(error as Error).message.split('\n')[0]}`);
     process.exit(2);

@@ -29,7 +29,10 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function get(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: host.port, path, headers: { host: `127.0.0.1:${host.port}`, ...headers } }, (res) => {
       let body = '';
@@ -95,8 +98,12 @@ describe('browser host', () => {
   it('with the token, runs the same handlers as the desktop app, validated', async () => {
     const socket = await connect(host.token, { origin: `http://127.0.0.1:${host.port}` });
     try {
-      expect(await call(socket, 'app:info', {})).toEqual({ ok: { version: '9.9.9', host: 'browser', platform: process.platform, workspace } });
-      expect(await call(socket, 'project:open', { path: '/etc/passwd' })).toEqual({ error: expect.stringMatching(/outside the workspace folder/) });
+      expect(await call(socket, 'app:info', {})).toEqual({
+        ok: { version: '9.9.9', host: 'browser', platform: process.platform, workspace },
+      });
+      expect(await call(socket, 'project:open', { path: '/etc/passwd' })).toEqual({
+        error: expect.stringMatching(/outside the workspace folder/),
+      });
       expect(await call(socket, 'nope', {})).toEqual({ error: "Unknown request 'nope'." });
       socket.send('not json');
       const created = await call(socket, 'examples:create', { name: 'xor-sigmoid' });
@@ -118,7 +125,8 @@ describe('browser host', () => {
       const project = (await call(socket, 'examples:create', { name: 'iris' })).ok;
       expect(await call(socket, 'training:start', { project, session: 's1' })).toEqual({ ok: { parameters: 67, epoch: 0, notices: [] } });
       const end = Date.now() + 20_000;
-      while (!events.some((e) => e.event === 'training:progress' && (e.payload.epoch ?? 0) > 0) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      while (!events.some((e) => e.event === 'training:progress' && (e.payload.epoch ?? 0) > 0) && Date.now() < end)
+        await new Promise((r) => setTimeout(r, 20));
       expect(events.some((e) => e.event === 'training:progress' && (e.payload.epoch ?? 0) > 0)).toBe(true);
       await call(socket, 'training:stop', {});
     } finally {
@@ -147,7 +155,9 @@ describe('browser host', () => {
       const project = widen((await call(reader, 'examples:create', { name: 'spiral' })).ok, 200);
       // The slow tab: its socket stops reading, as a suspended tab's does.
       (slow as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
-      expect(await call(reader, 'training:start', { project, session: 'bp' })).toEqual({ ok: { parameters: 41001, epoch: 0, notices: [] } });
+      expect(await call(reader, 'training:start', { project, session: 'bp' })).toEqual({
+        ok: { parameters: 41001, epoch: 0, notices: [] },
+      });
       let most = 0;
       const end = Date.now() + 60_000;
       // Until the host has sent the reader 40 MB: without coalescing, all of it would queue for the slow one.
@@ -180,7 +190,13 @@ describe('browser host', () => {
   }, 90_000);
 
   it('a message larger than any project closes that connection with 1009; smaller ones are answered, and the host stays up', async () => {
-    const small = await startBrowserHost({ workspace, rendererDir, version: '9.9.9', dataDir: join(workspace, '.data-small'), maxMessageBytes: 64 * 1024 });
+    const small = await startBrowserHost({
+      workspace,
+      rendererDir,
+      version: '9.9.9',
+      dataDir: join(workspace, '.data-small'),
+      maxMessageBytes: 64 * 1024,
+    });
     try {
       const socket = await connect(small.token, {}, small.port);
       // Just under the limit: an answer (a refusal of the unknown field, but an answer).
@@ -233,7 +249,10 @@ describe('browser host', () => {
 /** The project with its two dense hidden layers widened to `units` each, small fixed weights. */
 function widen(project: unknown, units: number) {
   const copy = structuredClone(project) as {
-    graph: { nodes: { id: string; kind: string; units?: number; bias?: unknown }[]; edges: { source: string; target: string; weight: unknown }[] };
+    graph: {
+      nodes: { id: string; kind: string; units?: number; bias?: unknown }[];
+      edges: { source: string; target: string; weight: unknown }[];
+    };
   };
   const size = new Map<string, number>();
   for (const node of copy.graph.nodes) {

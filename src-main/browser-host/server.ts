@@ -92,7 +92,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     const checked = EVENTS[event].safeParse(payload);
     // An event that does not fit the contract is a bug of ours: say so, never crash the host.
     if (!checked.success) {
-      if (event !== 'training:error') broadcast('training:error', { message: `NN Studio produced an invalid ${event} event; training may be showing stale numbers.` });
+      if (event !== 'training:error')
+        broadcast('training:error', { message: `NN Studio produced an invalid ${event} event; training may be showing stale numbers.` });
       return;
     }
     for (const events of sockets.values()) events.send(event, checked.data as EventOf<E>);
@@ -165,7 +166,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     const offered = Buffer.from(url.searchParams.get('token') ?? '');
     const expected = Buffer.from(token);
     const tokenOk = offered.length === expected.length && timingSafeEqual(offered, expected);
-    const originOk = request.headers.origin === undefined || request.headers.origin === `http://127.0.0.1:${port}` || request.headers.origin === `http://localhost:${port}`;
+    const originOk =
+      request.headers.origin === undefined ||
+      request.headers.origin === `http://127.0.0.1:${port}` ||
+      request.headers.origin === `http://localhost:${port}`;
     if (url.pathname !== '/ipc' || !tokenOk || !originOk || !allowedHosts().has(request.headers.host ?? '')) {
       socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       socket.destroy();

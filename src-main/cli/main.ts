@@ -163,13 +163,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 2;
     }
     // The engine's own words for a network or data set that cannot work (a split that does not add up...).
-    if (error instanceof UserError || error instanceof TrainingSetupError || error instanceof ExportError || error instanceof DataError || error instanceof GraphCompileError) {
+    if (
+      error instanceof UserError ||
+      error instanceof TrainingSetupError ||
+      error instanceof ExportError ||
+      error instanceof DataError ||
+      error instanceof GraphCompileError
+    ) {
       io.stderr.write(`nnstudio: ${escapeControlCharacters(error.message)}\n`);
       return 1;
     }
     // Not expected: still one line, with the details only when asked for.
     const message = escapeControlCharacters(error instanceof Error ? error.message : String(error));
-    io.stderr.write(`nnstudio: internal error: ${message}${process.env.NNSTUDIO_DEBUG ? `\n${(error as Error).stack}` : ' (set NNSTUDIO_DEBUG=1 for details)'}\n`);
+    io.stderr.write(
+      `nnstudio: internal error: ${message}${process.env.NNSTUDIO_DEBUG ? `\n${(error as Error).stack}` : ' (set NNSTUDIO_DEBUG=1 for details)'}\n`,
+    );
     return 70;
   }
 }
@@ -188,7 +196,8 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[]
     if (ambiguous) throw new UsageError(`${ambiguous[1]} needs a value; to give one that starts with a dash, write ${ambiguous[1]}=VALUE.`);
     throw new UsageError(`${message.split(/\.\s/)[0].replace(/\.$/, '')}.`);
   }
-  if (parsed.positionals.length > positionals && !(parsed.values as { help?: boolean }).help) throw new UsageError(`unexpected argument '${parsed.positionals[positionals]}'.`);
+  if (parsed.positionals.length > positionals && !(parsed.values as { help?: boolean }).help)
+    throw new UsageError(`unexpected argument '${parsed.positionals[positionals]}'.`);
   return parsed;
 }
 
@@ -202,7 +211,9 @@ function commandExamples(args: string[], io: CliIo): number {
   const { values } = parse(args, { json: { type: 'boolean' } }, 0);
   if (values.help) return help(io, 'examples');
   if (values.json) {
-    io.stdout.write(`${JSON.stringify(EXAMPLES.map((e) => ({ name: e.name, title: e.title, description: e.description, expected: e.expected })))}\n`);
+    io.stdout.write(
+      `${JSON.stringify(EXAMPLES.map((e) => ({ name: e.name, title: e.title, description: e.description, expected: e.expected })))}\n`,
+    );
     return 0;
   }
   const width = Math.max(...EXAMPLES.map((e) => e.name.length));
@@ -226,7 +237,8 @@ async function commandNew(args: string[], io: CliIo): Promise<number> {
 function positiveInteger(value: string | undefined, option: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`${option} needs a whole number of at least 1, got '${value}'.`);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1)
+    throw new UsageError(`${option} needs a whole number of at least 1, got '${value}'.`);
   return n;
 }
 
@@ -238,21 +250,32 @@ function requireFile(positionals: string[], command: string): string {
 async function commandTrain(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(
     args,
-    { epochs: { type: 'string' }, out: { type: 'string' }, 'in-place': { type: 'boolean' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } },
+    {
+      epochs: { type: 'string' },
+      out: { type: 'string' },
+      'in-place': { type: 'boolean' },
+      json: { type: 'boolean' },
+      quiet: { type: 'boolean' },
+    },
     1,
   );
   if (values.help) return help(io, 'train');
   const input = resolve(io.cwd, requireFile(positionals, 'train'));
   const epochs = positiveInteger(values.epochs, '--epochs');
   if (values['in-place'] && values.out) throw new UsageError('use either --out or --in-place, not both.');
-  const out = values['in-place'] ? input : resolve(io.cwd, values.out ?? join(dirname(input), `${basename(input, extname(input))}.trained.nnproj`));
+  const out = values['in-place']
+    ? input
+    : resolve(io.cwd, values.out ?? join(dirname(input), `${basename(input, extname(input))}.trained.nnproj`));
   if (out === input && !values['in-place']) throw new UsageError('--out names the input file; add --in-place to overwrite it.');
 
   const { project, migratedFrom } = await readProjectFile(input);
-  if (migratedFrom !== null && !values.json) io.stderr.write(`Note: ${escapeControlCharacters(input)} was saved in format version ${migratedFrom} and has been upgraded.\n`);
+  if (migratedFrom !== null && !values.json)
+    io.stderr.write(`Note: ${escapeControlCharacters(input)} was saved in format version ${migratedFrom} and has been upgraded.\n`);
   const hyper = epochs ? { ...project.hyperparameters, maxEpochs: project.training.epoch + epochs } : project.hyperparameters;
   if (hyper.maxEpochs <= project.training.epoch) {
-    throw new UserError(`${input} has already been trained for ${project.training.epoch} epochs, its maximum; use --epochs N to train N more.`);
+    throw new UserError(
+      `${input} has already been trained for ${project.training.epoch} epochs, its maximum; use --epochs N to train N more.`,
+    );
   }
   // No limit on epochs here: the history is thinned to a few thousand records however long it runs.
   await checkCanWrite(out);
@@ -284,12 +307,18 @@ async function commandTrain(args: string[], io: CliIo): Promise<number> {
     saving = false;
   }
   const last = result.last;
-  const message = result.reason === 'interrupted' ? `Interrupted after epoch ${result.epochs}; the weights so far are saved.` : result.message;
+  const message =
+    result.reason === 'interrupted' ? `Interrupted after epoch ${result.epochs}; the weights so far are saved.` : result.message;
   if (values.json) {
-    io.stdout.write(`${JSON.stringify({ type: 'done', reason: result.reason, message, epochs: result.epochs, loss: last?.loss ?? null, accuracy: last?.accuracy ?? null, out })}\n`);
+    io.stdout.write(
+      `${JSON.stringify({ type: 'done', reason: result.reason, message, epochs: result.epochs, loss: last?.loss ?? null, accuracy: last?.accuracy ?? null, out })}\n`,
+    );
   } else {
     io.stdout.write(`${message}\n`);
-    if (last) io.stdout.write(`Epoch ${last.epoch}: loss ${fmt(last.loss)}${last.accuracy !== null ? `, accuracy ${percent(last.accuracy)}` : ''}${last.validationLoss !== null ? `; validation loss ${fmt(last.validationLoss)}${last.validationAccuracy !== null ? `, accuracy ${percent(last.validationAccuracy)}` : ''}` : ''}\n`);
+    if (last)
+      io.stdout.write(
+        `Epoch ${last.epoch}: loss ${fmt(last.loss)}${last.accuracy !== null ? `, accuracy ${percent(last.accuracy)}` : ''}${last.validationLoss !== null ? `; validation loss ${fmt(last.validationLoss)}${last.validationAccuracy !== null ? `, accuracy ${percent(last.validationAccuracy)}` : ''}` : ''}\n`,
+      );
     io.stdout.write(`Wrote ${out}\n`);
   }
   return result.reason === 'diverged' ? 1 : 0;
@@ -305,10 +334,19 @@ const SLICE_MS = 50;
  * `run` picks up where it left off, so an interrupted run at epoch k has exactly the weights of
  * an uninterrupted run of k epochs.
  */
-async function trainInSlices(session: ProjectSession, onEpoch: (record: EpochRecord) => void, interrupted: () => boolean): Promise<TrainResult> {
+async function trainInSlices(
+  session: ProjectSession,
+  onEpoch: (record: EpochRecord) => void,
+  interrupted: () => boolean,
+): Promise<TrainResult> {
   const { trainer } = session;
   const firstEpoch = trainer.epoch;
-  const stopHere = (): TrainResult => ({ reason: 'interrupted', message: 'Interrupted.', epochs: trainer.epoch, last: trainer.history.at(-1) ?? null });
+  const stopHere = (): TrainResult => ({
+    reason: 'interrupted',
+    message: 'Interrupted.',
+    epochs: trainer.epoch,
+    last: trainer.history.at(-1) ?? null,
+  });
   for (;;) {
     const until = Date.now() + SLICE_MS;
     let epochEnded = false;
@@ -375,14 +413,18 @@ async function commandEval(args: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${JSON.stringify({ project: project.name, epoch: project.training.epoch, ...results })}\n`);
     return 0;
   }
-  io.stdout.write(`${project.name} — after ${project.training.epoch} epoch${project.training.epoch === 1 ? '' : 's'}, loss: ${project.hyperparameters.loss}\n`);
+  io.stdout.write(
+    `${project.name} — after ${project.training.epoch} epoch${project.training.epoch === 1 ? '' : 's'}, loss: ${project.hyperparameters.loss}\n`,
+  );
   for (const split of ['train', 'validation', 'test'] as const) {
     const r = results[split];
     if (r.size === 0) {
       io.stdout.write(`\n${split}: no samples\n`);
       continue;
     }
-    io.stdout.write(`\n${split} (${r.size} sample${r.size === 1 ? '' : 's'}): loss ${fmt(r.loss)}${r.accuracy !== null ? `, accuracy ${percent(r.accuracy)}` : ''}\n`);
+    io.stdout.write(
+      `\n${split} (${r.size} sample${r.size === 1 ? '' : 's'}): loss ${fmt(r.loss)}${r.accuracy !== null ? `, accuracy ${percent(r.accuracy)}` : ''}\n`,
+    );
     if (r.confusion) io.stdout.write(confusionTable(r.confusion));
   }
   return 0;
@@ -392,9 +434,11 @@ async function commandTrace(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, { sample: { type: 'string' }, json: { type: 'boolean' } }, 1);
   if (values.help) return help(io, 'trace');
   const input = resolve(io.cwd, requireFile(positionals, 'trace'));
-  if (values.sample === undefined) throw new UsageError('trace needs --sample N (a row of the data in the training split, counting from 0).');
+  if (values.sample === undefined)
+    throw new UsageError('trace needs --sample N (a row of the data in the training split, counting from 0).');
   const indices = values.sample.split(',').map((part) => {
-    if (!/^\s*\d+\s*$/.test(part)) throw new UsageError(`--sample takes row numbers counting from 0 (e.g. 3 or 0,1,2), got '${values.sample}'.`);
+    if (!/^\s*\d+\s*$/.test(part))
+      throw new UsageError(`--sample takes row numbers counting from 0 (e.g. 3 or 0,1,2), got '${values.sample}'.`);
     return Number(part);
   });
   const { project } = await readProjectFile(input);
@@ -402,13 +446,24 @@ async function commandTrace(args: string[], io: CliIo): Promise<number> {
   for (const notice of session.notices) io.stderr.write(`Note: ${escapeControlCharacters(notice)}\n`);
   // --sample names rows of the data as the file has them; the trainer counts rows of the shuffled training split.
   const none = new Int32Array(0);
-  const places = rowPlaces({ train: session.train.rowIds ?? none, validation: session.validation.rowIds ?? none, test: session.test.rowIds ?? none });
+  const places = rowPlaces({
+    train: session.train.rowIds ?? none,
+    validation: session.validation.rowIds ?? none,
+    test: session.test.rowIds ?? none,
+  });
   const positions = indices.map((row) => {
     const refusal = trainingRowRefusal(row, places);
     if (refusal) throw new UserError(refusal);
     return places.position[row];
   });
-  const trace = traceStep(session.model, session.trainer.params, session.trainer.velocity, session.train, positions, session.trainer.hyperparameters);
+  const trace = traceStep(
+    session.model,
+    session.trainer.params,
+    session.trainer.velocity,
+    session.train,
+    positions,
+    session.trainer.hyperparameters,
+  );
   io.stdout.write(values.json ? traceToJson(trace) : traceToText(trace));
   return 0;
 }
@@ -426,7 +481,8 @@ async function commandExport(args: string[], io: CliIo): Promise<number> {
   if (!isExportFormat(values.to)) throw new UsageError(`there is no export format '${values.to}'. Formats: ${formats}.`);
   const format = values.to;
   const precision = values.precision;
-  if (precision !== undefined && precision !== 'float32' && precision !== 'float64') throw new UsageError(`--precision is float32 or float64, got '${precision}'.`);
+  if (precision !== undefined && precision !== 'float32' && precision !== 'float64')
+    throw new UsageError(`--precision is float32 or float64, got '${precision}'.`);
   if (precision !== undefined && format !== 'onnx') throw new UsageError('--precision applies to --to onnx only.');
   const info = EXPORT_FORMATS[format];
   const out = resolve(io.cwd, values.out ?? join(dirname(input), exportFileName(basename(input, extname(input)), format)));
@@ -489,7 +545,9 @@ class ProgressBar {
     const width = 24;
     const filled = Math.round(fraction * width);
     const accuracy = record.accuracy !== null ? `  accuracy ${percent(record.accuracy)}` : '';
-    this.stream.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] epoch ${record.epoch}/${this.total}  loss ${fmt(record.loss)}${accuracy}\u001b[K`);
+    this.stream.write(
+      `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] epoch ${record.epoch}/${this.total}  loss ${fmt(record.loss)}${accuracy}\u001b[K`,
+    );
   }
 
   finish(): void {

@@ -18,7 +18,8 @@ beforeAll(() => {
   renderer = join(base, 'renderer');
   mkdirSync(join(renderer, 'assets'), { recursive: true });
   writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>NN Studio</title>');
-  for (const name of ['index.js', 'index.css', 'icon.svg', 'icon.png', 'gemm.wasm', 'data.json', 'font.woff2', 'blob.bin']) writeFileSync(join(renderer, 'assets', name), `content of ${name}`);
+  for (const name of ['index.js', 'index.css', 'icon.svg', 'icon.png', 'gemm.wasm', 'data.json', 'font.woff2', 'blob.bin'])
+    writeFileSync(join(renderer, 'assets', name), `content of ${name}`);
   // What an escape would reach: beside the folder, and the folder's own parent.
   writeFileSync(join(base, 'secret.txt'), SECRET);
   writeFileSync(join(base, 'index.html'), SECRET);

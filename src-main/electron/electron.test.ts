@@ -123,7 +123,10 @@ async function boot() {
 }
 
 const flatten = (list: MenuItemSpec[]): MenuItemSpec[] => list.flatMap((i) => [i, ...flatten(i.submenu ?? [])]);
-const roles = (list: MenuItemSpec[]) => flatten(list).map((i) => i.role).filter(Boolean);
+const roles = (list: MenuItemSpec[]) =>
+  flatten(list)
+    .map((i) => i.role)
+    .filter(Boolean);
 const DEVELOPER_ROLES = ['reload', 'forceReload', 'toggleDevTools'];
 
 describe('desktop shell', () => {
@@ -156,7 +159,9 @@ describe('desktop shell', () => {
   it('serves the page from a privileged app:// scheme, only from the built renderer folder', async () => {
     await boot();
     // Privileges can only be granted before ready, and are exactly these: no bypassCSP.
-    expect(fake.state.privileged).toEqual([{ schemes: [{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }], beforeReady: true }]);
+    expect(fake.state.privileged).toEqual([
+      { schemes: [{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }], beforeReady: true },
+    ]);
     const handler = fake.state.protocols.get('app')!;
     expect(handler).toBeTypeOf('function');
     const escape = await handler(new Request('app://nnstudio/..%2f..%2f..%2fpackage.json'));
@@ -171,15 +176,21 @@ describe('desktop shell', () => {
     expect([...fake.state.handlers.keys()].sort()).toEqual(CHANNEL_NAMES.map((c) => `nnstudio:${c}`).sort());
     const info = fake.state.handlers.get('nnstudio:app:info')!;
     expect(await info({ senderFrame: window.webContents.mainFrame }, {})).toMatchObject({ ok: { host: 'electron' } });
-    expect(await info({ senderFrame: { url: 'https://evil.example/' } }, {})).toEqual({ error: expect.stringMatching(/did not come from the NN Studio window/) });
+    expect(await info({ senderFrame: { url: 'https://evil.example/' } }, {})).toEqual({
+      error: expect.stringMatching(/did not come from the NN Studio window/),
+    });
     // Even the window's own main frame, once it shows anything but the app's page (file:// included).
     for (const url of ['file:///opt/nnstudio/dist/renderer/index.html', 'app://nnstudio/other.html', 'app://elsewhere/index.html']) {
       window.webContents.mainFrame.url = url;
-      expect(await info({ senderFrame: window.webContents.mainFrame }, {}), url).toEqual({ error: expect.stringMatching(/did not come from/) });
+      expect(await info({ senderFrame: window.webContents.mainFrame }, {}), url).toEqual({
+        error: expect.stringMatching(/did not come from/),
+      });
     }
     window.webContents.mainFrame.url = APP_INDEX_URL;
     expect(await info({ senderFrame: null }, {})).toEqual({ error: expect.stringMatching(/did not come from/) });
-    expect(await fake.state.handlers.get('nnstudio:training:step')!({ senderFrame: window.webContents.mainFrame }, { unit: 'forever' })).toMatchObject({ error: expect.stringMatching(/Invalid request/) });
+    expect(
+      await fake.state.handlers.get('nnstudio:training:step')!({ senderFrame: window.webContents.mainFrame }, { unit: 'forever' }),
+    ).toMatchObject({ error: expect.stringMatching(/Invalid request/) });
   });
 
   it('denies permissions, sets the CSP header, and builds the menu', async () => {
@@ -220,7 +231,15 @@ describe('desktop shell', () => {
       else contents.emit(name, event, url, false, true);
       return event.preventDefault.mock.calls.length > 0;
     };
-    const away = ['https://evil.example', 'file:///etc/passwd', 'file:///opt/nnstudio/dist/renderer/index.html', 'app://nnstudio/other.html', 'app://evil/index.html', 'javascript:alert(1)', 'not a url'];
+    const away = [
+      'https://evil.example',
+      'file:///etc/passwd',
+      'file:///opt/nnstudio/dist/renderer/index.html',
+      'app://nnstudio/other.html',
+      'app://evil/index.html',
+      'javascript:alert(1)',
+      'not a url',
+    ];
     for (const name of ['will-navigate', 'will-frame-navigate', 'will-redirect']) {
       for (const url of away) expect(attempt(name, url, { isMainFrame: false }), `${name} ${url}`).toBe(true);
       expect(attempt(name, window.webContents.mainFrame.url), `${name} home`).toBe(false);
@@ -238,8 +257,12 @@ describe('desktop shell', () => {
     expect(opens.map((s: { payload: { path: string } }) => s.payload.path)).toEqual(['/home/u/net.nnproj', '/home/u/other.nnproj']);
     // Granted: the handler reads it (and fails only because it does not exist).
     const open = fake.state.handlers.get('nnstudio:project:open')!;
-    expect(await open({ senderFrame: window.webContents.mainFrame }, { path: '/home/u/net.nnproj' })).toEqual({ error: expect.stringMatching(/no such file/) });
-    expect(await open({ senderFrame: window.webContents.mainFrame }, { path: '/etc/passwd' })).toEqual({ error: expect.stringMatching(/not a file you chose/) });
+    expect(await open({ senderFrame: window.webContents.mainFrame }, { path: '/home/u/net.nnproj' })).toEqual({
+      error: expect.stringMatching(/no such file/),
+    });
+    expect(await open({ senderFrame: window.webContents.mainFrame }, { path: '/etc/passwd' })).toEqual({
+      error: expect.stringMatching(/not a file you chose/),
+    });
   });
 });
 
@@ -280,7 +303,9 @@ describe('security settings and menu, on their own', () => {
       for (const packaged of [menuTemplate(platform), menuTemplate(platform, [], { developer: false })]) {
         for (const role of DEVELOPER_ROLES) expect(roles(packaged), `${platform} ${role}`).not.toContain(role);
       }
-      const accelerators = flatten(menuTemplate(platform, ['/a.nnproj'], { developer: true })).map((i) => i.accelerator).filter(Boolean);
+      const accelerators = flatten(menuTemplate(platform, ['/a.nnproj'], { developer: true }))
+        .map((i) => i.accelerator)
+        .filter(Boolean);
       expect(accelerators.length, platform).toBe(new Set(accelerators).size);
     }
   });
@@ -295,7 +320,28 @@ describe('security settings and menu, on their own', () => {
     expect(byLabel('Start / Pause').command).toBe('train.startPause');
     expect(byLabel('Step One Batch').accelerator).toBe('F10');
     expect(byLabel('Step One Sample').accelerator).toBe('Shift+F10');
-    for (const label of ['New', 'Open Recent', 'Save', 'Export…', 'Redo', 'Cut', 'Copy', 'Paste', 'Delete', 'Select All', 'Zoom In', 'Fit to Window', 'Toggle Panels', 'Step One Sample', 'Step One Batch', 'Step One Epoch', 'Full Speed', '2 Steps a Second', 'Reset Weights']) expect(byLabel(label), label).toBeDefined();
+    for (const label of [
+      'New',
+      'Open Recent',
+      'Save',
+      'Export…',
+      'Redo',
+      'Cut',
+      'Copy',
+      'Paste',
+      'Delete',
+      'Select All',
+      'Zoom In',
+      'Fit to Window',
+      'Toggle Panels',
+      'Step One Sample',
+      'Step One Batch',
+      'Step One Epoch',
+      'Full Speed',
+      '2 Steps a Second',
+      'Reset Weights',
+    ])
+      expect(byLabel(label), label).toBeDefined();
     expect(byLabel('Next Stop  ]').command).toBe('inspect.next'); // a plain key is named, never an accelerator
     expect(byLabel('Next Stop  ]').accelerator).toBeUndefined();
     expect(menuTemplate('darwin')[0].label).toBe('NN Studio');
@@ -305,7 +351,12 @@ describe('security settings and menu, on their own', () => {
     for (const platform of ['linux', 'win32', 'darwin'])
       for (const recent of [[], ['/a.nnproj']])
         for (const item of flatten(menuTemplate(platform, recent, { developer: true }))) {
-          const live = item.type === 'separator' || item.role !== undefined || item.submenu !== undefined || item.enabled === false || (item.command !== undefined && (isActionId(item.command) || item.command === 'file.openRecent:/a.nnproj'));
+          const live =
+            item.type === 'separator' ||
+            item.role !== undefined ||
+            item.submenu !== undefined ||
+            item.enabled === false ||
+            (item.command !== undefined && (isActionId(item.command) || item.command === 'file.openRecent:/a.nnproj'));
           expect(live, `${platform}: ${JSON.stringify(item)}`).toBe(true);
         }
     expect(flatten(menuTemplate('linux')).find((i) => i.label === 'No recent projects')!.enabled).toBe(false);

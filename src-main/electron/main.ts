@@ -33,13 +33,16 @@ function send<E extends EventName>(event: E, payload: EventOf<E>): void {
   const checked = EVENTS[event].safeParse(payload);
   // An event that does not fit the contract is a bug of ours: say so, never crash the app.
   if (checked.success) window?.webContents.send(`nnstudio:event:${event}`, checked.data);
-  else if (event !== 'training:error') send('training:error', { message: `NN Studio produced an invalid ${event} event; training may be showing stale numbers.` });
+  else if (event !== 'training:error')
+    send('training:error', { message: `NN Studio produced an invalid ${event} event; training may be showing stale numbers.` });
 }
 
 const paths = grantedPathsPolicy();
 // webContents.send queues without limit for a window that does not keep up: progress goes at
 // most once a frame, the latest (see event-pacing.ts).
-const training = new TrainingController(framePacedSender(send, { now: () => performance.now(), later: (task, ms) => void setTimeout(task, ms) }));
+const training = new TrainingController(
+  framePacedSender(send, { now: () => performance.now(), later: (task, ms) => void setTimeout(task, ms) }),
+);
 
 /** File › Open Recent follows the recent list. */
 function setMenu(recent: string[]): void {
@@ -66,11 +69,17 @@ const handlers = createHandlers({
   },
   dialogs: {
     async chooseProjectToOpen() {
-      const result = await dialog.showOpenDialog(window!, { properties: ['openFile'], filters: [{ name: 'NN Studio projects', extensions: ['nnproj'] }] });
+      const result = await dialog.showOpenDialog(window!, {
+        properties: ['openFile'],
+        filters: [{ name: 'NN Studio projects', extensions: ['nnproj'] }],
+      });
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
     async chooseWhereToSave(suggestedName) {
-      const result = await dialog.showSaveDialog(window!, { defaultPath: suggestedName, filters: [{ name: 'NN Studio projects', extensions: ['nnproj'] }] });
+      const result = await dialog.showSaveDialog(window!, {
+        defaultPath: suggestedName,
+        filters: [{ name: 'NN Studio projects', extensions: ['nnproj'] }],
+      });
       return result.canceled || !result.filePath ? null : result.filePath;
     },
   },
@@ -198,7 +207,10 @@ if (!app.requestSingleInstanceLock()) {
       callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [DESKTOP_CSP] } });
     });
     setMenu([]);
-    void data.recent().then(({ paths: recent }) => setMenu(recent)).catch(() => undefined);
+    void data
+      .recent()
+      .then(({ paths: recent }) => setMenu(recent))
+      .catch(() => undefined);
     const path = projectArgument(process.argv);
     if (path) requestOpen(path);
     createWindow();

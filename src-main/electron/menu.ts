@@ -31,11 +31,20 @@ function toSpec(item: ResolvedItem, platform: string, recent: string[]): MenuIte
     case 'separator':
       return { type: 'separator' };
     case 'role':
-      return { ...(item.label ? { label: item.label } : {}), ...(item.accelerator ? { accelerator: item.accelerator } : {}), role: item.role };
+      return {
+        ...(item.label ? { label: item.label } : {}),
+        ...(item.accelerator ? { accelerator: item.accelerator } : {}),
+        role: item.role,
+      };
     case 'submenu':
       return { label: item.label, submenu: item.items.map((i) => toSpec(i, platform, recent)) };
     case 'recent':
-      return { label: 'Open Recent', submenu: recent.length ? recent.map((path) => ({ label: path, command: `file.openRecent:${path}` })) : [{ label: 'No recent projects', enabled: false }] };
+      return {
+        label: 'Open Recent',
+        submenu: recent.length
+          ? recent.map((path) => ({ label: path, command: `file.openRecent:${path}` }))
+          : [{ label: 'No recent projects', enabled: false }],
+      };
     case 'action': {
       const descriptor = action(item.id);
       const accelerator = keysFor(item.id, platform)[0];
@@ -49,5 +58,8 @@ function toSpec(item: ResolvedItem, platform: string, recent: string[]): MenuIte
 
 /** The menu template; `recent` lists recently opened files for File › Open Recent. */
 export function menuTemplate(platform: string, recent: string[] = [], options: MenuOptions = {}): MenuItemSpec[] {
-  return resolveMenus(platform, { developer: options.developer === true }).map((menu) => ({ label: menu.label, submenu: menu.items.map((item) => toSpec(item, platform, recent)) }));
+  return resolveMenus(platform, { developer: options.developer === true }).map((menu) => ({
+    label: menu.label,
+    submenu: menu.items.map((item) => toSpec(item, platform, recent)),
+  }));
 }

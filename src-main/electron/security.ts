@@ -28,7 +28,13 @@ export const APP_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetc
 export function isAppUrl(url: string): boolean {
   try {
     const target = new URL(url);
-    return target.protocol === `${APP_SCHEME}:` && target.host === APP_HOST && target.pathname === '/index.html' && target.username === '' && target.password === '';
+    return (
+      target.protocol === `${APP_SCHEME}:` &&
+      target.host === APP_HOST &&
+      target.pathname === '/index.html' &&
+      target.username === '' &&
+      target.password === ''
+    );
   } catch {
     return false;
   }

@@ -138,7 +138,10 @@ export class AppData {
       const aside = join(this.folder, 'backup.damaged.nnproj');
       await rename(this.backupFile, aside).catch(() => undefined);
       await rm(this.backupMetaFile, { force: true }).catch(() => undefined);
-      return { backup: null, problem: `The backup of unsaved work could not be read (${error instanceof Error ? error.message : String(error)}); it was kept as ${aside}.` };
+      return {
+        backup: null,
+        problem: `The backup of unsaved work could not be read (${error instanceof Error ? error.message : String(error)}); it was kept as ${aside}.`,
+      };
     }
   }
 

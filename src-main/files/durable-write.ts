@@ -67,7 +67,11 @@ export async function writeFileDurably(path: string, data: string | Uint8Array, 
  * temporary file, but not yet renamed into place. For writes of several files that must all
  * happen or none (the backup and its note): prepare each, then commit each.
  */
-export async function prepareDurableWrite(path: string, data: string | Uint8Array, options: DurableWriteOptions = {}): Promise<PreparedWrite> {
+export async function prepareDurableWrite(
+  path: string,
+  data: string | Uint8Array,
+  options: DurableWriteOptions = {},
+): Promise<PreparedWrite> {
   const folder = dirname(path);
   // First, so that on a disk filled by a killed writer's leftovers there is room again.
   await removeStaleTemps(folder).catch(() => undefined);
@@ -126,7 +130,8 @@ async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
 /** The replaced file's permissions (and, for root, its owner) carry over to the new one. */
 async function keepOwnership(temp: FileHandle, previous: import('node:fs').Stats): Promise<void> {
   await temp.chmod(previous.mode & 0o7777);
-  if (process.getuid?.() === 0 && (previous.uid !== 0 || previous.gid !== 0)) await temp.chown(previous.uid, previous.gid).catch(() => undefined);
+  if (process.getuid?.() === 0 && (previous.uid !== 0 || previous.gid !== 0))
+    await temp.chown(previous.uid, previous.gid).catch(() => undefined);
 }
 
 /** Makes the rename itself durable where the platform can fsync a folder. */

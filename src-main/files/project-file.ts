@@ -50,7 +50,10 @@ export async function readProjectHandle(handle: FileHandle, path: string): Promi
     // A pipe or a device would block the read forever.
     if (!info.isFile()) throw new UserError(`${path}: is not a regular file.`);
     // Bytes can only shrink into characters, so this bounds the text before it is read.
-    if (info.size > LIMITS.fileBytes) throw new UserError(`${path}: the file is too large to be a project (${info.size.toLocaleString('en')} bytes; NN Studio opens projects of up to ${LIMITS.fileBytes.toLocaleString('en')}).`);
+    if (info.size > LIMITS.fileBytes)
+      throw new UserError(
+        `${path}: the file is too large to be a project (${info.size.toLocaleString('en')} bytes; NN Studio opens projects of up to ${LIMITS.fileBytes.toLocaleString('en')}).`,
+      );
     text = await handle.readFile('utf8');
   } catch (error) {
     if (error instanceof UserError) throw error;

@@ -45,7 +45,8 @@ describe('EventCoalescer', () => {
     let ready = false;
     const events = new EventCoalescer(deliver, () => ready);
     const first = progress(1, [1]);
-    for (let epoch = 1; epoch <= 1000; epoch++) events.send('training:progress', epoch === 1 ? first : progress(epoch, epoch % 3 === 0 ? [] : [epoch]));
+    for (let epoch = 1; epoch <= 1000; epoch++)
+      events.send('training:progress', epoch === 1 ? first : progress(epoch, epoch % 3 === 0 ? [] : [epoch]));
     expect(sent).toEqual([]);
     expect(events.pending).toBe(1);
     events.flush();

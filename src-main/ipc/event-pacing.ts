@@ -87,7 +87,11 @@ export const FRAME_MS = 16;
  * An event sender for a receiver with no backpressure signal (Electron's webContents.send):
  * at most one progress event a frame, the latest, held ones sent when the frame has passed.
  */
-export function framePacedSender(deliver: Deliver, clock: { now(): number; later(task: () => void, ms: number): void }, frameMs = FRAME_MS): Deliver {
+export function framePacedSender(
+  deliver: Deliver,
+  clock: { now(): number; later(task: () => void, ms: number): void },
+  frameMs = FRAME_MS,
+): Deliver {
   let lastProgress = -Infinity;
   let timerSet = false;
   const coalescer = new EventCoalescer(

@@ -17,9 +17,25 @@ const dir = mkdtempSync(join(tmpdir(), 'nnstudio-handlers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function setup(options: { policy?: ReturnType<typeof workspacePolicy>; dialogs?: Partial<Dialogs> } = {}) {
-  const training = { start: vi.fn(async () => ({ parameters: 9, epoch: 0, notices: [] as string[] })), pause: vi.fn(), resume: vi.fn(), stop: vi.fn(), step: vi.fn(async () => ({ notices: [] as string[] })), configure: vi.fn(() => true), snapshot: vi.fn(async (): Promise<unknown> => null) };
+  const training = {
+    start: vi.fn(async () => ({ parameters: 9, epoch: 0, notices: [] as string[] })),
+    pause: vi.fn(),
+    resume: vi.fn(),
+    stop: vi.fn(),
+    step: vi.fn(async () => ({ notices: [] as string[] })),
+    configure: vi.fn(() => true),
+    snapshot: vi.fn(async (): Promise<unknown> => null),
+  };
   const dialogs: Dialogs = { chooseProjectToOpen: async () => null, chooseWhereToSave: async () => null, ...options.dialogs };
-  const handlers = createHandlers({ host: 'browser', version: '1.2.3', platform: 'linux', dialogs, paths: options.policy ?? workspacePolicy(dir), training: training as unknown as TrainingController, data: new AppData(join(dir, '.data')) });
+  const handlers = createHandlers({
+    host: 'browser',
+    version: '1.2.3',
+    platform: 'linux',
+    dialogs,
+    paths: options.policy ?? workspacePolicy(dir),
+    training: training as unknown as TrainingController,
+    data: new AppData(join(dir, '.data')),
+  });
   const call = (channel: string, payload: unknown, sender = true) => dispatch(handlers, channel, payload, sender);
   return { call, training, handlers };
 }
@@ -55,7 +71,9 @@ describe('dispatch', () => {
     expect(extra).toMatchObject({ error: expect.stringMatching(/Invalid request to app:info/) });
     const project = JSON.parse(serialiseProject(xor()));
     project.graph.edges[0].target = 42;
-    expect(await call('training:start', { project, session: 's' })).toMatchObject({ error: expect.stringMatching(/project\.graph\.edges\.0\.target/) });
+    expect(await call('training:start', { project, session: 's' })).toMatchObject({
+      error: expect.stringMatching(/project\.graph\.edges\.0\.target/),
+    });
   });
 
   it('answers with the handler’s result, validated', async () => {
@@ -70,9 +88,13 @@ describe('dispatch', () => {
   it('turns a user error into its message and anything else into a short one', async () => {
     const { call, training } = setup();
     training.start.mockRejectedValueOnce(new UserError("Perceptron 'h' uses the step function, which has no gradient"));
-    expect(await call('training:start', { project: xor(), session: 's' })).toEqual({ error: "Perceptron 'h' uses the step function, which has no gradient" });
+    expect(await call('training:start', { project: xor(), session: 's' })).toEqual({
+      error: "Perceptron 'h' uses the step function, which has no gradient",
+    });
     training.start.mockRejectedValueOnce(new TypeError('x is undefined'));
-    expect(await call('training:start', { project: xor(), session: 's' })).toEqual({ error: 'Something went wrong in training:start: x is undefined' });
+    expect(await call('training:start', { project: xor(), session: 's' })).toEqual({
+      error: 'Something went wrong in training:start: x is undefined',
+    });
     expect(await call('examples:create', { name: 'nope' })).toEqual({ error: "There is no example 'nope'." });
   });
 
@@ -88,11 +110,17 @@ describe('dispatch', () => {
     expect(await call('training:step', { unit: 'sample', project, session: 'run-2' })).toEqual({ ok: { ok: true, notices: [] } });
     expect(training.step).toHaveBeenLastCalledWith('sample', project, 'run-2');
     expect(await call('training:stop', {})).toEqual({ ok: { stopped: true } });
-    expect(await call('training:configure', { hyperparameters: { ...project.hyperparameters, learningRate: 0.1 } })).toEqual({ ok: { sent: true } });
+    expect(await call('training:configure', { hyperparameters: { ...project.hyperparameters, learningRate: 0.1 } })).toEqual({
+      ok: { sent: true },
+    });
     expect(training.configure).toHaveBeenCalledWith({ ...project.hyperparameters, learningRate: 0.1 });
-    expect(await call('training:configure', { hyperparameters: { ...project.hyperparameters, learningRate: -1 } })).toMatchObject({ error: expect.stringMatching(/learningRate/) });
+    expect(await call('training:configure', { hyperparameters: { ...project.hyperparameters, learningRate: -1 } })).toMatchObject({
+      error: expect.stringMatching(/learningRate/),
+    });
     expect([training.pause, training.resume, training.stop].map((f) => f.mock.calls.length)).toEqual([1, 1, 1]);
-    expect(await call('training:start', { project })).toMatchObject({ error: expect.stringMatching(/Invalid request to training:start: session/) });
+    expect(await call('training:start', { project })).toMatchObject({
+      error: expect.stringMatching(/Invalid request to training:start: session/),
+    });
   });
 
   it('reset gives fresh seeded weights and stops training', async () => {
@@ -125,7 +153,9 @@ describe('files in the browser host: the workspace policy', () => {
     const { call } = setup();
     for (const path of ['/etc/passwd', '../outside.nnproj', join(dir, '..', 'x.nnproj'), `${dir}-sibling/x.nnproj`]) {
       expect(await call('project:open', { path })).toMatchObject({ error: expect.stringMatching(/outside the workspace folder/) });
-      expect(await call('project:save', { path, project: xor() })).toMatchObject({ error: expect.stringMatching(/outside the workspace folder/) });
+      expect(await call('project:save', { path, project: xor() })).toMatchObject({
+        error: expect.stringMatching(/outside the workspace folder/),
+      });
     }
     expect(await call('workspace:list', { dir: '/' })).toMatchObject({ error: expect.stringMatching(/outside the workspace/) });
   });
@@ -137,9 +167,15 @@ describe('files in the browser host: the workspace policy', () => {
       writeFileSync(join(outside, 'secret.nnproj'), serialiseProject(xor()));
       symlinkSync(join(outside, 'secret.nnproj'), join(dir, 'link.nnproj'));
       symlinkSync(outside, join(dir, 'linkdir'));
-      expect(await call('project:open', { path: 'link.nnproj' })).toMatchObject({ error: expect.stringMatching(/outside the workspace folder/) });
-      expect(await call('project:save', { path: 'linkdir/new.nnproj', project: xor() })).toMatchObject({ error: expect.stringMatching(/outside the workspace folder/) });
-      expect(await call('project:save', { path: 'link.nnproj', project: xor() })).toMatchObject({ error: expect.stringMatching(/outside the workspace folder/) });
+      expect(await call('project:open', { path: 'link.nnproj' })).toMatchObject({
+        error: expect.stringMatching(/outside the workspace folder/),
+      });
+      expect(await call('project:save', { path: 'linkdir/new.nnproj', project: xor() })).toMatchObject({
+        error: expect.stringMatching(/outside the workspace folder/),
+      });
+      expect(await call('project:save', { path: 'link.nnproj', project: xor() })).toMatchObject({
+        error: expect.stringMatching(/outside the workspace folder/),
+      });
       expect(readFileSync(join(outside, 'secret.nnproj'), 'utf8')).toBe(serialiseProject(xor()));
     } finally {
       rmSync(outside, { recursive: true, force: true });
@@ -148,9 +184,13 @@ describe('files in the browser host: the workspace policy', () => {
 
   it('saves only .nnproj files, and reads only regular files', async () => {
     const { call } = setup();
-    expect(await call('project:save', { path: 'package.json', project: xor() })).toEqual({ error: 'package.json: projects are saved as .nnproj files.' });
+    expect(await call('project:save', { path: 'package.json', project: xor() })).toEqual({
+      error: 'package.json: projects are saved as .nnproj files.',
+    });
     mkdirSync(join(dir, 'folder.nnproj'), { recursive: true });
-    expect(await call('project:open', { path: 'folder.nnproj' })).toMatchObject({ error: expect.stringMatching(/is a folder, not a project file/) });
+    expect(await call('project:open', { path: 'folder.nnproj' })).toMatchObject({
+      error: expect.stringMatching(/is a folder, not a project file/),
+    });
   });
 
   it('a workspace at the file system root works (no doubled separator)', () => {
@@ -160,7 +200,9 @@ describe('files in the browser host: the workspace policy', () => {
   it('a corrupt file: the loader’s message with the file’s path, nothing else', async () => {
     const { call } = setup();
     writeFileSync(join(dir, 'bad.nnproj'), '{"format": "nnstudio-project", "version": 1');
-    expect(await call('project:open', { path: 'bad.nnproj' })).toEqual({ error: expect.stringMatching(/bad\.nnproj: the file is not valid JSON/) });
+    expect(await call('project:open', { path: 'bad.nnproj' })).toEqual({
+      error: expect.stringMatching(/bad\.nnproj: the file is not valid JSON/),
+    });
   });
 });
 
@@ -168,7 +210,10 @@ describe('files in the desktop app: only what the user chose', () => {
   it('a dialog grants its path; any other path is refused', async () => {
     const chosen = join(dir, 'chosen.nnproj');
     writeFileSync(chosen, serialiseProject(xor()));
-    const { call } = setup({ policy: grantedPathsPolicy() as ReturnType<typeof workspacePolicy>, dialogs: { chooseProjectToOpen: async () => chosen } });
+    const { call } = setup({
+      policy: grantedPathsPolicy() as ReturnType<typeof workspacePolicy>,
+      dialogs: { chooseProjectToOpen: async () => chosen },
+    });
     expect(await call('project:open', { path: chosen })).toMatchObject({ error: expect.stringMatching(/not a file you chose/) });
     expect(await call('project:open', {})).toMatchObject({ ok: { path: chosen } });
     expect(await call('project:open', { path: chosen })).toMatchObject({ ok: { path: chosen } });
@@ -190,19 +235,28 @@ describe('recent projects, backups and dropped files', () => {
     // Newest first (the other tests of this file share the data folder, so only the top two are ours).
     const { ok } = (await call('recent:list', {})) as { ok: { paths: string[]; removed: string[] } };
     expect(ok.paths.slice(0, 2)).toEqual([join(dir, 'recent-b.nnproj'), join(dir, 'recent-a.nnproj')]);
-    expect(await call('project:open-content', { name: 'dropped.nnproj', text: serialiseProject(xor()) })).toMatchObject({ ok: { project: { name: 'dropped' }, migratedFrom: null } });
-    expect(await call('project:open-content', { name: 'dropped.nnproj', text: '{"format": "something-else"}' })).toEqual({ error: expect.stringMatching(/^dropped\.nnproj: /) });
+    expect(await call('project:open-content', { name: 'dropped.nnproj', text: serialiseProject(xor()) })).toMatchObject({
+      ok: { project: { name: 'dropped' }, migratedFrom: null },
+    });
+    expect(await call('project:open-content', { name: 'dropped.nnproj', text: '{"format": "something-else"}' })).toEqual({
+      error: expect.stringMatching(/^dropped\.nnproj: /),
+    });
   });
 
   it('a backup keeps its document’s path only where the renderer may already go (desktop: granted paths)', async () => {
     const chosen = join(dir, 'granted.nnproj');
     writeFileSync(chosen, serialiseProject(xor()));
-    const { call } = setup({ policy: grantedPathsPolicy() as ReturnType<typeof workspacePolicy>, dialogs: { chooseProjectToOpen: async () => chosen } });
+    const { call } = setup({
+      policy: grantedPathsPolicy() as ReturnType<typeof workspacePolicy>,
+      dialogs: { chooseProjectToOpen: async () => chosen },
+    });
     await call('project:open', {});
     await call('backup:write', { project: xor(), path: '/etc/passwd.nnproj' });
     expect(await call('backup:check', {})).toMatchObject({ ok: { backup: { path: null }, problem: null } });
     // …so restoring it cannot open a path the user never chose.
-    expect(await call('project:save', { path: '/etc/passwd.nnproj', project: xor() })).toEqual({ error: expect.stringMatching(/not a file you chose/) });
+    expect(await call('project:save', { path: '/etc/passwd.nnproj', project: xor() })).toEqual({
+      error: expect.stringMatching(/not a file you chose/),
+    });
     await call('backup:write', { project: xor(), path: chosen });
     expect(await call('backup:check', {})).toMatchObject({ ok: { backup: { path: chosen } } });
     expect(await call('backup:clear', {})).toEqual({ ok: {} });
@@ -214,7 +268,10 @@ describe('a project’s name follows its file', () => {
   /** The desktop app with a save dialog that answers `chosen`, writing through a stand-in for the disk. */
   function desktop(chosen: string) {
     const written = new Map<string, string>();
-    const paths = { ...grantedPathsPolicy(), writeFile: async (full: string, data: string | Uint8Array) => void written.set(full, String(data)) };
+    const paths = {
+      ...grantedPathsPolicy(),
+      writeFile: async (full: string, data: string | Uint8Array) => void written.set(full, String(data)),
+    };
     const suggested: string[] = [];
     const chooseWhereToSave = async (name: string) => (suggested.push(name), chosen);
     return { ...setup({ policy: paths as ReturnType<typeof workspacePolicy>, dialogs: { chooseWhereToSave } }), written, suggested };
@@ -227,7 +284,9 @@ describe('a project’s name follows its file', () => {
     expect(suggested).toEqual(['Untitled.nnproj']);
     expect(written.get('/ws/My net.nnproj')).toBe(serialiseProject({ ...untitled(), name: 'My net' }));
     // Saving again to the same file: the name already agrees, the file is written as it is.
-    expect(await call('project:save', { path: '/ws/My net.nnproj', project: { ...untitled(), name: 'My net' } })).toEqual({ ok: { path: '/ws/My net.nnproj', name: 'My net' } });
+    expect(await call('project:save', { path: '/ws/My net.nnproj', project: { ...untitled(), name: 'My net' } })).toEqual({
+      ok: { path: '/ws/My net.nnproj', name: 'My net' },
+    });
   });
 
   it('the dialog suggests the name as it is, changing only what file names cannot hold', async () => {
@@ -263,9 +322,29 @@ describe('the snapshot of a paused run', () => {
     const { call, training } = setup();
     expect(await call('training:snapshot', {})).toEqual({ ok: null });
     const resume = { optimiser: null, rng: [1, 2, 3, 4], position: null, earlyStopping: null };
-    const snapshot = (velocity: number[], weights = [0.5, 1]) => ({ session: 's', velocity: Float64Array.from(velocity), nextRows: [3, 1], epoch: 2, samplesIntoEpoch: 3, weights: Float64Array.from(weights), resume, newEpochs: [] });
+    const snapshot = (velocity: number[], weights = [0.5, 1]) => ({
+      session: 's',
+      velocity: Float64Array.from(velocity),
+      nextRows: [3, 1],
+      epoch: 2,
+      samplesIntoEpoch: 3,
+      weights: Float64Array.from(weights),
+      resume,
+      newEpochs: [],
+    });
     training.snapshot.mockResolvedValueOnce(snapshot([0.5, -0.25]));
-    expect(await call('training:snapshot', { since: 1 })).toEqual({ ok: { session: 's', velocity: [0.5, -0.25], nextRows: [3, 1], epoch: 2, samplesIntoEpoch: 3, weights: [0.5, 1], resume, newEpochs: [] } });
+    expect(await call('training:snapshot', { since: 1 })).toEqual({
+      ok: {
+        session: 's',
+        velocity: [0.5, -0.25],
+        nextRows: [3, 1],
+        epoch: 2,
+        samplesIntoEpoch: 3,
+        weights: [0.5, 1],
+        resume,
+        newEpochs: [],
+      },
+    });
     expect(training.snapshot).toHaveBeenLastCalledWith(1);
     training.snapshot.mockResolvedValueOnce(snapshot([NaN, 1]));
     expect(await call('training:snapshot', {})).toEqual({ ok: null });

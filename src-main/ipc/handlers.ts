@@ -6,7 +6,15 @@
 import { constants, existsSync, realpathSync, type Dirent } from 'node:fs';
 import { lstat, open, readdir, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { EXAMPLES, ResumeStateSchema, findExample, initialiseProjectWeights, parseProject, serialiseProject, type Project } from '../../engine/src/index';
+import {
+  EXAMPLES,
+  ResumeStateSchema,
+  findExample,
+  initialiseProjectWeights,
+  parseProject,
+  serialiseProject,
+  type Project,
+} from '../../engine/src/index';
 import type { AppData } from '../files/app-data';
 import { writeFileDurably } from '../files/durable-write';
 import { projectNameFromPath, suggestedFileName } from '../../engine/src/project/file-name';
@@ -79,7 +87,8 @@ async function whereIs(handle: FileHandle, openedAs: string): Promise<string | n
 export function workspacePolicy(folder: string): PathPolicy {
   const root = resolve(folder);
   const realRoot = realLocation(root);
-  const outside = (path: string) => new UserError(`${path}: outside the workspace folder (${root}); NN Studio in the browser only reads and writes there.`);
+  const outside = (path: string) =>
+    new UserError(`${path}: outside the workspace folder (${root}); NN Studio in the browser only reads and writes there.`);
 
   /**
    * Where a checked path leads now, if that is inside with no symbolic link among the folders
@@ -390,7 +399,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'training:snapshot': async ({ since }) => {
       const state = await deps.training.snapshot(since);
       // A diverged run's memory is no use to trace from or to save (and JSON has no NaN): no snapshot then.
-      if (!state || !state.velocity.every(Number.isFinite) || !state.weights.every(Number.isFinite) || !ResumeStateSchema.safeParse(state.resume).success) return null;
+      if (
+        !state ||
+        !state.velocity.every(Number.isFinite) ||
+        !state.weights.every(Number.isFinite) ||
+        !ResumeStateSchema.safeParse(state.resume).success
+      )
+        return null;
       return { ...state, velocity: Array.from(state.velocity), weights: Array.from(state.weights) };
     },
     'training:reset': async ({ project }) => {
@@ -405,7 +420,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
  * handler, validates the response. Never throws: any failure is an {@link IpcFailure} whose
  * message the renderer can show.
  */
-export async function dispatch(handlers: Handlers, channel: string, payload: unknown, senderAllowed: boolean): Promise<{ ok: unknown } | IpcFailure> {
+export async function dispatch(
+  handlers: Handlers,
+  channel: string,
+  payload: unknown,
+  senderAllowed: boolean,
+): Promise<{ ok: unknown } | IpcFailure> {
   if (!senderAllowed) return { error: 'Request refused: it did not come from the NN Studio window.' };
   if (!Object.hasOwn(CHANNELS, channel)) return { error: `Unknown request '${String(channel).slice(0, 80)}'.` };
   const contract = CHANNELS[channel as Channel];

@@ -6,7 +6,19 @@
  * was opened lets none.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { lstatSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -148,7 +160,9 @@ describe('the workspace policy while another process swaps paths for symbolic li
     rmSync(join(workspace, 'a.nnproj'));
     linkSync(join(workspace, '.good.nnproj'), join(workspace, 'a.nnproj'));
     expect(await call('project:open', { path: 'a.nnproj' })).toMatchObject({ ok: { project: { description: 'inside' } } });
-    expect(await call('project:save', { path: 'sub/b.nnproj', project: named('saved') })).toEqual({ ok: { path: join(workspace, 'sub', 'b.nnproj'), name: 'b' } });
+    expect(await call('project:save', { path: 'sub/b.nnproj', project: named('saved') })).toEqual({
+      ok: { path: join(workspace, 'sub', 'b.nnproj'), name: 'b' },
+    });
     expect(await call('project:open', { path: 'sub/b.nnproj' })).toMatchObject({ ok: { project: { description: 'saved' } } });
   });
 });

@@ -57,7 +57,9 @@ describe('training controller', () => {
     const { send } = recorder();
     const controller = new TrainingController(send);
     try {
-      await expect(controller.start(findExample('xor-perceptron-network')!.create(), 's1')).rejects.toThrow(/perceptron rule trains a single layer/);
+      await expect(controller.start(findExample('xor-perceptron-network')!.create(), 's1')).rejects.toThrow(
+        /perceptron rule trains a single layer/,
+      );
     } finally {
       await controller.dispose();
     }
@@ -74,7 +76,10 @@ describe('training controller', () => {
     const starting = controller.start(findExample('xor-sigmoid')!.create(), 's1');
     spawned[0].emit('error', new Error('out of memory'));
     await expect(starting).rejects.toThrow(/The training worker failed: out of memory/);
-    expect(events.at(-1)).toEqual({ event: 'training:error', payload: { message: expect.stringMatching(/out of memory\. Training has stopped; the app is fine/) } });
+    expect(events.at(-1)).toEqual({
+      event: 'training:error',
+      payload: { message: expect.stringMatching(/out of memory\. Training has stopped; the app is fine/) },
+    });
 
     const again = controller.start(findExample('xor-sigmoid')!.create(), 's1');
     expect(spawned).toHaveLength(2);

@@ -25,7 +25,9 @@ export type EventSink = <E extends EventName>(event: E, payload: EventOf<E>) => 
 /** Starts the worker thread from source (through tsx) or from the build, whichever is running. */
 export function spawnTrainingWorker(): WorkerLike {
   if (import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), { workerData: { entry: new URL('./worker.ts', import.meta.url).href } }) as unknown as WorkerLike;
+    return new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), {
+      workerData: { entry: new URL('./worker.ts', import.meta.url).href },
+    }) as unknown as WorkerLike;
   }
   // A worker cannot start from inside an asar archive: packaging unpacks worker.js beside it
   // (asarUnpack in electron.config.ts), and the path is pointed there.
@@ -46,7 +48,11 @@ export class TrainingController {
   private worker: WorkerLike | null = null;
   /** The pace the user chose; a new worker (after a crash) is told it before anything else. */
   private stepsPerSecond: number | null = null;
-  private waiting: { kind: 'started' | 'stepped' | 'snapshot'; resolve: (value: FromWorker) => void; reject: (error: Error) => void } | null = null;
+  private waiting: {
+    kind: 'started' | 'stepped' | 'snapshot';
+    resolve: (value: FromWorker) => void;
+    reject: (error: Error) => void;
+  } | null = null;
 
   constructor(
     private readonly send: EventSink,
@@ -134,7 +140,9 @@ export class TrainingController {
       try {
         worker.postMessage(message);
       } catch (error) {
-        reject(new UserError(`Could not hand the project to the training worker: ${error instanceof Error ? error.message : String(error)}`));
+        reject(
+          new UserError(`Could not hand the project to the training worker: ${error instanceof Error ? error.message : String(error)}`),
+        );
         return;
       }
       this.waiting = { kind, resolve, reject };
@@ -190,6 +198,8 @@ export class TrainingController {
     this.worker = null;
     this.waiting?.reject(new UserError(text));
     this.waiting = null;
-    this.send('training:error', { message: `${text.replace(/\.?$/, '.')} Training has stopped; the app is fine, and starting again uses a new worker.` });
+    this.send('training:error', {
+      message: `${text.replace(/\.?$/, '.')} Training has stopped; the app is fine, and starting again uses a new worker.`,
+    });
   }
 }

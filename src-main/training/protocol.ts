@@ -48,7 +48,10 @@ export type FromWorker =
    * message. A receiver that falls behind may be sent only the latest, with the records joined
    * (src-main/ipc/event-pacing.ts); every other message is delivered one for one, in order.
    */
-  | ({ type: 'progress' } & Omit<EventOf<'training:progress'>, 'weights' | 'resume'> & { weights: Float64Array; resume?: Required<ResumeState> | null })
+  | ({ type: 'progress' } & Omit<EventOf<'training:progress'>, 'weights' | 'resume'> & {
+        weights: Float64Array;
+        resume?: Required<ResumeState> | null;
+      })
   | ({ type: 'stopped' } & EventOf<'training:stopped'>)
   | { type: 'error'; message: string; during: ToWorker['type'] | 'run' };
 

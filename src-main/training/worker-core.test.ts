@@ -27,7 +27,8 @@ function harness() {
   return { worker, posted, runTasks, queue, timers, runTimers, time: () => now };
 }
 
-const of = <T extends FromWorker['type']>(posted: FromWorker[], type: T) => posted.filter((m): m is Extract<FromWorker, { type: T }> => m.type === type);
+const of = <T extends FromWorker['type']>(posted: FromWorker[], type: T) =>
+  posted.filter((m): m is Extract<FromWorker, { type: T }> => m.type === type);
 
 describe('training worker', () => {
   it('starts, trains in slices, and reports progress at most 30 times a second', () => {
@@ -193,7 +194,14 @@ describe('training worker', () => {
     const model = compileOrThrow(project.graph);
     const document = { ...project, graph: writeParameters(model, project.graph, paused.weights) };
     const session = openSession(document, 'train');
-    const trace = traceStep(session.model, readParameters(session.model), state.velocity, session.train, state.nextRows, project.hyperparameters);
+    const trace = traceStep(
+      session.model,
+      readParameters(session.model),
+      state.velocity,
+      session.train,
+      state.nextRows,
+      project.hyperparameters,
+    );
 
     worker.handle({ type: 'step', unit: 'batch' });
     const after = of(posted, 'progress').at(-1)!.weights;
@@ -218,7 +226,11 @@ describe('training worker', () => {
     const model = compileOrThrow(project.graph);
     // The worker posts the trainer's own records (finite losses; null only once over the contract).
     const history = of(posted, 'progress').flatMap((p) => p.newEpochs) as EpochRecord[];
-    const document = { ...project, graph: writeParameters(model, project.graph, paused.weights), training: { epoch: paused.epoch, history, ...paused.resume! } };
+    const document = {
+      ...project,
+      graph: writeParameters(model, project.graph, paused.weights),
+      training: { epoch: paused.epoch, history, ...paused.resume! },
+    };
     worker.handle({ type: 'snapshot', since: history.at(-1)?.epoch ?? 0 });
     const snapshot = of(posted, 'snapshot').at(-1)!.state!;
     expect(snapshot.resume).toEqual(paused.resume);
@@ -241,4 +253,3 @@ describe('training worker', () => {
     expect(b.resume).toEqual(a.resume);
   });
 });
-

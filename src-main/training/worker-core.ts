@@ -45,7 +45,12 @@ export class TrainingWorker {
           this.sessionName = message.session;
           this.open(message.project);
           this.state = 'running';
-          this.env.post({ type: 'started', parameters: this.session!.model.paramCount, epoch: this.session!.trainer.epoch, notices: this.session!.notices });
+          this.env.post({
+            type: 'started',
+            parameters: this.session!.model.paramCount,
+            epoch: this.session!.trainer.epoch,
+            notices: this.session!.notices,
+          });
           this.schedule();
           return;
         case 'pause':
@@ -115,7 +120,13 @@ export class TrainingWorker {
           if (this.session && this.state !== 'idle') {
             this.state = 'stopped';
             this.sendProgress(true);
-            this.env.post({ type: 'stopped', session: this.sessionName, reason: 'stopped', message: 'Stopped.', epoch: this.session.trainer.epoch });
+            this.env.post({
+              type: 'stopped',
+              session: this.sessionName,
+              reason: 'stopped',
+              message: 'Stopped.',
+              epoch: this.session.trainer.epoch,
+            });
           }
           return;
       }

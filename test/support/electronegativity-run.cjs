@@ -14,7 +14,9 @@ run({
 })
   .then((result) => {
     console.log = quiet;
-    process.stdout.write(`${JSON.stringify(result.issues.map((i) => ({ id: i.id, severity: i.severity.name, confidence: i.confidence.name, file: i.file, line: i.location && i.location.line, description: i.description })))}\n`);
+    process.stdout.write(
+      `${JSON.stringify(result.issues.map((i) => ({ id: i.id, severity: i.severity.name, confidence: i.confidence.name, file: i.file, line: i.location && i.location.line, description: i.description })))}\n`,
+    );
   })
   .catch((error) => {
     console.log = quiet;

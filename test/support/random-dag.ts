@@ -98,7 +98,14 @@ function tryProblem(seed: number, loss: LossName, samples: number): RandomProble
     if (size === 1 && rng.next() < 0.5) {
       nodes.push({ id, kind: 'neuron', activation: activation as NeuronActivation, bias: rng.normal() * 0.5, output: { targets: names } });
     } else {
-      nodes.push({ id, kind: 'dense', units: size, activation, bias: Array.from({ length: size }, () => rng.normal() * 0.5), output: { targets: names } });
+      nodes.push({
+        id,
+        kind: 'dense',
+        units: size,
+        activation,
+        bias: Array.from({ length: size }, () => rng.normal() * 0.5),
+        output: { targets: names },
+      });
     }
     units.set(id, size);
     outputKinds.push({ id, units: size, activation });

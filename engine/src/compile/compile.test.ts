@@ -173,7 +173,10 @@ describe('compileGraph: structural errors', () => {
     // Each arrow follows an edge of the graph.
     const ids = names.map((n) => n.slice(1, -1));
     for (let k = 0; k < 3; k++) {
-      expect(graph.edges.some((e) => e.source === ids[k] && e.target === ids[k + 1]), `${ids[k]} → ${ids[k + 1]}`).toBe(true);
+      expect(
+        graph.edges.some((e) => e.source === ids[k] && e.target === ids[k + 1]),
+        `${ids[k]} → ${ids[k + 1]}`,
+      ).toBe(true);
     }
     expect(issue.nodeId).toBe(ids[0]);
   });
@@ -804,8 +807,9 @@ describe('readParameters / writeParameters', () => {
     // Every number in the written document is one of the parameters, each used once.
     const values: number[] = [];
     for (const e of written.edges) values.push(...(typeof e.weight === 'number' ? [e.weight] : e.weight.flat()));
-    for (const n of written.nodes) if (n.kind === 'dense') values.push(...n.bias);
-    else if (n.kind === 'neuron' || n.kind === 'perceptron') values.push(n.bias);
+    for (const n of written.nodes)
+      if (n.kind === 'dense') values.push(...n.bias);
+      else if (n.kind === 'neuron' || n.kind === 'perceptron') values.push(n.bias);
     expect(values.sort((a, b) => a - b)).toEqual([...params]);
   });
 

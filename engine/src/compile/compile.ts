@@ -175,8 +175,7 @@ export interface CompiledModel {
 
 /** Outcome of {@link compileGraph}: a model, or every error found. */
 export type CompileResult =
-  | { ok: true; model: CompiledModel; warnings: GraphIssue[] }
-  | { ok: false; errors: GraphIssue[]; warnings: GraphIssue[] };
+  { ok: true; model: CompiledModel; warnings: GraphIssue[] } | { ok: false; errors: GraphIssue[]; warnings: GraphIssue[] };
 
 /** Thrown by {@link compileOrThrow}; carries every issue. */
 export class GraphCompileError extends Error {
@@ -303,9 +302,13 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
 
   for (const node of nodes) {
     if (isComputing(node) && incoming.get(node.id)!.length === 0) {
-      error('no-incoming', `${capitalise(kindNoun(node))} ${describeNode(node)} has no incoming edge: connect an input or another unit to it.`, {
-        nodeId: node.id,
-      });
+      error(
+        'no-incoming',
+        `${capitalise(kindNoun(node))} ${describeNode(node)} has no incoming edge: connect an input or another unit to it.`,
+        {
+          nodeId: node.id,
+        },
+      );
     }
     if (isComputing(node) && node.output && outgoing.get(node.id)!.length > 0) {
       error(
@@ -315,9 +318,13 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
       );
     }
     if (isComputing(node) && !node.output && outgoing.get(node.id)!.length === 0) {
-      warn('dead-end', `${capitalise(kindNoun(node))} ${describeNode(node)} feeds nothing and is not an output, so it does not affect the prediction.`, {
-        nodeId: node.id,
-      });
+      warn(
+        'dead-end',
+        `${capitalise(kindNoun(node))} ${describeNode(node)} feeds nothing and is not an output, so it does not affect the prediction.`,
+        {
+          nodeId: node.id,
+        },
+      );
     }
     if (node.kind === 'input' && outgoing.get(node.id)!.length === 0) {
       warn('unused-input', `Input ${describeNode(node)} is not connected to anything.`, { nodeId: node.id });
@@ -328,7 +335,10 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
   if (order.cycle) {
     // A long cycle is cut short in the message: its start is enough to find it on the canvas.
     const shown = order.cycle.slice(0, 12).map((id) => describeNode(nodeById.get(id)!));
-    const loop = order.cycle.length > 12 ? `${shown.join(' → ')} → … (${order.cycle.length.toLocaleString('en')} nodes in all)` : [...shown, shown[0]].join(' → ');
+    const loop =
+      order.cycle.length > 12
+        ? `${shown.join(' → ')} → … (${order.cycle.length.toLocaleString('en')} nodes in all)`
+        : [...shown, shown[0]].join(' → ');
     error('cycle', `The graph has a cycle: ${loop}. A feed-forward network cannot loop back.`, {
       nodeId: order.cycle[0],
     });
@@ -340,7 +350,9 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
     if (node.kind !== 'input') continue;
     const previous = featureOwner.get(node.feature);
     if (previous !== undefined) {
-      error('duplicate-feature', `Inputs '${q(previous)}' and '${q(node.id)}' both read feature '${q(node.feature)}'.`, { nodeId: node.id });
+      error('duplicate-feature', `Inputs '${q(previous)}' and '${q(node.id)}' both read feature '${q(node.feature)}'.`, {
+        nodeId: node.id,
+      });
     } else featureOwner.set(node.feature, node.id);
   }
   const targetOwner = new Map<string, string>();
@@ -365,16 +377,24 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
     const targets = new Set(options.data.targets);
     for (const [feature, nodeId] of featureOwner) {
       if (!features.has(feature)) {
-        error('unknown-feature', `Input '${q(nodeId)}' reads feature '${q(feature)}', which the dataset does not have (it has ${listOf(options.data.features)}).`, {
-          nodeId,
-        });
+        error(
+          'unknown-feature',
+          `Input '${q(nodeId)}' reads feature '${q(feature)}', which the dataset does not have (it has ${listOf(options.data.features)}).`,
+          {
+            nodeId,
+          },
+        );
       }
     }
     for (const [target, nodeId] of targetOwner) {
       if (!targets.has(target)) {
-        error('unknown-target', `Output '${q(nodeId)}' predicts '${q(target)}', which is not a target of the dataset (its targets are ${listOf(options.data.targets)}).`, {
-          nodeId,
-        });
+        error(
+          'unknown-target',
+          `Output '${q(nodeId)}' predicts '${q(target)}', which is not a target of the dataset (its targets are ${listOf(options.data.targets)}).`,
+          {
+            nodeId,
+          },
+        );
       }
     }
     for (const target of options.data.targets) {
@@ -386,7 +406,13 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
   if (options.training) checkTrainable(nodes, outputs, incoming, nodeById, options.training, error);
 
   if (errors.length > 0 || order.cycle) return { ok: false, errors, warnings };
-  const model = layOut(graph, order.nodes.map((id) => nodeById.get(id)!), incoming, outgoing, warnings);
+  const model = layOut(
+    graph,
+    order.nodes.map((id) => nodeById.get(id)!),
+    incoming,
+    outgoing,
+    warnings,
+  );
   return { ok: true, model, warnings };
 }
 
@@ -413,38 +439,62 @@ function kindNoun(node: GraphNode): string {
 /** Names for a message: quoted, at most eight of them, so that 10,000 columns do not make a 10,000-name sentence. */
 function listOf(names: readonly string[]): string {
   if (names.length === 0) return 'none';
-  const shown = names.slice(0, 8).map((n) => `'${q(n)}'`).join(', ');
+  const shown = names
+    .slice(0, 8)
+    .map((n) => `'${q(n)}'`)
+    .join(', ');
   return names.length > 8 ? `${shown} and ${(names.length - 8).toLocaleString('en')} more` : shown;
 }
 
 function checkNodeShape(node: GraphNode, error: Report): void {
   const where = { nodeId: node.id };
   if (node.kind === 'perceptron' && !PERCEPTRON_ACTIVATIONS.includes(node.activation)) {
-    error('invalid-activation', `Perceptron ${describeNode(node)} has activation '${q(node.activation)}'; a perceptron uses step or sign.`, where);
+    error(
+      'invalid-activation',
+      `Perceptron ${describeNode(node)} has activation '${q(node.activation)}'; a perceptron uses step or sign.`,
+      where,
+    );
   }
   if (node.kind === 'neuron' && !NEURON_ACTIVATIONS.includes(node.activation)) {
     const hint = (node.activation as string) === 'softmax' ? ' Softmax needs a layer of two or more units.' : '';
-    error('invalid-activation', `Neuron ${describeNode(node)} has activation '${q(node.activation)}'; a neuron uses sigmoid, tanh, ReLU or linear.${hint}`, where);
+    error(
+      'invalid-activation',
+      `Neuron ${describeNode(node)} has activation '${q(node.activation)}'; a neuron uses sigmoid, tanh, ReLU or linear.${hint}`,
+      where,
+    );
   }
   if (node.kind === 'dense') {
     if (!DENSE_ACTIVATIONS.includes(node.activation)) {
       error('invalid-activation', `Layer ${describeNode(node)} has an unknown activation '${q(node.activation)}'.`, where);
     }
     if (!Number.isInteger(node.units) || node.units < 1 || node.units > MAX_UNITS_PER_LAYER) {
-      error('invalid-units', `Layer ${describeNode(node)} has ${node.units} units; a layer has a whole number of units from 1 to ${MAX_UNITS_PER_LAYER}.`, where);
+      error(
+        'invalid-units',
+        `Layer ${describeNode(node)} has ${node.units} units; a layer has a whole number of units from 1 to ${MAX_UNITS_PER_LAYER}.`,
+        where,
+      );
       return;
     }
     if (node.activation === 'softmax' && node.units < 2) {
-      error('softmax-single-unit', `Layer ${describeNode(node)} uses softmax on a single unit, whose output is always 1; use sigmoid for one unit, or give the layer two or more.`, where);
+      error(
+        'softmax-single-unit',
+        `Layer ${describeNode(node)} uses softmax on a single unit, whose output is always 1; use sigmoid for one unit, or give the layer two or more.`,
+        where,
+      );
     }
     if (!Array.isArray(node.bias) || node.bias.length !== node.units) {
-      error('bias-shape', `Layer ${describeNode(node)} has ${node.units} units but ${Array.isArray(node.bias) ? node.bias.length : 'no'} biases.`, where);
+      error(
+        'bias-shape',
+        `Layer ${describeNode(node)} has ${node.units} units but ${Array.isArray(node.bias) ? node.bias.length : 'no'} biases.`,
+        where,
+      );
       return;
     }
   }
   if (isComputing(node)) {
     const biases = biasesOf(node);
-    if (!biases.every(Number.isFinite)) error('non-finite', `${capitalise(kindNoun(node))} ${describeNode(node)} has a bias that is not a finite number.`, where);
+    if (!biases.every(Number.isFinite))
+      error('non-finite', `${capitalise(kindNoun(node))} ${describeNode(node)} has a bias that is not a finite number.`, where);
   }
 }
 
@@ -456,7 +506,11 @@ function checkWeightShape(edge: GraphEdge, source: GraphNode, target: GraphNode,
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) return false; // reported on the node
   if (typeof edge.weight === 'number') {
     if (rows !== 1 || cols !== 1) {
-      error('weight-shape', `Edge '${q(edge.id)}' has a single weight but connects ${cols} unit(s) to ${rows}; it needs a ${rows}×${cols} matrix.`, where);
+      error(
+        'weight-shape',
+        `Edge '${q(edge.id)}' has a single weight but connects ${cols} unit(s) to ${rows}; it needs a ${rows}×${cols} matrix.`,
+        where,
+      );
       return false;
     }
     if (!Number.isFinite(edge.weight)) {

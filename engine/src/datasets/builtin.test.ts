@@ -187,7 +187,10 @@ describe('class balance', () => {
 
 describe('label encodings', () => {
   it.each([...TRUTH_TABLES, ...BINARY_GENERATED])('%s: labels are {0,1} with 01 and {−1,+1} with pm1, both present', (name) => {
-    for (const [encoding, values] of [['01', [0, 1]], ['pm1', [-1, 1]]] as const) {
+    for (const [encoding, values] of [
+      ['01', [0, 1]],
+      ['pm1', [-1, 1]],
+    ] as const) {
       const data = generateDataset(spec(name, { size: 200, encoding }));
       expect(new Set(data.y)).toEqual(new Set(values));
     }
@@ -212,11 +215,30 @@ describe('label encodings', () => {
 // --- Truth tables ---------------------------------------------------------------------------
 
 describe('truth tables', () => {
-  const truth = { and: (a: boolean, b: boolean) => a && b, or: (a: boolean, b: boolean) => a || b, xor: (a: boolean, b: boolean) => a !== b };
+  const truth = {
+    and: (a: boolean, b: boolean) => a && b,
+    or: (a: boolean, b: boolean) => a || b,
+    xor: (a: boolean, b: boolean) => a !== b,
+  };
   const tables = {
-    and: [[0, 0, 0], [0, 1, 0], [1, 0, 0], [1, 1, 1]],
-    or: [[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 1]],
-    xor: [[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 0]],
+    and: [
+      [0, 0, 0],
+      [0, 1, 0],
+      [1, 0, 0],
+      [1, 1, 1],
+    ],
+    or: [
+      [0, 0, 0],
+      [0, 1, 1],
+      [1, 0, 1],
+      [1, 1, 1],
+    ],
+    xor: [
+      [0, 0, 0],
+      [0, 1, 1],
+      [1, 0, 1],
+      [1, 1, 0],
+    ],
   };
   const sortRows = (rows: number[][]) => [...rows].sort((p, q) => p[0] - q[0] || p[1] - q[1]);
 

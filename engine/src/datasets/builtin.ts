@@ -53,7 +53,13 @@ export const MAX_NOISE = 1_000;
 /** Defaults a new project starts from. */
 export function defaultSpec(name: BuiltinName): BuiltinSpec {
   const truthTable = name === 'and' || name === 'or' || name === 'xor';
-  return { name, size: truthTable ? 4 : name === 'iris' ? 150 : 400, noise: truthTable || name === 'iris' ? 0 : 0.1, seed: 1, encoding: '01' };
+  return {
+    name,
+    size: truthTable ? 4 : name === 'iris' ? 150 : 400,
+    noise: truthTable || name === 'iris' ? 0 : 0.1,
+    seed: 1,
+    encoding: '01',
+  };
 }
 
 /** A built-in dataset's feature and target columns, without generating it. */
@@ -74,73 +80,98 @@ export function isBinary(name: BuiltinName): boolean {
  */
 export function generateDataset(spec: BuiltinSpec): Dataset {
   if (!(BUILTIN_DATASETS as readonly string[]).includes(spec.name)) {
-    throw new DataError(`Unknown built-in dataset '${quoteForMessage(String(spec.name))}'; the built-in datasets are ${BUILTIN_DATASETS.join(', ')}.`);
+    throw new DataError(
+      `Unknown built-in dataset '${quoteForMessage(String(spec.name))}'; the built-in datasets are ${BUILTIN_DATASETS.join(', ')}.`,
+    );
   }
   const fixedSize = spec.name === 'and' || spec.name === 'or' || spec.name === 'xor' || spec.name === 'iris';
   if (!fixedSize && (!Number.isInteger(spec.size) || spec.size < 1 || spec.size > MAX_GENERATED_SIZE)) {
     throw new DataError(`A generated dataset has from 1 to ${MAX_GENERATED_SIZE} samples; got ${spec.size}.`);
   }
-  if (!Number.isFinite(spec.noise) || spec.noise < 0 || spec.noise > MAX_NOISE) throw new DataError(`Noise must be from 0 to ${MAX_NOISE.toLocaleString('en')}; got ${spec.noise}.`);
+  if (!Number.isFinite(spec.noise) || spec.noise < 0 || spec.noise > MAX_NOISE)
+    throw new DataError(`Noise must be from 0 to ${MAX_NOISE.toLocaleString('en')}; got ${spec.noise}.`);
   if (!Number.isFinite(spec.seed)) throw new DataError(`The seed must be a number; got ${spec.seed}.`);
   const rng = createRng(spec.seed);
   const label = (positive: boolean) => (positive ? 1 : spec.encoding === 'pm1' ? -1 : 0);
   const jitter = () => (spec.noise > 0 ? rng.normal() * spec.noise : 0);
   const columns = builtinColumns(spec.name);
   const planar = (points: [number, number, boolean][]) =>
-    datasetFromRows(columns.features, columns.targets, points.map(([a, b, positive]) => [a + jitter(), b + jitter(), label(positive)]));
+    datasetFromRows(
+      columns.features,
+      columns.targets,
+      points.map(([a, b, positive]) => [a + jitter(), b + jitter(), label(positive)]),
+    );
 
   switch (spec.name) {
     case 'and':
     case 'or':
     case 'xor': {
-      const truth = { and: (a: boolean, b: boolean) => a && b, or: (a: boolean, b: boolean) => a || b, xor: (a: boolean, b: boolean) => a !== b }[spec.name];
+      const truth = {
+        and: (a: boolean, b: boolean) => a && b,
+        or: (a: boolean, b: boolean) => a || b,
+        xor: (a: boolean, b: boolean) => a !== b,
+      }[spec.name];
       const encode = (v: boolean) => (v ? 1 : spec.encoding === 'pm1' ? -1 : 0);
       const points: [number, number, boolean][] = [];
       for (const a of [false, true]) for (const b of [false, true]) points.push([encode(a), encode(b), truth(a, b)]);
       return planar(points);
     }
     case 'circle':
-      return planar(repeat(spec.size, (n) => {
-        // Inner disc r ∈ [0, 2] is one class, outer ring r ∈ [3, 5] the other, as TensorFlow Playground draws it.
-        const inner = n % 2 === 0;
-        const r = inner ? rng.uniform(0, 2) : rng.uniform(3, 5);
-        const angle = rng.uniform(0, 2 * Math.PI);
-        return [r * Math.cos(angle), r * Math.sin(angle), inner];
-      }));
+      return planar(
+        repeat(spec.size, (n) => {
+          // Inner disc r ∈ [0, 2] is one class, outer ring r ∈ [3, 5] the other, as TensorFlow Playground draws it.
+          const inner = n % 2 === 0;
+          const r = inner ? rng.uniform(0, 2) : rng.uniform(3, 5);
+          const angle = rng.uniform(0, 2 * Math.PI);
+          return [r * Math.cos(angle), r * Math.sin(angle), inner];
+        }),
+      );
     case 'gaussians':
-      return planar(repeat(spec.size, (n) => {
-        const positive = n % 2 === 0;
-        const centre = positive ? 2 : -2;
-        return [centre + rng.normal(), centre + rng.normal(), positive];
-      }));
+      return planar(
+        repeat(spec.size, (n) => {
+          const positive = n % 2 === 0;
+          const centre = positive ? 2 : -2;
+          return [centre + rng.normal(), centre + rng.normal(), positive];
+        }),
+      );
     case 'spiral':
-      return planar(repeat(spec.size, (n) => {
-        const positive = n % 2 === 0;
-        const k = Math.floor(n / 2);
-        const perArm = Math.ceil(spec.size / 2);
-        const r = (5 * k) / perArm;
-        const t = (1.75 * k * 2 * Math.PI) / perArm + (positive ? 0 : Math.PI);
-        return [r * Math.sin(t), r * Math.cos(t), positive];
-      }));
+      return planar(
+        repeat(spec.size, (n) => {
+          const positive = n % 2 === 0;
+          const k = Math.floor(n / 2);
+          const perArm = Math.ceil(spec.size / 2);
+          const r = (5 * k) / perArm;
+          const t = (1.75 * k * 2 * Math.PI) / perArm + (positive ? 0 : Math.PI);
+          return [r * Math.sin(t), r * Math.cos(t), positive];
+        }),
+      );
     case 'moons':
-      return planar(repeat(spec.size, (n) => {
-        const positive = n % 2 === 1;
-        const t = rng.uniform(0, Math.PI);
-        return positive ? [1 - Math.cos(t), 0.5 - Math.sin(t), true] : [Math.cos(t), Math.sin(t), false];
-      }));
+      return planar(
+        repeat(spec.size, (n) => {
+          const positive = n % 2 === 1;
+          const t = rng.uniform(0, Math.PI);
+          return positive ? [1 - Math.cos(t), 0.5 - Math.sin(t), true] : [Math.cos(t), Math.sin(t), false];
+        }),
+      );
     case 'xor4':
-      return planar(repeat(spec.size, () => {
-        // Keep points a little away from the axes so the quadrants are clean before noise.
-        const pad = (v: number) => (v > 0 ? v + 0.3 : v - 0.3);
-        const a = pad(rng.uniform(-5, 5));
-        const b = pad(rng.uniform(-5, 5));
-        return [a, b, a * b > 0];
-      }));
+      return planar(
+        repeat(spec.size, () => {
+          // Keep points a little away from the axes so the quadrants are clean before noise.
+          const pad = (v: number) => (v > 0 ? v + 0.3 : v - 0.3);
+          const a = pad(rng.uniform(-5, 5));
+          const b = pad(rng.uniform(-5, 5));
+          return [a, b, a * b > 0];
+        }),
+      );
     case 'curve':
-      return datasetFromRows(columns.features, columns.targets, repeat(spec.size, () => {
-        const x = rng.uniform(-3, 3);
-        return [x, Math.sin(x) + x / 3 + jitter()];
-      }));
+      return datasetFromRows(
+        columns.features,
+        columns.targets,
+        repeat(spec.size, () => {
+          const x = rng.uniform(-3, 3);
+          return [x, Math.sin(x) + x / 3 + jitter()];
+        }),
+      );
     case 'iris':
       return iris(rng, spec.noise);
   }
@@ -152,8 +183,12 @@ function repeat<T>(count: number, make: (n: number) => T): T[] {
 
 function iris(rng: Rng, noise: number): Dataset {
   const { features, targets } = builtinColumns('iris');
-  return datasetFromRows(features, targets, IRIS_ROWS.map((row) => [
-    ...row.slice(0, 4).map((v) => (noise > 0 ? v + rng.normal() * noise : v)),
-    ...IRIS_SPECIES.map((_, k) => (row[4] === k ? 1 : 0)),
-  ]));
+  return datasetFromRows(
+    features,
+    targets,
+    IRIS_ROWS.map((row) => [
+      ...row.slice(0, 4).map((v) => (noise > 0 ? v + rng.normal() * noise : v)),
+      ...IRIS_SPECIES.map((_, k) => (row[4] === k ? 1 : 0)),
+    ]),
+  );
 }

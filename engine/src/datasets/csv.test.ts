@@ -6,7 +6,22 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkCsvFileSize, CSV_LIMITS, CsvError, DataError, importCells, importCsv, LIMITS, MAX_CSV_CHARS, parseCsv, parseDecimal, readCsv, type CsvImportOptions, type CsvLimits, type CsvProgress } from '../index';
+import {
+  checkCsvFileSize,
+  CSV_LIMITS,
+  CsvError,
+  DataError,
+  importCells,
+  importCsv,
+  LIMITS,
+  MAX_CSV_CHARS,
+  parseCsv,
+  parseDecimal,
+  readCsv,
+  type CsvImportOptions,
+  type CsvLimits,
+  type CsvProgress,
+} from '../index';
 
 // --- Helpers --------------------------------------------------------------------------------
 
@@ -31,7 +46,10 @@ describe('parseCsv', () => {
   it('reads a plain file', () => {
     const table = parseCsv('a,b,c\n1,2,3\n4,5,6\n');
     expect(table.header).toEqual(['a', 'b', 'c']);
-    expect(table.rows).toEqual([['1', '2', '3'], ['4', '5', '6']]);
+    expect(table.rows).toEqual([
+      ['1', '2', '3'],
+      ['4', '5', '6'],
+    ]);
     expect(table.lines).toEqual([2, 3]);
   });
 
@@ -57,13 +75,19 @@ describe('parseCsv', () => {
   it('reads CRLF line endings without leaving \\r in the cells', () => {
     const table = parseCsv('a,b\r\n1,2\r\n3,4\r\n');
     expect(table.header).toEqual(['a', 'b']);
-    expect(table.rows).toEqual([['1', '2'], ['3', '4']]);
+    expect(table.rows).toEqual([
+      ['1', '2'],
+      ['3', '4'],
+    ]);
     expect(table.lines).toEqual([2, 3]);
   });
 
   it('keeps a CRLF inside quotes and still counts lines', () => {
     const table = parseCsv('a,b\r\n"x\r\ny",2\r\n3,4\r\n');
-    expect(table.rows).toEqual([['x\r\ny', '2'], ['3', '4']]);
+    expect(table.rows).toEqual([
+      ['x\r\ny', '2'],
+      ['3', '4'],
+    ]);
     expect(table.lines).toEqual([2, 4]);
   });
 
@@ -78,7 +102,10 @@ describe('parseCsv', () => {
   it('skips blank and whitespace-only lines but keeps the real line numbers', () => {
     const table = parseCsv('\na,b\n\n1,2\n   \n\r\n3,4\n\n\n');
     expect(table.header).toEqual(['a', 'b']);
-    expect(table.rows).toEqual([['1', '2'], ['3', '4']]);
+    expect(table.rows).toEqual([
+      ['1', '2'],
+      ['3', '4'],
+    ]);
     expect(table.lines).toEqual([4, 7]);
   });
 
@@ -175,11 +202,7 @@ describe('importCsv', () => {
     const { dataset, classes } = importCsv(text, label(['h'], ['size', 'colour']));
     expect(classes).toEqual({ size: ['L', 'M', 'S'], colour: ['blue', 'red'] });
     expect(dataset.targets).toEqual(['size=L', 'size=M', 'size=S', 'colour=blue', 'colour=red']);
-    expect(Array.from(dataset.y)).toEqual([
-      0, 0, 1, 0, 1,
-      1, 0, 0, 1, 0,
-      0, 1, 0, 0, 1,
-    ]);
+    expect(Array.from(dataset.y)).toEqual([0, 0, 1, 0, 1, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1]);
   });
 
   it('takes the features in the chosen order, not the file order, and ignores unused columns', () => {
@@ -305,15 +328,21 @@ describe('properties', () => {
   it('a table of finite numbers written as CSV imports exactly', () => {
     const table = fc.integer({ min: 2, max: 5 }).chain((cols) =>
       fc.record({
-        names: fc.uniqueArray(fc.string({ minLength: 1, maxLength: 6 }).filter((s) => s.trim() !== ''), {
-          minLength: cols,
-          maxLength: cols,
-          selector: (s) => s.trim(),
-        }),
-        rows: fc.array(fc.array(fc.tuple(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.nat(3)), { minLength: cols, maxLength: cols }), {
-          minLength: 1,
-          maxLength: 12,
-        }),
+        names: fc.uniqueArray(
+          fc.string({ minLength: 1, maxLength: 6 }).filter((s) => s.trim() !== ''),
+          {
+            minLength: cols,
+            maxLength: cols,
+            selector: (s) => s.trim(),
+          },
+        ),
+        rows: fc.array(
+          fc.array(fc.tuple(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.nat(3)), { minLength: cols, maxLength: cols }),
+          {
+            minLength: 1,
+            maxLength: 12,
+          },
+        ),
         eol: fc.constantFrom('\n', '\r\n'),
         finalEol: fc.boolean(),
         quoteAll: fc.boolean(),
@@ -321,7 +350,10 @@ describe('properties', () => {
     );
     fc.assert(
       fc.property(table, ({ names, rows, eol, finalEol, quoteAll }) => {
-        const lines = [names.map(quoteName).join(','), ...rows.map((r) => r.map(([v, style]) => (quoteAll ? `"${String(v)}"` : cellText(v, style))).join(','))];
+        const lines = [
+          names.map(quoteName).join(','),
+          ...rows.map((r) => r.map(([v, style]) => (quoteAll ? `"${String(v)}"` : cellText(v, style))).join(',')),
+        ];
         const text = lines.join(eol) + (finalEol ? eol : '');
         const header = names.map((n) => n.trim());
         const { dataset } = importCsv(text, numeric(header.slice(0, -1), header.slice(-1)));
@@ -371,15 +403,21 @@ describe('properties', () => {
 describe('stricter reading', () => {
   it('takes decimal numbers only: hexadecimal, binary and words are not numbers', () => {
     for (const cell of ['0x10', '0b1', '0o7', 'Infinity', '1e', '--1']) {
-      expect(() => importCsv(`a,b\n${cell},1\n2,0\n`, { features: ['a'], targets: ['b'], targetKind: 'numeric' }), cell).toThrow(/Line 2, column 'a'/);
+      expect(() => importCsv(`a,b\n${cell},1\n2,0\n`, { features: ['a'], targets: ['b'], targetKind: 'numeric' }), cell).toThrow(
+        /Line 2, column 'a'/,
+      );
     }
     const ok = importCsv('a,b\n+1.5e-3,1\n.5,0\n-2.,1\n', { features: ['a'], targets: ['b'], targetKind: 'numeric' });
     expect(Array.from(ok.dataset.x)).toEqual([0.0015, 0.5, -2]);
   });
 
   it('refuses a column chosen twice', () => {
-    expect(() => importCsv('a,b\n1,2\n', { features: ['a', 'a'], targets: ['b'], targetKind: 'numeric' })).toThrow(/Column 'a' is chosen twice as a feature/);
-    expect(() => importCsv('a,b\n1,x\n2,y\n', { features: ['a'], targets: ['b', 'b'], targetKind: 'label' })).toThrow(/chosen twice as a target/);
+    expect(() => importCsv('a,b\n1,2\n', { features: ['a', 'a'], targets: ['b'], targetKind: 'numeric' })).toThrow(
+      /Column 'a' is chosen twice as a feature/,
+    );
+    expect(() => importCsv('a,b\n1,x\n2,y\n', { features: ['a'], targets: ['b', 'b'], targetKind: 'label' })).toThrow(
+      /chosen twice as a target/,
+    );
   });
 
   it('orders class labels naturally (2 before 10)', () => {
@@ -408,7 +446,8 @@ describe('parseDecimal', () => {
       }),
       { numRuns: 20_000 },
     );
-    for (const text of ['0x10', '0b1', '0o7', 'Infinity', '-Infinity', 'NaN', '1e', '--1', '.', '', '+', '1_000', '١']) expect(parseDecimal(text), text).toBeNaN();
+    for (const text of ['0x10', '0b1', '0o7', 'Infinity', '-Infinity', 'NaN', '1e', '--1', '.', '', '+', '1_000', '١'])
+      expect(parseDecimal(text), text).toBeNaN();
     expect(parseDecimal('-2.')).toBe(-2);
     expect(parseDecimal('+.5E-1')).toBe(0.05);
     expect(Object.is(parseDecimal('-0'), -0)).toBe(true);
@@ -479,17 +518,29 @@ describe('names that are also Object.prototype properties', () => {
 
 /** Small limits, so each test builds a small file; the rest as a project holds. */
 const small = (change: Partial<CsvLimits>): CsvLimits => ({ ...CSV_LIMITS, ...change });
-const table = (header: string, rows: number, row: (r: number) => string) => [header, ...Array.from({ length: rows }, (_, r) => row(r))].join('\n');
+const table = (header: string, rows: number, row: (r: number) => string) =>
+  [header, ...Array.from({ length: rows }, (_, r) => row(r))].join('\n');
 
 describe('limits, enforced while reading', () => {
   it('are the project’s own', () => {
-    expect(CSV_LIMITS).toEqual({ chars: MAX_CSV_CHARS, rows: LIMITS.datasetRows, columns: LIMITS.datasetColumns, cells: LIMITS.datasetCells, nameLength: LIMITS.idLength });
+    expect(CSV_LIMITS).toEqual({
+      chars: MAX_CSV_CHARS,
+      rows: LIMITS.datasetRows,
+      columns: LIMITS.datasetColumns,
+      cells: LIMITS.datasetCells,
+      nameLength: LIMITS.idLength,
+    });
     expect(Number.isInteger(CSV_LIMITS.cells) && CSV_LIMITS.cells > 0).toBe(true);
   });
 
   it('rows: stops at the first row over, naming its line (blank lines counted)', () => {
     const limits = small({ rows: 5 });
-    expect(parseCsv(table('a,b', 5, (r) => `${r},1`), limits).rows).toHaveLength(5);
+    expect(
+      parseCsv(
+        table('a,b', 5, (r) => `${r},1`),
+        limits,
+      ).rows,
+    ).toHaveLength(5);
     const e = thrown(() => parseCsv(table('a,b', 5, (r) => `${r},1`) + '\n\n6,1\n7,1,9\n', limits));
     expect(e.line).toBe(8);
     expect(e.message).toBe('Line 8: the data has more than 5 rows, the most a project holds.');
@@ -501,7 +552,9 @@ describe('limits, enforced while reading', () => {
     expect(parseCsv(text).rows).toHaveLength(rows);
     const e = thrown(() => parseCsv(`${text}1,0\n`));
     expect(e.line).toBe(rows + 2);
-    expect(e.message).toBe(`Line ${(rows + 2).toLocaleString('en')}: the data has more than ${rows.toLocaleString('en')} rows, the most a project holds.`);
+    expect(e.message).toBe(
+      `Line ${(rows + 2).toLocaleString('en')}: the data has more than ${rows.toLocaleString('en')} rows, the most a project holds.`,
+    );
   });
 
   it('columns of the header: more than a project could use as features and targets, refused on the header line', () => {
@@ -516,8 +569,12 @@ describe('limits, enforced while reading', () => {
     const limits = small({ columns: 2 });
     const text = 'a,b,c,d\n1,2,3,4\n';
     expect(importCsv(text, numeric(['a', 'b'], ['c', 'd']), limits).dataset.size).toBe(1);
-    expect(thrown(() => importCsv(text, numeric(['a', 'b', 'c'], ['d']), limits)).message).toBe('3 columns are chosen as features; a project holds at most 2.');
-    expect(thrown(() => importCsv(text, numeric(['a'], ['b', 'c', 'd']), limits)).message).toBe('3 columns are chosen as targets; a project holds at most 2.');
+    expect(thrown(() => importCsv(text, numeric(['a', 'b', 'c'], ['d']), limits)).message).toBe(
+      '3 columns are chosen as features; a project holds at most 2.',
+    );
+    expect(thrown(() => importCsv(text, numeric(['a'], ['b', 'c', 'd']), limits)).message).toBe(
+      '3 columns are chosen as targets; a project holds at most 2.',
+    );
   });
 
   it('cells of the chosen columns (rows × columns): stops at the first row over; unused columns do not count', () => {
@@ -538,9 +595,17 @@ describe('limits, enforced while reading', () => {
     const e = thrown(() => importCsv(text, label(['x', 'z'], ['c']), limits));
     expect(e.line).toBe(6);
     expect(e.column).toBe('c');
-    expect(e.message).toBe("Line 6, column 'c': class 'k4' is one too many: the targets would be 5 columns (one per class), more than the 4 a project holds.");
+    expect(e.message).toBe(
+      "Line 6, column 'c': class 'k4' is one too many: the targets would be 5 columns (one per class), more than the 4 a project holds.",
+    );
     // Four classes fit: the same file without its last rows.
-    expect(importCsv(table('x,z,c', 4, (r) => `${r},0,k${r}`), label(['x', 'z'], ['c']), limits).dataset.targets).toEqual(['c=k0', 'c=k1', 'c=k2', 'c=k3']);
+    expect(
+      importCsv(
+        table('x,z,c', 4, (r) => `${r},0,k${r}`),
+        label(['x', 'z'], ['c']),
+        limits,
+      ).dataset.targets,
+    ).toEqual(['c=k0', 'c=k1', 'c=k2', 'c=k3']);
   });
 
   it('one-hot columns count across every label column', () => {
@@ -562,9 +627,16 @@ describe('limits, enforced while reading', () => {
     const e = thrown(() => importCsv(text, label(['x'], names)));
     expect(e.line).toBe(labels + 2);
     expect(e.column).toBe('c0');
-    expect(e.message).toBe(`Line ${labels + 2}, column 'c0': class 'c0v${labels}' is one too many: the targets would be ${(max + 1).toLocaleString('en')} columns (one per class), more than the ${max.toLocaleString('en')} a project holds.`);
+    expect(e.message).toBe(
+      `Line ${labels + 2}, column 'c0': class 'c0v${labels}' is one too many: the targets would be ${(max + 1).toLocaleString('en')} columns (one per class), more than the ${max.toLocaleString('en')} a project holds.`,
+    );
     // One row fewer has exactly 10,000 classes, and imports.
-    expect(importCsv(table(['x', ...names].join(','), labels, (r) => [r, ...names.map((n) => `${n}v${r}`)].join(',')), label(['x'], names)).dataset.targets).toHaveLength(max);
+    expect(
+      importCsv(
+        table(['x', ...names].join(','), labels, (r) => [r, ...names.map((n) => `${n}v${r}`)].join(',')),
+        label(['x'], names),
+      ).dataset.targets,
+    ).toHaveLength(max);
   });
 
   it('cells, at the real limit, with one-hot classes: the first row at which the data cannot fit', () => {
@@ -576,7 +648,9 @@ describe('limits, enforced while reading', () => {
     const text = table('x,c', r + 10, (k) => `${k},k${k}`);
     const e = thrown(() => importCsv(text, label(['x'], ['c'])));
     expect(e.line).toBe(r + 2);
-    expect(e.message).toBe(`Line ${(r + 2).toLocaleString('en')}: the data would have more than ${cells.toLocaleString('en')} numbers (rows × columns), the most a project holds.`);
+    expect(e.message).toBe(
+      `Line ${(r + 2).toLocaleString('en')}: the data would have more than ${cells.toLocaleString('en')} numbers (rows × columns), the most a project holds.`,
+    );
   });
 
   it('cells after one-hot encoding: stops at the first row at which the data cannot fit', () => {
@@ -592,7 +666,9 @@ describe('limits, enforced while reading', () => {
 
   it('names: a column or a class that would make a name longer than a project holds', () => {
     const limits = small({ nameLength: 8 });
-    expect(thrown(() => importCsv('abcdefghi,y\n1,2\n', numeric(['abcdefghi'], ['y']), limits)).message).toBe("Column 'abcdefghi' has a name of 9 characters, more than the 8 a project holds.");
+    expect(thrown(() => importCsv('abcdefghi,y\n1,2\n', numeric(['abcdefghi'], ['y']), limits)).message).toBe(
+      "Column 'abcdefghi' has a name of 9 characters, more than the 8 a project holds.",
+    );
     const e = thrown(() => importCsv('x,c\n1,ab\n2,abcdefg\n', label(['x'], ['c']), limits));
     expect(e.line).toBe(3);
     expect(e.column).toBe('c');

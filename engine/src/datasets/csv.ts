@@ -123,7 +123,8 @@ export function parseDecimal(text: string): number {
 
 /** Whitespace as String.prototype.trim sees it; the common ASCII case without a regex. */
 const SPACE = /\s/;
-const isSpace = (code: number) => (code > 32 && code < 127 ? false : code === 32 || (code >= 9 && code <= 13) || (code > 127 && SPACE.test(String.fromCharCode(code))));
+const isSpace = (code: number) =>
+  code > 32 && code < 127 ? false : code === 32 || (code >= 9 && code <= 13) || (code > 127 && SPACE.test(String.fromCharCode(code)));
 
 /** The end offset of a cell whose raw text holds a quote, and so must be decoded. */
 const QUOTED = 0x8000_0000;
@@ -258,7 +259,8 @@ export function checkCsvFileSize(bytes: number, limits: CsvLimits = CSV_LIMITS):
  * the chosen columns are imported, since unused columns are never stored.
  */
 export function* readCsv(text: string, limits: CsvLimits = CSV_LIMITS): Generator<CsvProgress, CsvCells> {
-  if (text.length > limits.chars) throw new CsvError(`The CSV file is too large (${text.length} characters; the limit is ${limits.chars}).`);
+  if (text.length > limits.chars)
+    throw new CsvError(`The CSV file is too large (${text.length} characters; the limit is ${limits.chars}).`);
   if (text.length >= QUOTED) throw new CsvError(`The CSV file is too large (${text.length} characters).`);
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const n = body.length;
@@ -283,7 +285,10 @@ export function* readCsv(text: string, limits: CsvLimits = CSV_LIMITS): Generato
     bounds.push(cellHasQuote ? end | QUOTED : end);
     // More columns than a project could use as features and targets: also more than the dialog can show.
     if (header === null && bounds.length - recordStart > 4 * limits.columns) {
-      throw new CsvError(`${at(recordLine)}: the header has more than ${count(2 * limits.columns)} columns, more than a project can use (${count(limits.columns)} features and ${count(limits.columns)} targets).`, recordLine);
+      throw new CsvError(
+        `${at(recordLine)}: the header has more than ${count(2 * limits.columns)} columns, more than a project can use (${count(limits.columns)} features and ${count(limits.columns)} targets).`,
+        recordLine,
+      );
     }
     cellHasQuote = false;
     blank = true;
@@ -293,7 +298,9 @@ export function* readCsv(text: string, limits: CsvLimits = CSV_LIMITS): Generato
     const cells = (bounds.length - recordStart) / 2;
     if (!sawAnything) bounds.truncate(recordStart);
     else if (header === null) {
-      const names = new CsvCells(body, new Array<string>(cells).fill(''), bounds.done().slice(recordStart), Uint32Array.of(recordLine)).row(0).map((h) => h.trim());
+      const names = new CsvCells(body, new Array<string>(cells).fill(''), bounds.done().slice(recordStart), Uint32Array.of(recordLine))
+        .row(0)
+        .map((h) => h.trim());
       const seen = new Set<string>();
       names.forEach((name, c) => {
         if (name === '') throw new CsvError(`${at(recordLine)}: column ${c + 1} of the header has no name.`, recordLine);
@@ -406,7 +413,11 @@ export interface CsvImport {
  * the first row at which the data would have more target columns (one per class of a label) or
  * more cells than `limits`.
  */
-export function* importCells(table: CsvCells, options: CsvImportOptions, limits: CsvLimits = CSV_LIMITS): Generator<CsvProgress, CsvImport> {
+export function* importCells(
+  table: CsvCells,
+  options: CsvImportOptions,
+  limits: CsvLimits = CSV_LIMITS,
+): Generator<CsvProgress, CsvImport> {
   const { header } = table;
   if (options.features.length === 0) throw new CsvError('Choose at least one feature column.');
   if (options.targets.length === 0) throw new CsvError('Choose at least one target column.');
@@ -415,12 +426,16 @@ export function* importCells(table: CsvCells, options: CsvImportOptions, limits:
   const columnOf = (name: string) => {
     const c = index.get(name);
     if (c === undefined) {
-      const listed = header.length > 20 ? `${header.slice(0, 20).map(q).join(', ')} and ${count(header.length - 20)} more` : header.map(q).join(', ');
+      const listed =
+        header.length > 20 ? `${header.slice(0, 20).map(q).join(', ')} and ${count(header.length - 20)} more` : header.map(q).join(', ');
       throw new CsvError(`There is no column named ${q(name)}; the columns are ${listed}.`, null, name);
     }
     return c;
   };
-  for (const [kind, list] of [['feature', options.features], ['target', options.targets]] as const) {
+  for (const [kind, list] of [
+    ['feature', options.features],
+    ['target', options.targets],
+  ] as const) {
     const seen = new Set<string>();
     for (const name of list) {
       if (seen.has(name)) throw new CsvError(`Column ${q(name)} is chosen twice as a ${kind}.`, null, name);
@@ -435,7 +450,11 @@ export function* importCells(table: CsvCells, options: CsvImportOptions, limits:
   const label = options.targetKind === 'label';
   for (const name of label ? options.features : [...options.features, ...options.targets]) {
     if (name.length > limits.nameLength) {
-      throw new CsvError(`Column ${q(name)} has a name of ${count(name.length)} characters, more than the ${count(limits.nameLength)} a project holds.`, null, name);
+      throw new CsvError(
+        `Column ${q(name)} has a name of ${count(name.length)} characters, more than the ${count(limits.nameLength)} a project holds.`,
+        null,
+        name,
+      );
     }
   }
 
@@ -449,17 +468,26 @@ export function* importCells(table: CsvCells, options: CsvImportOptions, limits:
     const raw = table.cell(r, c).trim();
     const value = parseDecimal(raw);
     if (Number.isFinite(value)) return value;
-    const shown = raw === '' ? 'is empty' : Number.isNaN(value) ? `${q(raw)} is not a number` : `${q(raw)} is out of range (beyond ±1.8e308, the largest a number can be)`;
+    const shown =
+      raw === ''
+        ? 'is empty'
+        : Number.isNaN(value)
+          ? `${q(raw)} is not a number`
+          : `${q(raw)} is out of range (beyond ±1.8e308, the largest a number can be)`;
     throw new CsvError(`${at(table.line(r))}, column ${q(header[c])}: ${shown}.`, table.line(r), header[c]);
   };
   const tooMany = (what: string, chosen: number) => {
-    if (chosen > limits.columns) throw new CsvError(`${count(chosen)} columns are chosen as ${what}s; a project holds at most ${count(limits.columns)}.`);
+    if (chosen > limits.columns)
+      throw new CsvError(`${count(chosen)} columns are chosen as ${what}s; a project holds at most ${count(limits.columns)}.`);
   };
   tooMany('feature', nf);
   if (!label) tooMany('target', targetColumns.length);
   const tooLarge = (r: number, width: number) => {
     if ((r + 1) * width > limits.cells) {
-      throw new CsvError(`${at(table.line(r))}: the data would have more than ${count(limits.cells)} numbers (rows × columns), the most a project holds.`, table.line(r));
+      throw new CsvError(
+        `${at(table.line(r))}: the data would have more than ${count(limits.cells)} numbers (rows × columns), the most a project holds.`,
+        table.line(r),
+      );
     }
   };
   const every = Math.max(1, Math.floor(CHUNK / (nf + targetColumns.length)));
@@ -489,17 +517,26 @@ export function* importCells(table: CsvCells, options: CsvImportOptions, limits:
     for (let t = 0; t < nl; t++) {
       const c = targetColumns[t];
       const value = table.cell(r, c).trim();
-      if (value === '') throw new CsvError(`${at(table.line(r))}, column ${q(header[c])}: the class label is empty.`, table.line(r), header[c]);
+      if (value === '')
+        throw new CsvError(`${at(table.line(r))}, column ${q(header[c])}: the class label is empty.`, table.line(r), header[c]);
       let code = seen[t].get(value);
       if (code === undefined) {
         const name = `${header[c]}=${value}`;
         if (name.length > limits.nameLength) {
-          throw new CsvError(`${at(table.line(r))}, column ${q(header[c])}: the class ${q(value)} makes a target name of ${count(name.length)} characters, more than the ${count(limits.nameLength)} a project holds.`, table.line(r), header[c]);
+          throw new CsvError(
+            `${at(table.line(r))}, column ${q(header[c])}: the class ${q(value)} makes a target name of ${count(name.length)} characters, more than the ${count(limits.nameLength)} a project holds.`,
+            table.line(r),
+            header[c],
+          );
         }
         code = seen[t].size;
         seen[t].set(value, code);
         if (++classCount > limits.columns) {
-          throw new CsvError(`${at(table.line(r))}, column ${q(header[c])}: class ${q(value)} is one too many: the targets would be ${count(classCount)} columns (one per class), more than the ${count(limits.columns)} a project holds.`, table.line(r), header[c]);
+          throw new CsvError(
+            `${at(table.line(r))}, column ${q(header[c])}: class ${q(value)} is one too many: the targets would be ${count(classCount)} columns (one per class), more than the ${count(limits.columns)} a project holds.`,
+            table.line(r),
+            header[c],
+          );
         }
       }
       codes[r * nl + t] = code;

@@ -61,7 +61,9 @@ export function datasetFromRows(features: string[], targets: string[], rows: rea
   const y = new Float64Array(rows.length * targets.length);
   rows.forEach((row, n) => {
     if (row.length !== width) {
-      throw new DataError(`Row ${n + 1} has ${row.length} values; expected ${width} (${features.length} features and ${targets.length} targets).`);
+      throw new DataError(
+        `Row ${n + 1} has ${row.length} values; expected ${width} (${features.length} features and ${targets.length} targets).`,
+      );
     }
     row.forEach((value, c) => {
       if (!Number.isFinite(value)) throw new DataError(`Row ${n + 1}, column ${c + 1} is not a finite number.`);

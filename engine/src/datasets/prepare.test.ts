@@ -81,26 +81,32 @@ describe('splitIndices', () => {
       return hundredths % 100 === 50 ? [Math.floor(hundredths / 100), Math.ceil(hundredths / 100)] : [Math.round(hundredths / 100)];
     };
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 45 }), fc.integer({ min: 0, max: 45 }), fc.integer(), (n, v, t, seed) => {
-        const spec = split((100 - v - t) / 100, v / 100, t / 100, seed);
-        const validation = rounded(n, v);
-        const test = rounded(n, t);
-        let s: SplitIndices;
-        try {
-          s = splitIndices(n, spec);
-        } catch (e) {
-          expect(e).toBeInstanceOf(DataError);
-          expect((e as Error).message).toMatch(/training split would be empty/);
-          // Only when the rounded sizes can leave nothing for training.
-          expect(n - Math.max(...validation) - Math.max(...test)).toBeLessThan(1);
-          return;
-        }
-        expect(validation).toContain(s.validation.length);
-        expect(test).toContain(s.test.length);
-        expect(s.train.length).toBe(n - s.validation.length - s.test.length);
-        expect(s.train.length).toBeGreaterThanOrEqual(1);
-        expectPartition(s, n);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 300 }),
+        fc.integer({ min: 0, max: 45 }),
+        fc.integer({ min: 0, max: 45 }),
+        fc.integer(),
+        (n, v, t, seed) => {
+          const spec = split((100 - v - t) / 100, v / 100, t / 100, seed);
+          const validation = rounded(n, v);
+          const test = rounded(n, t);
+          let s: SplitIndices;
+          try {
+            s = splitIndices(n, spec);
+          } catch (e) {
+            expect(e).toBeInstanceOf(DataError);
+            expect((e as Error).message).toMatch(/training split would be empty/);
+            // Only when the rounded sizes can leave nothing for training.
+            expect(n - Math.max(...validation) - Math.max(...test)).toBeLessThan(1);
+            return;
+          }
+          expect(validation).toContain(s.validation.length);
+          expect(test).toContain(s.test.length);
+          expect(s.train.length).toBe(n - s.validation.length - s.test.length);
+          expect(s.train.length).toBeGreaterThanOrEqual(1);
+          expectPartition(s, n);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -220,12 +226,16 @@ describe('rowPlaces and trainingRowRefusal', () => {
     const indices: SplitIndices = { train: [13, 2, 0, 5, 3, 9, 14, 4, 11, 7, 12], validation: [1, 8], test: [6, 10] };
     const places = rowPlaces(indices);
     expect(trainingRowRefusal(13, places)).toBeNull();
-    expect(trainingRowRefusal(6, places)).toBe('row 6 is in the test split; the trace is of a training step, so choose a row of the training split: 0, 2, 3, 4, 5, 7, 9, 11, 12, 13, ….');
+    expect(trainingRowRefusal(6, places)).toBe(
+      'row 6 is in the test split; the trace is of a training step, so choose a row of the training split: 0, 2, 3, 4, 5, 7, 9, 11, 12, 13, ….',
+    );
     expect(trainingRowRefusal(8, places)).toMatch(/^row 8 is in the validation split; /);
     expect(trainingRowRefusal(15, places)).toBe('there is no row 15; the data has 15 rows (0 to 14).');
     // Ten training rows or fewer: all of them, and no ellipsis.
     const few = rowPlaces({ train: [3, 1], validation: [0], test: [2] });
-    expect(trainingRowRefusal(0, few)).toBe('row 0 is in the validation split; the trace is of a training step, so choose a row of the training split: 1, 3.');
+    expect(trainingRowRefusal(0, few)).toBe(
+      'row 0 is in the validation split; the trace is of a training step, so choose a row of the training split: 1, 3.',
+    );
   });
 });
 
@@ -234,12 +244,16 @@ describe('rowPlaces and trainingRowRefusal', () => {
 describe('fitNormalisation', () => {
   // a = 1, 2, 3, 4: mean 2.5, population variance (2.25 + 0.25 + 0.25 + 2.25) / 4 = 1.25.
   // b = 10, 10, 20, 40: mean 20, population variance (100 + 100 + 0 + 400) / 4 = 150.
-  const data = datasetFromRows(['a', 'b'], ['t'], [
-    [1, 10, 0],
-    [2, 10, 1],
-    [3, 20, 0],
-    [4, 40, 1],
-  ]);
+  const data = datasetFromRows(
+    ['a', 'b'],
+    ['t'],
+    [
+      [1, 10, 0],
+      [2, 10, 1],
+      [3, 20, 0],
+      [4, 40, 1],
+    ],
+  );
 
   it('standardise: shift is the mean and scale the population standard deviation', () => {
     const norm = fitNormalisation(data, 'standardise');
@@ -264,7 +278,16 @@ describe('fitNormalisation', () => {
   });
 
   it('minmax: shift is the minimum and scale the range', () => {
-    const d = datasetFromRows(['a', 'b'], [], [[3, 0.5], [-1, 0.25], [7, 0.75], [0, 0.5]]);
+    const d = datasetFromRows(
+      ['a', 'b'],
+      [],
+      [
+        [3, 0.5],
+        [-1, 0.25],
+        [7, 0.75],
+        [0, 0.5],
+      ],
+    );
     const norm = fitNormalisation(d, 'minmax');
     expect(norm.method).toBe('minmax');
     expect(norm.features).toEqual([
@@ -274,7 +297,15 @@ describe('fitNormalisation', () => {
   });
 
   it('gives a constant column scale 1', () => {
-    const d = datasetFromRows(['c', 'z'], [], [[5, 0], [5, 0], [5, 0]]);
+    const d = datasetFromRows(
+      ['c', 'z'],
+      [],
+      [
+        [5, 0],
+        [5, 0],
+        [5, 0],
+      ],
+    );
     for (const method of ['standardise', 'minmax'] as const) {
       const norm = fitNormalisation(d, method);
       expect(norm.features).toEqual([
@@ -349,8 +380,23 @@ describe('applyNormalisation', () => {
 
   it('transforms validation data with the training statistics, not its own', () => {
     // Train a = 0, 2, 4: mean 2, population std √(8/3). Validation a = 10, 12 lies far outside.
-    const tr = datasetFromRows(['a'], ['t'], [[0, 1], [2, 0], [4, 1]]);
-    const va = datasetFromRows(['a'], ['t'], [[10, 0], [12, 1]]);
+    const tr = datasetFromRows(
+      ['a'],
+      ['t'],
+      [
+        [0, 1],
+        [2, 0],
+        [4, 1],
+      ],
+    );
+    const va = datasetFromRows(
+      ['a'],
+      ['t'],
+      [
+        [10, 0],
+        [12, 1],
+      ],
+    );
     const sd = Math.sqrt(8 / 3);
     const std = applyNormalisation(va, fitNormalisation(tr, 'standardise'));
     expect(std.x[0]).toBeCloseTo(8 / sd, 12);
@@ -370,7 +416,14 @@ describe('applyNormalisation', () => {
   });
 
   it('matches features by name, whatever the order of the stored statistics', () => {
-    const d = datasetFromRows(['a', 'b'], [], [[1, 100], [3, 300]]);
+    const d = datasetFromRows(
+      ['a', 'b'],
+      [],
+      [
+        [1, 100],
+        [3, 300],
+      ],
+    );
     const norm: Normalisation = {
       method: 'standardise',
       features: [
@@ -407,7 +460,17 @@ describe('applyNormalisation', () => {
   });
 
   it('refuses a normalisation fitted on other features, naming the feature', () => {
-    const norm = fitNormalisation(datasetFromRows(['a', 'b'], [], [[1, 2], [3, 4]]), 'standardise');
+    const norm = fitNormalisation(
+      datasetFromRows(
+        ['a', 'b'],
+        [],
+        [
+          [1, 2],
+          [3, 4],
+        ],
+      ),
+      'standardise',
+    );
     const d = datasetFromRows(['a', 'c'], [], [[1, 2]]);
     const e = thrownBy(() => applyNormalisation(d, norm));
     expect(e.message).toMatch(/'c'/);

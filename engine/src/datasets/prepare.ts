@@ -31,7 +31,9 @@ export interface SplitIndices {
 export function splitIndices(size: number, spec: SplitSpec): SplitIndices {
   const fractions = [spec.train, spec.validation, spec.test];
   if (!fractions.every((f) => Number.isFinite(f) && f >= 0 && f <= 1) || Math.abs(spec.train + spec.validation + spec.test - 1) > 1e-9) {
-    throw new DataError(`The split fractions must each be between 0 and 1 and add up to 1; got train ${spec.train}, validation ${spec.validation}, test ${spec.test}.`);
+    throw new DataError(
+      `The split fractions must each be between 0 and 1 and add up to 1; got train ${spec.train}, validation ${spec.validation}, test ${spec.test}.`,
+    );
   }
   const order = createRng(spec.seed).shuffle(Array.from({ length: size }, (_, i) => i));
   // toPrecision first: 150 × 0.41 is 61.49999999999999 in floating point, and means 61.5.
@@ -106,7 +108,10 @@ export function trainingRowRefusal(row: number, places: RowPlaces): string | nul
     }
     listed.push(n);
   }
-  const choice = listed.length > 0 ? `, so choose a row of the training split: ${listed.join(', ')}${more ? ', …' : ''}` : ', and the training split has no rows';
+  const choice =
+    listed.length > 0
+      ? `, so choose a row of the training split: ${listed.join(', ')}${more ? ', …' : ''}`
+      : ', and the training split has no rows';
   return `row ${row} is in the ${SPLIT_WORDS[split]} split; the trace is of a training step${choice}.`;
 }
 

@@ -69,8 +69,17 @@ describe('gradientCheck on the shipped examples', () => {
       expect(session.trainer.params).toEqual(before); // the check nudges a copy
 
       // One row per parameter, named and ordered as the inspector's update table.
-      const trace = traceModule.traceStep(session.model, session.trainer.params, session.trainer.velocity, session.train, batch, session.trainer.hyperparameters);
-      expect(trained.rows.map((r) => [r.param, r.name, r.kind, r.nodeId, r.edgeId])).toEqual(trace.updates.map((u) => [u.param, u.name, u.kind, u.nodeId, u.edgeId]));
+      const trace = traceModule.traceStep(
+        session.model,
+        session.trainer.params,
+        session.trainer.velocity,
+        session.train,
+        batch,
+        session.trainer.hyperparameters,
+      );
+      expect(trained.rows.map((r) => [r.param, r.name, r.kind, r.nodeId, r.edgeId])).toEqual(
+        trace.updates.map((u) => [u.param, u.name, u.kind, u.nodeId, u.edgeId]),
+      );
       expect(trained.rows.map((r) => r.analytic)).toEqual(trace.updates.map((u) => u.gradient));
       expect(trained.rows).toHaveLength(session.model.paramCount);
       // These networks have no ReLU, so nothing may be excused as a kink; and the weights did move.
@@ -113,7 +122,12 @@ describe('gradientCheck on random DAGs (sigmoid, tanh, ReLU, linear and softmax 
 
 describe('gradientCheck against gradients worked out by hand', () => {
   /** z = w·x + b (linear), or relu(w·x + b), into a squared error; one input, one output. */
-  function line(activation: 'linear' | 'relu', w: number, b: number, rows: number[][]): { model: CompiledModel; params: Float64Array; data: BoundData } {
+  function line(
+    activation: 'linear' | 'relu',
+    w: number,
+    b: number,
+    rows: number[][],
+  ): { model: CompiledModel; params: Float64Array; data: BoundData } {
     const graph: Graph = {
       nodes: [
         { id: 'x', kind: 'input', feature: 'x' },
@@ -126,9 +140,17 @@ describe('gradientCheck against gradients worked out by hand', () => {
   }
 
   it('a linear unit: ∂J/∂w = mean of −(t − z)x, ∂J/∂b = mean of −(t − z), numerically as well', () => {
-    const { model, params, data } = line('linear', 0.5, -0.25, [[2, 1], [-1, 0.5], [3, -2]]);
+    const { model, params, data } = line('linear', 0.5, -0.25, [
+      [2, 1],
+      [-1, 0.5],
+      [3, -2],
+    ]);
     const z = (x: number) => 0.5 * x - 0.25;
-    const samples = [[2, 1], [-1, 0.5], [3, -2]];
+    const samples = [
+      [2, 1],
+      [-1, 0.5],
+      [3, -2],
+    ];
     const dw = samples.reduce((sum, [x, t]) => sum - (t - z(x)) * x, 0) / 3;
     const db = samples.reduce((sum, [x, t]) => sum - (t - z(x)), 0) / 3;
     for (const order of [2, 4] as const) {
@@ -143,7 +165,10 @@ describe('gradientCheck against gradients worked out by hand', () => {
   });
 
   it('the mean data loss is the mean of ½(t − z)² over the batch', () => {
-    const { model, params, data } = line('linear', 2, 1, [[1, 0], [0, 4]]);
+    const { model, params, data } = line('linear', 2, 1, [
+      [1, 0],
+      [0, 4],
+    ]);
     expect(meanBatchLoss(model, params, data, [0, 1], 'squaredError')).toBe((0.5 * 9 + 0.5 * 9) / 2);
     expect(meanBatchLoss(model, params, data, [1], 'squaredError')).toBe(4.5);
   });
@@ -233,7 +258,9 @@ describe('gradientRelativeError', () => {
 describe('gradientCheck refuses what it cannot check', () => {
   it('step and sign perceptrons: no gradient, said in words', () => {
     const session = openSession(findExample('xor-perceptron-network')!.create(), 'evaluate');
-    expect(() => gradientCheck(session.model, session.trainer.params, session.train, [0], 'squaredError')).toThrow(/step or sign.*perceptron rule/);
+    expect(() => gradientCheck(session.model, session.trainer.params, session.train, [0], 'squaredError')).toThrow(
+      /step or sign.*perceptron rule/,
+    );
   });
 
   it('bad sample indices: the trace’s RangeError', () => {
@@ -257,7 +284,9 @@ describe('gradientCheck refuses what it cannot check', () => {
     const model = compileOrThrow(graph);
     const data = bindData(model, datasetFromRows(['x'], ['t'], [[1, 1]]));
     const params = readParameters(model);
-    expect(() => gradientCheck(model, params, data, [0], 'crossEntropy')).toThrow(/Cross-entropy needs sigmoid or softmax outputs, but output y uses linear/);
+    expect(() => gradientCheck(model, params, data, [0], 'crossEntropy')).toThrow(
+      /Cross-entropy needs sigmoid or softmax outputs, but output y uses linear/,
+    );
     expect(() => gradientCheck(model, params, data, [0], 'squaredError', { epsilon: 0 })).toThrow(RangeError);
     expect(() => gradientCheck(model, params, data, [0], 'squaredError', { epsilon: NaN })).toThrow(RangeError);
     expect(() => gradientCheck(model, params, data, [0], 'squaredError', { order: 3 as 2 })).toThrow(RangeError);

@@ -195,7 +195,8 @@ export function gradientCheck(
   const order = options.order ?? 4;
   if (order !== 2 && order !== 4) throw new RangeError(`The gradient check's order must be 2 or 4, got ${String(order)}.`);
   const epsilon = options.epsilon ?? DEFAULT_GRADIENT_CHECK_EPSILON[order];
-  if (!(epsilon > 0) || !Number.isFinite(epsilon)) throw new RangeError(`The gradient check's ε must be a positive number, got ${epsilon}.`);
+  if (!(epsilon > 0) || !Number.isFinite(epsilon))
+    throw new RangeError(`The gradient check's ε must be a positive number, got ${epsilon}.`);
   if (params.length !== model.paramCount) throw new RangeError(`Expected ${model.paramCount} parameters, got ${params.length}.`);
   const stepUnits = model.computing.filter((node) => !isDifferentiable(node.activation));
   if (stepUnits.length > 0) {
@@ -210,19 +211,32 @@ export function gradientCheck(
     // evaluate could reach the inspector, and the loss and its gradient would then disagree by
     // construction (the kernels read a non-sigmoid output's cross-entropy as if it were sigmoid).
     const bad = model.outputs.find((node) => node.activation !== 'sigmoid' && node.activation !== 'softmax');
-    if (bad) throw new Error(`Cross-entropy needs sigmoid or softmax outputs, but output ${bad.id} uses ${bad.activation}: there is no gradient of that loss to check.`);
+    if (bad)
+      throw new Error(
+        `Cross-entropy needs sigmoid or softmax outputs, but output ${bad.id} uses ${bad.activation}: there is no gradient of that loss to check.`,
+      );
   }
 
   // The analytic side, exactly as the inspector gets it. traceStep validates the indices (RangeError).
   const zeros = new Float64Array(model.paramCount);
-  const trace = traceStep(model, params, zeros, data, indices, { algorithm: 'gradientDescent', loss, learningRate: 1, momentum: 0, l1: 0, l2: 0 });
+  const trace = traceStep(model, params, zeros, data, indices, {
+    algorithm: 'gradientDescent',
+    loss,
+    learningRate: 1,
+    momentum: 0,
+    l1: 0,
+    l2: 0,
+  });
 
   // The numeric side, independent of the trace.
   const nudged = Float64Array.from(params);
   const ws = createWorkspace(model);
   const reluSlots: number[] = [];
   for (const node of model.computing) if (node.activation === 'relu') for (let u = 0; u < node.units; u++) reluSlots.push(node.start + u);
-  const kinks = reluSlots.length > 0 ? { slots: reluSlots, reference: new Uint8Array(indices.length * reluSlots.length), record: true, crossed: false } : null;
+  const kinks =
+    reluSlots.length > 0
+      ? { slots: reluSlots, reference: new Uint8Array(indices.length * reluSlots.length), record: true, crossed: false }
+      : null;
   evaluateBatch(model, nudged, data, indices, loss, ws, kinks);
   if (kinks) kinks.record = false;
 

@@ -38,9 +38,24 @@ export function xorPerceptronNetwork(): Graph {
       input('x2', 0, 160),
       { id: 'y1', kind: 'perceptron', label: 'y1 (OR)', activation: 'step', bias: -0.5, position: { x: 220, y: 0 } },
       { id: 'y2', kind: 'perceptron', label: 'y2 (AND)', activation: 'step', bias: -1.5, position: { x: 220, y: 160 } },
-      { id: 'out', kind: 'perceptron', label: 'XOR', activation: 'step', bias: -0.5, output: { targets: ['y'] }, position: { x: 440, y: 80 } },
+      {
+        id: 'out',
+        kind: 'perceptron',
+        label: 'XOR',
+        activation: 'step',
+        bias: -0.5,
+        output: { targets: ['y'] },
+        position: { x: 440, y: 80 },
+      },
     ],
-    edges: [edge('x1', 'y1', 1), edge('x2', 'y1', 1), edge('x1', 'y2', 1), edge('x2', 'y2', 1), edge('y1', 'out', 1), edge('y2', 'out', -1)],
+    edges: [
+      edge('x1', 'y1', 1),
+      edge('x2', 'y1', 1),
+      edge('x1', 'y2', 1),
+      edge('x2', 'y2', 1),
+      edge('y1', 'out', 1),
+      edge('y2', 'out', -1),
+    ],
   };
 }
 
@@ -55,7 +70,15 @@ export function xorSignNetwork(): Graph {
       input('h2', 0, 160),
       { id: 'a', kind: 'perceptron', label: 'AND(h1, −h2)', activation: 'sign', bias: -1.5, position: { x: 220, y: 0 } },
       { id: 'b', kind: 'perceptron', label: 'AND(−h1, h2)', activation: 'sign', bias: -1.5, position: { x: 220, y: 160 } },
-      { id: 'out', kind: 'perceptron', label: 'OR', activation: 'sign', bias: 1.5, output: { targets: ['y'] }, position: { x: 440, y: 80 } },
+      {
+        id: 'out',
+        kind: 'perceptron',
+        label: 'OR',
+        activation: 'sign',
+        bias: 1.5,
+        output: { targets: ['y'] },
+        position: { x: 440, y: 80 },
+      },
     ],
     edges: [edge('h1', 'a', 1), edge('h2', 'a', -1), edge('h1', 'b', -1), edge('h2', 'b', 1), edge('a', 'out', 1), edge('b', 'out', 1)],
   };
@@ -94,7 +117,15 @@ export function network321(
       ...xs.map((x, i) => input(x, 0, i * 120)),
       { id: 'y1', kind: 'neuron', label: 'y1', activation: 'sigmoid', bias: hiddenBias[0], position: { x: 220, y: 40 } },
       { id: 'y2', kind: 'neuron', label: 'y2', activation: 'sigmoid', bias: hiddenBias[1], position: { x: 220, y: 200 } },
-      { id: 'z1', kind: 'neuron', label: 'z1', activation: 'sigmoid', bias: outBias, output: { targets: ['t'] }, position: { x: 440, y: 120 } },
+      {
+        id: 'z1',
+        kind: 'neuron',
+        label: 'z1',
+        activation: 'sigmoid',
+        bias: outBias,
+        output: { targets: ['t'] },
+        position: { x: 440, y: 120 },
+      },
     ],
     edges: [
       ...xs.map((x, i) => edge(x, 'y1', hidden[0][i])),
@@ -109,8 +140,17 @@ export function network321(
  * A two-input truth table as a dataset, its target column named `y` like the built-in truth tables.
  * @param encoding '01' for {0, 1}; 'pm1' for {−1, +1} (TRUE = +1).
  */
-export function truthTable(fn: 'and' | 'or' | 'xor', encoding: '01' | 'pm1' = '01', features: [string, string] = ['x1', 'x2'], target = 'y'): Dataset {
-  const truth = { and: (a: boolean, b: boolean) => a && b, or: (a: boolean, b: boolean) => a || b, xor: (a: boolean, b: boolean) => a !== b }[fn];
+export function truthTable(
+  fn: 'and' | 'or' | 'xor',
+  encoding: '01' | 'pm1' = '01',
+  features: [string, string] = ['x1', 'x2'],
+  target = 'y',
+): Dataset {
+  const truth = {
+    and: (a: boolean, b: boolean) => a && b,
+    or: (a: boolean, b: boolean) => a || b,
+    xor: (a: boolean, b: boolean) => a !== b,
+  }[fn];
   const encode = (v: boolean) => (v ? 1 : encoding === '01' ? 0 : -1);
   const rows: number[][] = [];
   for (const a of [false, true]) for (const b of [false, true]) rows.push([encode(a), encode(b), encode(truth(a, b))]);

@@ -35,7 +35,18 @@ function awkwardTrace(samples: number[] = [0, 1], hyper: Partial<Parameters<type
     ],
   };
   const model = compileOrThrow(graph);
-  const data = bindData(model, datasetFromRows(['x1', 'x2'], ['t'], [[1, 0, 1], [-0.5, 2, 0], [0.3, 0.3, 1]]));
+  const data = bindData(
+    model,
+    datasetFromRows(
+      ['x1', 'x2'],
+      ['t'],
+      [
+        [1, 0, 1],
+        [-0.5, 2, 0],
+        [0.3, 0.3, 1],
+      ],
+    ),
+  );
   const velocity = new Float64Array(model.paramCount).map((_, p) => 0.01 * (p - 3));
   return traceStep(model, readParameters(model), velocity, data, samples, {
     algorithm: 'gradientDescent',
@@ -50,7 +61,10 @@ function awkwardTrace(samples: number[] = [0, 1], hyper: Partial<Parameters<type
 
 function traceOf(example: string, indices: number[], overrides: Record<string, number> = {}): StepTrace {
   const session = openSession(findExample(example)!.create());
-  return traceStep(session.model, session.trainer.params, session.trainer.velocity, session.train, indices, { ...session.trainer.hyperparameters, ...overrides });
+  return traceStep(session.model, session.trainer.params, session.trainer.velocity, session.train, indices, {
+    ...session.trainer.hyperparameters,
+    ...overrides,
+  });
 }
 
 // ─── CSV ──────────────────────────────────────────────────────────────────────────────────────
@@ -102,7 +116,10 @@ function parseCsv(text: string): string[][] {
 
 describe('traceToCsv', () => {
   it('the test’s parser reads RFC 4180 and rejects what is not', () => {
-    expect(parseCsv('a,"b,""c""",\r\n"x\r\ny",2\r\n')).toEqual([['a', 'b,"c"', ''], ['x\r\ny', '2']]);
+    expect(parseCsv('a,"b,""c""",\r\n"x\r\ny",2\r\n')).toEqual([
+      ['a', 'b,"c"', ''],
+      ['x\r\ny', '2'],
+    ]);
     expect(() => parseCsv('a"b\r\n')).toThrow();
     expect(() => parseCsv('a,b\n')).toThrow();
     expect(() => parseCsv('"a"b\r\n')).toThrow();
@@ -114,9 +131,19 @@ describe('traceToCsv', () => {
     const [header, ...rows] = parseCsv(traceToCsv(trace, label));
     expect(header).toEqual([...TRACE_CSV_COLUMNS]);
     for (const row of rows) expect(row).toHaveLength(TRACE_CSV_COLUMNS.length);
-    const records = rows.map(([phase, sample, unit, term, quantity, formula, value]) => ({ phase, sample, unit, term, quantity, formula, value }));
+    const records = rows.map(([phase, sample, unit, term, quantity, formula, value]) => ({
+      phase,
+      sample,
+      unit,
+      term,
+      quantity,
+      formula,
+      value,
+    }));
     const find = (phase: string, sample: string, unit: string, quantity: string, term = '') => {
-      const matches = records.filter((r) => r.phase === phase && r.sample === sample && r.unit === unit && r.quantity === quantity && r.term === term);
+      const matches = records.filter(
+        (r) => r.phase === phase && r.sample === sample && r.unit === unit && r.quantity === quantity && r.term === term,
+      );
       expect(matches, `${phase} ${sample} ${unit} ${term} ${quantity}`).toHaveLength(1);
       return matches[0];
     };
@@ -139,7 +166,9 @@ describe('traceToCsv', () => {
         expect(s.formula.endsWith(`= ${formatNumber(unit.s, false)}`)).toBe(true);
         expect(number(find('forward', name, unit.name, 'z_j'))).toBe(unit.z + 0);
       }
-      expect(records.filter((r) => r.phase === 'forward' && r.sample === name)).toHaveLength(sample.forward.reduce((n, u) => n + 3 * u.terms.length + 3, 0));
+      expect(records.filter((r) => r.phase === 'forward' && r.sample === name)).toHaveLength(
+        sample.forward.reduce((n, u) => n + 3 * u.terms.length + 3, 0),
+      );
       for (const term of sample.lossTerms) expect(number(find('loss', name, term.name, 'J_k', term.target))).toBe(term.value + 0);
       expect(number(find('loss', name, '', 'J'))).toBe(sample.loss + 0);
       for (const b of sample.backward) {
@@ -191,7 +220,8 @@ function withoutNegativeZero<T>(value: T): T {
   if (typeof value === 'number') return (value + 0) as T;
   if (Array.isArray(value)) return value.map(withoutNegativeZero) as T;
   if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<number>, (v) => v + 0) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutNegativeZero(v)])) as T;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutNegativeZero(v)])) as T;
   return value;
 }
 
@@ -201,7 +231,23 @@ describe('traceToJson', () => {
   it('parses back to the trace: the documented keys in order, exact numbers, typed arrays as arrays, samples named by row', () => {
     const trace = awkwardTrace([0, 1, 2]);
     const parsed = JSON.parse(traceToJson(trace, (n) => `row ${n}`)) as TraceJson;
-    expect(Object.keys(parsed)).toEqual(['format', 'version', 'algorithm', 'loss', 'lossFormula', 'learningRate', 'momentum', 'l1', 'l2', 'meanLoss', 'samples', 'units', 'updates', 'newParams', 'newVelocity']);
+    expect(Object.keys(parsed)).toEqual([
+      'format',
+      'version',
+      'algorithm',
+      'loss',
+      'lossFormula',
+      'learningRate',
+      'momentum',
+      'l1',
+      'l2',
+      'meanLoss',
+      'samples',
+      'units',
+      'updates',
+      'newParams',
+      'newVelocity',
+    ]);
     expect(parsed.format).toBe('nnstudio-trace');
     expect(parsed.version).toBe(1);
     expect(Array.isArray(parsed.newParams)).toBe(true);
@@ -216,17 +262,59 @@ describe('traceToJson', () => {
       expect(sample.forward.map((u) => [u.name, u.s, u.z, u.bias, u.terms.map((t) => [t.w, t.x, t.product])])).toEqual(
         withoutNegativeZero(original.forward.map((u) => [u.name, u.s, u.z, u.bias, u.terms.map((t) => [t.w, t.x, t.product])])),
       );
-      expect(sample.backward.map((b) => [b.name, b.role, b.delta, b.phiPrime?.value ?? null, b.sum])).toEqual(withoutNegativeZero(original.backward.map((b) => [b.name, b.role, b.delta, b.phiPrime?.value ?? null, b.sum])));
+      expect(sample.backward.map((b) => [b.name, b.role, b.delta, b.phiPrime?.value ?? null, b.sum])).toEqual(
+        withoutNegativeZero(original.backward.map((b) => [b.name, b.role, b.delta, b.phiPrime?.value ?? null, b.sum])),
+      );
       expect(sample.lossTerms).toEqual(withoutNegativeZero(original.lossTerms));
       expect(sample.loss).toBe(original.loss);
     });
     parsed.updates.forEach((u, p) => {
       const original = trace.updates[p];
-      expect(Object.keys(u)).toEqual(['param', 'name', 'kind', 'nodeId', 'unit', 'unitName', 'edgeId', 'sourceUnit', 'sourceName', 'contributions', 'gradient', 'gradientPart', 'momentumPart', 'l1Part', 'l2Part', 'change', 'old', 'new', 'locked']);
-      expect([u.param, u.name, u.kind, u.nodeId, u.unit, u.edgeId, u.sourceUnit, u.locked]).toEqual([original.param, original.name, original.kind, original.nodeId, original.unit, original.edgeId, original.sourceUnit, original.locked]);
-      expect([u.gradient, u.gradientPart, u.momentumPart, u.change, u.old]).toEqual(withoutNegativeZero([original.gradient, original.gradientPart, original.momentumPart, original.change, original.old]));
+      expect(Object.keys(u)).toEqual([
+        'param',
+        'name',
+        'kind',
+        'nodeId',
+        'unit',
+        'unitName',
+        'edgeId',
+        'sourceUnit',
+        'sourceName',
+        'contributions',
+        'gradient',
+        'gradientPart',
+        'momentumPart',
+        'l1Part',
+        'l2Part',
+        'change',
+        'old',
+        'new',
+        'locked',
+      ]);
+      expect([u.param, u.name, u.kind, u.nodeId, u.unit, u.edgeId, u.sourceUnit, u.locked]).toEqual([
+        original.param,
+        original.name,
+        original.kind,
+        original.nodeId,
+        original.unit,
+        original.edgeId,
+        original.sourceUnit,
+        original.locked,
+      ]);
+      expect([u.gradient, u.gradientPart, u.momentumPart, u.change, u.old]).toEqual(
+        withoutNegativeZero([original.gradient, original.gradientPart, original.momentumPart, original.change, original.old]),
+      );
       expect(u.new).toBe(original.new); // bit for bit
-      expect(u.contributions).toEqual(withoutNegativeZero(original.contributions.map((c) => ({ row: trace.samples.find((s) => s.index === c.sample)!.row, delta: c.delta, x: c.x, gradient: c.gradient }))));
+      expect(u.contributions).toEqual(
+        withoutNegativeZero(
+          original.contributions.map((c) => ({
+            row: trace.samples.find((s) => s.index === c.sample)!.row,
+            delta: c.delta,
+            x: c.x,
+            gradient: c.gradient,
+          })),
+        ),
+      );
     });
   });
 
@@ -260,8 +348,13 @@ describe('traceToJson', () => {
   it('unit indices count from 0, beside the labels the app shows (unit k of a dense layer h is h[k + 1])', () => {
     const trace = awkwardTrace([0]);
     const parsed = JSON.parse(traceToJson(trace)) as TraceJson;
-    const label = (nodeId: string, unit: number) => (nodeId === 'h' ? `${AWKWARD_HIDDEN}[${unit + 1}]` : nodeId === 'y' ? AWKWARD_OUTPUT : nodeId);
-    expect(parsed.units.map((u) => [u.unit, u.name])).toEqual([[0, `${AWKWARD_HIDDEN}[1]`], [1, `${AWKWARD_HIDDEN}[2]`], [0, AWKWARD_OUTPUT]]);
+    const label = (nodeId: string, unit: number) =>
+      nodeId === 'h' ? `${AWKWARD_HIDDEN}[${unit + 1}]` : nodeId === 'y' ? AWKWARD_OUTPUT : nodeId;
+    expect(parsed.units.map((u) => [u.unit, u.name])).toEqual([
+      [0, `${AWKWARD_HIDDEN}[1]`],
+      [1, `${AWKWARD_HIDDEN}[2]`],
+      [0, AWKWARD_OUTPUT],
+    ]);
     for (const u of parsed.units) expect(u.name).toBe(label(u.nodeId, u.unit));
     for (const f of parsed.samples[0].forward) expect(f.name).toBe(label(f.nodeId, f.unit));
     for (const b of parsed.samples[0].backward) {
@@ -292,7 +385,14 @@ describe('samples are named by their dataset row', () => {
     const rowIds = session.train.rowIds!;
     // Positions 0 and 5 of the shuffled training split are other rows of the file.
     expect([rowIds[0], rowIds[5]]).not.toEqual([0, 5]);
-    const trace = traceStep(session.model, session.trainer.params, session.trainer.velocity, session.train, [0, 5], session.trainer.hyperparameters);
+    const trace = traceStep(
+      session.model,
+      session.trainer.params,
+      session.trainer.velocity,
+      session.train,
+      [0, 5],
+      session.trainer.hyperparameters,
+    );
     expect(trace.samples.map((s) => s.row)).toEqual([rowIds[0], rowIds[5]]);
     // The row's features are the file's row (normalised as the project says).
     const { full, normalisation } = session.data;
@@ -308,7 +408,14 @@ describe('samples are named by their dataset row', () => {
     expect(json.samples.map((s) => [s.row, s.label])).toEqual(trace.samples.map((s, n) => [s.row, labels[n]]));
     expect(json.updates[0].contributions.map((c) => c.row)).toEqual([rowIds[0], rowIds[5]]);
     const csv = parseCsv(traceToCsv(trace));
-    expect(new Set(csv.slice(1).map((r) => r[1]).filter((label) => label !== ''))).toEqual(new Set(labels));
+    expect(
+      new Set(
+        csv
+          .slice(1)
+          .map((r) => r[1])
+          .filter((label) => label !== ''),
+      ),
+    ).toEqual(new Set(labels));
     for (const label of labels) {
       expect(traceToMarkdown(trace)).toContain(`## ${label}`);
       expect(traceToLatex(trace)).toContain(`\\textbf{${label}.}`);
@@ -327,7 +434,8 @@ describe('traceToText', () => {
       const line = lines.find((l) => l.startsWith(`   ${u.name}: `))!;
       // By hand: η = 0.5, λ₁ = 0.001, λ₂ = 0.01 on weights, nothing on biases; no momentum.
       const parts = [formatNumber(u.gradientPart, false)];
-      if (u.kind === 'weight') parts.push(`${formatNumber(-0.5 * 0.001 * Math.sign(u.old))} (L1)`, `${formatNumber(-0.5 * 0.01 * u.old)} (L2)`);
+      if (u.kind === 'weight')
+        parts.push(`${formatNumber(-0.5 * 0.001 * Math.sign(u.old))} (L1)`, `${formatNumber(-0.5 * 0.01 * u.old)} (L2)`);
       const change = parts.length > 1 ? `${parts.join(' + ')} = ${formatNumber(u.change, false)}` : formatNumber(u.change, false);
       expect(line).toContain(`Δ${u.kind === 'bias' ? 'b' : 'w'} = ${change},  `);
     }
@@ -388,14 +496,27 @@ describe('traceToMarkdown', () => {
       backward.rows.forEach((row, j) => {
         const b = sample.backward[j];
         expect(row[1]).toBe(b.role);
-        expect(row[2]).toMatch(b.role === 'output' ? /^δ_k = \(t_k − z_k\) φ′\(s_k\), φ′\(s\) = z\(1 − z\)$/ : /^δ_j = φ′\(s_j\) Σ_k w_kj δ_k, φ′\(s\) = 1 − z²$/);
+        expect(row[2]).toMatch(
+          b.role === 'output'
+            ? /^δ_k = \(t_k − z_k\) φ′\(s_k\), φ′\(s\) = z\(1 − z\)$/
+            : /^δ_j = φ′\(s_j\) Σ_k w_kj δ_k, φ′\(s\) = 1 − z²$/,
+        );
         expect(row[3].endsWith(`= ${formatNumber(b.delta, false)}`)).toBe(true);
       });
     });
     const update = tables[tables.length - 1];
     expect(update.heading).toMatch(/^## 4\. Update: Δw_ji = −η ∂J\/∂w_ji \+ α Δw_ji\(r−1\)/);
     // λ₁ and λ₂ are both set (awkwardTrace): each has its own column, as in the JSON.
-    expect(update.header).toEqual(['parameter', '∂J/∂w_ji', '−η ∂J/∂w_ji', 'α Δw_ji(r−1)', 'L1: −η λ₁ sign w_ji', 'L2: −η λ₂ w_ji', 'Δw_ji', 'old → new']);
+    expect(update.header).toEqual([
+      'parameter',
+      '∂J/∂w_ji',
+      '−η ∂J/∂w_ji',
+      'α Δw_ji(r−1)',
+      'L1: −η λ₁ sign w_ji',
+      'L2: −η λ₂ w_ji',
+      'Δw_ji',
+      'old → new',
+    ]);
     expect(update.rows).toHaveLength(trace.updates.length);
     update.rows.forEach((row, p) => {
       const u = trace.updates[p];
@@ -466,7 +587,8 @@ function latexProblems(latex: string): string[] {
   // Outside align*, math is inline $…$: an odd count leaves math mode open.
   const dollars = body.replace(/\\text\{[^{}]*\}/g, '').match(/\$/g)?.length ?? 0;
   if (dollars % 2) problems.push('an odd number of $');
-  if (/[_#%&]/.test(body.replace(/\$[^$]*\$/g, '').replace(/\\begin\{(tabular|align\*)\}[\s\S]*?\\end\{\1\}/g, ''))) problems.push('an unescaped special character in text');
+  if (/[_#%&]/.test(body.replace(/\$[^$]*\$/g, '').replace(/\\begin\{(tabular|align\*)\}[\s\S]*?\\end\{\1\}/g, '')))
+    problems.push('an unescaped special character in text');
   if (/[^\x00-\x7f]/.test(latex)) problems.push('a character pdflatex cannot typeset without packages');
   // Every tabular row has as many cells as its column specification.
   for (const [, spec, rows] of latex.matchAll(/\\begin\{tabular\}\{(l+)\}([\s\S]*?)\\end\{tabular\}/g)) {
@@ -497,10 +619,13 @@ describe('traceToLatex', () => {
     expect(escapeLatex(AWKWARD_HIDDEN)).toBe('h, "big" | h\\_1 \\& 50\\%\\#');
     expect(escapeLatex('out*{y}$ ~^\\')).toBe('out*\\{y\\}\\$ \\textasciitilde{}\\textasciicircum{}\\textbackslash{}');
     expect(latex).toContain('row\\_0 100\\% \\#1 \\& more');
-    for (const symbol of ['\\delta_{', '\\eta', "\\varphi'", '\\Delta w_{ji}', 's_{\\text{', 'z_{\\text{', '\\begin{align*}']) expect(latex).toContain(symbol);
+    for (const symbol of ['\\delta_{', '\\eta', "\\varphi'", '\\Delta w_{ji}', 's_{\\text{', 'z_{\\text{', '\\begin{align*}'])
+      expect(latex).toContain(symbol);
     expect(latex).not.toMatch(/[−·]/);
     // Tables: forward, loss and backward per sample, one update table.
-    const tables = [...latex.matchAll(/\\begin\{tabular\}\{(l+)\}([\s\S]*?)\\end\{tabular\}/g)].map(([, , rows]) => rows.split('\n').filter((r) => r.startsWith('$')));
+    const tables = [...latex.matchAll(/\\begin\{tabular\}\{(l+)\}([\s\S]*?)\\end\{tabular\}/g)].map(([, , rows]) =>
+      rows.split('\n').filter((r) => r.startsWith('$')),
+    );
     expect(tables).toHaveLength(3 * trace.samples.length + 1);
     trace.samples.forEach((sample, n) => {
       expect(tables[3 * n]).toHaveLength(sample.forward.length);
@@ -511,7 +636,9 @@ describe('traceToLatex', () => {
     expect(tables[tables.length - 1]).toHaveLength(trace.updates.length);
     expect(latex).toContain('\\frac{'); // the mini-batch's mean of contributions
     // L1 and L2 in columns of their own, each weight's parts in them and in its Δw.
-    expect(latex).toContain(' & L1: $-\\eta \\lambda_1 \\operatorname{sign} w_{ji}$ & L2: $-\\eta \\lambda_2 w_{ji}$ & $\\Delta w_{ji}$ & ');
+    expect(latex).toContain(
+      ' & L1: $-\\eta \\lambda_1 \\operatorname{sign} w_{ji}$ & L2: $-\\eta \\lambda_2 w_{ji}$ & $\\Delta w_{ji}$ & ',
+    );
     expect(latex).not.toContain('regularisation');
     trace.updates.forEach((u, p) => {
       const cells = tables[tables.length - 1][p].split(' & ').map((c) => c.slice(1, -1));
@@ -540,7 +667,14 @@ describe('traceToLatex', () => {
     for (let seed = 1; seed <= 30; seed++) {
       for (const loss of ['squaredError', 'crossEntropy'] as const) {
         const { model, params, data } = randomProblem(seed, loss, 3);
-        const trace = traceStep(model, params, new Float64Array(model.paramCount), data, [0, 1], { algorithm: 'gradientDescent', loss, learningRate: 0.1, momentum: 0, l1: 0, l2: 0 });
+        const trace = traceStep(model, params, new Float64Array(model.paramCount), data, [0, 1], {
+          algorithm: 'gradientDescent',
+          loss,
+          learningRate: 0.1,
+          momentum: 0,
+          l1: 0,
+          l2: 0,
+        });
         const problems = latexProblems(traceToLatex(trace));
         if (problems.length) throw new Error(`seed ${seed} ${loss}: ${problems.join('; ')}`);
         const md = markdownTables(traceToMarkdown(trace));
@@ -557,8 +691,15 @@ describe('traceToLatex', () => {
     const dir = mkdtempSync(join(tmpdir(), 'trace-latex-'));
     try {
       const body = [traceToLatex(awkwardTrace([0, 1])), traceToLatex(traceOf('iris', [0]))].join('\n\\clearpage\n');
-      writeFileSync(join(dir, 'trace.tex'), `\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n${body}\n\\end{document}\n`);
-      const run = spawnSync('pdflatex', ['-interaction=nonstopmode', '-halt-on-error', 'trace.tex'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+      writeFileSync(
+        join(dir, 'trace.tex'),
+        `\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n${body}\n\\end{document}\n`,
+      );
+      const run = spawnSync('pdflatex', ['-interaction=nonstopmode', '-halt-on-error', 'trace.tex'], {
+        cwd: dir,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
       expect(run.status, run.stdout).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -10,7 +10,16 @@
  */
 import type { Activation } from '../model/graph';
 import { cancelsDerivative } from '../model/losses';
-import { formatNumber, type Contribution, type LossTerm, type ParameterUpdate, type SampleTrace, type StepTrace, type UnitBackward, type UnitForward } from './trace';
+import {
+  formatNumber,
+  type Contribution,
+  type LossTerm,
+  type ParameterUpdate,
+  type SampleTrace,
+  type StepTrace,
+  type UnitBackward,
+  type UnitForward,
+} from './trace';
 
 /**
  * How to name a sample by its dataset row ({@link SampleTrace.row}: its row in the file or the
@@ -149,12 +158,14 @@ const LATEX: Dialect = {
     forwardHead: 's_j = \\sum_i w_{ji} x_{ji} + b_j',
     zHead: 'z_j = \\varphi(s_j)',
     deltaCancels: "\\delta_k = t_k - z_k \\text{ ($\\varphi'$ cancels with cross-entropy)}",
-    deltaCancelsTargetSum: "\\delta_k = t_k - z_k \\sum_m t_m \\text{ ($\\varphi'$ cancels with cross-entropy; the targets do not sum to 1)}",
+    deltaCancelsTargetSum:
+      "\\delta_k = t_k - z_k \\sum_m t_m \\text{ ($\\varphi'$ cancels with cross-entropy; the targets do not sum to 1)}",
     deltaOutput: "\\delta_k = (t_k - z_k)\\, \\varphi'(s_k)",
     deltaSoftmaxOutput: '\\delta_k = z_k \\bigl[(t_k - z_k) - \\sum_m (t_m - z_m) z_m\\bigr] \\text{ (softmax)}',
     deltaHidden: "\\delta_j = \\varphi'(s_j) \\sum_k w_{kj} \\delta_k",
     deltaSoftmaxHidden: '\\delta_j = z_j \\bigl[\\sum_k w_{kj} \\delta_k - \\sum_m z_m \\sum_k w_{km} \\delta_k\\bigr] \\text{ (softmax)}',
-    update: '\\Delta w_{ji} = -\\eta \\frac{\\partial J}{\\partial w_{ji}} + \\alpha\\, \\Delta w_{ji}(r-1) - \\eta (\\lambda_2 w_{ji} + \\lambda_1 \\operatorname{sign} w_{ji}), \\quad \\frac{\\partial J}{\\partial w_{ji}} = -\\delta_j x_{ji}',
+    update:
+      '\\Delta w_{ji} = -\\eta \\frac{\\partial J}{\\partial w_{ji}} + \\alpha\\, \\Delta w_{ji}(r-1) - \\eta (\\lambda_2 w_{ji} + \\lambda_1 \\operatorname{sign} w_{ji}), \\quad \\frac{\\partial J}{\\partial w_{ji}} = -\\delta_j x_{ji}',
     perceptronUpdate: '\\Delta w_{ji} = \\eta\\, (t_j - y_j)\\, x_{ji} \\text{ (perceptron rule)}',
     phiPrime: {
       step: "\\varphi'(s) = 0",
@@ -209,7 +220,9 @@ function deltaWithNumbers(record: UnitBackward, activation: Activation, sample: 
     const { t, z } = record.error!;
     const tz = `(${d.num(t)} ${d.minus} ${d.num(z)})`;
     if (cancelsDerivative(trace.loss, activation)) {
-      return record.targetSum === undefined ? `${lhs}${tz}${result}` : `${lhs}${d.num(t)} ${d.minus} ${d.num(z)}${d.times}${d.num(record.targetSum)}${result}`;
+      return record.targetSum === undefined
+        ? `${lhs}${tz}${result}`
+        : `${lhs}${d.num(t)} ${d.minus} ${d.num(z)}${d.times}${d.num(record.targetSum)}${result}`;
     }
     if (activation === 'softmax') {
       // Σ_m (t_m − z_m) z_m over the layer: not stored in the record, but all its parts are.
@@ -260,7 +273,9 @@ function gradientWithNumbers(update: ParameterUpdate, d: Dialect): string {
   const mean = d.num(update.gradient, false);
   if (update.contributions.length < 2) return mean;
   const parts = update.contributions.map((c) => d.num(c.gradient)).join(' + ');
-  return d === LATEX ? `\\frac{${parts}}{${update.contributions.length}} = ${mean}` : `(${parts}) / ${update.contributions.length} = ${mean}`;
+  return d === LATEX
+    ? `\\frac{${parts}}{${update.contributions.length}} = ${mean}`
+    : `(${parts}) / ${update.contributions.length} = ${mean}`;
 }
 
 /** Δw as its parts and their sum; a part that is 0 (no momentum, no L1 or L2) is left out. */
@@ -286,7 +301,12 @@ function regularisationColumns(trace: StepTrace): { l1: boolean; l2: boolean } {
 function settingsLine(trace: StepTrace, d: Dialect): string {
   const eq = (symbol: string, value: number) => `${symbol} = ${d === LATEX ? latexNumber(value, false) : String(value)}`;
   if (trace.algorithm !== 'gradientDescent') return eq(d.eta, trace.learningRate);
-  return [eq(d.eta, trace.learningRate), eq(d.alpha, trace.momentum), eq(d === LATEX ? '\\lambda_1' : 'λ₁', trace.l1), eq(d === LATEX ? '\\lambda_2' : 'λ₂', trace.l2)].join(', ');
+  return [
+    eq(d.eta, trace.learningRate),
+    eq(d.alpha, trace.momentum),
+    eq(d === LATEX ? '\\lambda_1' : 'λ₁', trace.l1),
+    eq(d === LATEX ? '\\lambda_2' : 'λ₂', trace.l2),
+  ].join(', ');
 }
 
 // ─── CSV ──────────────────────────────────────────────────────────────────────────────────────
@@ -344,7 +364,15 @@ export function traceToCsv(trace: StepTrace, sampleLabel: SampleLabel = defaultL
       }
       row('forward', label, unit.name, '', 'b_j', '', unit.bias);
       row('forward', label, unit.name, '', 's_j', sumWithNumbers(unit, PLAIN), unit.s);
-      row('forward', label, unit.name, '', 'z_j', `${unit.activation === 'softmax' ? PLAIN_FORMULAS.softmax : `z = ${unit.activation}(s)`}: ${activationWithNumbers(unit, PLAIN)}`, unit.z);
+      row(
+        'forward',
+        label,
+        unit.name,
+        '',
+        'z_j',
+        `${unit.activation === 'softmax' ? PLAIN_FORMULAS.softmax : `z = ${unit.activation}(s)`}: ${activationWithNumbers(unit, PLAIN)}`,
+        unit.z,
+      );
     }
     for (const term of sample.lossTerms) {
       row('loss', label, term.name, term.target, 't_k', '', term.t);
@@ -354,15 +382,41 @@ export function traceToCsv(trace: StepTrace, sampleLabel: SampleLabel = defaultL
     row('loss', label, '', '', 'J', trace.lossFormula, sample.loss);
     for (const record of sample.backward) {
       const activation = units.get(`${record.nodeId}#${record.unit}`)!.activation;
-      if (record.error) row('backward', label, record.name, '', 't_k − z_k', `${formatNumber(record.error.t)} − ${formatNumber(record.error.z)}`, record.error.t - record.error.z);
-      if (record.phiPrime) row('backward', label, record.name, '', 'φ′(s_j)', PLAIN_FORMULAS.phiPrime[activation as Exclude<Activation, 'softmax'>], record.phiPrime.value);
+      if (record.error)
+        row(
+          'backward',
+          label,
+          record.name,
+          '',
+          't_k − z_k',
+          `${formatNumber(record.error.t)} − ${formatNumber(record.error.z)}`,
+          record.error.t - record.error.z,
+        );
+      if (record.phiPrime)
+        row(
+          'backward',
+          label,
+          record.name,
+          '',
+          'φ′(s_j)',
+          PLAIN_FORMULAS.phiPrime[activation as Exclude<Activation, 'softmax'>],
+          record.phiPrime.value,
+        );
       for (const t of record.downstream) {
         row('backward', label, record.name, t.name, 'w_kj', '', t.w);
         row('backward', label, record.name, t.name, 'δ_k', '', t.delta);
         row('backward', label, record.name, t.name, 'w_kj·δ_k', `${formatNumber(t.w)}·${formatNumber(t.delta)}`, t.product);
       }
       if (record.sum !== null) row('backward', label, record.name, '', 'Σ_k w_kj δ_k', '', record.sum);
-      row('backward', label, record.name, '', 'δ_j', `${deltaRule(record, activation, trace, PLAIN)}: ${deltaWithNumbers(record, activation, sample, trace, PLAIN)}`, record.delta);
+      row(
+        'backward',
+        label,
+        record.name,
+        '',
+        'δ_j',
+        `${deltaRule(record, activation, trace, PLAIN)}: ${deltaWithNumbers(record, activation, sample, trace, PLAIN)}`,
+        record.delta,
+      );
     }
   }
   if (trace.samples.length > 1) row('loss', '', '', '', 'J (batch mean)', '', trace.meanLoss);
@@ -370,9 +424,11 @@ export function traceToCsv(trace: StepTrace, sampleLabel: SampleLabel = defaultL
   const labels = new Map(trace.samples.map((s) => [s.index, sampleLabel(s.row)]));
   for (const update of trace.updates) {
     const unit = unitNameOf(update, trace);
-    const u = (quantity: string, formula: string, value: number, sample = '') => row('update', sample, unit, update.name, quantity, formula, value);
+    const u = (quantity: string, formula: string, value: number, sample = '') =>
+      row('update', sample, unit, update.name, quantity, formula, value);
     if (update.contributions.length > 1) {
-      for (const c of update.contributions) u('∂J/∂w (sample)', `−${formatNumber(c.delta)}·${formatNumber(c.x)}`, c.gradient, labels.get(c.sample)!);
+      for (const c of update.contributions)
+        u('∂J/∂w (sample)', `−${formatNumber(c.delta)}·${formatNumber(c.x)}`, c.gradient, labels.get(c.sample)!);
     }
     u('∂J/∂w', gradientWithNumbers(update, PLAIN), update.gradient);
     u('−η ∂J/∂w', '', update.gradientPart);
@@ -591,9 +647,23 @@ export function traceToMarkdown(trace: StepTrace, sampleLabel: SampleLabel = def
     lines.push(`## ${d.name(sampleLabel(sample.row))}`, '');
     lines.push(`Inputs: ${sample.inputs.map((i) => `${d.name(i.feature)} = ${d.num(i.value, false)}`).join(', ')}`, '');
     lines.push(`### 1. Forward: ${d.formulas.forwardHead}, ${d.formulas.zHead}`, '');
-    append(lines, markdownTable(['unit j', d.formulas.forwardHead, d.formulas.zHead], sample.forward.map((u) => [d.name(u.name), sumWithNumbers(u, d), activationWithNumbers(u, d)])), '');
+    append(
+      lines,
+      markdownTable(
+        ['unit j', d.formulas.forwardHead, d.formulas.zHead],
+        sample.forward.map((u) => [d.name(u.name), sumWithNumbers(u, d), activationWithNumbers(u, d)]),
+      ),
+      '',
+    );
     lines.push(`### 2. Loss: ${trace.lossFormula}`, '');
-    append(lines, markdownTable(['output k', 'target', 't_k', 'z_k', 'term'], sample.lossTerms.map((t) => [d.name(t.name), d.name(t.target), d.num(t.t, false), d.num(t.z, false), d.num(t.value, false)])), '');
+    append(
+      lines,
+      markdownTable(
+        ['output k', 'target', 't_k', 'z_k', 'term'],
+        sample.lossTerms.map((t) => [d.name(t.name), d.name(t.target), d.num(t.t, false), d.num(t.z, false), d.num(t.value, false)]),
+      ),
+      '',
+    );
     lines.push(`J = ${d.num(sample.loss, false)}`, '');
     if (gd) {
       lines.push(`### 3. Backward: δ_j = −∂J/∂s_j, in reverse order`, '');
@@ -657,15 +727,35 @@ export function traceToLatex(trace: StepTrace, sampleLabel: SampleLabel = defaul
   const text = (s: string) => escapeLatex(s);
   const lines: string[] = ['% NN Studio step trace. Needs \\usepackage{amsmath}.'];
   const which = trace.samples.length === 1 ? text(sampleLabel(trace.samples[0].row)) : `a mini-batch of ${trace.samples.length} samples`;
-  lines.push(`\\noindent\\textbf{One training step (${gd ? 'gradient descent' : 'perceptron rule'}) on ${which}:} $${settingsLine(trace, d)}$.\\par`, '');
+  lines.push(
+    `\\noindent\\textbf{One training step (${gd ? 'gradient descent' : 'perceptron rule'}) on ${which}:} $${settingsLine(trace, d)}$.\\par`,
+    '',
+  );
 
   for (const sample of trace.samples) {
     const units = forwardIndex(sample);
-    lines.push(`\\medskip\\noindent\\textbf{${text(sampleLabel(sample.row))}.} Inputs: $${sample.inputs.map((i) => `${d.name(i.feature)} = ${d.num(i.value, false)}`).join(',\\ ')}$.\\par`, '');
+    lines.push(
+      `\\medskip\\noindent\\textbf{${text(sampleLabel(sample.row))}.} Inputs: $${sample.inputs.map((i) => `${d.name(i.feature)} = ${d.num(i.value, false)}`).join(',\\ ')}$.\\par`,
+      '',
+    );
     lines.push(`\\noindent 1. Forward, in topological order:\\par`, '');
-    append(lines, latexTable(['unit $j$', `$${d.formulas.forwardHead}$`, `$${d.formulas.zHead}$`], sample.forward.map((u) => [d.name(u.name), sumWithNumbers(u, d), activationWithNumbers(u, d)])), '');
+    append(
+      lines,
+      latexTable(
+        ['unit $j$', `$${d.formulas.forwardHead}$`, `$${d.formulas.zHead}$`],
+        sample.forward.map((u) => [d.name(u.name), sumWithNumbers(u, d), activationWithNumbers(u, d)]),
+      ),
+      '',
+    );
     lines.push(`\\noindent 2. Loss:\\par`, '');
-    append(lines, latexTable(['output $k$', 'target', '$t_k$', '$z_k$', 'term'], sample.lossTerms.map((t) => [d.name(t.name), d.name(t.target), d.num(t.t, false), d.num(t.z, false), d.num(t.value, false)])), '');
+    append(
+      lines,
+      latexTable(
+        ['output $k$', 'target', '$t_k$', '$z_k$', 'term'],
+        sample.lossTerms.map((t) => [d.name(t.name), d.name(t.target), d.num(t.t, false), d.num(t.z, false), d.num(t.value, false)]),
+      ),
+      '',
+    );
     lines.push('\\begin{align*}', `J &= ${lossFormulaLatex(trace)} = ${d.num(sample.loss, false)}`, '\\end{align*}', '');
     if (gd) {
       lines.push(`\\noindent 3. Backward, in reverse order: $\\delta_j = -\\partial J / \\partial s_j$\\par`, '');
@@ -677,11 +767,23 @@ export function traceToLatex(trace: StepTrace, sampleLabel: SampleLabel = defaul
     }
   }
 
-  if (trace.samples.length > 1) lines.push('\\begin{align*}', `\\bar J &= ${d.num(trace.meanLoss, false)} \\quad \\text{(mean over the batch)}`, '\\end{align*}', '');
-  lines.push(`\\noindent ${gd ? '4. ' : ''}Update:\\par`, '\\begin{align*}', `& ${gd ? d.formulas.update : d.formulas.perceptronUpdate}`, '\\end{align*}', '');
+  if (trace.samples.length > 1)
+    lines.push('\\begin{align*}', `\\bar J &= ${d.num(trace.meanLoss, false)} \\quad \\text{(mean over the batch)}`, '\\end{align*}', '');
+  lines.push(
+    `\\noindent ${gd ? '4. ' : ''}Update:\\par`,
+    '\\begin{align*}',
+    `& ${gd ? d.formulas.update : d.formulas.perceptronUpdate}`,
+    '\\end{align*}',
+    '',
+  );
   const rows = updateRows(trace, d);
   const regularisation = regularisationColumns(trace);
-  const header = ['parameter', '$\\partial J / \\partial w_{ji}$', '$-\\eta\\, \\partial J / \\partial w_{ji}$', '$\\alpha\\, \\Delta w_{ji}(r-1)$'];
+  const header = [
+    'parameter',
+    '$\\partial J / \\partial w_{ji}$',
+    '$-\\eta\\, \\partial J / \\partial w_{ji}$',
+    '$\\alpha\\, \\Delta w_{ji}(r-1)$',
+  ];
   if (regularisation.l1) header.push('L1: $-\\eta \\lambda_1 \\operatorname{sign} w_{ji}$');
   if (regularisation.l2) header.push('L2: $-\\eta \\lambda_2 w_{ji}$');
   header.push('$\\Delta w_{ji}$', 'old $\\to$ new');
@@ -692,6 +794,8 @@ export function traceToLatex(trace: StepTrace, sampleLabel: SampleLabel = defaul
 /** The loss in the lecture's form, for the trace's loss and output kind. */
 function lossFormulaLatex(trace: StepTrace): string {
   if (trace.loss === 'squaredError') return '\\tfrac{1}{2} \\sum_k (t_k - z_k)^2';
-  const softmax = trace.samples[0]?.forward.some((f) => f.activation === 'softmax' && trace.samples[0].lossTerms.some((t) => t.name === f.name));
+  const softmax = trace.samples[0]?.forward.some(
+    (f) => f.activation === 'softmax' && trace.samples[0].lossTerms.some((t) => t.name === f.name),
+  );
   return softmax ? '-\\sum_k t_k \\ln z_k' : '-\\sum_k \\bigl[t_k \\ln z_k + (1 - t_k) \\ln(1 - z_k)\\bigr]';
 }

@@ -15,9 +15,14 @@ const trainingRowLabel = (row: number) => `row ${row} (training split)`;
 export function traceToText(trace: StepTrace, sampleLabel: (row: number) => string = trainingRowLabel): string {
   const lines: string[] = [];
   const gd = trace.algorithm === 'gradientDescent';
-  const settings = gd ? `η = ${trace.learningRate}, momentum α = ${trace.momentum}, L1 λ₁ = ${trace.l1}, L2 λ₂ = ${trace.l2}` : `η = ${trace.learningRate}`;
+  const settings = gd
+    ? `η = ${trace.learningRate}, momentum α = ${trace.momentum}, L1 λ₁ = ${trace.l1}, L2 λ₂ = ${trace.l2}`
+    : `η = ${trace.learningRate}`;
   // A batch's rows once as "rows 4, 9, 12 (training split)" rather than the split said per row.
-  const rows = sampleLabel === trainingRowLabel ? `rows ${trace.samples.map((s) => s.row).join(', ')} (training split)` : trace.samples.map((s) => sampleLabel(s.row)).join(', ');
+  const rows =
+    sampleLabel === trainingRowLabel
+      ? `rows ${trace.samples.map((s) => s.row).join(', ')} (training split)`
+      : trace.samples.map((s) => sampleLabel(s.row)).join(', ');
   const which = trace.samples.length === 1 ? sampleLabel(trace.samples[0].row) : `a mini-batch of ${trace.samples.length} samples: ${rows}`;
   lines.push(`One training step (${gd ? 'gradient descent' : 'perceptron rule'}) on ${which}; ${settings}.`);
 
@@ -31,7 +36,9 @@ export function traceToText(trace: StepTrace, sampleLabel: (row: number) => stri
     lines.push('');
     lines.push(`2. Loss: ${trace.lossFormula}`);
     for (const term of sample.lossTerms) {
-      lines.push(`   ${term.name} → ${term.target}: t = ${formatNumber(term.t, false)}, z = ${formatNumber(term.z, false)}, term = ${formatNumber(term.value, false)}`);
+      lines.push(
+        `   ${term.name} → ${term.target}: t = ${formatNumber(term.t, false)}, z = ${formatNumber(term.z, false)}, term = ${formatNumber(term.value, false)}`,
+      );
     }
     lines.push(`   J = ${formatNumber(sample.loss, false)}`);
     if (gd) {
@@ -58,7 +65,9 @@ export function traceToText(trace: StepTrace, sampleLabel: (row: number) => stri
     if (update.l2Part !== 0) parts.push(`${formatNumber(update.l2Part)} (L2)`);
     const change = parts.length > 1 ? `${parts.join(' + ')} = ${formatNumber(update.change, false)}` : formatNumber(update.change, false);
     const locked = update.locked ? '  [locked: not changed]' : '';
-    lines.push(`   ${update.name}: ∂J/∂${update.kind === 'bias' ? 'b' : 'w'} = ${formatNumber(update.gradient, false)},  Δ${update.kind === 'bias' ? 'b' : 'w'} = ${change},  ${formatNumber(update.old, false)} → ${formatNumber(update.new, false)}${locked}`);
+    lines.push(
+      `   ${update.name}: ∂J/∂${update.kind === 'bias' ? 'b' : 'w'} = ${formatNumber(update.gradient, false)},  Δ${update.kind === 'bias' ? 'b' : 'w'} = ${change},  ${formatNumber(update.old, false)} → ${formatNumber(update.new, false)}${locked}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

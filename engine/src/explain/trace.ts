@@ -196,7 +196,8 @@ export function traceStep(
 ): StepTrace {
   if (indices.length === 0) throw new RangeError('A step needs at least one sample.');
   for (const n of indices) {
-    if (!Number.isInteger(n) || n < 0 || n >= data.size) throw new RangeError(`Sample ${n} does not exist; the data has ${data.size} samples (0 to ${data.size - 1}).`);
+    if (!Number.isInteger(n) || n < 0 || n >= data.size)
+      throw new RangeError(`Sample ${n} does not exist; the data has ${data.size} samples (0 to ${data.size - 1}).`);
   }
   const samples = indices.map((n) => traceSample(model, params, data, n, hyper));
   const updates = traceUpdates(model, params, velocity, samples, hyper);
@@ -278,7 +279,10 @@ function traceSample(
       });
     }
     // z_j = φ(s_j); softmax needs the whole layer's s first.
-    const zs = activate(node.activation, unitsOfNode.map((u) => u.s));
+    const zs = activate(
+      node.activation,
+      unitsOfNode.map((u) => u.s),
+    );
     unitsOfNode.forEach((u, j) => {
       u.z = zs[j];
       values.set(node.start + j, { s: u.s, z: u.z });
@@ -338,7 +342,14 @@ function logSumExpParts(layerS: readonly number[]): { max: number; rest: number 
 }
 
 /** One output unit's loss term, in the form the lecture writes it (computed stably from s). */
-function lossTerm(loss: Hyperparameters['loss'], activation: Activation, t: number, s: number, z: number, softmax: { max: number; rest: number } | null): number {
+function lossTerm(
+  loss: Hyperparameters['loss'],
+  activation: Activation,
+  t: number,
+  s: number,
+  z: number,
+  softmax: { max: number; rest: number } | null,
+): number {
   if (loss === 'squaredError') return 0.5 * (t - z) * (t - z);
   if (activation === 'softmax') {
     // −t ln z with −ln z = ln Σ_m e^(s_m) − s = ln(1 + Σ_{m≠top} e^(s_m − max)) − (s − max),
@@ -383,7 +394,13 @@ function traceBackward(
           // δ_k = t_k − z_k·Σt (softmax; Σt = 1 for a sigmoid): −ln z_k's log-sum-exp is weighted by every t_m.
           const delta = targets[k] - z * targetSum;
           if (targetsSumToOne(targetSum)) {
-            layerRecords.push({ ...base, rule: `δ_k = t_k − z_k  (φ' cancels with cross-entropy)`, phiPrime: null, delta, text: `δ_${name} = ${tz} = ${formatNumber(delta, false)}` });
+            layerRecords.push({
+              ...base,
+              rule: `δ_k = t_k − z_k  (φ' cancels with cross-entropy)`,
+              phiPrime: null,
+              delta,
+              text: `δ_${name} = ${tz} = ${formatNumber(delta, false)}`,
+            });
           } else {
             layerRecords.push({
               ...base,
@@ -427,7 +444,15 @@ function traceBackward(
           const delta = deltas.get(edge.targetStart + k)!;
           for (let j = 0; j < node.units; j++) {
             const w = params[weightIndex(edge, k, j)];
-            sums[j].terms.push({ name: model.slotNames[edge.targetStart + k], nodeId: target.id, unit: k, edgeId: edge.id, w, delta, product: w * delta });
+            sums[j].terms.push({
+              name: model.slotNames[edge.targetStart + k],
+              nodeId: target.id,
+              unit: k,
+              edgeId: edge.id,
+              w,
+              delta,
+              product: w * delta,
+            });
             sums[j].sum += w * delta;
           }
         }
@@ -497,7 +522,15 @@ function traceUpdates(
   const inputOfSlot = new Map(model.inputs.map((input, f) => [input.slot, f]));
 
   const updates: ParameterUpdate[] = [];
-  const push = (node: CompiledNode, unit: number, param: number, kind: 'weight' | 'bias', edgeId: string | null, sourceUnit: number | null, xOf: (sample: number) => number) => {
+  const push = (
+    node: CompiledNode,
+    unit: number,
+    param: number,
+    kind: 'weight' | 'bias',
+    edgeId: string | null,
+    sourceUnit: number | null,
+    xOf: (sample: number) => number,
+  ) => {
     const contributions: Contribution[] = samples.map((sample, n) => {
       const delta = signals[n].get(`${node.id}#${unit}`) ?? 0;
       const x = xOf(n);

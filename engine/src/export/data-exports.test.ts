@@ -67,7 +67,13 @@ describe('history CSV', () => {
     expect(text.split('\n')[0]).toBe(HISTORY_COLUMNS.join(','));
     const rows = readCsv(text);
     expect(rows).toEqual(
-      project.training.history.map((r) => ({ epoch: r.epoch, train_loss: r.loss, train_accuracy: r.accuracy, validation_loss: r.validationLoss, validation_accuracy: r.validationAccuracy })),
+      project.training.history.map((r) => ({
+        epoch: r.epoch,
+        train_loss: r.loss,
+        train_accuracy: r.accuracy,
+        validation_loss: r.validationLoss,
+        validation_accuracy: r.validationAccuracy,
+      })),
     );
     expect(rows).toHaveLength(5);
     expect(rows.every((r) => r.validation_loss !== null)).toBe(true);
@@ -76,7 +82,10 @@ describe('history CSV', () => {
   it('leaves cells empty where nothing was measured, and an untrained project is the header alone', () => {
     const project = EXAMPLES.find((e) => e.name === 'three-two-one')!.create();
     expect(exportHistoryCsv(project)).toBe(`${HISTORY_COLUMNS.join(',')}\n`);
-    const withHistory = { ...project, training: { epoch: 1, history: [{ epoch: 1, loss: 0.25, accuracy: null, validationLoss: null, validationAccuracy: null }] } };
+    const withHistory = {
+      ...project,
+      training: { epoch: 1, history: [{ epoch: 1, loss: 0.25, accuracy: null, validationLoss: null, validationAccuracy: null }] },
+    };
     expect(exportHistoryCsv(withHistory)).toBe(`${HISTORY_COLUMNS.join(',')}\n1,0.25,,,\n`);
   });
 });
@@ -101,7 +110,12 @@ function checkXml(text: string): { tags: { name: string; attributes: Record<stri
     const attributes: Record<string, string> = {};
     for (const a of attributeText.matchAll(/([\w:-]+)="([^"]*)"/g)) {
       for (const entity of a[2].match(/&[^;\s]*;?/g) ?? []) expect(['&amp;', '&lt;', '&gt;', '&quot;', '&apos;']).toContain(entity);
-      attributes[a[1]] = a[2].replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+      attributes[a[1]] = a[2]
+        .replace(/&quot;/g, '"')
+        .replace(/&apos;/g, "'")
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&');
     }
     tags.push({ name, attributes });
     if (!selfClosing) stack.push(name);
@@ -121,7 +135,12 @@ describe('SVG picture', () => {
       const { tags } = checkXml(svg);
       const edges = tags.filter((t) => t.name === 'path' && t.attributes['data-edge']);
       expect(edges.map((e) => e.attributes['data-edge']).sort()).toEqual(project.graph.edges.map((e) => e.id).sort());
-      expect(tags.filter((t) => t.attributes['data-node']).map((t) => t.attributes['data-node']).sort()).toEqual(project.graph.nodes.map((n) => n.id).sort());
+      expect(
+        tags
+          .filter((t) => t.attributes['data-node'])
+          .map((t) => t.attributes['data-node'])
+          .sort(),
+      ).toEqual(project.graph.nodes.map((n) => n.id).sort());
       for (const edge of project.graph.edges) {
         const values = typeof edge.weight === 'number' ? [edge.weight] : edge.weight.flat();
         const mean = values.reduce((a, b) => a + b, 0) / values.length;
@@ -150,7 +169,11 @@ describe('SVG picture', () => {
       ],
       edges: [{ id: 'e&<"1">', source: 'x<1>', target: "y'", weight: -2 }],
     };
-    const project = newProject({ name: 'A & B <test>', graph, dataset: { kind: 'inline', features: ['a&b'], targets: ['t'], rows: [[0, 0]] } });
+    const project = newProject({
+      name: 'A & B <test>',
+      graph,
+      dataset: { kind: 'inline', features: ['a&b'], targets: ['t'], rows: [[0, 0]] },
+    });
     const svg = exportNetworkSvg(project);
     const { tags } = checkXml(svg);
     expect(tags.find((t) => t.attributes['data-edge'])?.attributes['data-edge']).toBe('e&<"1">');

@@ -24,14 +24,15 @@ export { py as pythonLiteral } from './python';
 export type ExportFormat = 'onnx' | 'pytorch' | 'keras' | 'weights' | 'history' | 'svg';
 
 /** What each format is, for menus, file dialogs and usage text. */
-export const EXPORT_FORMATS: Readonly<Record<ExportFormat, { title: string; extension: string; mediaType: string; binary: boolean }>> = Object.freeze({
-  onnx: { title: 'ONNX model', extension: 'onnx', mediaType: 'application/octet-stream', binary: true },
-  pytorch: { title: 'PyTorch script', extension: 'py', mediaType: 'text/x-python', binary: false },
-  keras: { title: 'Keras script', extension: 'py', mediaType: 'text/x-python', binary: false },
-  weights: { title: 'Weights (JSON)', extension: 'json', mediaType: 'application/json', binary: false },
-  history: { title: 'Training history (CSV)', extension: 'csv', mediaType: 'text/csv', binary: false },
-  svg: { title: 'Network picture (SVG)', extension: 'svg', mediaType: 'image/svg+xml', binary: false },
-});
+export const EXPORT_FORMATS: Readonly<Record<ExportFormat, { title: string; extension: string; mediaType: string; binary: boolean }>> =
+  Object.freeze({
+    onnx: { title: 'ONNX model', extension: 'onnx', mediaType: 'application/octet-stream', binary: true },
+    pytorch: { title: 'PyTorch script', extension: 'py', mediaType: 'text/x-python', binary: false },
+    keras: { title: 'Keras script', extension: 'py', mediaType: 'text/x-python', binary: false },
+    weights: { title: 'Weights (JSON)', extension: 'json', mediaType: 'application/json', binary: false },
+    history: { title: 'Training history (CSV)', extension: 'csv', mediaType: 'text/csv', binary: false },
+    svg: { title: 'Network picture (SVG)', extension: 'svg', mediaType: 'image/svg+xml', binary: false },
+  });
 
 /**
  * The file name an export gets by default: the project's (file) name with the format's suffix.

@@ -26,7 +26,8 @@ export function kerasLimitation(model: CompiledModel): string | null {
   if (model.biasSlots.length > 0) {
     return `The network has a bias node (${describe(model.slotNodes[model.biasSlots[0]])}); Keras's Dense layers only have their own per-unit biases.`;
   }
-  if (model.outputs.length !== 1) return `The network has ${model.outputs.length} output nodes (${model.outputs.map((o) => describe(o.id)).join(', ')}); a Sequential model has one output layer.`;
+  if (model.outputs.length !== 1)
+    return `The network has ${model.outputs.length} output nodes (${model.outputs.map((o) => describe(o.id)).join(', ')}); a Sequential model has one output layer.`;
   const inputIds = new Set(model.inputs.map((i) => i.nodeId));
   const chain = model.computing;
   for (let k = 0; k < chain.length; k++) {
@@ -34,7 +35,8 @@ export function kerasLimitation(model: CompiledModel): string | null {
     if (k === 0) {
       const fed = new Set(node.incoming.map((e) => e.source));
       const missing = model.inputs.find((i) => !fed.has(i.nodeId));
-      if (missing) return `Input ${describe(missing.nodeId)} does not feed the first layer ${describe(node.id)}; a Dense layer reads every input.`;
+      if (missing)
+        return `Input ${describe(missing.nodeId)} does not feed the first layer ${describe(node.id)}; a Dense layer reads every input.`;
       const other = node.incoming.find((e) => !inputIds.has(e.source));
       if (other) return `The first layer ${describe(node.id)} also reads ${describe(other.source)} (edge '${quoteForMessage(other.id)}').`;
     } else {
@@ -132,7 +134,11 @@ sys.exit(${py(`Not exported to Keras: ${limitation} Export to PyTorch or ONNX in
     # Binary cross-entropy summed over the output units (Keras's own averages over them).
     return ${output.units} * keras.losses.binary_crossentropy(t, z)`;
   const metric =
-    output.activation === 'softmax' ? '["categorical_accuracy"]' : output.activation === 'sigmoid' || output.activation === 'step' ? '["binary_accuracy"]' : '[]';
+    output.activation === 'softmax'
+      ? '["categorical_accuracy"]'
+      : output.activation === 'sigmoid' || output.activation === 'step'
+        ? '["binary_accuracy"]'
+        : '[]';
 
   return `#!/usr/bin/env python3
 """${docText(project.name)}: a network exported from NN Studio after ${project.training.epoch} epoch${project.training.epoch === 1 ? '' : 's'} of training.
@@ -239,14 +245,18 @@ def train(model, x, t, epochs, validation=None):
     the L1/L2 penalty (the app reports the data loss), and the target loss is checked against that.
     """
     h = HYPERPARAMETERS
-    ${perceptron ? `# The perceptron rule (w <- w + eta (t - y) x) is not a gradient method, and model.fit
+    ${
+      perceptron
+        ? `# The perceptron rule (w <- w + eta (t - y) x) is not a gradient method, and model.fit
     # only does gradient descent: step and sign units have no gradient. Train with the PyTorch export.
-    sys.exit("This project trains with the perceptron rule, which Keras's fit cannot do; export to PyTorch to train it.")` : `model.compile(optimizer=keras.optimizers.SGD(learning_rate=h["learningRate"], momentum=h["momentum"]), loss=loss, metrics=${metric})
+    sys.exit("This project trains with the perceptron rule, which Keras's fit cannot do; export to PyTorch to train it.")`
+        : `model.compile(optimizer=keras.optimizers.SGD(learning_rate=h["learningRate"], momentum=h["momentum"]), loss=loss, metrics=${metric})
     callbacks = [StopAtTargetLoss()]
     if h["earlyStopping"] and validation is not None:
         stopping = h["earlyStopping"]
         callbacks.append(keras.callbacks.EarlyStopping(monitor="val_loss", patience=stopping["patience"], min_delta=stopping["minDelta"], restore_best_weights=stopping["restoreBest"]))
-    model.fit(x, t, batch_size=${batch}, epochs=epochs, shuffle=h["shuffle"], validation_data=validation, callbacks=callbacks, verbose=2)`}
+    model.fit(x, t, batch_size=${batch}, epochs=epochs, shuffle=h["shuffle"], validation_data=validation, callbacks=callbacks, verbose=2)`
+    }
 
 
 def split(rows):

@@ -48,7 +48,9 @@ export interface ExportModel {
 export function prepareExport(project: Project): ExportModel {
   const compiled = compileGraph(project.graph);
   if (!compiled.ok) {
-    throw new ExportError(`The network does not compile, so there is nothing to export: ${compiled.errors.map((e) => e.message).join(' ')}`);
+    throw new ExportError(
+      `The network does not compile, so there is nothing to export: ${compiled.errors.map((e) => e.message).join(' ')}`,
+    );
   }
   const model = compiled.model;
   const params = readParameters(model);
@@ -59,7 +61,10 @@ export function prepareExport(project: Project): ExportModel {
   const scale: number[] = [];
   for (const feature of model.features) {
     const entry = stats.find((f) => f.name === feature);
-    if (!entry) throw new ExportError(`The stored normalisation has no statistics for feature '${quoteForMessage(feature)}', which the network reads; train the project again to refit it.`);
+    if (!entry)
+      throw new ExportError(
+        `The stored normalisation has no statistics for feature '${quoteForMessage(feature)}', which the network reads; train the project again to refit it.`,
+      );
     shift.push(entry.shift);
     scale.push(entry.scale);
   }

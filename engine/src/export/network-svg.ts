@@ -91,7 +91,10 @@ export function networkSvg(graph: Graph, title = ''): string {
     const bend = Math.max(40, Math.abs(x2 - x1) / 2);
     const colour = mean >= 0 ? WEIGHT_COLOURS.positive : WEIGHT_COLOURS.negative;
     const label = count === 1 ? formatWeight(values[0]) : `${count} w`;
-    const about = count === 1 ? `${edge.id}: w = ${values[0]}` : `${edge.id}: ${count} weights, mean ${formatWeight(mean)}, mean |w| ${formatWeight(magnitude)}`;
+    const about =
+      count === 1
+        ? `${edge.id}: w = ${values[0]}`
+        : `${edge.id}: ${count} weights, mean ${formatWeight(mean)}, mean |w| ${formatWeight(magnitude)}`;
     parts.push(
       `<path data-edge="${escapeXml(edge.id)}" d="M ${round(x1)} ${round(y1)} C ${round(x1 + bend)} ${round(y1)}, ${round(x2 - bend)} ${round(y2)}, ${round(x2)} ${round(y2)}" stroke="${colour}" stroke-width="${round(edgeWidthFor(magnitude))}" stroke-opacity="0.85"${edge.locked ? ' stroke-dasharray="6 3"' : ''}><title>${escapeXml(about)}</title></path>`,
       `<text x="${round((x1 + x2) / 2)}" y="${round((y1 + y2) / 2 - 4)}" font-size="10" text-anchor="middle" fill="#1d2330" stroke="#ffffff" stroke-width="3" paint-order="stroke">${escapeXml(edge.locked ? `${label} (locked)` : label)}</text>`,
@@ -108,7 +111,10 @@ export function networkSvg(graph: Graph, title = ''): string {
     // The whole label and id (describeNode cuts them short for messages); escapeXml makes them safe.
     const title = node.label && node.label !== node.id ? `'${node.label}' (${node.id})` : `'${node.id}'`;
     parts.push(`<g data-node="${escapeXml(node.id)}"><title>${escapeXml(title)}</title>`);
-    if (output) parts.push(`<rect x="${round(x - 3)}" y="${round(y - 3)}" width="${NODE_WIDTH + 6}" height="${NODE_HEIGHT + 6}" rx="${radius + 3}" fill="none" stroke="${WEIGHT_COLOURS.positive}" stroke-opacity="0.35" stroke-width="3"/>`);
+    if (output)
+      parts.push(
+        `<rect x="${round(x - 3)}" y="${round(y - 3)}" width="${NODE_WIDTH + 6}" height="${NODE_HEIGHT + 6}" rx="${radius + 3}" fill="none" stroke="${WEIGHT_COLOURS.positive}" stroke-opacity="0.35" stroke-width="3"/>`,
+      );
     parts.push(
       `<rect x="${round(x)}" y="${round(y)}" width="${NODE_WIDTH}" height="${NODE_HEIGHT}" rx="${radius}" fill="#f7f8fb" stroke="#1d2330" stroke-width="${node.kind === 'dense' ? 2.5 : 1.5}"${dash}/>`,
       `<text x="${round(x + 10)}" y="${round(y + 19)}" font-size="12" font-weight="600" fill="#1d2330">${escapeXml(clip(node.label ?? node.id, 18))}</text>`,

@@ -63,7 +63,12 @@ export function onnxFromExportModel(prepared: ExportModel, options: OnnxOptions 
   let x = 'input';
   if (normalisation) {
     builder.node('Sub', [x, builder.constant('normalise.shift', [features], normalisation.shift)], 'input.shifted', 'normalise: x − shift');
-    builder.node('Div', ['input.shifted', builder.constant('normalise.scale', [features], normalisation.scale)], 'input.normalised', 'normalise: / scale');
+    builder.node(
+      'Div',
+      ['input.shifted', builder.constant('normalise.scale', [features], normalisation.scale)],
+      'input.normalised',
+      'normalise: / scale',
+    );
     x = 'input.normalised';
   }
 
@@ -170,7 +175,9 @@ function activation(builder: GraphBuilder, name: Activation, s: string, z: strin
       return builder.node('Where', [`${s}.positive`, builder.scalar(1), builder.scalar(-1)], z, `${about}: sign, +1 if s > 0 else −1`);
     }
     default:
-      throw new ExportError(`${quoteForMessage(about, 200)} uses the activation '${quoteForMessage(String(name))}', which the ONNX export does not know.`);
+      throw new ExportError(
+        `${quoteForMessage(about, 200)} uses the activation '${quoteForMessage(String(name))}', which the ONNX export does not know.`,
+      );
   }
 }
 
@@ -186,7 +193,8 @@ class GraphBuilder {
     const node = new ProtoWriter();
     for (const input of inputs) node.string(1, input);
     node.string(2, output).string(3, output).string(4, op);
-    for (const [name, value] of Object.entries(attributes)) node.message(5, new ProtoWriter().string(1, name).int(3, value).int(20, ATTRIBUTE_INT));
+    for (const [name, value] of Object.entries(attributes))
+      node.message(5, new ProtoWriter().string(1, name).int(3, value).int(20, ATTRIBUTE_INT));
     node.string(6, doc);
     this.nodes.push(node);
     return output;
@@ -227,7 +235,10 @@ function tensorName(model: CompiledModel, node: CompiledNode): string {
 }
 
 function safeName(text: string): string {
-  return text.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 60);
+  return text
+    .replace(/[^A-Za-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 60);
 }
 
 function describe(model: CompiledModel, node: CompiledNode): string {

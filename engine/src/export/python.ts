@@ -23,7 +23,10 @@ export function py(value: unknown): string {
   // JSON's string escapes (\", \\, \n, \uXXXX) are all valid in a Python string literal.
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value) || ArrayBuffer.isView(value)) return `[${Array.from(value as ArrayLike<unknown>, py).join(', ')}]`;
-  if (typeof value === 'object') return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${JSON.stringify(k)}: ${py(v)}`).join(', ')}}`;
+  if (typeof value === 'object')
+    return `{${Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${JSON.stringify(k)}: ${py(v)}`)
+      .join(', ')}}`;
   throw new TypeError(`Cannot write a ${typeof value} as a Python literal.`);
 }
 
@@ -60,7 +63,10 @@ export function embeddedData(prepared: ExportModel): EmbeddedData | null {
     const bound = bindData(model, subset(full, which));
     const nf = model.features.length;
     const nt = model.targets.length;
-    return Array.from({ length: bound.size }, (_, n) => [...bound.x.subarray(n * nf, n * nf + nf), ...bound.t.subarray(n * nt, n * nt + nt)]);
+    return Array.from({ length: bound.size }, (_, n) => [
+      ...bound.x.subarray(n * nf, n * nf + nf),
+      ...bound.t.subarray(n * nt, n * nt + nt),
+    ]);
   };
   return { train: rows(indices.train), validation: rows(indices.validation), test: rows(indices.test) };
 }

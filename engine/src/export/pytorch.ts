@@ -29,7 +29,8 @@ export function scriptNodes(prepared: ExportModel) {
   return model.computing.map((node) => {
     const g = graphNode(model, node.id);
     const weight: number[][] = [];
-    for (let j = 0; j < node.units; j++) weight.push(Array.from(params.subarray(node.weightOffset + j * node.fanIn, node.weightOffset + (j + 1) * node.fanIn)));
+    for (let j = 0; j < node.units; j++)
+      weight.push(Array.from(params.subarray(node.weightOffset + j * node.fanIn, node.weightOffset + (j + 1) * node.fanIn)));
     return {
       id: node.id,
       label: g.label ?? g.id,

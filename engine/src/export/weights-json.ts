@@ -53,7 +53,12 @@ export function weightsDocument(project: Project): WeightsDocument {
     project: project.name,
     epoch: project.training.epoch,
     normalisation: normalisation?.method ?? 'none',
-    inputs: model.inputs.map((input, f) => ({ node: input.nodeId, feature: input.feature, shift: normalisation?.shift[f] ?? 0, scale: normalisation?.scale[f] ?? 1 })),
+    inputs: model.inputs.map((input, f) => ({
+      node: input.nodeId,
+      feature: input.feature,
+      shift: normalisation?.shift[f] ?? 0,
+      scale: normalisation?.scale[f] ?? 1,
+    })),
     nodes: model.computing.map((node) => {
       const g = nodeById.get(node.id)!;
       return {
@@ -67,7 +72,13 @@ export function weightsDocument(project: Project): WeightsDocument {
         targets: isComputing(g) && g.output ? [...g.output.targets] : null,
       };
     }),
-    edges: model.edges.map((edge) => ({ id: edge.id, source: edge.source, target: edge.target, weight: edgeWeights(params, edge), locked: edge.locked })),
+    edges: model.edges.map((edge) => ({
+      id: edge.id,
+      source: edge.source,
+      target: edge.target,
+      weight: edgeWeights(params, edge),
+      locked: edge.locked,
+    })),
     parameters: model.paramNames.map((name, p) => ({ name, value: params[p] })),
   };
 }

@@ -74,7 +74,9 @@ export class BatchedKernel implements GradientKernel {
     // Everything the products touch lives in one arena: the trainer's parameters and gradient
     // (see allocate), the batch's data rows, and each node's matrices.
     const doubles =
-      2 * model.paramCount + rows * (nf + model.targets.length) + model.computing.reduce((sum, node) => sum + rows * (4 * node.units + 2 * node.fanIn), 0);
+      2 * model.paramCount +
+      rows * (nf + model.targets.length) +
+      model.computing.reduce((sum, node) => sum + rows * (4 * node.units + 2 * node.fanIn), 0);
     this.arena = products === 'auto' ? createWasmArena(doubles) : null;
     this.gemm = this.arena?.gemm ?? jsGemm;
     const alloc = (length: number) => (this.arena ? this.arena.allocate(length) : new Float64Array(length));
@@ -139,7 +141,16 @@ export class BatchedKernel implements GradientKernel {
     return this.arena ? this.arena.allocate(length) : new Float64Array(length);
   }
 
-  accumulate(params: Float64Array, grad: Float64Array, data: BoundData, order: Uint32Array, first: number, count: number, scale: number, totals: BatchTotals): void {
+  accumulate(
+    params: Float64Array,
+    grad: Float64Array,
+    data: BoundData,
+    order: Uint32Array,
+    first: number,
+    count: number,
+    scale: number,
+    totals: BatchTotals,
+  ): void {
     let lossSum = 0;
     let correct = 0;
     for (let done = 0; done < count; done += this.rows) {
@@ -182,7 +193,11 @@ export class BatchedKernel implements GradientKernel {
     input.columns.forEach((col, c) => {
       for (let r = 0; r < rows; r++) {
         x[r * node.fanIn + c] =
-          col.from === 'data' ? this.xData[r * nf + col.column] : col.from === 'one' ? 1 : this.nodes[col.from].z[r * this.nodes[col.from].node.units + col.column];
+          col.from === 'data'
+            ? this.xData[r * nf + col.column]
+            : col.from === 'one'
+              ? 1
+              : this.nodes[col.from].z[r * this.nodes[col.from].node.units + col.column];
       }
     });
   }
@@ -194,7 +209,14 @@ export class BatchedKernel implements GradientKernel {
       for (let r = 0; r < rows; r++) s.set(params.subarray(node.biasOffset, node.biasOffset + units), r * units);
       this.gatherInput(buffers, rows);
       const x = this.inputOf(buffers);
-      this.gemm.nt(rows, units, node.fanIn, x, { data: params, offset: node.weightOffset, stride: node.fanIn }, { data: s, offset: 0, stride: units });
+      this.gemm.nt(
+        rows,
+        units,
+        node.fanIn,
+        x,
+        { data: params, offset: node.weightOffset, stride: node.fanIn },
+        { data: s, offset: 0, stride: units },
+      );
       if (node.activation === 'softmax') for (let r = 0; r < rows; r++) softmaxForward(s, z, r * units, units);
       else activate(node.activation, s, z, 0, rows * units);
     }
@@ -251,7 +273,11 @@ export class BatchedKernel implements GradientKernel {
         const input = buffers.input;
         if (input.kind === 'node') {
           const source = this.nodes[input.node];
-          this.gemm.nn(rows, node.fanIn, units, { data: gs, offset: 0, stride: units }, w, { data: source.gz, offset: 0, stride: source.node.units });
+          this.gemm.nn(rows, node.fanIn, units, { data: gs, offset: 0, stride: units }, w, {
+            data: source.gz,
+            offset: 0,
+            stride: source.node.units,
+          });
         } else if (input.kind === 'gather') {
           const gx = buffers.gx!;
           gx.fill(0, 0, rows * node.fanIn);
@@ -266,7 +292,11 @@ export class BatchedKernel implements GradientKernel {
       // ∂W += (scale·G)ᵀ·X and ∂b += Σ_rows scale·G: the same products, in sample order, as per sample.
       for (let i = 0; i < rows * units; i++) gs[i] *= scale;
       for (let r = 0; r < rows; r++) for (let u = 0; u < units; u++) grad[node.biasOffset + u] += gs[r * units + u];
-      this.gemm.tn(units, node.fanIn, rows, { data: gs, offset: 0, stride: units }, this.inputOf(buffers), { data: grad, offset: node.weightOffset, stride: node.fanIn });
+      this.gemm.tn(units, node.fanIn, rows, { data: gs, offset: 0, stride: units }, this.inputOf(buffers), {
+        data: grad,
+        offset: node.weightOffset,
+        stride: node.fanIn,
+      });
     }
   }
 }

@@ -3,13 +3,34 @@
  * against each other on shapes the random-DAG trace tests do not reach (chunked batches, wide layers).
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_HYPERPARAMETERS, Trainer, bindData, compileOrThrow, createRng, datasetFromRows, initialiseParameters, type Graph, type Hyperparameters } from '../index';
+import {
+  DEFAULT_HYPERPARAMETERS,
+  Trainer,
+  bindData,
+  compileOrThrow,
+  createRng,
+  datasetFromRows,
+  initialiseParameters,
+  type Graph,
+  type Hyperparameters,
+} from '../index';
 import { BatchedKernel } from './batched';
 import { jsGemm, type Gemm } from './gemm';
 import { generateSource } from './generated';
 import { createWasmArena } from './wasm-gemm';
 
-function naive(kind: 'nt' | 'tn' | 'nn', m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array, lda: number, ldb: number, ldc: number) {
+function naive(
+  kind: 'nt' | 'tn' | 'nn',
+  m: number,
+  n: number,
+  k: number,
+  a: Float64Array,
+  b: Float64Array,
+  c: Float64Array,
+  lda: number,
+  ldb: number,
+  ldc: number,
+) {
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let s = 0;
@@ -56,12 +77,14 @@ export function checkGemm(gemm: Gemm, allocate: (length: number) => Float64Array
         for (let j = 0; j < n; j++) {
           const got = c[1 + i * ldc + j];
           const want = expected[i * ldc + j];
-          if (Math.abs(got - want) > 1e-12 * Math.max(1, Math.abs(want))) throw new Error(`${gemm.name} ${kind} ${m}×${n}×${k} at (${i}, ${j}): ${got} ≠ ${want}`);
+          if (Math.abs(got - want) > 1e-12 * Math.max(1, Math.abs(want)))
+            throw new Error(`${gemm.name} ${kind} ${m}×${n}×${k} at (${i}, ${j}): ${got} ≠ ${want}`);
         }
       }
       // Padding between rows, and the element before the offset, are left alone.
       expect(c[0]).toBe(original[0]);
-      for (let i = 0; i < m; i++) for (let j = n; j < ldc && 1 + i * ldc + j < c.length; j++) expect(c[1 + i * ldc + j]).toBe(original[1 + i * ldc + j]);
+      for (let i = 0; i < m; i++)
+        for (let j = n; j < ldc && 1 + i * ldc + j < c.length; j++) expect(c[1 + i * ldc + j]).toBe(original[1 + i * ldc + j]);
     }
   }
 }
@@ -112,10 +135,22 @@ function wideNetwork(features: number, hidden: number, classes: number): Graph {
     nodes: [
       ...Array.from({ length: features }, (_, f) => ({ id: `x${f}`, kind: 'input' as const, feature: `x${f}` })),
       { id: 'h', kind: 'dense', units: hidden, activation: 'relu', bias: new Array(hidden).fill(0) },
-      { id: 'y', kind: 'dense', units: classes, activation: 'softmax', bias: new Array(classes).fill(0), output: { targets: Array.from({ length: classes }, (_, k) => `c${k}`) } },
+      {
+        id: 'y',
+        kind: 'dense',
+        units: classes,
+        activation: 'softmax',
+        bias: new Array(classes).fill(0),
+        output: { targets: Array.from({ length: classes }, (_, k) => `c${k}`) },
+      },
     ],
     edges: [
-      ...Array.from({ length: features }, (_, f) => ({ id: `x${f}->h`, source: `x${f}`, target: 'h', weight: Array.from({ length: hidden }, () => [0]) })),
+      ...Array.from({ length: features }, (_, f) => ({
+        id: `x${f}->h`,
+        source: `x${f}`,
+        target: 'h',
+        weight: Array.from({ length: hidden }, () => [0]),
+      })),
       { id: 'h->y', source: 'h', target: 'y', weight: Array.from({ length: classes }, () => new Array(hidden).fill(0)) },
     ],
   };
@@ -134,8 +169,19 @@ describe('kernels agree on wide networks and chunked batches', () => {
     const start = initialiseParameters(model, { method: 'he', seed: 3 });
     // Batch mode on 600 rows runs the batched kernel in chunks of 256.
     for (const mode of ['batch', 'minibatch'] as const) {
-      const hyper: Hyperparameters = { ...DEFAULT_HYPERPARAMETERS, loss: 'crossEntropy', mode, batchSize: 50, learningRate: 0.2, momentum: 0.5, l2: 0.01, shuffle: true };
-      const trainers = (['interpreted', 'batched'] as const).map((kernel) => new Trainer({ model, params: start, train: data, hyper, kernel }));
+      const hyper: Hyperparameters = {
+        ...DEFAULT_HYPERPARAMETERS,
+        loss: 'crossEntropy',
+        mode,
+        batchSize: 50,
+        learningRate: 0.2,
+        momentum: 0.5,
+        l2: 0.01,
+        shuffle: true,
+      };
+      const trainers = (['interpreted', 'batched'] as const).map(
+        (kernel) => new Trainer({ model, params: start, train: data, hyper, kernel }),
+      );
       expect((trainers[1].kernel as BatchedKernel).products).toBe('webassembly-simd');
       const typescript = new Trainer({ model, params: start, train: data, hyper, kernel: 'interpreted' });
       (typescript as { kernel: unknown }).kernel = new BatchedKernel(model, 'crossEntropy', 600, 'typescript');
@@ -162,13 +208,22 @@ describe('fused stochastic descent', () => {
     for (let seed = 1; seed <= 40; seed++) {
       for (const loss of ['squaredError', 'crossEntropy'] as const) {
         const { model, params, data } = randomProblem(seed, loss, 7);
-        const hyper: Hyperparameters = { ...DEFAULT_HYPERPARAMETERS, loss, mode: 'stochastic', learningRate: 0.05, shuffle: true, shuffleSeed: seed, maxEpochs: 100 };
+        const hyper: Hyperparameters = {
+          ...DEFAULT_HYPERPARAMETERS,
+          loss,
+          mode: 'stochastic',
+          learningRate: 0.05,
+          shuffle: true,
+          shuffleSeed: seed,
+          maxEpochs: 100,
+        };
         const fused = new Trainer({ model, params, train: data, hyper, kernel: 'generated' });
         const reference = new Trainer({ model, params, train: data, hyper, kernel: 'interpreted' });
         fused.run({ epochs: 3 });
         for (let s = 0; s < 3 * data.size; s++) reference.step('sample');
         for (let p = 0; p < model.paramCount; p++) {
-          if (Math.abs(fused.params[p] - reference.params[p]) > 1e-12) throw new Error(`seed ${seed} ${loss}: ${model.paramNames[p]} ${fused.params[p]} ≠ ${reference.params[p]}`);
+          if (Math.abs(fused.params[p] - reference.params[p]) > 1e-12)
+            throw new Error(`seed ${seed} ${loss}: ${model.paramNames[p]} ${fused.params[p]} ≠ ${reference.params[p]}`);
         }
         expect(fused.history.map((r) => r.loss)).toEqual(reference.history.map((r) => expect.closeTo(r.loss, 12) as unknown as number));
         expect(Array.from(fused.velocity).every((v, p) => Math.abs(v - reference.velocity[p]) < 1e-12)).toBe(true);

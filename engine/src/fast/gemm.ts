@@ -95,7 +95,17 @@ export const jsGemm: Gemm = {
  * C[i][j] += Σ_p A(i, p) B[p][j], with A(i, p) at `aOffset + i·ai + p·ap`: Aᵀ for tn (ai = 1,
  * ap = stride), A for nn (ai = stride, ap = 1). Row i of C stays hot while B's rows stream past.
  */
-function axpyRows(m: number, n: number, k: number, A: Float64Array, aOffset: number, ai: number, ap: number, b: MatrixRef, c: MatrixRef): void {
+function axpyRows(
+  m: number,
+  n: number,
+  k: number,
+  A: Float64Array,
+  aOffset: number,
+  ai: number,
+  ap: number,
+  b: MatrixRef,
+  c: MatrixRef,
+): void {
   const B = b.data;
   const C = c.data;
   for (let i = 0; i < m; i++) {

@@ -74,7 +74,16 @@ export class GeneratedKernel implements GradientKernel {
     return new GeneratedKernel(run, compile(generateSource(model, loss, true)));
   }
 
-  accumulate(params: Float64Array, grad: Float64Array, data: BoundData, order: Uint32Array, first: number, count: number, scale: number, totals: BatchTotals): void {
+  accumulate(
+    params: Float64Array,
+    grad: Float64Array,
+    data: BoundData,
+    order: Uint32Array,
+    first: number,
+    count: number,
+    scale: number,
+    totals: BatchTotals,
+  ): void {
     this.run(params, grad, data.x, data.t, order, first, count, scale, totals);
   }
 
@@ -88,7 +97,17 @@ export class GeneratedKernel implements GradientKernel {
    * backward and Δw = −η ∂J/∂w at once (recorded in `velocity`), with no call per sample. The
    * trainer uses it for plain SGD with nothing locked; the numbers are those of one-sample steps.
    */
-  stochasticSteps(params: Float64Array, grad: Float64Array, velocity: Float64Array, data: BoundData, order: Uint32Array, first: number, count: number, eta: number, totals: BatchTotals): void {
+  stochasticSteps(
+    params: Float64Array,
+    grad: Float64Array,
+    velocity: Float64Array,
+    data: BoundData,
+    order: Uint32Array,
+    first: number,
+    count: number,
+    eta: number,
+    totals: BatchTotals,
+  ): void {
     this.fused!(params, grad, data.x, data.t, order, first, count, 1, totals, velocity, eta);
   }
 }
@@ -207,7 +226,12 @@ function emitLoss(node: CompiledNode, loss: LossName, emit: (line: string) => vo
   } else if (node.activation === 'softmax') {
     const s = Array.from({ length: units }, (_, k) => `s${start + k}`);
     // As losses.ts: −ln z_k = ln(1 + Σ_{m≠top} e^(s_m − max)) − (s_k − max), precise for small losses.
-    emit(`{ let mx = ${s[0]}; let top = 0; ${s.slice(1).map((v, k) => `if (${v} > mx) { mx = ${v}; top = ${k + 1}; }`).join(' ')}`);
+    emit(
+      `{ let mx = ${s[0]}; let top = 0; ${s
+        .slice(1)
+        .map((v, k) => `if (${v} > mx) { mx = ${v}; top = ${k + 1}; }`)
+        .join(' ')}`,
+    );
     emit(`let rest = 0; ${s.map((v, k) => `if (top !== ${k}) rest += Math.exp(${v} - mx);`).join(' ')}`);
     emit('const lr = Math.log1p(rest);');
     for (let k = 0; k < units; k++) emit(`lossSum += ${t(k)} * (lr - (s${start + k} - mx));`);

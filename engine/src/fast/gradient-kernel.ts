@@ -30,7 +30,16 @@ export interface GradientKernel {
    * Runs samples `order[first .. first + count)` of `data` forward and backward and adds
    * `scale × ∂J/∂θ` to `grad` for every parameter (grad is not cleared first).
    */
-  accumulate(params: Float64Array, grad: Float64Array, data: BoundData, order: Uint32Array, first: number, count: number, scale: number, totals: BatchTotals): void;
+  accumulate(
+    params: Float64Array,
+    grad: Float64Array,
+    data: BoundData,
+    order: Uint32Array,
+    first: number,
+    count: number,
+    scale: number,
+    totals: BatchTotals,
+  ): void;
   /** Where the trainer should keep its parameters and gradient, when the kernel has a preference. */
   allocate?(length: number): Float64Array;
 }
@@ -51,7 +60,16 @@ export class InterpretedKernel implements GradientKernel {
     this.classifier = isClassifier(model);
   }
 
-  accumulate(params: Float64Array, grad: Float64Array, data: BoundData, order: Uint32Array, first: number, count: number, scale: number, totals: BatchTotals): void {
+  accumulate(
+    params: Float64Array,
+    grad: Float64Array,
+    data: BoundData,
+    order: Uint32Array,
+    first: number,
+    count: number,
+    scale: number,
+    totals: BatchTotals,
+  ): void {
     const { model, ws, loss } = this;
     const nf = model.features.length;
     const nt = model.targets.length;

@@ -68,7 +68,12 @@ export function evaluate(
 /**
  * The network's outputs for one input vector (in `model.features` order), in `model.targets` order.
  */
-export function predict(model: CompiledModel, params: ArrayLike<number>, x: ArrayLike<number>, ws: Workspace = createWorkspace(model)): number[] {
+export function predict(
+  model: CompiledModel,
+  params: ArrayLike<number>,
+  x: ArrayLike<number>,
+  ws: Workspace = createWorkspace(model),
+): number[] {
   forward(model, params, x, 0, ws);
   return model.outputs.flatMap((node) => Array.from(ws.z.subarray(node.start, node.start + node.units)));
 }

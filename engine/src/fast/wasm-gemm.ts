@@ -10,7 +10,18 @@ import { jsGemm, type Gemm, type MatrixRef } from './gemm';
 import { GEMM_WASM_BASE64 } from './wasm-binary';
 
 type NtKernel = (m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number) => void;
-type AxpyKernel = (m: number, n: number, k: number, a: number, ai: number, ap: number, b: number, ldb: number, c: number, ldc: number) => void;
+type AxpyKernel = (
+  m: number,
+  n: number,
+  k: number,
+  a: number,
+  ai: number,
+  ap: number,
+  b: number,
+  ldb: number,
+  c: number,
+  ldc: number,
+) => void;
 
 const PAGE_BYTES = 65_536;
 let compiled: WebAssembly.Module | null | undefined;

@@ -106,13 +106,7 @@ export function softmaxForward(s: ArrayLike<number>, z: { [i: number]: number },
  * Softmax's derivative applied to an upstream gradient: given g_m = ∂J/∂z_m, writes
  * ∂J/∂s_k = Σ_m g_m ∂z_m/∂s_k = z_k (g_k − Σ_m g_m z_m) into `out`.
  */
-export function softmaxBackward(
-  z: ArrayLike<number>,
-  g: ArrayLike<number>,
-  out: { [i: number]: number },
-  start: number,
-  n: number,
-): void {
+export function softmaxBackward(z: ArrayLike<number>, g: ArrayLike<number>, out: { [i: number]: number }, start: number, n: number): void {
   let dot = 0;
   for (let m = 0; m < n; m++) dot += g[start + m] * z[start + m];
   for (let k = 0; k < n; k++) out[start + k] = z[start + k] * (g[start + k] - dot);

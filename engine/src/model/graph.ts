@@ -117,7 +117,9 @@ export function unitCount(node: GraphNode): number {
 /** The name a message should use for a node: its label when it has one, with the id. */
 export function describeNode(node: GraphNode): string {
   // Labels and ids are the user's text: escaped and cut short, as every message quotes them.
-  return node.label && node.label !== node.id ? `'${quoteForMessage(node.label)}' (${quoteForMessage(node.id)})` : `'${quoteForMessage(node.id)}'`;
+  return node.label && node.label !== node.id
+    ? `'${quoteForMessage(node.label)}' (${quoteForMessage(node.id)})`
+    : `'${quoteForMessage(node.id)}'`;
 }
 
 /** The biases of a computing node as an array, one per unit. */

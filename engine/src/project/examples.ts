@@ -53,13 +53,24 @@ export function initialiseProjectWeights(project: Project): Project {
   const compiled = compileGraph(project.graph);
   if (!compiled.ok) return project;
   const params = initialiseParameters(compiled.model, project.hyperparameters.init, readParameters(compiled.model));
-  return { ...project, graph: writeParameters(compiled.model, project.graph, params), training: { epoch: 0, history: [], optimiser: null, rng: null, position: null, earlyStopping: null } };
+  return {
+    ...project,
+    graph: writeParameters(compiled.model, project.graph, params),
+    training: { epoch: 0, history: [], optimiser: null, rng: null, position: null, earlyStopping: null },
+  };
 }
 
-const builtin = (name: BuiltinName, overrides: Partial<ReturnType<typeof defaultSpec>> = {}): DatasetRef => ({ kind: 'builtin', ...defaultSpec(name), ...overrides });
+const builtin = (name: BuiltinName, overrides: Partial<ReturnType<typeof defaultSpec>> = {}): DatasetRef => ({
+  kind: 'builtin',
+  ...defaultSpec(name),
+  ...overrides,
+});
 
 /** Dense layers in a chain, laid out left to right. */
-function layeredGraph(features: string[], layers: { id: string; units: number; activation: 'tanh' | 'sigmoid' | 'softmax' | 'relu'; targets?: string[] }[]): Graph {
+function layeredGraph(
+  features: string[],
+  layers: { id: string; units: number; activation: 'tanh' | 'sigmoid' | 'softmax' | 'relu'; targets?: string[] }[],
+): Graph {
   const nodes: GraphNode[] = features.map((f, i) => ({ id: f, kind: 'input', label: f, feature: f, position: { x: 0, y: i * 100 } }));
   const edges: Graph['edges'] = [];
   let previous = features.map((f) => ({ id: f, units: 1 }));
@@ -67,7 +78,15 @@ function layeredGraph(features: string[], layers: { id: string; units: number; a
     const isOutputNeuron = layer.units === 1;
     nodes.push(
       isOutputNeuron
-        ? { id: layer.id, kind: 'neuron', label: layer.id, activation: layer.activation as 'sigmoid', bias: 0, position: { x: 240 * (l + 1), y: 50 }, ...(layer.targets ? { output: { targets: layer.targets } } : {}) }
+        ? {
+            id: layer.id,
+            kind: 'neuron',
+            label: layer.id,
+            activation: layer.activation as 'sigmoid',
+            bias: 0,
+            position: { x: 240 * (l + 1), y: 50 },
+            ...(layer.targets ? { output: { targets: layer.targets } } : {}),
+          }
         : {
             id: layer.id,
             kind: 'dense',
@@ -97,26 +116,41 @@ export const EXAMPLES: readonly Example[] = [
   {
     name: 'or-perceptron',
     title: 'OR perceptron',
-    description: 'The lecture\'s OR: one step perceptron with g(x) = x1 + x2 − ½. Hand-set weights; no training needed.',
+    description: "The lecture's OR: one step perceptron with g(x) = x1 + x2 − ½. Hand-set weights; no training needed.",
     expected: 'reproduces the OR truth table (100% accuracy) without training',
-    create: () => newProject({ name: 'OR perceptron', description: 'g(x) = x1 + x2 − ½ with the step function.', graph: orPerceptron(), dataset: builtin('or'), hyperparameters: { algorithm: 'perceptron', learningRate: 0.1, maxEpochs: 100 } }),
+    create: () =>
+      newProject({
+        name: 'OR perceptron',
+        description: 'g(x) = x1 + x2 − ½ with the step function.',
+        graph: orPerceptron(),
+        dataset: builtin('or'),
+        hyperparameters: { algorithm: 'perceptron', learningRate: 0.1, maxEpochs: 100 },
+      }),
   },
   {
     name: 'and-perceptron',
     title: 'AND perceptron',
-    description: 'The lecture\'s AND: one step perceptron with g(x) = x1 + x2 − 3/2. Hand-set weights; no training needed.',
+    description: "The lecture's AND: one step perceptron with g(x) = x1 + x2 − 3/2. Hand-set weights; no training needed.",
     expected: 'reproduces the AND truth table (100% accuracy) without training',
-    create: () => newProject({ name: 'AND perceptron', description: 'g(x) = x1 + x2 − 3/2 with the step function.', graph: andPerceptron(), dataset: builtin('and'), hyperparameters: { algorithm: 'perceptron', learningRate: 0.1, maxEpochs: 100 } }),
+    create: () =>
+      newProject({
+        name: 'AND perceptron',
+        description: 'g(x) = x1 + x2 − 3/2 with the step function.',
+        graph: andPerceptron(),
+        dataset: builtin('and'),
+        hyperparameters: { algorithm: 'perceptron', learningRate: 0.1, maxEpochs: 100 },
+      }),
   },
   {
     name: 'xor-perceptron-network',
     title: 'XOR from OR and AND perceptrons',
-    description: 'Two layers of step perceptrons: y1 = OR, y2 = AND, output φ(y1 − y2 − ½). Hand-set weights: a multilayer perceptron network has no learning rule.',
+    description:
+      'Two layers of step perceptrons: y1 = OR, y2 = AND, output φ(y1 − y2 − ½). Hand-set weights: a multilayer perceptron network has no learning rule.',
     expected: 'reproduces the XOR truth table (100% accuracy) without training',
     create: () =>
       newProject({
         name: 'XOR perceptron network',
-        description: 'y1 = OR, y2 = AND, output φ(y1 − y2 − ½): the lecture\'s two-layer answer to XOR.',
+        description: "y1 = OR, y2 = AND, output φ(y1 − y2 − ½): the lecture's two-layer answer to XOR.",
         graph: xorPerceptronNetwork(),
         dataset: builtin('xor'),
         hyperparameters: { algorithm: 'perceptron', learningRate: 0.1, maxEpochs: 100 },
@@ -137,7 +171,13 @@ export const EXAMPLES: readonly Example[] = [
         description: 'The perceptron rule from random weights.',
         graph,
         dataset: builtin('or'),
-        hyperparameters: { algorithm: 'perceptron', mode: 'stochastic', learningRate: 0.1, maxEpochs: 100, init: { method: 'uniform', seed: 4, range: 1 } },
+        hyperparameters: {
+          algorithm: 'perceptron',
+          mode: 'stochastic',
+          learningRate: 0.1,
+          maxEpochs: 100,
+          init: { method: 'uniform', seed: 4, range: 1 },
+        },
       });
     },
   },
@@ -149,18 +189,26 @@ export const EXAMPLES: readonly Example[] = [
     create: () =>
       initialiseProjectWeights(
         newProject({
-        name: 'XOR 2-2-1',
-        description: 'Backprop learns what a single perceptron cannot.',
-        graph: xorSigmoidNetwork(),
-        dataset: builtin('xor'),
-        hyperparameters: { mode: 'stochastic', learningRate: 0.5, momentum: 0.9, maxEpochs: 5000, targetLoss: 0.005, init: { method: 'uniform', seed: 7, range: 1 } },
-      }),
+          name: 'XOR 2-2-1',
+          description: 'Backprop learns what a single perceptron cannot.',
+          graph: xorSigmoidNetwork(),
+          dataset: builtin('xor'),
+          hyperparameters: {
+            mode: 'stochastic',
+            learningRate: 0.5,
+            momentum: 0.9,
+            maxEpochs: 5000,
+            targetLoss: 0.005,
+            init: { method: 'uniform', seed: 7, range: 1 },
+          },
+        }),
       ),
   },
   {
     name: 'three-two-one',
     title: 'The 3-2-1 sigmoid example',
-    description: 'The lecture\'s worked example: three inputs, two sigmoid hidden units, one sigmoid output, squared error, one sample. Step through its first update with `nnstudio trace`.',
+    description:
+      "The lecture's worked example: three inputs, two sigmoid hidden units, one sigmoid output, squared error, one sample. Step through its first update with `nnstudio trace`.",
     expected: 'fits its sample (loss below 0.001)',
     create: () =>
       newProject({
@@ -174,62 +222,92 @@ export const EXAMPLES: readonly Example[] = [
   {
     name: 'logistic-regression',
     title: 'Logistic regression on two Gaussians',
-    description: 'A single sigmoid neuron with cross-entropy: the lecture\'s starting point. Its decision boundary is a line.',
+    description: "A single sigmoid neuron with cross-entropy: the lecture's starting point. Its decision boundary is a line.",
     expected: 'at least 95% test accuracy',
     create: () =>
       initialiseProjectWeights(
         newProject({
-        name: 'Logistic regression',
-        description: 'ŷ = σ(w1 x1 + w2 x2 + b), trained on cross-entropy.',
-        graph: layeredGraph(['x1', 'x2'], [{ id: 'y', units: 1, activation: 'sigmoid', targets: ['y'] }]),
-        dataset: builtin('gaussians', { size: 200, seed: 3 }),
-        split: { train: 0.7, validation: 0.15, test: 0.15, seed: 1 },
-        normalisation: 'standardise',
-        hyperparameters: { loss: 'crossEntropy', mode: 'minibatch', batchSize: 16, learningRate: 0.1, maxEpochs: 100, init: { method: 'xavier', seed: 1 } },
-      }),
+          name: 'Logistic regression',
+          description: 'ŷ = σ(w1 x1 + w2 x2 + b), trained on cross-entropy.',
+          graph: layeredGraph(['x1', 'x2'], [{ id: 'y', units: 1, activation: 'sigmoid', targets: ['y'] }]),
+          dataset: builtin('gaussians', { size: 200, seed: 3 }),
+          split: { train: 0.7, validation: 0.15, test: 0.15, seed: 1 },
+          normalisation: 'standardise',
+          hyperparameters: {
+            loss: 'crossEntropy',
+            mode: 'minibatch',
+            batchSize: 16,
+            learningRate: 0.1,
+            maxEpochs: 100,
+            init: { method: 'xavier', seed: 1 },
+          },
+        }),
       ),
   },
   {
     name: 'spiral',
     title: 'Spiral classifier',
-    description: 'Two interleaved spirals, separated by two tanh hidden layers: each first-layer unit draws a line; later layers bend them into a spiral.',
+    description:
+      'Two interleaved spirals, separated by two tanh hidden layers: each first-layer unit draws a line; later layers bend them into a spiral.',
     expected: 'at least 95% test accuracy',
     create: () =>
       initialiseProjectWeights(
         newProject({
-        name: 'Spiral',
-        description: 'Two tanh hidden layers of 16 units and a sigmoid output, cross-entropy.',
-        graph: layeredGraph(['x1', 'x2'], [
-          { id: 'h1', units: 16, activation: 'tanh' },
-          { id: 'h2', units: 16, activation: 'tanh' },
-          { id: 'y', units: 1, activation: 'sigmoid', targets: ['y'] },
-        ]),
-        dataset: builtin('spiral', { size: 400, noise: 0.05, seed: 2 }),
-        split: { train: 0.7, validation: 0.15, test: 0.15, seed: 1 },
-        normalisation: 'standardise',
-        hyperparameters: { loss: 'crossEntropy', mode: 'minibatch', batchSize: 10, learningRate: 0.03, momentum: 0.9, maxEpochs: 800, init: { method: 'xavier', seed: 3 } },
-      }),
+          name: 'Spiral',
+          description: 'Two tanh hidden layers of 16 units and a sigmoid output, cross-entropy.',
+          graph: layeredGraph(
+            ['x1', 'x2'],
+            [
+              { id: 'h1', units: 16, activation: 'tanh' },
+              { id: 'h2', units: 16, activation: 'tanh' },
+              { id: 'y', units: 1, activation: 'sigmoid', targets: ['y'] },
+            ],
+          ),
+          dataset: builtin('spiral', { size: 400, noise: 0.05, seed: 2 }),
+          split: { train: 0.7, validation: 0.15, test: 0.15, seed: 1 },
+          normalisation: 'standardise',
+          hyperparameters: {
+            loss: 'crossEntropy',
+            mode: 'minibatch',
+            batchSize: 10,
+            learningRate: 0.03,
+            momentum: 0.9,
+            maxEpochs: 800,
+            init: { method: 'xavier', seed: 3 },
+          },
+        }),
       ),
   },
   {
     name: 'iris',
     title: 'Iris classifier',
-    description: 'Fisher\'s Iris: four measurements, a tanh hidden layer and a softmax output over the three species.',
+    description: "Fisher's Iris: four measurements, a tanh hidden layer and a softmax output over the three species.",
     expected: 'at least 95% test accuracy',
     create: () =>
       initialiseProjectWeights(
         newProject({
-        name: 'Iris',
-        description: '4 → 8 tanh → 3 softmax, categorical cross-entropy, standardised inputs.',
-        graph: layeredGraph(['sepal_length', 'sepal_width', 'petal_length', 'petal_width'], [
-          { id: 'hidden', units: 8, activation: 'tanh' },
-          { id: 'species', units: 3, activation: 'softmax', targets: ['species=setosa', 'species=versicolor', 'species=virginica'] },
-        ]),
-        dataset: builtin('iris'),
-        split: { train: 0.6, validation: 0.2, test: 0.2, seed: 1 },
-        normalisation: 'standardise',
-        hyperparameters: { loss: 'crossEntropy', mode: 'minibatch', batchSize: 8, learningRate: 0.05, momentum: 0.9, maxEpochs: 300, init: { method: 'xavier', seed: 1 } },
-      }),
+          name: 'Iris',
+          description: '4 → 8 tanh → 3 softmax, categorical cross-entropy, standardised inputs.',
+          graph: layeredGraph(
+            ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'],
+            [
+              { id: 'hidden', units: 8, activation: 'tanh' },
+              { id: 'species', units: 3, activation: 'softmax', targets: ['species=setosa', 'species=versicolor', 'species=virginica'] },
+            ],
+          ),
+          dataset: builtin('iris'),
+          split: { train: 0.6, validation: 0.2, test: 0.2, seed: 1 },
+          normalisation: 'standardise',
+          hyperparameters: {
+            loss: 'crossEntropy',
+            mode: 'minibatch',
+            batchSize: 8,
+            learningRate: 0.05,
+            momentum: 0.9,
+            maxEpochs: 300,
+            init: { method: 'xavier', seed: 1 },
+          },
+        }),
       ),
   },
 ];

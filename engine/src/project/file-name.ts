@@ -43,6 +43,9 @@ export function projectNameFromPath(path: string, fallback: string): string {
  * browser's in-app picker both suggest this.
  */
 export function suggestedFileName(name: string): string {
-  const safe = name.replace(/[/\\:*?"<>|\u0000-\u001f\u007f]+/g, '-').replace(/[. ]+$/, '').trim();
+  const safe = name
+    .replace(/[/\\:*?"<>|\u0000-\u001f\u007f]+/g, '-')
+    .replace(/[. ]+$/, '')
+    .trim();
   return `${safe || 'project'}.nnproj`;
 }

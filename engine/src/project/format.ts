@@ -10,7 +10,16 @@ import type { Graph } from '../model/graph';
 import { unitCount } from '../model/graph';
 import { historyFromColumns, historyToColumns, orderedHistory } from '../train/history';
 import { quoteForMessage } from '../util/quote';
-import { EpochRecordSchema, LIMITS, PROJECT_FORMAT, PROJECT_VERSION, ProjectFileSchema, ProjectSchema, type Project, type ProjectDocument } from './schema';
+import {
+  EpochRecordSchema,
+  LIMITS,
+  PROJECT_FORMAT,
+  PROJECT_VERSION,
+  ProjectFileSchema,
+  ProjectSchema,
+  type Project,
+  type ProjectDocument,
+} from './schema';
 import { precheckProjectText } from './precheck';
 
 /** Why a document could not be loaded, and where. */
@@ -49,7 +58,10 @@ export const MIGRATIONS: Readonly<Record<number, Migration>> = Object.freeze({
     const training = doc.training as Record<string, unknown> | null | undefined;
     const next = { ...doc, version: 2 };
     if (typeof training !== 'object' || training === null) return next;
-    return { ...next, training: { ...training, history: storedHistory(training.history), optimiser: null, rng: null, position: null, earlyStopping: null } };
+    return {
+      ...next,
+      training: { ...training, history: storedHistory(training.history), optimiser: null, rng: null, position: null, earlyStopping: null },
+    };
   },
 });
 
@@ -86,7 +98,8 @@ export function migrate(
     const step = migrations[version];
     if (!step) throw new ProjectFormatError('version', `files of format version ${version} can no longer be read (no migration from it).`);
     current = step(current);
-    if (current.version !== version + 1) throw new ProjectFormatError('version', `the migration from version ${version} did not produce version ${version + 1}.`);
+    if (current.version !== version + 1)
+      throw new ProjectFormatError('version', `the migration from version ${version} did not produce version ${version + 1}.`);
     version = current.version as number;
   }
   return current;
@@ -98,11 +111,18 @@ export function migrate(
  * builds anything, so an oversized file is refused quickly and in little memory. A UTF-8
  * byte-order mark at the start is allowed (editors on Windows write one).
  */
-export function parseProject(text: string, migrations: Readonly<Record<number, Migration>> = MIGRATIONS, currentVersion = PROJECT_VERSION): LoadResult {
+export function parseProject(
+  text: string,
+  migrations: Readonly<Record<number, Migration>> = MIGRATIONS,
+  currentVersion = PROJECT_VERSION,
+): LoadResult {
   try {
     if (typeof text !== 'string') return fail('', 'the file is not text.');
     if (text.length > LIMITS.fileChars) {
-      return fail('', `the file is too large (${text.length.toLocaleString('en')} characters; NN Studio opens projects of up to ${LIMITS.fileChars.toLocaleString('en')}).`);
+      return fail(
+        '',
+        `the file is too large (${text.length.toLocaleString('en')} characters; NN Studio opens projects of up to ${LIMITS.fileChars.toLocaleString('en')}).`,
+      );
     }
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const problem = precheckProjectText(text);
@@ -112,7 +132,10 @@ export function parseProject(text: string, migrations: Readonly<Record<number, M
       value = JSON.parse(text);
     } catch (error) {
       // The pre-check has already named any syntax error; this is the fallback should V8 disagree.
-      return fail('', `the file is not valid JSON (${describeJsonError(text, error)}), so it is not an NN Studio project or it is damaged.`);
+      return fail(
+        '',
+        `the file is not valid JSON (${describeJsonError(text, error)}), so it is not an NN Studio project or it is damaged.`,
+      );
     }
     return loadProjectValue(value, migrations, currentVersion);
   } catch (error) {
@@ -125,21 +148,31 @@ export function parseProject(text: string, migrations: Readonly<Record<number, M
  * Validates an already-parsed document (a file's JSON, of any version this build reads) and
  * returns the project in memory. Never throws.
  */
-export function loadProjectValue(value: unknown, migrations: Readonly<Record<number, Migration>> = MIGRATIONS, currentVersion = PROJECT_VERSION): LoadResult {
+export function loadProjectValue(
+  value: unknown,
+  migrations: Readonly<Record<number, Migration>> = MIGRATIONS,
+  currentVersion = PROJECT_VERSION,
+): LoadResult {
   try {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       return fail('', 'the file is JSON but not an NN Studio project (it is not an object with "format": "nnstudio-project").');
     }
     const candidate = value as Record<string, unknown>;
     if (candidate.format !== PROJECT_FORMAT) {
-      return fail('format', `this is not an NN Studio project (expected "format": "${PROJECT_FORMAT}", found ${quoteJson(candidate.format)}).`);
+      return fail(
+        'format',
+        `this is not an NN Studio project (expected "format": "${PROJECT_FORMAT}", found ${quoteJson(candidate.format)}).`,
+      );
     }
     const version = candidate.version;
     if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) {
       return fail('version', `expected a whole number, found ${quoteJson(version)}.`);
     }
     if (version > currentVersion) {
-      return fail('version', `the project was saved by a newer NN Studio (format version ${version}; this version reads up to ${currentVersion}). Update NN Studio to open it.`);
+      return fail(
+        'version',
+        `the project was saved by a newer NN Studio (format version ${version}; this version reads up to ${currentVersion}). Update NN Studio to open it.`,
+      );
     }
     let migrated = version < currentVersion ? migrate(candidate, migrations, currentVersion) : candidate;
     const training = migrated.training;
@@ -181,7 +214,13 @@ function checkedProject(project: unknown): { ok: true; project: Project } | { ok
     const problem = checkProject(parsed.data);
     return problem ? { ok: false, error: problem } : { ok: true, project: parsed.data };
   } catch (error) {
-    return { ok: false, error: new ProjectFormatError('', `the project could not be read: ${quoteForMessage(error instanceof Error ? error.message : String(error), 300)}`) };
+    return {
+      ok: false,
+      error: new ProjectFormatError(
+        '',
+        `the project could not be read: ${quoteForMessage(error instanceof Error ? error.message : String(error), 300)}`,
+      ),
+    };
   }
 }
 
@@ -234,7 +273,8 @@ export function serialiseProject(project: Project): string {
     throw error;
   }
   // Checked here so that nothing is ever written that parseProject would refuse as too large.
-  if (text.length > LIMITS.fileChars || (text.length > LIMITS.fileBytes / 3 && utf8Length(text) > LIMITS.fileBytes)) throw tooLargeToSave(text.length);
+  if (text.length > LIMITS.fileChars || (text.length > LIMITS.fileBytes / 3 && utf8Length(text) > LIMITS.fileBytes))
+    throw tooLargeToSave(text.length);
   return text;
 }
 
@@ -284,7 +324,9 @@ function writeJson(value: unknown, indent: string, out: string[]): void {
     out.push(`\n${indent}]`);
     return;
   }
-  const keys = Object.keys(value as object).filter((key) => (value as Record<string, unknown>)[key] !== undefined && typeof (value as Record<string, unknown>)[key] !== 'function');
+  const keys = Object.keys(value as object).filter(
+    (key) => (value as Record<string, unknown>)[key] !== undefined && typeof (value as Record<string, unknown>)[key] !== 'function',
+  );
   if (keys.length === 0) {
     out.push('{}');
     return;
@@ -378,7 +420,10 @@ function checkStructure(graph: Graph): ProjectFormatError | null {
   for (const [n, node] of graph.nodes.entries()) {
     if (units.has(node.id)) return new ProjectFormatError(`graph.nodes[${n}].id`, `another node already has the id '${q(node.id)}'.`);
     if (node.kind === 'dense' && node.bias.length !== node.units) {
-      return new ProjectFormatError(`graph.nodes[${n}].bias`, `layer '${q(node.id)}' has ${node.units} units but ${node.bias.length} biases.`);
+      return new ProjectFormatError(
+        `graph.nodes[${n}].bias`,
+        `layer '${q(node.id)}' has ${node.units} units but ${node.bias.length} biases.`,
+      );
     }
     units.set(node.id, unitCount(node));
   }
@@ -393,16 +438,26 @@ function checkStructure(graph: Graph): ProjectFormatError | null {
     if (rows === undefined) return new ProjectFormatError(`graph.edges[${e}].target`, `there is no node '${q(edge.target)}' in the graph.`);
     parameters += rows * cols;
     if (parameters > LIMITS.parameters) {
-      return new ProjectFormatError(`graph.edges[${e}]`, `the network would have more than ${LIMITS.parameters.toLocaleString('en')} parameters, more than NN Studio opens.`);
+      return new ProjectFormatError(
+        `graph.edges[${e}]`,
+        `the network would have more than ${LIMITS.parameters.toLocaleString('en')} parameters, more than NN Studio opens.`,
+      );
     }
     if (typeof edge.weight === 'number') {
-      if (rows !== 1 || cols !== 1) return new ProjectFormatError(`graph.edges[${e}].weight`, `a single weight, but the edge connects ${cols} unit(s) to ${rows}: it needs a ${rows}×${cols} matrix.`);
+      if (rows !== 1 || cols !== 1)
+        return new ProjectFormatError(
+          `graph.edges[${e}].weight`,
+          `a single weight, but the edge connects ${cols} unit(s) to ${rows}: it needs a ${rows}×${cols} matrix.`,
+        );
     } else {
       const badRow = edge.weight.findIndex((row) => row.length !== cols);
       if (edge.weight.length !== rows || badRow >= 0) {
         const where = edge.weight.length !== rows ? `graph.edges[${e}].weight` : `graph.edges[${e}].weight[${badRow}]`;
         const found = edge.weight.length !== rows ? `${edge.weight.length} rows` : `a row of ${edge.weight[badRow].length}`;
-        return new ProjectFormatError(where, `the weight matrix must be ${rows}×${cols} (one row per unit of '${q(edge.target)}', one column per unit of '${q(edge.source)}'), but it has ${found}.`);
+        return new ProjectFormatError(
+          where,
+          `the weight matrix must be ${rows}×${cols} (one row per unit of '${q(edge.target)}', one column per unit of '${q(edge.source)}'), but it has ${found}.`,
+        );
       }
     }
   }
@@ -420,11 +475,17 @@ function checkInlineDataset(project: Project): ProjectFormatError | null {
   const width = dataset.features.length + dataset.targets.length;
   const cells = dataset.rows.length * width;
   if (cells > LIMITS.datasetCells) {
-    return new ProjectFormatError('dataset.rows', `the dataset has ${cells.toLocaleString('en')} cells (rows × columns), more than NN Studio's limit of ${LIMITS.datasetCells.toLocaleString('en')}.`);
+    return new ProjectFormatError(
+      'dataset.rows',
+      `the dataset has ${cells.toLocaleString('en')} cells (rows × columns), more than NN Studio's limit of ${LIMITS.datasetCells.toLocaleString('en')}.`,
+    );
   }
   const bad = dataset.rows.findIndex((row) => row.length !== width);
   if (bad >= 0) {
-    return new ProjectFormatError(`dataset.rows[${bad}]`, `the row has ${dataset.rows[bad].length} values but the dataset has ${dataset.features.length} features and ${dataset.targets.length} targets (${width}).`);
+    return new ProjectFormatError(
+      `dataset.rows[${bad}]`,
+      `the row has ${dataset.rows[bad].length} values but the dataset has ${dataset.features.length} features and ${dataset.targets.length} targets (${width}).`,
+    );
   }
   return null;
 }

@@ -65,17 +65,35 @@ const VALUE_LIMITS = [8 * COLUMNS + N + E + 1_000, 3 * P + 16 * N + 8 * E + 3, 2
 const fmt = (n: number) => n.toLocaleString('en');
 
 const NUMBER_MESSAGES: readonly PrecheckProblem[] = [
-  { path: '', reason: `the file holds more than ${fmt(NUMBER_LIMITS[SMALL])} numbers outside the graph, the data and the history, more than any project has.` },
+  {
+    path: '',
+    reason: `the file holds more than ${fmt(NUMBER_LIMITS[SMALL])} numbers outside the graph, the data and the history, more than any project has.`,
+  },
   { path: 'graph', reason: `the network holds more numbers than NN Studio's limit of ${fmt(P)} parameters (weights and biases) allows.` },
   { path: 'dataset', reason: `the dataset holds more numbers than NN Studio's limit of ${fmt(C)} cells (rows × columns) allows.` },
-  { path: 'training', reason: `the training history and state hold more numbers than NN Studio's limit of ${fmt(H)} epochs of history and ${fmt(P)} parameters allows.` },
+  {
+    path: 'training',
+    reason: `the training history and state hold more numbers than NN Studio's limit of ${fmt(H)} epochs of history and ${fmt(P)} parameters allows.`,
+  },
 ];
 
 const VALUE_MESSAGES: readonly PrecheckProblem[] = [
-  { path: '', reason: `the file holds more than ${fmt(VALUE_LIMITS[SMALL])} values outside the graph, the data and the history, more than any project has.` },
-  { path: 'graph', reason: `the network holds more than ${fmt(VALUE_LIMITS[GRAPH])} values, more than a network within NN Studio's limits (${fmt(P)} parameters, ${fmt(N)} nodes, ${fmt(E)} edges) has.` },
-  { path: 'dataset', reason: `the dataset holds more than ${fmt(VALUE_LIMITS[DATASET])} values, more than a dataset within NN Studio's limit of ${fmt(C)} cells has.` },
-  { path: 'training', reason: `the training history and state hold more than ${fmt(VALUE_LIMITS[TRAINING])} values, more than NN Studio's limit of ${fmt(H)} epochs of history and ${fmt(P)} parameters allows.` },
+  {
+    path: '',
+    reason: `the file holds more than ${fmt(VALUE_LIMITS[SMALL])} values outside the graph, the data and the history, more than any project has.`,
+  },
+  {
+    path: 'graph',
+    reason: `the network holds more than ${fmt(VALUE_LIMITS[GRAPH])} values, more than a network within NN Studio's limits (${fmt(P)} parameters, ${fmt(N)} nodes, ${fmt(E)} edges) has.`,
+  },
+  {
+    path: 'dataset',
+    reason: `the dataset holds more than ${fmt(VALUE_LIMITS[DATASET])} values, more than a dataset within NN Studio's limit of ${fmt(C)} cells has.`,
+  },
+  {
+    path: 'training',
+    reason: `the training history and state hold more than ${fmt(VALUE_LIMITS[TRAINING])} values, more than NN Studio's limit of ${fmt(H)} epochs of history and ${fmt(P)} parameters allows.`,
+  },
 ];
 
 // What the scanner expects next.
@@ -106,10 +124,15 @@ export function precheckProjectText(text: string): PrecheckProblem | null {
   let i = 0;
 
   const at = (offset: number) => `line ${line}, column ${offset - lineStart + 1}`;
-  const invalid = (detail: string): PrecheckProblem => ({ path: '', reason: `the file is not valid JSON (${detail}), so it is not an NN Studio project or it is damaged.` });
+  const invalid = (detail: string): PrecheckProblem => ({
+    path: '',
+    reason: `the file is not valid JSON (${detail}), so it is not an NN Studio project or it is damaged.`,
+  });
   const syntax = (what: string, offset: number, after = ''): PrecheckProblem => invalid(`${what} at ${at(offset)}${after}`);
   const unexpected = (offset: number, expected: string): PrecheckProblem =>
-    offset >= n ? syntax('the file ends', offset, `, where ${expected} should follow`) : syntax(`unexpected ${describeCharacter(text, offset)}`, offset, `, where ${expected} should be`);
+    offset >= n
+      ? syntax('the file ends', offset, `, where ${expected} should follow`)
+      : syntax(`unexpected ${describeCharacter(text, offset)}`, offset, `, where ${expected} should be`);
   const count = (isNumber: boolean): PrecheckProblem | null => {
     if (++values[section] > VALUE_LIMITS[section]) return VALUE_MESSAGES[section];
     if (isNumber && ++numbers[section] > NUMBER_LIMITS[section]) return NUMBER_MESSAGES[section];
@@ -129,7 +152,18 @@ export function precheckProjectText(text: string): PrecheckProblem | null {
     if (i >= n) {
       if (state === AFTER_VALUE && depth === 0) return null;
       if (n === 0 || text.trim() === '') return invalid('the file is empty');
-      return unexpected(i, state === COLON ? "':'" : state === AFTER_VALUE ? (containers[depth] === OBJECT ? "',' or '}'" : "',' or ']'") : state === VALUE || state === FIRST_VALUE ? 'a value' : 'a property name');
+      return unexpected(
+        i,
+        state === COLON
+          ? "':'"
+          : state === AFTER_VALUE
+            ? containers[depth] === OBJECT
+              ? "',' or '}'"
+              : "',' or ']'"
+            : state === VALUE || state === FIRST_VALUE
+              ? 'a value'
+              : 'a property name',
+      );
     }
 
     if (state === AFTER_VALUE) {
@@ -313,7 +347,12 @@ function describeCharacter(text: string, offset: number): string {
   return `'${quoteForMessage(character)}'`;
 }
 
-function stringProblem(text: string, offset: number, start: number, syntax: (what: string, offset: number) => PrecheckProblem): PrecheckProblem {
+function stringProblem(
+  text: string,
+  offset: number,
+  start: number,
+  syntax: (what: string, offset: number) => PrecheckProblem,
+): PrecheckProblem {
   // Strings hold no raw newline, so the line is still the one the string began on.
   if (offset >= text.length) return syntax('a string that is never closed', start);
   const c = text.charCodeAt(offset);

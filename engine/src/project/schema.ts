@@ -73,7 +73,12 @@ const position = z.object({ x: finite, y: finite });
  * and value with the same rules and passes the object through as JSON.parse made it, with its own
  * keys intact.
  */
-function userKeyedRecord<V extends z.ZodType>(value: V, key: z.ZodString = name, message = 'must be an object from names to lists of names', maxKeys = Infinity) {
+function userKeyedRecord<V extends z.ZodType>(
+  value: V,
+  key: z.ZodString = name,
+  message = 'must be an object from names to lists of names',
+  maxKeys = Infinity,
+) {
   const shape = z.record(key, value);
   return z
     .custom<Record<string, z.output<V>>>((input) => {
@@ -141,7 +146,10 @@ export const DatasetRefSchema = z.discriminatedUnion('kind', [
     source: text.optional(),
     features: z.array(name).min(1).max(LIMITS.datasetColumns),
     targets: z.array(name).min(1).max(LIMITS.datasetColumns),
-    rows: z.array(z.array(finite).max(2 * LIMITS.datasetColumns)).min(1).max(LIMITS.datasetRows),
+    rows: z
+      .array(z.array(finite).max(2 * LIMITS.datasetColumns))
+      .min(1)
+      .max(LIMITS.datasetRows),
     /** For label targets: the classes of each label column, in one-hot order. */
     classes: userKeyedRecord(z.array(name).max(LIMITS.datasetColumns)).optional(),
   }),
@@ -157,7 +165,10 @@ export const SplitSchema = z.object({
 export const NormalisationSchema = z.object({
   method: z.enum(['none', 'standardise', 'minmax']),
   /** Statistics fitted on the training split; null until first fitted. */
-  fitted: z.array(z.object({ name, shift: finite, scale: finite.refine((v) => v !== 0, 'must not be 0') })).max(LIMITS.datasetColumns).nullable(),
+  fitted: z
+    .array(z.object({ name, shift: finite, scale: finite.refine((v) => v !== 0, 'must not be 0') }))
+    .max(LIMITS.datasetColumns)
+    .nullable(),
 });
 
 export const HyperparametersSchema = z.object({
@@ -171,7 +182,11 @@ export const HyperparametersSchema = z.object({
   l2: finite.refine((v) => v >= 0, 'must be 0 or more'),
   shuffle: z.boolean(),
   shuffleSeed: finite,
-  init: z.object({ method: z.enum(['uniform', 'xavier', 'he']), seed: finite, range: finite.refine((v) => v > 0, 'must be above 0').optional() }),
+  init: z.object({
+    method: z.enum(['uniform', 'xavier', 'he']),
+    seed: finite,
+    range: finite.refine((v) => v > 0, 'must be above 0').optional(),
+  }),
   maxEpochs: z.number().int().min(1).max(100_000_000),
   targetLoss: finite.refine((v) => v >= 0, 'must be 0 or more').nullable(),
   earlyStopping: z
@@ -198,16 +213,28 @@ const unitsMatrix = z.array(z.array(finite).max(LIMITS.unitsPerLayer)).max(LIMIT
  */
 export const ParameterTreeSchema = z.object({
   /** By edge id: a number for an edge between single units, else a matrix [target unit][source unit]. */
-  weights: userKeyedRecord(z.union([finite, unitsMatrix]), id, 'must be an object from edge ids to a number or a matrix of numbers', LIMITS.edges),
+  weights: userKeyedRecord(
+    z.union([finite, unitsMatrix]),
+    id,
+    'must be an object from edge ids to a number or a matrix of numbers',
+    LIMITS.edges,
+  ),
   /** By node id of every computing node: a number for a single unit, else one per unit. */
-  biases: userKeyedRecord(z.union([finite, z.array(finite).max(LIMITS.unitsPerLayer)]), id, 'must be an object from node ids to a number or a list of numbers', LIMITS.nodes),
+  biases: userKeyedRecord(
+    z.union([finite, z.array(finite).max(LIMITS.unitsPerLayer)]),
+    id,
+    'must be an object from node ids to a number or a list of numbers',
+    LIMITS.nodes,
+  ),
 });
 
 /**
  * The optimiser's memory, by kind. Gradient descent with momentum remembers the last update
  * Δw(r−1) of every weight and bias (its `velocity`); other optimisers add their own kinds here.
  */
-export const OptimiserStateSchema = z.discriminatedUnion('kind', [z.object({ kind: z.literal('momentum'), velocity: ParameterTreeSchema })]);
+export const OptimiserStateSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('momentum'), velocity: ParameterTreeSchema }),
+]);
 
 const word = z.number().int().min(0).max(0xffff_ffff);
 /** The shuffling generator's state: four unsigned 32-bit words (engine/src/util/random.ts). */
@@ -230,7 +257,10 @@ export const TrainingPositionSchema = z
     misclassified: z.number().int().min(0),
   })
   .refine((p) => p.next < p.samples, { path: ['next'], message: 'must be below samples' })
-  .refine((p) => p.correct <= p.next && p.misclassified <= p.next, { path: ['correct'], message: 'counts more samples than the epoch has seen' });
+  .refine((p) => p.correct <= p.next && p.misclassified <= p.next, {
+    path: ['correct'],
+    message: 'counts more samples than the epoch has seen',
+  });
 
 /** Early stopping's memory: the best validation loss so far, and how long ago it was. */
 export const EarlyStoppingStateSchema = z.object({
@@ -286,7 +316,11 @@ export const HistoryColumnsSchema = z
     }
     for (let i = 1; i < h.epoch.length; i++) {
       if (h.epoch[i] <= h.epoch[i - 1]) {
-        context.addIssue({ code: 'custom', path: ['epoch', i], message: `epochs must increase, but ${h.epoch[i]} follows ${h.epoch[i - 1]}` });
+        context.addIssue({
+          code: 'custom',
+          path: ['epoch', i],
+          message: `epochs must increase, but ${h.epoch[i]} follows ${h.epoch[i - 1]}`,
+        });
         return;
       }
     }
@@ -306,7 +340,10 @@ export const ViewSchema = z.object({
   panels: z.record(name, z.boolean()).optional(),
   /** The dataset row the backprop inspector was showing (older files stored a training position; it is read as a row). */
   inspectorSample: z.number().int().min(0).nullable().optional(),
-  selection: z.array(id).max(LIMITS.nodes + LIMITS.edges).optional(),
+  selection: z
+    .array(id)
+    .max(LIMITS.nodes + LIMITS.edges)
+    .optional(),
 });
 
 export const ProjectSchema = z.object({
@@ -333,7 +370,9 @@ export const ProjectFileSchema = ProjectSchema.extend({ training: StoredTraining
  * as columns, and reads it as a list of epoch records too (as version 1 and other tools write it).
  */
 export const ProjectFileInputSchema = ProjectSchema.extend({
-  training: StoredTrainingStateSchema.extend({ history: z.union([HistoryColumnsSchema, z.array(EpochRecordSchema).max(LIMITS.historyEpochs)]) }),
+  training: StoredTrainingStateSchema.extend({
+    history: z.union([HistoryColumnsSchema, z.array(EpochRecordSchema).max(LIMITS.historyEpochs)]),
+  }),
 });
 /** A project document as stored: the history as columns. */
 export type ProjectDocument = z.infer<typeof ProjectFileSchema>;

@@ -35,7 +35,17 @@ describe('evaluateProject', () => {
         ],
         edges: [{ id: 'e', source: 'x', target: 'y', weight: 2 }],
       },
-      dataset: { kind: 'inline', features: ['x'], targets: ['t'], rows: [[0, 1], [1, 2], [2, 3], [3, 7]] },
+      dataset: {
+        kind: 'inline',
+        features: ['x'],
+        targets: ['t'],
+        rows: [
+          [0, 1],
+          [1, 2],
+          [2, 3],
+          [3, 7],
+        ],
+      },
       hyperparameters: { loss: 'squaredError' },
       split: { train: 0.5, validation: 0.25, test: 0.25, seed: 3 },
     });
@@ -46,7 +56,12 @@ describe('evaluateProject', () => {
     const all = [...regression!.points.train, ...regression!.points.validation, ...regression!.points.test];
     expect(all.map((p) => p.actual).sort()).toEqual([1, 2, 3, 7]);
     // z = 2x + ¼ by hand, for the x that goes with each target.
-    const xOf = new Map([[1, 0], [2, 1], [3, 2], [7, 3]]);
+    const xOf = new Map([
+      [1, 0],
+      [2, 1],
+      [3, 2],
+      [7, 3],
+    ]);
     for (const p of all) expect(p.predicted).toBeCloseTo(2 * xOf.get(p.actual)! + 0.25, 12);
     for (const split of ['train', 'validation', 'test'] as const) {
       const points = regression!.points[split];

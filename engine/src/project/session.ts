@@ -76,7 +76,11 @@ export interface ProjectSession {
  *   'evaluate' only that it runs on the data (a hand-set perceptron network evaluates but cannot train).
  * @throws TrainingSetupError listing every problem (graph errors name their node or edge).
  */
-export function openSession(project: Project, purpose: 'train' | 'evaluate' = 'train', hyper: Hyperparameters = project.hyperparameters): ProjectSession {
+export function openSession(
+  project: Project,
+  purpose: 'train' | 'evaluate' = 'train',
+  hyper: Hyperparameters = project.hyperparameters,
+): ProjectSession {
   const hyperIssues = checkHyperparameters(hyper);
   if (hyperIssues.length > 0) throw new TrainingSetupError(hyperIssues);
   const data = dataOrSetupError(project);
@@ -89,7 +93,13 @@ export function openSession(project: Project, purpose: 'train' | 'evaluate' = 't
   const train = bindData(model, data.train);
   const validation = bindData(model, data.validation);
   const test = bindData(model, data.test);
-  const trainer = new Trainer({ model, params: readParameters(model), train, validation: validation.size > 0 ? validation : undefined, hyper });
+  const trainer = new Trainer({
+    model,
+    params: readParameters(model),
+    train,
+    validation: validation.size > 0 ? validation : undefined,
+    hyper,
+  });
   trainer.epoch = project.training.epoch;
   // One at a time: a spread of a long history (200,000 epochs) would overflow the stack.
   for (const record of project.training.history) trainer.history.push(record);
@@ -145,18 +155,23 @@ export function vectorFromTree(model: CompiledModel, tree: ParameterTree): { vec
     const value = tree.weights[edge.id];
     const shape = `${edge.targetUnits}×${edge.sourceUnits}`;
     if (typeof value === 'number') {
-      if (edge.targetUnits !== 1 || edge.sourceUnits !== 1) return { problem: `edge '${q(edge.id)}' has one value where its weights are ${shape}` };
+      if (edge.targetUnits !== 1 || edge.sourceUnits !== 1)
+        return { problem: `edge '${q(edge.id)}' has one value where its weights are ${shape}` };
       vector[edge.weightOffset] = value;
       continue;
     }
-    if (value.length !== edge.targetUnits || value.some((row) => row.length !== edge.sourceUnits)) return { problem: `the values for edge '${q(edge.id)}' are not ${shape} like its weights` };
+    if (value.length !== edge.targetUnits || value.some((row) => row.length !== edge.sourceUnits))
+      return { problem: `the values for edge '${q(edge.id)}' are not ${shape} like its weights` };
     for (let j = 0; j < edge.targetUnits; j++) for (let i = 0; i < edge.sourceUnits; i++) vector[weightIndex(edge, j, i)] = value[j][i];
   }
   for (const node of model.computing) {
     if (!Object.hasOwn(tree.biases, node.id)) return { problem: `there is no value for the bias of '${q(node.id)}'` };
     const value = tree.biases[node.id];
     const values = typeof value === 'number' ? [value] : value;
-    if (values.length !== node.units) return { problem: `'${q(node.id)}' has ${node.units} unit${node.units === 1 ? '' : 's'} but ${values.length} bias value${values.length === 1 ? '' : 's'}` };
+    if (values.length !== node.units)
+      return {
+        problem: `'${q(node.id)}' has ${node.units} unit${node.units === 1 ? '' : 's'} but ${values.length} bias value${values.length === 1 ? '' : 's'}`,
+      };
     for (let u = 0; u < node.units; u++) vector[node.biasOffset + u] = values[u];
   }
   return { vector };
@@ -174,8 +189,22 @@ export function resumeStateOf(model: CompiledModel, trainer: Trainer): Required<
   return {
     optimiser: { kind: 'momentum', velocity: treeFromVector(model, state.velocity) },
     rng: state.rng,
-    position: { samples: trainer.train.size, next: state.cursor, shuffled: state.shuffled, lossSum: state.lossSum, correct: state.correct, misclassified: state.misclassified },
-    earlyStopping: best ? { bestLoss: best.loss, bestEpoch: best.epoch, epochsSinceBest: best.epochsSinceBest, bestWeights: keepBest ? treeFromVector(model, best.params!) : null } : null,
+    position: {
+      samples: trainer.train.size,
+      next: state.cursor,
+      shuffled: state.shuffled,
+      lossSum: state.lossSum,
+      correct: state.correct,
+      misclassified: state.misclassified,
+    },
+    earlyStopping: best
+      ? {
+          bestLoss: best.loss,
+          bestEpoch: best.epoch,
+          epochsSinceBest: best.epochsSinceBest,
+          bestWeights: keepBest ? treeFromVector(model, best.params!) : null,
+        }
+      : null,
   };
 }
 
@@ -200,7 +229,8 @@ function restoreTrainingState(project: Project, model: CompiledModel, trainer: T
     if (!optimiser || !rng || !position) return 'it is incomplete';
     const velocity = vectorFromTree(model, optimiser.velocity);
     if ('problem' in velocity) return `momentum's memory: ${velocity.problem}`;
-    if (position.samples !== trainer.train.size) return `it was saved for a training split of ${position.samples} samples, and this one has ${trainer.train.size}`;
+    if (position.samples !== trainer.train.size)
+      return `it was saved for a training split of ${position.samples} samples, and this one has ${trainer.train.size}`;
     let bestParams: Float64Array | null = null;
     if (earlyStopping?.bestWeights) {
       const best = vectorFromTree(model, earlyStopping.bestWeights);
@@ -216,12 +246,21 @@ function restoreTrainingState(project: Project, model: CompiledModel, trainer: T
       lossSum: position.lossSum,
       correct: position.correct,
       misclassified: position.misclassified,
-      best: earlyStopping ? { loss: earlyStopping.bestLoss, epoch: earlyStopping.bestEpoch, epochsSinceBest: earlyStopping.epochsSinceBest, params: bestParams } : null,
+      best: earlyStopping
+        ? {
+            loss: earlyStopping.bestLoss,
+            epoch: earlyStopping.bestEpoch,
+            epochsSinceBest: earlyStopping.epochsSinceBest,
+            params: bestParams,
+          }
+        : null,
     });
     return null;
   })();
   if (!problem) return [];
-  return [`The saved training state does not fit this project (${problem}), so training goes on from the weights with momentum's memory at zero and the samples in a new order.`];
+  return [
+    `The saved training state does not fit this project (${problem}), so training goes on from the weights with momentum's memory at zero and the samples in a new order.`,
+  ];
 }
 
 /**
@@ -248,7 +287,10 @@ export function nextStepOf(project: Project): { velocity: Float64Array; rows: nu
  * the step and training goes on after it.
  * @throws TrainingSetupError when the project cannot be trained.
  */
-export function projectAfterStepByHand(project: Project, step: { rows: readonly number[]; params: ArrayLike<number>; velocity: ArrayLike<number> }): Project {
+export function projectAfterStepByHand(
+  project: Project,
+  step: { rows: readonly number[]; params: ArrayLike<number>; velocity: ArrayLike<number> },
+): Project {
   const session = openSession(project, 'train');
   session.trainer.countStepByHand(step.rows, step.params, step.velocity);
   return projectFromSession(project, session);
@@ -272,8 +314,15 @@ export function projectFromSession(project: Project, session: ProjectSession): P
   return {
     ...project,
     graph: writeParameters(session.model, project.graph, session.trainer.params),
-    normalisation: { method: session.data.normalisation.method, fitted: session.data.normalisation.method === 'none' ? null : session.data.normalisation.features },
-    training: { epoch: session.trainer.epoch, history: session.trainer.history.map((r) => ({ ...r })), ...resumeStateOf(session.model, session.trainer) },
+    normalisation: {
+      method: session.data.normalisation.method,
+      fitted: session.data.normalisation.method === 'none' ? null : session.data.normalisation.features,
+    },
+    training: {
+      epoch: session.trainer.epoch,
+      history: session.trainer.history.map((r) => ({ ...r })),
+      ...resumeStateOf(session.model, session.trainer),
+    },
   };
 }
 
@@ -324,7 +373,11 @@ export function evaluateProject(project: Project, prepared: ProjectData = dataOr
   if (!compiled.ok) throw new TrainingSetupError(compiled.errors);
   const model = compiled.model;
   const params = readParameters(model);
-  const bound = { train: bindData(model, prepared.train), validation: bindData(model, prepared.validation), test: bindData(model, prepared.test) };
+  const bound = {
+    train: bindData(model, prepared.train),
+    validation: bindData(model, prepared.validation),
+    test: bindData(model, prepared.test),
+  };
   const splits = evaluateSplits(model, params, bound, project.hyperparameters.loss);
   if (isClassifier(model)) return { splits, regression: null };
   const output = model.outputs.find((node) => node.activation === 'linear' || node.activation === 'relu')!;
@@ -337,7 +390,13 @@ export function evaluateProject(project: Project, prepared: ProjectData = dataOr
       forward(model, params, data.x, n * nf, ws);
       return { predicted: ws.z[output.start], actual: data.t[n * nt + column] };
     });
-  return { splits, regression: { target: model.targets[column], points: { train: pointsOf(bound.train), validation: pointsOf(bound.validation), test: pointsOf(bound.test) } } };
+  return {
+    splits,
+    regression: {
+      target: model.targets[column],
+      points: { train: pointsOf(bound.train), validation: pointsOf(bound.validation), test: pointsOf(bound.test) },
+    },
+  };
 }
 
 function confusionMatrix(model: CompiledModel, params: ArrayLike<number>, data: BoundData): SplitEvaluation['confusion'] {

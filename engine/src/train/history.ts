@@ -59,7 +59,7 @@ export function thinHistory(records: readonly EpochRecord[]): EpochRecord[] {
   const width = 2 ** level;
   const keep = new Uint8Array(n);
   const bucketOf = (i: number) => Math.floor((records[i].epoch - 1) / width);
-  for (let start = 0; start < n; ) {
+  for (let start = 0; start < n;) {
     const bucket = bucketOf(start);
     let end = start + 1;
     while (end < n && bucketOf(end) === bucket) end++;

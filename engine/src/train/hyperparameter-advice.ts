@@ -16,11 +16,17 @@ const ADVICE: Record<AdvisedSetting, (value: number) => string | null> = {
       : v < 1e-5 && v > 0
         ? `η = ${v} is very small: training will barely move; 0.01 to 1 is the usual range.`
         : null,
-  momentum: (v) => (v > 0.99 ? `Momentum ${v} keeps almost all of the last step: training may overshoot and oscillate; 0.5 to 0.9 is usual.` : null),
+  momentum: (v) =>
+    v > 0.99 ? `Momentum ${v} keeps almost all of the last step: training may overshoot and oscillate; 0.5 to 0.9 is usual.` : null,
   l1: (v) => (v > 1 ? `λ₁ = ${v} is very strong: it can drive every weight to 0; 1e-5 to 1e-2 is usual.` : null),
-  l2: (v) => (v > 1 ? `λ₂ = ${v} is very strong: it pulls every weight towards 0 and can make training diverge; 1e-5 to 1e-2 is usual.` : null),
-  maxEpochs: (v) => (v > 1_000_000 ? `${v.toLocaleString('en')} epochs is a very long run; a target loss or early stopping usually ends it sooner.` : null),
-  batchSize: (v) => (v > 4096 ? `A mini-batch of ${v.toLocaleString('en')} samples is larger than usual; batch mode does the same with one update per epoch.` : null),
+  l2: (v) =>
+    v > 1 ? `λ₂ = ${v} is very strong: it pulls every weight towards 0 and can make training diverge; 1e-5 to 1e-2 is usual.` : null,
+  maxEpochs: (v) =>
+    v > 1_000_000 ? `${v.toLocaleString('en')} epochs is a very long run; a target loss or early stopping usually ends it sooner.` : null,
+  batchSize: (v) =>
+    v > 4096
+      ? `A mini-batch of ${v.toLocaleString('en')} samples is larger than usual; batch mode does the same with one update per epoch.`
+      : null,
 };
 
 /**

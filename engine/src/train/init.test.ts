@@ -25,13 +25,22 @@ const dense = (id: string, units: number, activation: Activation, extra: Partial
   bias: new Array<number>(units).fill(0),
   ...extra,
 });
-const edge = (source: string, target: string, weight: number | number[][]): GraphEdge => ({ id: `${source}->${target}`, source, target, weight });
+const edge = (source: string, target: string, weight: number | number[][]): GraphEdge => ({
+  id: `${source}->${target}`,
+  source,
+  target,
+  weight,
+});
 const targets = (n: number): string[] => Array.from({ length: n }, (_, k) => `t${k}`);
 
 /** x → a (fanIn units) → h (units, output): the edge a→h is a fanIn→units dense connection. */
 function layerModel(fanIn: number, units: number, activation: Activation = 'tanh'): CompiledModel {
   const graph: Graph = {
-    nodes: [{ id: 'x', kind: 'input', feature: 'x' }, dense('a', fanIn, 'linear'), dense('h', units, activation, { output: { targets: targets(units) } })],
+    nodes: [
+      { id: 'x', kind: 'input', feature: 'x' },
+      dense('a', fanIn, 'linear'),
+      dense('h', units, activation, { output: { targets: targets(units) } }),
+    ],
     edges: [edge('x', 'a', zeros(fanIn, 1)), edge('a', 'h', zeros(units, fanIn))],
   };
   return compileOrThrow(graph);
@@ -41,7 +50,10 @@ function layerModel(fanIn: number, units: number, activation: Activation = 'tanh
 function edgeParams(model: CompiledModel, params: ArrayLike<number>, id: string): number[] {
   const e = model.edges.find((c) => c.id === id);
   if (!e) throw new Error(`no edge ${id}`);
-  return Array.from({ length: e.sourceUnits * e.targetUnits }, (_, k) => params[weightIndex(e, Math.floor(k / e.sourceUnits), k % e.sourceUnits)]);
+  return Array.from(
+    { length: e.sourceUnits * e.targetUnits },
+    (_, k) => params[weightIndex(e, Math.floor(k / e.sourceUnits), k % e.sourceUnits)],
+  );
 }
 
 /** Every bias of every computing node. */
@@ -219,7 +231,8 @@ describe('initialiseParameters: locked parameters', () => {
       // Where the locked parameters are, found from the model's layout rather than model.locked.
       const lockedOffsets = new Set<number>();
       for (const e of model.edges.filter((c) => c.id === 'x1->h3' || c.id === 'h3->y')) {
-        for (let k = 0; k < e.sourceUnits * e.targetUnits; k++) lockedOffsets.add(weightIndex(e, Math.floor(k / e.sourceUnits), k % e.sourceUnits));
+        for (let k = 0; k < e.sourceUnits * e.targetUnits; k++)
+          lockedOffsets.add(weightIndex(e, Math.floor(k / e.sourceUnits), k % e.sourceUnits));
       }
       for (const n of model.computing.filter((c) => c.id === 'h3' || c.id === 'y')) {
         for (let u = 0; u < n.units; u++) lockedOffsets.add(n.biasOffset + u);
@@ -232,7 +245,10 @@ describe('initialiseParameters: locked parameters', () => {
       }
       // The free weights were actually drawn (not copied, not left at 0).
       for (const id of ['x2->h3', 'x2->y', 'x1->z']) {
-        expect(edgeParams(model, params, id).every((w) => w !== 0 && Math.abs(w) < 100), id).toBe(true);
+        expect(
+          edgeParams(model, params, id).every((w) => w !== 0 && Math.abs(w) < 100),
+          id,
+        ).toBe(true);
       }
     });
   }

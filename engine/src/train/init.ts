@@ -54,7 +54,8 @@ export function initialiseParameters(model: CompiledModel, options: InitOptions,
     }
   }
   if (current) {
-    if (current.length !== model.paramCount) throw new RangeError(`Expected ${model.paramCount} current parameters, got ${current.length}.`);
+    if (current.length !== model.paramCount)
+      throw new RangeError(`Expected ${model.paramCount} current parameters, got ${current.length}.`);
     for (let p = 0; p < model.paramCount; p++) if (model.locked[p]) params[p] = current[p];
   }
   return params;

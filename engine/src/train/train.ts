@@ -92,26 +92,43 @@ export interface HyperparameterIssue {
 export function checkHyperparameters(h: Hyperparameters): HyperparameterIssue[] {
   const issues: HyperparameterIssue[] = [];
   const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-  if (!finite(h.learningRate) || h.learningRate <= 0) issues.push({ field: 'learningRate', message: `The learning rate η must be a positive number, got ${h.learningRate}.` });
-  if (!finite(h.momentum) || h.momentum < 0 || h.momentum >= 1) issues.push({ field: 'momentum', message: `Momentum must be at least 0 and below 1, got ${h.momentum}.` });
+  if (!finite(h.learningRate) || h.learningRate <= 0)
+    issues.push({ field: 'learningRate', message: `The learning rate η must be a positive number, got ${h.learningRate}.` });
+  if (!finite(h.momentum) || h.momentum < 0 || h.momentum >= 1)
+    issues.push({ field: 'momentum', message: `Momentum must be at least 0 and below 1, got ${h.momentum}.` });
   if (!finite(h.l1) || h.l1 < 0) issues.push({ field: 'l1', message: `The L1 rate must be 0 or more, got ${h.l1}.` });
   if (!finite(h.l2) || h.l2 < 0) issues.push({ field: 'l2', message: `The L2 rate must be 0 or more, got ${h.l2}.` });
   if (h.mode === 'minibatch' && (!Number.isInteger(h.batchSize) || h.batchSize < 1)) {
     issues.push({ field: 'batchSize', message: `The mini-batch size must be a whole number of at least 1, got ${h.batchSize}.` });
   }
-  if (!['batch', 'minibatch', 'stochastic'].includes(h.mode)) issues.push({ field: 'mode', message: `Unknown training mode '${q(h.mode)}'; use batch, minibatch or stochastic.` });
-  if (!['gradientDescent', 'perceptron'].includes(h.algorithm)) issues.push({ field: 'algorithm', message: `Unknown algorithm '${q(h.algorithm)}'; use gradientDescent or perceptron.` });
-  if (!['squaredError', 'crossEntropy'].includes(h.loss)) issues.push({ field: 'loss', message: `Unknown loss '${q(h.loss)}'; use squaredError or crossEntropy.` });
-  if (!Number.isInteger(h.maxEpochs) || h.maxEpochs < 1) issues.push({ field: 'maxEpochs', message: `The maximum number of epochs must be a whole number of at least 1, got ${h.maxEpochs}.` });
+  if (!['batch', 'minibatch', 'stochastic'].includes(h.mode))
+    issues.push({ field: 'mode', message: `Unknown training mode '${q(h.mode)}'; use batch, minibatch or stochastic.` });
+  if (!['gradientDescent', 'perceptron'].includes(h.algorithm))
+    issues.push({ field: 'algorithm', message: `Unknown algorithm '${q(h.algorithm)}'; use gradientDescent or perceptron.` });
+  if (!['squaredError', 'crossEntropy'].includes(h.loss))
+    issues.push({ field: 'loss', message: `Unknown loss '${q(h.loss)}'; use squaredError or crossEntropy.` });
+  if (!Number.isInteger(h.maxEpochs) || h.maxEpochs < 1)
+    issues.push({ field: 'maxEpochs', message: `The maximum number of epochs must be a whole number of at least 1, got ${h.maxEpochs}.` });
   if (!finite(h.shuffleSeed)) issues.push({ field: 'shuffleSeed', message: `The shuffle seed must be a number, got ${h.shuffleSeed}.` });
-  if (h.targetLoss !== null && (!finite(h.targetLoss) || h.targetLoss < 0)) issues.push({ field: 'targetLoss', message: `The target loss must be 0 or more, got ${h.targetLoss}.` });
-  if (!['uniform', 'xavier', 'he'].includes(h.init.method)) issues.push({ field: 'init.method', message: `Unknown initialisation '${q(h.init.method)}'; use uniform, xavier or he.` });
+  if (h.targetLoss !== null && (!finite(h.targetLoss) || h.targetLoss < 0))
+    issues.push({ field: 'targetLoss', message: `The target loss must be 0 or more, got ${h.targetLoss}.` });
+  if (!['uniform', 'xavier', 'he'].includes(h.init.method))
+    issues.push({ field: 'init.method', message: `Unknown initialisation '${q(h.init.method)}'; use uniform, xavier or he.` });
   if (!finite(h.init.seed)) issues.push({ field: 'init.seed', message: `The initialisation seed must be a number, got ${h.init.seed}.` });
-  if (h.init.range !== undefined && (!finite(h.init.range) || h.init.range <= 0)) issues.push({ field: 'init.range', message: `The initialisation range must be a positive number, got ${h.init.range}.` });
+  if (h.init.range !== undefined && (!finite(h.init.range) || h.init.range <= 0))
+    issues.push({ field: 'init.range', message: `The initialisation range must be a positive number, got ${h.init.range}.` });
   if (h.earlyStopping) {
     const e = h.earlyStopping;
-    if (!Number.isInteger(e.patience) || e.patience < 1) issues.push({ field: 'earlyStopping.patience', message: `Early-stopping patience must be a whole number of at least 1 epoch, got ${e.patience}.` });
-    if (!finite(e.minDelta) || e.minDelta < 0) issues.push({ field: 'earlyStopping.minDelta', message: `Early stopping's minimum improvement must be 0 or more, got ${e.minDelta}.` });
+    if (!Number.isInteger(e.patience) || e.patience < 1)
+      issues.push({
+        field: 'earlyStopping.patience',
+        message: `Early-stopping patience must be a whole number of at least 1 epoch, got ${e.patience}.`,
+      });
+    if (!finite(e.minDelta) || e.minDelta < 0)
+      issues.push({
+        field: 'earlyStopping.minDelta',
+        message: `Early stopping's minimum improvement must be 0 or more, got ${e.minDelta}.`,
+      });
   }
   return issues;
 }
@@ -307,10 +324,14 @@ export class Trainer {
 
   constructor(setup: TrainerSetup) {
     const issues: { message: string }[] = [...checkHyperparameters(setup.hyper)];
-    if (setup.params.length !== setup.model.paramCount) issues.push({ message: `Expected ${setup.model.paramCount} parameters, got ${setup.params.length}.` });
+    if (setup.params.length !== setup.model.paramCount)
+      issues.push({ message: `Expected ${setup.model.paramCount} parameters, got ${setup.params.length}.` });
     if (setup.train.size === 0) issues.push({ message: 'The training set is empty: there is nothing to learn from.' });
     if (setup.hyper.earlyStopping && (!setup.validation || setup.validation.size === 0)) {
-      issues.push({ message: 'Early stopping watches the validation loss, but there is no validation data: give the split a validation part, or turn early stopping off.' });
+      issues.push({
+        message:
+          'Early stopping watches the validation loss, but there is no validation data: give the split a validation part, or turn early stopping off.',
+      });
     }
     if (issues.length > 0) throw new TrainingSetupError(issues);
 
@@ -346,7 +367,14 @@ export class Trainer {
       lossSum: this.epochLossSum,
       correct: this.epochCorrect,
       misclassified: this.misclassifiedThisEpoch,
-      best: best ? { loss: best.loss, epoch: best.epoch, epochsSinceBest: this.epochsSinceBest, params: best.params && Float64Array.from(best.params) } : null,
+      best: best
+        ? {
+            loss: best.loss,
+            epoch: best.epoch,
+            epochsSinceBest: this.epochsSinceBest,
+            params: best.params && Float64Array.from(best.params),
+          }
+        : null,
     };
   }
 
@@ -358,9 +386,12 @@ export class Trainer {
    */
   setState(state: TrainerState): void {
     const size = this.train.size;
-    if (state.velocity.length !== this.model.paramCount) throw new RangeError(`The momentum memory has ${state.velocity.length} values for ${this.model.paramCount} parameters.`);
-    if (state.best?.params && state.best.params.length !== this.model.paramCount) throw new RangeError(`The best weights have ${state.best.params.length} values for ${this.model.paramCount} parameters.`);
-    if (!Number.isInteger(state.cursor) || state.cursor < 0 || state.cursor >= size) throw new RangeError(`Position ${state.cursor} is outside an epoch of ${size} samples.`);
+    if (state.velocity.length !== this.model.paramCount)
+      throw new RangeError(`The momentum memory has ${state.velocity.length} values for ${this.model.paramCount} parameters.`);
+    if (state.best?.params && state.best.params.length !== this.model.paramCount)
+      throw new RangeError(`The best weights have ${state.best.params.length} values for ${this.model.paramCount} parameters.`);
+    if (!Number.isInteger(state.cursor) || state.cursor < 0 || state.cursor >= size)
+      throw new RangeError(`Position ${state.cursor} is outside an epoch of ${size} samples.`);
     if (!Number.isInteger(state.epoch) || state.epoch < 0) throw new RangeError(`Epoch ${state.epoch} is not a count of epochs.`);
     this.epoch = state.epoch;
     this.velocity.set(state.velocity);
@@ -372,7 +403,9 @@ export class Trainer {
     this.epochCorrect = state.correct;
     this.epochSamples = state.cursor;
     this.misclassifiedThisEpoch = state.misclassified;
-    this.best = state.best ? { loss: state.best.loss, epoch: state.best.epoch, params: state.best.params && Float64Array.from(state.best.params) } : null;
+    this.best = state.best
+      ? { loss: state.best.loss, epoch: state.best.epoch, params: state.best.params && Float64Array.from(state.best.params) }
+      : null;
     this.epochsSinceBest = state.best?.epochsSinceBest ?? 0;
     this.epochStart.set(this.params);
     this.epochStartVelocity.set(this.velocity);
@@ -387,7 +420,8 @@ export class Trainer {
    * @returns the epoch record when the step completed an epoch, else null.
    */
   countStepByHand(rows: readonly number[], params: ArrayLike<number>, velocity: ArrayLike<number>): EpochRecord | null {
-    if (params.length !== this.model.paramCount || velocity.length !== this.model.paramCount) throw new RangeError(`A step by hand needs ${this.model.paramCount} parameters and as many momentum values.`);
+    if (params.length !== this.model.paramCount || velocity.length !== this.model.paramCount)
+      throw new RangeError(`A step by hand needs ${this.model.paramCount} parameters and as many momentum values.`);
     const { model, ws } = this;
     const { x, t } = this.train;
     const nf = model.features.length;
@@ -421,9 +455,13 @@ export class Trainer {
   setHyperparameters(hyper: Hyperparameters): void {
     const issues = checkHyperparameters(hyper);
     if (hyper.algorithm !== this.hyper.algorithm || hyper.loss !== this.hyper.loss) {
-      issues.push({ field: 'algorithm', message: 'Changing the algorithm or the loss needs the network to be compiled again: reset training.' });
+      issues.push({
+        field: 'algorithm',
+        message: 'Changing the algorithm or the loss needs the network to be compiled again: reset training.',
+      });
     }
-    if (hyper.earlyStopping && !this.validation) issues.push({ field: 'earlyStopping.patience', message: 'Early stopping needs validation data.' });
+    if (hyper.earlyStopping && !this.validation)
+      issues.push({ field: 'earlyStopping.patience', message: 'Early stopping needs validation data.' });
     if (issues.length > 0) throw new TrainingSetupError(issues);
     this.hyper = { ...hyper };
   }
@@ -492,12 +530,24 @@ export class Trainer {
     this.checkEpochLimit();
     const interval = options.progressIntervalMs ?? 50;
     const clock = options.clock ?? Date.now;
-    const interrupted = (): TrainResult => ({ reason: 'interrupted', message: 'Paused.', epochs: this.epoch, last: this.history.at(-1) ?? null });
+    const interrupted = (): TrainResult => ({
+      reason: 'interrupted',
+      message: 'Paused.',
+      epochs: this.epoch,
+      last: this.history.at(-1) ?? null,
+    });
     // Plain stochastic descent on a small network runs fused in the generated kernel, up to 256
     // one-sample steps a call: the same numbers, without a call per sample.
     const h = this.hyper;
     const fused =
-      this.kernel instanceof GeneratedKernel && this.kernel.canFuse && h.algorithm === 'gradientDescent' && this.batchSize === 1 && h.momentum === 0 && h.l1 === 0 && h.l2 === 0 && !this.anyLocked
+      this.kernel instanceof GeneratedKernel &&
+      this.kernel.canFuse &&
+      h.algorithm === 'gradientDescent' &&
+      this.batchSize === 1 &&
+      h.momentum === 0 &&
+      h.l1 === 0 &&
+      h.l2 === 0 &&
+      !this.anyLocked
         ? this.kernel
         : null;
     // Reading the clock costs more than a tiny step, so small steps look at it every 64 steps.
@@ -510,7 +560,17 @@ export class Trainer {
       let loss: number;
       if (fused) {
         count = Math.min(256, this.train.size - this.cursor);
-        fused.stochasticSteps(this.params, this.grad, this.velocity, this.train, this.order, this.cursor, count, h.learningRate, this.totals);
+        fused.stochasticSteps(
+          this.params,
+          this.grad,
+          this.velocity,
+          this.train,
+          this.order,
+          this.cursor,
+          count,
+          h.learningRate,
+          this.totals,
+        );
         this.epochLossSum += this.totals.lossSum;
         this.epochCorrect += this.totals.correct;
         this.epochSamples += count;
@@ -530,7 +590,13 @@ export class Trainer {
         if ((this.stop as Trainer['stop'])?.reason === 'diverged') break;
         options.onEpoch?.(record);
         epochsRun++;
-        if (!this.stop && options.epochs !== undefined && epochsRun >= options.epochs) return { reason: 'epochs', message: `Trained ${epochsRun} epoch${epochsRun === 1 ? '' : 's'}.`, epochs: this.epoch, last: this.history.at(-1) ?? null };
+        if (!this.stop && options.epochs !== undefined && epochsRun >= options.epochs)
+          return {
+            reason: 'epochs',
+            message: `Trained ${epochsRun} epoch${epochsRun === 1 ? '' : 's'}.`,
+            epochs: this.epoch,
+            last: this.history.at(-1) ?? null,
+          };
         if (!this.stop && options.shouldContinue && !options.shouldContinue()) return interrupted();
       }
       if (++sinceCheck >= stepsPerCheck) {
@@ -696,10 +762,16 @@ export class Trainer {
   private checkStopping(record: EpochRecord, misclassified: number): { reason: StopReason; message: string } | null {
     const h = this.hyper;
     if (h.algorithm === 'perceptron' && misclassified === 0) {
-      return { reason: 'converged', message: `Converged at epoch ${record.epoch}: the perceptron classified every training sample correctly, so the rule made no more changes.` };
+      return {
+        reason: 'converged',
+        message: `Converged at epoch ${record.epoch}: the perceptron classified every training sample correctly, so the rule made no more changes.`,
+      };
     }
     if (h.targetLoss !== null && record.loss <= h.targetLoss) {
-      return { reason: 'targetLoss', message: `Stopped at epoch ${record.epoch}: the training loss ${formatLoss(record.loss)} reached the target ${h.targetLoss}.` };
+      return {
+        reason: 'targetLoss',
+        message: `Stopped at epoch ${record.epoch}: the training loss ${formatLoss(record.loss)} reached the target ${h.targetLoss}.`,
+      };
     }
     if (h.earlyStopping && record.validationLoss !== null) {
       const e = h.earlyStopping;
@@ -780,7 +852,10 @@ function chooseKernel(model: CompiledModel, hyper: Hyperparameters, dataSize: nu
   if (wanted === 'auto' && model.paramCount > MAX_GENERATED_PARAMETERS && batch >= 8) return batched();
   const generated = GeneratedKernel.create(model, hyper.loss);
   if (generated) return generated;
-  if (wanted === 'generated') throw new TrainingSetupError([{ message: 'The generated kernel is not available for this network here (too large, or code compilation is forbidden).' }]);
+  if (wanted === 'generated')
+    throw new TrainingSetupError([
+      { message: 'The generated kernel is not available for this network here (too large, or code compilation is forbidden).' },
+    ]);
   return new InterpretedKernel(model, hyper.loss);
 }
 

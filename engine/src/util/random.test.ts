@@ -176,7 +176,11 @@ describe('state and rngFromState', () => {
       expect(state).toHaveLength(4);
       // Words may come back signed (a ^ (a >>> 9) is an int32), so accept either 32-bit reading.
       for (const word of state) expect(Number.isInteger(word) && word >= -(2 ** 31) && word < 2 ** 32).toBe(true);
-      expect(rngFromState(state).state().map((w) => w >>> 0)).toEqual(state.map((w) => w >>> 0));
+      expect(
+        rngFromState(state)
+          .state()
+          .map((w) => w >>> 0),
+      ).toEqual(state.map((w) => w >>> 0));
       rng.next();
     }
   });

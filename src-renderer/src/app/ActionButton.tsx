@@ -36,7 +36,19 @@ export function tooltipOf(id: ActionId, ctx: ActionContext, platform: string): s
 }
 
 /** A toolbar button for an action; `children` replaces the table's button text (Train's changes with the state). */
-export function ActionButton({ id, children, className, testId, ariaLabel }: { id: ActionId; children?: ReactNode; className?: string; testId?: string; ariaLabel?: string }) {
+export function ActionButton({
+  id,
+  children,
+  className,
+  testId,
+  ariaLabel,
+}: {
+  id: ActionId;
+  children?: ReactNode;
+  className?: string;
+  testId?: string;
+  ariaLabel?: string;
+}) {
   const { context, run, platform } = useActions();
   const ctx = context();
   const performer = PERFORMERS[id];

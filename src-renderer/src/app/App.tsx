@@ -5,12 +5,30 @@
  * (src-shared/actions.ts, performed by ./actions.ts).
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { LIMITS, compileGraph, isComputing, unitCount, type CompileResult, type Graph, type NeuronActivation } from '../../../engine/src/index';
+import {
+  LIMITS,
+  compileGraph,
+  isComputing,
+  unitCount,
+  type CompileResult,
+  type Graph,
+  type NeuronActivation,
+} from '../../../engine/src/index';
 import { api } from '../state/api';
 import { Canvas, type CanvasApi } from '../canvas/Canvas';
 import { Palette } from '../canvas/Palette';
 import { GraphSchema } from '../../../engine/src/index';
-import { addNeuronLayer, addNode, batch, connectColumns, copyFragment, paste, remove, setOutput, type Fragment } from '../document/commands';
+import {
+  addNeuronLayer,
+  addNode,
+  batch,
+  connectColumns,
+  copyFragment,
+  paste,
+  remove,
+  setOutput,
+  type Fragment,
+} from '../document/commands';
 import { describeArchitecture } from '../document/derive';
 import { ActionButton, ActionsContext, type Actions } from './ActionButton';
 import { PERFORMERS, runAction, runMenuCommand, type ActionContext } from './actions';
@@ -140,11 +158,22 @@ export function App() {
       const file = [...(event.dataTransfer?.files ?? [])][0];
       if (!file) return;
       if (!file.name.toLowerCase().endsWith('.nnproj')) {
-        useStudio.setState({ dialog: { title: `Could not open ${file.name}`, message: 'Only NN Studio projects (.nnproj files) can be opened by dropping them here; import data with Import CSV….' } });
+        useStudio.setState({
+          dialog: {
+            title: `Could not open ${file.name}`,
+            message: 'Only NN Studio projects (.nnproj files) can be opened by dropping them here; import data with Import CSV….',
+          },
+        });
         return;
       }
       // The same bound as a file opened from disk, checked before reading it into memory.
-      const tooLarge = () => useStudio.setState({ dialog: { title: `Could not open ${file.name}`, message: `${file.name}: the file is too large to be a project (${file.size} bytes).` } });
+      const tooLarge = () =>
+        useStudio.setState({
+          dialog: {
+            title: `Could not open ${file.name}`,
+            message: `${file.name}: the file is too large to be a project (${file.size} bytes).`,
+          },
+        });
       if (file.size > LIMITS.fileBytes) return tooLarge();
       void file.text().then((text) => (text.length > LIMITS.fileChars ? tooLarge() : useStudio.getState().openContent(file.name, text)));
     };
@@ -231,7 +260,9 @@ export function App() {
             data-testid="example-select"
             aria-label="New project from an example"
             value=""
-            onChange={(e) => (e.target.value === '__blank' ? void state.newBlank() : e.target.value && void state.newFromExample(e.target.value))}
+            onChange={(e) =>
+              e.target.value === '__blank' ? void state.newBlank() : e.target.value && void state.newFromExample(e.target.value)
+            }
           >
             <option value="">New…</option>
             <option value="__blank">Empty canvas</option>
@@ -279,10 +310,20 @@ export function App() {
           <span className="readout" title="Samples of the current epoch trained on so far">
             sample <b data-testid="epoch-progress">{training.epochSize ? `${training.samplesIntoEpoch}/${training.epochSize}` : '—'}</b>
           </span>
-          <span className="readout" title={last ? `Training loss of epoch ${last.epoch}: the mean over its steps, each measured just before its update (the evaluation panel measures the current weights)` : 'Training loss of the steps so far in this epoch'}>
+          <span
+            className="readout"
+            title={
+              last
+                ? `Training loss of epoch ${last.epoch}: the mean over its steps, each measured just before its update (the evaluation panel measures the current weights)`
+                : 'Training loss of the steps so far in this epoch'
+            }
+          >
             loss <b data-testid="loss">{formatValue(last?.loss ?? training.runningLoss)}</b>
           </span>
-          <span className="readout" title="Training accuracy of the last epoch: the mean over its steps, each measured just before its update (the evaluation panel measures the current weights)">
+          <span
+            className="readout"
+            title="Training accuracy of the last epoch: the mean over its steps, each measured just before its update (the evaluation panel measures the current weights)"
+          >
             acc <b data-testid="accuracy">{formatPercent(last?.accuracy)}</b>
           </span>
           <span className="readout state" data-testid="training-state">
@@ -317,7 +358,13 @@ export function App() {
                     onMarkOutput={() => {
                       const chosen = project.graph.nodes.filter((n) => selection.has(n.id) && isComputing(n));
                       if (chosen.length === 0) {
-                        useStudio.setState({ refusal: { message: 'Select the unit (or units) that make the prediction, then mark them as the output.', x: 24, y: 96 } });
+                        useStudio.setState({
+                          refusal: {
+                            message: 'Select the unit (or units) that make the prediction, then mark them as the output.',
+                            x: 24,
+                            y: 96,
+                          },
+                        });
                         return;
                       }
                       const targets = datasetTargets(project);
@@ -341,8 +388,19 @@ export function App() {
                     <h2>Build</h2>
                     <label>
                       Add a layer of
-                      <input type="number" min={1} max={64} value={layerSize} onChange={(e) => setLayerSize(Number(e.target.value))} aria-label="Neurons in the new layer" />
-                      <select value={layerActivation} onChange={(e) => setLayerActivation(e.target.value as NeuronActivation)} aria-label="Activation of the new layer">
+                      <input
+                        type="number"
+                        min={1}
+                        max={64}
+                        value={layerSize}
+                        onChange={(e) => setLayerSize(Number(e.target.value))}
+                        aria-label="Neurons in the new layer"
+                      />
+                      <select
+                        value={layerActivation}
+                        onChange={(e) => setLayerActivation(e.target.value as NeuronActivation)}
+                        aria-label="Activation of the new layer"
+                      >
                         <option value="sigmoid">sigmoid</option>
                         <option value="tanh">tanh</option>
                         <option value="relu">ReLU</option>

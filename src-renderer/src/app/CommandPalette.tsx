@@ -41,7 +41,12 @@ export function CommandPalette({ onClose }: { onClose: (chosen: ActionId | null)
   };
 
   return (
-    <div className="modal palette-overlay" role="dialog" aria-label="Command palette" onMouseDown={(e) => e.target === e.currentTarget && onClose(null)}>
+    <div
+      className="modal palette-overlay"
+      role="dialog"
+      aria-label="Command palette"
+      onMouseDown={(e) => e.target === e.currentTarget && onClose(null)}
+    >
       <div className="modal-body command-palette" data-testid="command-palette">
         <input
           ref={input}
@@ -61,7 +66,8 @@ export function CommandPalette({ onClose }: { onClose: (chosen: ActionId | null)
             if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
               const step = e.key === 'ArrowDown' ? 1 : -1;
               if (shown.length) setActive((current + step + shown.length) % shown.length);
-            } else if (e.key === 'PageDown' || e.key === 'PageUp') setActive(Math.max(0, Math.min(shown.length - 1, current + (e.key === 'PageDown' ? 8 : -8))));
+            } else if (e.key === 'PageDown' || e.key === 'PageUp')
+              setActive(Math.max(0, Math.min(shown.length - 1, current + (e.key === 'PageDown' ? 8 : -8))));
             else if (e.key === 'Enter') choose(current);
             else if (e.key === 'Escape') onClose(null);
             else return;

@@ -6,13 +6,31 @@
  * disabled while its action cannot be done.
  */
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
-import { accessKey, action, formatAccelerator, plainLabel, resolveMenus, shortcutOf, type MenuRole, type ResolvedItem } from '../../../src-shared/actions';
+import {
+  accessKey,
+  action,
+  formatAccelerator,
+  plainLabel,
+  resolveMenus,
+  shortcutOf,
+  type MenuRole,
+  type ResolvedItem,
+} from '../../../src-shared/actions';
 import { PERFORMERS, labelOf, whyDisabled } from './actions';
 import { useActions } from './ActionButton';
 
 /** One row of a dropdown as the bar shows it. */
 type BarItem =
-  | { kind: 'item'; key: string; label: string; shortcut: string | null; enabled: boolean; checked: boolean; title?: string; activate(): void }
+  | {
+      kind: 'item';
+      key: string;
+      label: string;
+      shortcut: string | null;
+      enabled: boolean;
+      checked: boolean;
+      title?: string;
+      activate(): void;
+    }
   | { kind: 'separator'; key: string }
   | { kind: 'submenu'; key: string; label: string; items: BarItem[] };
 
@@ -62,21 +80,59 @@ export function MenuBar({ recent }: { recent: readonly string[] }) {
             key,
             label: 'Open Recent',
             items: recent.length
-              ? recent.map((path, i) => ({ kind: 'item', key: `${key}-${i}`, label: path.split(/[\\/]/).pop() ?? path, title: path, shortcut: null, enabled: true, checked: false, activate: () => void context().studio.openPath(path) }))
-              : [{ kind: 'item', key: `${key}-none`, label: 'No recent projects', shortcut: null, enabled: false, checked: false, activate: () => undefined }],
+              ? recent.map((path, i) => ({
+                  kind: 'item',
+                  key: `${key}-${i}`,
+                  label: path.split(/[\\/]/).pop() ?? path,
+                  title: path,
+                  shortcut: null,
+                  enabled: true,
+                  checked: false,
+                  activate: () => void context().studio.openPath(path),
+                }))
+              : [
+                  {
+                    kind: 'item',
+                    key: `${key}-none`,
+                    label: 'No recent projects',
+                    shortcut: null,
+                    enabled: false,
+                    checked: false,
+                    activate: () => undefined,
+                  },
+                ],
           };
         case 'role': {
           const shortcut = item.accelerator ? formatAccelerator(item.accelerator, platform) : null;
           const label = item.label ?? item.role;
           // A page may start a cut or copy (the page's own clipboard events do the work) but not read the clipboard.
-          if (item.role === 'paste') return { kind: 'item', key, label, shortcut, enabled: false, checked: false, title: `Press ${shortcut ?? 'Ctrl+V'}: a web page may not read the clipboard from a menu.`, activate: () => undefined };
+          if (item.role === 'paste')
+            return {
+              kind: 'item',
+              key,
+              label,
+              shortcut,
+              enabled: false,
+              checked: false,
+              title: `Press ${shortcut ?? 'Ctrl+V'}: a web page may not read the clipboard from a menu.`,
+              activate: () => undefined,
+            };
           const command = item.role === 'cut' ? 'cut' : 'copy';
           return { kind: 'item', key, label, shortcut, enabled: true, checked: false, activate: () => void document.execCommand(command) };
         }
         case 'action': {
           const id = item.id;
           const why = whyDisabled(id, ctx);
-          return { kind: 'item', key, label: labelOf(id, ctx), shortcut: shortcutOf(id, platform), enabled: why === null, checked: PERFORMERS[id].checked?.(ctx) === true, title: why ?? action(id).description, activate: () => run(id) };
+          return {
+            kind: 'item',
+            key,
+            label: labelOf(id, ctx),
+            shortcut: shortcutOf(id, platform),
+            enabled: why === null,
+            checked: PERFORMERS[id].checked?.(ctx) === true,
+            title: why ?? action(id).description,
+            activate: () => run(id),
+          };
         }
       }
     });
@@ -135,7 +191,8 @@ export function MenuBar({ recent }: { recent: readonly string[] }) {
     let altAlone = false;
     const onKeyDown = (event: KeyboardEvent) => {
       altAlone = event.key === 'Alt' && !event.repeat && !event.ctrlKey && !event.metaKey && !event.shiftKey;
-      if (event.key === 'Alt' || !event.altKey || event.ctrlKey || event.metaKey || event.shiftKey || document.querySelector('.modal')) return;
+      if (event.key === 'Alt' || !event.altKey || event.ctrlKey || event.metaKey || event.shiftKey || document.querySelector('.modal'))
+        return;
       const { menus, remember, openMenu } = latest.current;
       const letter = /^Key([A-Z])$/.exec(event.code ?? '')?.[1]?.toLowerCase() ?? event.key.toLowerCase();
       const menu = menus.findIndex((m) => accessKey(m.label) === letter);
@@ -242,7 +299,13 @@ export function MenuBar({ recent }: { recent: readonly string[] }) {
     items.map((item, index) => {
       if (item.kind === 'separator') return <li key={item.key} role="separator" className="menubar-separator" />;
       const here = cursor !== null && (depth === 0 ? cursor.item === index : cursor.sub === index);
-      const hover = () => cursor && setCursor(depth === 0 ? { ...cursor, item: index, sub: item.kind === 'submenu' ? (cursor.item === index ? (cursor.sub ?? -1) : -1) : null } : { ...cursor, sub: index });
+      const hover = () =>
+        cursor &&
+        setCursor(
+          depth === 0
+            ? { ...cursor, item: index, sub: item.kind === 'submenu' ? (cursor.item === index ? (cursor.sub ?? -1) : -1) : null }
+            : { ...cursor, sub: index },
+        );
       const ref = (element: HTMLElement | null) => {
         if (element) rows.current.set(item.key, element);
         else rows.current.delete(item.key);
@@ -251,7 +314,16 @@ export function MenuBar({ recent }: { recent: readonly string[] }) {
         const subOpen = depth === 0 && here && cursor.sub !== null;
         return (
           <li key={item.key} role="none" className="menubar-sub">
-            <div ref={ref} role="menuitem" tabIndex={-1} aria-haspopup="menu" aria-expanded={subOpen} className={here ? 'menubar-item active' : 'menubar-item'} onMouseEnter={hover} onClick={() => cursor && setCursor({ ...cursor, item: index, sub: -1 })}>
+            <div
+              ref={ref}
+              role="menuitem"
+              tabIndex={-1}
+              aria-haspopup="menu"
+              aria-expanded={subOpen}
+              className={here ? 'menubar-item active' : 'menubar-item'}
+              onMouseEnter={hover}
+              onClick={() => cursor && setCursor({ ...cursor, item: index, sub: -1 })}
+            >
               <span className="menubar-check" />
               <span className="menubar-label">{item.label}</span>
               <span className="menubar-key">▸</span>

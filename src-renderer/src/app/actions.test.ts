@@ -5,7 +5,22 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compileGraph, findExample } from '../../../engine/src/index';
-import { ACTIONS, ACTION_IDS, MENUS, action, allKeysOf, formatAccelerator, isActionId, keysFor, menuPathOf, resolveMenus, shortcutOf, type ActionId, type MenuEntry, type ResolvedItem } from '../../../src-shared/actions';
+import {
+  ACTIONS,
+  ACTION_IDS,
+  MENUS,
+  action,
+  allKeysOf,
+  formatAccelerator,
+  isActionId,
+  keysFor,
+  menuPathOf,
+  resolveMenus,
+  shortcutOf,
+  type ActionId,
+  type MenuEntry,
+  type ResolvedItem,
+} from '../../../src-shared/actions';
 import { PERFORMERS, runAction, runMenuCommand, whyDisabled, type ActionContext } from './actions';
 import { initials, search } from './command-search';
 import { matchesAccelerator, parseAccelerator, shortcutFor, type KeyPress } from './keys';
@@ -28,7 +43,8 @@ function layoutEntries(): { ids: string[]; roles: { keys?: string; macKeys?: str
   return { ids, roles };
 }
 
-const flatten = (items: readonly ResolvedItem[]): ResolvedItem[] => items.flatMap((i) => (i.kind === 'submenu' ? [i, ...flatten(i.items)] : [i]));
+const flatten = (items: readonly ResolvedItem[]): ResolvedItem[] =>
+  items.flatMap((i) => (i.kind === 'submenu' ? [i, ...flatten(i.items)] : [i]));
 
 /**
  * An accelerator as one platform's menu reads it: CmdOrCtrl is Cmd on macOS and Ctrl elsewhere,
@@ -36,8 +52,21 @@ const flatten = (items: readonly ResolvedItem[]): ResolvedItem[] => items.flatMa
  */
 function normaliseFor(accelerator: string, platform: string): string {
   const parts = accelerator.split(/\+(?!$)/);
-  const key = parts.pop()!.replace(/^Plus$/, '+').toUpperCase();
-  const names: Record<string, string> = { cmdorctrl: platform === 'darwin' ? 'Cmd' : 'Ctrl', commandorcontrol: platform === 'darwin' ? 'Cmd' : 'Ctrl', cmd: 'Cmd', command: 'Cmd', ctrl: 'Ctrl', control: 'Ctrl', alt: 'Alt', option: 'Alt', shift: 'Shift' };
+  const key = parts
+    .pop()!
+    .replace(/^Plus$/, '+')
+    .toUpperCase();
+  const names: Record<string, string> = {
+    cmdorctrl: platform === 'darwin' ? 'Cmd' : 'Ctrl',
+    commandorcontrol: platform === 'darwin' ? 'Cmd' : 'Ctrl',
+    cmd: 'Cmd',
+    command: 'Cmd',
+    ctrl: 'Ctrl',
+    control: 'Ctrl',
+    alt: 'Alt',
+    option: 'Alt',
+    shift: 'Shift',
+  };
   const modifiers = parts.map((p) => names[p.toLowerCase()] ?? p).sort();
   return [...modifiers, key].join('+');
 }
@@ -57,7 +86,14 @@ function pressOf(accelerator: string): KeyPress {
   };
 }
 
-const press = (key: string, modifiers: Partial<KeyPress> = {}): KeyPress => ({ key, ctrlKey: false, metaKey: false, altKey: false, shiftKey: false, ...modifiers });
+const press = (key: string, modifiers: Partial<KeyPress> = {}): KeyPress => ({
+  key,
+  ctrlKey: false,
+  metaKey: false,
+  altKey: false,
+  shiftKey: false,
+  ...modifiers,
+});
 
 describe('the menus and the table', () => {
   it('every id in the menu layout is an action, and no action is in the menus twice', () => {
@@ -134,7 +170,8 @@ describe('shortcuts', () => {
       expect(owner.get(key) ?? id, `${key}: ${id} and ${owner.get(key)}`).toBe(id);
       owner.set(key, id);
     };
-    for (const id of ACTION_IDS) for (const accelerator of allKeysOf(id)) claim(normaliseFor(accelerator.replace(/\b(CmdOrCtrl|Cmd|Ctrl)\b/, 'Ctrl'), 'linux'), id);
+    for (const id of ACTION_IDS)
+      for (const accelerator of allKeysOf(id)) claim(normaliseFor(accelerator.replace(/\b(CmdOrCtrl|Cmd|Ctrl)\b/, 'Ctrl'), 'linux'), id);
     for (const id of ACTION_IDS) for (const key of action(id).plainKeys ?? []) claim(`plain:${key.toUpperCase()}`, id);
     // A plain key is never also an accelerator without modifiers (Delete is one, Backspace the other).
     for (const id of ACTION_IDS) for (const key of action(id).plainKeys ?? []) expect(owner.has(key.toUpperCase()), key).toBe(false);
@@ -165,7 +202,8 @@ describe('shortcuts', () => {
   it('in a text field the field keeps its keys: plain keys, Undo, Redo, Select All, Delete; Save and F5 still work', () => {
     for (const id of ACTION_IDS) {
       const descriptor = action(id);
-      for (const accelerator of allKeysOf(id)) expect(shortcutFor(pressOf(accelerator), true)?.id ?? null, accelerator).toBe(descriptor.fieldKeys ? null : id);
+      for (const accelerator of allKeysOf(id))
+        expect(shortcutFor(pressOf(accelerator), true)?.id ?? null, accelerator).toBe(descriptor.fieldKeys ? null : id);
       for (const key of descriptor.plainKeys ?? []) expect(shortcutFor(press(key), true), key).toBeNull();
     }
     expect(shortcutFor(press('s', { ctrlKey: true }), true)).toEqual({ id: 'file.save', plain: false });
@@ -211,7 +249,12 @@ describe('shortcuts', () => {
 });
 
 describe('the command palette’s search', () => {
-  const items = ACTION_IDS.map((id) => ({ id, label: ACTIONS[id].label, menu: menuPathOf(id)?.join(' › ') ?? '', description: ACTIONS[id].description }));
+  const items = ACTION_IDS.map((id) => ({
+    id,
+    label: ACTIONS[id].label,
+    menu: menuPathOf(id)?.join(' › ') ?? '',
+    description: ACTIONS[id].description,
+  }));
   const first = (query: string) => search(query, items)[0]?.id;
 
   it('finds by words, parts and initials, case and accents aside', () => {
@@ -222,7 +265,12 @@ describe('the command palette’s search', () => {
     expect(first('sob')).toBe('train.stepBatch');
     expect(first('export')).toBe('file.export');
     expect(initials('Step One Batch')).toBe('sob');
-    expect(search('train speed', items).map((i) => i.id)).toEqual(['train.speed.full', 'train.speed.100', 'train.speed.10', 'train.speed.2']);
+    expect(search('train speed', items).map((i) => i.id)).toEqual([
+      'train.speed.full',
+      'train.speed.100',
+      'train.speed.10',
+      'train.speed.2',
+    ]);
     expect(search('zzqx', items)).toEqual([]);
     expect(search('', items).map((i) => i.id)).toEqual(ACTION_IDS);
   });
@@ -240,7 +288,9 @@ describe('the command palette’s search', () => {
 describe('performing', () => {
   const project = findExample('xor-sigmoid')!.create();
 
-  function contextWith(overrides: { studio?: Record<string, unknown>; backprop?: Record<string, unknown>; compiled?: ActionContext['compiled'] } = {}) {
+  function contextWith(
+    overrides: { studio?: Record<string, unknown>; backprop?: Record<string, unknown>; compiled?: ActionContext['compiled'] } = {},
+  ) {
     const calls: string[] = [];
     const spy =
       (name: string) =>
@@ -328,7 +378,17 @@ describe('performing', () => {
   it('nothing that needs a project runs without one', () => {
     const { ctx, calls } = contextWith({ studio: { project: null } });
     const free = ACTION_IDS.filter((id) => PERFORMERS[id].enabled(ctx));
-    expect(free.sort()).toEqual(['file.new', 'file.open', 'help.about', 'help.lecture', 'train.speed.10', 'train.speed.100', 'train.speed.2', 'train.speed.full', 'view.commandPalette']);
+    expect(free.sort()).toEqual([
+      'file.new',
+      'file.open',
+      'help.about',
+      'help.lecture',
+      'train.speed.10',
+      'train.speed.100',
+      'train.speed.2',
+      'train.speed.full',
+      'view.commandPalette',
+    ]);
     expect(whyDisabled('file.save', ctx)).toBe('Open or start a project first.');
     expect(calls).toEqual([]);
   });

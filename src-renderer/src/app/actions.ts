@@ -77,7 +77,14 @@ export const PERFORMERS: Record<ActionId, Performer> = {
   'file.revert': {
     enabled: (ctx) => hasProject(ctx) && ctx.studio.path !== null && ctx.studio.dirty,
     perform: (ctx) => void ctx.studio.revert(),
-    why: (ctx) => (!hasProject(ctx) ? null : ctx.studio.path === null ? 'The project has no file to go back to yet.' : !ctx.studio.dirty ? 'There are no unsaved changes to drop.' : null),
+    why: (ctx) =>
+      !hasProject(ctx)
+        ? null
+        : ctx.studio.path === null
+          ? 'The project has no file to go back to yet.'
+          : !ctx.studio.dirty
+            ? 'There are no unsaved changes to drop.'
+            : null,
   },
   'file.export': { enabled: hasProject, perform: (ctx) => ctx.ui.openExport() },
   'edit.undo': {
@@ -98,7 +105,11 @@ export const PERFORMERS: Record<ActionId, Performer> = {
       return what ? `Redo ${what}` : 'Redo';
     },
   },
-  'edit.delete': { enabled: (ctx) => ctx.studio.selection.size > 0, perform: (ctx) => void ctx.studio.edit(remove([...ctx.studio.selection])), disabledText: 'Nothing is selected.' },
+  'edit.delete': {
+    enabled: (ctx) => ctx.studio.selection.size > 0,
+    perform: (ctx) => void ctx.studio.edit(remove([...ctx.studio.selection])),
+    disabledText: 'Nothing is selected.',
+  },
   'edit.duplicate': {
     enabled: (ctx) => hasProject(ctx) && ctx.studio.selection.size > 0,
     disabledText: 'Nothing is selected.',

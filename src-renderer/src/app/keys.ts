@@ -23,7 +23,16 @@ interface Accelerator {
 }
 
 const MOD_NAMES = new Set(['cmdorctrl', 'commandorcontrol', 'cmd', 'command', 'ctrl', 'control', 'meta', 'super']);
-const NAMED_KEYS: Record<string, string> = { plus: '+', space: ' ', up: 'ArrowUp', down: 'ArrowDown', left: 'ArrowLeft', right: 'ArrowRight', esc: 'Escape', return: 'Enter' };
+const NAMED_KEYS: Record<string, string> = {
+  plus: '+',
+  space: ' ',
+  up: 'ArrowUp',
+  down: 'ArrowDown',
+  left: 'ArrowLeft',
+  right: 'ArrowRight',
+  esc: 'Escape',
+  return: 'Enter',
+};
 
 /** Reads an Electron accelerator (`CmdOrCtrl+Shift+S`, `F10`, `CmdOrCtrl+Plus`). */
 export function parseAccelerator(accelerator: string): Accelerator {

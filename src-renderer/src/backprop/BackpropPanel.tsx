@@ -43,7 +43,13 @@ export function BackpropPanel() {
           {PHASES.map((phase) => {
             const has = inspection.steps.some((s) => s.phase === phase);
             return (
-              <button key={phase} disabled={!has} className={step.phase === phase ? 'chip current' : 'chip'} onClick={() => bp.toPhase(phase)} data-testid={`phase-${phase}`}>
+              <button
+                key={phase}
+                disabled={!has}
+                className={step.phase === phase ? 'chip current' : 'chip'}
+                onClick={() => bp.toPhase(phase)}
+                data-testid={`phase-${phase}`}
+              >
                 {PHASE_LABEL[phase]}
               </button>
             );
@@ -80,13 +86,23 @@ export function BackpropPanel() {
         >
           Apply, next {request.samples.length > 1 ? 'batch' : 'sample'} ▶
         </button>
-        <button onClick={() => setChecking((c) => !c)} data-testid="bp-gradient-check" title="Compare every ∂J/∂w of this step with a central finite difference">
+        <button
+          onClick={() => setChecking((c) => !c)}
+          data-testid="bp-gradient-check"
+          title="Compare every ∂J/∂w of this step with a central finite difference"
+        >
           Gradient check
         </button>
         <ExportMenu trace={inspection.trace} />
-        {stepsTaken > 0 && <span className="hint">{stepsTaken} step{stepsTaken === 1 ? '' : 's'} applied</span>}
+        {stepsTaken > 0 && (
+          <span className="hint">
+            {stepsTaken} step{stepsTaken === 1 ? '' : 's'} applied
+          </span>
+        )}
       </div>
-      {running && <p className="hint">Training is running: the inspector shows the weights it had when it was paused; pause to follow them.</p>}
+      {running && (
+        <p className="hint">Training is running: the inspector shows the weights it had when it was paused; pause to follow them.</p>
+      )}
       <div className="bp-body">
         {checking ? <GradientCheck inspection={inspection} /> : <StopDetail inspection={inspection} step={step} />}
         <RowPicker inspection={inspection} chosen={request.samples} />
@@ -199,7 +215,11 @@ function Header({ inspection }: { inspection: Inspection | null }) {
           data-testid="bp-row"
         />
       </label>
-      {sample && request.samples.length === 1 && <span className="hint" data-testid="bp-split">training split</span>}
+      {sample && request.samples.length === 1 && (
+        <span className="hint" data-testid="bp-split">
+          training split
+        </span>
+      )}
       {refusal && (
         <span className="error-text" role="alert" data-testid="bp-row-refusal">
           {refusal}
@@ -211,13 +231,18 @@ function Header({ inspection }: { inspection: Inspection | null }) {
         </span>
       )}
       {fromRun && (
-        <span className="hint" data-testid="bp-from-run" title="The rows and momentum memory training goes on with (the paused run’s, or the ones saved with the project): applying this step does what training would have done, and counts it">
+        <span
+          className="hint"
+          data-testid="bp-from-run"
+          title="The rows and momentum memory training goes on with (the paused run’s, or the ones saved with the project): applying this step does what training would have done, and counts it"
+        >
           training’s next step
         </span>
       )}
       {sample && request.samples.length === 1 && (
         <span className="bp-sample" data-testid="bp-sample">
-          x = ({sample.inputs.map((input, i) => (
+          x = (
+          {sample.inputs.map((input, i) => (
             <span key={input.feature}>
               {i > 0 && ', '}
               <Num value={input.value} />
@@ -242,22 +267,49 @@ function Header({ inspection }: { inspection: Inspection | null }) {
 
 function StopDetail({ inspection, step }: { inspection: Inspection; step: InspectorStep }) {
   const { trace } = inspection;
-  if (step.phase === 'update') return <UpdateDetail trace={trace} updates={step.updates.map((i) => trace.updates[i])} name={trace.samples[0].forward.find((u) => u.nodeId === step.nodeId && u.unit === step.unit)!.name} />;
+  if (step.phase === 'update')
+    return (
+      <UpdateDetail
+        trace={trace}
+        updates={step.updates.map((i) => trace.updates[i])}
+        name={trace.samples[0].forward.find((u) => u.nodeId === step.nodeId && u.unit === step.unit)!.name}
+      />
+    );
   const sample = trace.samples[step.sample];
-  const prefix = trace.samples.length > 1 ? <p className="hint">Sample {step.sample + 1} of {trace.samples.length} (row {sample.row}, training split)</p> : null;
-  if (step.phase === 'forward') return <>{prefix}<ForwardDetail sample={sample} unit={step.unit} /></>;
-  if (step.phase === 'loss') return <>{prefix}<LossDetail trace={trace} sample={sample} /></>;
-  return <>{prefix}<BackwardDetail sample={sample} unit={step.unit} /></>;
+  const prefix =
+    trace.samples.length > 1 ? (
+      <p className="hint">
+        Sample {step.sample + 1} of {trace.samples.length} (row {sample.row}, training split)
+      </p>
+    ) : null;
+  if (step.phase === 'forward')
+    return (
+      <>
+        {prefix}
+        <ForwardDetail sample={sample} unit={step.unit} />
+      </>
+    );
+  if (step.phase === 'loss')
+    return (
+      <>
+        {prefix}
+        <LossDetail trace={trace} sample={sample} />
+      </>
+    );
+  return (
+    <>
+      {prefix}
+      <BackwardDetail sample={sample} unit={step.unit} />
+    </>
+  );
 }
 
 function ForwardDetail({ sample, unit }: { sample: SampleTrace; unit: number }) {
   const u = sample.forward[unit];
   return (
     <div className="bp-detail" data-testid="bp-detail" data-phase="forward" data-unit={u.nodeId}>
-      <h3>
-        Forward: unit {u.name}
-      </h3>
-      <p className="formula">s_j = Σ_i w_ji x_ji + b_j,   z_j = φ(s_j)</p>
+      <h3>Forward: unit {u.name}</h3>
+      <p className="formula">s_j = Σ_i w_ji x_ji + b_j, z_j = φ(s_j)</p>
       <table className="bp-table">
         <thead>
           <tr>
@@ -271,20 +323,29 @@ function ForwardDetail({ sample, unit }: { sample: SampleTrace; unit: number }) 
           {u.terms.map((term, k) => (
             <tr key={k}>
               <td>{term.source}</td>
-              <td><Num value={term.w} testId={`bp-w-${k}`} /></td>
-              <td><Num value={term.x} testId={`bp-x-${k}`} /></td>
-              <td><Num value={term.product} /></td>
+              <td>
+                <Num value={term.w} testId={`bp-w-${k}`} />
+              </td>
+              <td>
+                <Num value={term.x} testId={`bp-x-${k}`} />
+              </td>
+              <td>
+                <Num value={term.product} />
+              </td>
             </tr>
           ))}
           <tr>
             <td>b_j</td>
             <td colSpan={2} />
-            <td><Num value={u.bias} testId="bp-bias" /></td>
+            <td>
+              <Num value={u.bias} testId="bp-bias" />
+            </td>
           </tr>
         </tbody>
       </table>
       <p className="result">
-        s_{u.name} = <Num value={u.s} testId="bp-s" />,   z_{u.name} = {u.formula.replace(/^φ\(s\) = /, 'φ(s) = ')} → <Num value={u.z} testId="bp-z" />
+        s_{u.name} = <Num value={u.s} testId="bp-s" />, z_{u.name} = {u.formula.replace(/^φ\(s\) = /, 'φ(s) = ')} →{' '}
+        <Num value={u.z} testId="bp-z" />
       </p>
     </div>
   );
@@ -310,9 +371,15 @@ function LossDetail({ trace, sample }: { trace: StepTrace; sample: SampleTrace }
             <tr key={k}>
               <td>{term.name}</td>
               <td>{term.target}</td>
-              <td><TargetInput row={sample.index} k={k} value={term.t} all={sample.lossTerms.map((l) => l.t)} /></td>
-              <td><Num value={term.z} testId={`bp-loss-z-${k}`} /></td>
-              <td><Num value={term.value} /></td>
+              <td>
+                <TargetInput row={sample.index} k={k} value={term.t} all={sample.lossTerms.map((l) => l.t)} />
+              </td>
+              <td>
+                <Num value={term.z} testId={`bp-loss-z-${k}`} />
+              </td>
+              <td>
+                <Num value={term.value} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -332,11 +399,23 @@ function TargetInput({ row, k, value, all }: { row: number; k: number; value: nu
   const commit = () => {
     const v = Number(text.replace(/−/g, '-'));
     if (text.trim() === '' || !Number.isFinite(v)) return setText(String(value));
-    if (v !== value) useBackprop.getState().setTarget(row, all.map((t, m) => (m === k ? v : t)));
+    if (v !== value)
+      useBackprop.getState().setTarget(
+        row,
+        all.map((t, m) => (m === k ? v : t)),
+      );
   };
   return (
     <span className="bp-target">
-      <input aria-label={`Target t_${k + 1} (what if)`} value={text} onChange={(e) => setText(e.target.value)} onBlur={commit} onKeyDown={(e) => e.key === 'Enter' && commit()} data-testid={`bp-target-${k}`} data-value={String(value)} />
+      <input
+        aria-label={`Target t_${k + 1} (what if)`}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => e.key === 'Enter' && commit()}
+        data-testid={`bp-target-${k}`}
+        data-value={String(value)}
+      />
       {overridden && k === 0 && (
         <button className="link" onClick={() => useBackprop.getState().setTarget(row, null)} title="Back to the data's target">
           reset
@@ -383,14 +462,22 @@ function BackwardDetail({ sample, unit }: { sample: SampleTrace; unit: number })
             {b.downstream.map((d, k) => (
               <tr key={k}>
                 <td>{d.name}</td>
-                <td><Num value={d.w} /></td>
-                <td><Num value={d.delta} /></td>
-                <td><Num value={d.product} /></td>
+                <td>
+                  <Num value={d.w} />
+                </td>
+                <td>
+                  <Num value={d.delta} />
+                </td>
+                <td>
+                  <Num value={d.product} />
+                </td>
               </tr>
             ))}
             <tr>
               <td colSpan={3}>Σ_k w_kj δ_k</td>
-              <td><Num value={b.sum} /></td>
+              <td>
+                <Num value={b.sum} />
+              </td>
             </tr>
           </tbody>
         </table>
@@ -409,7 +496,8 @@ function UpdateDetail({ trace, updates, name }: { trace: StepTrace; updates: Par
     <div className="bp-detail" data-testid="bp-detail" data-phase="update" data-unit={updates[0]?.nodeId}>
       <h3>Update: the weights into {name}</h3>
       <p className="formula">
-        ∂J/∂w_ji = −δ_j x_ji{batch > 1 ? ' (mean over the batch)' : ''},   Δw_ji = η δ_j x_ji + α Δw_ji(r−1) − η(λ₂ w + λ₁ sign w),   η = {trace.learningRate}, α = {trace.momentum}
+        ∂J/∂w_ji = −δ_j x_ji{batch > 1 ? ' (mean over the batch)' : ''}, Δw_ji = η δ_j x_ji + α Δw_ji(r−1) − η(λ₂ w + λ₁ sign w), η ={' '}
+        {trace.learningRate}, α = {trace.momentum}
       </p>
       <table className="bp-table">
         <thead>
@@ -429,7 +517,14 @@ function UpdateDetail({ trace, updates, name }: { trace: StepTrace; updates: Par
             <tr key={u.param} data-testid={`bp-update-${k}`}>
               <td>
                 {u.name}
-                {u.locked ? <> <LockIcon aria-label="locked" /></> : ''}
+                {u.locked ? (
+                  <>
+                    {' '}
+                    <LockIcon aria-label="locked" />
+                  </>
+                ) : (
+                  ''
+                )}
               </td>
               {batch > 1 && (
                 <td className="contributions">
@@ -441,11 +536,21 @@ function UpdateDetail({ trace, updates, name }: { trace: StepTrace; updates: Par
                   ))}
                 </td>
               )}
-              <td><Num value={u.gradient} testId={`bp-gradient-${k}`} /></td>
-              <td><Num value={u.gradientPart} /></td>
-              <td><Num value={u.momentumPart} testId={`bp-momentum-${k}`} /></td>
-              <td><Num value={u.regularisationPart} /></td>
-              <td><Num value={u.change} testId={`bp-change-${k}`} /></td>
+              <td>
+                <Num value={u.gradient} testId={`bp-gradient-${k}`} />
+              </td>
+              <td>
+                <Num value={u.gradientPart} />
+              </td>
+              <td>
+                <Num value={u.momentumPart} testId={`bp-momentum-${k}`} />
+              </td>
+              <td>
+                <Num value={u.regularisationPart} />
+              </td>
+              <td>
+                <Num value={u.change} testId={`bp-change-${k}`} />
+              </td>
               <td>
                 <Num value={u.old} testId={`bp-old-${k}`} /> → <Num value={u.new} testId={`bp-new-${k}`} />
               </td>

@@ -36,7 +36,12 @@ export function ExportMenu({ trace }: { trace: StepTrace }) {
   };
   return (
     <span className="bp-export">
-      <select aria-label="Trace export format" value={format} onChange={(e) => setFormat(e.target.value as Format)} data-testid="bp-export-format">
+      <select
+        aria-label="Trace export format"
+        value={format}
+        onChange={(e) => setFormat(e.target.value as Format)}
+        data-testid="bp-export-format"
+      >
         {Object.entries(FORMATS).map(([key, f]) => (
           <option key={key} value={key}>
             {f.label}

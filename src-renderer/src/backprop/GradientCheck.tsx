@@ -15,7 +15,13 @@ export function GradientCheck({ inspection }: { inspection: Inspection }) {
   const loss = useStudio((s) => s.project?.hyperparameters.loss ?? 'squaredError');
   const result = useMemo((): GradientCheckResult | string => {
     try {
-      return gradientCheck(inspection.model, inspection.params, inspection.data, inspection.trace.samples.map((s) => s.index), loss);
+      return gradientCheck(
+        inspection.model,
+        inspection.params,
+        inspection.data,
+        inspection.trace.samples.map((s) => s.index),
+        loss,
+      );
     } catch (error) {
       return error instanceof Error ? error.message : String(error);
     }
@@ -33,7 +39,8 @@ export function GradientCheck({ inspection }: { inspection: Inspection }) {
   const kinks = result.rows.length - checked.length;
   // Shown as measured: the verdict forgives differences within the estimate's own round-off, the
   // number does not hide them.
-  const measured = (r: { analytic: number; numeric: number }) => Math.abs(r.analytic - r.numeric) / Math.max(Math.abs(r.analytic), Math.abs(r.numeric), 1e-300);
+  const measured = (r: { analytic: number; numeric: number }) =>
+    Math.abs(r.analytic - r.numeric) / Math.max(Math.abs(r.analytic), Math.abs(r.numeric), 1e-300);
   // A loop, not Math.max(...): a large network checks more parameters than a spread takes.
   let largest = 0;
   for (const r of checked) {
@@ -44,7 +51,8 @@ export function GradientCheck({ inspection }: { inspection: Inspection }) {
     <div className="bp-detail" data-testid="gradient-check">
       <h3>Gradient check</h3>
       <p className="formula">
-        numeric ∂J/∂w ≈ [8(J(w + h) − J(w − h)) − (J(w + 2h) − J(w − 2h))] / 12h,   h = 3·10⁻⁴·max(1, |w|),   relative error = |a − n| / max(|a|, |n|)
+        numeric ∂J/∂w ≈ [8(J(w + h) − J(w − h)) − (J(w + 2h) − J(w − 2h))] / 12h, h = 3·10⁻⁴·max(1, |w|), relative error = |a − n| /
+        max(|a|, |n|)
       </p>
       <p className={failures ? 'error-text' : 'ok-text'} data-testid="gradient-check-summary">
         {failures === 0
@@ -65,15 +73,23 @@ export function GradientCheck({ inspection }: { inspection: Inspection }) {
           {result.rows.map((row, k) => (
             <tr key={row.param} className={!row.kink && !(row.relativeError < AGREES) ? 'bad' : undefined}>
               <td>{row.name}</td>
-              <td><Num value={row.analytic} digits={8} /></td>
-              <td><Num value={row.numeric} digits={8} /></td>
-              <td data-testid={`gradient-error-${k}`} data-value={String(measured(row))} title={
+              <td>
+                <Num value={row.analytic} digits={8} />
+              </td>
+              <td>
+                <Num value={row.numeric} digits={8} />
+              </td>
+              <td
+                data-testid={`gradient-error-${k}`}
+                data-value={String(measured(row))}
+                title={
                   row.relativeError === 0 && measured(row) > 0
                     ? Math.max(Math.abs(row.analytic), Math.abs(row.numeric)) < GRADIENT_CHECK_ZERO
                       ? 'Both are below 10⁻⁹: counted as zero'
                       : 'Within the finite difference’s own round-off'
                     : undefined
-                }>
+                }
+              >
                 {row.kink ? 'at a kink' : measured(row) === 0 ? '0' : measured(row).toExponential(2)}
               </td>
             </tr>

@@ -7,7 +7,6 @@ import { findExample, projectData, splitIndices, type Project } from '../../../e
 import { setActivation, setWeight } from '../document/commands';
 import { batchFrom, canvasView, firstOfPhase, inspect, inspectorSteps, nextInDatasetOrder, positionOfRow, rowOfData } from './inspection';
 
-
 const sigmoid = (s: number) => 1 / (1 + Math.exp(-s));
 const request = (samples = [0]) => ({ samples, velocity: null, targets: new Map<number, number[]>() });
 
@@ -19,9 +18,27 @@ function byHand(w: { h: number[][]; hb: number[]; o: number[]; ob: number }, x =
   const z = sigmoid(sOut);
   const deltaOut = (t - z) * z * (1 - z);
   const deltaHidden = y.map((yj, j) => yj * (1 - yj) * w.o[j] * deltaOut);
-  return { s, y, sOut, z, loss: 0.5 * (t - z) ** 2, deltaOut, deltaHidden, dwOut: y.map((yj) => eta * deltaOut * yj), dwHidden: deltaHidden.map((d) => x.map((xi) => eta * d * xi)) };
+  return {
+    s,
+    y,
+    sOut,
+    z,
+    loss: 0.5 * (t - z) ** 2,
+    deltaOut,
+    deltaHidden,
+    dwOut: y.map((yj) => eta * deltaOut * yj),
+    dwHidden: deltaHidden.map((d) => x.map((xi) => eta * d * xi)),
+  };
 }
-const lecture = { h: [[0.1, -0.2, 0.3], [0.4, 0.1, -0.5]], hb: [0.1, -0.1], o: [0.5, -0.4], ob: 0.2 };
+const lecture = {
+  h: [
+    [0.1, -0.2, 0.3],
+    [0.4, 0.1, -0.5],
+  ],
+  hb: [0.1, -0.1],
+  o: [0.5, -0.4],
+  ob: 0.2,
+};
 
 function apply(project: Project, command: { apply(p: Project): { ok: boolean; project?: Project } }): Project {
   const result = command.apply(project);
@@ -34,9 +51,24 @@ describe('backprop inspector model', () => {
     const project = findExample('three-two-one')!.create();
     const { steps, trace } = inspect(project, request());
     const names = steps.map((s) =>
-      s.phase === 'loss' ? 'loss' : s.phase === 'update' ? `update ${s.nodeId}` : `${s.phase} ${trace.samples[s.sample][s.phase][s.unit].nodeId}`,
+      s.phase === 'loss'
+        ? 'loss'
+        : s.phase === 'update'
+          ? `update ${s.nodeId}`
+          : `${s.phase} ${trace.samples[s.sample][s.phase][s.unit].nodeId}`,
     );
-    expect(names).toEqual(['forward y1', 'forward y2', 'forward z1', 'loss', 'backward z1', 'backward y2', 'backward y1', 'update y1', 'update y2', 'update z1']);
+    expect(names).toEqual([
+      'forward y1',
+      'forward y2',
+      'forward z1',
+      'loss',
+      'backward z1',
+      'backward y2',
+      'backward y1',
+      'update y1',
+      'update y2',
+      'update z1',
+    ]);
     // Each unit's update holds its three (or two) weights and its bias.
     const updates = steps.filter((s) => s.phase === 'update').map((s) => (s.phase === 'update' ? s.updates.length : 0));
     expect(updates).toEqual([4, 4, 3]);
@@ -51,7 +83,9 @@ describe('backprop inspector model', () => {
     const sample = inspection.trace.samples[0];
     expect(sample.forward.map((u) => u.s)).toEqual([hand.s[0], hand.s[1], hand.sOut].map((v) => expect.closeTo(v, 12)));
     expect(sample.loss).toBeCloseTo(hand.loss, 12);
-    expect(sample.backward.map((b) => b.delta)).toEqual([hand.deltaOut, hand.deltaHidden[1], hand.deltaHidden[0]].map((v) => expect.closeTo(v, 12)));
+    expect(sample.backward.map((b) => b.delta)).toEqual(
+      [hand.deltaOut, hand.deltaHidden[1], hand.deltaHidden[0]].map((v) => expect.closeTo(v, 12)),
+    );
 
     // After the first forward step only y1 has values; nothing has a δ; y1's incoming edges are lit.
     const first = canvasView(inspection, 0);
@@ -157,8 +191,13 @@ describe('backprop inspector model', () => {
     // A test row is refused with its split named and training rows offered, in dataset order.
     const test = split.test[0];
     const refused = positionOfRow(inspection, test);
-    const firstTraining = [...split.train].sort((a, b) => a - b).slice(0, 10).join(', ');
-    expect(refused).toEqual({ refusal: `Row ${test} is in the test split; the trace is of a training step, so choose a row of the training split: ${firstTraining}, ….` });
+    const firstTraining = [...split.train]
+      .sort((a, b) => a - b)
+      .slice(0, 10)
+      .join(', ');
+    expect(refused).toEqual({
+      refusal: `Row ${test} is in the test split; the trace is of a training step, so choose a row of the training split: ${firstTraining}, ….`,
+    });
     expect(positionOfRow(inspection, 150)).toEqual({ refusal: 'There is no row 150; the data has 150 rows (0 to 149).' });
 
     // The row table: every dataset row with its split and its (normalised) numbers.

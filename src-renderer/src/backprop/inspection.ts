@@ -142,13 +142,17 @@ export function positionNearRow(project: Project, row: number): number {
     return 0;
   }
   const { places, trainRows, trainOrder } = cache;
-  if (Number.isInteger(row) && row >= 0 && row < places.split.length && SPLIT_NAMES[places.split[row]] === 'train') return places.position[row];
+  if (Number.isInteger(row) && row >= 0 && row < places.split.length && SPLIT_NAMES[places.split[row]] === 'train')
+    return places.position[row];
   for (const position of trainOrder) if (trainRows[position] > row) return position;
   return trainOrder[0] ?? 0;
 }
 
 /** A dataset row's split and its numbers as the network sees them (normalised), for the row table. */
-export function rowOfData(inspection: Inspection, row: number): { split: SplitName; position: number; x: ArrayLike<number>; t: ArrayLike<number> } {
+export function rowOfData(
+  inspection: Inspection,
+  row: number,
+): { split: SplitName; position: number; x: ArrayLike<number>; t: ArrayLike<number> } {
   const split = SPLIT_NAMES[inspection.places.split[row]];
   const position = inspection.places.position[row];
   const data = split === 'train' ? inspection.data : inspection.others[split];
@@ -186,7 +190,12 @@ function prepare(project: Project): Prepared {
 function bound(cache: Prepared, model: CompiledModel) {
   const columns = JSON.stringify([model.features, model.targets]);
   if (cache.bound?.columns !== columns) {
-    cache.bound = { columns, train: bindData(model, cache.data.train), validation: bindData(model, cache.data.validation), test: bindData(model, cache.data.test) };
+    cache.bound = {
+      columns,
+      train: bindData(model, cache.data.train),
+      validation: bindData(model, cache.data.validation),
+      test: bindData(model, cache.data.test),
+    };
   }
   return cache.bound;
 }
@@ -220,7 +229,17 @@ export function inspect(project: Project, request: InspectionRequest): Inspectio
   const params = readParameters(model);
   const velocity = request.velocity && request.velocity.length === model.paramCount ? request.velocity : new Float64Array(model.paramCount);
   const trace = traceStep(model, params, velocity, data, request.samples, hyper);
-  return { model, data, params, trace, steps: inspectorSteps(trace), trainRows, places, trainOrder, others: { validation: splits.validation, test: splits.test } };
+  return {
+    model,
+    data,
+    params,
+    trace,
+    steps: inspectorSteps(trace),
+    trainRows,
+    places,
+    trainOrder,
+    others: { validation: splits.validation, test: splits.test },
+  };
 }
 
 /** What the canvas shows of the step at `cursor`: values revealed so far, and what to highlight. */
@@ -273,7 +292,10 @@ export function canvasView(inspection: Inspection, cursor: number): CanvasView {
   // Edge gradients: in the update phase the batch mean; before, this sample's −δ_j x_ji once δ_j is known.
   const edges = new Map<string, { gradient: number; magnitude: number; change: number | null; count: number }>();
   const updateReached = new Set<number>();
-  if (inUpdate) for (let c = 0; c <= cursor; c++) if (steps[c].phase === 'update') for (const u of (steps[c] as Extract<InspectorStep, { phase: 'update' }>).updates) updateReached.add(u);
+  if (inUpdate)
+    for (let c = 0; c <= cursor; c++)
+      if (steps[c].phase === 'update')
+        for (const u of (steps[c] as Extract<InspectorStep, { phase: 'update' }>).updates) updateReached.add(u);
   trace.updates.forEach((update, index) => {
     if (update.kind !== 'weight' || !update.edgeId) return;
     let gradient: number | null = null;
@@ -285,7 +307,8 @@ export function canvasView(inspection: Inspection, cursor: number): CanvasView {
     entry.magnitude += Math.abs(gradient);
     entry.count++;
     // Δw is known with the gradient for a single sample; a batch's only once every sample is in.
-    if (updateReached.has(index) || (trace.samples.length === 1 && gradient !== null && !inUpdate)) entry.change = (entry.change ?? 0) + update.change;
+    if (updateReached.has(index) || (trace.samples.length === 1 && gradient !== null && !inUpdate))
+      entry.change = (entry.change ?? 0) + update.change;
     edges.set(update.edgeId, entry);
   });
   for (const entry of edges.values()) {

@@ -3,7 +3,18 @@
  * "next sample" applying the update as an undoable edit with momentum's memory carried on.
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { findExample, readParameters, compileOrThrow, nextStepOf, openSession, parseProject, projectFromSession, serialiseProject, splitIndices, type Project } from '../../../engine/src/index';
+import {
+  findExample,
+  readParameters,
+  compileOrThrow,
+  nextStepOf,
+  openSession,
+  parseProject,
+  projectFromSession,
+  serialiseProject,
+  splitIndices,
+  type Project,
+} from '../../../engine/src/index';
 import { startHistory } from '../document/history';
 import { setWeight } from '../document/commands';
 import { useStudio } from '../state/store';
@@ -94,7 +105,9 @@ describe('backprop inspector store', () => {
     }
     expect(rows).toEqual([0, 1, 2, 3, 0]);
     // Each undoable step is named by the row it trained on.
-    expect(useStudio.getState().history!.past.map((entry) => entry.label)).toEqual([0, 1, 2, 3].map((row) => `Backprop step on row ${row}`));
+    expect(useStudio.getState().history!.past.map((entry) => entry.label)).toEqual(
+      [0, 1, 2, 3].map((row) => `Backprop step on row ${row}`),
+    );
     // The row traced is the truth table's: XOR's row 3 is x = (1, 1), t = 0.
     const last = useBackprop.getState().inspection!;
     expect(last.trace.samples[0].inputs.map((i) => i.value)).toEqual([0, 0]);
@@ -183,7 +196,9 @@ describe('backprop inspector store: on a paused run', () => {
     const model = compileOrThrow(project.graph);
     const velocity = Array.from({ length: model.paramCount }, (_, p) => (p % 7) * 1e-3);
     const nextRows = [17, 3, 44, 8, 0, 61, 29, 5];
-    vi.mocked(api.invoke).mockImplementation(async (channel: string) => (channel === 'training:snapshot' ? { session: 'run-1', velocity, nextRows } : {}) as never);
+    vi.mocked(api.invoke).mockImplementation(
+      async (channel: string) => (channel === 'training:snapshot' ? { session: 'run-1', velocity, nextRows } : {}) as never,
+    );
     useStudio.setState({ session: 'run-1', training: { ...useStudio.getState().training, state: 'paused' } });
     try {
       await useBackprop.getState().openAt();
@@ -223,7 +238,13 @@ describe('backprop inspector store: on a reopened project', () => {
     for (let k = 0; k < samples; k++) session.trainer.step('batch');
     const loaded = parseProject(serialiseProject(projectFromSession(start, session)));
     if (!loaded.ok) throw loaded.error;
-    useStudio.setState({ history: startHistory(loaded.project, true), project: loaded.project, dirty: false, session: null, training: { ...useStudio.getState().training, state: 'idle' } });
+    useStudio.setState({
+      history: startHistory(loaded.project, true),
+      project: loaded.project,
+      dirty: false,
+      session: null,
+      training: { ...useStudio.getState().training, state: 'idle' },
+    });
     useBackprop.getState().close();
     return loaded.project;
   }
@@ -263,4 +284,3 @@ describe('backprop inspector store: on a reopened project', () => {
     for (let p = 0; p < reference.model.paramCount; p++) expect(next.velocity[p]).toBeCloseTo(reference.velocity[p], 12);
   });
 });
-

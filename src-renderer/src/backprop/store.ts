@@ -8,7 +8,18 @@ import { create } from 'zustand';
 import { nextStepOf, projectAfterStepByHand, writeParameters, type Project } from '../../../engine/src/index';
 import { api } from '../state/api';
 import { useStudio } from '../state/store';
-import { batchFrom, canvasView, firstOfPhase, inspect, nextInDatasetOrder, positionNearRow, type CanvasView, type Inspection, type InspectionRequest, type Phase } from './inspection';
+import {
+  batchFrom,
+  canvasView,
+  firstOfPhase,
+  inspect,
+  nextInDatasetOrder,
+  positionNearRow,
+  type CanvasView,
+  type Inspection,
+  type InspectionRequest,
+  type Phase,
+} from './inspection';
 
 export interface BackpropState {
   open: boolean;
@@ -250,7 +261,12 @@ useStudio.subscribe((state, previous) => {
   // A change of the view alone (the sample remembered, the viewport) changes no number.
   const { view: _view, ...now } = state.project ?? ({} as Record<string, unknown>);
   const { view: _before, ...then } = previous.project ?? ({} as Record<string, unknown>);
-  if (state.project && previous.project && Object.keys(now).every((key) => (now as Record<string, unknown>)[key] === (then as Record<string, unknown>)[key])) return;
+  if (
+    state.project &&
+    previous.project &&
+    Object.keys(now).every((key) => (now as Record<string, unknown>)[key] === (then as Record<string, unknown>)[key])
+  )
+    return;
   const backprop = useBackprop.getState();
   if (!backprop.open) return;
   if (!state.project) return backprop.close();

@@ -123,16 +123,23 @@ function CanvasInner({ compiled, onReady }: { compiled: CompileResult | null; on
 
   const onConnect = useCallback((connection: Connection) => edit(connect(connection.source, connection.target), pointer.current), [edit]);
   const isValidConnection = useCallback(
-    (connection: Connection | Edge) => connectionProblem(useStudio.getState().project!.graph, connection.source, connection.target) === null,
+    (connection: Connection | Edge) =>
+      connectionProblem(useStudio.getState().project!.graph, connection.source, connection.target) === null,
     [],
   );
-  const onConnectEnd = useCallback((event: MouseEvent | TouchEvent, state: { isValid: boolean | null; fromNode: { id: string } | null; toNode: { id: string } | null }) => {
-    const point = 'clientX' in event ? { x: event.clientX, y: event.clientY } : pointer.current;
-    if (state.toNode && state.fromNode && state.isValid === false) {
-      const reason = connectionProblem(useStudio.getState().project!.graph, state.fromNode.id, state.toNode.id);
-      if (reason) useStudio.setState({ refusal: { message: reason, x: point.x, y: point.y } });
-    }
-  }, []);
+  const onConnectEnd = useCallback(
+    (
+      event: MouseEvent | TouchEvent,
+      state: { isValid: boolean | null; fromNode: { id: string } | null; toNode: { id: string } | null },
+    ) => {
+      const point = 'clientX' in event ? { x: event.clientX, y: event.clientY } : pointer.current;
+      if (state.toNode && state.fromNode && state.isValid === false) {
+        const reason = connectionProblem(useStudio.getState().project!.graph, state.fromNode.id, state.toNode.id);
+        if (reason) useStudio.setState({ refusal: { message: reason, x: point.x, y: point.y } });
+      }
+    },
+    [],
+  );
 
   return (
     <div
@@ -143,7 +150,10 @@ function CanvasInner({ compiled, onReady }: { compiled: CompileResult | null; on
       onDoubleClick={(e) => {
         if (!(e.target as HTMLElement).classList.contains('react-flow__pane')) return;
         const box = wrapper.current!.getBoundingClientRect();
-        setQuickAdd({ at: { x: e.clientX - box.left, y: e.clientY - box.top }, flow: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }) });
+        setQuickAdd({
+          at: { x: e.clientX - box.left, y: e.clientY - box.top },
+          flow: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }),
+        });
       }}
       onDragOver={(e) => {
         if (e.dataTransfer.types.includes(PALETTE_MIME)) {
@@ -156,7 +166,10 @@ function CanvasInner({ compiled, onReady }: { compiled: CompileResult | null; on
         if (!raw) return;
         e.preventDefault();
         const position = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-        edit(addNode(JSON.parse(raw) as NodeTemplate, { x: Math.round(position.x / 20) * 20, y: Math.round(position.y / 20) * 20 }), { x: e.clientX, y: e.clientY });
+        edit(addNode(JSON.parse(raw) as NodeTemplate, { x: Math.round(position.x / 20) * 20, y: Math.round(position.y / 20) * 20 }), {
+          x: e.clientX,
+          y: e.clientY,
+        });
       }}
       onKeyDown={(e) => {
         const typing = (e.target as HTMLElement).closest('input, textarea, select');
@@ -199,7 +212,9 @@ function CanvasInner({ compiled, onReady }: { compiled: CompileResult | null; on
         <QuickAdd
           at={quickAdd.at}
           onClose={() => setQuickAdd(null)}
-          onPick={(template) => edit(addNode(template, { x: Math.round(quickAdd.flow.x / 20) * 20, y: Math.round(quickAdd.flow.y / 20) * 20 }))}
+          onPick={(template) =>
+            edit(addNode(template, { x: Math.round(quickAdd.flow.x / 20) * 20, y: Math.round(quickAdd.flow.y / 20) * 20 }))
+          }
         />
       )}
     </div>

@@ -12,7 +12,11 @@ export const PALETTE: { name: string; template: NodeTemplate; hint: string }[] =
   { name: 'Neuron (tanh)', template: { kind: 'neuron', activation: 'tanh' }, hint: 'φ(s) = tanh(s)' },
   { name: 'Neuron (ReLU)', template: { kind: 'neuron', activation: 'relu' }, hint: 'φ(s) = max(0, s)' },
   { name: 'Neuron (linear)', template: { kind: 'neuron', activation: 'linear' }, hint: 'φ(s) = s' },
-  { name: 'Dense layer', template: { kind: 'dense', units: 4, activation: 'tanh' }, hint: 'N units sharing one activation (softmax allowed)' },
+  {
+    name: 'Dense layer',
+    template: { kind: 'dense', units: 4, activation: 'tanh' },
+    hint: 'N units sharing one activation (softmax allowed)',
+  },
 ];
 
 export const PALETTE_MIME = 'application/x-nnstudio-unit';
@@ -37,7 +41,12 @@ export function Palette({ onAdd, onMarkOutput }: { onAdd: (template: NodeTemplat
           {entry.name}
         </button>
       ))}
-      <button className="palette-item output-marker" data-testid="palette-Output" title="Mark the selected unit(s) as the network’s output, predicting the dataset’s target(s)" onClick={onMarkOutput}>
+      <button
+        className="palette-item output-marker"
+        data-testid="palette-Output"
+        title="Mark the selected unit(s) as the network’s output, predicting the dataset’s target(s)"
+        onClick={onMarkOutput}
+      >
         Output marker
       </button>
     </nav>

@@ -5,7 +5,15 @@ import { useEffect, useRef, useState } from 'react';
 import type { NodeTemplate } from '../document/commands';
 import { PALETTE } from './Palette';
 
-export function QuickAdd({ at, onPick, onClose }: { at: { x: number; y: number }; onPick: (template: NodeTemplate) => void; onClose: () => void }) {
+export function QuickAdd({
+  at,
+  onPick,
+  onClose,
+}: {
+  at: { x: number; y: number };
+  onPick: (template: NodeTemplate) => void;
+  onClose: () => void;
+}) {
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
   const input = useRef<HTMLInputElement>(null);
@@ -41,7 +49,12 @@ export function QuickAdd({ at, onPick, onClose }: { at: { x: number; y: number }
       <ul>
         {matches.map((entry, i) => (
           <li key={entry.name}>
-            <button className={i === active ? 'active' : ''} onMouseDown={(e) => e.preventDefault()} onClick={() => pick(i)} title={entry.hint}>
+            <button
+              className={i === active ? 'active' : ''}
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={() => pick(i)}
+              title={entry.hint}
+            >
               {entry.name}
             </button>
           </li>

@@ -61,7 +61,12 @@ export function UnitMapsView({ nodeId }: { nodeId: string }) {
   return (
     <div className="unit-maps" data-testid={`unit-map-${nodeId}`}>
       {maps.map((map, u) => (
-        <MapCanvas key={u} map={map} size={size} label={`Output of ${nodeId}${maps.length > 1 ? ` unit ${u + 1}` : ''} over the input plane`} />
+        <MapCanvas
+          key={u}
+          map={map}
+          size={size}
+          label={`Output of ${nodeId}${maps.length > 1 ? ` unit ${u + 1}` : ''} over the input plane`}
+        />
       ))}
     </div>
   );

@@ -24,7 +24,9 @@ function BackpropBadges({ id, kind }: { id: string; kind: CanvasNodeData['kind']
   if (kind === 'input') {
     return (
       <div className="bp-badges" data-testid={`badges-${id}`}>
-        <span className="bp-badge z">x <Num value={units[0].z} digits={3} testId={`badge-x-${id}`} /></span>
+        <span className="bp-badge z">
+          x <Num value={units[0].z} digits={3} testId={`badge-x-${id}`} />
+        </span>
       </div>
     );
   }
@@ -35,9 +37,15 @@ function BackpropBadges({ id, kind }: { id: string; kind: CanvasNodeData['kind']
       {shown.map(({ u, j }) => (
         <div key={j} className={`bp-badge-row${focusUnit === j ? ' focus' : ''}`}>
           {units.length > 1 && <span className="bp-unit">{j + 1}</span>}
-          <span className="bp-badge s">s <Num value={u.s} digits={3} testId={`badge-s-${id}-${j}`} /></span>
-          <span className="bp-badge z">z <Num value={u.z} digits={3} testId={`badge-z-${id}-${j}`} /></span>
-          <span className="bp-badge d">δ <Num value={u.delta} digits={3} testId={`badge-delta-${id}-${j}`} /></span>
+          <span className="bp-badge s">
+            s <Num value={u.s} digits={3} testId={`badge-s-${id}-${j}`} />
+          </span>
+          <span className="bp-badge z">
+            z <Num value={u.z} digits={3} testId={`badge-z-${id}-${j}`} />
+          </span>
+          <span className="bp-badge d">
+            δ <Num value={u.delta} digits={3} testId={`badge-delta-${id}-${j}`} />
+          </span>
         </div>
       ))}
       {units.length > shown.length && <div className="hint">+{units.length - shown.length} more units</div>}

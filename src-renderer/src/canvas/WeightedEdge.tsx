@@ -37,7 +37,13 @@ export function WeightedEdge(props: EdgeProps & { data: CanvasEdgeData }) {
             ? `weighted-edge gradient ${gradient ? (gradient.gradient > 0 ? 'ascending' : 'descending') : 'unknown'}${lit ? ' lit' : ''}`
             : `weighted-edge ${data.mean >= 0 ? 'positive' : 'negative'}${selected ? ' selected' : ''}${invalid ? ' invalid' : ''}`
         }
-        style={{ strokeWidth: inspecting ? (gradient && maxMagnitude > 0 ? 1 + 6 * (gradient.magnitude / maxMagnitude) : 1) : edgeWidth(data.magnitude) }}
+        style={{
+          strokeWidth: inspecting
+            ? gradient && maxMagnitude > 0
+              ? 1 + 6 * (gradient.magnitude / maxMagnitude)
+              : 1
+            : edgeWidth(data.magnitude),
+        }}
         interactionWidth={14}
       />
       <EdgeLabelRenderer>
@@ -45,7 +51,10 @@ export function WeightedEdge(props: EdgeProps & { data: CanvasEdgeData }) {
           className="edge-label nodrag nopan"
           data-testid={`weight-${id}`}
           style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
-          title={data.issues.map((i) => i.message).join('\n') || `${data.count === 1 ? `w = ${data.mean}` : value}${data.count === 1 ? ' — double-click to edit' : ' — edit in the inspector'}`}
+          title={
+            data.issues.map((i) => i.message).join('\n') ||
+            `${data.count === 1 ? `w = ${data.mean}` : value}${data.count === 1 ? ' — double-click to edit' : ' — edit in the inspector'}`
+          }
           onDoubleClick={(e) => {
             e.stopPropagation();
             if (data.count === 1) setEditing(true);
@@ -53,7 +62,13 @@ export function WeightedEdge(props: EdgeProps & { data: CanvasEdgeData }) {
           }}
         >
           {inspecting && gradient ? (
-            <span className="bp-edge" title={`∂J/∂w = ${gradient.gradient}${gradient.change !== null ? `\nΔw = ${gradient.change}` : ''}${gradient.count > 1 ? `\n(mean over ${gradient.count} weights)` : ''}`} data-testid={`gradient-${id}`} data-gradient={String(gradient.gradient)} data-change={gradient.change === null ? '' : String(gradient.change)}>
+            <span
+              className="bp-edge"
+              title={`∂J/∂w = ${gradient.gradient}${gradient.change !== null ? `\nΔw = ${gradient.change}` : ''}${gradient.count > 1 ? `\n(mean over ${gradient.count} weights)` : ''}`}
+              data-testid={`gradient-${id}`}
+              data-gradient={String(gradient.gradient)}
+              data-change={gradient.change === null ? '' : String(gradient.change)}
+            >
               ∂ {formatValue(gradient.gradient, 2)}
               {gradient.change !== null && <> · Δ {formatValue(gradient.change, 2)}</>}
             </span>
@@ -71,7 +86,13 @@ export function WeightedEdge(props: EdgeProps & { data: CanvasEdgeData }) {
             />
           ) : (
             <>
-              {data.locked ? <><LockIcon aria-label="locked" />{' '}</> : ''}
+              {data.locked ? (
+                <>
+                  <LockIcon aria-label="locked" />{' '}
+                </>
+              ) : (
+                ''
+              )}
               {data.count === 1 ? formatWeight(data.mean) : `${data.count}w`}
             </>
           )}

@@ -5,7 +5,14 @@
  * the browser saves it in its downloads, Electron asks where with its save dialog.
  */
 import { useState } from 'react';
-import { EXPORT_FORMATS, exportFileName, exportNetworkSvg, exportProject, type ExportFormat, type Project } from '../../../engine/src/index';
+import {
+  EXPORT_FORMATS,
+  exportFileName,
+  exportNetworkSvg,
+  exportProject,
+  type ExportFormat,
+  type Project,
+} from '../../../engine/src/index';
 
 type Choice = ExportFormat | 'png';
 
@@ -20,10 +27,19 @@ const NOTES: Record<ExportFormat, string> = {
 };
 
 const CHOICES: { value: Choice; title: string; extension: string; note: string }[] = [
-  ...(Object.entries(EXPORT_FORMATS) as [ExportFormat, (typeof EXPORT_FORMATS)[ExportFormat]][]).map(([value, f]) => ({ value, title: f.title, extension: f.extension, note: NOTES[value] })),
-  { value: 'png', title: 'Network picture (PNG)', extension: 'png', note: 'The network as drawn, with the weights’ colours, at twice the canvas’s size.' },
+  ...(Object.entries(EXPORT_FORMATS) as [ExportFormat, (typeof EXPORT_FORMATS)[ExportFormat]][]).map(([value, f]) => ({
+    value,
+    title: f.title,
+    extension: f.extension,
+    note: NOTES[value],
+  })),
+  {
+    value: 'png',
+    title: 'Network picture (PNG)',
+    extension: 'png',
+    note: 'The network as drawn, with the weights’ colours, at twice the canvas’s size.',
+  },
 ];
-
 
 /** The project's name made safe as a file name. */
 function safeName(project: Project): string {
@@ -43,7 +59,9 @@ async function svgToPng(svg: string, scale = 2): Promise<Blob> {
     const context = canvas.getContext('2d')!;
     context.scale(scale, scale);
     context.drawImage(image, 0, 0);
-    return await new Promise<Blob>((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('The picture could not be encoded as PNG.'))), 'image/png'));
+    return await new Promise<Blob>((resolve, reject) =>
+      canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('The picture could not be encoded as PNG.'))), 'image/png'),
+    );
   } finally {
     URL.revokeObjectURL(url);
   }
@@ -88,7 +106,14 @@ export function ExportDialog({ project, onClose }: { project: Project; onClose: 
         <div className="export-choices" role="radiogroup" aria-label="Export format">
           {CHOICES.map((c) => (
             <label key={c.value} className={c.value === choice ? 'chosen' : undefined}>
-              <input type="radio" name="export-format" value={c.value} checked={c.value === choice} onChange={() => setChoice(c.value)} data-testid={`export-${c.value}`} />
+              <input
+                type="radio"
+                name="export-format"
+                value={c.value}
+                checked={c.value === choice}
+                onChange={() => setChoice(c.value)}
+                data-testid={`export-${c.value}`}
+              />
               <b>{c.title}</b> <span className="hint">.{c.extension}</span>
               <div className="hint">{c.note}</div>
             </label>

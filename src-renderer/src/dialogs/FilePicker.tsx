@@ -65,15 +65,20 @@ export function FilePicker({ mode }: { mode: 'open' | 'save' }) {
                   else setName(entry.name);
                 }}
               >
-                {entry.kind === 'folder' ? <FolderIcon /> : <ProjectIcon />}{' '}
-                {entry.name}
+                {entry.kind === 'folder' ? <FolderIcon /> : <ProjectIcon />} {entry.name}
               </button>
             </li>
           ))}
         </ul>
         {mode === 'save' && (
           <label>
-            File name <input aria-label="File name" value={name} onChange={(e) => (setName(e.target.value), setReplacing(null))} onKeyDown={(e) => e.key === 'Enter' && saveHere()} />
+            File name{' '}
+            <input
+              aria-label="File name"
+              value={name}
+              onChange={(e) => (setName(e.target.value), setReplacing(null))}
+              onKeyDown={(e) => e.key === 'Enter' && saveHere()}
+            />
           </label>
         )}
         {replacing && (

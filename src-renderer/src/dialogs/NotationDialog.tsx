@@ -26,7 +26,10 @@ export const NOTATION: readonly { heading: string; entries: readonly NotationEnt
     heading: 'The loss',
     entries: [
       { symbol: 't_k', meaning: 'the target of output unit k' },
-      { symbol: 'J = ½ Σ_k (t_k − z_k)²', meaning: 'squared error; cross-entropy is −Σ_k t_k ln z_k (and its two-class form for one sigmoid)' },
+      {
+        symbol: 'J = ½ Σ_k (t_k − z_k)²',
+        meaning: 'squared error; cross-entropy is −Σ_k t_k ln z_k (and its two-class form for one sigmoid)',
+      },
       { symbol: 'N', meaning: 'the samples in a batch: the loss and the gradients are their mean' },
     ],
   },
@@ -34,7 +37,11 @@ export const NOTATION: readonly { heading: string; entries: readonly NotationEnt
     heading: 'Backpropagation',
     entries: [
       { symbol: 'δ_j = −∂J/∂s_j', meaning: 'the unit’s error signal (the lecture’s sign: positive when s_j should grow)' },
-      { symbol: 'δ_k = (t_k − z_k)·φ′(s_k)', meaning: 'an output unit under squared error; with sigmoid + cross-entropy or softmax + categorical cross-entropy φ′ cancels: δ_k = t_k − z_k (t_k − z_k·Σt for a softmax whose targets do not sum to 1)' },
+      {
+        symbol: 'δ_k = (t_k − z_k)·φ′(s_k)',
+        meaning:
+          'an output unit under squared error; with sigmoid + cross-entropy or softmax + categorical cross-entropy φ′ cancels: δ_k = t_k − z_k (t_k − z_k·Σt for a softmax whose targets do not sum to 1)',
+      },
       { symbol: 'δ_j = φ′(s_j)·Σ_k w_kj·δ_k', meaning: 'a hidden unit: the δ of the units it feeds, back through their weights' },
       { symbol: '∂J/∂w_ji = −δ_j·x_ji', meaning: 'the gradient of one weight (averaged over the batch)' },
     ],
@@ -43,9 +50,15 @@ export const NOTATION: readonly { heading: string; entries: readonly NotationEnt
     heading: 'The update',
     entries: [
       { symbol: 'η', meaning: 'the learning rate' },
-      { symbol: 'Δw_ji = η·δ_j·x_ji', meaning: 'the gradient-descent step (Δw = −η∇J), plus α·Δw(r−1) with momentum α and the L1/L2 terms when set' },
+      {
+        symbol: 'Δw_ji = η·δ_j·x_ji',
+        meaning: 'the gradient-descent step (Δw = −η∇J), plus α·Δw(r−1) with momentum α and the L1/L2 terms when set',
+      },
       { symbol: 'w(r+1) = w(r) + Δw(r)', meaning: 'r counts the updates' },
-      { symbol: 'w ← w + η(t − y)·x', meaning: 'the perceptron rule, for a single layer of step or sign units (they have no useful gradient)' },
+      {
+        symbol: 'w ← w + η(t − y)·x',
+        meaning: 'the perceptron rule, for a single layer of step or sign units (they have no useful gradient)',
+      },
     ],
   },
 ];

@@ -40,7 +40,8 @@ export function Prompts() {
         <div className="modal-body">
           <h2>Restore unsaved work?</h2>
           <p>
-            NN Studio closed with unsaved changes to <b>{prompt.name}</b> ({prompt.path ?? 'never saved'}), backed up at {new Date(prompt.savedAt).toLocaleString()}.
+            NN Studio closed with unsaved changes to <b>{prompt.name}</b> ({prompt.path ?? 'never saved'}), backed up at{' '}
+            {new Date(prompt.savedAt).toLocaleString()}.
           </p>
           <div className="modal-actions">
             <button onClick={() => answer('discard')} data-testid="restore-discard">
@@ -56,7 +57,12 @@ export function Prompts() {
   }
   if (dialog) {
     return (
-      <div className="modal" role="alertdialog" aria-label={dialog.title} onKeyDown={(e) => e.key === 'Escape' && useStudio.setState({ dialog: null })}>
+      <div
+        className="modal"
+        role="alertdialog"
+        aria-label={dialog.title}
+        onKeyDown={(e) => e.key === 'Escape' && useStudio.setState({ dialog: null })}
+      >
         <div className="modal-body">
           <h2>{dialog.title}</h2>
           <p className="error-text" data-testid="dialog-message">

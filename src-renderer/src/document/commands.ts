@@ -58,7 +58,12 @@ function edgeId(graph: Graph, source: string, target: string): string {
 const PREFIX: Record<NodeTemplate['kind'], string> = { input: 'x', bias: 'one', perceptron: 'p', neuron: 'h', dense: 'L' };
 
 /** A node made from a template, with its id and position. */
-export function nodeFromTemplate(graph: Graph, template: NodeTemplate, position: Position, id = freshId(graph, PREFIX[template.kind])): GraphNode {
+export function nodeFromTemplate(
+  graph: Graph,
+  template: NodeTemplate,
+  position: Position,
+  id = freshId(graph, PREFIX[template.kind]),
+): GraphNode {
   switch (template.kind) {
     case 'input':
       return { id, kind: 'input', label: id, feature: template.feature ?? id, position };
@@ -69,7 +74,15 @@ export function nodeFromTemplate(graph: Graph, template: NodeTemplate, position:
     case 'neuron':
       return { id, kind: 'neuron', label: id, activation: template.activation, bias: 0, position };
     case 'dense':
-      return { id, kind: 'dense', label: id, units: template.units, activation: template.activation, bias: new Array(template.units).fill(0), position };
+      return {
+        id,
+        kind: 'dense',
+        label: id,
+        units: template.units,
+        activation: template.activation,
+        bias: new Array(template.units).fill(0),
+        position,
+      };
   }
 }
 
@@ -78,7 +91,8 @@ export function addNode(template: NodeTemplate, position: Position, id?: string)
   return {
     label: `Add ${template.kind === 'dense' ? 'layer' : template.kind}`,
     apply(project) {
-      if (template.kind === 'dense' && (!Number.isInteger(template.units) || template.units < 1)) return refuse('A layer needs a whole number of units, at least 1.');
+      if (template.kind === 'dense' && (!Number.isInteger(template.units) || template.units < 1))
+        return refuse('A layer needs a whole number of units, at least 1.');
       if (id !== undefined && project.graph.nodes.some((n) => n.id === id)) return refuse(`There is already a node '${id}'.`);
       const node = nodeFromTemplate(project.graph, template, position, id);
       return done(withGraph(project, { ...project.graph, nodes: [...project.graph.nodes, node] }));
@@ -112,9 +126,13 @@ export function connectionProblem(graph: Graph, source: string, target: string):
   const to = graph.nodes.find((n) => n.id === target);
   if (!from || !to) return 'That node no longer exists.';
   if (source === target) return 'A unit cannot feed itself: a feed-forward network has no loops.';
-  if (!isComputing(to)) return to.kind === 'bias' ? 'A bias node is the constant 1: nothing can feed it.' : 'An input takes its value from the data: nothing can feed it.';
+  if (!isComputing(to))
+    return to.kind === 'bias'
+      ? 'A bias node is the constant 1: nothing can feed it.'
+      : 'An input takes its value from the data: nothing can feed it.';
   if (isComputing(from) && from.output) return `'${from.label ?? from.id}' is an output: an output ends its path.`;
-  if (graph.edges.some((e) => e.source === source && e.target === target)) return `'${from.label ?? from.id}' already feeds '${to.label ?? to.id}'.`;
+  if (graph.edges.some((e) => e.source === source && e.target === target))
+    return `'${from.label ?? from.id}' already feeds '${to.label ?? to.id}'.`;
   if (reaches(graph, target, source)) return `That would make a cycle: '${to.label ?? to.id}' already feeds '${from.label ?? from.id}'.`;
   return null;
 }
@@ -214,7 +232,9 @@ export function setWeight(edgeId: string, value: number, j = 0, i = 0): Command 
         if (j < 0 || j >= edge.weight.length || i < 0 || i >= edge.weight[j].length) return refuse('That weight is outside the matrix.');
         weight = edge.weight.map((row, r) => (r === j ? row.map((w, c) => (c === i ? value : w)) : row));
       }
-      return done(withGraph(project, { ...project.graph, edges: project.graph.edges.map((e) => (e.id === edgeId ? { ...e, weight } : e)) }));
+      return done(
+        withGraph(project, { ...project.graph, edges: project.graph.edges.map((e) => (e.id === edgeId ? { ...e, weight } : e)) }),
+      );
     },
   };
 }
@@ -237,8 +257,12 @@ export function setActivation(id: string, activation: Activation): Command {
     label: 'Set activation',
     apply: (project) =>
       updateNode(project, id, (node) => {
-        if (node.kind === 'perceptron') return activation === 'step' || activation === 'sign' ? { ...node, activation } : 'A perceptron uses step or sign.';
-        if (node.kind === 'neuron') return ['sigmoid', 'tanh', 'relu', 'linear'].includes(activation) ? { ...node, activation: activation as NeuronActivation } : 'A neuron uses sigmoid, tanh, ReLU or linear; softmax needs a layer.';
+        if (node.kind === 'perceptron')
+          return activation === 'step' || activation === 'sign' ? { ...node, activation } : 'A perceptron uses step or sign.';
+        if (node.kind === 'neuron')
+          return ['sigmoid', 'tanh', 'relu', 'linear'].includes(activation)
+            ? { ...node, activation: activation as NeuronActivation }
+            : 'A neuron uses sigmoid, tanh, ReLU or linear; softmax needs a layer.';
         if (node.kind === 'dense') return { ...node, activation };
         return 'Inputs and bias nodes have no activation.';
       }),
@@ -254,7 +278,14 @@ export function setLabel(id: string, label: string): Command {
 export function setFeature(id: string, feature: string): Command {
   return {
     label: 'Set feature',
-    apply: (project) => updateNode(project, id, (node) => (node.kind !== 'input' ? 'Only an input reads a feature.' : feature.trim() ? { ...node, feature: feature.trim() } : 'A feature needs a name.')),
+    apply: (project) =>
+      updateNode(project, id, (node) =>
+        node.kind !== 'input'
+          ? 'Only an input reads a feature.'
+          : feature.trim()
+            ? { ...node, feature: feature.trim() }
+            : 'A feature needs a name.',
+      ),
   };
 }
 
@@ -270,7 +301,8 @@ export function setOutput(id: string, targets: string[] | null): Command {
           return rest as ComputingNode;
         }
         if (targets.length !== unitCount(node)) return `'${node.label ?? id}' has ${unitCount(node)} unit(s): name one target per unit.`;
-        if (project.graph.edges.some((e) => e.source === id)) return `'${node.label ?? id}' feeds other units; an output must end its path.`;
+        if (project.graph.edges.some((e) => e.source === id))
+          return `'${node.label ?? id}' feeds other units; an output must end its path.`;
         return { ...node, output: { targets: [...targets] } };
       }),
   };
@@ -369,9 +401,15 @@ export function connectColumns(graph: Graph, chosen: ReadonlySet<string>): Comma
     previousX = x;
   }
   if (columns.length < 2) {
-    return { label: 'Connect columns', apply: () => refuse('Select units in at least two columns (side by side on the canvas) to connect them left to right.') };
+    return {
+      label: 'Connect columns',
+      apply: () => refuse('Select units in at least two columns (side by side on the canvas) to connect them left to right.'),
+    };
   }
-  return batch('Connect columns', columns.slice(1).map((column, c) => connectAll(columns[c], column)));
+  return batch(
+    'Connect columns',
+    columns.slice(1).map((column, c) => connectAll(columns[c], column)),
+  );
 }
 
 /** Runs several commands as one (one undo step), refusing all if any is refused. */
@@ -420,7 +458,12 @@ export function paste(fragment: Fragment, offset: Position = { x: 40, y: 40 }, l
         const id = freshId({ ...graph, nodes: [...graph.nodes, ...pasted] }, prefix);
         renamed.set(node.id, id);
         const position = { x: (node.position?.x ?? 0) + offset.x, y: (node.position?.y ?? 0) + offset.y };
-        const copy = { ...structuredClone(node), id, label: node.label === node.id || node.label === undefined ? id : node.label, position } as GraphNode;
+        const copy = {
+          ...structuredClone(node),
+          id,
+          label: node.label === node.id || node.label === undefined ? id : node.label,
+          position,
+        } as GraphNode;
         if (isComputing(copy)) delete copy.output;
         pasted.push(copy);
       }
@@ -430,7 +473,12 @@ export function paste(fragment: Fragment, offset: Position = { x: 40, y: 40 }, l
         const source = renamed.get(edge.source);
         const target = renamed.get(edge.target);
         if (!source || !target) continue;
-        edges.push({ ...structuredClone(edge), id: edgeId({ ...graph, edges: [...graph.edges, ...edges] }, source, target), source, target });
+        edges.push({
+          ...structuredClone(edge),
+          id: edgeId({ ...graph, edges: [...graph.edges, ...edges] }, source, target),
+          source,
+          target,
+        });
       }
       return done(withGraph(project, { ...graph, edges: [...graph.edges, ...edges] }));
     },
@@ -452,14 +500,19 @@ export function setHyperparameters(change: Partial<Hyperparameters>): Command {
 
 /** Why a split cannot be used, in one sentence naming the share at fault; null when it can. */
 function splitProblem(split: Project['split']): string | null {
-  const shares = [['training', split.train], ['validation', split.validation], ['test', split.test]] as const;
+  const shares = [
+    ['training', split.train],
+    ['validation', split.validation],
+    ['test', split.test],
+  ] as const;
   for (const [name, share] of shares) {
     if (!(share >= 0 && share <= 1)) return `The ${name} share must be from 0 to 1, got ${share}.`;
   }
   if (split.train <= 0) return 'The training share must be above 0: training needs some of the samples.';
   // The data panel derives the test share as what is left, so too much shows up as training + validation.
   const trainAndValidation = split.train + split.validation;
-  if (trainAndValidation > 1 + 1e-9) return `The training and validation shares add up to ${+trainAndValidation.toFixed(6)}; together they can be at most 1.`;
+  if (trainAndValidation > 1 + 1e-9)
+    return `The training and validation shares add up to ${+trainAndValidation.toFixed(6)}; together they can be at most 1.`;
   const total = trainAndValidation + split.test;
   if (Math.abs(total - 1) > 1e-9) return `The three shares add up to ${+total.toFixed(6)}; they must add up to 1.`;
   return null;
@@ -471,7 +524,8 @@ function builtinProblem(dataset: Extract<Project['dataset'], { kind: 'builtin' }
     return `A generated dataset has a whole number of samples from 1 to ${MAX_GENERATED_SIZE.toLocaleString('en')}, got ${dataset.size}.`;
   }
   // The file format's bound: a larger noise could not be saved or trained (1e308 overflows).
-  if (!(dataset.noise >= 0 && dataset.noise <= MAX_NOISE)) return `Noise must be from 0 to ${MAX_NOISE.toLocaleString('en')}, got ${dataset.noise}.`;
+  if (!(dataset.noise >= 0 && dataset.noise <= MAX_NOISE))
+    return `Noise must be from 0 to ${MAX_NOISE.toLocaleString('en')}, got ${dataset.noise}.`;
   if (!Number.isFinite(dataset.seed)) return `The data seed must be a number, got ${dataset.seed}.`;
   return null;
 }
@@ -480,7 +534,11 @@ function builtinProblem(dataset: Extract<Project['dataset'], { kind: 'builtin' }
  * Changes where the data comes from, how it is split, or how it is normalised. The stored
  * normalisation statistics are dropped, to be fitted again on the new training split.
  */
-export function setData(change: { dataset?: Project['dataset']; split?: Project['split']; normalisation?: Project['normalisation']['method'] }): Command {
+export function setData(change: {
+  dataset?: Project['dataset'];
+  split?: Project['split'];
+  normalisation?: Project['normalisation']['method'];
+}): Command {
   return {
     label: 'Change data',
     apply(project) {
@@ -488,7 +546,12 @@ export function setData(change: { dataset?: Project['dataset']; split?: Project[
       const dataset = change.dataset ?? project.dataset;
       const reason = splitProblem(split) ?? (dataset.kind === 'builtin' ? builtinProblem(dataset) : null);
       if (reason) return refuse(reason);
-      return done({ ...project, dataset, split, normalisation: { method: change.normalisation ?? project.normalisation.method, fitted: null } });
+      return done({
+        ...project,
+        dataset,
+        split,
+        normalisation: { method: change.normalisation ?? project.normalisation.method, fitted: null },
+      });
     },
   };
 }

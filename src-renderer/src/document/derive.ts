@@ -58,7 +58,11 @@ export function edgeWidth(magnitude: number): number {
 }
 
 /** The canvas's nodes and edges for a graph. */
-export function deriveCanvas(graph: Graph, compiled: CompileResult | null, selection: ReadonlySet<string> = new Set()): { nodes: CanvasNode[]; edges: CanvasEdge[] } {
+export function deriveCanvas(
+  graph: Graph,
+  compiled: CompileResult | null,
+  selection: ReadonlySet<string> = new Set(),
+): { nodes: CanvasNode[]; edges: CanvasEdge[] } {
   const issues = compiled ? [...(compiled.ok ? [] : compiled.errors), ...compiled.warnings] : [];
   const aboutNode = (id: string) => issues.filter((i) => i.nodeId === id && !i.edgeId);
   const aboutEdge = (id: string) => issues.filter((i) => i.edgeId === id);

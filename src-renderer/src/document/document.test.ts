@@ -9,7 +9,12 @@ import * as commands from './commands';
 import { deriveCanvas, describeArchitecture, edgeWidth } from './derive';
 import { execute, isDirty, markSaved, redo, redoLabel, startHistory, undo, undoLabel } from './history';
 
-const empty = (): Project => newProject({ name: 'Empty', graph: { nodes: [], edges: [] }, dataset: { kind: 'builtin', name: 'xor', size: 4, noise: 0, seed: 1, encoding: '01' } });
+const empty = (): Project =>
+  newProject({
+    name: 'Empty',
+    graph: { nodes: [], edges: [] },
+    dataset: { kind: 'builtin', name: 'xor', size: 4, noise: 0, seed: 1, encoding: '01' },
+  });
 
 function run(project: Project, ...list: commands.Command[]): Project {
   let current = project;
@@ -70,7 +75,12 @@ describe('building a network with commands', () => {
     const values = a.graph.edges.map((e) => e.weight as number);
     expect(new Set(values).size).toBe(values.length); // not symmetric
     expect(values.every((w) => Math.abs(w) <= 0.5)).toBe(true);
-    const reseeded = run({ ...empty(), hyperparameters: { ...empty().hyperparameters, init: { method: 'uniform', seed: 99 } } }, commands.addNode({ kind: 'input' }, { x: 0, y: 0 }, 'x'), commands.addNode({ kind: 'dense', units: 2, activation: 'tanh' }, { x: 1, y: 0 }, 'L'), commands.connect('x', 'L'));
+    const reseeded = run(
+      { ...empty(), hyperparameters: { ...empty().hyperparameters, init: { method: 'uniform', seed: 99 } } },
+      commands.addNode({ kind: 'input' }, { x: 0, y: 0 }, 'x'),
+      commands.addNode({ kind: 'dense', units: 2, activation: 'tanh' }, { x: 1, y: 0 }, 'L'),
+      commands.connect('x', 'L'),
+    );
     expect((reseeded.graph.edges[0].weight as number[][]).map((row) => row.length)).toEqual([1, 1]);
   });
 
@@ -161,7 +171,13 @@ describe('data', () => {
   it('changes the dataset, split and normalisation as one edit, dropping fitted statistics', () => {
     const project = findExample('logistic-regression')!.create();
     const fitted = { ...project, normalisation: { method: 'standardise' as const, fitted: [{ name: 'x1', shift: 1, scale: 2 }] } };
-    const changed = run(fitted, commands.setData({ dataset: { kind: 'builtin', name: 'moons', size: 300, noise: 0.2, seed: 4, encoding: '01' }, split: { train: 0.8, validation: 0.1, test: 0.1, seed: 1 } }));
+    const changed = run(
+      fitted,
+      commands.setData({
+        dataset: { kind: 'builtin', name: 'moons', size: 300, noise: 0.2, seed: 4, encoding: '01' },
+        split: { train: 0.8, validation: 0.1, test: 0.1, seed: 1 },
+      }),
+    );
     expect(changed.dataset).toMatchObject({ name: 'moons', size: 300 });
     expect(changed.split.train).toBe(0.8);
     expect(changed.normalisation).toEqual({ method: 'standardise', fitted: null });

@@ -52,13 +52,23 @@ export function replaceView(history: History, view: Partial<Project['view']>): H
 export function undo(history: History): History {
   const last = history.past.at(-1);
   if (!last) return history;
-  return { ...history, past: history.past.slice(0, -1), present: last.project, future: [{ project: history.present, label: last.label }, ...history.future] };
+  return {
+    ...history,
+    past: history.past.slice(0, -1),
+    present: last.project,
+    future: [{ project: history.present, label: last.label }, ...history.future],
+  };
 }
 
 export function redo(history: History): History {
   const next = history.future[0];
   if (!next) return history;
-  return { ...history, past: [...history.past, { project: history.present, label: next.label }], present: next.project, future: history.future.slice(1) };
+  return {
+    ...history,
+    past: [...history.past, { project: history.present, label: next.label }],
+    present: next.project,
+    future: history.future.slice(1),
+  };
 }
 
 /** What Undo and Redo would do, for the menu ("Undo Connect"). */

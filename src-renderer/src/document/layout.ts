@@ -17,7 +17,9 @@ export type NodeSizes = ReadonlyMap<string, { width: number; height: number }>;
 
 /** The Layout command for this graph. */
 export async function layoutCommand(graph: Graph, sizes: NodeSizes = new Map()): Promise<Command> {
-  const result = await (await layoutEngine()).layout({
+  const result = await (
+    await layoutEngine()
+  ).layout({
     id: 'root',
     layoutOptions: {
       'elk.algorithm': 'layered',

@@ -29,13 +29,25 @@ function socketApi(): RawApi {
   const socket = new WebSocket(`ws://${window.location.host}/ipc?token=${encodeURIComponent(token)}`);
   const opened = new Promise<void>((resolve, reject) => {
     socket.addEventListener('open', () => resolve(), { once: true });
-    socket.addEventListener('error', () => reject(new Error('Cannot reach NN Studio’s host: is `npm run start:web` still running, and is the address (with its token) right?')), { once: true });
+    socket.addEventListener(
+      'error',
+      () =>
+        reject(
+          new Error('Cannot reach NN Studio’s host: is `npm run start:web` still running, and is the address (with its token) right?'),
+        ),
+      { once: true },
+    );
   });
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   socket.addEventListener('message', (message) => {
-    const data = JSON.parse(String(message.data)) as { id?: number; result?: { ok?: unknown; error?: string }; event?: string; payload?: unknown };
+    const data = JSON.parse(String(message.data)) as {
+      id?: number;
+      result?: { ok?: unknown; error?: string };
+      event?: string;
+      payload?: unknown;
+    };
     if (data.event) {
       for (const listener of listeners.get(data.event) ?? []) listener(data.payload);
       return;
@@ -48,7 +60,10 @@ function socketApi(): RawApi {
   });
   socket.addEventListener('close', (event) => {
     // 1009: the host refused a message larger than any project can be.
-    const reason = event.code === 1009 ? 'NN Studio’s host refused a request larger than any project can be, and closed the connection; reload this page to reconnect.' : 'The connection to NN Studio’s host closed.';
+    const reason =
+      event.code === 1009
+        ? 'NN Studio’s host refused a request larger than any project can be, and closed the connection; reload this page to reconnect.'
+        : 'The connection to NN Studio’s host closed.';
     for (const waiting of pending.values()) waiting.reject(new Error(reason));
     pending.clear();
   });
@@ -56,7 +71,8 @@ function socketApi(): RawApi {
     host: 'browser',
     async invoke(channel, payload) {
       await opened;
-      if (socket.readyState !== WebSocket.OPEN) throw new Error('The connection to NN Studio’s host is closed: restart `npm run start:web` and reload this page.');
+      if (socket.readyState !== WebSocket.OPEN)
+        throw new Error('The connection to NN Studio’s host is closed: restart `npm run start:web` and reload this page.');
       const id = nextId++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });

@@ -3,7 +3,17 @@
  * question, the backup written while dirty and removed when clean, and the restore offer.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { compileOrThrow, findExample, openSession, projectAfterStepByHand, projectFromSession, readParameters, resumeStateOf, traceStep, type Project } from '../../../engine/src/index';
+import {
+  compileOrThrow,
+  findExample,
+  openSession,
+  projectAfterStepByHand,
+  projectFromSession,
+  readParameters,
+  resumeStateOf,
+  traceStep,
+  type Project,
+} from '../../../engine/src/index';
 
 type Invoke = (channel: string, payload: unknown) => Promise<unknown>;
 const calls: { channel: string; payload: unknown }[] = [];
@@ -45,7 +55,13 @@ beforeEach(() => {
     'backup:check': () => ({ backup: null, problem: null }),
     'examples:create': (p) => findExample((p as { name: string }).name)!.create(),
     // As the handler answers: the path, and the file's name the project was written under.
-    'project:save': (p) => ({ path: (p as { path: string }).path, name: (p as { path: string }).path.split('/').pop()!.replace(/\.nnproj$/, '') }),
+    'project:save': (p) => ({
+      path: (p as { path: string }).path,
+      name: (p as { path: string }).path
+        .split('/')
+        .pop()!
+        .replace(/\.nnproj$/, ''),
+    }),
   };
 });
 afterEach(() => vi.useRealTimers());
@@ -87,7 +103,9 @@ describe('unsaved changes', () => {
     await going;
     const save = calls.find((c) => c.channel === 'project:save')!;
     expect((save.payload as { path: string; project: Project }).path).toBe('/w/iris.nnproj');
-    expect((save.payload as { project: Project }).project.graph.nodes.find((n) => n.id === 'hidden')).toMatchObject({ bias: [0.5, 0, 0, 0, 0, 0, 0, 0] });
+    expect((save.payload as { project: Project }).project.graph.nodes.find((n) => n.id === 'hidden')).toMatchObject({
+      bias: [0.5, 0, 0, 0, 0, 0, 0, 0],
+    });
     expect(useStudio.getState().project!.name).toBe('Spiral');
 
     // A failed save: the question's action does not happen.
@@ -167,7 +185,9 @@ describe('backup of unsaved work', () => {
     await vi.advanceTimersByTimeAsync(BACKUP_INTERVAL_MS);
     const writes = calls.filter((c) => c.channel === 'backup:write');
     expect(writes).toHaveLength(1);
-    expect((writes[0].payload as { project: Project }).project.graph.nodes.find((n) => n.id === 'hidden')).toMatchObject({ bias: [0.75, 0, 0, 0, 0, 0, 0, 0] });
+    expect((writes[0].payload as { project: Project }).project.graph.nodes.find((n) => n.id === 'hidden')).toMatchObject({
+      bias: [0.75, 0, 0, 0, 0, 0, 0, 0],
+    });
 
     await useStudio.getState().savePath('/w/iris.nnproj');
     expect(useStudio.getState().dirty).toBe(false);
@@ -181,7 +201,12 @@ describe('backup of unsaved work', () => {
     const { useStudio } = await freshStore();
     await useStudio.getState().init();
     await flush();
-    expect(useStudio.getState().prompt).toEqual({ kind: 'restore', name: 'half done', path: '/w/half.nnproj', savedAt: '2026-11-26T10:00:00.000Z' });
+    expect(useStudio.getState().prompt).toEqual({
+      kind: 'restore',
+      name: 'half done',
+      path: '/w/half.nnproj',
+      savedAt: '2026-11-26T10:00:00.000Z',
+    });
     useStudio.getState().answerPrompt('restore');
     expect(useStudio.getState().project!.name).toBe('half done');
     expect(useStudio.getState().path).toBe('/w/half.nnproj');
@@ -189,7 +214,10 @@ describe('backup of unsaved work', () => {
   });
 
   it('Discard removes it', async () => {
-    answers['backup:check'] = () => ({ backup: { project: findExample('iris')!.create(), path: null, savedAt: '2026-11-26T10:00:00.000Z' }, problem: null });
+    answers['backup:check'] = () => ({
+      backup: { project: findExample('iris')!.create(), path: null, savedAt: '2026-11-26T10:00:00.000Z' },
+      problem: null,
+    });
     const { useStudio } = await freshStore();
     await useStudio.getState().init();
     await flush();
@@ -326,7 +354,11 @@ describe('a run saved where it is, and the counters of the document', () => {
   });
 
   it('running: Save asks the worker for where the run is now, and the document stays unsaved as the run goes on', async () => {
-    answers['training:start'] = () => ({ parameters: 9, epoch: 0, notices: ['The saved training state does not fit this project (it is incomplete), so …'] });
+    answers['training:start'] = () => ({
+      parameters: 9,
+      epoch: 0,
+      notices: ['The saved training state does not fit this project (it is incomplete), so …'],
+    });
     const { useStudio } = await freshStore();
     await useStudio.getState().init();
     await useStudio.getState().newFromExample('xor-sigmoid');
@@ -355,7 +387,14 @@ describe('a run saved where it is, and the counters of the document', () => {
     const handStep = (project: Project) => {
       const session = openSession(project, 'train');
       const rows = session.trainer.nextBatch('batch');
-      const trace = traceStep(session.model, readParameters(compileOrThrow(project.graph)), session.trainer.velocity, session.train, rows, project.hyperparameters);
+      const trace = traceStep(
+        session.model,
+        readParameters(compileOrThrow(project.graph)),
+        session.trainer.velocity,
+        session.train,
+        rows,
+        project.hyperparameters,
+      );
       return projectAfterStepByHand(project, { rows, params: trace.newParams, velocity: trace.newVelocity });
     };
     const apply = () => useStudio.getState().edit({ label: 'Backprop step', apply: (p) => ({ ok: true, project: handStep(p) }) });
@@ -371,11 +410,12 @@ describe('a run saved where it is, and the counters of the document', () => {
     expect(useStudio.getState().project!.training.position).toMatchObject({ next: 3 });
     // Other data: the state was made on rows that are not these; training starts afresh.
     const project = useStudio.getState().project!;
-    useStudio.getState().edit({ label: 'Split', apply: (p) => ({ ok: true, project: { ...p, split: { ...p.split, seed: p.split.seed + 1 } } }) });
+    useStudio
+      .getState()
+      .edit({ label: 'Split', apply: (p) => ({ ok: true, project: { ...p, split: { ...p.split, seed: p.split.seed + 1 } } }) });
     expect(useStudio.getState().project!.training).toMatchObject({ epoch: 0, optimiser: null, rng: null, position: null });
     expect(useStudio.getState().training).toMatchObject({ samplesIntoEpoch: 0, epochSize: 0 });
     useStudio.getState().undo();
     expect(useStudio.getState().project).toBe(project);
   });
 });
-

@@ -5,11 +5,34 @@
  * to the main process through the API.
  */
 import { create } from 'zustand';
-import { compileGraph, defaultSpec, hasTrainingState, newProject, thinHistoryInPlace, withoutTrainingState, writeParameters, type CompiledModel, type EpochRecord, type Graph, type Project } from '../../../engine/src/index';
+import {
+  compileGraph,
+  defaultSpec,
+  hasTrainingState,
+  newProject,
+  thinHistoryInPlace,
+  withoutTrainingState,
+  writeParameters,
+  type CompiledModel,
+  type EpochRecord,
+  type Graph,
+  type Project,
+} from '../../../engine/src/index';
 import type { EventOf, ResponseOf } from '../../../src-shared/contract';
 import { api } from './api';
 import type { Command } from '../document/commands';
-import { execute, isDirty, markSaved, redo as redoHistory, renameDocument, replacePresent, replaceView, startHistory, undo as undoHistory, type History } from '../document/history';
+import {
+  execute,
+  isDirty,
+  markSaved,
+  redo as redoHistory,
+  renameDocument,
+  replacePresent,
+  replaceView,
+  startHistory,
+  undo as undoHistory,
+  type History,
+} from '../document/history';
 
 export type TrainingState = 'idle' | 'running' | 'paused' | 'stopped';
 
@@ -111,7 +134,9 @@ export interface StudioState {
  * inside the next epoch (steps applied by hand in the inspector move it too), so the toolbar shows
  * what training would go on from.
  */
-function countersOf(project: Project | null): Pick<StudioState['training'], 'epoch' | 'samplesIntoEpoch' | 'epochSize' | 'runningLoss' | 'history'> {
+function countersOf(
+  project: Project | null,
+): Pick<StudioState['training'], 'epoch' | 'samplesIntoEpoch' | 'epochSize' | 'runningLoss' | 'history'> {
   const training = project?.training;
   const position = training?.position ?? null;
   return {
@@ -136,7 +161,12 @@ function sameStructure(a: Graph, b: Graph): boolean {
   const nodes = new Map(a.nodes.map((n) => [n.id, n]));
   for (const node of b.nodes) {
     const other = nodes.get(node.id);
-    if (!other || units(other) !== units(node) || (other.kind === 'input' || other.kind === 'bias') !== (node.kind === 'input' || node.kind === 'bias')) return false;
+    if (
+      !other ||
+      units(other) !== units(node) ||
+      (other.kind === 'input' || other.kind === 'bias') !== (node.kind === 'input' || node.kind === 'bias')
+    )
+      return false;
   }
   const edges = new Map(a.edges.map((e) => [e.id, e]));
   for (const edge of b.edges) {
@@ -206,7 +236,12 @@ export const useStudio = create<StudioState>((set, get) => {
     // A training state belongs to the network and the data it was made on: another network (by
     // ids and units) or other data starts training afresh, as the run it came from would not go on.
     // A state the edit itself wrote (a step applied by hand) is the edit's own.
-    if (before && hasTrainingState(after.training) && after.training === before.training && (otherData(before, after) || !sameStructure(before.graph, after.graph))) {
+    if (
+      before &&
+      hasTrainingState(after.training) &&
+      after.training === before.training &&
+      (otherData(before, after) || !sameStructure(before.graph, after.graph))
+    ) {
       after = { ...after, training: withoutTrainingState(after.training) };
       next = replacePresent(next, after);
     }
@@ -214,11 +249,16 @@ export const useStudio = create<StudioState>((set, get) => {
     // Hyperparameters alone (same network, same algorithm and loss) go to the session and apply
     // from its next step; any other change means the session trained another network: it ends.
     const onlySettings =
-      !!before && before.graph === after.graph && before.dataset === after.dataset && before.split === after.split &&
-      before.hyperparameters.algorithm === after.hyperparameters.algorithm && before.hyperparameters.loss === after.hyperparameters.loss;
+      !!before &&
+      before.graph === after.graph &&
+      before.dataset === after.dataset &&
+      before.split === after.split &&
+      before.hyperparameters.algorithm === after.hyperparameters.algorithm &&
+      before.hyperparameters.loss === after.hyperparameters.loss;
     const stopTraining = session && !onlySettings;
     if (stopTraining) void api.invoke('training:stop', {}).catch(fail);
-    else if (session && before?.hyperparameters !== after.hyperparameters) void api.invoke('training:configure', { hyperparameters: after.hyperparameters }).catch(fail);
+    else if (session && before?.hyperparameters !== after.hyperparameters)
+      void api.invoke('training:configure', { hyperparameters: after.hyperparameters }).catch(fail);
     const present = new Set([...next.present.graph.nodes.map((n) => n.id), ...next.present.graph.edges.map((e) => e.id)]);
     // Without a run, the counters are the document's (undo, redo and steps applied by hand move them).
     const counters = !session || stopTraining ? countersOf(after) : {};
@@ -226,7 +266,11 @@ export const useStudio = create<StudioState>((set, get) => {
       ...documentState(next),
       refusal: null,
       selection: new Set([...s.selection].filter((id) => present.has(id))),
-      training: { ...s.training, ...counters, ...(stopTraining ? { state: 'idle' as const, message: 'The network changed: training starts again from these weights.' } : {}) },
+      training: {
+        ...s.training,
+        ...counters,
+        ...(stopTraining ? { state: 'idle' as const, message: 'The network changed: training starts again from these weights.' } : {}),
+      },
       ...(stopTraining ? { session: null } : {}),
     }));
   };
@@ -251,7 +295,11 @@ export const useStudio = create<StudioState>((set, get) => {
     if (!snapshot || snapshot.session !== session || snapshot.weights.length !== model.paramCount) return project;
     const history = [...project.training.history];
     for (const record of snapshot.newEpochs) if (record.epoch > (history.at(-1)?.epoch ?? 0)) history.push(record);
-    const saved: Project = { ...project, graph: writeParameters(model, project.graph, snapshot.weights), training: { epoch: snapshot.epoch, history, ...snapshot.resume } };
+    const saved: Project = {
+      ...project,
+      graph: writeParameters(model, project.graph, snapshot.weights),
+      training: { epoch: snapshot.epoch, history, ...snapshot.resume },
+    };
     const now = get().history;
     if (get().training.state === 'paused' && get().session === session && now?.present === project) {
       compiledFor = { graph: saved.graph, model };
@@ -277,12 +325,17 @@ export const useStudio = create<StudioState>((set, get) => {
    * Replaces the document with one read by `read` (a file, or a dropped file's text). A file that
    * cannot be opened is reported in a dialog and the current document stays as it was.
    */
-  const openFrom = async (read: () => Promise<{ path: string | null; project: Project; migratedFrom: number | null } | null>, what: string) => {
+  const openFrom = async (
+    read: () => Promise<{ path: string | null; project: Project; migratedFrom: number | null } | null>,
+    what: string,
+  ) => {
     let opened;
     try {
       opened = await read();
     } catch (error) {
-      set({ dialog: { title: `Could not open ${what.split(/[\\/]/).pop()}`, message: error instanceof Error ? error.message : String(error) } });
+      set({
+        dialog: { title: `Could not open ${what.split(/[\\/]/).pop()}`, message: error instanceof Error ? error.message : String(error) },
+      });
       return;
     }
     if (!opened) return;
@@ -301,7 +354,10 @@ export const useStudio = create<StudioState>((set, get) => {
       pickerOpen: null,
       session: null,
       documentId: s.documentId + 1,
-      notice: migratedFrom !== null ? `${project.name} was saved by an older NN Studio (format version ${migratedFrom}); it has been updated, and saving writes the current version.` : s.notice,
+      notice:
+        migratedFrom !== null
+          ? `${project.name} was saved by an older NN Studio (format version ${migratedFrom}); it has been updated, and saving writes the current version.`
+          : s.notice,
     }));
     if (path) void get().loadRecent();
   };
@@ -334,7 +390,11 @@ export const useStudio = create<StudioState>((set, get) => {
     if (model && progress.weights.length === model.paramCount && progress.weights.every((w) => w !== null)) {
       const graph = writeParameters(model, project.graph, progress.weights as number[]);
       // Held still, the run's training state goes with its weights; running, the weights move on without it.
-      next = { ...project, graph, training: { ...(progress.resume ?? withoutTrainingState(project.training)), epoch: progress.epoch, history: records } };
+      next = {
+        ...project,
+        graph,
+        training: { ...(progress.resume ?? withoutTrainingState(project.training)), epoch: progress.epoch, history: records },
+      };
       compiledFor = { graph, model }; // same structure, new weights
     }
     set({
@@ -403,7 +463,15 @@ export const useStudio = create<StudioState>((set, get) => {
         if (get().training.state === 'running') await api.invoke('training:stop', {});
         const project = await api.invoke('examples:create', { name });
         // Nothing to lose yet: a fresh example counts as unchanged until edited or trained.
-        set((s) => ({ ...documentState(startHistory(project, true)), path: null, selection: new Set(), training: idleTraining(project), error: null, session: null, documentId: s.documentId + 1 }));
+        set((s) => ({
+          ...documentState(startHistory(project, true)),
+          path: null,
+          selection: new Set(),
+          training: idleTraining(project),
+          error: null,
+          session: null,
+          documentId: s.documentId + 1,
+        }));
       } catch (error) {
         fail(error);
       }
@@ -412,8 +480,20 @@ export const useStudio = create<StudioState>((set, get) => {
     async newBlank() {
       if (!(await get().confirmUnsaved('start a new project'))) return;
       if (get().training.state === 'running') void api.invoke('training:stop', {}).catch(fail);
-      const project = newProject({ name: 'Untitled', graph: { nodes: [], edges: [] }, dataset: { kind: 'builtin', ...defaultSpec('xor') } });
-      set((s) => ({ ...documentState(startHistory(project, true)), path: null, selection: new Set(), training: idleTraining(project), error: null, session: null, documentId: s.documentId + 1 }));
+      const project = newProject({
+        name: 'Untitled',
+        graph: { nodes: [], edges: [] },
+        dataset: { kind: 'builtin', ...defaultSpec('xor') },
+      });
+      set((s) => ({
+        ...documentState(startHistory(project, true)),
+        path: null,
+        selection: new Set(),
+        training: idleTraining(project),
+        error: null,
+        session: null,
+        documentId: s.documentId + 1,
+      }));
     },
 
     async openPath(path) {
@@ -462,7 +542,14 @@ export const useStudio = create<StudioState>((set, get) => {
           // Restored work is unsaved work: dirty until saved, and backed up again meanwhile; its
           // backup stays on disk until then.
           backupWritten = true;
-          set((s) => ({ ...documentState(startHistory(backup.project, false)), path: backup.path, selection: new Set(), training: idleTraining(backup.project), session: null, documentId: s.documentId + 1 }));
+          set((s) => ({
+            ...documentState(startHistory(backup.project, false)),
+            path: backup.path,
+            selection: new Set(),
+            training: idleTraining(backup.project),
+            session: null,
+            documentId: s.documentId + 1,
+          }));
         } else void api.invoke('backup:clear', {}).catch(() => undefined);
         offeredBackup = null;
         backupsEnabled = true;
@@ -576,7 +663,8 @@ export const useStudio = create<StudioState>((set, get) => {
             const { notices } = await api.invoke('training:step', { unit, project, session });
             if (notices.length > 0) set({ notice: notices.join(' ') });
             // The session is open now, even if its progress event has not arrived yet.
-            if (get().session === session && get().training.state !== 'paused') set((s) => ({ training: { ...s.training, state: 'paused' } }));
+            if (get().session === session && get().training.state !== 'paused')
+              set((s) => ({ training: { ...s.training, state: 'paused' } }));
           } else {
             await api.invoke('training:step', { unit });
           }
@@ -624,12 +712,22 @@ export const useStudio = create<StudioState>((set, get) => {
     async closeProject() {
       if (!(await get().confirmUnsaved('close the project'))) return;
       if (get().training.state === 'running') void api.invoke('training:stop', {}).catch(fail);
-      set((s) => ({ ...documentState(null), path: null, selection: new Set(), training: idleTraining(null), error: null, session: null, documentId: s.documentId + 1 }));
+      set((s) => ({
+        ...documentState(null),
+        path: null,
+        selection: new Set(),
+        training: idleTraining(null),
+        error: null,
+        session: null,
+        documentId: s.documentId + 1,
+      }));
     },
 
     showAbout() {
       const info = get().info;
-      set({ notice: `NN Studio ${info?.version ?? ''} — build neural networks by drawing them (${info?.host === 'electron' ? 'desktop app' : 'in the browser'}).` });
+      set({
+        notice: `NN Studio ${info?.version ?? ''} — build neural networks by drawing them (${info?.host === 'electron' ? 'desktop app' : 'in the browser'}).`,
+      });
     },
 
     dismissError() {

@@ -88,7 +88,11 @@ export function NumberInput({ value, label, onCommit, allowEmpty = false, testId
         }}
       />
       {(problem || warning) && (
-        <small className={problem ? 'field-note problem' : 'field-note warning'} role={problem ? 'alert' : 'status'} data-testid={testId ? `${testId}-note` : undefined}>
+        <small
+          className={problem ? 'field-note problem' : 'field-note warning'}
+          role={problem ? 'alert' : 'status'}
+          data-testid={testId ? `${testId}-note` : undefined}
+        >
           {problem ?? warning}
         </small>
       )}

@@ -101,7 +101,11 @@ export function CsvImport({ onClose }: { onClose: () => void }) {
       started = new Worker(new URL('./csv-import-worker.ts', import.meta.url), { type: 'module' });
     } catch (e) {
       setWork(null);
-      setProblem({ message: `The CSV reader could not start (${e instanceof Error ? e.message : String(e)}), so ${file.name} was not imported.`, line: null, column: null });
+      setProblem({
+        message: `The CSV reader could not start (${e instanceof Error ? e.message : String(e)}), so ${file.name} was not imported.`,
+        line: null,
+        column: null,
+      });
       return;
     }
     const failed = (event: Event) => {
@@ -145,7 +149,18 @@ export function CsvImport({ onClose }: { onClose: () => void }) {
         for (let t = 0; t < nt; t++) row[nf + t] = y[n * nt + t];
         rows[n] = row;
       }
-      const ok = edit(setData({ dataset: { kind: 'inline', source: name, features: names, targets: targetNames, rows, ...(Object.keys(classes).length ? { classes } : {}) } }));
+      const ok = edit(
+        setData({
+          dataset: {
+            kind: 'inline',
+            source: name,
+            features: names,
+            targets: targetNames,
+            rows,
+            ...(Object.keys(classes).length ? { classes } : {}),
+          },
+        }),
+      );
       if (ok) onClose();
     } catch (e) {
       setProblem({ message: e instanceof Error ? e.message : String(e), line: null, column: null });
@@ -156,7 +171,13 @@ export function CsvImport({ onClose }: { onClose: () => void }) {
     set(list.includes(column) ? list.filter((c) => c !== column) : [...list, column]);
   };
 
-  const waitingFor = work ? 'Wait until the file has been read.' : problem ? 'Fix the problem above first.' : !preview ? 'Choose a CSV file first.' : undefined;
+  const waitingFor = work
+    ? 'Wait until the file has been read.'
+    : problem
+      ? 'Fix the problem above first.'
+      : !preview
+        ? 'Choose a CSV file first.'
+        : undefined;
 
   // On the page's body: inside the data panel it took the panel's narrow inputs and spread
   // labels, and later parts of the page (the charts) painted over it.
@@ -164,14 +185,25 @@ export function CsvImport({ onClose }: { onClose: () => void }) {
     <div className="modal" role="dialog" aria-label="Import a CSV file" style={{ zIndex: 100 }}>
       <div className="modal-body" style={{ maxWidth: 'min(1100px, 92vw)' }}>
         <h2>Import a CSV file</h2>
-        <input ref={fileInput} type="file" accept=".csv,text/csv" aria-label="CSV file" onChange={(e) => e.target.files?.[0] && load(e.target.files[0])} />
+        <input
+          ref={fileInput}
+          type="file"
+          accept=".csv,text/csv"
+          aria-label="CSV file"
+          onChange={(e) => e.target.files?.[0] && load(e.target.files[0])}
+        />
         {work && (
           <div data-testid="csv-progress" style={{ margin: '8px 0' }}>
             <div className="hint" data-testid="csv-progress-text" style={{ overflowWrap: 'anywhere' }}>
               {progressText(work, name)}
             </div>
             <div style={{ display: 'flex', alignItems: 'center', gap: 8 }}>
-              <progress aria-label={PHASE_LABEL[work.phase]} max={Math.max(1, work.total)} value={work.done} style={{ flex: 1, minWidth: 0 }} />
+              <progress
+                aria-label={PHASE_LABEL[work.phase]}
+                max={Math.max(1, work.total)}
+                value={work.done}
+                style={{ flex: 1, minWidth: 0 }}
+              />
               <button onClick={cancel} data-testid="csv-cancel">
                 Cancel
               </button>
@@ -204,10 +236,22 @@ export function CsvImport({ onClose }: { onClose: () => void }) {
                       {column}
                       <div className="csv-roles">
                         <label>
-                          <input type="checkbox" aria-label={`${column} is a feature`} checked={features.includes(column)} onChange={() => toggle(features, setFeatures, column)} /> feature
+                          <input
+                            type="checkbox"
+                            aria-label={`${column} is a feature`}
+                            checked={features.includes(column)}
+                            onChange={() => toggle(features, setFeatures, column)}
+                          />{' '}
+                          feature
                         </label>
                         <label>
-                          <input type="checkbox" aria-label={`${column} is a target`} checked={targets.includes(column)} onChange={() => toggle(targets, setTargets, column)} /> target
+                          <input
+                            type="checkbox"
+                            aria-label={`${column} is a target`}
+                            checked={targets.includes(column)}
+                            onChange={() => toggle(targets, setTargets, column)}
+                          />{' '}
+                          target
                         </label>
                       </div>
                     </th>
@@ -217,7 +261,8 @@ export function CsvImport({ onClose }: { onClose: () => void }) {
               <PreviewBody lines={previewLines(preview, problem)} columns={preview.header.length} />
             </table>
             <p className="hint">
-              {count(preview.rowCount)} rows. <label>
+              {count(preview.rowCount)} rows.{' '}
+              <label>
                 Targets are{' '}
                 <select aria-label="Target kind" value={kind} onChange={(e) => setKind(e.target.value as 'numeric' | 'label')}>
                   <option value="label">class labels (one-hot)</option>
@@ -243,36 +288,36 @@ export function CsvImport({ onClose }: { onClose: () => void }) {
 function PreviewBody({ lines, columns }: { lines: ReturnType<typeof previewLines>; columns: number }) {
   return (
     <tbody>
-        {lines.map((line, i) => (
-          <Fragment key={i}>
-            {line.kind === 'row' && (
-              <tr className={line.error ? 'error-row' : undefined} data-testid={line.error ? 'csv-error-row' : undefined}>
-                <td className="line-number">{count(line.line)}</td>
-                {line.cells.map((cell, c) => (
-                  <td key={c} className={c === line.errorColumn ? 'error-cell' : undefined}>
-                    {cell}
-                  </td>
-                ))}
-              </tr>
-            )}
-            {line.kind === 'raw' && (
-              <tr className="error-row" data-testid="csv-error-row">
-                <td className="line-number">{count(line.line)}</td>
-                <td colSpan={columns}>{line.text}</td>
-              </tr>
-            )}
-            {line.kind === 'gap' && (
-              <tr>
-                <td colSpan={columns + 1}>… {count(line.skipped)} more rows …</td>
-              </tr>
-            )}
-            {line.kind === 'note' && (
-              <tr className="error-note" data-testid="csv-error-note">
-                <td colSpan={columns + 1}>↑ {line.message}</td>
-              </tr>
-            )}
-          </Fragment>
-        ))}
+      {lines.map((line, i) => (
+        <Fragment key={i}>
+          {line.kind === 'row' && (
+            <tr className={line.error ? 'error-row' : undefined} data-testid={line.error ? 'csv-error-row' : undefined}>
+              <td className="line-number">{count(line.line)}</td>
+              {line.cells.map((cell, c) => (
+                <td key={c} className={c === line.errorColumn ? 'error-cell' : undefined}>
+                  {cell}
+                </td>
+              ))}
+            </tr>
+          )}
+          {line.kind === 'raw' && (
+            <tr className="error-row" data-testid="csv-error-row">
+              <td className="line-number">{count(line.line)}</td>
+              <td colSpan={columns}>{line.text}</td>
+            </tr>
+          )}
+          {line.kind === 'gap' && (
+            <tr>
+              <td colSpan={columns + 1}>… {count(line.skipped)} more rows …</td>
+            </tr>
+          )}
+          {line.kind === 'note' && (
+            <tr className="error-note" data-testid="csv-error-note">
+              <td colSpan={columns + 1}>↑ {line.message}</td>
+            </tr>
+          )}
+        </Fragment>
+      ))}
     </tbody>
   );
 }

@@ -4,7 +4,20 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { CsvImport } from './CsvImport';
-import { BUILTIN_DATASETS, BUILTIN_DESCRIPTIONS, defaultSpec, isBinary, projectData, resolveDataset, rowPlaces, splitIndices, type Dataset, type DatasetRef, type Normalisation, type Project } from '../../../../engine/src/index';
+import {
+  BUILTIN_DATASETS,
+  BUILTIN_DESCRIPTIONS,
+  defaultSpec,
+  isBinary,
+  projectData,
+  resolveDataset,
+  rowPlaces,
+  splitIndices,
+  type Dataset,
+  type DatasetRef,
+  type Normalisation,
+  type Project,
+} from '../../../../engine/src/index';
 import { useDataPreparation } from '../../ui/use-throttled';
 import { adviseData, splitWithShares } from './data-fields';
 import { positionOfRow } from '../../backprop/inspection';
@@ -31,7 +44,8 @@ export function DataPanel() {
   const split = project.split;
   const builtin = dataset.kind === 'builtin' ? dataset : null;
   // Number fields show a refusal beside themselves (and keep the value in force); the selects' refusals are toasts.
-  const setBuiltin = (change: Partial<Extract<DatasetRef, { kind: 'builtin' }>>) => (builtin ? editOrReason(setData({ dataset: { ...builtin, ...change } })) : null);
+  const setBuiltin = (change: Partial<Extract<DatasetRef, { kind: 'builtin' }>>) =>
+    builtin ? editOrReason(setData({ dataset: { ...builtin, ...change } })) : null;
   const setShares = (train: number, validation: number) => editOrReason(setData({ split: splitWithShares(split, train, validation) }));
   return (
     <div className="hyper" data-testid="data-panel">
@@ -40,7 +54,9 @@ export function DataPanel() {
         <select
           aria-label="Dataset"
           value={builtin?.name ?? 'inline'}
-          onChange={(e) => edit(setData({ dataset: { kind: 'builtin', ...defaultSpec(e.target.value as (typeof BUILTIN_DATASETS)[number]) } }))}
+          onChange={(e) =>
+            edit(setData({ dataset: { kind: 'builtin', ...defaultSpec(e.target.value as (typeof BUILTIN_DATASETS)[number]) } }))
+          }
         >
           {!builtin && <option value="inline">imported ({dataset.kind === 'inline' ? dataset.rows.length : 0} rows)</option>}
           {BUILTIN_DATASETS.map((name) => (
@@ -54,22 +70,44 @@ export function DataPanel() {
         <>
           <label title="How many samples to generate.">
             <span>Samples</span>
-            <NumberInput label="Samples" testId="data-size" value={builtin.size} advise={(v) => adviseData('size', v)} onCommit={(v) => v !== null && setBuiltin({ size: v })} />
+            <NumberInput
+              label="Samples"
+              testId="data-size"
+              value={builtin.size}
+              advise={(v) => adviseData('size', v)}
+              onCommit={(v) => v !== null && setBuiltin({ size: v })}
+            />
           </label>
           <label title="Standard deviation of the Gaussian noise added to the inputs.">
             <span>Noise</span>
-            <NumberInput label="Noise" testId="data-noise" value={builtin.noise} advise={(v) => adviseData('noise', v)} onCommit={(v) => v !== null && setBuiltin({ noise: v })} />
+            <NumberInput
+              label="Noise"
+              testId="data-noise"
+              value={builtin.noise}
+              advise={(v) => adviseData('noise', v)}
+              onCommit={(v) => v !== null && setBuiltin({ noise: v })}
+            />
           </label>
           <label title="The same seed always generates the same points.">
             <span>Data seed</span>
-            <NumberInput label="Data seed" testId="data-seed" value={builtin.seed} advise={(v) => adviseData('seed', v)} onCommit={(v) => v !== null && setBuiltin({ seed: v })} />
+            <NumberInput
+              label="Data seed"
+              testId="data-seed"
+              value={builtin.seed}
+              advise={(v) => adviseData('seed', v)}
+              onCommit={(v) => v !== null && setBuiltin({ seed: v })}
+            />
           </label>
         </>
       )}
       {builtin && isBinary(builtin.name) && (
         <label title="Class labels 0/1 (sigmoid, step) or −1/+1 (tanh, sign).">
           <span>Labels</span>
-          <select aria-label="Labels" value={builtin.encoding} onChange={(e) => edit(setData({ dataset: { ...builtin, encoding: e.target.value as '01' | 'pm1' } }))}>
+          <select
+            aria-label="Labels"
+            value={builtin.encoding}
+            onChange={(e) => edit(setData({ dataset: { ...builtin, encoding: e.target.value as '01' | 'pm1' } }))}
+          >
             <option value="01">0 / 1</option>
             <option value="pm1">−1 / +1</option>
           </select>
@@ -78,14 +116,29 @@ export function DataPanel() {
       <label title="Shares of the samples for training, validation and test (shuffled with the split seed).">
         <span>Split</span>
         <span className="split">
-          <NumberInput label="Training share" testId="share-train" value={split.train} advise={(v) => adviseData('train', v)} onCommit={(v) => v !== null && setShares(v, split.validation)} />
-          <NumberInput label="Validation share" testId="share-validation" value={split.validation} onCommit={(v) => v !== null && setShares(split.train, v)} />
+          <NumberInput
+            label="Training share"
+            testId="share-train"
+            value={split.train}
+            advise={(v) => adviseData('train', v)}
+            onCommit={(v) => v !== null && setShares(v, split.validation)}
+          />
+          <NumberInput
+            label="Validation share"
+            testId="share-validation"
+            value={split.validation}
+            onCommit={(v) => v !== null && setShares(split.train, v)}
+          />
           <span>test {+split.test.toFixed(4)}</span>
         </span>
       </label>
       <label title="Rescale inputs with statistics fitted on the training split only: standardise (mean 0, s.d. 1) or min-max (to [0, 1]).">
         <span>Normalise</span>
-        <select aria-label="Normalisation" value={project.normalisation.method} onChange={(e) => edit(setData({ normalisation: e.target.value as 'none' | 'standardise' | 'minmax' }))}>
+        <select
+          aria-label="Normalisation"
+          value={project.normalisation.method}
+          onChange={(e) => edit(setData({ normalisation: e.target.value as 'none' | 'standardise' | 'minmax' }))}
+        >
           <option value="none">none</option>
           <option value="standardise">standardise</option>
           <option value="minmax">min-max</option>
@@ -119,7 +172,11 @@ function NormalisationTable({ project }: { project: Project }) {
 function StatisticsTable({ normalisation }: { normalisation: Normalisation }) {
   const [shift, scale] = normalisation.method === 'minmax' ? ['min', 'range'] : ['mean', 's.d.'];
   return (
-    <table className="norm-stats" data-testid="normalisation-stats" title="Fitted on the training split only, then applied to every split: x′ = (x − shift) / scale">
+    <table
+      className="norm-stats"
+      data-testid="normalisation-stats"
+      title="Fitted on the training split only, then applied to every split: x′ = (x − shift) / scale"
+    >
       <thead>
         <tr>
           <th>feature</th>
@@ -131,8 +188,12 @@ function StatisticsTable({ normalisation }: { normalisation: Normalisation }) {
         {normalisation.features.map((f) => (
           <tr key={f.name}>
             <td>{f.name}</td>
-            <td title={String(f.shift)} data-value={String(f.shift)} data-testid={`shift-${f.name}`}>{formatValue(f.shift, 4)}</td>
-            <td title={String(f.scale)} data-value={String(f.scale)} data-testid={`scale-${f.name}`}>{formatValue(f.scale, 4)}</td>
+            <td title={String(f.shift)} data-value={String(f.shift)} data-testid={`shift-${f.name}`}>
+              {formatValue(f.shift, 4)}
+            </td>
+            <td title={String(f.scale)} data-value={String(f.scale)} data-testid={`scale-${f.name}`}>
+              {formatValue(f.scale, 4)}
+            </td>
           </tr>
         ))}
       </tbody>

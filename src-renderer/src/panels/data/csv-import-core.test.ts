@@ -27,7 +27,11 @@ function harness(limits = CSV_LIMITS) {
 
 const file = (text: string) => new Blob([text], { type: 'text/csv' });
 const kinds = (replies: CsvWorkerReply[]) => replies.map((r) => r.type);
-const options = (features: string[], targets: string[], targetKind: CsvImportOptions['targetKind'] = 'label'): CsvImportOptions => ({ features, targets, targetKind });
+const options = (features: string[], targets: string[], targetKind: CsvImportOptions['targetKind'] = 'label'): CsvImportOptions => ({
+  features,
+  targets,
+  targetKind,
+});
 
 describe('CSV import worker core', () => {
   it('open: reports progress through the file, then a preview of its first rows', async () => {
@@ -84,7 +88,12 @@ describe('CSV import worker core', () => {
     expect(replies.at(-1)).toEqual({
       type: 'problem',
       id: 2,
-      problem: { message: "Line 31, column 'y': '1e400' is out of range (beyond ±1.8e308, the largest a number can be).", line: 31, column: 'y', row: { index: 29, cells: ['29', '1e400', 'a'] } },
+      problem: {
+        message: "Line 31, column 'y': '1e400' is out of range (beyond ±1.8e308, the largest a number can be).",
+        line: 31,
+        column: 'y',
+        row: { index: 29, cells: ['29', '1e400', 'a'] },
+      },
     });
   });
 
@@ -92,10 +101,14 @@ describe('CSV import worker core', () => {
     const { replies, handle } = harness({ ...CSV_LIMITS, rows: 3 });
     await handle({ type: 'open', id: 1, file: file('a,b\n1,2\n3,4\n5,6\n7,8\n9,10\n') });
     expect(kinds(replies)).not.toContain('opened');
-    expect(replies.at(-1)).toEqual({ type: 'problem', id: 1, problem: { message: 'Line 5: the data has more than 3 rows, the most a project holds.', line: 5, column: null, raw: '7,8' } });
+    expect(replies.at(-1)).toEqual({
+      type: 'problem',
+      id: 1,
+      problem: { message: 'Line 5: the data has more than 3 rows, the most a project holds.', line: 5, column: null, raw: '7,8' },
+    });
   });
 
-  it('decodes UTF-8 across the stream\'s chunks and drops a byte order mark, as reading the file at once would', async () => {
+  it("decodes UTF-8 across the stream's chunks and drops a byte order mark, as reading the file at once would", async () => {
     // Multi-byte characters on every row, in a blob of 997-byte parts (which it streams part by
     // part), so that many characters straddle two chunks.
     const text = `\uFEFFx,label\n${Array.from({ length: 40_000 }, (_, r) => `${r},é😀${r % 2}`).join('\n')}`;
@@ -119,7 +132,9 @@ describe('CSV import worker core', () => {
     const big = { size: 11, text: async () => ((read = true), 'a,b\n1,2\n') } as unknown as Blob;
     await handle({ type: 'open', id: 1, file: big });
     expect(read).toBe(false);
-    expect(replies).toEqual([{ type: 'problem', id: 1, problem: { message: 'The CSV file is too large (11 bytes; the limit is 10).', line: null, column: null } }]);
+    expect(replies).toEqual([
+      { type: 'problem', id: 1, problem: { message: 'The CSV file is too large (11 bytes; the limit is 10).', line: null, column: null } },
+    ]);
   });
 
   it('a newer request supersedes one under way: the older stops at its next chunk and sends nothing more', async () => {
@@ -151,6 +166,8 @@ describe('CSV import worker core', () => {
   it('importing before any file is read is a problem, not a crash', async () => {
     const { replies, handle } = harness();
     await handle({ type: 'import', id: 1, options: options(['a'], ['b']) });
-    expect(replies).toEqual([{ type: 'problem', id: 1, problem: { message: 'Reading the CSV file failed (no file has been read).', line: null, column: null } }]);
+    expect(replies).toEqual([
+      { type: 'problem', id: 1, problem: { message: 'Reading the CSV file failed (no file has been read).', line: null, column: null } },
+    ]);
   });
 });

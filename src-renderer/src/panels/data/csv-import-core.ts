@@ -8,13 +8,20 @@
  * sends nothing more. Every reply carries the id of its request. The dialog cancels by
  * terminating the worker.
  */
-import { checkCsvFileSize, CSV_LIMITS, importCells, readCsv, type CsvCells, type CsvImportOptions, type CsvLimits, type CsvProgress } from '../../../../engine/src/index';
+import {
+  checkCsvFileSize,
+  CSV_LIMITS,
+  importCells,
+  readCsv,
+  type CsvCells,
+  type CsvImportOptions,
+  type CsvLimits,
+  type CsvProgress,
+} from '../../../../engine/src/index';
 import { previewOf, problemOf, type CsvPreview, type CsvProblem } from './csv-preview';
 
 /** A request from the dialog. */
-export type CsvWorkerRequest =
-  | { type: 'open'; id: number; file: Blob }
-  | { type: 'import'; id: number; options: CsvImportOptions };
+export type CsvWorkerRequest = { type: 'open'; id: number; file: Blob } | { type: 'import'; id: number; options: CsvImportOptions };
 
 /** An imported dataset, as plain data (its arrays are transferred, not copied). */
 export interface ImportedData {
@@ -52,7 +59,13 @@ const SUPERSEDED = Symbol('superseded');
 
 /** The handler of the worker's requests. Resolves when the request is answered or superseded. */
 export function createCsvWorkerCore(options: CsvWorkerCoreOptions): (request: CsvWorkerRequest) => Promise<void> {
-  const { post, limits = CSV_LIMITS, pause = () => new Promise<void>((resolve) => setTimeout(resolve, 0)), now = () => Date.now(), reportEvery = 50 } = options;
+  const {
+    post,
+    limits = CSV_LIMITS,
+    pause = () => new Promise<void>((resolve) => setTimeout(resolve, 0)),
+    now = () => Date.now(),
+    reportEvery = 50,
+  } = options;
   let latest = -1;
   let text = '';
   let table: CsvCells | null = null;
@@ -118,7 +131,14 @@ export function createCsvWorkerCore(options: CsvWorkerCoreOptions): (request: Cs
     const result = await drive(id, importCells(table, choice, limits));
     if (result === SUPERSEDED) return;
     const { dataset, classes } = result;
-    const data: ImportedData = { features: dataset.features, targets: dataset.targets, size: dataset.size, x: dataset.x, y: dataset.y, classes };
+    const data: ImportedData = {
+      features: dataset.features,
+      targets: dataset.targets,
+      size: dataset.size,
+      x: dataset.x,
+      y: dataset.y,
+      classes,
+    };
     post({ type: 'imported', id, data }, [dataset.x.buffer, dataset.y.buffer]);
   }
 

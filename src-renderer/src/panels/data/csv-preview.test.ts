@@ -16,7 +16,7 @@ function problemFor(text: string, options?: CsvImportOptions): CsvProblem {
   let table: CsvCells | null = null;
   try {
     table = cellsOf(text);
-    if (options) for (const steps = importCells(table, options); !steps.next().done; );
+    if (options) for (const steps = importCells(table, options); !steps.next().done;);
   } catch (error) {
     return problemOf(error, text, table);
   }
@@ -93,6 +93,10 @@ describe('CSV preview', () => {
   });
 
   it('an error that is not a CsvError is one sentence saying reading failed', () => {
-    expect(problemOf(new RangeError('Array buffer allocation failed'), '', null)).toEqual({ message: 'Reading the CSV file failed (Array buffer allocation failed).', line: null, column: null });
+    expect(problemOf(new RangeError('Array buffer allocation failed'), '', null)).toEqual({
+      message: 'Reading the CSV file failed (Array buffer allocation failed).',
+      line: null,
+      column: null,
+    });
   });
 });

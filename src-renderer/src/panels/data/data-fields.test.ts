@@ -18,15 +18,25 @@ describe('the data panel’s refusals', () => {
   it('say in one sentence which value is out of range, naming it', () => {
     const p = project();
     const d = builtin(p);
-    expect(refusal(p, { dataset: { ...d, size: MAX_GENERATED_SIZE + 1 } })).toBe('A generated dataset has a whole number of samples from 1 to 100,000, got 100001.');
-    expect(refusal(p, { dataset: { ...d, size: 2.5 } })).toBe('A generated dataset has a whole number of samples from 1 to 100,000, got 2.5.');
+    expect(refusal(p, { dataset: { ...d, size: MAX_GENERATED_SIZE + 1 } })).toBe(
+      'A generated dataset has a whole number of samples from 1 to 100,000, got 100001.',
+    );
+    expect(refusal(p, { dataset: { ...d, size: 2.5 } })).toBe(
+      'A generated dataset has a whole number of samples from 1 to 100,000, got 2.5.',
+    );
     expect(refusal(p, { dataset: { ...d, size: 0 } })).toMatch(/got 0\.$/);
     expect(refusal(p, { dataset: { ...d, noise: MAX_NOISE * 2 } })).toBe('Noise must be from 0 to 1,000, got 2000.');
     expect(refusal(p, { dataset: { ...d, noise: -0.1 } })).toBe('Noise must be from 0 to 1,000, got -0.1.');
-    expect(refusal(p, { split: splitWithShares(p.split, 0.9, 0.2) })).toBe('The training and validation shares add up to 1.1; together they can be at most 1.');
-    expect(refusal(p, { split: splitWithShares(p.split, 0, 0.5) })).toBe('The training share must be above 0: training needs some of the samples.');
+    expect(refusal(p, { split: splitWithShares(p.split, 0.9, 0.2) })).toBe(
+      'The training and validation shares add up to 1.1; together they can be at most 1.',
+    );
+    expect(refusal(p, { split: splitWithShares(p.split, 0, 0.5) })).toBe(
+      'The training share must be above 0: training needs some of the samples.',
+    );
     expect(refusal(p, { split: splitWithShares(p.split, 0.8, -0.1) })).toBe('The validation share must be from 0 to 1, got -0.1.');
-    expect(refusal(p, { split: { ...p.split, train: 0.5, validation: 0.2, test: 0.2 } })).toBe('The three shares add up to 0.9; they must add up to 1.');
+    expect(refusal(p, { split: { ...p.split, train: 0.5, validation: 0.2, test: 0.2 } })).toBe(
+      'The three shares add up to 0.9; they must add up to 1.',
+    );
   });
 
   it('take every value the generator takes, at its bounds', () => {
@@ -45,7 +55,13 @@ describe('splitWithShares', () => {
   it('leaves the rest to the test share so that any typed shares add up to 1', () => {
     const p = project();
     // Rounding the test share to 6 decimals (as the panel did) made these refused: 0.676543 + … ≠ 1 within 1e-9.
-    for (const [train, validation] of [[0.123456789, 0.2], [1 / 3, 1 / 3], [0.7, 0.15], [0.6, 0.4], [1, 0]]) {
+    for (const [train, validation] of [
+      [0.123456789, 0.2],
+      [1 / 3, 1 / 3],
+      [0.7, 0.15],
+      [0.6, 0.4],
+      [1, 0],
+    ]) {
       const split = splitWithShares(p.split, train, validation);
       expect(Math.abs(split.train + split.validation + split.test - 1)).toBeLessThan(1e-9);
       expect(refusal(p, { split })).toBeNull();
@@ -70,8 +86,13 @@ describe('adviseData', () => {
 
   it('says which seed a fractional or huge one draws the same points as, and it does', () => {
     const d = builtin(project());
-    for (const [seed, same] of [[1.5, 1], [2 ** 32 + 3, 3]]) {
-      expect(adviseData('seed', seed)).toBe(`Seed ${seed} generates the same points as seed ${same}: only the whole part, modulo 2³², counts.`);
+    for (const [seed, same] of [
+      [1.5, 1],
+      [2 ** 32 + 3, 3],
+    ]) {
+      expect(adviseData('seed', seed)).toBe(
+        `Seed ${seed} generates the same points as seed ${same}: only the whole part, modulo 2³², counts.`,
+      );
       expect(Array.from(generateDataset({ ...d, seed }).x)).toEqual(Array.from(generateDataset({ ...d, seed: same }).x));
     }
     // And a warned-about seed is not one that draws points of its own.

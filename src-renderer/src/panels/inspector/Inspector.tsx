@@ -20,9 +20,19 @@ export function Inspector() {
   if (!project) return null;
   const nodes = project.graph.nodes.filter((n) => selection.has(n.id));
   const edges = project.graph.edges.filter((e) => selection.has(e.id));
-  if (nodes.length + edges.length === 0) return <p className="hint">Select a unit or an edge to edit it. Drag from the palette to add units; drag from a unit’s right handle to another’s left handle to connect them.</p>;
+  if (nodes.length + edges.length === 0)
+    return (
+      <p className="hint">
+        Select a unit or an edge to edit it. Drag from the palette to add units; drag from a unit’s right handle to another’s left handle to
+        connect them.
+      </p>
+    );
   if (nodes.length + edges.length > 1) return <MultiInspector nodes={nodes} edges={edges} edit={edit} />;
-  return nodes.length === 1 ? <NodeInspector node={nodes[0]} targets={datasetTargets(project)} edit={edit} /> : <EdgeInspector edge={edges[0]} edit={edit} />;
+  return nodes.length === 1 ? (
+    <NodeInspector node={nodes[0]} targets={datasetTargets(project)} edit={edit} />
+  ) : (
+    <EdgeInspector edge={edges[0]} edit={edit} />
+  );
 }
 
 /** The target columns of the project's data, which outputs predict. */
@@ -31,25 +41,49 @@ export function datasetTargets(project: NonNullable<ReturnType<typeof useStudio.
   return d.kind === 'inline' ? d.targets : builtinColumns(d.name).targets;
 }
 
-function NodeInspector({ node, targets, edit }: { node: GraphNode; targets: string[]; edit: ReturnType<typeof useStudio.getState>['edit'] }) {
+function NodeInspector({
+  node,
+  targets,
+  edit,
+}: {
+  node: GraphNode;
+  targets: string[];
+  edit: ReturnType<typeof useStudio.getState>['edit'];
+}) {
   return (
     <div className="inspector" data-testid="inspector">
       <h3>
         {node.kind === 'dense' ? 'Layer' : node.kind[0].toUpperCase() + node.kind.slice(1)} <code>{node.id}</code>
       </h3>
       <label>
-        Label <input aria-label="Label" defaultValue={node.label ?? ''} key={node.id + (node.label ?? '')} onBlur={(e) => e.target.value !== (node.label ?? '') && edit(setLabel(node.id, e.target.value))} />
+        Label{' '}
+        <input
+          aria-label="Label"
+          defaultValue={node.label ?? ''}
+          key={node.id + (node.label ?? '')}
+          onBlur={(e) => e.target.value !== (node.label ?? '') && edit(setLabel(node.id, e.target.value))}
+        />
       </label>
       {node.kind === 'input' && (
         <label>
-          Feature <input aria-label="Feature" defaultValue={node.feature} key={node.id + node.feature} onBlur={(e) => e.target.value !== node.feature && edit(setFeature(node.id, e.target.value))} />
+          Feature{' '}
+          <input
+            aria-label="Feature"
+            defaultValue={node.feature}
+            key={node.id + node.feature}
+            onBlur={(e) => e.target.value !== node.feature && edit(setFeature(node.id, e.target.value))}
+          />
         </label>
       )}
       {isComputing(node) && (
         <>
           <label>
             Activation φ
-            <select aria-label="Activation" value={node.activation} onChange={(e) => edit(setActivation(node.id, e.target.value as Activation))}>
+            <select
+              aria-label="Activation"
+              value={node.activation}
+              onChange={(e) => edit(setActivation(node.id, e.target.value as Activation))}
+            >
               {ACTIVATIONS[node.kind].map((a) => (
                 <option key={a}>{a}</option>
               ))}
@@ -57,12 +91,23 @@ function NodeInspector({ node, targets, edit }: { node: GraphNode; targets: stri
           </label>
           {node.kind === 'dense' && (
             <label>
-              Units <NumberInput label="Units" value={node.units} onCommit={(v) => (v === null ? null : useStudio.getState().editOrReason(setUnits(node.id, v)))} />
+              Units{' '}
+              <NumberInput
+                label="Units"
+                value={node.units}
+                onCommit={(v) => (v === null ? null : useStudio.getState().editOrReason(setUnits(node.id, v)))}
+              />
             </label>
           )}
           {(node.kind === 'dense' ? node.bias : [node.bias]).map((b, u) => (
             <label key={u}>
-              b{node.kind === 'dense' ? `[${u + 1}]` : ''} <NumberInput label={`Bias ${u + 1}`} value={b} onCommit={(v) => (v === null ? null : useStudio.getState().editOrReason(setBias(node.id, v, u)))} testId={`bias-${u}`} />
+              b{node.kind === 'dense' ? `[${u + 1}]` : ''}{' '}
+              <NumberInput
+                label={`Bias ${u + 1}`}
+                value={b}
+                onCommit={(v) => (v === null ? null : useStudio.getState().editOrReason(setBias(node.id, v, u)))}
+                testId={`bias-${u}`}
+              />
             </label>
           ))}
           <label className="check">
@@ -70,7 +115,16 @@ function NodeInspector({ node, targets, edit }: { node: GraphNode; targets: stri
               type="checkbox"
               data-testid="output-toggle"
               checked={!!node.output}
-              onChange={(e) => edit(setOutput(node.id, e.target.checked ? Array.from({ length: unitCount(node) }, (_, k) => targets[k] ?? `${targets[0] ?? 'y'}_${k + 1}`) : null))}
+              onChange={(e) =>
+                edit(
+                  setOutput(
+                    node.id,
+                    e.target.checked
+                      ? Array.from({ length: unitCount(node) }, (_, k) => targets[k] ?? `${targets[0] ?? 'y'}_${k + 1}`)
+                      : null,
+                  ),
+                )
+              }
             />
             Output, predicting {node.output ? node.output.targets.join(', ') : targets.slice(0, unitCount(node)).join(', ')}
           </label>
@@ -81,7 +135,14 @@ function NodeInspector({ node, targets, edit }: { node: GraphNode; targets: stri
                 <select
                   aria-label={`Target of unit ${k + 1}`}
                   value={target}
-                  onChange={(e) => edit(setOutput(node.id, node.output!.targets.map((t, m) => (m === k ? e.target.value : t))))}
+                  onChange={(e) =>
+                    edit(
+                      setOutput(
+                        node.id,
+                        node.output!.targets.map((t, m) => (m === k ? e.target.value : t)),
+                      ),
+                    )
+                  }
                 >
                   {[...new Set([target, ...targets])].map((t) => (
                     <option key={t}>{t}</option>
@@ -96,7 +157,15 @@ function NodeInspector({ node, targets, edit }: { node: GraphNode; targets: stri
 }
 
 /** Several selected: what they share can be set for all at once (one undo step). */
-function MultiInspector({ nodes, edges, edit }: { nodes: GraphNode[]; edges: GraphEdge[]; edit: ReturnType<typeof useStudio.getState>['edit'] }) {
+function MultiInspector({
+  nodes,
+  edges,
+  edit,
+}: {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  edit: ReturnType<typeof useStudio.getState>['edit'];
+}) {
   const units = nodes.filter(isComputing);
   const kinds = new Set(units.map((n) => n.kind));
   const choices = kinds.size === 1 ? ACTIVATIONS[[...kinds][0]] : ['sigmoid', 'tanh', 'relu', 'linear'];
@@ -109,7 +178,18 @@ function MultiInspector({ nodes, edges, edit }: { nodes: GraphNode[]; edges: Gra
       {units.length > 0 && (
         <label>
           Activation φ (all)
-          <select aria-label="Activation of all selected" value={shared} onChange={(e) => edit(batch('Set activation', units.map((n) => setActivation(n.id, e.target.value as Activation))))}>
+          <select
+            aria-label="Activation of all selected"
+            value={shared}
+            onChange={(e) =>
+              edit(
+                batch(
+                  'Set activation',
+                  units.map((n) => setActivation(n.id, e.target.value as Activation)),
+                ),
+              )
+            }
+          >
             {shared === '' && <option value="">mixed</option>}
             {choices.map((a) => (
               <option key={a}>{a}</option>
@@ -118,12 +198,34 @@ function MultiInspector({ nodes, edges, edit }: { nodes: GraphNode[]; edges: Gra
         </label>
       )}
       {units.length > 0 && (
-        <button onClick={() => edit(batch('Set biases', units.flatMap((n) => (n.kind === 'dense' ? n.bias.map((_, u) => setBias(n.id, 0, u)) : [setBias(n.id, 0)]))))}>Set biases to 0</button>
+        <button
+          onClick={() =>
+            edit(
+              batch(
+                'Set biases',
+                units.flatMap((n) => (n.kind === 'dense' ? n.bias.map((_, u) => setBias(n.id, 0, u)) : [setBias(n.id, 0)])),
+              ),
+            )
+          }
+        >
+          Set biases to 0
+        </button>
       )}
       {edges.length > 0 && (
         <label className="check">
-          <input type="checkbox" checked={edges.every((e) => e.locked)} onChange={(e) => edit(batch(e.target.checked ? 'Lock weights' : 'Unlock weights', edges.map((edge) => setLocked(edge.id, e.target.checked))))} /> Lock all selected
-          weights
+          <input
+            type="checkbox"
+            checked={edges.every((e) => e.locked)}
+            onChange={(e) =>
+              edit(
+                batch(
+                  e.target.checked ? 'Lock weights' : 'Unlock weights',
+                  edges.map((edge) => setLocked(edge.id, e.target.checked)),
+                ),
+              )
+            }
+          />{' '}
+          Lock all selected weights
         </label>
       )}
       <p className="hint">Delete removes them; Ctrl+D duplicates; Connect columns wires selected columns left to right.</p>
@@ -135,11 +237,20 @@ function EdgeInspector({ edge, edit }: { edge: GraphEdge; edit: ReturnType<typeo
   return (
     <div className="inspector" data-testid="inspector">
       <h3>
-        Edge <code>{edge.source} → {edge.target}</code>
+        Edge{' '}
+        <code>
+          {edge.source} → {edge.target}
+        </code>
       </h3>
       {typeof edge.weight === 'number' ? (
         <label>
-          w <NumberInput label="Weight" value={edge.weight} onCommit={(v) => (v === null ? null : useStudio.getState().editOrReason(setWeight(edge.id, v)))} testId="weight" />
+          w{' '}
+          <NumberInput
+            label="Weight"
+            value={edge.weight}
+            onCommit={(v) => (v === null ? null : useStudio.getState().editOrReason(setWeight(edge.id, v)))}
+            testId="weight"
+          />
         </label>
       ) : (
         <table className="weight-grid">
@@ -148,7 +259,11 @@ function EdgeInspector({ edge, edit }: { edge: GraphEdge; edit: ReturnType<typeo
               <tr key={j}>
                 {row.slice(0, 16).map((w, i) => (
                   <td key={i}>
-                    <NumberInput label={`w[${j + 1}][${i + 1}]`} value={w} onCommit={(v) => (v === null ? null : useStudio.getState().editOrReason(setWeight(edge.id, v, j, i)))} />
+                    <NumberInput
+                      label={`w[${j + 1}][${i + 1}]`}
+                      value={w}
+                      onCommit={(v) => (v === null ? null : useStudio.getState().editOrReason(setWeight(edge.id, v, j, i)))}
+                    />
                   </td>
                 ))}
               </tr>
@@ -157,7 +272,8 @@ function EdgeInspector({ edge, edit }: { edge: GraphEdge; edit: ReturnType<typeo
         </table>
       )}
       <label className="check">
-        <input type="checkbox" checked={edge.locked === true} onChange={(e) => edit(setLocked(edge.id, e.target.checked))} /> Locked (training leaves it alone)
+        <input type="checkbox" checked={edge.locked === true} onChange={(e) => edit(setLocked(edge.id, e.target.checked))} /> Locked
+        (training leaves it alone)
       </label>
     </div>
   );

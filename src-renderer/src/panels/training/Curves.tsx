@@ -23,7 +23,11 @@ export function Curves({ history }: { history: readonly EpochRecord[] }) {
         scales: { x: { time: false }, loss: { auto: true }, acc: { range: [0, 100] } },
         axes: [
           // Epochs are whole numbers: no ticks at 0.2, 0.4… while the history is short.
-          { label: 'epoch', stroke: colour('--muted'), incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000] },
+          {
+            label: 'epoch',
+            stroke: colour('--muted'),
+            incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000],
+          },
           { scale: 'loss', label: 'loss', stroke: colour('--muted') },
           { scale: 'acc', side: 1, label: 'accuracy %', stroke: colour('--muted'), grid: { show: false } },
         ],

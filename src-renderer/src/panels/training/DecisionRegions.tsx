@@ -29,7 +29,8 @@ export function DecisionRegions({ project }: { project: Project }) {
       for (let c = 0; c < grid.size; c++) {
         const v = grid.values[r * grid.size + c];
         const confidence = Math.min(1, Math.abs(v - grid.threshold) / span);
-        context.fillStyle = v > grid.threshold ? `rgba(224, 123, 36, ${0.15 + 0.45 * confidence})` : `rgba(47, 111, 222, ${0.15 + 0.45 * confidence})`;
+        context.fillStyle =
+          v > grid.threshold ? `rgba(224, 123, 36, ${0.15 + 0.45 * confidence})` : `rgba(47, 111, 222, ${0.15 + 0.45 * confidence})`;
         context.fillRect(c * cell, (r * height) / grid.size, cell + 1, height / grid.size + 1);
       }
     }

@@ -52,7 +52,11 @@ export function EvaluationPanel({ project }: { project: Project }) {
   const confusion = splits[split].confusion;
   return (
     <div className="evaluation" data-testid="evaluation">
-      <table className="splits" aria-label="Loss and accuracy per split" title="Measured now, with the network’s current weights, on every sample of each split">
+      <table
+        className="splits"
+        aria-label="Loss and accuracy per split"
+        title="Measured now, with the network’s current weights, on every sample of each split"
+      >
         <caption>with the current weights</caption>
         <thead>
           <tr>
@@ -64,7 +68,12 @@ export function EvaluationPanel({ project }: { project: Project }) {
         </thead>
         <tbody>
           {SPLITS.map((s) => (
-            <tr key={s} className={s === split ? 'chosen' : undefined} onClick={() => splits[s].size > 0 && setChosen(s)} data-testid={`split-${s}`}>
+            <tr
+              key={s}
+              className={s === split ? 'chosen' : undefined}
+              onClick={() => splits[s].size > 0 && setChosen(s)}
+              data-testid={`split-${s}`}
+            >
               <td>{s}</td>
               <td>{splits[s].size}</td>
               <td>{splits[s].size ? formatValue(splits[s].loss) : '—'}</td>
@@ -75,9 +84,7 @@ export function EvaluationPanel({ project }: { project: Project }) {
       </table>
       {confusion && (
         <table className="confusion" aria-label={`Confusion matrix on the ${split} split`} data-testid="confusion">
-          <caption>
-            {split}: true ↓ predicted →
-          </caption>
+          <caption>{split}: true ↓ predicted →</caption>
           <thead>
             <tr>
               <th />
@@ -137,5 +144,14 @@ function PredictedVsTarget({ points, target, split }: { points: { predicted: num
       context.fill();
     }
   }, [points]);
-  return <canvas ref={canvas} width={170} height={170} className="regions" aria-label={`Predicted against target ${target} on the ${split} split`} data-testid="predicted-vs-target" />;
+  return (
+    <canvas
+      ref={canvas}
+      width={170}
+      height={170}
+      className="regions"
+      aria-label={`Predicted against target ${target} on the ${split} split`}
+      data-testid="predicted-vs-target"
+    />
+  );
 }

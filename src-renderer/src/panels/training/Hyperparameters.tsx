@@ -27,19 +27,28 @@ export function HyperparameterPanel() {
   const advise = (setting: AdvisedSetting) => (value: number) => adviseHyperparameter(setting, value);
   return (
     <div className="hyper" data-testid="hyperparameters">
-      <Field label="Loss" hint="The cost J(w) to minimise: squared error ½Σ(t − z)², or cross-entropy −[t ln z + (1 − t) ln(1 − z)] for probabilities (sigmoid or softmax outputs).">
+      <Field
+        label="Loss"
+        hint="The cost J(w) to minimise: squared error ½Σ(t − z)², or cross-entropy −[t ln z + (1 − t) ln(1 − z)] for probabilities (sigmoid or softmax outputs)."
+      >
         <select aria-label="Loss" value={h.loss} onChange={(e) => change({ loss: e.target.value as Settings['loss'] })}>
           <option value="squaredError">squared error</option>
           <option value="crossEntropy">cross-entropy</option>
         </select>
       </Field>
-      <Field label="Algorithm" hint="Gradient descent (backpropagation) updates w against the gradient; the perceptron rule w ← w + η(t − y)x trains a single layer of step or sign units.">
+      <Field
+        label="Algorithm"
+        hint="Gradient descent (backpropagation) updates w against the gradient; the perceptron rule w ← w + η(t − y)x trains a single layer of step or sign units."
+      >
         <select aria-label="Algorithm" value={h.algorithm} onChange={(e) => change({ algorithm: e.target.value as Settings['algorithm'] })}>
           <option value="gradientDescent">gradient descent</option>
           <option value="perceptron">perceptron rule</option>
         </select>
       </Field>
-      <Field label="Mode" hint="Batch: one update per pass over all samples. Stochastic: one update per sample. Mini-batch: one update per group of samples.">
+      <Field
+        label="Mode"
+        hint="Batch: one update per pass over all samples. Stochastic: one update per sample. Mini-batch: one update per group of samples."
+      >
         <select aria-label="Mode" value={h.mode} onChange={(e) => change({ mode: e.target.value as Settings['mode'] })}>
           <option value="batch">batch</option>
           <option value="minibatch">mini-batch</option>
@@ -48,14 +57,34 @@ export function HyperparameterPanel() {
       </Field>
       {h.mode === 'minibatch' && (
         <Field label="Batch size" hint="Samples per update in mini-batch mode.">
-          <NumberInput label="Batch size" value={h.batchSize} advise={advise('batchSize')} onCommit={(v) => set({ batchSize: v ?? h.batchSize })} />
+          <NumberInput
+            label="Batch size"
+            value={h.batchSize}
+            advise={advise('batchSize')}
+            onCommit={(v) => set({ batchSize: v ?? h.batchSize })}
+          />
         </Field>
       )}
       <Field label="Learning rate η" hint="How far each update moves: Δw = −η ∇J(w). Too large diverges, too small crawls.">
-        <NumberInput label="Learning rate" testId="learning-rate" value={h.learningRate} advise={advise('learningRate')} onCommit={(v) => set({ learningRate: v ?? h.learningRate })} />
+        <NumberInput
+          label="Learning rate"
+          testId="learning-rate"
+          value={h.learningRate}
+          advise={advise('learningRate')}
+          onCommit={(v) => set({ learningRate: v ?? h.learningRate })}
+        />
       </Field>
-      <Field label="Momentum α" hint="Δw(r) = −η∇J + α Δw(r−1): keeps moving in the recent direction, through flat regions and small bumps.">
-        <NumberInput label="Momentum" testId="momentum" value={h.momentum} advise={advise('momentum')} onCommit={(v) => set({ momentum: v ?? h.momentum })} />
+      <Field
+        label="Momentum α"
+        hint="Δw(r) = −η∇J + α Δw(r−1): keeps moving in the recent direction, through flat regions and small bumps."
+      >
+        <NumberInput
+          label="Momentum"
+          testId="momentum"
+          value={h.momentum}
+          advise={advise('momentum')}
+          onCommit={(v) => set({ momentum: v ?? h.momentum })}
+        />
       </Field>
       <Field label="L2 λ₂" hint="Regularisation: adds ½λ₂Σw² to J, pulling weights towards 0 (not the biases).">
         <NumberInput label="L2" value={h.l2} advise={advise('l2')} onCommit={(v) => set({ l2: v ?? h.l2 })} />
@@ -63,8 +92,15 @@ export function HyperparameterPanel() {
       <Field label="L1 λ₁" hint="Regularisation: adds λ₁Σ|w| to J, driving small weights to exactly 0 (not the biases).">
         <NumberInput label="L1" value={h.l1} advise={advise('l1')} onCommit={(v) => set({ l1: v ?? h.l1 })} />
       </Field>
-      <Field label="Initialisation" hint="How Reset draws new weights: uniform in [−r, r], Xavier (for sigmoid and tanh) or He (for ReLU), from the seed.">
-        <select aria-label="Initialisation" value={h.init.method} onChange={(e) => change({ init: { ...h.init, method: e.target.value as Settings['init']['method'] } })}>
+      <Field
+        label="Initialisation"
+        hint="How Reset draws new weights: uniform in [−r, r], Xavier (for sigmoid and tanh) or He (for ReLU), from the seed."
+      >
+        <select
+          aria-label="Initialisation"
+          value={h.init.method}
+          onChange={(e) => change({ init: { ...h.init, method: e.target.value as Settings['init']['method'] } })}
+        >
           <option value="uniform">uniform</option>
           <option value="xavier">Xavier</option>
           <option value="he">He</option>
@@ -74,17 +110,32 @@ export function HyperparameterPanel() {
         <NumberInput label="Seed" value={h.init.seed} onCommit={(v) => set({ init: { ...h.init, seed: v ?? h.init.seed } })} />
       </Field>
       <Field label="Max epochs" hint="Stopping criterion: training stops after this many passes over the data.">
-        <NumberInput label="Max epochs" value={h.maxEpochs} advise={advise('maxEpochs')} onCommit={(v) => set({ maxEpochs: v ?? h.maxEpochs })} />
+        <NumberInput
+          label="Max epochs"
+          value={h.maxEpochs}
+          advise={advise('maxEpochs')}
+          onCommit={(v) => set({ maxEpochs: v ?? h.maxEpochs })}
+        />
       </Field>
       <Field label="Target loss" hint="Stopping criterion: training stops once the loss is at or below this (empty for none).">
         <NumberInput label="Target loss" value={h.targetLoss} allowEmpty onCommit={(v) => set({ targetLoss: v })} />
       </Field>
-      <Field label="Early stopping" hint="Stopping criterion: stop when the validation loss has not improved for this many epochs (patience), and go back to the best weights. Empty for none.">
+      <Field
+        label="Early stopping"
+        hint="Stopping criterion: stop when the validation loss has not improved for this many epochs (patience), and go back to the best weights. Empty for none."
+      >
         <NumberInput
           label="Early stopping patience"
           value={h.earlyStopping?.patience ?? null}
           allowEmpty
-          onCommit={(v) => set({ earlyStopping: v === null ? null : { patience: v, minDelta: h.earlyStopping?.minDelta ?? 0, restoreBest: h.earlyStopping?.restoreBest ?? true } })}
+          onCommit={(v) =>
+            set({
+              earlyStopping:
+                v === null
+                  ? null
+                  : { patience: v, minDelta: h.earlyStopping?.minDelta ?? 0, restoreBest: h.earlyStopping?.restoreBest ?? true },
+            })
+          }
         />
       </Field>
     </div>

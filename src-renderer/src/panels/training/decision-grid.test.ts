@@ -19,7 +19,13 @@ describe('decision grid', () => {
   it('applies the normalisation the network was trained with', () => {
     const data = generateDataset(defaultSpec('xor'));
     // Divided by 10, no input in the plotted range (up to about 1.1) reaches x1 + x2 > ½: OR stays off.
-    const scaled = { method: 'standardise' as const, features: [{ name: 'x1', shift: 0, scale: 10 }, { name: 'x2', shift: 0, scale: 10 }] };
+    const scaled = {
+      method: 'standardise' as const,
+      features: [
+        { name: 'x1', shift: 0, scale: 10 },
+        { name: 'x2', shift: 0, scale: 10 },
+      ],
+    };
     const grid = decisionGrid(lecture.orPerceptron(), data, scaled, 21)!;
     expect(Math.max(...grid.values)).toBe(0);
     const plain = decisionGrid(lecture.orPerceptron(), data, fitNormalisation(data, 'none'), 21)!;
@@ -50,7 +56,10 @@ describe('decision grid on a trained, normalised network', () => {
       const b = raw.x[n * 2 + 1];
       const c = Math.min(grid.size - 1, Math.floor(((a - grid.x[0]) / (grid.x[1] - grid.x[0])) * grid.size));
       const r = Math.min(grid.size - 1, Math.floor(((grid.y[1] - b) / (grid.y[1] - grid.y[0])) * grid.size));
-      const x = [(a - normalisation.features[0].shift) / normalisation.features[0].scale, (b - normalisation.features[1].shift) / normalisation.features[1].scale];
+      const x = [
+        (a - normalisation.features[0].shift) / normalisation.features[0].scale,
+        (b - normalisation.features[1].shift) / normalisation.features[1].scale,
+      ];
       const own = predict(session.model, session.trainer.params, x)[0];
       if (grid.values[r * grid.size + c] > 0.5 === own > 0.5) agree++;
     }

@@ -128,7 +128,12 @@ export const MAPS_PER_NODE = 4;
  * {@link MAPS_PER_NODE} maps per node. Null when the network does not compile or does not read
  * exactly two features.
  */
-export function unitMaps(graph: Graph, data: Dataset, normalisation: Normalisation, largest = 20): { size: number; maps: Map<string, UnitMap[]> } | null {
+export function unitMaps(
+  graph: Graph,
+  data: Dataset,
+  normalisation: Normalisation,
+  largest = 20,
+): { size: number; maps: Map<string, UnitMap[]> } | null {
   const maps = new Map<string, UnitMap[]>();
   const slots: { slot: number; map: UnitMap }[] = [];
   const swept = sweepPlane(graph, data, normalisation, largest, (model, size) => {
@@ -136,7 +141,11 @@ export function unitMaps(graph: Graph, data: Dataset, normalisation: Normalisati
       const list: UnitMap[] = [];
       for (let u = 0; u < Math.min(units, MAPS_PER_NODE); u++) {
         const bounded = activation === 'sigmoid' || activation === 'softmax' || activation === 'step';
-        const map: UnitMap = { values: new Float32Array(size * size), centre: bounded ? 0.5 : 0, span: bounded ? 0.5 : SIGNED.has(activation ?? '') ? 1 : 0 };
+        const map: UnitMap = {
+          values: new Float32Array(size * size),
+          centre: bounded ? 0.5 : 0,
+          span: bounded ? 0.5 : SIGNED.has(activation ?? '') ? 1 : 0,
+        };
         list.push(map);
         slots.push({ slot: start + u, map });
       }

@@ -22,7 +22,7 @@ import {
   type Project,
 } from '../engine/src/index';
 import { precheckProjectText } from '../engine/src/project/precheck';
-import { runCli } from '../src-main/cli/main';
+import { runCliCaptured } from './support/run-cli';
 import { readProjectFile } from '../src-main/files/project-file';
 
 let dir: string;
@@ -324,16 +324,7 @@ describe('a byte-order mark', () => {
 });
 
 describe('implausible values that would end as an internal error', () => {
-  async function cli(...argv: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(argv, {
-      stdout: { write: (t: string) => (stdout += t) },
-      stderr: { write: (t: string) => (stderr += t) },
-      cwd: dir,
-    });
-    return { code, stdout, stderr };
-  }
+  const cli = (...argv: string[]) => runCliCaptured(dir, ...argv);
 
   it(`a built-in dataset's noise of 1e308 is refused at load, naming the bound of ${MAX_NOISE}`, async () => {
     const project = example('spiral');

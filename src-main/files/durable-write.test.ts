@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { findExample, parseProject, serialiseProject, type Project } from '../../engine/src/index';
-import { runCli } from '../cli/main';
+import { runCliCaptured } from '../../test/support/run-cli';
 import { createHandlers, dispatch, grantedPathsPolicy, workspacePolicy, type PathPolicy } from '../ipc/handlers';
 import type { TrainingController } from '../training/controller';
 import { AppData } from './app-data';
@@ -97,16 +97,7 @@ function snapshot(folder = disk): Record<string, string> {
   return files;
 }
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    cwd: disk,
-  });
-  return { code, stdout, stderr };
-}
+const cli = (...argv: string[]) => runCliCaptured(disk, ...argv);
 
 function handlersFor(policy: PathPolicy, dataFolder: string, chooseWhereToSave: () => Promise<string | null> = async () => null) {
   const handlers = createHandlers({

@@ -215,6 +215,19 @@ function documentState(history: History | null) {
   return { history, project: history?.present ?? null, dirty: history ? isDirty(history) : false };
 }
 
+/** The store fields of a new document that has no file and nothing to lose yet (New, an example). */
+function freshDocument(state: Pick<StudioState, 'documentId'>, project: Project) {
+  return {
+    ...documentState(startHistory(project, true)),
+    path: null,
+    selection: new Set<string>(),
+    training: idleTraining(project),
+    error: null,
+    session: null,
+    documentId: state.documentId + 1,
+  };
+}
+
 /** A name for a training run, unique enough to tell this window's runs apart. */
 function newSessionName(): string {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
@@ -463,15 +476,7 @@ export const useStudio = create<StudioState>((set, get) => {
         if (get().training.state === 'running') await api.invoke('training:stop', {});
         const project = await api.invoke('examples:create', { name });
         // Nothing to lose yet: a fresh example counts as unchanged until edited or trained.
-        set((s) => ({
-          ...documentState(startHistory(project, true)),
-          path: null,
-          selection: new Set(),
-          training: idleTraining(project),
-          error: null,
-          session: null,
-          documentId: s.documentId + 1,
-        }));
+        set((s) => freshDocument(s, project));
       } catch (error) {
         fail(error);
       }
@@ -485,15 +490,7 @@ export const useStudio = create<StudioState>((set, get) => {
         graph: { nodes: [], edges: [] },
         dataset: { kind: 'builtin', ...defaultSpec('xor') },
       });
-      set((s) => ({
-        ...documentState(startHistory(project, true)),
-        path: null,
-        selection: new Set(),
-        training: idleTraining(project),
-        error: null,
-        session: null,
-        documentId: s.documentId + 1,
-      }));
+      set((s) => freshDocument(s, project));
     },
 
     async openPath(path) {

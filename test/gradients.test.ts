@@ -50,8 +50,8 @@ function expectClose(analytic: number, numeric: number, tolerance = 1e-6): void 
 }
 
 describe('activations: φ′ against finite differences', () => {
-  for (const activation of Object.values(ELEMENTWISE)) {
-    it(`${activation.name}`, () => {
+  for (const [name, activation] of Object.entries(ELEMENTWISE)) {
+    it(`${name}`, () => {
       for (const s of [-3.1, -0.7, -0.05, 0.05, 0.4, 2.2, 6]) {
         const numeric = centralDifference((h) => activation.forward(s + h), 1e-6);
         expectClose(activation.derivative(s, activation.forward(s)), numeric);
@@ -70,6 +70,27 @@ describe('activations: φ′ against finite differences', () => {
     expect(ELEMENTWISE.sigmoid.forward(-800)).toBe(0);
     expect(ELEMENTWISE.sigmoid.forward(800)).toBe(1);
     expect(ELEMENTWISE.sigmoid.forward(0)).toBe(0.5);
+  });
+
+  it('softplus stays finite and precise for large |s| (ln(1 + e^s) computed naively overflows or rounds to 0)', () => {
+    const softplus = ELEMENTWISE.softplus;
+    // Independent values: ln(1 + e^s) = s + ln(1 + e^−s) ≈ s + e^−s, and ≈ e^s for very negative s.
+    expect(softplus.forward(800)).toBe(800);
+    expect(softplus.forward(40)).toBe(40 + Math.exp(-40));
+    expect(softplus.forward(-800)).toBe(0);
+    expect(softplus.forward(-40) / Math.exp(-40)).toBeCloseTo(1, 15);
+    expect(softplus.forward(0)).toBe(Math.LN2);
+    expect(softplus.derivative(800, 800)).toBe(1);
+    expect(softplus.derivative(-800, 0)).toBe(0);
+    expect(softplus.derivative(-40, softplus.forward(-40)) / Math.exp(-40)).toBeCloseTo(1, 15);
+  });
+
+  it('leaky ReLU and ELU: slopes 0.01 and α = 1 on the negative side', () => {
+    expect(ELEMENTWISE.leakyRelu.forward(-2)).toBe(-0.02);
+    expect(ELEMENTWISE.leakyRelu.derivative(-2, -0.02)).toBe(0.01);
+    expect(ELEMENTWISE.elu.forward(-1)).toBeCloseTo(Math.exp(-1) - 1, 15);
+    expect(ELEMENTWISE.elu.forward(-1e-10) / -1e-10).toBeCloseTo(1, 9); // expm1: e^s − 1 would be off by 8e-8
+    expect(ELEMENTWISE.elu.derivative(-1, ELEMENTWISE.elu.forward(-1))).toBeCloseTo(Math.exp(-1), 15);
   });
 
   it('softmax Jacobian-vector product against finite differences', () => {

@@ -3,12 +3,17 @@
  * activation, skip connections, bias nodes, and outputs that fit the chosen loss.
  */
 import {
+  ACTIVATIONS,
+  activationsFor,
+  activationsWithOutput,
   bindData,
   compileOrThrow,
   createRng,
   createWorkspace,
   datasetFromRows,
   forward,
+  isDifferentiable,
+  isElementwise,
   readParameters,
   type Activation,
   type BoundData,
@@ -28,11 +33,16 @@ export interface RandomProblem {
   loss: LossName;
 }
 
-const SMOOTH: NeuronActivation[] = ['sigmoid', 'tanh', 'relu', 'linear'];
+// From the activation registry, so that a new activation is exercised by every property test.
+const SMOOTH: NeuronActivation[] = activationsFor('neuron').filter(isDifferentiable);
+/** Hidden layers: every trainable activation, softmax included. */
+const LAYER: Activation[] = activationsFor('dense').filter(isDifferentiable);
+/** An elementwise output whose cross-entropy is defined (sigmoid). */
+const PROBABILITY = activationsWithOutput('probability').filter(isElementwise);
 
 /**
  * A random network, its parameters and a small batch of data for `loss`.
- * ReLU kinks are kept away from every sample (|s| > 1e-3) so central differences are valid.
+ * Kinks (ReLU's, leaky ReLU's) are kept away from every sample (|s| > 1e-3) so central differences are valid.
  */
 export function randomProblem(seed: number, loss: LossName, samples = 3): RandomProblem {
   for (let attempt = 0; ; attempt++) {
@@ -73,7 +83,7 @@ function tryProblem(seed: number, loss: LossName, samples: number): RandomProble
     const id = `h${h}`;
     const sources = [...units.keys()];
     if (rng.next() < 0.5) {
-      const activation = pick<Activation>([...SMOOTH, 'softmax']);
+      const activation = pick(LAYER);
       const size = 2 + rng.int(2);
       nodes.push({ id, kind: 'dense', units: size, activation, bias: Array.from({ length: size }, () => rng.normal() * 0.5) });
       units.set(id, size);
@@ -92,7 +102,7 @@ function tryProblem(seed: number, loss: LossName, samples: number): RandomProble
     const sources = [...units.keys()].filter((k) => !k.startsWith('o'));
     const softmax = rng.next() < 0.4;
     const size = softmax ? 2 + rng.int(2) : rng.next() < 0.5 ? 1 : 2;
-    const activation: Activation = softmax ? 'softmax' : loss === 'crossEntropy' ? 'sigmoid' : pick(SMOOTH);
+    const activation: Activation = softmax ? 'softmax' : loss === 'crossEntropy' ? pick(PROBABILITY) : pick(SMOOTH);
     const names = Array.from({ length: size }, (_, k) => `t${o}_${k}`);
     targets.push(...names);
     if (size === 1 && rng.next() < 0.5) {
@@ -143,13 +153,14 @@ function tryProblem(seed: number, loss: LossName, samples: number): RandomProble
   const data = bindData(model, datasetFromRows(features, targets, rows));
   const params = readParameters(model);
 
-  // Reject problems with a ReLU pre-activation near its kink.
+  // Reject problems with a pre-activation near a kink of its activation (ReLU's, leaky ReLU's 0).
   const ws = createWorkspace(model);
   for (let n = 0; n < data.size; n++) {
     forward(model, params, data.x, n * model.features.length, ws);
     for (const node of model.computing) {
-      if (node.activation !== 'relu') continue;
-      for (let u = 0; u < node.units; u++) if (Math.abs(ws.s[node.start + u]) < 1e-3) return null;
+      for (const kink of ACTIVATIONS[node.activation].kinks) {
+        for (let u = 0; u < node.units; u++) if (Math.abs(ws.s[node.start + u] - kink) < 1e-3) return null;
+      }
     }
   }
   return { graph, model, params, data, loss };

@@ -5,7 +5,7 @@
  * single neurons feeding dense layers. Every problem found is reported at once, each naming the
  * node or edge it concerns, so the editor can mark all of them on the canvas.
  */
-import { isDifferentiable } from '../model/activations';
+import { ACTIVATIONS, allowedOn, isActivation, isDifferentiable, listLabels } from '../model/activations';
 import {
   biasesOf,
   describeNode,
@@ -189,12 +189,8 @@ export class GraphCompileError extends Error {
 
 /** Unknown activations are reported by the shape check; the trainability checks skip them. */
 function isKnownActivation(activation: string): activation is Activation {
-  return DENSE_ACTIVATIONS.includes(activation);
+  return isActivation(activation);
 }
-
-const PERCEPTRON_ACTIVATIONS: readonly string[] = ['step', 'sign'];
-const NEURON_ACTIVATIONS: readonly string[] = ['sigmoid', 'tanh', 'relu', 'linear'];
-const DENSE_ACTIVATIONS: readonly string[] = [...PERCEPTRON_ACTIVATIONS, ...NEURON_ACTIVATIONS, 'softmax'];
 /** Past this many units in one layer a graph is refused rather than allowed to exhaust memory. */
 export const MAX_UNITS_PER_LAYER = 65_536;
 
@@ -448,23 +444,25 @@ function listOf(names: readonly string[]): string {
 
 function checkNodeShape(node: GraphNode, error: Report): void {
   const where = { nodeId: node.id };
-  if (node.kind === 'perceptron' && !PERCEPTRON_ACTIVATIONS.includes(node.activation)) {
+  if (node.kind === 'perceptron' && !allowedOn('perceptron', node.activation)) {
     error(
       'invalid-activation',
-      `Perceptron ${describeNode(node)} has activation '${q(node.activation)}'; a perceptron uses step or sign.`,
+      `Perceptron ${describeNode(node)} has activation '${q(node.activation)}'; a perceptron uses ${listLabels('perceptron')}.`,
       where,
     );
   }
-  if (node.kind === 'neuron' && !NEURON_ACTIVATIONS.includes(node.activation)) {
-    const hint = (node.activation as string) === 'softmax' ? ' Softmax needs a layer of two or more units.' : '';
+  if (node.kind === 'neuron' && !allowedOn('neuron', node.activation)) {
+    const hint = allowedOn('dense', node.activation)
+      ? ` ${capitalise(ACTIVATIONS[node.activation as Activation].label)} needs a layer of two or more units.`
+      : '';
     error(
       'invalid-activation',
-      `Neuron ${describeNode(node)} has activation '${q(node.activation)}'; a neuron uses sigmoid, tanh, ReLU or linear.${hint}`,
+      `Neuron ${describeNode(node)} has activation '${q(node.activation)}'; a neuron uses ${listLabels('neuron')}.${hint}`,
       where,
     );
   }
   if (node.kind === 'dense') {
-    if (!DENSE_ACTIVATIONS.includes(node.activation)) {
+    if (!allowedOn('dense', node.activation)) {
       error('invalid-activation', `Layer ${describeNode(node)} has an unknown activation '${q(node.activation)}'.`, where);
     }
     if (!Number.isInteger(node.units) || node.units < 1 || node.units > MAX_UNITS_PER_LAYER) {
@@ -586,7 +584,7 @@ function checkTrainable(
   }
   if (training.loss === 'crossEntropy') {
     for (const node of outputs) {
-      if (node.activation !== 'sigmoid' && node.activation !== 'softmax') {
+      if (!isKnownActivation(node.activation) || ACTIVATIONS[node.activation].output !== 'probability') {
         error(
           'loss-output-mismatch',
           `Cross-entropy needs outputs that are probabilities (sigmoid, or a softmax layer), but output ${describeNode(node)} uses ${node.activation}. Use squared error, or change its activation.`,

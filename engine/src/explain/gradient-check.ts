@@ -16,7 +16,7 @@
  * can take a step hundreds of times larger (ε = 3e-4 instead of 1e-6), which divides the
  * round-off as much: errors of about 1e-12·|J|. `order: 2` gives the plain formula the lecture's students know, with ε = 1e-6.
  */
-import { isDifferentiable } from '../model/activations';
+import { ACTIVATIONS, isDifferentiable } from '../model/activations';
 import type { CompiledModel } from '../compile/compile';
 import type { BoundData } from '../datasets/data';
 import { createWorkspace, forward, sampleLoss, type Workspace } from '../fast/kernels';
@@ -49,7 +49,7 @@ export interface GradientCheckRow {
   /** See {@link gradientRelativeError}; 0 when `absoluteError` is within `resolution`. */
   relativeError: number;
   /**
-   * True when a nudge of this parameter moved some ReLU unit's s across 0 (its kink) for some
+   * True when a nudge of this parameter moved some ReLU (or other kinked) unit's s across its kink for some
    * sample of the batch. The numeric estimate then mixes the two slopes while backprop uses one,
    * so a large relative error here is not a backprop error.
    */
@@ -135,9 +135,9 @@ export function meanBatchLoss(
 }
 
 /**
- * {@link meanBatchLoss}, also noting whether any ReLU unit's s lies on the other side of 0 than in
- * `kinks.reference` (sample-major: one entry per sample and ReLU slot). With `kinks.record` set it
- * fills the reference instead.
+ * {@link meanBatchLoss}, also noting whether any kinked unit's s (ReLU, leaky ReLU) lies on another
+ * side of a kink than in `kinks.reference` (sample-major: per sample and kinked slot, how many of
+ * its kinks s lies above). With `kinks.record` set it fills the reference instead.
  */
 function evaluateBatch(
   model: CompiledModel,
@@ -146,7 +146,13 @@ function evaluateBatch(
   indices: readonly number[],
   loss: LossName,
   ws: Workspace,
-  kinks: { slots: readonly number[]; reference: Uint8Array; record: boolean; crossed: boolean } | null,
+  kinks: {
+    slots: readonly number[];
+    kinkAt: readonly (readonly number[])[];
+    reference: Uint8Array;
+    record: boolean;
+    crossed: boolean;
+  } | null,
 ): number {
   const nf = model.features.length;
   const nt = model.targets.length;
@@ -157,7 +163,9 @@ function evaluateBatch(
     if (!kinks) return;
     const offset = position * kinks.slots.length;
     kinks.slots.forEach((slot, r) => {
-      const side = ws.s[slot] > 0 ? 1 : 0; // the same test as the ReLU and its derivative
+      // Which of the kinks s lies above, by the same test (s > kink) as the activations' derivatives.
+      let side = 0;
+      for (const kink of kinks.kinkAt[r]) if (ws.s[slot] > kink) side++;
       if (kinks.record) kinks.reference[offset + r] = side;
       else if (kinks.reference[offset + r] !== side) kinks.crossed = true;
     });
@@ -210,7 +218,7 @@ export function gradientCheck(
     // The compiler refuses this for training; checked here too because a model compiled only to
     // evaluate could reach the inspector, and the loss and its gradient would then disagree by
     // construction (the kernels read a non-sigmoid output's cross-entropy as if it were sigmoid).
-    const bad = model.outputs.find((node) => node.activation !== 'sigmoid' && node.activation !== 'softmax');
+    const bad = model.outputs.find((node) => ACTIVATIONS[node.activation].output !== 'probability');
     if (bad)
       throw new Error(
         `Cross-entropy needs sigmoid or softmax outputs, but output ${bad.id} uses ${bad.activation}: there is no gradient of that loss to check.`,
@@ -231,11 +239,20 @@ export function gradientCheck(
   // The numeric side, independent of the trace.
   const nudged = Float64Array.from(params);
   const ws = createWorkspace(model);
-  const reluSlots: number[] = [];
-  for (const node of model.computing) if (node.activation === 'relu') for (let u = 0; u < node.units; u++) reluSlots.push(node.start + u);
+  // Every unit whose activation's φ' jumps somewhere (the registry's kinks: ReLU's and leaky ReLU's 0).
+  const kinkSlots: number[] = [];
+  const kinkAt: (readonly number[])[] = [];
+  for (const node of model.computing) {
+    const at = ACTIVATIONS[node.activation].kinks;
+    if (at.length === 0) continue;
+    for (let u = 0; u < node.units; u++) {
+      kinkSlots.push(node.start + u);
+      kinkAt.push(at);
+    }
+  }
   const kinks =
-    reluSlots.length > 0
-      ? { slots: reluSlots, reference: new Uint8Array(indices.length * reluSlots.length), record: true, crossed: false }
+    kinkSlots.length > 0
+      ? { slots: kinkSlots, kinkAt, reference: new Uint8Array(indices.length * kinkSlots.length), record: true, crossed: false }
       : null;
   evaluateBatch(model, nudged, data, indices, loss, ws, kinks);
   if (kinks) kinks.record = false;

@@ -8,6 +8,7 @@
  * instead of Unicode that pdflatex cannot typeset. Numbers are rounded as in the inspector
  * ({@link formatNumber}); CSV and JSON carry full precision.
  */
+import { ACTIVATION_NAMES, ELEMENTWISE, isElementwise, type ElementwiseActivation } from '../model/activations';
 import type { Activation } from '../model/graph';
 import { cancelsDerivative } from '../model/losses';
 import {
@@ -62,9 +63,21 @@ interface Dialect {
     deltaSoftmaxHidden: string;
     update: string;
     perceptronUpdate: string;
-    phiPrime: Record<Exclude<Activation, 'softmax'>, string>;
+    phiPrime: Record<ElementwiseActivation, string>;
     softmax: string;
   };
+}
+
+/** Every elementwise activation's φ′ in one of the registry's spellings. */
+function phiPrimeFormulas(field: 'derivativeFormula' | 'derivativeLatex'): Record<ElementwiseActivation, string> {
+  const out = {} as Record<ElementwiseActivation, string>;
+  for (const name of ACTIVATION_NAMES) {
+    if (!isElementwise(name)) continue;
+    const text = ELEMENTWISE[name][field];
+    // The export prints a typographic prime, and φ′ = 0 needs no gloss beside the worked numbers.
+    out[name] = field === 'derivativeLatex' ? text : text.replace("φ'", 'φ′').replace(' (no gradient)', '');
+  }
+  return out;
 }
 
 const PLAIN_FORMULAS: Dialect['formulas'] = {
@@ -78,14 +91,7 @@ const PLAIN_FORMULAS: Dialect['formulas'] = {
   deltaSoftmaxHidden: 'δ_j = z_j [Σ_k w_kj δ_k − Σ_m z_m Σ_k w_km δ_k] (softmax)',
   update: 'Δw_ji = −η ∂J/∂w_ji + α Δw_ji(r−1) − η(λ₂ w_ji + λ₁ sign w_ji),  ∂J/∂w_ji = −δ_j x_ji',
   perceptronUpdate: 'Δw_ji = η (t_j − y_j) x_ji (perceptron rule)',
-  phiPrime: {
-    step: 'φ′(s) = 0',
-    sign: 'φ′(s) = 0',
-    sigmoid: 'φ′(s) = z(1 − z)',
-    tanh: 'φ′(s) = 1 − z²',
-    relu: 'φ′(s) = 1 if s > 0, else 0',
-    linear: 'φ′(s) = 1',
-  },
+  phiPrime: phiPrimeFormulas('derivativeFormula'),
   softmax: 'z_k = e^(s_k) / Σ_m e^(s_m)',
 };
 
@@ -167,14 +173,7 @@ const LATEX: Dialect = {
     update:
       '\\Delta w_{ji} = -\\eta \\frac{\\partial J}{\\partial w_{ji}} + \\alpha\\, \\Delta w_{ji}(r-1) - \\eta (\\lambda_2 w_{ji} + \\lambda_1 \\operatorname{sign} w_{ji}), \\quad \\frac{\\partial J}{\\partial w_{ji}} = -\\delta_j x_{ji}',
     perceptronUpdate: '\\Delta w_{ji} = \\eta\\, (t_j - y_j)\\, x_{ji} \\text{ (perceptron rule)}',
-    phiPrime: {
-      step: "\\varphi'(s) = 0",
-      sign: "\\varphi'(s) = 0",
-      sigmoid: "\\varphi'(s) = z(1 - z)",
-      tanh: "\\varphi'(s) = 1 - z^2",
-      relu: "\\varphi'(s) = 1 \\text{ if } s > 0 \\text{, else } 0",
-      linear: "\\varphi'(s) = 1",
-    },
+    phiPrime: phiPrimeFormulas('derivativeLatex'),
     softmax: 'z_k = e^{s_k} / \\sum_m e^{s_m}',
   },
 };
@@ -399,7 +398,7 @@ export function traceToCsv(trace: StepTrace, sampleLabel: SampleLabel = defaultL
           record.name,
           '',
           'φ′(s_j)',
-          PLAIN_FORMULAS.phiPrime[activation as Exclude<Activation, 'softmax'>],
+          PLAIN_FORMULAS.phiPrime[activation as ElementwiseActivation],
           record.phiPrime.value,
         );
       for (const t of record.downstream) {

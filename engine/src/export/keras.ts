@@ -11,6 +11,7 @@
  * way to go.
  */
 import type { CompiledModel } from '../compile/compile';
+import { ACTIVATION_NAMES, ACTIVATIONS, decisionThreshold } from '../model/activations';
 import { describeNode } from '../model/graph';
 import type { Project } from '../project/schema';
 import { prepareExport, graphNode, type ExportModel } from './model';
@@ -136,7 +137,7 @@ sys.exit(${py(`Not exported to Keras: ${limitation} Export to PyTorch or ONNX in
   const metric =
     output.activation === 'softmax'
       ? '["categorical_accuracy"]'
-      : output.activation === 'sigmoid' || output.activation === 'step'
+      : decisionThreshold(output.activation) === 0.5
         ? '["binary_accuracy"]'
         : '[]';
 
@@ -202,7 +203,9 @@ def sign(s):
     return ops.where(ops.greater(s, 0), ops.ones_like(s), -ops.ones_like(s))
 
 
-ACTIVATIONS = {"step": step, "sign": sign}
+ACTIVATIONS = {
+${ACTIVATION_NAMES.map((name) => `    ${py(name)}: ${ACTIVATIONS[name].keras},`).join('\n')}
+}
 
 
 def build_model():
@@ -216,7 +219,7 @@ def build_model():
         # (x - mean) / sqrt(variance) is the app's (x - shift) / scale.
         model.add(layers.Normalization(mean=NORMALISATION["shift"], variance=[s * s for s in NORMALISATION["scale"]], name="normalise"))
     for spec in LAYERS:
-        activation = ACTIVATIONS.get(spec["activation"], spec["activation"])
+        activation = ACTIVATIONS[spec["activation"]]
         layer = layers.Dense(spec["units"], activation=activation, kernel_regularizer=regulariser, name=spec["name"])
         model.add(layer)
         layer.set_weights([np.array(spec["kernel"]), np.array(spec["bias"])])

@@ -13,13 +13,14 @@
  *   input, zero where an input is not wired to the node, so a hand-wired sparse first layer is still
  *   one product (adding 0·x changes nothing for finite inputs).
  * - Edges from a bias node (the constant 1) add their weights to the bias: 1·w is w.
- * - z = φ(s): `Sigmoid`, `Tanh`, `Relu`, `Identity` (linear), `Softmax` (axis 1); the perceptron's
+ * - z = φ(s): as the activation registry spells it (`Sigmoid`, `Tanh`, `Relu`, `LeakyRelu`, `Elu`, `Softplus`, `Identity`, `Softmax` on axis 1); the perceptron's
  *   step is `Cast(Greater(s, 0))` and sign is `Where(Greater(s, 0), 1, −1)` — not ONNX's `Sign`,
  *   which gives 0 at 0 where the lecture's sign gives −1.
  * - Normalisation first: (x − shift) / scale with `Sub` and `Div`, the engine's own arithmetic.
  * Nodes that feed no output are left out: they cannot change a prediction.
  */
 import type { CompiledModel, CompiledNode } from '../compile/compile';
+import { ACTIVATIONS, isActivation } from '../model/activations';
 import type { Activation } from '../model/graph';
 import { prepareExport, ExportError, nodesReachingOutputs, graphNode, type ExportModel } from './model';
 import { ProtoWriter, littleEndian } from './protobuf';
@@ -43,6 +44,9 @@ export const ONNX_IR_VERSION = 8;
 // ONNX enums (onnx.proto): TensorProto.DataType and AttributeProto.AttributeType.
 const DATA_TYPE = { float32: 1, float64: 11 } as const;
 const ATTRIBUTE_INT = 2;
+const ATTRIBUTE_FLOAT = 1;
+/** The attributes the export writes that ONNX types as int (the rest, like LeakyRelu's and Elu's alpha, are float). */
+const INT_ATTRIBUTES = new Set(['axis', 'to']);
 
 /**
  * Exports a project's network as an ONNX model.
@@ -153,32 +157,20 @@ export function onnxFromExportModel(prepared: ExportModel, options: OnnxOptions 
   return modelProto.finish();
 }
 
-/** Appends z = φ(s) and returns the name of z. */
+/** Appends z = φ(s), as the activation registry spells it in ONNX, and returns the name of z. */
 function activation(builder: GraphBuilder, name: Activation, s: string, z: string, about: string): string {
-  switch (name) {
-    case 'sigmoid':
-      return builder.node('Sigmoid', [s], z, about);
-    case 'tanh':
-      return builder.node('Tanh', [s], z, about);
-    case 'relu':
-      return builder.node('Relu', [s], z, about);
-    case 'linear':
-      return builder.node('Identity', [s], z, about);
-    case 'softmax':
-      return builder.node('Softmax', [s], z, about, { axis: 1 });
-    case 'step': {
-      builder.node('Greater', [s, builder.scalar(0)], `${s}.positive`, `${about}: s > 0`);
-      return builder.node('Cast', [`${s}.positive`], z, `${about}: step, 1 if s > 0 else 0`, { to: DATA_TYPE[builder.precision] });
-    }
-    case 'sign': {
-      builder.node('Greater', [s, builder.scalar(0)], `${s}.positive`, `${about}: s > 0`);
-      return builder.node('Where', [`${s}.positive`, builder.scalar(1), builder.scalar(-1)], z, `${about}: sign, +1 if s > 0 else −1`);
-    }
-    default:
-      throw new ExportError(
-        `${quoteForMessage(about, 200)} uses the activation '${quoteForMessage(String(name))}', which the ONNX export does not know.`,
-      );
+  if (!isActivation(name)) {
+    throw new ExportError(
+      `${quoteForMessage(about, 200)} uses the activation '${quoteForMessage(String(name))}', which the ONNX export does not know.`,
+    );
   }
+  const emitter = {
+    node: builder.node.bind(builder),
+    scalar: builder.scalar.bind(builder),
+    dataType: DATA_TYPE[builder.precision],
+    precision: builder.precision,
+  };
+  return ACTIVATIONS[name].onnx(emitter, s, z, about);
 }
 
 /** Collects ONNX nodes and initialisers. */
@@ -193,8 +185,13 @@ class GraphBuilder {
     const node = new ProtoWriter();
     for (const input of inputs) node.string(1, input);
     node.string(2, output).string(3, output).string(4, op);
-    for (const [name, value] of Object.entries(attributes))
-      node.message(5, new ProtoWriter().string(1, name).int(3, value).int(20, ATTRIBUTE_INT));
+    for (const [name, value] of Object.entries(attributes)) {
+      // ONNX types each attribute: an integer where the operator takes an int (axis, to), else a float (alpha).
+      const attribute = new ProtoWriter().string(1, name);
+      if (INT_ATTRIBUTES.has(name)) attribute.int(3, value).int(20, ATTRIBUTE_INT);
+      else attribute.float(2, value).int(20, ATTRIBUTE_FLOAT);
+      node.message(5, attribute);
+    }
     node.string(6, doc);
     this.nodes.push(node);
     return output;

@@ -22,6 +22,15 @@ export class ProtoWriter {
     return this;
   }
 
+  /** A float field (32-bit, little-endian fixed32). */
+  float(field: number, value: number): this {
+    this.key(field, 5);
+    const bytes = new Uint8Array(4);
+    new DataView(bytes.buffer).setFloat32(0, value, true);
+    for (const byte of bytes) this.push(byte);
+    return this;
+  }
+
   /** A string field, UTF-8 encoded. */
   string(field: number, value: string): this {
     return this.bytes(field, utf8(value));

@@ -9,6 +9,7 @@
  * therefore needs no masks: a unit only has weights for the edges drawn into it.
  */
 import { isClassifier } from '../fast/metrics';
+import { ACTIVATION_NAMES, ACTIVATIONS, activationsWithOutput } from '../model/activations';
 import type { Project } from '../project/schema';
 import { prepareExport, graphNode, type ExportModel } from './model';
 import { docText, embeddedData, py, pyMatrix } from './python';
@@ -144,13 +145,7 @@ def _sign(s):
 
 
 ACTIVATIONS = {
-    "sigmoid": torch.sigmoid,
-    "tanh": torch.tanh,
-    "relu": torch.relu,
-    "linear": lambda s: s,
-    "softmax": lambda s: torch.softmax(s, dim=1),
-    "step": _step,
-    "sign": _sign,
+${ACTIVATION_NAMES.map((name) => `    ${py(name)}: ${ACTIVATIONS[name].pytorch},`).join('\n')}
 }
 
 
@@ -232,7 +227,7 @@ def correct_samples(z, t):
         if activation == "softmax":
             right &= z[i].argmax(dim=1) == target.argmax(dim=1)
         else:
-            threshold = 0.0 if activation in ("tanh", "sign") else 0.5
+            threshold = 0.0 if activation in (${activationsWithOutput('signed').map(py).join(', ')},) else 0.5
             right &= ((z[i] > threshold) == (target > threshold)).all(dim=1)
     return right
 

@@ -10,7 +10,7 @@ import type { BoundData } from '../datasets/data';
 import type { LossName } from '../model/losses';
 import { cancelsDerivative } from '../model/losses';
 import { isClassifier } from './metrics';
-import { assertNever } from '../util/never';
+import { ELEMENTWISE, decisionThreshold, isElementwise } from '../model/activations';
 import type { BatchTotals, GradientKernel } from './gradient-kernel';
 
 /** Above this many parameters the generated function gets too large to be worth compiling. */
@@ -182,7 +182,7 @@ export function generateSource(model: CompiledModel, loss: LossName, fusedUpdate
 
 function emitActivation(node: CompiledNode, emit: (line: string) => void): void {
   const { start, units } = node;
-  if (node.activation === 'softmax') {
+  if (!isElementwise(node.activation)) {
     const s = Array.from({ length: units }, (_, k) => `s${start + k}`);
     emit(`const m${start} = Math.max(${s.join(', ')});`);
     for (let k = 0; k < units; k++) emit(`const e${start + k} = Math.exp(s${start + k} - m${start});`);
@@ -191,29 +191,9 @@ function emitActivation(node: CompiledNode, emit: (line: string) => void): void 
     for (let k = 0; k < units; k++) emit(`const z${start + k} = e${start + k} / d${start};`);
     return;
   }
-  for (let u = start; u < start + units; u++) {
-    const s = `s${u}`;
-    switch (node.activation) {
-      case 'sigmoid':
-        emit(`const z${u} = ${s} >= 0 ? 1 / (1 + Math.exp(-${s})) : Math.exp(${s}) / (1 + Math.exp(${s}));`);
-        break;
-      case 'tanh':
-        emit(`const z${u} = Math.tanh(${s});`);
-        break;
-      case 'relu':
-        emit(`const z${u} = ${s} > 0 ? ${s} : 0;`);
-        break;
-      case 'linear':
-        emit(`const z${u} = ${s};`);
-        break;
-      case 'step':
-        emit(`const z${u} = ${s} > 0 ? 1 : 0;`);
-        break;
-      case 'sign':
-        emit(`const z${u} = ${s} > 0 ? 1 : -1;`);
-        break;
-    }
-  }
+  // The registry's own snippet: a new activation cannot fall through to a default here.
+  const phi = ELEMENTWISE[node.activation].emit.forward;
+  for (let u = start; u < start + units; u++) emit(`const z${u} = ${phi(`s${u}`)};`);
 }
 
 const SOFTPLUS = (v: string) => `(${v} > 0 ? ${v} + Math.log1p(Math.exp(-${v})) : Math.log1p(Math.exp(${v})))`;
@@ -260,7 +240,8 @@ function correctness(node: CompiledNode): string {
     };
     return `(${argmax((k) => `z${start + k}`)} === ${argmax(t)})`;
   }
-  const threshold = node.activation === 'tanh' || node.activation === 'sign' ? '0' : '0.5';
+  // Only classifiers are scored; a regression output never reaches here.
+  const threshold = String(decisionThreshold(node.activation) ?? 0.5);
   return Array.from({ length: units }, (_, k) => `((z${start + k} > ${threshold}) === (${t(k)} > ${threshold}))`).join(' && ');
 }
 
@@ -280,33 +261,12 @@ function emitGradS(node: CompiledNode, loss: LossName, emit: (line: string) => v
     }
     for (let k = 0; k < units; k++) emit(`const gz${start + k} = z${start + k} - ${t(k)};`);
   }
-  if (node.activation === 'softmax') {
+  if (!isElementwise(node.activation)) {
     const dot = ['0', ...Array.from({ length: units }, (_, m) => `gz${start + m} * z${start + m}`)].join(' + ');
     emit(`const q${start} = ${dot};`);
     for (let k = 0; k < units; k++) emit(`const gs${start + k} = z${start + k} * (gz${start + k} - q${start});`);
     return;
   }
-  for (let u = start; u < start + units; u++) {
-    const gz = `gz${u}`;
-    switch (node.activation) {
-      case 'sigmoid':
-        emit(`const gs${u} = z${u} * (1 - z${u}) * ${gz};`);
-        break;
-      case 'tanh':
-        emit(`const gs${u} = (1 - z${u} * z${u}) * ${gz};`);
-        break;
-      case 'relu':
-        emit(`const gs${u} = s${u} > 0 ? ${gz} : 0;`);
-        break;
-      case 'linear':
-        emit(`const gs${u} = ${gz};`);
-        break;
-      case 'step':
-      case 'sign':
-        emit(`const gs${u} = 0 * ${gz};`); // φ' = 0 almost everywhere
-        break;
-      default:
-        assertNever(node.activation, 'activation');
-    }
-  }
+  const gradient = ELEMENTWISE[node.activation].emit.gradient;
+  for (let u = start; u < start + units; u++) emit(`const gs${u} = ${gradient(`s${u}`, `z${u}`, `gz${u}`)};`);
 }

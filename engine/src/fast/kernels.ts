@@ -5,10 +5,9 @@
  * readable step trace (trace.ts) computes the same numbers in the lecture's terms, and the tests
  * hold the two to 1e-12.
  */
-import { ELEMENTWISE, softmaxBackward, softmaxForward } from '../model/activations';
+import { ELEMENTWISE, isElementwise, softmaxBackward, softmaxForward } from '../model/activations';
 import type { CompiledModel } from '../compile/compile';
 import type { Activation } from '../model/graph';
-import { assertNever } from '../util/never';
 import { cancelledTargetSum, cancelsDerivative, lossGradientWrtOutput, outputLoss, type LossName } from '../model/losses';
 
 /** Scratch buffers for one sample, reused across samples and steps. */
@@ -57,38 +56,12 @@ export function forward(model: CompiledModel, params: ArrayLike<number>, x: Arra
 /** z = φ(s) over `[start, start + units)`. */
 export function activate(activation: Activation, s: Float64Array, z: Float64Array, start: number, units: number): void {
   const end = start + units;
-  switch (activation) {
-    case 'softmax':
-      softmaxForward(s, z, start, units);
-      return;
-    case 'sigmoid':
-      for (let u = start; u < end; u++) {
-        const v = s[u];
-        if (v >= 0) z[u] = 1 / (1 + Math.exp(-v));
-        else {
-          const e = Math.exp(v);
-          z[u] = e / (1 + e);
-        }
-      }
-      return;
-    case 'tanh':
-      for (let u = start; u < end; u++) z[u] = Math.tanh(s[u]);
-      return;
-    case 'relu':
-      for (let u = start; u < end; u++) z[u] = s[u] > 0 ? s[u] : 0;
-      return;
-    case 'linear':
-      for (let u = start; u < end; u++) z[u] = s[u];
-      return;
-    case 'step':
-    case 'sign': {
-      const phi = ELEMENTWISE[activation].forward;
-      for (let u = start; u < end; u++) z[u] = phi(s[u]);
-      return;
-    }
-    default:
-      assertNever(activation, 'activation');
+  if (!isElementwise(activation)) {
+    softmaxForward(s, z, start, units);
+    return;
   }
+  const phi = ELEMENTWISE[activation].forward;
+  for (let u = start; u < end; u++) z[u] = phi(s[u]);
 }
 
 /** The loss of the sample last passed forward through `ws`, against targets `t` from `tOffset`. */
@@ -158,29 +131,10 @@ export function activationBackward(
   units: number,
 ): void {
   const end = start + units;
-  switch (activation) {
-    case 'softmax':
-      softmaxBackward(z, gradZ, gradS, start, units);
-      return;
-    case 'sigmoid':
-      for (let u = start; u < end; u++) gradS[u] = z[u] * (1 - z[u]) * gradZ[u];
-      return;
-    case 'tanh':
-      for (let u = start; u < end; u++) gradS[u] = (1 - z[u] * z[u]) * gradZ[u];
-      return;
-    case 'relu':
-      for (let u = start; u < end; u++) gradS[u] = s[u] > 0 ? gradZ[u] : 0;
-      return;
-    case 'linear':
-      for (let u = start; u < end; u++) gradS[u] = gradZ[u];
-      return;
-    case 'step':
-    case 'sign': {
-      const derivative = ELEMENTWISE[activation].derivative;
-      for (let u = start; u < end; u++) gradS[u] = derivative(s[u], z[u]) * gradZ[u];
-      return;
-    }
-    default:
-      assertNever(activation, 'activation');
+  if (!isElementwise(activation)) {
+    softmaxBackward(z, gradZ, gradS, start, units);
+    return;
   }
+  const derivative = ELEMENTWISE[activation].derivative;
+  for (let u = start; u < end; u++) gradS[u] = derivative(s[u], z[u]) * gradZ[u];
 }

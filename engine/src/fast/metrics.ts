@@ -5,18 +5,19 @@ import type { CompiledModel, CompiledNode } from '../compile/compile';
 import type { BoundData } from '../datasets/data';
 import { createWorkspace, forward, sampleLoss, type Workspace } from './kernels';
 import type { LossName } from '../model/losses';
+import { decisionThreshold, isElementwise } from '../model/activations';
 
 /** Loss and accuracy of a model on some data. */
 export interface Evaluation {
   /** Mean loss per sample (data loss only, without regularisation). */
   loss: number;
-  /** Fraction of samples whose every output is right; null when an output is a regression (linear or ReLU). */
+  /** Fraction of samples whose every output is right; null when an output is a regression (its activation's output class is regression). */
   accuracy: number | null;
 }
 
 /** Whether every output node predicts classes, so that accuracy means something. */
 export function isClassifier(model: CompiledModel): boolean {
-  return model.outputs.every((node) => node.activation !== 'linear' && node.activation !== 'relu');
+  return model.outputs.every((node) => decisionThreshold(node.activation) !== null);
 }
 
 /**
@@ -25,7 +26,7 @@ export function isClassifier(model: CompiledModel): boolean {
  */
 export function outputCorrect(node: CompiledNode, z: ArrayLike<number>, t: ArrayLike<number>, tOffset: number): boolean {
   const targetStart = tOffset + node.output!.targetStart;
-  if (node.activation === 'softmax') {
+  if (!isElementwise(node.activation)) {
     let best = 0;
     let bestTarget = 0;
     for (let k = 1; k < node.units; k++) {
@@ -34,7 +35,7 @@ export function outputCorrect(node: CompiledNode, z: ArrayLike<number>, t: Array
     }
     return best === bestTarget;
   }
-  const threshold = node.activation === 'tanh' || node.activation === 'sign' ? 0 : 0.5;
+  const threshold = decisionThreshold(node.activation) ?? 0.5;
   for (let k = 0; k < node.units; k++) {
     if (z[node.start + k] > threshold !== t[targetStart + k] > threshold) return false;
   }

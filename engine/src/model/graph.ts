@@ -7,12 +7,10 @@
  */
 import { quoteForMessage } from '../util/quote';
 
-/** Activations a single perceptron may use: the lecture's step and sign (signal) functions. */
-export type PerceptronActivation = 'step' | 'sign';
-/** Activations a single neuron may use. */
-export type NeuronActivation = 'sigmoid' | 'tanh' | 'relu' | 'linear';
-/** Every activation the engine knows. Softmax is only meaningful for a layer of two or more units. */
-export type Activation = PerceptronActivation | NeuronActivation | 'softmax';
+import type { Activation, NeuronActivation, PerceptronActivation } from './activations';
+
+// The activation types are derived from the registry in activations.ts.
+export type { Activation, NeuronActivation, PerceptronActivation };
 
 /** Canvas position of a node; kept in the document so a reopened project looks as it was saved. */
 export interface Position {

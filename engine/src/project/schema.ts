@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import { MAX_UNITS_PER_LAYER } from '../compile/compile';
+import { activationsFor } from '../model/activations';
 import { BUILTIN_DATASETS, MAX_GENERATED_SIZE, MAX_NOISE } from '../datasets/builtin';
 
 /** The `format` field every project carries. */
@@ -106,13 +107,13 @@ const computing = { ...common, output: output.optional(), biasLocked: z.boolean(
 export const NodeSchema = z.discriminatedUnion('kind', [
   z.object({ ...common, kind: z.literal('input'), feature: name }),
   z.object({ ...common, kind: z.literal('bias') }),
-  z.object({ ...computing, kind: z.literal('perceptron'), activation: z.enum(['step', 'sign']), bias: finite }),
-  z.object({ ...computing, kind: z.literal('neuron'), activation: z.enum(['sigmoid', 'tanh', 'relu', 'linear']), bias: finite }),
+  z.object({ ...computing, kind: z.literal('perceptron'), activation: z.enum(activationsFor('perceptron')), bias: finite }),
+  z.object({ ...computing, kind: z.literal('neuron'), activation: z.enum(activationsFor('neuron')), bias: finite }),
   z.object({
     ...computing,
     kind: z.literal('dense'),
     units: z.number().int().min(1).max(LIMITS.unitsPerLayer),
-    activation: z.enum(['step', 'sign', 'sigmoid', 'tanh', 'relu', 'linear', 'softmax']),
+    activation: z.enum(activationsFor('dense')),
     bias: z.array(finite).max(LIMITS.unitsPerLayer),
   }),
 ]);

@@ -9,6 +9,7 @@ import { applyNormalisation, fitNormalisation, splitIndices, type Normalisation 
 import { evaluate, isClassifier, type Evaluation } from '../fast/metrics';
 import { createWorkspace, forward } from '../fast/kernels';
 import type { LossName } from '../model/losses';
+import { ACTIVATIONS, isElementwise } from '../model/activations';
 import { thinHistoryInPlace } from '../train/history';
 import { quoteForMessage } from '../util/quote';
 import { Trainer, TrainingSetupError, checkHyperparameters, type Hyperparameters } from '../train/train';
@@ -380,7 +381,7 @@ export function evaluateProject(project: Project, prepared: ProjectData = dataOr
   };
   const splits = evaluateSplits(model, params, bound, project.hyperparameters.loss);
   if (isClassifier(model)) return { splits, regression: null };
-  const output = model.outputs.find((node) => node.activation === 'linear' || node.activation === 'relu')!;
+  const output = model.outputs.find((node) => ACTIVATIONS[node.activation].output === 'regression')!;
   const column = output.output!.targetStart;
   const ws = createWorkspace(model);
   const nf = model.features.length;
@@ -407,7 +408,7 @@ function confusionMatrix(model: CompiledModel, params: ArrayLike<number>, data: 
   const nt = model.targets.length;
   let classes: string[];
   let classOf: (values: ArrayLike<number>, start: number) => number;
-  if (node.units > 1 && node.activation === 'softmax') {
+  if (node.units > 1 && !isElementwise(node.activation)) {
     classes = node.output!.targets.map((t) => t.replace(/^.*=/, ''));
     classOf = (values, start) => {
       let best = 0;
@@ -415,7 +416,7 @@ function confusionMatrix(model: CompiledModel, params: ArrayLike<number>, data: 
       return best;
     };
   } else if (node.units === 1) {
-    const signed = node.activation === 'tanh' || node.activation === 'sign';
+    const signed = ACTIVATIONS[node.activation].output === 'signed';
     const threshold = signed ? 0 : 0.5;
     classes = signed ? ['−1', '+1'] : ['0', '1'];
     classOf = (values, start) => (values[start] > threshold ? 1 : 0);

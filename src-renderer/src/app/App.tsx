@@ -6,7 +6,9 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import {
+  ACTIVATIONS,
   LIMITS,
+  activationsFor,
   compileGraph,
   isComputing,
   unitCount,
@@ -401,10 +403,11 @@ export function App() {
                         onChange={(e) => setLayerActivation(e.target.value as NeuronActivation)}
                         aria-label="Activation of the new layer"
                       >
-                        <option value="sigmoid">sigmoid</option>
-                        <option value="tanh">tanh</option>
-                        <option value="relu">ReLU</option>
-                        <option value="linear">linear</option>
+                        {activationsFor('neuron').map((a) => (
+                          <option key={a} value={a}>
+                            {ACTIVATIONS[a].label}
+                          </option>
+                        ))}
                       </select>
                       neurons
                     </label>

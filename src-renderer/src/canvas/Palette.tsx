@@ -1,17 +1,23 @@
 /**
  * The palette: drag a unit onto the canvas (or click to add it at the centre).
  */
+import { ACTIVATIONS, activationsFor } from '../../../engine/src/index';
 import type { NodeTemplate } from '../document/commands';
 
 export const PALETTE: { name: string; template: NodeTemplate; hint: string }[] = [
   { name: 'Input', template: { kind: 'input' }, hint: 'one feature x_i of the data' },
   { name: 'Bias 1', template: { kind: 'bias' }, hint: 'the constant 1 (x₀); its edge weights act as biases' },
-  { name: 'Perceptron (step)', template: { kind: 'perceptron', activation: 'step' }, hint: 'φ(s) = 1 if s > 0, else 0' },
-  { name: 'Perceptron (sign)', template: { kind: 'perceptron', activation: 'sign' }, hint: 'φ(s) = +1 if s > 0, else −1' },
-  { name: 'Neuron (sigmoid)', template: { kind: 'neuron', activation: 'sigmoid' }, hint: 'φ(s) = 1 / (1 + e^−s)' },
-  { name: 'Neuron (tanh)', template: { kind: 'neuron', activation: 'tanh' }, hint: 'φ(s) = tanh(s)' },
-  { name: 'Neuron (ReLU)', template: { kind: 'neuron', activation: 'relu' }, hint: 'φ(s) = max(0, s)' },
-  { name: 'Neuron (linear)', template: { kind: 'neuron', activation: 'linear' }, hint: 'φ(s) = s' },
+  // One entry per activation a perceptron or a neuron may use, from the activation registry.
+  ...activationsFor('perceptron').map((activation) => ({
+    name: `Perceptron (${ACTIVATIONS[activation].label})`,
+    template: { kind: 'perceptron' as const, activation },
+    hint: ACTIVATIONS[activation].formula,
+  })),
+  ...activationsFor('neuron').map((activation) => ({
+    name: `Neuron (${ACTIVATIONS[activation].label})`,
+    template: { kind: 'neuron' as const, activation },
+    hint: ACTIVATIONS[activation].formula,
+  })),
   {
     name: 'Dense layer',
     template: { kind: 'dense', units: 4, activation: 'tanh' },

@@ -6,9 +6,11 @@
 import {
   MAX_GENERATED_SIZE,
   MAX_NOISE,
+  allowedOn,
   checkHyperparameters,
   createRng,
   isComputing,
+  listLabels,
   unitCount,
   type Activation,
   type ComputingNode,
@@ -258,11 +260,13 @@ export function setActivation(id: string, activation: Activation): Command {
     apply: (project) =>
       updateNode(project, id, (node) => {
         if (node.kind === 'perceptron')
-          return activation === 'step' || activation === 'sign' ? { ...node, activation } : 'A perceptron uses step or sign.';
+          return allowedOn('perceptron', activation)
+            ? { ...node, activation: activation as PerceptronActivation }
+            : `A perceptron uses ${listLabels('perceptron')}.`;
         if (node.kind === 'neuron')
-          return ['sigmoid', 'tanh', 'relu', 'linear'].includes(activation)
+          return allowedOn('neuron', activation)
             ? { ...node, activation: activation as NeuronActivation }
-            : 'A neuron uses sigmoid, tanh, ReLU or linear; softmax needs a layer.';
+            : `A neuron uses ${listLabels('neuron')}; ${activation} needs a layer.`;
         if (node.kind === 'dense') return { ...node, activation };
         return 'Inputs and bias nodes have no activation.';
       }),

@@ -132,7 +132,7 @@ describe('building a network with commands', () => {
     expect(refused.map((r) => (r.ok ? '' : r.reason))).toEqual([
       'A weight must be a finite number.',
       'Only perceptrons, neurons and layers have a bias.',
-      'A neuron uses sigmoid, tanh, ReLU or linear; softmax needs a layer.',
+      'A neuron uses sigmoid, tanh, ReLU, leaky ReLU, ELU, softplus or linear; softmax needs a layer.',
       'Inputs and bias nodes have no activation.',
       "'OR-ish' has 1 unit(s): name one target per unit.",
       'Only a layer has a unit count.',

@@ -3,14 +3,15 @@
  * or the targets it predicts; an edge's weight and lock. Every change is a command (undoable).
  */
 import { builtinColumns, isComputing, unitCount, type Activation, type GraphEdge, type GraphNode } from '../../../../engine/src/index';
+import { ACTIVATIONS, activationsFor } from '../../../../engine/src/index';
 import { batch, setActivation, setBias, setFeature, setLabel, setLocked, setOutput, setUnits, setWeight } from '../../document/commands';
 import { NumberInput } from '../../ui/NumberInput';
 import { useStudio } from '../../state/store';
 
-const ACTIVATIONS: Record<string, Activation[]> = {
-  perceptron: ['step', 'sign'],
-  neuron: ['sigmoid', 'tanh', 'relu', 'linear'],
-  dense: ['sigmoid', 'tanh', 'relu', 'linear', 'softmax', 'step', 'sign'],
+const CHOICES: Record<string, readonly Activation[]> = {
+  perceptron: activationsFor('perceptron'),
+  neuron: activationsFor('neuron'),
+  dense: activationsFor('dense'),
 };
 
 export function Inspector() {
@@ -84,8 +85,10 @@ function NodeInspector({
               value={node.activation}
               onChange={(e) => edit(setActivation(node.id, e.target.value as Activation))}
             >
-              {ACTIVATIONS[node.kind].map((a) => (
-                <option key={a}>{a}</option>
+              {CHOICES[node.kind].map((a) => (
+                <option key={a} value={a}>
+                  {ACTIVATIONS[a].label}
+                </option>
               ))}
             </select>
           </label>
@@ -168,7 +171,7 @@ function MultiInspector({
 }) {
   const units = nodes.filter(isComputing);
   const kinds = new Set(units.map((n) => n.kind));
-  const choices = kinds.size === 1 ? ACTIVATIONS[[...kinds][0]] : ['sigmoid', 'tanh', 'relu', 'linear'];
+  const choices = kinds.size === 1 ? CHOICES[[...kinds][0]] : CHOICES.neuron;
   const shared = new Set(units.map((n) => n.activation)).size === 1 ? units[0]?.activation : '';
   return (
     <div className="inspector" data-testid="inspector">
@@ -192,7 +195,9 @@ function MultiInspector({
           >
             {shared === '' && <option value="">mixed</option>}
             {choices.map((a) => (
-              <option key={a}>{a}</option>
+              <option key={a} value={a}>
+                {ACTIVATIONS[a].label}
+              </option>
             ))}
           </select>
         </label>

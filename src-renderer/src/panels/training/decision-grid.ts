@@ -4,6 +4,7 @@
  * its inputs, run forward once per point.
  */
 import {
+  activationsWithOutput,
   compileGraph,
   createWorkspace,
   forward,
@@ -30,7 +31,9 @@ export interface DecisionGrid {
 }
 
 /** The activations whose output is read against 0 rather than ½. */
-const SIGNED = new Set(['tanh', 'sign']);
+const SIGNED = new Set<string>(activationsWithOutput('signed'));
+/** The activations whose output lies in [0, 1] (sigmoid, softmax, step). */
+const BOUNDED = new Set<string>([...activationsWithOutput('probability'), ...activationsWithOutput('binary')]);
 
 /**
  * Multiply-adds one redraw of a plane view may spend: these run on the renderer's thread up to
@@ -140,7 +143,7 @@ export function unitMaps(
     const add = (nodeId: string, start: number, units: number, activation: string | null) => {
       const list: UnitMap[] = [];
       for (let u = 0; u < Math.min(units, MAPS_PER_NODE); u++) {
-        const bounded = activation === 'sigmoid' || activation === 'softmax' || activation === 'step';
+        const bounded = BOUNDED.has(activation ?? '');
         const map: UnitMap = {
           values: new Float32Array(size * size),
           centre: bounded ? 0.5 : 0,

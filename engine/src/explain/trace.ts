@@ -322,7 +322,7 @@ function activate(activation: Activation, s: number[]): number[] {
   return exps.map((e) => e / total);
 }
 
-/** The largest value, by a loop (Math.max(...values) overflows the stack on a long array). */
+/** The largest value, by a loop (spreading a long array into Math.max overflows the stack). */
 function maximum(values: readonly number[]): number {
   let max = -Infinity;
   for (const v of values) if (v > max) max = v;

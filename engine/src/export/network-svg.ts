@@ -41,7 +41,7 @@ export function exportNetworkSvg(project: Project, options: SvgOptions = {}): st
 /** {@link exportNetworkSvg} for a bare graph. */
 export function networkSvg(graph: Graph, title = ''): string {
   const positions = layout(graph);
-  // Bounds by a loop: Math.min(...xs) overflows the stack on a large graph.
+  // Bounds by a loop: spreading a large graph into Math.min overflows the stack.
   let minX = 0;
   let minY = 0;
   let maxX = 0;

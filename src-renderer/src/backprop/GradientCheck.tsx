@@ -41,7 +41,7 @@ export function GradientCheck({ inspection }: { inspection: Inspection }) {
   // number does not hide them.
   const measured = (r: { analytic: number; numeric: number }) =>
     Math.abs(r.analytic - r.numeric) / Math.max(Math.abs(r.analytic), Math.abs(r.numeric), 1e-300);
-  // A loop, not Math.max(...): a large network checks more parameters than a spread takes.
+  // A loop, not a spread into Math.max: a large network checks more parameters than a spread takes.
   let largest = 0;
   for (const r of checked) {
     const m = measured(r);

@@ -341,7 +341,7 @@ export function canvasView(inspection: Inspection, cursor: number): CanvasView {
       if (edgeId) litEdges.add(edgeId);
     }
   }
-  // A loop, not Math.max(...): 100,000 edges are more than a spread takes.
+  // A loop, not a spread into Math.max: 100,000 edges are more than a spread takes.
   let maxMagnitude = 0;
   for (const e of edges.values()) maxMagnitude = Math.max(maxMagnitude, e.magnitude);
   return { units, edges, maxMagnitude, focus, litEdges, litNodes };

@@ -114,7 +114,7 @@ export function describeArchitecture(graph: Graph, compiled: CompileResult): str
   for (const slot of model.biasSlots) depth.set(model.slotNodes[slot], -1);
   const counts: number[] = [model.inputs.length];
   for (const node of model.computing) {
-    // A loop, not Math.max(...): a node may have up to 100,000 incoming edges.
+    // A loop, not a spread into Math.max: a node may have up to 100,000 incoming edges.
     let deepest = 0;
     for (const e of node.incoming) deepest = Math.max(deepest, depth.get(e.source) ?? 0);
     const d = 1 + deepest;

@@ -120,7 +120,7 @@ function PredictedVsTarget({ points, target, split }: { points: { predicted: num
     if (!context) return;
     const { width, height } = context.canvas;
     context.clearRect(0, 0, width, height);
-    // A loop, not Math.min(...values): a spread of 100,000 points overflows the stack.
+    // A loop, not a spread into Math.min: a spread of 100,000 points overflows the stack.
     let lo = Infinity;
     let hi = -Infinity;
     for (const p of points) {

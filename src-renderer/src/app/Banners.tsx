@@ -1,0 +1,31 @@
+/**
+ * The error and notice banners under the toolbar; an error hides the notice until dismissed.
+ */
+import { useStudio } from '../state/store';
+
+export function Banners() {
+  const error = useStudio((s) => s.error);
+  const notice = useStudio((s) => s.notice);
+  const dismiss = useStudio((s) => s.dismissError);
+  return (
+    <>
+      {error && (
+        <div className="error-banner" role="alert">
+          {error}
+          <button onClick={dismiss} aria-label="Dismiss">
+            ×
+          </button>
+        </div>
+      )}
+
+      {notice && !error && (
+        <div className="notice-banner" role="status">
+          {notice}
+          <button onClick={dismiss} aria-label="Dismiss">
+            ×
+          </button>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,33 @@
+/**
+ * What the canvas shows with no project open: the recent projects and the lecture's examples.
+ */
+import { useStudio } from '../state/store';
+
+export function StartScreen() {
+  const recent = useStudio((s) => s.recent);
+  const examples = useStudio((s) => s.examples);
+  return (
+    <div className="empty">
+      <h1>NN Studio</h1>
+      <p>Start from one of the lecture’s examples, or open a project.</p>
+      {recent.length > 0 && (
+        <div className="recent" data-testid="recent">
+          <h2>Recent</h2>
+          {recent.map((path) => (
+            <button key={path} className="link" onClick={() => void useStudio.getState().openPath(path)} title={path}>
+              {path.split(/[\\/]/).pop()} <span className="hint">{path}</span>
+            </button>
+          ))}
+        </div>
+      )}
+      <div className="example-cards">
+        {examples.map((ex) => (
+          <button key={ex.name} className="card" onClick={() => void useStudio.getState().newFromExample(ex.name)}>
+            <b>{ex.title}</b>
+            <span>{ex.description}</span>
+          </button>
+        ))}
+      </div>
+    </div>
+  );
+}

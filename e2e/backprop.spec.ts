@@ -5,19 +5,23 @@
  * check, and applying the update.
  */
 import { expect, test, type Page } from './fixtures';
-import { findExample, openSession, resolveDataset, splitIndices, traceStep, type Project, type StepTrace } from '../engine/src/index';
+import {
+  findExample,
+  freshOptimiserState,
+  openSession,
+  resolveDataset,
+  splitIndices,
+  traceStep,
+  type OptimiserState,
+  type Project,
+  type StepTrace,
+} from '../engine/src/index';
 
-/** The engine's trace of the first training step on row 0, computed in the test's own process. */
-function expectedTrace(project: Project): StepTrace {
+/** The engine's trace of a training step on row `row` (the first, from a fresh optimiser memory, by default), computed in the test's own process. */
+function expectedTrace(project: Project, memory?: OptimiserState, row = 0): StepTrace {
   const session = openSession(project, 'train');
-  return traceStep(
-    session.model,
-    session.trainer.params,
-    new Float64Array(session.model.paramCount),
-    session.train,
-    [0],
-    project.hyperparameters,
-  );
+  const optimiser = memory ?? freshOptimiserState(project.hyperparameters.optimiser, session.model.paramCount);
+  return traceStep(session.model, session.trainer.params, optimiser, session.train, [row], project.hyperparameters);
 }
 
 /** A number shown on the page, at full precision (the title/data-value every number carries). */
@@ -294,5 +298,65 @@ test('the scatter plot picks points by dataset row: a validation point is refuse
   await click(validationRow);
   await expect(page.getByTestId('scatter-message')).toContainText(`Row ${validationRow} is in the validation split`);
   await expect(page.getByTestId('bp-row')).toHaveValue(String(otherTrainRow));
+  expect(errors).toEqual([]);
+});
+
+test('Adam in the inspector: g, m, v, m̂, v̂ and Δw of every weight with the formula, and the memory carried to the next sample', async ({
+  page,
+}, testInfo) => {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.getByTestId('example-select').selectOption('three-two-one');
+  await expect(page.getByTestId('compile-status')).toContainText('3 → 2 → 1');
+  await page.getByLabel('Optimiser').selectOption('adam');
+  await expect(page.getByTestId('beta1')).toHaveValue('0.9');
+  await page.getByTestId('learning-rate').fill('0.01');
+  await page.getByTestId('learning-rate').press('Enter');
+
+  const base = findExample('three-two-one')!.create();
+  const project: Project = { ...base, hyperparameters: { ...base.hyperparameters, optimiser: 'adam', learningRate: 0.01 } };
+  const trace = expectedTrace(project);
+  expect(trace.optimiser?.t).toBe(1);
+
+  await page.getByTestId('inspect').click();
+  await page.getByTestId('phase-update').click();
+  const nodeId = trace.samples[0].forward[0].nodeId;
+  await expect(page.getByTestId('bp-detail')).toHaveAttribute('data-unit', nodeId);
+  await expect(page.getByTestId('bp-detail')).toContainText('Adam, step t = 1');
+  await expect(page.getByTestId('bp-optimiser-formula')).toContainText('m̂ = m / (1 − β₁ᵗ)');
+  await expect(page.getByTestId('bp-optimiser-formula')).toContainText('β₂ = 0.999');
+  const updates = trace.updates.filter((u) => u.nodeId === nodeId);
+  for (const [k, update] of updates.entries()) {
+    for (const quantity of update.quantities)
+      expect(await shown(page, `bp-quantity-${quantity.symbol}-${k}`)).toBeCloseTo(quantity.value, 12);
+    expect(await shown(page, `bp-change-${k}`)).toBeCloseTo(update.change, 12);
+    expect(await shown(page, `bp-new-${k}`)).toBeCloseTo(update.new, 12);
+  }
+  await page.screenshot({ path: testInfo.outputPath('inspector-adam-1280.png') });
+
+  // Apply, next sample: the next step starts from this one's m, v and t.
+  await page.getByTestId('bp-apply').click();
+  await expect(page.getByTestId('bp-position')).toHaveText('1 / 10');
+  const applied: Project = structuredClone(project);
+  const session = openSession(project, 'train');
+  const params = trace.newParams;
+  for (const edge of applied.graph.edges) {
+    const update = trace.updates.find((u) => u.edgeId === edge.id);
+    if (update) edge.weight = params[update.param];
+  }
+  for (const node of applied.graph.nodes) {
+    const update = trace.updates.find((u) => u.kind === 'bias' && u.nodeId === node.id);
+    if (update && 'bias' in node) (node as { bias: number }).bias = params[update.param];
+  }
+  const next = expectedTrace(applied, trace.newOptimiserState, 1 % session.train.size);
+  expect(next.optimiser?.t).toBe(2);
+  await page.getByTestId('phase-update').click();
+  await expect(page.getByTestId('bp-detail')).toContainText('Adam, step t = 2');
+  const nextUpdates = next.updates.filter((u) => u.nodeId === nodeId);
+  const m = nextUpdates[0].quantities.find((q) => q.symbol === 'm')!;
+  expect(await shown(page, 'bp-quantity-m-0')).toBeCloseTo(m.value, 12);
+  expect(await shown(page, 'bp-change-0')).toBeCloseTo(nextUpdates[0].change, 12);
   expect(errors).toEqual([]);
 });

@@ -76,7 +76,7 @@ test('train, pause, save, reload, reopen, resume: the run goes on exactly as the
   const trace = traceStep(
     session.model,
     readParameters(session.model),
-    session.trainer.velocity,
+    session.trainer.optimiserState,
     session.train,
     rows,
     first.hyperparameters,

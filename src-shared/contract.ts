@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { EpochRecordSchema, HyperparametersSchema, LIMITS, ProjectSchema, ResumeStateSchema } from '../engine/src/project/schema';
+import { OPTIMISER_NAMES } from '../engine/src/train/optimisers';
 
 const path = z.string().min(1).max(4096);
 const sessionId = z.string().min(1).max(64);
@@ -115,15 +116,19 @@ export const CHANNELS = {
   },
   'training:snapshot': {
     /**
-     * The session as it is, null without one: its Δw(r−1) (in the compiled model's parameter
-     * order) and the training rows of its next step, for the inspector; its weights, epoch,
+     * The session as it is, null without one: its optimiser's memory (each slot in the compiled
+     * model's parameter order) and the training rows of its next step, for the inspector; its weights, epoch,
      * training state (as a project stores it) and the epoch records after epoch `since`, for a save.
      */
     request: z.object({ since: z.number().int().min(0).optional() }).strict(),
     response: z
       .object({
         session: z.string(),
-        velocity: z.array(z.number()),
+        optimiser: z.object({
+          kind: z.enum(OPTIMISER_NAMES),
+          step: z.number().int().min(0),
+          slots: z.array(z.array(z.number()).max(LIMITS.parameters)).max(4),
+        }),
         nextRows: z.array(z.number().int().min(0)),
         epoch: z.number().int().min(0),
         samplesIntoEpoch: z.number().int().min(0),

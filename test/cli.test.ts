@@ -421,14 +421,14 @@ describe('eval and trace', () => {
     const expected = traceStep(
       session.model,
       session.trainer.params,
-      session.trainer.velocity,
+      session.trainer.optimiserState,
       session.train,
       [0],
       session.trainer.hyperparameters,
     );
     expect(json).toBe(traceToJson(expected));
     const parsed = JSON.parse(json) as TraceJson;
-    expect([parsed.format, parsed.version]).toEqual(['nnstudio-trace', 1]);
+    expect([parsed.format, parsed.version]).toEqual(['nnstudio-trace', 2]);
     expect(parsed.newParams).toEqual(Array.from(expected.newParams));
   });
 
@@ -497,7 +497,7 @@ describe('eval and trace', () => {
     const { indices } = shuffledIris('parts.nnproj');
     const rows = indices.train.slice(0, 3);
     const json = JSON.parse(run('trace', 'parts.nnproj', '--sample', rows.join(','), '--json').stdout) as TraceJson;
-    expect([json.format, json.version, json.l1, json.l2, json.learningRate]).toEqual(['nnstudio-trace', 1, 0.002, 0.03, 0.05]);
+    expect([json.format, json.version, json.l1, json.l2, json.learningRate]).toEqual(['nnstudio-trace', 2, 0.002, 0.03, 0.05]);
     expect(json.units.length).toBe(json.samples[0].forward.length);
     for (const unit of json.units) {
       const deltas = json.samples.map((s) => s.backward.find((b) => b.nodeId === unit.nodeId && b.unit === unit.unit)!.delta);

@@ -115,7 +115,7 @@ describe('a 2-500-500-1 network: one weight matrix of 250,000', () => {
     expect(report.epochsCompleted).toHaveLength(1);
     expect(session.trainer.params.some((v, k) => v !== before[k])).toBe(true);
 
-    const trace = traceStep(session.model, session.trainer.params, session.trainer.velocity, session.train, [0], p.hyperparameters);
+    const trace = traceStep(session.model, session.trainer.params, session.trainer.optimiserState, session.train, [0], p.hyperparameters);
     expect(trace.updates).toHaveLength(parameterCount(widths));
     // Markdown and LaTeX write a table row per parameter: 251,501 lines in one table.
     expect(traceToMarkdown(trace).split('\n').length).toBeGreaterThan(parameterCount(widths));
@@ -143,7 +143,7 @@ describe(`a layer of ${LIMITS.unitsPerLayer.toLocaleString('en')} units, the mos
     const session = openSession(load(serialiseProject(p)));
     expect(session.model.paramCount).toBe(parameterCount(widths));
     session.trainer.step('sample');
-    const trace = traceStep(session.model, session.trainer.params, session.trainer.velocity, session.train, [1], p.hyperparameters);
+    const trace = traceStep(session.model, session.trainer.params, session.trainer.optimiserState, session.train, [1], p.hyperparameters);
     expect(trace.samples[0].forward).toHaveLength(LIMITS.unitsPerLayer + 1);
     expect(trace.samples[0].backward).toHaveLength(LIMITS.unitsPerLayer + 1);
     // The step the trace records is the step the trainer takes.

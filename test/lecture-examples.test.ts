@@ -8,6 +8,7 @@ import {
   bindData,
   compileOrThrow,
   evaluate,
+  freshOptimiserState,
   initialiseParameters,
   lecture,
   predict,
@@ -159,7 +160,14 @@ describe('the 3-2-1 example: the first update equals the hand calculation', () =
 
   it('in the trace: forward values, deltas with their rules, and every Δw', () => {
     const setup = prepareTraining(lecture.network321(), hyper, data);
-    const trace = traceStep(setup.model, readParameters(setup.model), new Float64Array(setup.model.paramCount), setup.train, [0], hyper);
+    const trace = traceStep(
+      setup.model,
+      readParameters(setup.model),
+      freshOptimiserState('sgd', setup.model.paramCount),
+      setup.train,
+      [0],
+      hyper,
+    );
     const sample = trace.samples[0];
     const unit = (name: string) => sample.forward.find((f) => f.name === name)!;
     expect(unit('y1').s).toBeCloseTo(s1, 14);

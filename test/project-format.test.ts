@@ -139,9 +139,9 @@ describe('a bad file gives one error naming the path', () => {
   });
 
   it('a newer version asks for a newer NN Studio', () => {
-    const error = errorOf({ ...document(), version: 3 });
+    const error = errorOf({ ...document(), version: 4 });
     expect(error.path).toBe('version');
-    expect(error.message).toMatch(/saved by a newer NN Studio \(format version 3; this version reads up to 2\)/);
+    expect(error.message).toMatch(/saved by a newer NN Studio \(format version 4; this version reads up to 3\)/);
   });
 
   it('a version that is not a whole number', () => {
@@ -289,15 +289,24 @@ describe('migrations', () => {
 describe('version 1 files (before the training state and the columnar history)', () => {
   const v1Text = () => readFileSync(new URL('./support/v1-xor-sigmoid-12-epochs.nnproj', import.meta.url), 'utf8');
 
-  it('a stored version 1 document opens, migrated: the same weights, history and view, no training state; it saves as version 2', () => {
+  it('a stored version 1 document opens, migrated through version 2: the same weights, history and view, no training state, gradient descent; it saves as version 3', () => {
     const v1 = JSON.parse(v1Text());
     expect(v1.version).toBe(1);
     const result = parseProject(v1Text());
     if (!result.ok) throw result.error;
     expect(result.migratedFrom).toBe(1);
     const project = result.project;
-    expect(project.version).toBe(2);
+    expect(project.version).toBe(3);
     expect(project.graph).toEqual(v1.graph);
+    // Version 3 names the optimiser: a version 1 file trained with gradient descent and momentum α.
+    expect(project.hyperparameters).toEqual({
+      ...v1.hyperparameters,
+      optimiser: 'sgd',
+      beta1: 0.9,
+      beta2: 0.999,
+      rho: 0.9,
+      epsilon: 1e-8,
+    });
     expect(project.view).toEqual(v1.view);
     expect(project.training.epoch).toBe(12);
     expect(project.training.history).toEqual(v1.training.history);
@@ -312,7 +321,7 @@ describe('version 1 files (before the training state and the columnar history)',
     expect(session.notices).toEqual([]);
     expect(session.trainer.epoch).toBe(12);
     const saved = JSON.parse(serialiseProject(project));
-    expect(saved.version).toBe(2);
+    expect(saved.version).toBe(3);
     expect(saved.training.history.epoch).toEqual(v1.training.history.map((r: { epoch: number }) => r.epoch));
     expect(saved.training.history.loss).toEqual(v1.training.history.map((r: { loss: number }) => r.loss));
     expect(saved.training.history.validationLoss).toBeNull();
@@ -340,8 +349,70 @@ describe('version 1 files (before the training state and the columnar history)',
   });
 });
 
+describe('version 2 files (before the optimiser registry)', () => {
+  // Both written by NN Studio at format version 2 (commit 7200d5c): XOR trained with momentum 0.9,
+  // shuffled, for 3 epochs and 2 samples and saved mid-epoch; and that file opened and trained on for
+  // 5 epochs (the target loss and the epoch limit off), then saved.
+  const fixture = (name: string) => readFileSync(new URL(`./support/${name}`, import.meta.url), 'utf8');
+  const v2Text = () => fixture('v2-xor-sigmoid-epoch-3-mid-epoch.nnproj');
+  const v2TrainedOnText = () => fixture('v2-xor-sigmoid-epoch-3-mid-epoch-then-5.nnproj');
+  const trainOn = (project: Project, epochs: number) => {
+    const session = openSession(project, 'train', { ...project.hyperparameters, targetLoss: null, maxEpochs: 1_000_000 });
+    expect(session.notices).toEqual([]);
+    session.trainer.run({ epochs });
+    return projectFromSession(project, session);
+  };
+
+  it("momentum's memory becomes gradient descent's with no steps counted; the hyperparameters name sgd and the settings' defaults", () => {
+    const v2 = JSON.parse(v2Text());
+    expect([v2.version, v2.training.optimiser.kind]).toEqual([2, 'momentum']);
+    const result = parseProject(v2Text());
+    if (!result.ok) throw result.error;
+    expect(result.migratedFrom).toBe(2);
+    const project = result.project;
+    expect(project.version).toBe(3);
+    const migrated = { kind: 'sgd', step: 0, slots: { velocity: v2.training.optimiser.velocity } };
+    expect(project.training.optimiser).toEqual(migrated);
+    expect(project.hyperparameters).toEqual({ ...v2.hyperparameters, optimiser: 'sgd', beta1: 0.9, beta2: 0.999, rho: 0.9, epsilon: 1e-8 });
+    expect(project.graph).toEqual(v2.graph);
+    const { epoch, rng, position, earlyStopping } = project.training;
+    expect({ epoch, rng, position, earlyStopping }).toEqual({
+      epoch: v2.training.epoch,
+      rng: v2.training.rng,
+      position: v2.training.position,
+      earlyStopping: v2.training.earlyStopping,
+    });
+    const saved = JSON.parse(serialiseProject(project));
+    expect(saved.version).toBe(3);
+    expect(saved.training.optimiser).toEqual(migrated);
+  });
+
+  it('it trains on bit for bit as version 2 did: 5 more epochs give the file version 2 saved, but for the step count', () => {
+    const project = load(v2Text());
+    const resumed = trainOn(project, 5);
+    // The version 2 run's file, migrated too (its step count is 0, version 2 did not count them).
+    const expected = load(v2TrainedOnText());
+    expect(resumed.training.epoch).toBe(8);
+    // The 2 samples left of epoch 4, then 4 epochs of 4 samples.
+    expect(resumed.training.optimiser!.step).toBe(2 + 4 * 4);
+    const uncounted: Project = { ...resumed, training: { ...resumed.training, optimiser: { ...resumed.training.optimiser!, step: 0 } } };
+    expect(serialiseProject(uncounted)).toBe(serialiseProject(expected));
+    expect(resumed.graph).toEqual(expected.graph);
+
+    // The migrated memory is what made it so: with it at zero, the same 5 epochs take other steps.
+    const velocity = structuredClone(project.training.optimiser!.slots.velocity);
+    for (const id of Object.keys(velocity.weights)) velocity.weights[id] = 0;
+    for (const id of Object.keys(velocity.biases)) velocity.biases[id] = 0;
+    const forgotten = trainOn(
+      { ...project, training: { ...project.training, optimiser: { kind: 'sgd', step: 0, slots: { velocity } } } },
+      5,
+    );
+    expect(forgotten.graph.edges[0].weight).not.toBe(expected.graph.edges[0].weight);
+  });
+});
+
 describe('the stored history and training state', () => {
-  it('a version 2 file may hold its history as a list of records (as JSON.stringify of a project writes it)', () => {
+  it('a project file may hold its history as a list of records (as JSON.stringify of a project writes it)', () => {
     const base = findExample('iris')!.create();
     const session = openSession(base, 'train', { ...base.hyperparameters, maxEpochs: 3 });
     session.trainer.run();
@@ -366,12 +437,14 @@ describe('the stored history and training state', () => {
     const base = findExample('iris')!.create();
     const session = openSession(base, 'train');
     session.trainer.step('batch');
-    session.trainer.velocity[0] = -0;
+    session.trainer.optimiserState.slots[0][0] = -0;
     const project = projectFromSession(base, session);
     const text = serialiseProject(project);
     const loaded = load(text);
     expect(loaded.training).toEqual(project.training);
-    const first = Object.values(loaded.training.optimiser!.velocity.weights)[0] as number[][];
+    expect(loaded.training.optimiser!.kind).toBe('sgd');
+    expect(loaded.training.optimiser!.step).toBe(1); // one mini-batch
+    const first = Object.values(loaded.training.optimiser!.slots.velocity.weights)[0] as number[][];
     expect(Object.is(first[0][0], -0)).toBe(true);
     expect(serialiseProject(loaded)).toBe(text);
 
@@ -382,8 +455,17 @@ describe('the stored history and training state', () => {
     doc2.training.rng = [1, 2, 3, 2 ** 32];
     expect(errorOf(doc2).path).toBe('training.rng[3]');
     const doc3 = JSON.parse(text);
-    doc3.training.optimiser.kind = 'adam';
+    doc3.training.optimiser.kind = 'momentum'; // version 2's name; version 3 calls it sgd
     expect(errorOf(doc3).path).toBe('training.optimiser.kind');
+    // Another optimiser's name over gradient descent's memory: Adam's slots are missing, gradient descent's is not Adam's.
+    const doc4 = JSON.parse(text);
+    doc4.training.optimiser.kind = 'adam';
+    const error = errorOf(doc4);
+    expect(error.path).toBe('training.optimiser.slots.mean');
+    expect(error.message).toMatch(/is missing \(adam keeps it\)/);
+    const doc5 = JSON.parse(text);
+    doc5.training.optimiser.step = 1.5;
+    expect(errorOf(doc5).path).toBe('training.optimiser.step');
   });
 });
 

@@ -88,7 +88,11 @@ describe('an oversized file is refused before JSON.parse builds it', () => {
 
   it('a training section with more numbers than a history at the epoch limit and a state at the parameter limit have', () => {
     const doc = { ...example(), training: { epoch: 1, history: 'HOLE' } };
-    const { result, parsed } = loadWatchingParse(withHole(doc, `[${numbers(5 * LIMITS.historyEpochs + 2 * LIMITS.parameters + 65, '1')}]`));
+    // The state's parameter trees: Adam's two slots, the most an optimiser keeps, and early stopping's best weights.
+    const trees = 3;
+    const { result, parsed } = loadWatchingParse(
+      withHole(doc, `[${numbers(5 * LIMITS.historyEpochs + trees * LIMITS.parameters + 65, '1')}]`),
+    );
     expect(parsed).toBe(false);
     expect(!result.ok && result.error.path).toBe('training');
     expect(!result.ok && result.error.message).toContain(`limit of ${fmt(LIMITS.historyEpochs)} epochs`);
@@ -191,7 +195,7 @@ describe('the limits are ones a project can reach', () => {
       training: {
         epoch: 10,
         history: [],
-        optimiser: { kind: 'momentum', velocity: tree },
+        optimiser: { kind: 'sgd', step: 40, slots: { velocity: tree } },
         rng: [1, 2, 3, 4],
         position: { samples: 4, next: 0, shuffled: true, lossSum: 0, correct: 0, misclassified: 0 },
         earlyStopping: { bestLoss: 0.25, bestEpoch: 3, epochsSinceBest: 1, bestWeights: tree },

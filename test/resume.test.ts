@@ -150,14 +150,18 @@ describe('a stored state that does not fit is dropped with a notice, never mis-a
     const session = openSession(edited, 'train');
     expect(session.notices).toHaveLength(1);
     expect(session.notices[0]).toMatch(
-      /^The saved training state does not fit this project \(momentum's memory: the network has no edge '[^']+'\), so training goes on from the weights with momentum's memory at zero and the samples in a new order\.$/,
+      /^The saved training state does not fit this project \(the optimiser's [^:]+: the network has no edge '[^']+'\), so training goes on from the weights with the optimiser's memory fresh and the samples in a new order\.$/,
     );
-    expect(Array.from(session.trainer.velocity).every((v) => v === 0)).toBe(true);
+    // The memory's part is named in words a reader can follow ("the optimiser's the previous change" is not).
+    expect(session.notices[0]).not.toMatch(/the optimiser's the /);
+    expect(session.trainer.optimiserState.kind).toBe('sgd');
+    expect(session.trainer.optimiserState.step).toBe(0);
+    expect(Array.from(session.trainer.optimiserState.slots[0]).every((v) => v === 0)).toBe(true);
     expect(session.trainer.cursor).toBe(0);
 
     // A matrix where the edge has one weight.
     const reshaped = structuredClone(saved);
-    reshaped.training.optimiser!.velocity.weights[saved.graph.edges[0].id] = [[1, 2]];
+    reshaped.training.optimiser!.slots.velocity.weights[saved.graph.edges[0].id] = [[1, 2]];
     expect(openSession(reshaped, 'train').notices[0]).toMatch(/the values for edge '[^']+' are not 1×1 like its weights/);
 
     // Another split of the data: the order was drawn for another number of samples.
@@ -180,17 +184,19 @@ describe('steps taken by hand count as training’s', () => {
     for (let k = 0; k < 4; k++) {
       const next = nextStepOf(project)!;
       expect(next.rows).toEqual(reference.nextBatch('batch'));
-      expect(Array.from(next.velocity)).toEqual(Array.from(reference.velocity));
+      expect(next.optimiser.kind).toBe('sgd');
+      expect(next.optimiser.step).toBe(reference.optimiserState.step);
+      expect(Array.from(next.optimiser.slots[0])).toEqual(Array.from(reference.optimiserState.slots[0]));
       const session = openSession(project, 'train');
       const trace = traceStep(
         session.model,
         readParameters(session.model),
-        next.velocity,
+        next.optimiser,
         session.train,
         next.rows,
         project.hyperparameters,
       );
-      project = projectAfterStepByHand(project, { rows: next.rows, params: trace.newParams, velocity: trace.newVelocity });
+      project = projectAfterStepByHand(project, { rows: next.rows, params: trace.newParams, optimiser: trace.newOptimiserState });
       reference.step('batch');
       expect(project.training.position!.next).toBe(reference.cursor);
     }
@@ -234,7 +240,7 @@ describe('from the command line', () => {
       const saved = load(`${example}-once.nnproj`);
       expect(saved.training.epoch).toBe(14);
       expect(
-        Object.values(saved.training.optimiser!.velocity.biases)
+        Object.values(saved.training.optimiser!.slots.velocity.biases)
           .flat()
           .some((v) => v !== 0),
       ).toBe(true);
@@ -276,7 +282,7 @@ describe('from the command line', () => {
     const trace = JSON.parse(result.stdout);
     const alpha = project.hyperparameters.momentum;
     expect(trace.updates.some((u: { momentumPart: number }) => u.momentumPart !== 0)).toBe(true);
-    for (const update of trace.updates) expect(update.momentumPart).toBe(alpha * next.velocity[update.param]);
+    for (const update of trace.updates) expect(update.momentumPart).toBe(alpha * next.optimiser.slots[0][update.param]);
     // Training's next step lands where the trace says.
     const session = openSession(project, 'train');
     session.trainer.step('sample');
@@ -295,7 +301,7 @@ describe('from the command line', () => {
     const result = run('train', 'edit3.nnproj', '--epochs', '1', '--quiet');
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(
-      /^Note: The saved training state does not fit this project \(momentum's memory: the network has no edge '[^']+'\), so training goes on/,
+      /^Note: The saved training state does not fit this project \(the optimiser's [^:]+: the network has no edge '[^']+'\), so training goes on/,
     );
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(load('edit3.trained.nnproj').training.epoch).toBe(3);

@@ -17,6 +17,7 @@ import {
   createWorkspace,
   datasetFromRows,
   forward,
+  freshOptimiserState,
   gradientCheck,
   readParameters,
   traceStep,
@@ -154,7 +155,16 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, wha
   }
 }
 
-const NO_UPDATE = { algorithm: 'gradientDescent', loss: 'crossEntropy', learningRate: 1, momentum: 0, l1: 0, l2: 0 } as const;
+const NO_UPDATE = {
+  ...DEFAULT_HYPERPARAMETERS,
+  algorithm: 'gradientDescent',
+  loss: 'crossEntropy',
+  optimiser: 'sgd',
+  learningRate: 1,
+  momentum: 0,
+  l1: 0,
+  l2: 0,
+} as const;
 
 function kernels(model: CompiledModel): [string, GradientKernel][] {
   return [
@@ -217,7 +227,7 @@ for (const output of ['softmax', 'sigmoid'] as const) {
           `trainer (${kernel} kernel): θ − θ′ at η = 1`,
         );
       }
-      const trace = traceStep(model, params, new Float64Array(model.paramCount), data, [0, 1, 2], NO_UPDATE);
+      const trace = traceStep(model, params, freshOptimiserState('sgd', model.paramCount), data, [0, 1, 2], NO_UPDATE);
       expectClose(
         trace.updates.map((u) => u.gradient),
         trace.updates.map((u) => numeric[u.param]),
@@ -226,7 +236,7 @@ for (const output of ['softmax', 'sigmoid'] as const) {
     });
 
     it('the trace’s δ of each output unit is −∂J/∂s_k, by the finite difference in s alone', () => {
-      const trace = traceStep(model, params, new Float64Array(model.paramCount), data, [0, 1, 2], NO_UPDATE);
+      const trace = traceStep(model, params, freshOptimiserState('sgd', model.paramCount), data, [0, 1, 2], NO_UPDATE);
       for (const sample of trace.samples) {
         const { s, t } = outputOf(model, params, data, sample.index);
         const outputs = sample.backward.filter((b) => b.role === 'output').sort((a, b) => a.unit - b.unit);
@@ -277,7 +287,7 @@ describe('the issue’s example: a two-unit softmax with s = (1, 0) and t = (0.5
     const model = compileOrThrow(graph);
     const data = bindData(model, datasetFromRows(['x'], ['a', 'b'], [[1, ...t]]));
     const params = readParameters(model, graph);
-    return { model, data, params, trace: traceStep(model, params, new Float64Array(model.paramCount), data, [0], NO_UPDATE) };
+    return { model, data, params, trace: traceStep(model, params, freshOptimiserState('sgd', model.paramCount), data, [0], NO_UPDATE) };
   }
   const deltas = (trace: StepTrace) => trace.samples[0].backward.sort((a, b) => a.unit - b.unit);
 
@@ -328,7 +338,7 @@ describe('the issue’s example: a two-unit softmax with s = (1, 0) and t = (0.5
     }
     // 0.7 + 0.2 + 0.1 is 0.9999999999999999 in floating point: still the simple wording.
     const soft = problem('softmax', [[0.7, 0.2, 0.1]]);
-    const trace = traceStep(soft.model, soft.params, new Float64Array(soft.model.paramCount), soft.data, [0], NO_UPDATE);
+    const trace = traceStep(soft.model, soft.params, freshOptimiserState('sgd', soft.model.paramCount), soft.data, [0], NO_UPDATE);
     expect(0.7 + 0.2 + 0.1).not.toBe(1);
     expect(
       trace.samples[0].backward.filter((b) => b.role === 'output').every((b) => b.targetSum === undefined && !b.rule.includes('Σt')),
@@ -357,7 +367,7 @@ print(json.dumps(s.grad.tolist()))
     const result = spawnSync('/usr/bin/python3', ['-c', script], { input: JSON.stringify(rows), encoding: 'utf8', timeout: 120_000 });
     expect(result.status, result.stderr).toBe(0);
     const torchGrad = JSON.parse(result.stdout) as number[][];
-    const trace = traceStep(model, params, new Float64Array(model.paramCount), data, [0, 1, 2], NO_UPDATE);
+    const trace = traceStep(model, params, freshOptimiserState('sgd', model.paramCount), data, [0, 1, 2], NO_UPDATE);
     for (const sample of trace.samples) {
       const deltas = sample.backward
         .filter((b) => b.role === 'output')

@@ -11,10 +11,12 @@ import {
   createRng,
   createWorkspace,
   forward,
+  freshOptimiserState,
   initialiseParameters,
   lecture,
   prepareTraining,
   traceStep,
+  LOSS_NAMES,
   type Hyperparameters,
 } from '../engine/src/index';
 import { randomProblem } from './support/random-dag';
@@ -29,14 +31,9 @@ function expectArraysClose(actual: ArrayLike<number>, expected: ArrayLike<number
 }
 
 describe('trace = fast path', () => {
-  for (const [loss, kernel] of [
-    ['squaredError', 'interpreted'],
-    ['crossEntropy', 'interpreted'],
-    ['squaredError', 'generated'],
-    ['crossEntropy', 'generated'],
-    ['squaredError', 'batched'],
-    ['crossEntropy', 'batched'],
-  ] as const) {
+  // Every loss of the registry with every kernel.
+  const cases = (['interpreted', 'generated', 'batched'] as const).flatMap((kernel) => LOSS_NAMES.map((loss) => [loss, kernel] as const));
+  for (const [loss, kernel] of cases) {
     it(`on random DAGs, one sample and one mini-batch, with momentum, L1 and L2 (${loss}, ${kernel} kernel)`, () => {
       fc.assert(
         fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.constantFrom<'sample' | 'batch'>('sample', 'batch'), (seed, unit) => {
@@ -56,14 +53,15 @@ describe('trace = fast path', () => {
           const trainer = new Trainer({ model, params, train: data, hyper, kernel });
           expect(trainer.kernel.kind).toBe(kernel);
           // Momentum needs a previous Δw: give every parameter one.
-          for (let p = 0; p < model.paramCount; p++) trainer.velocity[p] = rng.normal() * 0.1;
+          for (let p = 0; p < model.paramCount; p++) trainer.optimiserState.slots[0][p] = rng.normal() * 0.1;
 
           const indices = trainer.nextBatch(unit);
-          const trace = traceStep(model, trainer.params, trainer.velocity, data, indices, hyper);
+          const trace = traceStep(model, trainer.params, trainer.optimiserState, data, indices, hyper);
           const report = trainer.step(unit);
           expect(report.samples).toBe(indices.length);
           expectArraysClose(trace.newParams, trainer.params, 'params');
-          expectArraysClose(trace.newVelocity, trainer.velocity, 'velocity');
+          expectArraysClose(trace.newOptimiserState.slots[0], trainer.optimiserState.slots[0], 'velocity');
+          expect(trace.newOptimiserState.step).toBe(trainer.optimiserState.step);
 
           // Per sample, every z and δ equals the kernels' (δ = −∂J/∂s).
           const ws = createWorkspace(model);
@@ -89,9 +87,10 @@ describe('trace = fast path', () => {
 
   it('records the update parts so that Δw = gradient part + momentum part + regularisation part', () => {
     const { model, params, data } = randomProblem(42, 'squaredError', 4);
-    const velocity = new Float64Array(model.paramCount).fill(0.01);
+    const memory = freshOptimiserState('sgd', model.paramCount);
+    memory.slots[0].fill(0.01);
     const hyper = { ...DEFAULT_HYPERPARAMETERS, learningRate: 0.3, momentum: 0.5, l1: 0.01, l2: 0.02 };
-    const trace = traceStep(model, params, velocity, data, [0, 1, 2, 3], hyper);
+    const trace = traceStep(model, params, memory, data, [0, 1, 2, 3], hyper);
     expect(trace.updates).toHaveLength(model.paramCount);
     for (const u of trace.updates) {
       expect(u.change).toBeCloseTo(u.gradientPart + u.momentumPart + u.regularisationPart, 15);
@@ -121,7 +120,7 @@ describe('trace = fast path', () => {
     const setup = prepareTraining(graph, hyper, lecture.truthTable('xor'));
     const params = initialiseParameters(setup.model, { method: 'uniform', seed: 5 });
     const trainer = new Trainer({ model: setup.model, params, train: setup.train, hyper });
-    const trace = traceStep(setup.model, trainer.params, trainer.velocity, setup.train, trainer.nextBatch('batch'), hyper);
+    const trace = traceStep(setup.model, trainer.params, trainer.optimiserState, setup.train, trainer.nextBatch('batch'), hyper);
     trainer.step('batch');
     const lockedWeight = setup.model.edges[0].weightOffset;
     const lockedBias = setup.model.computing.find((n) => n.id === 'h1')!.biasOffset;
@@ -149,7 +148,7 @@ describe('trace = fast path', () => {
     const trainer = new Trainer({ model: setup.model, params, train: setup.train, hyper });
     for (let step = 0; step < 8; step++) {
       const indices = trainer.nextBatch('sample');
-      const trace = traceStep(setup.model, trainer.params, trainer.velocity, setup.train, indices, hyper);
+      const trace = traceStep(setup.model, trainer.params, trainer.optimiserState, setup.train, indices, hyper);
       expect(trace.samples[0].backward).toHaveLength(0);
       trainer.step('sample');
       expectArraysClose(trace.newParams, trainer.params, 'params');
@@ -165,11 +164,17 @@ describe('trace = fast path', () => {
 
   it('refuses a sample that does not exist', () => {
     const { model, params, data } = randomProblem(3, 'squaredError', 2);
-    expect(() => traceStep(model, params, new Float64Array(model.paramCount), data, [5], DEFAULT_HYPERPARAMETERS)).toThrow(
+    const memory = freshOptimiserState('sgd', model.paramCount);
+    expect(() => traceStep(model, params, memory, data, [5], DEFAULT_HYPERPARAMETERS)).toThrow(
       /Sample 5 does not exist; the data has 2 samples/,
     );
-    expect(() => traceStep(model, params, new Float64Array(model.paramCount), data, [], DEFAULT_HYPERPARAMETERS)).toThrow(
-      /at least one sample/,
+    expect(() => traceStep(model, params, memory, data, [], DEFAULT_HYPERPARAMETERS)).toThrow(/at least one sample/);
+    // Memory of another optimiser, or of another network, is refused, never read as gradient descent's.
+    expect(() => traceStep(model, params, freshOptimiserState('adam', model.paramCount), data, [0], DEFAULT_HYPERPARAMETERS)).toThrow(
+      RangeError,
+    );
+    expect(() => traceStep(model, params, freshOptimiserState('sgd', model.paramCount + 1), data, [0], DEFAULT_HYPERPARAMETERS)).toThrow(
+      /does not fit the step/,
     );
   });
 });

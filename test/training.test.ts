@@ -102,7 +102,7 @@ describe('steps and epochs', () => {
     let lossSum = 0;
     for (const unit of ['batch', 'sample', 'batch', 'sample'] as const) {
       const indices = trainer.nextBatch(unit);
-      lossSum += traceStep(trainer.model, trainer.params, trainer.velocity, trainer.train, indices, h).meanLoss * indices.length;
+      lossSum += traceStep(trainer.model, trainer.params, trainer.optimiserState, trainer.train, indices, h).meanLoss * indices.length;
       trainer.step(unit);
     }
     expect(trainer.epoch).toBe(1);

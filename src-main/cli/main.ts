@@ -28,6 +28,15 @@ import {
   rowPlaces,
   trainingRowRefusal,
   escapeControlCharacters,
+  checkHyperparameters,
+  formatNumber,
+  formatPercent,
+  OPTIMISERS,
+  OPTIMISER_NAMES,
+  OPTIMISER_SETTINGS,
+  OPTIMISER_SETTING_NAMES,
+  type Hyperparameters,
+  type OptimiserName,
   type EpochRecord,
   type Project,
   type ProjectSession,
@@ -58,9 +67,10 @@ Commands:
   examples                      list the example projects
   new --example NAME [--out FILE] [--force]
                                 write an example project (default: NAME.nnproj)
-  train FILE [--epochs N] [--out FILE | --in-place] [--json] [--quiet]
-                                train as the project's hyperparameters say (or N more epochs)
-                                and write the trained project (default: FILE.trained.nnproj)
+  train FILE [--epochs N] [--optimiser NAME] [--learning-rate X] [--out FILE | --in-place]
+        [--json] [--quiet]      train as the project's hyperparameters say (or N more epochs,
+                                or with another optimiser) and write the trained project
+                                (default: FILE.trained.nnproj)
   eval FILE [--json]            loss, accuracy and confusion matrix on each split
   trace FILE --sample N[,M...] [--json]
                                 one training step on row N of the data (its row in the
@@ -92,12 +102,17 @@ Writes an example project (see nnstudio examples).
   --out FILE      where to write it (default: NAME.nnproj)
   --force         replace FILE if it exists
 `,
-  train: `Usage: nnstudio train FILE [--epochs N] [--out FILE | --in-place] [--json] [--quiet]
+  train: `Usage: nnstudio train FILE [--epochs N] [--optimiser NAME] [--learning-rate X] [SETTINGS]
+                     [--out FILE | --in-place] [--json] [--quiet]
 
 Trains the project as its hyperparameters say, then writes the trained project. Ctrl-C stops
 after the current epoch and saves the weights so far; Ctrl-C again quits at once, without
-saving (but never while the file is being written).
+saving (but never while the file is being written). The options that change a hyperparameter
+are saved with the trained project.
   --epochs N    train N more epochs (the project's other stopping criteria still apply)
+  --optimiser NAME  ${OPTIMISER_NAMES.map((name) => `${name} (${OPTIMISERS[name].label})`).join(', ')}
+  --learning-rate X the learning rate η
+${OPTIMISER_SETTING_NAMES.map((name) => `  --${name} X${' '.repeat(Math.max(1, 15 - name.length))}${OPTIMISER_SETTINGS[name].label} (${OPTIMISER_NAMES.filter((o) => (OPTIMISERS[o].settings as readonly string[]).includes(name)).join(', ')})`).join('\n')}
   --out FILE    where to write (default: FILE.trained.nnproj beside the input)
   --in-place    overwrite the input instead
   --json        one JSON line per epoch on stdout, then one with the result
@@ -242,6 +257,38 @@ function positiveInteger(value: string | undefined, option: string): number | un
   return n;
 }
 
+/** A number option's value, or undefined when it is not given. */
+function numberOption(value: string | undefined, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${option} needs a number, got '${value}'.`);
+  return n;
+}
+
+/**
+ * The project's hyperparameters with the optimiser, learning rate and optimiser settings the
+ * options give; each refused value is a usage error naming its option.
+ */
+function chosenHyperparameters(hyper: Hyperparameters, values: Record<string, string | boolean | undefined>): Hyperparameters {
+  const text = (name: string) => (typeof values[name] === 'string' ? values[name] : undefined);
+  const optimiser = text('optimiser');
+  if (optimiser !== undefined && !(OPTIMISER_NAMES as readonly string[]).includes(optimiser))
+    throw new UsageError(`--optimiser takes one of ${OPTIMISER_NAMES.join(', ')}, got '${optimiser}'.`);
+  const chosen: Hyperparameters = { ...hyper };
+  if (optimiser !== undefined) chosen.optimiser = optimiser as OptimiserName;
+  const learningRate = numberOption(text('learning-rate'), '--learning-rate');
+  if (learningRate !== undefined) chosen.learningRate = learningRate;
+  for (const name of OPTIMISER_SETTING_NAMES) {
+    const value = numberOption(text(name), `--${name}`);
+    if (value !== undefined) chosen[name] = value;
+  }
+  const options: Record<string, string> = { learningRate: '--learning-rate', optimiser: '--optimiser' };
+  for (const name of OPTIMISER_SETTING_NAMES) options[name] = `--${name}`;
+  const issue = checkHyperparameters(chosen).find((i) => i.field in options && text(options[i.field].slice(2)) !== undefined);
+  if (issue) throw new UsageError(`${options[issue.field]}: ${issue.message}`);
+  return chosen;
+}
+
 function requireFile(positionals: string[], command: string): string {
   if (positionals.length === 0) throw new UsageError(`${command} needs a project file.`);
   return positionals[0];
@@ -252,6 +299,9 @@ async function commandTrain(args: string[], io: CliIo): Promise<number> {
     args,
     {
       epochs: { type: 'string' },
+      optimiser: { type: 'string' },
+      'learning-rate': { type: 'string' },
+      ...Object.fromEntries(OPTIMISER_SETTING_NAMES.map((name) => [name, { type: 'string' as const }])),
       out: { type: 'string' },
       'in-place': { type: 'boolean' },
       json: { type: 'boolean' },
@@ -271,7 +321,8 @@ async function commandTrain(args: string[], io: CliIo): Promise<number> {
   const { project, migratedFrom } = await readProjectFile(input);
   if (migratedFrom !== null && !values.json)
     io.stderr.write(`Note: ${escapeControlCharacters(input)} was saved in format version ${migratedFrom} and has been upgraded.\n`);
-  const hyper = epochs ? { ...project.hyperparameters, maxEpochs: project.training.epoch + epochs } : project.hyperparameters;
+  const chosen = chosenHyperparameters(project.hyperparameters, values);
+  const hyper = epochs ? { ...chosen, maxEpochs: project.training.epoch + epochs } : chosen;
   if (hyper.maxEpochs <= project.training.epoch) {
     throw new UserError(
       `${input} has already been trained for ${project.training.epoch} epochs, its maximum; use --epochs N to train N more.`,
@@ -299,7 +350,8 @@ async function commandTrain(args: string[], io: CliIo): Promise<number> {
   );
   progress?.finish();
 
-  const trained: Project = projectFromSession({ ...project }, session);
+  // The optimiser and settings the options chose are the project's from now on (not --epochs' limit: that was this run's).
+  const trained: Project = projectFromSession({ ...project, hyperparameters: chosen }, session);
   saving = true;
   try {
     await writeProjectFile(out, trained);
@@ -459,7 +511,7 @@ async function commandTrace(args: string[], io: CliIo): Promise<number> {
   const trace = traceStep(
     session.model,
     session.trainer.params,
-    session.trainer.velocity,
+    session.trainer.optimiserState,
     session.train,
     positions,
     session.trainer.hyperparameters,
@@ -500,12 +552,13 @@ async function commandExport(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
+/** A number as every part of the app writes it, with an ASCII minus for terminals. */
 function fmt(value: number): string {
-  return Number(value.toPrecision(4)).toString();
+  return formatNumber(value, { minus: '-' });
 }
 
 function percent(value: number): string {
-  return `${(value * 100).toFixed(1)}%`;
+  return formatPercent(value);
 }
 
 function confusionTable(confusion: NonNullable<SplitEvaluation['confusion']>): string {

@@ -324,7 +324,7 @@ describe('the snapshot of a paused run', () => {
     const resume = { optimiser: null, rng: [1, 2, 3, 4], position: null, earlyStopping: null };
     const snapshot = (velocity: number[], weights = [0.5, 1]) => ({
       session: 's',
-      velocity: Float64Array.from(velocity),
+      optimiser: { kind: 'sgd' as const, step: 5, slots: [Float64Array.from(velocity)] },
       nextRows: [3, 1],
       epoch: 2,
       samplesIntoEpoch: 3,
@@ -336,7 +336,7 @@ describe('the snapshot of a paused run', () => {
     expect(await call('training:snapshot', { since: 1 })).toEqual({
       ok: {
         session: 's',
-        velocity: [0.5, -0.25],
+        optimiser: { kind: 'sgd', step: 5, slots: [[0.5, -0.25]] },
         nextRows: [3, 1],
         epoch: 2,
         samplesIntoEpoch: 3,

@@ -401,12 +401,17 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       // A diverged run's memory is no use to trace from or to save (and JSON has no NaN): no snapshot then.
       if (
         !state ||
-        !state.velocity.every(Number.isFinite) ||
+        !state.optimiser.slots.every((slot) => slot.every(Number.isFinite)) ||
         !state.weights.every(Number.isFinite) ||
         !ResumeStateSchema.safeParse(state.resume).success
       )
         return null;
-      return { ...state, velocity: Array.from(state.velocity), weights: Array.from(state.weights) };
+      const optimiser = {
+        kind: state.optimiser.kind,
+        step: state.optimiser.step,
+        slots: state.optimiser.slots.map((slot) => Array.from(slot)),
+      };
+      return { ...state, optimiser, weights: Array.from(state.weights) };
     },
     'training:reset': async ({ project }) => {
       deps.training.stop();

@@ -1,7 +1,7 @@
 /**
  * Messages between the training controller (main process) and its worker thread.
  */
-import type { EpochRecord, Hyperparameters, Project, ResumeState } from '../../engine/src/index';
+import type { EpochRecord, Hyperparameters, OptimiserState, Project, ResumeState } from '../../engine/src/index';
 import type { EventOf } from '../../src-shared/contract';
 
 /** Main process → worker. */
@@ -24,8 +24,8 @@ export type ToWorker =
 /** A session as it is, for the inspector and for saving. */
 export interface SessionSnapshot {
   session: string;
-  /** Momentum's memory Δw(r−1) in the model's order, and the training rows the next step would use. */
-  velocity: Float64Array;
+  /** The optimiser's memory (momentum's Δw(r−1), Adam's m, v and t) in the model's order, and the training rows the next step would use. */
+  optimiser: OptimiserState;
   nextRows: number[];
   epoch: number;
   samplesIntoEpoch: number;

@@ -187,7 +187,8 @@ describe('training worker', () => {
     const state = of(posted, 'snapshot').at(-1)!.state!;
     expect(state.session).toBe('s1');
     expect(state.nextRows).toHaveLength(8);
-    expect(state.velocity.some((v) => v !== 0)).toBe(true);
+    expect(state.optimiser.kind).toBe('sgd');
+    expect(state.optimiser.slots[0].some((v) => v !== 0)).toBe(true);
 
     // The renderer's view of the paused run: its weights, as the last progress carried them.
     const paused = of(posted, 'progress').at(-1)!;
@@ -197,7 +198,7 @@ describe('training worker', () => {
     const trace = traceStep(
       session.model,
       readParameters(session.model),
-      state.velocity,
+      state.optimiser,
       session.train,
       state.nextRows,
       project.hyperparameters,

@@ -3,7 +3,14 @@
  * short slices so that pause, step and stop are heard between steps, and posts progress at most
  * 30 times a second. worker.ts wires it to `worker_threads`; tests drive it directly.
  */
-import { TrainingSetupError, openSession, resumeStateOf, type EpochRecord, type ProjectSession } from '../../engine/src/index';
+import {
+  TrainingSetupError,
+  copyOptimiserState,
+  openSession,
+  resumeStateOf,
+  type EpochRecord,
+  type ProjectSession,
+} from '../../engine/src/index';
 import { MAX_PROGRESS_PER_SECOND, type FromWorker, type ToWorker } from './protocol';
 
 /** How long one slice of training runs before the thread looks at its messages again. */
@@ -105,7 +112,7 @@ export class TrainingWorker {
             type: 'snapshot',
             state: {
               session: this.sessionName,
-              velocity: Float64Array.from(trainer.velocity),
+              optimiser: copyOptimiserState(trainer.optimiserState),
               nextRows: trainer.nextBatch('batch'),
               epoch: trainer.epoch,
               samplesIntoEpoch: trainer.cursor,

@@ -5,7 +5,6 @@
 import {
   ACTIVATIONS,
   activationsFor,
-  activationsWithOutput,
   bindData,
   compileOrThrow,
   createRng,
@@ -13,7 +12,8 @@ import {
   datasetFromRows,
   forward,
   isDifferentiable,
-  isElementwise,
+  lossAccepts,
+  lossForm,
   readParameters,
   type Activation,
   type BoundData,
@@ -37,8 +37,8 @@ export interface RandomProblem {
 const SMOOTH: NeuronActivation[] = activationsFor('neuron').filter(isDifferentiable);
 /** Hidden layers: every trainable activation, softmax included. */
 const LAYER: Activation[] = activationsFor('dense').filter(isDifferentiable);
-/** An elementwise output whose cross-entropy is defined (sigmoid). */
-const PROBABILITY = activationsWithOutput('probability').filter(isElementwise);
+/** Single-unit outputs per loss, from the loss registry: every smooth one squared error accepts, sigmoid for cross-entropy. */
+const OUTPUTS = (loss: LossName): NeuronActivation[] => SMOOTH.filter((activation) => lossAccepts(loss, activation));
 
 /**
  * A random network, its parameters and a small batch of data for `loss`.
@@ -100,9 +100,9 @@ function tryProblem(seed: number, loss: LossName, samples: number): RandomProble
   for (let o = 0; o < outputCount; o++) {
     const id = `o${o}`;
     const sources = [...units.keys()].filter((k) => !k.startsWith('o'));
-    const softmax = rng.next() < 0.4;
+    const softmax = rng.next() < 0.4 && lossAccepts(loss, 'softmax');
     const size = softmax ? 2 + rng.int(2) : rng.next() < 0.5 ? 1 : 2;
-    const activation: Activation = softmax ? 'softmax' : loss === 'crossEntropy' ? pick(PROBABILITY) : pick(SMOOTH);
+    const activation: Activation = softmax ? 'softmax' : pick(OUTPUTS(loss));
     const names = Array.from({ length: size }, (_, k) => `t${o}_${k}`);
     targets.push(...names);
     if (size === 1 && rng.next() < 0.5) {
@@ -142,7 +142,7 @@ function tryProblem(seed: number, loss: LossName, samples: number): RandomProble
       if (out.activation === 'softmax') {
         const hot = rng.int(out.units);
         for (let k = 0; k < out.units; k++) t.push(k === hot ? 1 : 0);
-      } else if (loss === 'crossEntropy') {
+      } else if (lossForm(loss, out.activation)!.targets === 'probability') {
         for (let k = 0; k < out.units; k++) t.push(rng.next()); // soft targets in [0, 1] exercise both terms
       } else {
         for (let k = 0; k < out.units; k++) t.push(rng.normal());

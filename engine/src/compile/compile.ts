@@ -19,7 +19,7 @@ import {
   type GraphEdge,
   type GraphNode,
 } from '../model/graph';
-import type { LossName } from '../model/losses';
+import { LOSSES, lossAccepts, lossRequirement, lossesFor, type LossName } from '../model/losses';
 import { quoteForMessage } from '../util/quote';
 
 /** User text (an id, a name) as a message quotes it: control characters escaped, cut short. */
@@ -582,16 +582,16 @@ function checkTrainable(
       }
     }
   }
-  if (training.loss === 'crossEntropy') {
-    for (const node of outputs) {
-      if (!isKnownActivation(node.activation) || ACTIVATIONS[node.activation].output !== 'probability') {
-        error(
-          'loss-output-mismatch',
-          `Cross-entropy needs outputs that are probabilities (sigmoid, or a softmax layer), but output ${describeNode(node)} uses ${node.activation}. Use squared error, or change its activation.`,
-          { nodeId: node.id },
-        );
-      }
-    }
+  const loss = LOSSES[training.loss];
+  for (const node of outputs) {
+    if (!isKnownActivation(node.activation) || lossAccepts(training.loss, node.activation)) continue;
+    const others = lossesFor(node.activation).map((name) => LOSSES[name].label);
+    const advice = others.length > 0 ? `Use ${others.join(' or ')}, or change its activation.` : 'Change its activation.';
+    error(
+      'loss-output-mismatch',
+      `${capitalise(loss.label)} needs ${lossRequirement(training.loss)}, but output ${describeNode(node)} uses ${node.activation}. ${advice}`,
+      { nodeId: node.id },
+    );
   }
 }
 

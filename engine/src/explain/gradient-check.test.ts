@@ -12,6 +12,7 @@ import { openSession } from '../project/session';
 import { gradientCheck, gradientRelativeError, meanBatchLoss, type GradientCheckResult } from './gradient-check';
 import * as traceModule from './trace';
 import type { Graph } from '../model/graph';
+import { LOSS_NAMES } from '../model/losses';
 
 // A switch to corrupt the trace's gradients as the gradient check reads them, so that a test can
 // show the check catching a backprop bug. Off unless a test sets it.
@@ -72,7 +73,7 @@ describe('gradientCheck on the shipped examples', () => {
       const trace = traceModule.traceStep(
         session.model,
         session.trainer.params,
-        session.trainer.velocity,
+        session.trainer.optimiserState,
         session.train,
         batch,
         session.trainer.hyperparameters,
@@ -99,7 +100,7 @@ describe('gradientCheck on the shipped examples', () => {
 });
 
 describe('gradientCheck on random DAGs (sigmoid, tanh, ReLU, linear and softmax units; both losses)', () => {
-  for (const loss of ['squaredError', 'crossEntropy'] as const) {
+  for (const loss of LOSS_NAMES) {
     it(`${loss}: every relative error below 1e-6 on a mini-batch`, () => {
       let kinks = 0;
       let rows = 0;
@@ -285,7 +286,7 @@ describe('gradientCheck refuses what it cannot check', () => {
     const data = bindData(model, datasetFromRows(['x'], ['t'], [[1, 1]]));
     const params = readParameters(model);
     expect(() => gradientCheck(model, params, data, [0], 'crossEntropy')).toThrow(
-      /Cross-entropy needs sigmoid or softmax outputs, but output y uses linear/,
+      /Cross-entropy needs outputs that are probabilities \(sigmoid or a softmax layer\), but output y uses linear/,
     );
     expect(() => gradientCheck(model, params, data, [0], 'squaredError', { epsilon: 0 })).toThrow(RangeError);
     expect(() => gradientCheck(model, params, data, [0], 'squaredError', { epsilon: NaN })).toThrow(RangeError);

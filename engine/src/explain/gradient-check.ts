@@ -20,8 +20,10 @@ import { ACTIVATIONS, isDifferentiable } from '../model/activations';
 import type { CompiledModel } from '../compile/compile';
 import type { BoundData } from '../datasets/data';
 import { createWorkspace, forward, sampleLoss, type Workspace } from '../fast/kernels';
-import type { LossName } from '../model/losses';
+import { LOSSES, lossAccepts, lossRequirement, type LossName } from '../model/losses';
 import { traceStep } from './trace';
+import { DEFAULT_HYPERPARAMETERS } from '../train/train';
+import { freshOptimiserState } from '../train/optimisers';
 
 /** One parameter's analytic gradient next to its finite-difference estimate. */
 export interface GradientCheckRow {
@@ -189,8 +191,8 @@ function evaluateBatch(
  * @param indices Training samples of the step (one for stochastic, several for a mini-batch).
  * @throws RangeError when `indices` is empty or names a sample the data does not have, when the
  *   parameter vector has the wrong length, or when ε is not a positive finite number.
- * @throws Error when the model has step or sign units (no gradient to check), or when cross-entropy
- *   is asked of an output that is not sigmoid or softmax.
+ * @throws Error when the model has step or sign units (no gradient to check), or when the loss may
+ *   not be paired with an output's activation (cross-entropy on an output that is not sigmoid or softmax).
  */
 export function gradientCheck(
   model: CompiledModel,
@@ -214,23 +216,23 @@ export function gradientCheck(
         'Backprop does not apply; such units learn by the perceptron rule.',
     );
   }
-  if (loss === 'crossEntropy') {
-    // The compiler refuses this for training; checked here too because a model compiled only to
-    // evaluate could reach the inspector, and the loss and its gradient would then disagree by
-    // construction (the kernels read a non-sigmoid output's cross-entropy as if it were sigmoid).
-    const bad = model.outputs.find((node) => ACTIVATIONS[node.activation].output !== 'probability');
-    if (bad)
-      throw new Error(
-        `Cross-entropy needs sigmoid or softmax outputs, but output ${bad.id} uses ${bad.activation}: there is no gradient of that loss to check.`,
-      );
+  // The compiler refuses such a pairing for training; checked here too because a model compiled only
+  // to evaluate could reach the inspector, and the loss of such an output is not defined (NaN).
+  const bad = model.outputs.find((node) => !lossAccepts(loss, node.activation));
+  if (bad) {
+    const label = LOSSES[loss].label;
+    throw new Error(
+      `${label.charAt(0).toUpperCase()}${label.slice(1)} needs ${lossRequirement(loss)}, but output ${bad.id} uses ${bad.activation}: there is no gradient of that loss to check.`,
+    );
   }
 
   // The analytic side, exactly as the inspector gets it. traceStep validates the indices (RangeError).
-  const zeros = new Float64Array(model.paramCount);
-  const trace = traceStep(model, params, zeros, data, indices, {
+  const trace = traceStep(model, params, freshOptimiserState('sgd', model.paramCount), data, indices, {
+    ...DEFAULT_HYPERPARAMETERS,
     algorithm: 'gradientDescent',
     loss,
     learningRate: 1,
+    optimiser: 'sgd',
     momentum: 0,
     l1: 0,
     l2: 0,

@@ -8,11 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { randomProblem } from '../../../test/support/random-dag';
-import { bindData, compileOrThrow, datasetFromRows, readParameters } from '../index';
+import { DEFAULT_HYPERPARAMETERS, bindData, compileOrThrow, datasetFromRows, freshOptimiserState, readParameters } from '../index';
 import type { Graph } from '../model/graph';
+import { LOSS_NAMES } from '../model/losses';
 import { findExample } from '../project/examples';
 import { openSession } from '../project/session';
-import { formatNumber, traceStep, type StepTrace } from './trace';
+import { formatTraceNumber, traceStep, type StepTrace } from './trace';
 import { TRACE_CSV_COLUMNS, escapeLatex, traceToCsv, traceToJson, traceToLatex, traceToMarkdown, type TraceJson } from './trace-export';
 import { traceToText } from './trace-text';
 
@@ -47,8 +48,10 @@ function awkwardTrace(samples: number[] = [0, 1], hyper: Partial<Parameters<type
       ],
     ),
   );
-  const velocity = new Float64Array(model.paramCount).map((_, p) => 0.01 * (p - 3));
-  return traceStep(model, readParameters(model), velocity, data, samples, {
+  const memory = freshOptimiserState('sgd', model.paramCount);
+  memory.slots[0].forEach((_, p) => (memory.slots[0][p] = 0.01 * (p - 3)));
+  return traceStep(model, readParameters(model), memory, data, samples, {
+    ...DEFAULT_HYPERPARAMETERS,
     algorithm: 'gradientDescent',
     loss: 'squaredError',
     learningRate: 0.5,
@@ -61,7 +64,7 @@ function awkwardTrace(samples: number[] = [0, 1], hyper: Partial<Parameters<type
 
 function traceOf(example: string, indices: number[], overrides: Record<string, number> = {}): StepTrace {
   const session = openSession(findExample(example)!.create());
-  return traceStep(session.model, session.trainer.params, session.trainer.velocity, session.train, indices, {
+  return traceStep(session.model, session.trainer.params, session.trainer.optimiserState, session.train, indices, {
     ...session.trainer.hyperparameters,
     ...overrides,
   });
@@ -163,7 +166,7 @@ describe('traceToCsv', () => {
         expect(number(find('forward', name, unit.name, 'b_j'))).toBe(unit.bias + 0);
         const s = find('forward', name, unit.name, 's_j');
         expect(number(s)).toBe(unit.s);
-        expect(s.formula.endsWith(`= ${formatNumber(unit.s, false)}`)).toBe(true);
+        expect(s.formula.endsWith(`= ${formatTraceNumber(unit.s, false)}`)).toBe(true);
         expect(number(find('forward', name, unit.name, 'z_j'))).toBe(unit.z + 0);
       }
       expect(records.filter((r) => r.phase === 'forward' && r.sample === name)).toHaveLength(
@@ -241,18 +244,25 @@ describe('traceToJson', () => {
       'momentum',
       'l1',
       'l2',
+      'optimiser',
       'meanLoss',
       'samples',
       'units',
       'updates',
       'newParams',
-      'newVelocity',
+      'newOptimiserState',
     ]);
     expect(parsed.format).toBe('nnstudio-trace');
-    expect(parsed.version).toBe(1);
+    expect(parsed.version).toBe(2);
     expect(Array.isArray(parsed.newParams)).toBe(true);
     expect(parsed.newParams).toEqual(withoutNegativeZero(trace.newParams));
-    expect(parsed.newVelocity).toEqual(withoutNegativeZero(trace.newVelocity));
+    expect(parsed.newOptimiserState).toEqual({
+      kind: 'sgd',
+      step: trace.newOptimiserState.step,
+      slots: { velocity: withoutNegativeZero(trace.newOptimiserState.slots[0]) },
+    });
+    expect(parsed.newOptimiserState.step).toBe(1); // from a fresh memory
+    expect(parsed.optimiser).toEqual(withoutNegativeZero(trace.optimiser));
     expect(parsed.meanLoss).toBe(trace.meanLoss);
     parsed.samples.forEach((sample, n) => {
       const original = trace.samples[n];
@@ -282,10 +292,12 @@ describe('traceToJson', () => {
         'sourceName',
         'contributions',
         'gradient',
+        'g',
         'gradientPart',
         'momentumPart',
         'l1Part',
         'l2Part',
+        'quantities',
         'change',
         'old',
         'new',
@@ -301,9 +313,10 @@ describe('traceToJson', () => {
         original.sourceUnit,
         original.locked,
       ]);
-      expect([u.gradient, u.gradientPart, u.momentumPart, u.change, u.old]).toEqual(
-        withoutNegativeZero([original.gradient, original.gradientPart, original.momentumPart, original.change, original.old]),
+      expect([u.gradient, u.g, u.gradientPart, u.momentumPart, u.change, u.old]).toEqual(
+        withoutNegativeZero([original.gradient, original.g, original.gradientPart, original.momentumPart, original.change, original.old]),
       );
+      expect(u.quantities).toEqual(original.quantities);
       expect(u.new).toBe(original.new); // bit for bit
       expect(u.contributions).toEqual(
         withoutNegativeZero(
@@ -388,7 +401,7 @@ describe('samples are named by their dataset row', () => {
     const trace = traceStep(
       session.model,
       session.trainer.params,
-      session.trainer.velocity,
+      session.trainer.optimiserState,
       session.train,
       [0, 5],
       session.trainer.hyperparameters,
@@ -433,10 +446,10 @@ describe('traceToText', () => {
     for (const u of trace.updates) {
       const line = lines.find((l) => l.startsWith(`   ${u.name}: `))!;
       // By hand: η = 0.5, λ₁ = 0.001, λ₂ = 0.01 on weights, nothing on biases; no momentum.
-      const parts = [formatNumber(u.gradientPart, false)];
+      const parts = [formatTraceNumber(u.gradientPart, false)];
       if (u.kind === 'weight')
-        parts.push(`${formatNumber(-0.5 * 0.001 * Math.sign(u.old))} (L1)`, `${formatNumber(-0.5 * 0.01 * u.old)} (L2)`);
-      const change = parts.length > 1 ? `${parts.join(' + ')} = ${formatNumber(u.change, false)}` : formatNumber(u.change, false);
+        parts.push(`${formatTraceNumber(-0.5 * 0.001 * Math.sign(u.old))} (L1)`, `${formatTraceNumber(-0.5 * 0.01 * u.old)} (L2)`);
+      const change = parts.length > 1 ? `${parts.join(' + ')} = ${formatTraceNumber(u.change, false)}` : formatTraceNumber(u.change, false);
       expect(line).toContain(`Δ${u.kind === 'bias' ? 'b' : 'w'} = ${change},  `);
     }
     expect(trace.updates.filter((u) => u.kind === 'weight')).toHaveLength(6);
@@ -485,9 +498,9 @@ describe('traceToMarkdown', () => {
       expect(forward.rows).toHaveLength(sample.forward.length);
       forward.rows.forEach((row, j) => {
         const unit = sample.forward[j];
-        expect(row[1].endsWith(`= ${formatNumber(unit.s, false)}`)).toBe(true);
-        expect(row[2].endsWith(`= ${formatNumber(unit.z, false)}`)).toBe(true);
-        for (const t of unit.terms) expect(row[1]).toContain(`${formatNumber(t.w)}·${formatNumber(t.x)}`);
+        expect(row[1].endsWith(`= ${formatTraceNumber(unit.s, false)}`)).toBe(true);
+        expect(row[2].endsWith(`= ${formatTraceNumber(unit.z, false)}`)).toBe(true);
+        for (const t of unit.terms) expect(row[1]).toContain(`${formatTraceNumber(t.w)}·${formatTraceNumber(t.x)}`);
       });
       expect(loss.heading).toMatch(/^### 2\. Loss: J = ½ Σ_k \(t_k − z_k\)²/);
       expect(loss.rows).toHaveLength(sample.lossTerms.length);
@@ -501,7 +514,7 @@ describe('traceToMarkdown', () => {
             ? /^δ_k = \(t_k − z_k\) φ′\(s_k\), φ′\(s\) = z\(1 − z\)$/
             : /^δ_j = φ′\(s_j\) Σ_k w_kj δ_k, φ′\(s\) = 1 − z²$/,
         );
-        expect(row[3].endsWith(`= ${formatNumber(b.delta, false)}`)).toBe(true);
+        expect(row[3].endsWith(`= ${formatTraceNumber(b.delta, false)}`)).toBe(true);
       });
     });
     const update = tables[tables.length - 1];
@@ -520,16 +533,18 @@ describe('traceToMarkdown', () => {
     expect(update.rows).toHaveLength(trace.updates.length);
     update.rows.forEach((row, p) => {
       const u = trace.updates[p];
-      expect(row[1]).toBe(`(${u.contributions.map((c) => formatNumber(c.gradient)).join(' + ')}) / 2 = ${formatNumber(u.gradient, false)}`);
+      expect(row[1]).toBe(
+        `(${u.contributions.map((c) => formatTraceNumber(c.gradient)).join(' + ')}) / 2 = ${formatTraceNumber(u.gradient, false)}`,
+      );
       // By hand: η = 0.5, λ₁ = 0.001, λ₂ = 0.01 on weights, nothing on biases.
       const l1 = u.kind === 'bias' ? 0 : -0.5 * 0.001 * Math.sign(u.old);
       const l2 = u.kind === 'bias' ? 0 : -0.5 * 0.01 * u.old;
-      expect([row[4], row[5]]).toEqual([formatNumber(l1, false), formatNumber(l2, false)]);
-      const parts = [formatNumber(u.gradientPart, false)];
-      if (u.momentumPart !== 0) parts.push(formatNumber(u.momentumPart));
-      if (u.kind === 'weight') parts.push(formatNumber(l1), formatNumber(l2));
-      expect(row[6]).toBe(`${parts.join(' + ')} = ${formatNumber(u.change, false)}`);
-      expect(row[7]).toBe(`${formatNumber(u.old, false)} → ${formatNumber(u.new, false)}`);
+      expect([row[4], row[5]]).toEqual([formatTraceNumber(l1, false), formatTraceNumber(l2, false)]);
+      const parts = [formatTraceNumber(u.gradientPart, false)];
+      if (u.momentumPart !== 0) parts.push(formatTraceNumber(u.momentumPart));
+      if (u.kind === 'weight') parts.push(formatTraceNumber(l1), formatTraceNumber(l2));
+      expect(row[6]).toBe(`${parts.join(' + ')} = ${formatTraceNumber(u.change, false)}`);
+      expect(row[7]).toBe(`${formatTraceNumber(u.old, false)} → ${formatTraceNumber(u.new, false)}`);
     });
     expect(trace.updates.some((u) => u.kind === 'weight')).toBe(true);
     // The label's `|`, `_` and `*` are escaped so they neither split cells nor start emphasis.
@@ -631,7 +646,7 @@ describe('traceToLatex', () => {
       expect(tables[3 * n]).toHaveLength(sample.forward.length);
       expect(tables[3 * n + 1]).toHaveLength(sample.lossTerms.length);
       expect(tables[3 * n + 2]).toHaveLength(sample.backward.length);
-      tables[3 * n].forEach((row, j) => expect(row).toContain(`= ${formatNumber(sample.forward[j].s, false).replace('−', '-')}$ &`));
+      tables[3 * n].forEach((row, j) => expect(row).toContain(`= ${formatTraceNumber(sample.forward[j].s, false).replace('−', '-')}$ &`));
     });
     expect(tables[tables.length - 1]).toHaveLength(trace.updates.length);
     expect(latex).toContain('\\frac{'); // the mini-batch's mean of contributions
@@ -665,9 +680,10 @@ describe('traceToLatex', () => {
 
   it('every kind of network: random DAGs (softmax hidden layers too), iris, a perceptron', () => {
     for (let seed = 1; seed <= 30; seed++) {
-      for (const loss of ['squaredError', 'crossEntropy'] as const) {
+      for (const loss of LOSS_NAMES) {
         const { model, params, data } = randomProblem(seed, loss, 3);
-        const trace = traceStep(model, params, new Float64Array(model.paramCount), data, [0, 1], {
+        const trace = traceStep(model, params, freshOptimiserState('sgd', model.paramCount), data, [0, 1], {
+          ...DEFAULT_HYPERPARAMETERS,
           algorithm: 'gradientDescent',
           loss,
           learningRate: 0.1,

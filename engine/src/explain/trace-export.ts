@@ -6,13 +6,15 @@
  * They are built from the trace's structured fields rather than from its `text` strings, so each
  * format can escape user-chosen unit names in its own way and LaTeX gets real math (\delta, \cdot)
  * instead of Unicode that pdflatex cannot typeset. Numbers are rounded as in the inspector
- * ({@link formatNumber}); CSV and JSON carry full precision.
+ * ({@link formatTraceNumber}); CSV and JSON carry full precision.
  */
-import { ACTIVATION_NAMES, ELEMENTWISE, isElementwise, type ElementwiseActivation } from '../model/activations';
+import { ACTIVATIONS, ACTIVATION_NAMES, ELEMENTWISE, isElementwise, type ElementwiseActivation } from '../model/activations';
 import type { Activation } from '../model/graph';
-import { cancelsDerivative } from '../model/losses';
+import { LOSSES, cancelsDerivative, formActivations, lossForm, type LossForm } from '../model/losses';
+import { OPTIMISERS, OPTIMISER_SETTINGS } from '../train/optimisers';
+import { formatNumber } from '../util/format';
 import {
-  formatNumber,
+  formatTraceNumber,
   type Contribution,
   type LossTerm,
   type ParameterUpdate,
@@ -96,7 +98,7 @@ const PLAIN_FORMULAS: Dialect['formulas'] = {
 };
 
 const plainSymbols = {
-  num: (value: number, parenthesise = true) => formatNumber(value, parenthesise),
+  num: (value: number, parenthesise = true) => formatTraceNumber(value, parenthesise),
   sub: (base: string, index: string) => `${base}_${index}`,
   times: '·',
   arrow: ' → ',
@@ -144,7 +146,7 @@ export function escapeLatex(text: string): string {
 function latexNumber(value: number, parenthesise = true): string {
   if (Number.isNaN(value)) return '\\text{NaN}';
   if (!Number.isFinite(value)) return value > 0 ? '\\infty' : '-\\infty';
-  let text = Number(value.toPrecision(4)).toString();
+  let text = formatNumber(value, { minus: '-' });
   const exponent = /^(-?[\d.]+)e([+-]\d+)$/.exec(text);
   if (exponent) text = `${exponent[1]} \\times 10^{${Number(exponent[2])}}`;
   return value < 0 && parenthesise ? `(${text})` : text;
@@ -277,6 +279,46 @@ function gradientWithNumbers(update: ParameterUpdate, d: Dialect): string {
     : `(${parts}) / ${update.contributions.length} = ${mean}`;
 }
 
+/**
+ * The update's formula as the dialect writes it: the lecture's for gradient descent, else the
+ * optimiser's (with g = ∂J/∂w + λ₂ w + λ₁ sign w, the gradient every optimiser is given).
+ */
+function updateFormula(trace: StepTrace, d: Dialect): string {
+  const optimiser = trace.optimiser;
+  if (!optimiser) return d.formulas.perceptronUpdate;
+  if (optimiser.name === 'sgd') return d.formulas.update;
+  const definition = OPTIMISERS[optimiser.name];
+  return d === LATEX
+    ? `g = \\frac{\\partial J}{\\partial w_{ji}} + \\lambda_2 w_{ji} + \\lambda_1 \\operatorname{sign} w_{ji}, \\quad ${definition.latex.formula}`
+    : `g = ∂J/∂w_ji + λ₂ w_ji + λ₁ sign w_ji,  ${definition.formula}`;
+}
+
+/** The update table's columns between ∂J/∂w_ji and the L1/L2 parts: the optimiser's numbers, then Δw's gradient and memory parts. */
+function updateHeader(trace: StepTrace, d: Dialect): string[] {
+  const optimiser = trace.optimiser;
+  const latex = d === LATEX;
+  const sgd = !optimiser || optimiser.name === 'sgd';
+  const definition = OPTIMISERS[optimiser?.name ?? 'sgd'];
+  const quantities = (trace.updates[0]?.quantities ?? []).map((q) => (latex ? `$${latexSymbol(q.symbol)}$` : q.symbol));
+  const header = [...quantities, latex ? `$${definition.latex.gradientPart}$` : sgd ? '−η ∂J/∂w_ji' : definition.partSymbols.gradient];
+  const memory = latex
+    ? definition.latex.memoryPart && `$${definition.latex.memoryPart}$`
+    : sgd
+      ? 'α Δw_ji(r−1)'
+      : definition.partSymbols.memory;
+  if (memory) header.push(memory);
+  const regularisation = regularisationColumns(trace);
+  if (regularisation.l1)
+    header.push(sgd ? (latex ? 'L1: $-\\eta \\lambda_1 \\operatorname{sign} w_{ji}$' : 'L1: −η λ₁ sign w_ji') : 'L1 part');
+  if (regularisation.l2) header.push(sgd ? (latex ? 'L2: $-\\eta \\lambda_2 w_{ji}$' : 'L2: −η λ₂ w_ji') : 'L2 part');
+  return header;
+}
+
+/** An optimiser quantity's symbol in LaTeX (m̂ → \hat m). */
+function latexSymbol(symbol: string): string {
+  return symbol.replace(/(\w)\u0302/g, '\\hat $1');
+}
+
 /** Δw as its parts and their sum; a part that is 0 (no momentum, no L1 or L2) is left out. */
 function changeWithNumbers(update: ParameterUpdate, d: Dialect): string {
   const parts = [d.num(update.gradientPart, false)];
@@ -299,10 +341,14 @@ function regularisationColumns(trace: StepTrace): { l1: boolean; l2: boolean } {
 
 function settingsLine(trace: StepTrace, d: Dialect): string {
   const eq = (symbol: string, value: number) => `${symbol} = ${d === LATEX ? latexNumber(value, false) : String(value)}`;
-  if (trace.algorithm !== 'gradientDescent') return eq(d.eta, trace.learningRate);
+  const optimiser = trace.optimiser;
+  if (!optimiser) return eq(d.eta, trace.learningRate);
   return [
+    ...(optimiser.name === 'sgd' ? [] : [d === LATEX ? `\\text{${optimiser.label}}` : optimiser.label]),
     eq(d.eta, trace.learningRate),
-    eq(d.alpha, trace.momentum),
+    ...OPTIMISERS[optimiser.name].settings.map((name, k) =>
+      eq(d === LATEX ? OPTIMISER_SETTINGS[name].latex : OPTIMISER_SETTINGS[name].symbol, optimiser.settings[k].value),
+    ),
     eq(d === LATEX ? '\\lambda_1' : 'λ₁', trace.l1),
     eq(d === LATEX ? '\\lambda_2' : 'λ₂', trace.l2),
   ].join(', ');
@@ -345,8 +391,10 @@ export function traceToCsv(trace: StepTrace, sampleLabel: SampleLabel = defaultL
   row('settings', '', '', '', 'algorithm', gd ? 'gradient descent' : 'perceptron rule', trace.algorithm);
   row('settings', '', '', '', 'loss', trace.lossFormula, trace.loss);
   row('settings', '', '', '', 'η', '', trace.learningRate);
-  if (gd) {
-    row('settings', '', '', '', 'α', '', trace.momentum);
+  if (trace.optimiser) {
+    row('settings', '', '', '', 'optimiser', trace.optimiser.formula, trace.optimiser.name);
+    for (const setting of trace.optimiser.settings) row('settings', '', '', '', setting.symbol, '', setting.value);
+    if (trace.optimiser.name === 'adam') row('settings', '', '', '', 't', '', trace.optimiser.t);
     row('settings', '', '', '', 'λ₁', '', trace.l1);
     row('settings', '', '', '', 'λ₂', '', trace.l2);
   }
@@ -359,7 +407,7 @@ export function traceToCsv(trace: StepTrace, sampleLabel: SampleLabel = defaultL
       for (const t of unit.terms) {
         row('forward', label, unit.name, t.source, 'w_ji', '', t.w);
         row('forward', label, unit.name, t.source, 'x_ji', '', t.x);
-        row('forward', label, unit.name, t.source, 'w_ji·x_ji', `${formatNumber(t.w)}·${formatNumber(t.x)}`, t.product);
+        row('forward', label, unit.name, t.source, 'w_ji·x_ji', `${formatTraceNumber(t.w)}·${formatTraceNumber(t.x)}`, t.product);
       }
       row('forward', label, unit.name, '', 'b_j', '', unit.bias);
       row('forward', label, unit.name, '', 's_j', sumWithNumbers(unit, PLAIN), unit.s);
@@ -388,7 +436,7 @@ export function traceToCsv(trace: StepTrace, sampleLabel: SampleLabel = defaultL
           record.name,
           '',
           't_k − z_k',
-          `${formatNumber(record.error.t)} − ${formatNumber(record.error.z)}`,
+          `${formatTraceNumber(record.error.t)} − ${formatTraceNumber(record.error.z)}`,
           record.error.t - record.error.z,
         );
       if (record.phiPrime)
@@ -404,7 +452,7 @@ export function traceToCsv(trace: StepTrace, sampleLabel: SampleLabel = defaultL
       for (const t of record.downstream) {
         row('backward', label, record.name, t.name, 'w_kj', '', t.w);
         row('backward', label, record.name, t.name, 'δ_k', '', t.delta);
-        row('backward', label, record.name, t.name, 'w_kj·δ_k', `${formatNumber(t.w)}·${formatNumber(t.delta)}`, t.product);
+        row('backward', label, record.name, t.name, 'w_kj·δ_k', `${formatTraceNumber(t.w)}·${formatTraceNumber(t.delta)}`, t.product);
       }
       if (record.sum !== null) row('backward', label, record.name, '', 'Σ_k w_kj δ_k', '', record.sum);
       row(
@@ -427,13 +475,19 @@ export function traceToCsv(trace: StepTrace, sampleLabel: SampleLabel = defaultL
       row('update', sample, unit, update.name, quantity, formula, value);
     if (update.contributions.length > 1) {
       for (const c of update.contributions)
-        u('∂J/∂w (sample)', `−${formatNumber(c.delta)}·${formatNumber(c.x)}`, c.gradient, labels.get(c.sample)!);
+        u('∂J/∂w (sample)', `−${formatTraceNumber(c.delta)}·${formatTraceNumber(c.x)}`, c.gradient, labels.get(c.sample)!);
     }
     u('∂J/∂w', gradientWithNumbers(update, PLAIN), update.gradient);
-    u('−η ∂J/∂w', '', update.gradientPart);
-    u('α Δw(r−1)', '', update.momentumPart);
-    u('−η λ₁ sign w', '', update.l1Part);
-    u('−η λ₂ w', '', update.l2Part);
+    const sgd = !trace.optimiser || trace.optimiser.name === 'sgd';
+    if (!sgd) {
+      u('g', '∂J/∂w + λ₂ w + λ₁ sign w', update.g);
+      for (const quantity of update.quantities) u(quantity.symbol, quantity.label, quantity.value);
+    }
+    const symbols = OPTIMISERS[trace.optimiser?.name ?? 'sgd'].partSymbols;
+    u(sgd ? '−η ∂J/∂w' : symbols.gradient, '', update.gradientPart);
+    if (sgd || symbols.memory) u(sgd ? 'α Δw(r−1)' : symbols.memory!, '', update.momentumPart);
+    u(sgd ? '−η λ₁ sign w' : 'L1 part', '', update.l1Part);
+    u(sgd ? '−η λ₂ w' : 'L2 part', '', update.l2Part);
     u('Δw', changeWithNumbers(update, PLAIN), update.change);
     u('w old', '', update.old);
     u('w new', update.locked ? 'locked: not changed' : '', update.new);
@@ -450,7 +504,7 @@ function unitNameOf(update: ParameterUpdate, trace: StepTrace): string {
 
 /** The format tag and version every exported trace starts with (docs/trace-format.md). */
 export const TRACE_JSON_FORMAT = 'nnstudio-trace';
-export const TRACE_JSON_VERSION = 1;
+export const TRACE_JSON_VERSION = 2;
 
 /** One traced sample in {@link TraceJson}: named by its dataset row. */
 export interface TraceJsonSample {
@@ -499,15 +553,19 @@ export interface TraceJsonUpdate {
   contributions: { row: number; delta: number; x: number; gradient: number }[];
   /** ∂J/∂w_ji: the mean of the contributions. */
   gradient: number;
-  /** −η ∂J/∂w_ji. */
+  /** The gradient the optimiser used, g = ∂J/∂w_ji + λ₂ w + λ₁ sign w (regularised weights only). */
+  g: number;
+  /** Δw's part from this step's ∂J/∂w_ji (−η ∂J/∂w_ji for gradient descent). */
   gradientPart: number;
-  /** α Δw(r−1). */
+  /** Δw's part from the optimiser's memory (α Δw(r−1) for gradient descent; 0 where it has none). */
   momentumPart: number;
-  /** −η λ₁ sign w (0 for biases and bias-node edges). */
+  /** L1's part of Δw (−η λ₁ sign w for gradient descent; 0 for biases and bias-node edges). */
   l1Part: number;
-  /** −η λ₂ w (0 for biases and bias-node edges). */
+  /** L2's part of Δw (−η λ₂ w for gradient descent; 0 for biases and bias-node edges). */
   l2Part: number;
-  /** Δw_ji = gradientPart + momentumPart + l1Part + l2Part (0 when locked). */
+  /** The optimiser's numbers for this parameter (Adam's m, v, m̂, v̂). */
+  quantities: { symbol: string; label: string; value: number }[];
+  /** Δw_ji as the optimiser computes it; the four parts add up to it up to rounding (0 when locked). */
   change: number;
   old: number;
   new: number;
@@ -531,13 +589,16 @@ export interface TraceJson {
   momentum: number;
   l1: number;
   l2: number;
+  /** The optimiser, its formula, its settings and this step's number t; null for the perceptron rule. */
+  optimiser: StepTrace['optimiser'];
   meanLoss: number;
   samples: TraceJsonSample[];
   /** Per computing unit in topological order, δ per sample and its mean; empty for the perceptron rule. */
   units: TraceJsonUnit[];
   updates: TraceJsonUpdate[];
   newParams: number[];
-  newVelocity: number[];
+  /** The optimiser's memory after the step, each slot (by its key) in the compiled model's parameter order. */
+  newOptimiserState: { kind: string; step: number; slots: Record<string, number[]> };
 }
 
 /** The trace as a {@link TraceJson} object. */
@@ -567,6 +628,7 @@ export function traceJson(trace: StepTrace, sampleLabel: SampleLabel = defaultLa
     momentum: trace.momentum,
     l1: trace.l1,
     l2: trace.l2,
+    optimiser: trace.optimiser,
     meanLoss: trace.meanLoss,
     samples: trace.samples.map((sample) => ({
       row: sample.row,
@@ -592,17 +654,25 @@ export function traceJson(trace: StepTrace, sampleLabel: SampleLabel = defaultLa
       sourceName: u.kind === 'weight' ? (names.sourceOf.get(u.param) ?? null) : null,
       contributions: u.contributions.map(contribution),
       gradient: u.gradient,
+      g: u.g,
       gradientPart: u.gradientPart,
       momentumPart: u.momentumPart,
       l1Part: u.l1Part,
       l2Part: u.l2Part,
+      quantities: u.quantities,
       change: u.change,
       old: u.old,
       new: u.new,
       locked: u.locked,
     })),
     newParams: Array.from(trace.newParams),
-    newVelocity: Array.from(trace.newVelocity),
+    newOptimiserState: {
+      kind: trace.newOptimiserState.kind,
+      step: trace.newOptimiserState.step,
+      slots: Object.fromEntries(
+        OPTIMISERS[trace.newOptimiserState.kind].slots.map((slot, k) => [slot.key, Array.from(trace.newOptimiserState.slots[k])]),
+      ),
+    },
   };
 }
 
@@ -675,13 +745,9 @@ export function traceToMarkdown(trace: StepTrace, sampleLabel: SampleLabel = def
   }
 
   if (trace.samples.length > 1) lines.push(`Mean loss over the batch: J = ${d.num(trace.meanLoss, false)}`, '');
-  lines.push(`## ${gd ? '4. Update' : 'Update'}: ${gd ? d.formulas.update : d.formulas.perceptronUpdate}`, '');
+  lines.push(`## ${gd ? '4. Update' : 'Update'}: ${updateFormula(trace, d)}`, '');
   const rows = updateRows(trace, d);
-  const regularisation = regularisationColumns(trace);
-  const header = ['parameter', '∂J/∂w_ji', '−η ∂J/∂w_ji', 'α Δw_ji(r−1)'];
-  if (regularisation.l1) header.push('L1: −η λ₁ sign w_ji');
-  if (regularisation.l2) header.push('L2: −η λ₂ w_ji');
-  header.push('Δw_ji', 'old → new');
+  const header = ['parameter', '∂J/∂w_ji', ...updateHeader(trace, d), 'Δw_ji', 'old → new'];
   append(lines, markdownTable(header, rows));
   return `${lines.join('\n')}\n`;
 }
@@ -691,7 +757,14 @@ function updateRows(trace: StepTrace, d: Dialect): string[][] {
   const units = d === LATEX ? parameterUnits(trace) : { byUnit: new Map(), sourceOf: new Map() };
   const regularisation = regularisationColumns(trace);
   return trace.updates.map((u) => {
-    const row = [parameterName(u, units, d), gradientWithNumbers(u, d), d.num(u.gradientPart, false), d.num(u.momentumPart, false)];
+    const hasMemory = !trace.optimiser || OPTIMISERS[trace.optimiser.name].partSymbols.memory !== null;
+    const row = [
+      parameterName(u, units, d),
+      gradientWithNumbers(u, d),
+      ...u.quantities.map((q) => d.num(q.value, false)),
+      d.num(u.gradientPart, false),
+    ];
+    if (hasMemory) row.push(d.num(u.momentumPart, false));
     if (regularisation.l1) row.push(d.num(u.l1Part, false));
     if (regularisation.l2) row.push(d.num(u.l2Part, false));
     row.push(changeWithNumbers(u, d), `${d.num(u.old, false)}${d.arrow}${d.num(u.new, false)}`);
@@ -768,33 +841,26 @@ export function traceToLatex(trace: StepTrace, sampleLabel: SampleLabel = defaul
 
   if (trace.samples.length > 1)
     lines.push('\\begin{align*}', `\\bar J &= ${d.num(trace.meanLoss, false)} \\quad \\text{(mean over the batch)}`, '\\end{align*}', '');
-  lines.push(
-    `\\noindent ${gd ? '4. ' : ''}Update:\\par`,
-    '\\begin{align*}',
-    `& ${gd ? d.formulas.update : d.formulas.perceptronUpdate}`,
-    '\\end{align*}',
-    '',
-  );
+  lines.push(`\\noindent ${gd ? '4. ' : ''}Update:\\par`, '\\begin{align*}', `& ${updateFormula(trace, d)}`, '\\end{align*}', '');
   const rows = updateRows(trace, d);
-  const regularisation = regularisationColumns(trace);
-  const header = [
-    'parameter',
-    '$\\partial J / \\partial w_{ji}$',
-    '$-\\eta\\, \\partial J / \\partial w_{ji}$',
-    '$\\alpha\\, \\Delta w_{ji}(r-1)$',
-  ];
-  if (regularisation.l1) header.push('L1: $-\\eta \\lambda_1 \\operatorname{sign} w_{ji}$');
-  if (regularisation.l2) header.push('L2: $-\\eta \\lambda_2 w_{ji}$');
-  header.push('$\\Delta w_{ji}$', 'old $\\to$ new');
+  const header = ['parameter', '$\\partial J / \\partial w_{ji}$', ...updateHeader(trace, d), '$\\Delta w_{ji}$', 'old $\\to$ new'];
   append(lines, latexTable(header, rows));
   return `${lines.join('\n')}\n`;
 }
 
 /** The loss in the lecture's form, for the trace's loss and output kind. */
 function lossFormulaLatex(trace: StepTrace): string {
-  if (trace.loss === 'squaredError') return '\\tfrac{1}{2} \\sum_k (t_k - z_k)^2';
-  const softmax = trace.samples[0]?.forward.some(
-    (f) => f.activation === 'softmax' && trace.samples[0].lossTerms.some((t) => t.name === f.name),
-  );
-  return softmax ? '-\\sum_k t_k \\ln z_k' : '-\\sum_k \\bigl[t_k \\ln z_k + (1 - t_k) \\ln(1 - z_k)\\bigr]';
+  const sample = trace.samples[0];
+  const outputNames = new Set(sample.lossTerms.map((t) => t.name));
+  const present = new Set<LossForm | null>();
+  for (const f of sample.forward) if (outputNames.has(f.name)) present.add(lossForm(trace.loss, f.activation));
+  const forms: readonly LossForm[] = LOSSES[trace.loss].forms;
+  const used = forms.filter((form) => present.has(form));
+  // An output the loss may not be paired with has no form: the last one stands in, as in the exports.
+  if (used.length === 0) return forms[forms.length - 1].latex;
+  if (used.length === 1) return used[0].latex;
+  // Outputs of several kinds (sigmoid units beside a softmax layer): each form, named by its activations.
+  const labels = (form: LossForm) => formActivations(form).map((a) => ACTIVATIONS[a].label);
+  const named = (form: LossForm) => `${form.latex} \\text{ (${labels(form).join(', ')})}`;
+  return used.map(named).join(',\\; ');
 }

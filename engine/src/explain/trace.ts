@@ -10,14 +10,34 @@
  *     output:  δ_k = (t_k − z_k) φ'(s_k)          (squared error; φ' cancels with cross-entropy:
  *              δ_k = t_k − z_k, and t_k − z_k·Σt for a softmax whose targets do not sum to 1)
  *     hidden:  δ_j = φ'(s_j) Σ_k w_kj δ_k
- *     ∂J/∂w_ji = −δ_j x_ji,  Δw_ji = η δ_j x_ji (+ momentum and regularisation parts)
+ *     ∂J/∂w_ji = −δ_j x_ji,  g = ∂J/∂w_ji + λ₂ w + λ₁ sign w,  Δw_ji from g by the optimiser
+ *     (gradient descent: Δw = −η g + α Δw(r−1); the others in train/optimisers.ts, whose readable
+ *     per-parameter step the trace calls)
  */
 import { ELEMENTWISE, SOFTMAX_DERIVATIVE_FORMULA, SOFTMAX_FORMULA } from '../model/activations';
 import { weightIndex, type CompiledModel, type CompiledNode } from '../compile/compile';
 import { datasetRow, type BoundData } from '../datasets/data';
 import type { Activation } from '../model/graph';
-import { LOSS_FORMULAS, cancelledTargetSum, cancelsDerivative, targetsSumToOne } from '../model/losses';
+import { LOSSES, cancelledTargetSum, cancelsDerivative, outputLoss, targetsSumToOne } from '../model/losses';
 import type { Hyperparameters } from '../train/train';
+import { formatNumber } from '../util/format';
+import {
+  OPTIMISERS,
+  OPTIMISER_SETTINGS,
+  copyOptimiserState,
+  optimiserStateProblem,
+  type OptimiserName,
+  type OptimiserSettingName,
+  type OptimiserState,
+  type ParameterStep,
+  type StepQuantity,
+} from '../train/optimisers';
+
+/** The hyperparameters a step reads. */
+export type StepHyperparameters = Pick<
+  Hyperparameters,
+  'algorithm' | 'loss' | 'learningRate' | 'optimiser' | 'l1' | 'l2' | OptimiserSettingName
+>;
 
 /** One term w_ji · x_ji of a unit's weighted sum. */
 export interface ForwardTerm {
@@ -134,17 +154,21 @@ export interface ParameterUpdate {
   contributions: Contribution[];
   /** ∂J/∂w_ji: the mean of the contributions (regularisation not included). */
   gradient: number;
-  /** −η ∂J/∂w_ji, i.e. η δ_j x_ji (averaged over the batch). */
+  /** The gradient the optimiser used: ∂J/∂w_ji + λ₂ w + λ₁ sign w (∂J/∂w_ji where L1 and L2 do not apply). */
+  g: number;
+  /** Δw's part from this step's ∂J/∂w_ji: −η ∂J/∂w_ji for gradient descent, i.e. η δ_j x_ji (averaged over the batch). */
   gradientPart: number;
-  /** α Δw(r−1). */
+  /** Δw's part from the optimiser's memory of earlier steps: α Δw(r−1) for gradient descent; 0 where it has none. */
   momentumPart: number;
-  /** −η (λ₂ w + λ₁ sign w): {@link l1Part} + {@link l2Part}, computed as training computes it. */
+  /** {@link l1Part} + {@link l2Part}. */
   regularisationPart: number;
-  /** L1's part of Δw, −η λ₁ sign w (0 for biases, bias-node edges and the perceptron rule). */
+  /** L1's part of Δw, −η λ₁ sign w for gradient descent (0 for biases, bias-node edges and the perceptron rule). */
   l1Part: number;
-  /** L2's part of Δw, −η λ₂ w (0 where L1's is). */
+  /** L2's part of Δw, −η λ₂ w for gradient descent (0 where L1's is). */
   l2Part: number;
-  /** Δw_ji: the sum of the three parts (0 when locked). */
+  /** The optimiser's numbers for this parameter in this step (Adam's m, v, m̂, v̂); empty for the perceptron rule. */
+  quantities: StepQuantity[];
+  /** Δw_ji as the optimiser computes it; its parts add up to it up to rounding (0 when locked). */
   change: number;
   old: number;
   new: number;
@@ -160,66 +184,89 @@ export interface StepTrace {
   momentum: number;
   l1: number;
   l2: number;
+  /** The optimiser and its settings; null for the perceptron rule, which has none. */
+  optimiser: {
+    name: OptimiserName;
+    label: string;
+    formula: string;
+    /** How Δw's parts are written (its memory's part: null when it has none). */
+    partSymbols: { gradient: string; memory: string | null; memoryName: string | null };
+    /** The settings it reads, with their values. */
+    settings: { symbol: string; value: number }[];
+    /** This step's number t (from 1). */
+    t: number;
+  } | null;
   samples: SampleTrace[];
   /** Mean loss of the batch before the update. */
   meanLoss: number;
   updates: ParameterUpdate[];
   /** The parameter vector after the step. */
   newParams: Float64Array;
-  /** Δw of every parameter after the step (momentum's memory for the next one). */
-  newVelocity: Float64Array;
+  /** The optimiser's memory after the step (the next step's); the one given, for the perceptron rule. */
+  newOptimiserState: OptimiserState;
 }
 
 /**
  * Formats a number for trace text: 4 significant digits, a true minus sign, and negative numbers
  * in parentheses where they stand in a product (`parenthesise`, the default).
  */
-export function formatNumber(value: number, parenthesise = true): string {
-  if (!Number.isFinite(value)) return String(value);
-  const text = Number(value.toPrecision(4)).toString().replace('-', '−');
-  return value < 0 && parenthesise ? `(${text})` : text;
+export function formatTraceNumber(value: number, parenthesise = true): string {
+  return formatNumber(value, { parenthesise });
 }
 
 /**
  * Records one training step on the training samples at `indices`, without changing anything.
  *
  * @param params The parameters before the step.
- * @param velocity Δw(r−1) of every parameter (zeros at the start of training).
+ * @param optimiser The optimiser's memory before the step ({@link freshOptimiserState} at the
+ *   start of training), of the optimiser `hyper` names.
  */
 export function traceStep(
   model: CompiledModel,
   params: ArrayLike<number>,
-  velocity: ArrayLike<number>,
+  optimiser: OptimiserState,
   data: BoundData,
   indices: readonly number[],
-  hyper: Pick<Hyperparameters, 'algorithm' | 'loss' | 'learningRate' | 'momentum' | 'l1' | 'l2'>,
+  hyper: StepHyperparameters,
 ): StepTrace {
   if (indices.length === 0) throw new RangeError('A step needs at least one sample.');
+  const memoryProblem = optimiserStateProblem(optimiser, hyper.optimiser, model.paramCount);
+  if (memoryProblem) throw new RangeError(`The optimiser's memory does not fit the step: ${memoryProblem}.`);
   for (const n of indices) {
     if (!Number.isInteger(n) || n < 0 || n >= data.size)
       throw new RangeError(`Sample ${n} does not exist; the data has ${data.size} samples (0 to ${data.size - 1}).`);
   }
   const samples = indices.map((n) => traceSample(model, params, data, n, hyper));
-  const updates = traceUpdates(model, params, velocity, samples, hyper);
+  const gd = hyper.algorithm === 'gradientDescent';
+  const newOptimiserState = copyOptimiserState(optimiser);
+  if (gd) newOptimiserState.step++;
+  const updates = traceUpdates(model, params, optimiser, newOptimiserState, samples, hyper);
   const newParams = Float64Array.from(params);
-  const newVelocity = Float64Array.from(velocity);
-  for (const u of updates) {
-    newParams[u.param] = u.new;
-    if (hyper.algorithm === 'gradientDescent' && !u.locked) newVelocity[u.param] = u.change;
-  }
+  for (const u of updates) newParams[u.param] = u.new;
+  const definition = OPTIMISERS[hyper.optimiser];
   return {
     algorithm: hyper.algorithm,
     loss: hyper.loss,
-    lossFormula: LOSS_FORMULAS[hyper.loss],
+    lossFormula: LOSSES[hyper.loss].formula,
     learningRate: hyper.learningRate,
     momentum: hyper.momentum,
     l1: hyper.l1,
     l2: hyper.l2,
+    optimiser: gd
+      ? {
+          name: hyper.optimiser,
+          label: definition.label,
+          formula: definition.formula,
+          partSymbols: definition.partSymbols,
+          settings: definition.settings.map((name) => ({ symbol: OPTIMISER_SETTINGS[name].symbol, value: hyper[name] })),
+          t: newOptimiserState.step,
+        }
+      : null,
     samples,
     meanLoss: samples.reduce((sum, s) => sum + s.loss, 0) / samples.length,
     updates,
     newParams,
-    newVelocity,
+    newOptimiserState,
   };
 }
 
@@ -286,10 +333,12 @@ function traceSample(
     unitsOfNode.forEach((u, j) => {
       u.z = zs[j];
       values.set(node.start + j, { s: u.s, z: u.z });
-      const sum = u.terms.map((t) => `${formatNumber(t.w)}·${formatNumber(t.x)}`).join(' + ');
+      const sum = u.terms.map((t) => `${formatTraceNumber(t.w)}·${formatTraceNumber(t.x)}`).join(' + ');
       const phi =
-        node.activation === 'softmax' ? `e^(${formatNumber(u.s, false)}) / Σ_m e^(s_m)` : `${node.activation}(${formatNumber(u.s, false)})`;
-      u.text = `s_${u.name} = ${sum} + ${formatNumber(u.bias)} = ${formatNumber(u.s, false)};  z_${u.name} = ${phi} = ${formatNumber(u.z, false)}`;
+        node.activation === 'softmax'
+          ? `e^(${formatTraceNumber(u.s, false)}) / Σ_m e^(s_m)`
+          : `${node.activation}(${formatTraceNumber(u.s, false)})`;
+      u.text = `s_${u.name} = ${sum} + ${formatTraceNumber(u.bias)} = ${formatTraceNumber(u.s, false)};  z_${u.name} = ${phi} = ${formatTraceNumber(u.z, false)}`;
     });
     for (const record of unitsOfNode) forwardRecords.push(record);
   }
@@ -299,12 +348,15 @@ function traceSample(
   let loss = 0;
   for (const node of model.outputs) {
     const layer = Array.from({ length: node.units }, (_, k) => values.get(node.start + k)!);
-    // Once per layer, not per unit: a 65,536-unit softmax would otherwise cost 65,536² terms.
-    const softmax = hyper.loss === 'crossEntropy' && node.activation === 'softmax' ? logSumExpParts(layer.map((v) => v.s)) : null;
+    // The registry's terms, once per layer (a softmax's log-sum-exp is shared by its units).
+    const terms: number[] = [];
+    const targetStart = index * nt + node.output!.targetStart;
+    const [layerS, layerZ] = [layer.map((v) => v.s), layer.map((v) => v.z)];
+    outputLoss(hyper.loss, node.activation, layerS, layerZ, data.t, 0, node.units, targetStart, terms);
     for (let k = 0; k < node.units; k++) {
-      const t = data.t[index * nt + node.output!.targetStart + k];
-      const { s, z } = layer[k];
-      const value = lossTerm(hyper.loss, node.activation, t, s, z, softmax);
+      const t = data.t[targetStart + k];
+      const { z } = layer[k];
+      const value = terms[k];
       lossTerms.push({ name: model.slotNames[node.start + k], target: node.output!.targets[k], t, z, value });
       loss += value;
     }
@@ -327,39 +379,6 @@ function maximum(values: readonly number[]): number {
   let max = -Infinity;
   for (const v of values) if (v > max) max = v;
   return max;
-}
-
-/**
- * A softmax layer's max s_m and Σ_{m≠top} e^(s_m − max), the parts of −ln z_k that are the same
- * for every unit k of the layer.
- */
-function logSumExpParts(layerS: readonly number[]): { max: number; rest: number } {
-  const max = maximum(layerS);
-  const top = layerS.indexOf(max);
-  let rest = 0;
-  for (let m = 0; m < layerS.length; m++) if (m !== top) rest += Math.exp(layerS[m] - max);
-  return { max, rest };
-}
-
-/** One output unit's loss term, in the form the lecture writes it (computed stably from s). */
-function lossTerm(
-  loss: Hyperparameters['loss'],
-  activation: Activation,
-  t: number,
-  s: number,
-  z: number,
-  softmax: { max: number; rest: number } | null,
-): number {
-  if (loss === 'squaredError') return 0.5 * (t - z) * (t - z);
-  if (activation === 'softmax') {
-    // −t ln z with −ln z = ln Σ_m e^(s_m) − s = ln(1 + Σ_{m≠top} e^(s_m − max)) − (s − max),
-    // so that a small loss keeps its precision.
-    const { max, rest } = softmax!;
-    return t * (Math.log1p(rest) - (s - max));
-  }
-  // −[t ln z + (1 − t) ln(1 − z)] with ln z = −ln(1 + e^−s), ln(1 − z) = −ln(1 + e^s)
-  const softplus = (v: number) => (v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v)));
-  return t * softplus(-s) + (1 - t) * softplus(s);
 }
 
 function traceBackward(
@@ -389,7 +408,7 @@ function traceBackward(
         const { s, z } = layer[k];
         const name = model.slotNames[node.start + k];
         const base = { nodeId: node.id, unit: k, name, role: 'output' as const, error: { t: targets[k], z }, downstream: [], sum: null };
-        const tz = `(${formatNumber(targets[k])} − ${formatNumber(z)})`;
+        const tz = `(${formatTraceNumber(targets[k])} − ${formatTraceNumber(z)})`;
         if (cancelsDerivative(loss, node.activation)) {
           // δ_k = t_k − z_k·Σt (softmax; Σt = 1 for a sigmoid): −ln z_k's log-sum-exp is weighted by every t_m.
           const delta = targets[k] - z * targetSum;
@@ -399,16 +418,16 @@ function traceBackward(
               rule: `δ_k = t_k − z_k  (φ' cancels with cross-entropy)`,
               phiPrime: null,
               delta,
-              text: `δ_${name} = ${tz} = ${formatNumber(delta, false)}`,
+              text: `δ_${name} = ${tz} = ${formatTraceNumber(delta, false)}`,
             });
           } else {
             layerRecords.push({
               ...base,
               targetSum,
-              rule: `δ_k = t_k − z_k·Σt  (φ' cancels with cross-entropy; the targets sum to Σt = ${formatNumber(targetSum, false)}, not 1)`,
+              rule: `δ_k = t_k − z_k·Σt  (φ' cancels with cross-entropy; the targets sum to Σt = ${formatTraceNumber(targetSum, false)}, not 1)`,
               phiPrime: null,
               delta,
-              text: `δ_${name} = ${formatNumber(targets[k])} − ${formatNumber(z)}·${formatNumber(targetSum)} = ${formatNumber(delta, false)}`,
+              text: `δ_${name} = ${formatTraceNumber(targets[k])} − ${formatTraceNumber(z)}·${formatTraceNumber(targetSum)} = ${formatTraceNumber(delta, false)}`,
             });
           }
         } else if (node.activation === 'softmax') {
@@ -420,7 +439,7 @@ function traceBackward(
             rule: `δ_k = z_k [(t_k − z_k) − Σ_m (t_m − z_m) z_m]  (softmax: ${SOFTMAX_DERIVATIVE_FORMULA})`,
             phiPrime: null,
             delta,
-            text: `δ_${name} = ${formatNumber(z)}·[${tz} − ${formatNumber(weighted)}] = ${formatNumber(delta, false)}`,
+            text: `δ_${name} = ${formatTraceNumber(z)}·[${tz} − ${formatTraceNumber(weighted)}] = ${formatTraceNumber(delta, false)}`,
           });
         } else {
           const activation = ELEMENTWISE[node.activation];
@@ -431,7 +450,7 @@ function traceBackward(
             rule: `δ_k = (t_k − z_k) φ'(s_k),  ${activation.derivativeFormula}`,
             phiPrime: { formula: activation.derivativeFormula, value: phiPrime },
             delta,
-            text: `δ_${name} = ${tz}·${formatNumber(phiPrime)} = ${formatNumber(delta, false)}`,
+            text: `δ_${name} = ${tz}·${formatTraceNumber(phiPrime)} = ${formatTraceNumber(delta, false)}`,
           });
         }
       }
@@ -462,7 +481,7 @@ function traceBackward(
         const { s, z } = layer[j];
         const name = model.slotNames[node.start + j];
         const { terms, sum } = sums[j];
-        const sumText = terms.length ? terms.map((t) => `${formatNumber(t.w)}·${formatNumber(t.delta)}`).join(' + ') : '0';
+        const sumText = terms.length ? terms.map((t) => `${formatTraceNumber(t.w)}·${formatTraceNumber(t.delta)}`).join(' + ') : '0';
         const base = { nodeId: node.id, unit: j, name, role: 'hidden' as const, error: null, downstream: terms, sum };
         if (node.activation === 'softmax') {
           const weighted = weightedSum;
@@ -472,7 +491,7 @@ function traceBackward(
             rule: `δ_j = z_j [Σ_k w_kj δ_k − Σ_m z_m Σ_k w_km δ_k]  (softmax: ${SOFTMAX_DERIVATIVE_FORMULA})`,
             phiPrime: null,
             delta,
-            text: `δ_${name} = ${formatNumber(z)}·[(${sumText}) − ${formatNumber(weighted)}] = ${formatNumber(delta, false)}`,
+            text: `δ_${name} = ${formatTraceNumber(z)}·[(${sumText}) − ${formatTraceNumber(weighted)}] = ${formatTraceNumber(delta, false)}`,
           });
         } else {
           const activation = ELEMENTWISE[node.activation];
@@ -483,7 +502,7 @@ function traceBackward(
             rule: `δ_j = φ'(s_j) Σ_k w_kj δ_k,  ${activation.derivativeFormula}`,
             phiPrime: { formula: activation.derivativeFormula, value: phiPrime },
             delta,
-            text: `δ_${name} = ${formatNumber(phiPrime)}·(${sumText}) = ${formatNumber(delta, false)}`,
+            text: `δ_${name} = ${formatTraceNumber(phiPrime)}·(${sumText}) = ${formatTraceNumber(delta, false)}`,
           });
         }
       }
@@ -494,13 +513,19 @@ function traceBackward(
   return records;
 }
 
+/**
+ * Every parameter's update; writes the optimiser's memory after the step into `after` (a copy of
+ * `before` with its step count already advanced).
+ */
 function traceUpdates(
   model: CompiledModel,
   params: ArrayLike<number>,
-  velocity: ArrayLike<number>,
+  before: OptimiserState,
+  after: OptimiserState,
   samples: SampleTrace[],
-  hyper: Pick<Hyperparameters, 'algorithm' | 'learningRate' | 'momentum' | 'l1' | 'l2'>,
+  hyper: StepHyperparameters,
 ): ParameterUpdate[] {
+  const optimiser = OPTIMISERS[hyper.optimiser];
   const perceptron = hyper.algorithm === 'perceptron';
   // Per sample: the error signal of every unit (δ_j, or t − y for the perceptron rule) and every slot's value.
   const signals = samples.map((sample) => {
@@ -540,14 +565,18 @@ function traceUpdates(
     const old = params[param];
     const locked = model.locked[param] === 1;
     const regularised = !perceptron && model.regularised[param] === 1;
-    const gradientPart = -hyper.learningRate * gradient;
-    const momentumPart = perceptron ? 0 : hyper.momentum * velocity[param];
-    const regularisationPart = regularised ? -hyper.learningRate * (hyper.l2 * old + hyper.l1 * Math.sign(old)) : 0;
-    // Split for the reader; Δw still adds regularisationPart, so it is the number it always was and
-    // the four parts sum to it up to one rounding.
-    const l1Part = regularised ? -hyper.learningRate * hyper.l1 * Math.sign(old) : 0;
-    const l2Part = regularised ? -hyper.learningRate * hyper.l2 * old : 0;
-    const change = locked ? 0 : gradientPart + regularisationPart + momentumPart;
+    let step: ParameterStep;
+    if (perceptron) {
+      // The rule's Δw = η (t − y) x is −η times the recorded "gradient" −(t − y) x.
+      const change = -hyper.learningRate * gradient;
+      step = { g: gradient, change, memory: [], parts: { gradient: change, l1: 0, l2: 0, memory: 0 }, quantities: [] };
+    } else {
+      const memory = before.slots.map((slot) => slot[param]);
+      step = optimiser.explain({ dJdw: gradient, w: old, regularised, memory, t: after.step, hyper });
+      if (!locked) step.memory.forEach((value: number, k: number) => (after.slots[k][param] = value));
+    }
+    const { gradient: gradientPart, memory: momentumPart, l1: l1Part, l2: l2Part } = step.parts;
+    const change = locked ? 0 : step.change;
     updates.push({
       param,
       name: model.paramNames[param],
@@ -558,11 +587,13 @@ function traceUpdates(
       sourceUnit,
       contributions,
       gradient,
+      g: step.g,
       gradientPart,
       momentumPart,
-      regularisationPart,
+      regularisationPart: l1Part + l2Part,
       l1Part,
       l2Part,
+      quantities: step.quantities,
       change,
       old,
       new: old + change,

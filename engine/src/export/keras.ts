@@ -13,10 +13,12 @@
 import type { CompiledModel } from '../compile/compile';
 import { ACTIVATION_NAMES, ACTIVATIONS, decisionThreshold } from '../model/activations';
 import { describeNode } from '../model/graph';
+import { LOSSES, lossForm, type LossForm } from '../model/losses';
 import type { Project } from '../project/schema';
 import { prepareExport, graphNode, type ExportModel } from './model';
 import { docText, embeddedData, py, pyMatrix } from './python';
 import { quoteForMessage } from '../util/quote';
+import { OPTIMISERS, OPTIMISER_NAMES } from '../train/optimisers';
 
 /**
  * Why the network is not a dense chain Keras can express as Sequential Dense layers, or null when it is.
@@ -122,18 +124,9 @@ sys.exit(${py(`Not exported to Keras: ${limitation} Export to PyTorch or ONNX in
   const output = model.outputs[0];
   const perceptron = h.algorithm === 'perceptron';
   const batch = h.mode === 'batch' ? 'len(x)' : h.mode === 'stochastic' ? '1' : String(h.batchSize);
-  const lossCode =
-    h.loss === 'squaredError'
-      ? `def loss(t, z):
-    # J = 1/2 sum_k (t_k - z_k)^2 per sample (Keras's MeanSquaredError would average over units, without the 1/2).
-    return 0.5 * ops.sum(ops.square(t - z), axis=-1)`
-      : output.activation === 'softmax'
-        ? `def loss(t, z):
-    # Categorical cross-entropy: -sum_k t_k ln z_k.
-    return keras.losses.categorical_crossentropy(t, z)`
-        : `def loss(t, z):
-    # Binary cross-entropy summed over the output units (Keras's own averages over them).
-    return ${output.units} * keras.losses.binary_crossentropy(t, z)`;
+  // An output the loss may not be paired with (the app would not train it) gets the loss's last form, as in PyTorch's script.
+  const forms: readonly LossForm[] = LOSSES[h.loss].forms;
+  const lossCode = (lossForm(h.loss, output.activation) ?? forms[forms.length - 1]).keras(output.units);
   const metric =
     output.activation === 'softmax'
       ? '["categorical_accuracy"]'
@@ -171,6 +164,11 @@ TARGETS = ${py(model.targets)}
 # x' = (x - shift) / scale per feature, fitted on the training split (None: inputs used as they are).
 NORMALISATION = ${normalisation ? py({ method: normalisation.method, shift: normalisation.shift, scale: normalisation.scale }) : 'None'}
 HYPERPARAMETERS = ${py(h)}
+
+# The app's optimisers as keras.optimizers builds them, by the name HYPERPARAMETERS["optimiser"] holds.
+OPTIMISERS = {
+${OPTIMISER_NAMES.map((name) => `    ${py(name)}: lambda h: ${OPTIMISERS[name].keras((key) => `h[${py(key)}]`)},`).join('\n')}
+}
 TRAINED_EPOCHS = ${project.training.epoch}
 
 # Dense layers in order; "kernel" is [inputs x units] as Keras stores it.
@@ -243,7 +241,12 @@ class StopAtTargetLoss(keras.callbacks.Callback):
 def train(model, x, t, epochs, validation=None):
     """model.fit as the project's hyperparameters say.
 
-    SGD with the project's learning rate and momentum is the app's update dw = -eta dJ/dw + alpha dw_previous.
+    The optimiser is the keras.optimizers one the project's "optimiser" names (OPTIMISERS), with its
+    learning rate and settings; SGD with momentum is the app's update dw = -eta dJ/dw + alpha dw_previous.${
+      OPTIMISERS[project.hyperparameters.optimiser].kerasDifference
+        ? `\n    For ${OPTIMISERS[project.hyperparameters.optimiser].label}, ${OPTIMISERS[project.hyperparameters.optimiser].kerasDifference}.`
+        : ''
+    }
     Differences from the app: Keras shuffles with its own random generator; its reported loss includes
     the L1/L2 penalty (the app reports the data loss), and the target loss is checked against that.
     """
@@ -253,7 +256,7 @@ def train(model, x, t, epochs, validation=None):
         ? `# The perceptron rule (w <- w + eta (t - y) x) is not a gradient method, and model.fit
     # only does gradient descent: step and sign units have no gradient. Train with the PyTorch export.
     sys.exit("This project trains with the perceptron rule, which Keras's fit cannot do; export to PyTorch to train it.")`
-        : `model.compile(optimizer=keras.optimizers.SGD(learning_rate=h["learningRate"], momentum=h["momentum"]), loss=loss, metrics=${metric})
+        : `model.compile(optimizer=OPTIMISERS[h["optimiser"]](h), loss=loss, metrics=${metric})
     callbacks = [StopAtTargetLoss()]
     if h["earlyStopping"] and validation is not None:
         stopping = h["earlyStopping"]

@@ -9,6 +9,7 @@
  */
 import { isComputing, unitCount, weightMatrix, type Graph, type GraphNode, type Position } from '../model/graph';
 import type { Project } from '../project/schema';
+import { formatNumber } from '../util/format';
 
 /** The canvas's colours for positive and negative weights (src-renderer/src/styles.css). */
 export const WEIGHT_COLOURS = Object.freeze({ positive: '#e07b24', negative: '#2f6fde' });
@@ -205,7 +206,7 @@ function clip(text: string, length: number): string {
 }
 
 function formatWeight(value: number): string {
-  return Number(value.toPrecision(3)).toString().replace('-', '−');
+  return formatNumber(value, { digits: 3 });
 }
 
 function round(value: number): number {

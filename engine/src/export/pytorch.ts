@@ -9,7 +9,9 @@
  * therefore needs no masks: a unit only has weights for the edges drawn into it.
  */
 import { isClassifier } from '../fast/metrics';
+import { OPTIMISERS, OPTIMISER_NAMES } from '../train/optimisers';
 import { ACTIVATION_NAMES, ACTIVATIONS, activationsWithOutput } from '../model/activations';
+import { LOSSES, LOSS_NAMES, formActivations } from '../model/losses';
 import type { Project } from '../project/schema';
 import { prepareExport, graphNode, type ExportModel } from './model';
 import { docText, embeddedData, py, pyMatrix } from './python';
@@ -129,6 +131,11 @@ OUTPUT_NODES = ${py(outputIndices)}
 CLASSIFIER = ${py(isClassifier(model))}
 
 HYPERPARAMETERS = ${py(h)}
+
+# The app's optimisers as torch.optim builds them, by the name HYPERPARAMETERS["optimiser"] holds.
+OPTIMISERS = {
+${OPTIMISER_NAMES.map((name) => `    ${py(name)}: lambda params, h: ${OPTIMISERS[name].torch((key) => `h[${py(key)}]`, 'params')},`).join('\n')}
+}
 TRAINED_EPOCHS = ${project.training.epoch}
 
 # The project's data, raw, split as the app splits it: rows of features then targets.
@@ -206,15 +213,7 @@ def sample_losses(s, z, t):
     total = torch.zeros(t.shape[0], dtype=t.dtype)
     for i in OUTPUT_NODES:
         target = node_targets(t, i)
-        if HYPERPARAMETERS["loss"] == "squaredError":
-            # J = 1/2 sum_k (t_k - z_k)^2
-            total = total + 0.5 * ((target - z[i]) ** 2).sum(dim=1)
-        elif NODES[i]["activation"] == "softmax":
-            # Categorical cross-entropy, from s so that it stays finite when the softmax saturates.
-            total = total - (target * F.log_softmax(s[i], dim=1)).sum(dim=1)
-        else:
-            # Binary cross-entropy of sigmoid units, likewise from s.
-            total = total + F.binary_cross_entropy_with_logits(s[i], target, reduction="none").sum(dim=1)
+${lossBranches('        ')}
     return total
 
 
@@ -255,17 +254,19 @@ def evaluate(model, x, t):
 def train(model, x, t, epochs, validation=None):
     """Trains as the project's hyperparameters say, for at most \`epochs\` epochs.
 
-    Gradient descent: torch.optim.SGD with the project's learning rate and momentum, which is the
-    app's update dw = -eta * dJ/dw + alpha * dw_previous. L1 and L2 are added to J as
+    Gradient descent: the torch.optim optimiser the project's "optimiser" names (OPTIMISERS), with
+    its learning rate and settings; the app's update rules are torch.optim's (for "sgd",
+    dw = -eta * dJ/dw + alpha * dw_previous is SGD with momentum). L1 and L2 are added to J as
     l1 * sum|w| + l2/2 * sum w^2 over the weights (not biases, nor bias-node edges), as in the app.
-    Locked edges and biases get no update. The epoch's loss is the mean over its steps, each taken
+    Locked edges and biases get no update (their gradient is zeroed and, since an optimiser's
+    memory may still move them, their values are put back after each step). The epoch's loss is the mean over its steps, each taken
     before its update, as the app reports it. One difference: the shuffling uses PyTorch's random
     generator, so after the first shuffled epoch the samples come in another order than in the app.
     """
     h = HYPERPARAMETERS
     n = x.shape[0]
     batch = n if h["mode"] == "batch" else 1 if h["mode"] == "stochastic" else h["batchSize"]
-    optimiser = torch.optim.SGD(model.parameters(), lr=h["learningRate"], momentum=h["momentum"])
+    optimiser = OPTIMISERS[h["optimiser"]](model.parameters(), h)
     generator = torch.Generator().manual_seed(int(h["shuffleSeed"]))
     node_masks = masks()
     best = None
@@ -290,10 +291,17 @@ def train(model, x, t, epochs, validation=None):
                     penalty = penalty + 0.5 * h["l2"] * ((layer.weight * regularised) ** 2).sum()
             optimiser.zero_grad()
             (losses.mean() + penalty).backward()
+            kept = []
             for layer, (trainable, _, bias_trainable) in zip(model.nodes, node_masks):
                 layer.weight.grad.mul_(trainable)
                 layer.bias.grad.mul_(bias_trainable)
+                kept.append((layer.weight.detach().clone(), layer.bias.detach().clone()))
             optimiser.step()
+            with torch.no_grad():
+                for layer, (trainable, _, bias_trainable), (weight, bias) in zip(model.nodes, node_masks, kept):
+                    layer.weight.copy_(torch.where(trainable > 0, layer.weight, weight))
+                    if bias_trainable == 0.0:
+                        layer.bias.copy_(bias)
         loss = loss_sum / n
         record = {"epoch": epoch, "loss": loss, "accuracy": correct / n if CLASSIFIER else None}
         if validation is not None and validation[0].shape[0] > 0:
@@ -397,4 +405,34 @@ def main():
 if __name__ == "__main__":
     main()
 `;
+}
+
+/**
+ * The script's branches adding each loss form's J per sample to `total`, from the loss registry: one
+ * branch per form, chosen by the project's loss and the node's activation. The last loss needs no
+ * test of its name (the schema admits no other), nor the last form of a loss one of its activation
+ * (the compiler refuses every activation its forms do not take).
+ */
+function lossBranches(indent: string): string {
+  const branches: { test: string | null; body: readonly string[] }[] = [];
+  LOSS_NAMES.forEach((loss, i) => {
+    const forms = LOSSES[loss].forms;
+    forms.forEach((form, f) => {
+      const tests: string[] = [];
+      if (i < LOSS_NAMES.length - 1) tests.push(`HYPERPARAMETERS["loss"] == ${py(loss)}`);
+      if (f < forms.length - 1) {
+        const names = formActivations(form);
+        const activation = 'NODES[i]["activation"]';
+        tests.push(names.length === 1 ? `${activation} == ${py(names[0])}` : `${activation} in (${names.map(py).join(', ')},)`);
+      }
+      branches.push({ test: tests.length > 0 ? tests.join(' and ') : null, body: form.pytorch });
+    });
+  });
+  const lines: string[] = [];
+  branches.forEach(({ test, body }, n) => {
+    const only = branches.length === 1;
+    if (!only) lines.push(`${indent}${test === null ? 'else' : `${n === 0 ? 'if' : 'elif'} ${test}`}:`);
+    for (const line of body) lines.push(`${indent}${only ? '' : '    '}${line}`);
+  });
+  return lines.join('\n');
 }

@@ -11,7 +11,7 @@ import { softmaxBackward, softmaxForward } from '../model/activations';
 import type { CompiledModel, CompiledNode } from '../compile/compile';
 import type { BoundData } from '../datasets/data';
 import { activate, activationBackward } from './kernels';
-import { cancelledTargetSum, cancelsDerivative, outputLoss, type LossName } from '../model/losses';
+import { cancelledTargetSum, lossForm, outputLoss, type LossName } from '../model/losses';
 import { isClassifier, outputCorrect } from './metrics';
 import { jsGemm, type Gemm, type MatrixRef } from './gemm';
 import { createWasmArena, type WasmArena } from './wasm-gemm';
@@ -243,11 +243,12 @@ export class BatchedKernel implements GradientKernel {
           for (let k = 0; k < nt; k++) this.tRow[k] = tData[r * nt + k];
           right = outputCorrect(node, this.zRow, this.tRow, 0);
         }
-        if (cancelsDerivative(loss, node.activation)) {
+        const form = lossForm(loss, node.activation);
+        if (form?.cancels) {
           const mass = cancelledTargetSum(node.activation, tData, tAt, units);
           for (let k = 0; k < units; k++) gs[at + k] = z[at + k] * mass - tData[tAt + k];
         } else {
-          for (let k = 0; k < units; k++) gz[at + k] = z[at + k] - tData[tAt + k];
+          for (let k = 0; k < units; k++) gz[at + k] = form ? form.gradient(z[at + k], tData[tAt + k]) : NaN;
           if (node.activation === 'softmax') softmaxBackward(z, gz, gs, at, units);
           else activationBackward(node.activation, s, z, gz, gs, at, units);
         }

@@ -14,6 +14,7 @@ import {
   type Graph,
   type Hyperparameters,
 } from '../index';
+import { LOSS_NAMES } from '../model/losses';
 import { BatchedKernel } from './batched';
 import { jsGemm, type Gemm } from './gemm';
 import { generateSource } from './generated';
@@ -206,7 +207,7 @@ describe('fused stochastic descent', () => {
   it('equals one-sample steps of the interpreted kernel, on random DAGs', async () => {
     const { randomProblem } = await import('../../../test/support/random-dag');
     for (let seed = 1; seed <= 40; seed++) {
-      for (const loss of ['squaredError', 'crossEntropy'] as const) {
+      for (const loss of LOSS_NAMES) {
         const { model, params, data } = randomProblem(seed, loss, 7);
         const hyper: Hyperparameters = {
           ...DEFAULT_HYPERPARAMETERS,
@@ -226,7 +227,11 @@ describe('fused stochastic descent', () => {
             throw new Error(`seed ${seed} ${loss}: ${model.paramNames[p]} ${fused.params[p]} ≠ ${reference.params[p]}`);
         }
         expect(fused.history.map((r) => r.loss)).toEqual(reference.history.map((r) => expect.closeTo(r.loss, 12) as unknown as number));
-        expect(Array.from(fused.velocity).every((v, p) => Math.abs(v - reference.velocity[p]) < 1e-12)).toBe(true);
+        const fusedVelocity = fused.optimiserState.slots[0];
+        expect(Array.from(fusedVelocity).every((v, p) => Math.abs(v - reference.optimiserState.slots[0][p]) < 1e-12)).toBe(true);
+        // The fused loop counts its steps as the optimiser's step does: one per sample.
+        expect(fused.optimiserState.step).toBe(reference.optimiserState.step);
+        expect(fused.optimiserState.step).toBe(3 * data.size);
       }
     }
   });

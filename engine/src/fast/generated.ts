@@ -7,8 +7,7 @@
  */
 import type { CompiledModel, CompiledNode } from '../compile/compile';
 import type { BoundData } from '../datasets/data';
-import type { LossName } from '../model/losses';
-import { cancelsDerivative } from '../model/losses';
+import { lossForm, type LossName } from '../model/losses';
 import { isClassifier } from './metrics';
 import { ELEMENTWISE, decisionThreshold, isElementwise } from '../model/activations';
 import type { BatchTotals, GradientKernel } from './gradient-kernel';
@@ -196,32 +195,14 @@ function emitActivation(node: CompiledNode, emit: (line: string) => void): void 
   for (let u = start; u < start + units; u++) emit(`const z${u} = ${phi(`s${u}`)};`);
 }
 
-const SOFTPLUS = (v: string) => `(${v} > 0 ? ${v} + Math.log1p(Math.exp(-${v})) : Math.log1p(Math.exp(${v})))`;
-
 function emitLoss(node: CompiledNode, loss: LossName, emit: (line: string) => void): void {
   const { start, units } = node;
-  const t = (k: number) => `t[to + ${node.output!.targetStart + k}]`;
-  if (loss === 'squaredError') {
-    for (let k = 0; k < units; k++) emit(`{ const e = ${t(k)} - z${start + k}; lossSum += 0.5 * e * e; }`);
-  } else if (node.activation === 'softmax') {
-    const s = Array.from({ length: units }, (_, k) => `s${start + k}`);
-    // As losses.ts: −ln z_k = ln(1 + Σ_{m≠top} e^(s_m − max)) − (s_k − max), precise for small losses.
-    emit(
-      `{ let mx = ${s[0]}; let top = 0; ${s
-        .slice(1)
-        .map((v, k) => `if (${v} > mx) { mx = ${v}; top = ${k + 1}; }`)
-        .join(' ')}`,
-    );
-    emit(`let rest = 0; ${s.map((v, k) => `if (top !== ${k}) rest += Math.exp(${v} - mx);`).join(' ')}`);
-    emit('const lr = Math.log1p(rest);');
-    for (let k = 0; k < units; k++) emit(`lossSum += ${t(k)} * (lr - (s${start + k} - mx));`);
-    emit('}');
-  } else {
-    for (let k = 0; k < units; k++) {
-      const s = `s${start + k}`;
-      emit(`lossSum += ${t(k)} * ${SOFTPLUS(`(-${s})`)} + (1 - ${t(k)}) * ${SOFTPLUS(s)};`);
-    }
-  }
+  const names = (prefix: string) => Array.from({ length: units }, (_, k) => `${prefix}${start + k}`);
+  const t = Array.from({ length: units }, (_, k) => `t[to + ${node.output!.targetStart + k}]`);
+  const form = lossForm(loss, node.activation);
+  // An output the loss may not be paired with (an evaluation-only model) has no loss.
+  const lines = form ? form.emit.forward(names('s'), names('z'), t) : ['lossSum += NaN;'];
+  for (const line of lines) emit(line);
 }
 
 function correctness(node: CompiledNode): string {
@@ -249,8 +230,9 @@ function emitGradS(node: CompiledNode, loss: LossName, emit: (line: string) => v
   const { start, units } = node;
   if (node.output) {
     const t = (k: number) => `t[to + ${node.output!.targetStart + k}]`;
-    if (cancelsDerivative(loss, node.activation)) {
-      if (node.activation === 'softmax') {
+    const form = lossForm(loss, node.activation);
+    if (form?.cancels) {
+      if (!isElementwise(node.activation)) {
         // ∂J/∂s_k = z_k·Σt − t_k, Σt summed from 0 left to right as losses.ts's cancelledTargetSum does.
         emit(`const ts${start} = ${['0', ...Array.from({ length: units }, (_, k) => t(k))].join(' + ')};`);
         for (let k = 0; k < units; k++) emit(`const gs${start + k} = z${start + k} * ts${start} - ${t(k)};`);
@@ -259,7 +241,7 @@ function emitGradS(node: CompiledNode, loss: LossName, emit: (line: string) => v
       }
       return;
     }
-    for (let k = 0; k < units; k++) emit(`const gz${start + k} = z${start + k} - ${t(k)};`);
+    for (let k = 0; k < units; k++) emit(`const gz${start + k} = ${form ? form.emit.gradient(`z${start + k}`, t(k)) : 'NaN'};`);
   }
   if (!isElementwise(node.activation)) {
     const dot = ['0', ...Array.from({ length: units }, (_, m) => `gz${start + m} * z${start + m}`)].join(' + ');

@@ -8,7 +8,7 @@
 import { ELEMENTWISE, isElementwise, softmaxBackward, softmaxForward } from '../model/activations';
 import type { CompiledModel } from '../compile/compile';
 import type { Activation } from '../model/graph';
-import { cancelledTargetSum, cancelsDerivative, lossGradientWrtOutput, outputLoss, type LossName } from '../model/losses';
+import { cancelledTargetSum, lossForm, outputLoss, type LossName } from '../model/losses';
 
 /** Scratch buffers for one sample, reused across samples and steps. */
 export interface Workspace {
@@ -95,11 +95,13 @@ export function backward(
     const { start, units, fanIn, inputSlots, weightOffset, biasOffset } = node;
     if (node.output) {
       const targetStart = tOffset + node.output.targetStart;
-      if (cancelsDerivative(loss, node.activation)) {
+      const form = lossForm(loss, node.activation);
+      if (form?.cancels) {
         const mass = cancelledTargetSum(node.activation, t, targetStart, units);
         for (let k = 0; k < units; k++) gradS[start + k] = z[start + k] * mass - t[targetStart + k];
       } else {
-        for (let k = 0; k < units; k++) gradZ[start + k] = lossGradientWrtOutput(z[start + k], t[targetStart + k]);
+        // An output the loss may not be paired with (an evaluation-only model) has no gradient.
+        for (let k = 0; k < units; k++) gradZ[start + k] = form ? form.gradient(z[start + k], t[targetStart + k]) : NaN;
         activationBackward(node.activation, s, z, gradZ, gradS, start, units);
       }
     } else {

@@ -21,6 +21,7 @@ import {
   type ProjectDocument,
 } from './schema';
 import { precheckProjectText } from './precheck';
+import { OPTIMISER_SETTINGS, OPTIMISER_SETTING_NAMES } from '../train/optimisers';
 
 /** Why a document could not be loaded, and where. */
 export class ProjectFormatError extends Error {
@@ -62,6 +63,29 @@ export const MIGRATIONS: Readonly<Record<number, Migration>> = Object.freeze({
       ...next,
       training: { ...training, history: storedHistory(training.history), optimiser: null, rng: null, position: null, earlyStopping: null },
     };
+  },
+  /**
+   * Version 3 names the optimiser (a version 2 file trains with gradient descent and momentum α)
+   * and its settings, and stores the optimiser's memory by its registry's slot keys with its step
+   * count: version 2's `{kind: 'momentum', velocity}` becomes `{kind: 'sgd', step: 0, slots:
+   * {velocity}}` (gradient descent does not read t, so the uncounted steps change nothing).
+   */
+  2: (doc) => {
+    const next: Record<string, unknown> = { ...doc, version: 3 };
+    const hyper = doc.hyperparameters;
+    if (typeof hyper === 'object' && hyper !== null && !Array.isArray(hyper)) {
+      const defaults = Object.fromEntries(OPTIMISER_SETTING_NAMES.map((name) => [name, OPTIMISER_SETTINGS[name].default]));
+      next.hyperparameters = { optimiser: 'sgd', ...defaults, ...hyper };
+    }
+    const training = doc.training;
+    if (typeof training === 'object' && training !== null && !Array.isArray(training)) {
+      const optimiser = (training as Record<string, unknown>).optimiser;
+      if (typeof optimiser === 'object' && optimiser !== null && (optimiser as Record<string, unknown>).kind === 'momentum') {
+        const { velocity } = optimiser as Record<string, unknown>;
+        next.training = { ...training, optimiser: { kind: 'sgd', step: 0, slots: { velocity } } };
+      }
+    }
+    return next;
   },
 });
 

@@ -12,6 +12,7 @@
  */
 import { quoteForMessage } from '../util/quote';
 import { LIMITS } from './schema';
+import { OPTIMISERS } from '../train/optimisers';
 
 /** Why the text was refused: where in the document, and what is wrong. */
 export interface PrecheckProblem {
@@ -32,6 +33,8 @@ const GRAPH = 1;
 const DATASET = 2;
 const TRAINING = 3;
 
+/** Parameter trees a training state may hold: the most slots an optimiser keeps, and early stopping's best weights. */
+const TREES = Object.values(OPTIMISERS).reduce((most, optimiser) => Math.max(most, optimiser.slots.length), 0) + 1;
 const P = LIMITS.parameters;
 const N = LIMITS.nodes;
 const E = LIMITS.edges;
@@ -43,11 +46,12 @@ const COLUMNS = LIMITS.datasetColumns;
  * Most numbers each part of a valid project holds. The graph: one per weight and bias (at most
  * the parameters), and a position (x, y) and a unit count per node. The dataset: its cells, or a
  * built-in's size, noise and seed. The training section: five per epoch of history, and the
- * training state, which holds at most two numbers per parameter (momentum's memory, and early
- * stopping's best weights) and a few dozen more. The rest: the fitted normalisation (two per
+ * training state, which holds at most {@link TREES} numbers per parameter (the optimiser's
+ * memory — one slot for momentum, two for Adam — and early stopping's best weights) and a few
+ * dozen more. The rest: the fitted normalisation (two per
  * column) and a few dozen settings.
  */
-const NUMBER_LIMITS = [2 * COLUMNS + 1_000, P + 3 * N, C + 3, 5 * H + 2 * P + 64];
+const NUMBER_LIMITS = [2 * COLUMNS + 1_000, P + 3 * N, C + 3, 5 * H + TREES * P + 64];
 
 /**
  * Most values of any kind (numbers, strings, booleans, nulls, objects and arrays) each part
@@ -56,11 +60,16 @@ const NUMBER_LIMITS = [2 * COLUMNS + 1_000, P + 3 * N, C + 3, 5 * H + 2 * P + 64
  * parameters), and fewer than 16 values per node and 8 per edge. The dataset: its cells, a row
  * array per row, and the names of its columns and classes. The training section: an object and
  * five fields per epoch (the records of a version 1 file; columns hold fewer), and for each of
- * the two parameter trees of the training state a number and a row per parameter and an entry
- * per edge and node. The rest: the normalisation, the selection (an id per node and edge) and the
+ * the parameter trees of the training state a number and a row per parameter and an entry per
+ * edge and node. The rest: the normalisation, the selection (an id per node and edge) and the
  * settings.
  */
-const VALUE_LIMITS = [8 * COLUMNS + N + E + 1_000, 3 * P + 16 * N + 8 * E + 3, 2 * C + 8 * COLUMNS + 16, 7 * H + 4 * P + 2 * (N + E) + 64];
+const VALUE_LIMITS = [
+  8 * COLUMNS + N + E + 1_000,
+  3 * P + 16 * N + 8 * E + 3,
+  2 * C + 8 * COLUMNS + 16,
+  7 * H + 2 * TREES * P + TREES * (N + E) + 64,
+];
 
 const fmt = (n: number) => n.toLocaleString('en');
 

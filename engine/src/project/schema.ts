@@ -14,12 +14,21 @@
 import { z } from 'zod';
 import { MAX_UNITS_PER_LAYER } from '../compile/compile';
 import { activationsFor } from '../model/activations';
+import { LOSS_NAMES } from '../model/losses';
+import {
+  OPTIMISERS,
+  OPTIMISER_NAMES,
+  OPTIMISER_SETTINGS,
+  settingInRange,
+  settingRangeText,
+  type OptimiserSettingName,
+} from '../train/optimisers';
 import { BUILTIN_DATASETS, MAX_GENERATED_SIZE, MAX_NOISE } from '../datasets/builtin';
 
 /** The `format` field every project carries. */
 export const PROJECT_FORMAT = 'nnstudio-project';
 /** The format version this build writes. */
-export const PROJECT_VERSION = 2;
+export const PROJECT_VERSION = 3;
 
 /**
  * Caps on what a project may hold: each is one NN Studio can open, train, save and send between
@@ -30,9 +39,9 @@ export const PROJECT_VERSION = 2;
  * memory; 5,000,000 dataset cells of 17-digit numbers save to about 125 MB. A history of any length is thinned to at most 5,120
  * records in a file and 8,192 in memory (engine/src/train/history.ts), far below
  * {@link LIMITS.historyEpochs}, which caps the records a file or a message may hold. The training
- * state holds one more number per parameter (momentum's memory), and another while early stopping
- * is to restore its best weights: a trained network at the parameter limit with its memory fits,
- * one with its best weights too may not. Each limit alone fits in {@link LIMITS.fileChars}; a
+ * state holds the optimiser's memory (one number per parameter for momentum, two for Adam), and
+ * one more while early stopping is to restore its best weights: a trained network at the parameter
+ * limit with momentum's memory fits, one with Adam's or its best weights too may not. Each limit alone fits in {@link LIMITS.fileChars}; a
  * project that reaches several at once can be too large for a file, and saving then says so
  * rather than writing a file that would not open again.
  */
@@ -172,13 +181,26 @@ export const NormalisationSchema = z.object({
     .nullable(),
 });
 
+/** Each optimiser setting's schema, from the registry: a number in its range. */
+function optimiserSettingSchemas(): Record<OptimiserSettingName, z.ZodType<number>> {
+  const setting = (name: OptimiserSettingName) => finite.refine((v) => settingInRange(name, v), `must be ${settingRangeText(name)}`);
+  return {
+    momentum: setting('momentum'),
+    beta1: setting('beta1'),
+    beta2: setting('beta2'),
+    rho: setting('rho'),
+    epsilon: setting('epsilon'),
+  } satisfies { [K in keyof typeof OPTIMISER_SETTINGS]: z.ZodType<number> };
+}
+
 export const HyperparametersSchema = z.object({
   algorithm: z.enum(['gradientDescent', 'perceptron']),
-  loss: z.enum(['squaredError', 'crossEntropy']),
+  loss: z.enum(LOSS_NAMES),
   mode: z.enum(['batch', 'minibatch', 'stochastic']),
   batchSize: z.number().int().min(1).max(LIMITS.datasetRows),
   learningRate: finite.refine((v) => v > 0, 'must be above 0'),
-  momentum: finite.refine((v) => v >= 0 && v < 1, 'must be at least 0 and below 1'),
+  optimiser: z.enum(OPTIMISER_NAMES),
+  ...optimiserSettingSchemas(),
   l1: finite.refine((v) => v >= 0, 'must be 0 or more'),
   l2: finite.refine((v) => v >= 0, 'must be 0 or more'),
   shuffle: z.boolean(),
@@ -230,12 +252,24 @@ export const ParameterTreeSchema = z.object({
 });
 
 /**
- * The optimiser's memory, by kind. Gradient descent with momentum remembers the last update
- * Δw(r−1) of every weight and bias (its `velocity`); other optimisers add their own kinds here.
+ * The optimiser's memory: which optimiser it belongs to, the steps taken with it (Adam's t), and
+ * its slots by the keys the registry gives them (gradient descent's `velocity`, Δw(r−1); Adam's
+ * `mean` and `meanSquare`, m and v), each a number per weight and bias.
  */
-export const OptimiserStateSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('momentum'), velocity: ParameterTreeSchema }),
-]);
+export const OptimiserStateSchema = z
+  .object({
+    kind: z.enum(OPTIMISER_NAMES),
+    step: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    slots: z.record(z.string(), ParameterTreeSchema),
+  })
+  .superRefine((state, context) => {
+    const keys: readonly string[] = OPTIMISERS[state.kind].slots.map((slot) => slot.key);
+    for (const key of keys)
+      if (!Object.hasOwn(state.slots, key))
+        context.addIssue({ code: 'custom', path: ['slots', key], message: `is missing (${state.kind} keeps it)` });
+    for (const key of Object.keys(state.slots))
+      if (!keys.includes(key)) context.addIssue({ code: 'custom', path: ['slots', key], message: `is not part of ${state.kind}'s memory` });
+  });
 
 const word = z.number().int().min(0).max(0xffff_ffff);
 /** The shuffling generator's state: four unsigned 32-bit words (engine/src/util/random.ts). */

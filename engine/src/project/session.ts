@@ -13,6 +13,7 @@ import { ACTIVATIONS, isElementwise } from '../model/activations';
 import { thinHistoryInPlace } from '../train/history';
 import { quoteForMessage } from '../util/quote';
 import { Trainer, TrainingSetupError, checkHyperparameters, type Hyperparameters } from '../train/train';
+import { OPTIMISERS, copyOptimiserState, freshOptimiserState, type OptimiserName, type OptimiserState } from '../train/optimisers';
 import type { DatasetRef, ParameterTree, Project, ResumeState } from './schema';
 
 /** A project's data: the whole set, and the three splits normalised as the project says. */
@@ -69,7 +70,7 @@ export interface ProjectSession {
 /**
  * Compiles the project's graph for its hyperparameters, prepares its data, and creates a trainer
  * that continues from the stored weights, epoch and history, and from the stored training state
- * (momentum's memory, the shuffling position, early stopping's memory), so that its next steps
+ * (the optimiser's memory, the shuffling position, early stopping's memory), so that its next steps
  * are exactly the ones the run that saved the project would have taken. A stored state that does
  * not fit the network or the data is dropped, and `notices` says so.
  *
@@ -179,7 +180,7 @@ export function vectorFromTree(model: CompiledModel, tree: ParameterTree): { vec
 }
 
 /**
- * The trainer's state as a project stores it, keyed by the graph's ids: momentum's memory, the
+ * The trainer's state as a project stores it, keyed by the graph's ids: the optimiser's memory, the
  * shuffling generator and the position in this epoch, and early stopping's memory (its best
  * weights only while restoreBest is on).
  */
@@ -188,7 +189,7 @@ export function resumeStateOf(model: CompiledModel, trainer: Trainer): Required<
   const best = state.best;
   const keepBest = trainer.hyperparameters.earlyStopping?.restoreBest === true && best?.params;
   return {
-    optimiser: { kind: 'momentum', velocity: treeFromVector(model, state.velocity) },
+    optimiser: storedOptimiserState(model, state.optimiser),
     rng: state.rng,
     position: {
       samples: trainer.train.size,
@@ -209,6 +210,35 @@ export function resumeStateOf(model: CompiledModel, trainer: Trainer): Required<
   };
 }
 
+/** The optimiser's memory as a project stores it: each slot a parameter tree under its registry key. */
+function storedOptimiserState(model: CompiledModel, state: OptimiserState): NonNullable<ResumeState['optimiser']> {
+  const slots: Record<string, ParameterTree> = {};
+  OPTIMISERS[state.kind].slots.forEach((slot, k) => {
+    slots[slot.key] = treeFromVector(model, state.slots[k]);
+  });
+  return { kind: state.kind, step: state.step, slots };
+}
+
+/**
+ * A stored optimiser memory in the model's order, or why it does not fit the model. The memory of
+ * another optimiser than the one in force (the settings changed since it was saved) is of no use
+ * to this one: then a fresh memory, and `switched` names the one it was.
+ */
+function optimiserStateFromStored(
+  model: CompiledModel,
+  stored: NonNullable<ResumeState['optimiser']>,
+  inForce: OptimiserName,
+): { state: OptimiserState; switched?: OptimiserName } | { problem: string } {
+  if (stored.kind !== inForce) return { state: freshOptimiserState(inForce, model.paramCount), switched: stored.kind };
+  const slots: Float64Array[] = [];
+  for (const slot of OPTIMISERS[stored.kind].slots) {
+    const vector = vectorFromTree(model, stored.slots[slot.key]);
+    if ('problem' in vector) return { problem: `the optimiser's ${slot.label}: ${vector.problem}` };
+    slots.push(vector.vector);
+  }
+  return { state: { kind: stored.kind, step: stored.step, slots } };
+}
+
 /** Whether the project holds a training state (any part of it). */
 export function hasTrainingState(training: Project['training']): boolean {
   return !!(training.optimiser || training.rng || training.position || training.earlyStopping);
@@ -226,10 +256,11 @@ export function withoutTrainingState(training: Project['training']): Project['tr
 function restoreTrainingState(project: Project, model: CompiledModel, trainer: Trainer): string[] {
   const { optimiser, rng, position, earlyStopping } = project.training;
   if (!hasTrainingState(project.training)) return [];
+  let switchNotice: string | null = null;
   const problem = ((): string | null => {
     if (!optimiser || !rng || !position) return 'it is incomplete';
-    const velocity = vectorFromTree(model, optimiser.velocity);
-    if ('problem' in velocity) return `momentum's memory: ${velocity.problem}`;
+    const memory = optimiserStateFromStored(model, optimiser, trainer.hyperparameters.optimiser);
+    if ('problem' in memory) return memory.problem;
     if (position.samples !== trainer.train.size)
       return `it was saved for a training split of ${position.samples} samples, and this one has ${trainer.train.size}`;
     let bestParams: Float64Array | null = null;
@@ -238,9 +269,11 @@ function restoreTrainingState(project: Project, model: CompiledModel, trainer: T
       if ('problem' in best) return `early stopping's best weights: ${best.problem}`;
       bestParams = best.vector;
     }
+    if (memory.switched)
+      switchNotice = `The saved optimiser memory is ${OPTIMISERS[memory.switched].label}'s; ${OPTIMISERS[trainer.hyperparameters.optimiser].label} starts with its own memory fresh.`;
     trainer.setState({
       epoch: project.training.epoch,
-      velocity: velocity.vector,
+      optimiser: memory.state,
       rng: [...rng],
       shuffled: position.shuffled,
       cursor: position.next,
@@ -258,18 +291,19 @@ function restoreTrainingState(project: Project, model: CompiledModel, trainer: T
     });
     return null;
   })();
-  if (!problem) return [];
+  if (!problem) return switchNotice ? [switchNotice] : [];
   return [
-    `The saved training state does not fit this project (${problem}), so training goes on from the weights with momentum's memory at zero and the samples in a new order.`,
+    `The saved training state does not fit this project (${problem}), so training goes on from the weights with the optimiser's memory fresh and the samples in a new order.`,
   ];
 }
 
 /**
  * The step training would take next on the project as stored: its training rows (positions in
- * the training split) and momentum's memory Δw(r−1), in the model's order. Null when the project
- * holds no training state, or one that does not fit it, or cannot be trained.
+ * the training split) and the optimiser's memory (momentum's Δw(r−1), Adam's m, v and t), in the
+ * model's order. Null when the project holds no training state, or one that does not fit it, or
+ * cannot be trained.
  */
-export function nextStepOf(project: Project): { velocity: Float64Array; rows: number[] } | null {
+export function nextStepOf(project: Project): { optimiser: OptimiserState; rows: number[] } | null {
   if (!hasTrainingState(project.training)) return null;
   let session: ProjectSession;
   try {
@@ -278,22 +312,22 @@ export function nextStepOf(project: Project): { velocity: Float64Array; rows: nu
     return null;
   }
   if (session.notices.length > 0) return null;
-  return { velocity: Float64Array.from(session.trainer.velocity), rows: session.trainer.nextBatch('batch') };
+  return { optimiser: copyOptimiserState(session.trainer.optimiserState), rows: session.trainer.nextBatch('batch') };
 }
 
 /**
  * The project after a training step taken by hand (the backprop inspector's "Apply") on training
- * rows `rows`, which gave these parameters and this momentum memory: the weights are the step's,
+ * rows `rows`, which gave these parameters and this optimiser memory: the weights are the step's,
  * and training's position moves on as {@link Trainer.countStepByHand} says, so the counters show
  * the step and training goes on after it.
  * @throws TrainingSetupError when the project cannot be trained.
  */
 export function projectAfterStepByHand(
   project: Project,
-  step: { rows: readonly number[]; params: ArrayLike<number>; velocity: ArrayLike<number> },
+  step: { rows: readonly number[]; params: ArrayLike<number>; optimiser: OptimiserState },
 ): Project {
   const session = openSession(project, 'train');
-  session.trainer.countStepByHand(step.rows, step.params, step.velocity);
+  session.trainer.countStepByHand(step.rows, step.params, step.optimiser);
   return projectFromSession(project, session);
 }
 

@@ -25,4 +25,14 @@ describe('advice on implausible hyperparameters', () => {
     expect(warnings).toHaveLength(2);
     expect(warnings.join(' ')).toMatch(/η = 100/);
   });
+
+  it('judges the learning rate by the optimiser: 0.5 is ordinary for gradient descent and large for Adam', () => {
+    expect(adviseHyperparameter('learningRate', 0.5, 'sgd')).toBeNull();
+    expect(adviseHyperparameter('learningRate', 0.5, 'nesterov')).toBeNull();
+    expect(adviseHyperparameter('learningRate', 0.5, 'adam')).toMatch(
+      /^η = 0\.5 is large for Adam, which moves every weight by about η each step; about 0\.01 is usual\.$/,
+    );
+    expect(adviseHyperparameter('learningRate', 0.01, 'adam')).toBeNull();
+    expect(hyperparameterWarnings({ ...DEFAULT_HYPERPARAMETERS, optimiser: 'rmsprop' })).toHaveLength(1);
+  });
 });

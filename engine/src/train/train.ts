@@ -1,6 +1,6 @@
 /**
- * Training: gradient descent (batch, mini-batch, stochastic) with momentum and L1/L2, or the
- * perceptron rule; stopping criteria; divergence detection.
+ * Training: gradient descent (batch, mini-batch, stochastic) with one of the optimisers of
+ * `optimisers.ts` and L1/L2, or the perceptron rule; stopping criteria; divergence detection.
  *
  * The trainer owns the parameter vector while it runs. It can be driven one sample, one batch or
  * one epoch at a time, so a host (a worker thread, the CLI, a test) can pause between steps.
@@ -13,11 +13,27 @@ import { BatchedKernel } from '../fast/batched';
 import { GeneratedKernel, MAX_GENERATED_PARAMETERS } from '../fast/generated';
 import { InterpretedKernel, type BatchTotals, type GradientKernel, type KernelKind } from '../fast/gradient-kernel';
 import { createWorkspace, forward, sampleLoss, type Workspace } from '../fast/kernels';
-import type { LossName } from '../model/losses';
+import { isLossName, listLossNames, type LossName } from '../model/losses';
 import { evaluate, isClassifier, outputCorrect, type Evaluation } from '../fast/metrics';
 import { thinHistoryInPlace } from './history';
 import { createRng, rngFromState, type Rng } from '../util/random';
+import {
+  OPTIMISERS,
+  OPTIMISER_NAMES,
+  OPTIMISER_SETTINGS,
+  OPTIMISER_SETTING_NAMES,
+  copyOptimiserState,
+  copyOptimiserStateInto,
+  freshOptimiserState,
+  optimiserStateProblem,
+  settingInRange,
+  settingRangeText,
+  type FastStepInput,
+  type OptimiserName,
+  type OptimiserState,
+} from './optimisers';
 import { quoteForMessage } from '../util/quote';
+import { formatNumber } from '../util/format';
 
 /** User text (an id, a name) as a message quotes it: control characters escaped, cut short. */
 const q = (text: string) => quoteForMessage(String(text));
@@ -44,8 +60,18 @@ export interface Hyperparameters {
   batchSize: number;
   /** η. */
   learningRate: number;
-  /** α in Δw(r) = −η∇J + α Δw(r−1); 0 turns momentum off. Not used by the perceptron rule. */
+  /** How gradients become weight changes (`optimisers.ts`). Not used by the perceptron rule. */
+  optimiser: OptimiserName;
+  /** α in Δw(r) = −η∇J + α Δw(r−1) (and Nesterov's); 0 turns momentum off. */
   momentum: number;
+  /** Adam's decay of its running mean of the gradient. */
+  beta1: number;
+  /** Adam's decay of its running mean of the squared gradient. */
+  beta2: number;
+  /** RMSprop's decay of its running mean of the squared gradient. */
+  rho: number;
+  /** Keeps the adaptive optimisers from dividing by 0. */
+  epsilon: number;
   /** λ₁: adds λ₁ Σ|w| to J (weights only, not biases). Not used by the perceptron rule. */
   l1: number;
   /** λ₂: adds ½ λ₂ Σw² to J (weights only, not biases). Not used by the perceptron rule. */
@@ -71,7 +97,12 @@ export const DEFAULT_HYPERPARAMETERS: Readonly<Hyperparameters> = Object.freeze(
   mode: 'stochastic',
   batchSize: 16,
   learningRate: 0.5,
-  momentum: 0,
+  optimiser: 'sgd',
+  momentum: OPTIMISER_SETTINGS.momentum.default,
+  beta1: OPTIMISER_SETTINGS.beta1.default,
+  beta2: OPTIMISER_SETTINGS.beta2.default,
+  rho: OPTIMISER_SETTINGS.rho.default,
+  epsilon: OPTIMISER_SETTINGS.epsilon.default,
   l1: 0,
   l2: 0,
   shuffle: true,
@@ -94,8 +125,12 @@ export function checkHyperparameters(h: Hyperparameters): HyperparameterIssue[] 
   const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
   if (!finite(h.learningRate) || h.learningRate <= 0)
     issues.push({ field: 'learningRate', message: `The learning rate η must be a positive number, got ${h.learningRate}.` });
-  if (!finite(h.momentum) || h.momentum < 0 || h.momentum >= 1)
-    issues.push({ field: 'momentum', message: `Momentum must be at least 0 and below 1, got ${h.momentum}.` });
+  if (!OPTIMISER_NAMES.includes(h.optimiser))
+    issues.push({ field: 'optimiser', message: `Unknown optimiser '${q(h.optimiser)}'; use ${OPTIMISER_NAMES.join(', ')}.` });
+  for (const name of OPTIMISER_SETTING_NAMES) {
+    if (!settingInRange(name, h[name]))
+      issues.push({ field: name, message: `${OPTIMISER_SETTINGS[name].noun} must be ${settingRangeText(name)}, got ${h[name]}.` });
+  }
   if (!finite(h.l1) || h.l1 < 0) issues.push({ field: 'l1', message: `The L1 rate must be 0 or more, got ${h.l1}.` });
   if (!finite(h.l2) || h.l2 < 0) issues.push({ field: 'l2', message: `The L2 rate must be 0 or more, got ${h.l2}.` });
   if (h.mode === 'minibatch' && (!Number.isInteger(h.batchSize) || h.batchSize < 1)) {
@@ -105,8 +140,7 @@ export function checkHyperparameters(h: Hyperparameters): HyperparameterIssue[] 
     issues.push({ field: 'mode', message: `Unknown training mode '${q(h.mode)}'; use batch, minibatch or stochastic.` });
   if (!['gradientDescent', 'perceptron'].includes(h.algorithm))
     issues.push({ field: 'algorithm', message: `Unknown algorithm '${q(h.algorithm)}'; use gradientDescent or perceptron.` });
-  if (!['squaredError', 'crossEntropy'].includes(h.loss))
-    issues.push({ field: 'loss', message: `Unknown loss '${q(h.loss)}'; use squaredError or crossEntropy.` });
+  if (!isLossName(h.loss)) issues.push({ field: 'loss', message: `Unknown loss '${q(h.loss)}'; use ${listLossNames()}.` });
   if (!Number.isInteger(h.maxEpochs) || h.maxEpochs < 1)
     issues.push({ field: 'maxEpochs', message: `The maximum number of epochs must be a whole number of at least 1, got ${h.maxEpochs}.` });
   if (!finite(h.shuffleSeed)) issues.push({ field: 'shuffleSeed', message: `The shuffle seed must be a number, got ${h.shuffleSeed}.` });
@@ -153,8 +187,8 @@ export interface EpochRecord {
 export interface TrainerState {
   /** Completed epochs. */
   epoch: number;
-  /** Δw(r−1) of every parameter, in the model's order. */
-  velocity: Float64Array;
+  /** The optimiser's memory (momentum's Δw(r−1), Adam's m and v, …), for the optimiser in force. */
+  optimiser: OptimiserState;
   /** The shuffling generator's state before this epoch's order was drawn. */
   rng: [number, number, number, number];
   /** Whether this epoch's order was drawn from `rng`, or is the samples in order. */
@@ -286,8 +320,8 @@ export class Trainer {
   readonly model: CompiledModel;
   /** The current parameters, laid out as `model` says. Updated in place. */
   readonly params: Float64Array;
-  /** The previous update Δw(r−1) of every parameter, for momentum. */
-  readonly velocity: Float64Array;
+  /** The optimiser's memory (momentum's Δw(r−1), Adam's m, v and t, …); replaced when the optimiser changes. */
+  optimiserState: OptimiserState;
   readonly train: BoundData;
   readonly validation: BoundData | undefined;
   /** Completed epochs. */
@@ -308,7 +342,9 @@ export class Trainer {
   private readonly ws: Workspace;
   private readonly grad: Float64Array;
   private readonly epochStart: Float64Array;
-  private readonly epochStartVelocity: Float64Array;
+  private epochStartOptimiser: OptimiserState;
+  /** What the optimiser's fast step reads; `hyper` is renewed with the hyperparameters. */
+  private readonly stepInput: FastStepInput;
   private misclassifiedThisEpoch = 0;
   /** Running totals of this epoch's steps: the epoch's loss and accuracy are their means. */
   private epochLossSum = 0;
@@ -346,11 +382,19 @@ export class Trainer {
     this.params = allocate(this.model.paramCount);
     this.params.set(setup.params);
     this.grad = allocate(this.model.paramCount);
-    this.velocity = new Float64Array(this.model.paramCount);
+    this.optimiserState = freshOptimiserState(this.hyper.optimiser, this.model.paramCount);
     this.rng = createRng(setup.hyper.shuffleSeed);
     this.ws = createWorkspace(this.model);
     this.epochStart = Float64Array.from(this.params);
-    this.epochStartVelocity = new Float64Array(this.model.paramCount);
+    this.epochStartOptimiser = copyOptimiserState(this.optimiserState);
+    this.stepInput = {
+      params: this.params,
+      grad: this.grad,
+      locked: this.model.locked,
+      regularised: this.model.regularised,
+      anyLocked: this.anyLocked,
+      hyper: this.hyper,
+    };
     this.orderFrom = { rng: this.rng.state(), shuffled: this.hyper.shuffle };
     this.order = drawOrder(this.train.size, this.hyper.shuffle ? this.rng : null);
   }
@@ -360,7 +404,7 @@ export class Trainer {
     const best = this.best;
     return {
       epoch: this.epoch,
-      velocity: Float64Array.from(this.velocity),
+      optimiser: copyOptimiserState(this.optimiserState),
       rng: [...this.orderFrom.rng],
       shuffled: this.orderFrom.shuffled,
       cursor: this.cursor,
@@ -386,15 +430,15 @@ export class Trainer {
    */
   setState(state: TrainerState): void {
     const size = this.train.size;
-    if (state.velocity.length !== this.model.paramCount)
-      throw new RangeError(`The momentum memory has ${state.velocity.length} values for ${this.model.paramCount} parameters.`);
+    const optimiserProblem = optimiserStateProblem(state.optimiser, this.hyper.optimiser, this.model.paramCount);
+    if (optimiserProblem) throw new RangeError(`The optimiser's memory does not fit: ${optimiserProblem}.`);
     if (state.best?.params && state.best.params.length !== this.model.paramCount)
       throw new RangeError(`The best weights have ${state.best.params.length} values for ${this.model.paramCount} parameters.`);
     if (!Number.isInteger(state.cursor) || state.cursor < 0 || state.cursor >= size)
       throw new RangeError(`Position ${state.cursor} is outside an epoch of ${size} samples.`);
     if (!Number.isInteger(state.epoch) || state.epoch < 0) throw new RangeError(`Epoch ${state.epoch} is not a count of epochs.`);
     this.epoch = state.epoch;
-    this.velocity.set(state.velocity);
+    this.optimiserState = copyOptimiserState(state.optimiser);
     this.rng = rngFromState(state.rng);
     this.orderFrom = { rng: [...state.rng], shuffled: state.shuffled };
     this.order.set(drawOrder(size, state.shuffled ? this.rng : null));
@@ -408,20 +452,21 @@ export class Trainer {
       : null;
     this.epochsSinceBest = state.best?.epochsSinceBest ?? 0;
     this.epochStart.set(this.params);
-    this.epochStartVelocity.set(this.velocity);
+    this.epochStartOptimiser = copyOptimiserState(this.optimiserState);
   }
 
   /**
    * Counts a step taken by hand (the backprop inspector's "Apply") as one of training's: the
-   * parameters and momentum's memory become the step's, its samples' losses and correct answers
+   * parameters and the optimiser's memory become the step's, its samples' losses and correct answers
    * (measured with the parameters before the step, as training measures them) join the epoch's,
    * and the position moves on by its samples, up to the epoch's end; an epoch so completed is
    * recorded and the next one's order drawn, as {@link Trainer.step} does.
    * @returns the epoch record when the step completed an epoch, else null.
    */
-  countStepByHand(rows: readonly number[], params: ArrayLike<number>, velocity: ArrayLike<number>): EpochRecord | null {
-    if (params.length !== this.model.paramCount || velocity.length !== this.model.paramCount)
-      throw new RangeError(`A step by hand needs ${this.model.paramCount} parameters and as many momentum values.`);
+  countStepByHand(rows: readonly number[], params: ArrayLike<number>, optimiser: OptimiserState): EpochRecord | null {
+    if (params.length !== this.model.paramCount) throw new RangeError(`A step by hand needs ${this.model.paramCount} parameters.`);
+    const optimiserProblem = optimiserStateProblem(optimiser, this.hyper.optimiser, this.model.paramCount);
+    if (optimiserProblem) throw new RangeError(`A step by hand's optimiser memory does not fit: ${optimiserProblem}.`);
     const { model, ws } = this;
     const { x, t } = this.train;
     const nf = model.features.length;
@@ -436,7 +481,7 @@ export class Trainer {
       if (this.hyper.algorithm === 'perceptron' && this.ruleWouldChange(n)) this.misclassifiedThisEpoch++;
     }
     this.params.set(params);
-    this.velocity.set(velocity);
+    this.optimiserState = copyOptimiserState(optimiser);
     this.epochSamples += counted;
     this.cursor += counted;
     if (this.cursor < this.train.size) return null;
@@ -450,7 +495,8 @@ export class Trainer {
 
   /**
    * Changes hyperparameters between steps; they apply from the next step. The algorithm and the
-   * loss are part of what the model was compiled for, so changing them needs a new trainer.
+   * loss are part of what the model was compiled for, so changing them needs a new trainer. Another
+   * optimiser starts with its own memory fresh (no optimiser can read another's).
    */
   setHyperparameters(hyper: Hyperparameters): void {
     const issues = checkHyperparameters(hyper);
@@ -463,7 +509,12 @@ export class Trainer {
     if (hyper.earlyStopping && !this.validation)
       issues.push({ field: 'earlyStopping.patience', message: 'Early stopping needs validation data.' });
     if (issues.length > 0) throw new TrainingSetupError(issues);
+    if (hyper.optimiser !== this.hyper.optimiser) {
+      this.optimiserState = freshOptimiserState(hyper.optimiser, this.model.paramCount);
+      this.epochStartOptimiser = copyOptimiserState(this.optimiserState);
+    }
     this.hyper = { ...hyper };
+    this.stepInput.hyper = this.hyper;
   }
 
   /** Clears a stop so that {@link Trainer.run} continues (e.g. after raising the epoch limit). */
@@ -544,6 +595,7 @@ export class Trainer {
       this.kernel.canFuse &&
       h.algorithm === 'gradientDescent' &&
       this.batchSize === 1 &&
+      h.optimiser === 'sgd' &&
       h.momentum === 0 &&
       h.l1 === 0 &&
       h.l2 === 0 &&
@@ -563,7 +615,7 @@ export class Trainer {
         fused.stochasticSteps(
           this.params,
           this.grad,
-          this.velocity,
+          this.optimiserState.slots[0],
           this.train,
           this.order,
           this.cursor,
@@ -574,6 +626,7 @@ export class Trainer {
         this.epochLossSum += this.totals.lossSum;
         this.epochCorrect += this.totals.correct;
         this.epochSamples += count;
+        this.optimiserState.step += count;
         loss = this.totals.lossSum / count;
       } else {
         count = this.stepSize('batch');
@@ -686,21 +739,7 @@ export class Trainer {
     this.epochLossSum += total;
     this.epochCorrect += this.totals.correct;
     this.epochSamples += count;
-    const { learningRate: eta, momentum, l1, l2 } = this.hyper;
-    const { locked, regularised } = model;
-    const velocity = this.velocity;
-    if (momentum === 0 && l1 === 0 && l2 === 0 && !this.anyLocked) {
-      plainGradientStep(params, grad, velocity, eta);
-      return total * scale;
-    }
-    for (let p = 0; p < params.length; p++) {
-      if (locked[p]) continue;
-      const w = params[p];
-      const g = regularised[p] ? grad[p] + l2 * w + l1 * Math.sign(w) : grad[p];
-      const change = -eta * g + momentum * velocity[p];
-      velocity[p] = change;
-      params[p] = w + change;
-    }
+    OPTIMISERS[this.hyper.optimiser].step(this.stepInput, this.optimiserState);
     return total * scale;
   }
 
@@ -734,7 +773,7 @@ export class Trainer {
     // A run of millions of epochs keeps a few thousand records: as many as a curve can show.
     thinHistoryInPlace(this.history);
     this.epochStart.set(this.params);
-    this.epochStartVelocity.set(this.velocity);
+    this.epochStartOptimiser = copyOptimiserStateInto(this.epochStartOptimiser, this.optimiserState);
     const misclassified = this.misclassifiedThisEpoch;
     this.misclassifiedThisEpoch = 0;
     this.nextOrder();
@@ -784,7 +823,7 @@ export class Trainer {
         const restore = e.restoreBest && best.params !== null;
         if (restore) {
           this.params.set(best.params!);
-          this.velocity.fill(0);
+          this.optimiserState = freshOptimiserState(h.optimiser, this.model.paramCount);
         }
         return {
           reason: 'earlyStopping',
@@ -802,7 +841,7 @@ export class Trainer {
   private diverge(value: number, what: 'loss' | 'validation loss' | 'weights' = 'loss'): { reason: StopReason; message: string } {
     const epoch = this.epoch + 1;
     this.params.set(this.epochStart);
-    this.velocity.set(this.epochStartVelocity);
+    this.optimiserState = copyOptimiserStateInto(this.optimiserState, this.epochStartOptimiser);
     this.cursor = 0;
     this.misclassifiedThisEpoch = 0;
     this.epochLossSum = 0;
@@ -824,20 +863,23 @@ export class Trainer {
    * not the learning rate alone. L1 moves a weight by η λ₁ per step at most and cannot diverge.
    */
   private divergenceAdvice(): string {
-    const { algorithm, learningRate: eta, l2, momentum } = this.hyper;
+    const { algorithm, optimiser, learningRate: eta, l2, momentum } = this.hyper;
     const decay = eta * l2;
-    if (algorithm === 'gradientDescent' && l2 > 0 && decay > 2 * (1 + momentum)) {
+    if (algorithm === 'gradientDescent' && optimiser === 'sgd' && l2 > 0 && decay > 2 * (1 + momentum)) {
       return (
         `L2 regularisation is too strong for this learning rate: η·λ₂ = ${formatLoss(decay)} is above 2(1 + α) = ${formatLoss(2 * (1 + momentum))}, ` +
         `so each step throws every weight past zero by more than its size; lower λ₂ (${l2}) or η (${eta}) until η·λ₂ is below ${formatLoss(2 * (1 + momentum))}, and train again.`
       );
     }
+    const typical = OPTIMISERS[optimiser].typicalLearningRate;
+    if (algorithm === 'gradientDescent' && optimiser !== 'sgd' && eta > typical)
+      return `A learning rate of ${eta} may be too large for ${OPTIMISERS[optimiser].label}, which usually works with about ${typical}: lower it and train again.`;
     return `A learning rate of ${eta} may be too large: lower it and train again.`;
   }
 }
 
 function formatLoss(value: number): string {
-  return Number(value.toPrecision(4)).toString();
+  return formatNumber(value, { minus: '-' });
 }
 
 /**
@@ -862,16 +904,4 @@ function chooseKernel(model: CompiledModel, hyper: Hyperparameters, dataSize: nu
 function allFinite(values: Float64Array): boolean {
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
   return true;
-}
-
-/**
- * Plain gradient descent, the common case: Δw = −η ∂J/∂w, the same arithmetic as the general
- * update without its branches. A small function of its own so the JIT optimises it alone.
- */
-function plainGradientStep(params: Float64Array, grad: Float64Array, velocity: Float64Array, eta: number): void {
-  for (let p = 0; p < params.length; p++) {
-    const change = -eta * grad[p];
-    velocity[p] = change;
-    params[p] += change;
-  }
 }

@@ -492,21 +492,49 @@ function BackwardDetail({ sample, unit }: { sample: SampleTrace; unit: number })
 
 function UpdateDetail({ trace, updates, name }: { trace: StepTrace; updates: ParameterUpdate[]; name: string }) {
   const batch = trace.samples.length;
+  const optimiser = trace.optimiser;
+  const sgd = !optimiser || optimiser.name === 'sgd';
+  const regularised = trace.l1 !== 0 || trace.l2 !== 0;
+  // Adam's m, v, m̂, v̂ (RMSprop's v, AdaGrad's G, Nesterov's v(r)): the same for every row of a step.
+  const quantities = updates[0]?.quantities ?? [];
+  const hasMemory = sgd || optimiser.partSymbols.memory !== null;
+  const settings = optimiser ? optimiser.settings.map((setting) => `, ${setting.symbol} = ${setting.value}`).join('') : '';
   return (
     <div className="bp-detail" data-testid="bp-detail" data-phase="update" data-unit={updates[0]?.nodeId}>
-      <h3>Update: the weights into {name}</h3>
-      <p className="formula">
-        ∂J/∂w_ji = −δ_j x_ji{batch > 1 ? ' (mean over the batch)' : ''}, Δw_ji = η δ_j x_ji + α Δw_ji(r−1) − η(λ₂ w + λ₁ sign w), η ={' '}
-        {trace.learningRate}, α = {trace.momentum}
-      </p>
+      <h3>
+        Update: the weights into {name}
+        {!sgd && ` (${optimiser.label}${optimiser.name === 'adam' ? `, step t = ${optimiser.t}` : ''})`}
+      </h3>
+      {sgd ? (
+        <p className="formula">
+          ∂J/∂w_ji = −δ_j x_ji{batch > 1 ? ' (mean over the batch)' : ''}, Δw_ji = η δ_j x_ji + α Δw_ji(r−1) − η(λ₂ w + λ₁ sign w), η ={' '}
+          {trace.learningRate}, α = {trace.momentum}
+        </p>
+      ) : (
+        <p className="formula" data-testid="bp-optimiser-formula">
+          ∂J/∂w_ji = −δ_j x_ji{batch > 1 ? ' (mean over the batch)' : ''}, g = ∂J/∂w_ji + λ₂ w + λ₁ sign w, {optimiser.formula}, η ={' '}
+          {trace.learningRate}
+          {settings}
+        </p>
+      )}
       <table className="bp-table">
         <thead>
           <tr>
             <th>parameter</th>
             {batch > 1 && <th>per sample</th>}
             <th>∂J/∂w</th>
-            <th>−η ∂J/∂w</th>
-            <th>momentum</th>
+            {!sgd && regularised && <th>g</th>}
+            {quantities.map((q) => (
+              <th key={q.symbol} title={q.label}>
+                {q.symbol}
+              </th>
+            ))}
+            <th title={sgd ? undefined : 'Δw’s part from this step’s gradient'}>{sgd ? '−η ∂J/∂w' : 'from ∂J/∂w'}</th>
+            {hasMemory && (
+              <th title={sgd ? undefined : (optimiser.partSymbols.memory ?? undefined)}>
+                {sgd ? 'momentum' : `from ${optimiser.partSymbols.memoryName}`}
+              </th>
+            )}
             <th>regularisation</th>
             <th>Δw</th>
             <th>old → new</th>
@@ -539,12 +567,24 @@ function UpdateDetail({ trace, updates, name }: { trace: StepTrace; updates: Par
               <td>
                 <Num value={u.gradient} testId={`bp-gradient-${k}`} />
               </td>
+              {!sgd && regularised && (
+                <td>
+                  <Num value={u.g} />
+                </td>
+              )}
+              {u.quantities.map((q) => (
+                <td key={q.symbol}>
+                  <Num value={q.value} testId={`bp-quantity-${q.symbol}-${k}`} />
+                </td>
+              ))}
               <td>
                 <Num value={u.gradientPart} />
               </td>
-              <td>
-                <Num value={u.momentumPart} testId={`bp-momentum-${k}`} />
-              </td>
+              {hasMemory && (
+                <td>
+                  <Num value={u.momentumPart} testId={`bp-momentum-${k}`} />
+                </td>
+              )}
               <td>
                 <Num value={u.regularisationPart} />
               </td>

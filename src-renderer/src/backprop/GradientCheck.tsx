@@ -7,6 +7,7 @@ import { GRADIENT_CHECK_ZERO, gradientCheck, type GradientCheckResult } from '..
 import { useStudio } from '../state/store';
 import type { Inspection } from './inspection';
 import { Num } from './Num';
+import { formatValue } from '../ui/format';
 
 /** Below this a relative error counts as agreement (the issue's bar for float64 central differences). */
 const AGREES = 1e-6;
@@ -56,8 +57,8 @@ export function GradientCheck({ inspection }: { inspection: Inspection }) {
       </p>
       <p className={failures ? 'error-text' : 'ok-text'} data-testid="gradient-check-summary">
         {failures === 0
-          ? `All ${checked.length} gradients agree: the largest relative error is ${largest.toExponential(2)}.`
-          : `${failures} of ${checked.length} gradients differ by more than ${AGREES} (largest ${result.maxRelativeError.toExponential(2)}).`}
+          ? `All ${checked.length} gradients agree: the largest relative error is ${formatValue(largest, 3)}.`
+          : `${failures} of ${checked.length} gradients differ by more than ${AGREES} (largest ${formatValue(result.maxRelativeError, 3)}).`}
         {kinks > 0 && ` ${kinks} not checkable here: a nudge crosses a ReLU's kink at s = 0.`}
       </p>
       <table className="bp-table">
@@ -90,7 +91,7 @@ export function GradientCheck({ inspection }: { inspection: Inspection }) {
                     : undefined
                 }
               >
-                {row.kink ? 'at a kink' : measured(row) === 0 ? '0' : measured(row).toExponential(2)}
+                {row.kink ? 'at a kink' : measured(row) === 0 ? '0' : formatValue(measured(row), 3)}
               </td>
             </tr>
           ))}

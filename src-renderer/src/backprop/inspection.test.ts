@@ -8,7 +8,7 @@ import { setActivation, setWeight } from '../document/commands';
 import { batchFrom, canvasView, firstOfPhase, inspect, inspectorSteps, nextInDatasetOrder, positionOfRow, rowOfData } from './inspection';
 
 const sigmoid = (s: number) => 1 / (1 + Math.exp(-s));
-const request = (samples = [0]) => ({ samples, velocity: null, targets: new Map<number, number[]>() });
+const request = (samples = [0]) => ({ samples, optimiser: null, targets: new Map<number, number[]>() });
 
 /** The 3-2-1 example's step by hand (backprop-notes.md), for x = (1, 0, 1), t = 1, η = ½. */
 function byHand(w: { h: number[][]; hb: number[]; o: number[]; ob: number }, x = [1, 0, 1], t = 1, eta = 0.5) {

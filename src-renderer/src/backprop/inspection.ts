@@ -9,6 +9,8 @@
 import {
   bindData,
   compileGraph,
+  freshOptimiserState,
+  optimiserStateProblem,
   projectData,
   readParameters,
   rowPlaces,
@@ -18,6 +20,7 @@ import {
   TrainingSetupError,
   type BoundData,
   type CompiledModel,
+  type OptimiserState,
   type Project,
   type ProjectData,
   type RowPlaces,
@@ -45,8 +48,8 @@ export interface InspectionRequest {
    * saved `inspectorSample` is a dataset row: {@link positionNearRow} turns it into one).
    */
   samples: number[];
-  /** Δw(r−1), momentum's memory; null for zeros (the first step the inspector takes). */
-  velocity: Float64Array | null;
+  /** The optimiser's memory (momentum's Δw(r−1), Adam's m, v and t); null for a fresh one (the first step the inspector takes). */
+  optimiser: OptimiserState | null;
   /** What-if targets by training position: a row's target vector replaced (in `model.targets` order). */
   targets: ReadonlyMap<number, number[]>;
 }
@@ -227,8 +230,10 @@ export function inspect(project: Project, request: InspectionRequest): Inspectio
     data = { ...data, t };
   }
   const params = readParameters(model);
-  const velocity = request.velocity && request.velocity.length === model.paramCount ? request.velocity : new Float64Array(model.paramCount);
-  const trace = traceStep(model, params, velocity, data, request.samples, hyper);
+  // A memory of another optimiser or network (the settings or the graph changed since) starts afresh.
+  const fits = request.optimiser && optimiserStateProblem(request.optimiser, hyper.optimiser, model.paramCount) === null;
+  const optimiser = fits ? request.optimiser! : freshOptimiserState(hyper.optimiser, model.paramCount);
+  const trace = traceStep(model, params, optimiser, data, request.samples, hyper);
   return {
     model,
     data,

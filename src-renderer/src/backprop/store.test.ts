@@ -88,7 +88,8 @@ describe('backprop inspector store', () => {
     // The next training row in dataset order after row 3 is row 0 (wrapping round), not the shuffle's next.
     expect(second.trace.samples[0].row).toBe(0);
     // α Δw(r−1): momentum's part is 0.9 times the last change, parameter by parameter.
-    for (const update of second.trace.updates) expect(update.momentumPart).toBeCloseTo(0.9 * first.trace.newVelocity[update.param], 12);
+    for (const update of second.trace.updates)
+      expect(update.momentumPart).toBeCloseTo(0.9 * first.trace.newOptimiserState.slots[0][update.param], 12);
     expect(useBackprop.getState().stepsTaken).toBe(1);
 
     studio.undo();
@@ -170,12 +171,13 @@ describe('backprop inspector store: starting afresh', () => {
     useBackprop.getState().setTarget(0, [1]);
     const first = useBackprop.getState().inspection!;
     useBackprop.getState().applyAndContinue();
-    expect(useBackprop.getState().request.velocity).not.toBeNull();
+    expect(useBackprop.getState().request.optimiser).not.toBeNull();
     expect(useBackprop.getState().request.targets.size).toBe(1);
     useBackprop.getState().close();
     await useBackprop.getState().openAt(0);
     // The applied step is in the document's training state: training would go on with its memory.
-    expect(Array.from(useBackprop.getState().request.velocity!)).toEqual(Array.from(first.trace.newVelocity));
+    expect(Array.from(useBackprop.getState().request.optimiser!.slots[0])).toEqual(Array.from(first.trace.newOptimiserState.slots[0]));
+    expect(useBackprop.getState().request.optimiser!.step).toBe(first.trace.newOptimiserState.step);
     expect(useBackprop.getState().request.targets.size).toBe(0);
 
     useBackprop.getState().setTarget(0, [1]);
@@ -183,7 +185,7 @@ describe('backprop inspector store: starting afresh', () => {
     const { setData } = await import('../document/commands');
     const project = useStudio.getState().project!;
     useStudio.getState().edit(setData({ split: { ...project.split, seed: project.split.seed + 1 } }));
-    expect(useBackprop.getState().request.velocity).toBeNull();
+    expect(useBackprop.getState().request.optimiser).toBeNull();
     expect(useBackprop.getState().request.targets.size).toBe(0);
     expect(useBackprop.getState().inspection).not.toBeNull();
   });
@@ -197,7 +199,10 @@ describe('backprop inspector store: on a paused run', () => {
     const velocity = Array.from({ length: model.paramCount }, (_, p) => (p % 7) * 1e-3);
     const nextRows = [17, 3, 44, 8, 0, 61, 29, 5];
     vi.mocked(api.invoke).mockImplementation(
-      async (channel: string) => (channel === 'training:snapshot' ? { session: 'run-1', velocity, nextRows } : {}) as never,
+      async (channel: string) =>
+        (channel === 'training:snapshot'
+          ? { session: 'run-1', optimiser: { kind: 'sgd', step: 5, slots: [velocity] }, nextRows }
+          : {}) as never,
     );
     useStudio.setState({ session: 'run-1', training: { ...useStudio.getState().training, state: 'paused' } });
     try {
@@ -257,7 +262,7 @@ describe('backprop inspector store: on a reopened project', () => {
     expect(fromRun).toBe(true);
     expect(inspection!.trace.samples.map((s) => s.index)).toEqual(next.nextBatch('batch'));
     expect(inspection!.trace.updates.some((u) => u.momentumPart !== 0)).toBe(true);
-    for (const update of inspection!.trace.updates) expect(update.momentumPart).toBe(0.9 * next.velocity[update.param]);
+    for (const update of inspection!.trace.updates) expect(update.momentumPart).toBe(0.9 * next.optimiserState.slots[0][update.param]);
     // Training's step lands where the trace says.
     next.step('batch');
     for (let p = 0; p < next.model.paramCount; p++) expect(inspection!.trace.newParams[p]).toBeCloseTo(next.params[p], 12);
@@ -281,6 +286,7 @@ describe('backprop inspector store: on a reopened project', () => {
     const next = nextStepOf(useStudio.getState().project!)!;
     expect(next.rows).toEqual(reference.nextBatch('batch'));
     expect(useBackprop.getState().inspection!.trace.samples.map((s) => s.index)).toEqual(next.rows);
-    for (let p = 0; p < reference.model.paramCount; p++) expect(next.velocity[p]).toBeCloseTo(reference.velocity[p], 12);
+    for (let p = 0; p < reference.model.paramCount; p++)
+      expect(next.optimiser.slots[0][p]).toBeCloseTo(reference.optimiserState.slots[0][p], 12);
   });
 });

@@ -2,10 +2,10 @@
  * The backprop inspector's state: whether it is open, which training row(s) it traces, where the
  * user is in the walk, and the inspection itself — recomputed from the document whenever the
  * document changes, so every what-if edit shows at once. Stepping past the update applies it to
- * the document (an undoable edit) and moves on to the next sample with momentum's memory kept.
+ * the document (an undoable edit) and moves on to the next sample with the optimiser's memory kept.
  */
 import { create } from 'zustand';
-import { nextStepOf, projectAfterStepByHand, writeParameters, type Project } from '../../../engine/src/index';
+import { nextStepOf, projectAfterStepByHand, writeParameters, type OptimiserState, type Project } from '../../../engine/src/index';
 import { api } from '../state/api';
 import { useStudio } from '../state/store';
 import {
@@ -32,7 +32,7 @@ export interface BackpropState {
   error: string | null;
   /** Training steps the inspector has applied since it opened. */
   stepsTaken: number;
-  /** Whether the traced step is the paused training run's next one (its rows and momentum memory). */
+  /** Whether the traced step is the paused training run's next one (its rows and optimiser memory). */
   fromRun: boolean;
 
   /**
@@ -80,17 +80,20 @@ function pauseSettled(): Promise<void> {
 }
 
 /**
- * The step training takes next, as momentum's memory and the training rows: the paused run's, if
+ * The step training takes next, as the optimiser's memory and the training rows: the paused run's, if
  * this window's run is paused on the document's weights; else the one the document's stored
  * training state says (a reopened project, steps applied by hand); null when neither says one
  * (no state, one that does not fit, a diverged run).
  */
-async function pausedRun(): Promise<{ velocity: Float64Array; nextRows: number[] } | null> {
+async function pausedRun(): Promise<{ optimiser: OptimiserState; nextRows: number[] } | null> {
   const { session, training } = useStudio.getState();
   if (session && training.state === 'paused') {
     try {
       const snapshot = await api.invoke('training:snapshot', {});
-      if (snapshot && snapshot.session === session) return { velocity: Float64Array.from(snapshot.velocity), nextRows: snapshot.nextRows };
+      if (snapshot && snapshot.session === session) {
+        const { kind, step, slots } = snapshot.optimiser;
+        return { optimiser: { kind, step, slots: slots.map((slot) => Float64Array.from(slot)) }, nextRows: snapshot.nextRows };
+      }
     } catch {
       // The document holds the paused run's state too (its last progress carried it).
     }
@@ -99,12 +102,12 @@ async function pausedRun(): Promise<{ velocity: Float64Array; nextRows: number[]
 }
 
 /** The next step of the document's stored training state, or null without one that fits. */
-function storedRun(project: Project | null): { velocity: Float64Array; nextRows: number[] } | null {
+function storedRun(project: Project | null): { optimiser: OptimiserState; nextRows: number[] } | null {
   const next = project ? nextStepOf(project) : null;
-  return next && { velocity: next.velocity, nextRows: next.rows };
+  return next && { optimiser: next.optimiser, nextRows: next.rows };
 }
 
-const emptyRequest = (): InspectionRequest => ({ samples: [0], velocity: null, targets: new Map() });
+const emptyRequest = (): InspectionRequest => ({ samples: [0], optimiser: null, targets: new Map() });
 
 export const useBackprop = create<BackpropState>((set, get) => {
   /** Traces `request` on the current document; the cursor stays where it was when it still exists. */
@@ -138,10 +141,10 @@ export const useBackprop = create<BackpropState>((set, get) => {
         await api.invoke('training:pause', {}).catch(() => undefined);
         await pauseSettled();
       }
-      // A fresh start: no what-if targets carried over, and momentum's memory from the paused run
+      // A fresh start: no what-if targets carried over, and the optimiser's memory from the paused run
       // when there is one (so Δw is the one training would apply), else zero.
       const run = await pausedRun();
-      set({ open: true, stepsTaken: 0, fromRun: false, request: { ...emptyRequest(), velocity: run?.velocity ?? null } });
+      set({ open: true, stepsTaken: 0, fromRun: false, request: { ...emptyRequest(), optimiser: run?.optimiser ?? null } });
       rememberOpen(true);
       if (run && row === undefined) {
         // No row asked for: trace exactly the step the paused run would take next.
@@ -226,13 +229,13 @@ export const useBackprop = create<BackpropState>((set, get) => {
       if (run) {
         // Walking the run's own steps: the next one is training's next, as if it had taken this one.
         set({ stepsTaken: get().stepsTaken + 1 });
-        compute({ ...get().request, samples: run.nextRows, velocity: run.velocity }, 0);
+        compute({ ...get().request, samples: run.nextRows, optimiser: run.optimiser }, 0);
         set({ fromRun: get().inspection !== null });
         if (get().inspection) useStudio.getState().setView({ inspectorSample: get().inspection!.trainRows[run.nextRows[0]] });
         return;
       }
       const next = nextInDatasetOrder(inspection, rows);
-      set({ stepsTaken: get().stepsTaken + 1, request: { ...request, velocity: inspection.trace.newVelocity } });
+      set({ stepsTaken: get().stepsTaken + 1, request: { ...request, optimiser: inspection.trace.newOptimiserState } });
       get().chooseSample(next);
     },
 
@@ -244,12 +247,12 @@ export const useBackprop = create<BackpropState>((set, get) => {
 
 /**
  * The document after the inspected step, applied by hand: its weights, and training's position and
- * momentum's memory moved on as training would move them. A network that training cannot open
+ * the optimiser's memory moved on as training would move them. A network that training cannot open
  * (which the inspector traced all the same) gets the weights alone.
  */
 function stepByHand(project: Project, inspection: Inspection, rows: number[]): Project {
   try {
-    return projectAfterStepByHand(project, { rows, params: inspection.trace.newParams, velocity: inspection.trace.newVelocity });
+    return projectAfterStepByHand(project, { rows, params: inspection.trace.newParams, optimiser: inspection.trace.newOptimiserState });
   } catch {
     return { ...project, graph: writeParameters(inspection.model, project.graph, inspection.trace.newParams) };
   }
@@ -272,14 +275,14 @@ useStudio.subscribe((state, previous) => {
   if (!state.project) return backprop.close();
   // Training progress rewrites the weights 30 times a second; the inspector follows once paused.
   if (state.training.state === 'running') return;
-  // Other data: what-if targets named rows of the old data, and momentum's memory another run.
+  // Other data: what-if targets named rows of the old data, and the optimiser's memory another run.
   if (previous.project && (state.project.dataset !== previous.project.dataset || state.project.split !== previous.project.split)) {
-    useBackprop.setState({ request: { ...backprop.request, velocity: null, targets: new Map() } });
+    useBackprop.setState({ request: { ...backprop.request, optimiser: null, targets: new Map() } });
   }
   // Momentum's memory is training's: it follows the document's training state (a step applied or
   // undone, a paused run's progress, a state dropped with other data).
   if (previous.project && state.project.training !== previous.project.training) {
-    useBackprop.setState({ request: { ...useBackprop.getState().request, velocity: storedRun(state.project)?.velocity ?? null } });
+    useBackprop.setState({ request: { ...useBackprop.getState().request, optimiser: storedRun(state.project)?.optimiser ?? null } });
   }
   backprop.refresh();
 });

@@ -3,6 +3,7 @@
  * lecture's sign convention (δ_j = −∂J/∂s_j), so a student can read every number the app shows.
  */
 import { useEffect, useRef } from 'react';
+import { OPTIMISERS, OPTIMISER_NAMES } from '../../../engine/src/index';
 
 /** One row of the notation table: the symbol as the app prints it, and what it means. */
 export interface NotationEntry {
@@ -55,6 +56,11 @@ export const NOTATION: readonly { heading: string; entries: readonly NotationEnt
         meaning: 'the gradient-descent step (Δw = −η∇J), plus α·Δw(r−1) with momentum α and the L1/L2 terms when set',
       },
       { symbol: 'w(r+1) = w(r) + Δw(r)', meaning: 'r counts the updates' },
+      { symbol: 'g = ∂J/∂w + λ₂w + λ₁ sign w', meaning: 'the gradient every optimiser is given (L1 and L2 on weights only)' },
+      ...OPTIMISER_NAMES.filter((name) => name !== 'sgd').map((name) => ({
+        symbol: OPTIMISERS[name].formula,
+        meaning: `${OPTIMISERS[name].label}: ${OPTIMISERS[name].description}`,
+      })),
       {
         symbol: 'w ← w + η(t − y)·x',
         meaning: 'the perceptron rule, for a single layer of step or sign units (they have no useful gradient)',

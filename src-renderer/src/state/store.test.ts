@@ -322,7 +322,11 @@ describe('a run saved where it is, and the counters of the document', () => {
   });
   const snapshotOf = (session: ReturnType<typeof run>, name: string, since: number) => ({
     session: name,
-    velocity: Array.from(session.trainer.velocity),
+    optimiser: {
+      kind: session.trainer.optimiserState.kind,
+      step: session.trainer.optimiserState.step,
+      slots: session.trainer.optimiserState.slots.map((slot) => Array.from(slot)),
+    },
     nextRows: session.trainer.nextBatch('batch'),
     epoch: session.trainer.epoch,
     samplesIntoEpoch: session.trainer.cursor,
@@ -390,12 +394,12 @@ describe('a run saved where it is, and the counters of the document', () => {
       const trace = traceStep(
         session.model,
         readParameters(compileOrThrow(project.graph)),
-        session.trainer.velocity,
+        session.trainer.optimiserState,
         session.train,
         rows,
         project.hyperparameters,
       );
-      return projectAfterStepByHand(project, { rows, params: trace.newParams, velocity: trace.newVelocity });
+      return projectAfterStepByHand(project, { rows, params: trace.newParams, optimiser: trace.newOptimiserState });
     };
     const apply = () => useStudio.getState().edit({ label: 'Backprop step', apply: (p) => ({ ok: true, project: handStep(p) }) });
     apply();

@@ -2,10 +2,24 @@
  * The hyperparameters the lecture lists, each explained in its words. Every change is an edit
  * of the document (undoable); during a paused or running session it applies from the next step.
  */
-import { adviseHyperparameter, type AdvisedSetting, type Hyperparameters as Settings } from '../../../../engine/src/index';
+import {
+  LOSSES,
+  LOSS_NAMES,
+  OPTIMISERS,
+  OPTIMISER_NAMES,
+  OPTIMISER_SETTINGS,
+  adviseHyperparameter,
+  optimiserOf,
+  type AdvisedSetting,
+  type Hyperparameters as Settings,
+  type OptimiserName,
+} from '../../../../engine/src/index';
 import { setHyperparameters } from '../../document/commands';
 import { NumberInput } from '../../ui/NumberInput';
 import { useStudio } from '../../state/store';
+
+/** The loss field's tooltip: every loss of the registry in its own words. */
+const LOSS_HINT = `The cost J(w) to minimise. ${LOSS_NAMES.map((name) => `${LOSSES[name].label.charAt(0).toUpperCase()}${LOSSES[name].label.slice(1)}: ${LOSSES[name].description}`).join(' ')}`;
 
 function Field({ label, hint, children }: { label: string; hint: string; children: React.ReactNode }) {
   return (
@@ -16,6 +30,12 @@ function Field({ label, hint, children }: { label: string; hint: string; childre
   );
 }
 
+/** The optimiser field's tooltip: what the chosen one does, its rule, and the learning rate it usually wants. */
+function optimiserHint(name: OptimiserName): string {
+  const optimiser = OPTIMISERS[name];
+  return `${optimiser.description} ${optimiser.formula}, with g = ∂J/∂w + λ₂w + λ₁ sign w. A learning rate of about ${optimiser.typicalLearningRate} usually works.`;
+}
+
 export function HyperparameterPanel() {
   const h = useStudio((s) => s.project?.hyperparameters);
   const edit = useStudio((s) => s.edit);
@@ -24,16 +44,16 @@ export function HyperparameterPanel() {
   const change = (c: Partial<Settings>) => edit(setHyperparameters(c));
   // Number fields show a refusal beside themselves (and keep the value in force).
   const set = (c: Partial<Settings>) => editOrReason(setHyperparameters(c));
-  const advise = (setting: AdvisedSetting) => (value: number) => adviseHyperparameter(setting, value);
+  const advise = (setting: AdvisedSetting) => (value: number) => adviseHyperparameter(setting, value, h.optimiser);
   return (
     <div className="hyper" data-testid="hyperparameters">
-      <Field
-        label="Loss"
-        hint="The cost J(w) to minimise: squared error ½Σ(t − z)², or cross-entropy −[t ln z + (1 − t) ln(1 − z)] for probabilities (sigmoid or softmax outputs)."
-      >
+      <Field label="Loss" hint={LOSS_HINT}>
         <select aria-label="Loss" value={h.loss} onChange={(e) => change({ loss: e.target.value as Settings['loss'] })}>
-          <option value="squaredError">squared error</option>
-          <option value="crossEntropy">cross-entropy</option>
+          {LOSS_NAMES.map((name) => (
+            <option key={name} value={name} title={LOSSES[name].description}>
+              {LOSSES[name].label}
+            </option>
+          ))}
         </select>
       </Field>
       <Field
@@ -74,18 +94,30 @@ export function HyperparameterPanel() {
           onCommit={(v) => set({ learningRate: v ?? h.learningRate })}
         />
       </Field>
-      <Field
-        label="Momentum α"
-        hint="Δw(r) = −η∇J + α Δw(r−1): keeps moving in the recent direction, through flat regions and small bumps."
-      >
-        <NumberInput
-          label="Momentum"
-          testId="momentum"
-          value={h.momentum}
-          advise={advise('momentum')}
-          onCommit={(v) => set({ momentum: v ?? h.momentum })}
-        />
-      </Field>
+      {h.algorithm === 'gradientDescent' && (
+        <>
+          <Field label="Optimiser" hint={optimiserHint(h.optimiser)}>
+            <select aria-label="Optimiser" value={h.optimiser} onChange={(e) => change({ optimiser: e.target.value as OptimiserName })}>
+              {OPTIMISER_NAMES.map((name) => (
+                <option key={name} value={name} title={OPTIMISERS[name].description}>
+                  {OPTIMISERS[name].label}
+                </option>
+              ))}
+            </select>
+          </Field>
+          {optimiserOf(h.optimiser).settings.map((name) => (
+            <Field key={name} label={OPTIMISER_SETTINGS[name].label} hint={OPTIMISER_SETTINGS[name].tooltip}>
+              <NumberInput
+                label={OPTIMISER_SETTINGS[name].label}
+                testId={name}
+                value={h[name]}
+                advise={name === 'momentum' ? advise('momentum') : undefined}
+                onCommit={(v) => set({ [name]: v ?? h[name] })}
+              />
+            </Field>
+          ))}
+        </>
+      )}
       <Field label="L2 λ₂" hint="Regularisation: adds ½λ₂Σw² to J, pulling weights towards 0 (not the biases).">
         <NumberInput label="L2" value={h.l2} advise={advise('l2')} onCommit={(v) => set({ l2: v ?? h.l2 })} />
       </Field>

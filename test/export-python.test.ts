@@ -132,6 +132,50 @@ describe.skipIf(!PYTHON)('exported scripts are valid Python', () => {
     });
   }
 
+  it("the Keras script builds the project's optimiser with its settings, and says where Keras's rule differs", () => {
+    const base = EXAMPLES.find((e) => e.name === 'iris')!.create();
+    for (const optimiser of OPTIMISER_NAMES) {
+      const hyperparameters = {
+        ...base.hyperparameters,
+        optimiser,
+        learningRate: 0.0125,
+        momentum: 0.7,
+        beta1: 0.8,
+        beta2: 0.99,
+        rho: 0.85,
+        epsilon: 1e-7,
+      };
+      const source = exportKeras({ ...base, hyperparameters });
+      expect(parsesAsPython(source).ok).toBe(true);
+      const difference = OPTIMISERS[optimiser].kerasDifference;
+      if (difference) expect(source).toContain(difference);
+      // Run the script's own HYPERPARAMETERS and OPTIMISERS lines against a stand-in for keras.optimizers
+      // that records what it is given: the constructor and its keyword arguments.
+      const block = /^HYPERPARAMETERS = .*$\n(?:.*\n)*?^OPTIMISERS = \{\n(?:.*\n)*?^\}$/m.exec(source);
+      expect(block, 'the script defines HYPERPARAMETERS and OPTIMISERS').not.toBeNull();
+      const probe = [
+        'import json, types',
+        'class Recorder:',
+        '    def __getattr__(self, name):',
+        '        return lambda **kwargs: {"class": name, **kwargs}',
+        'keras = types.SimpleNamespace(optimizers=Recorder())',
+        block![0],
+        'print(json.dumps(OPTIMISERS[HYPERPARAMETERS["optimiser"]](HYPERPARAMETERS)))',
+      ].join('\n');
+      const result = spawnSync(PYTHON!, ['-c', probe], { encoding: 'utf8', timeout: 60_000 });
+      expect(result.status, result.stderr).toBe(0);
+      const built = JSON.parse(result.stdout) as Record<string, unknown>;
+      const expected = {
+        sgd: { class: 'SGD', learning_rate: 0.0125, momentum: 0.7 },
+        nesterov: { class: 'SGD', learning_rate: 0.0125, momentum: 0.7, nesterov: true },
+        adagrad: { class: 'Adagrad', learning_rate: 0.0125, initial_accumulator_value: 0, epsilon: 1e-7 },
+        rmsprop: { class: 'RMSprop', learning_rate: 0.0125, rho: 0.85, epsilon: 1e-7 },
+        adam: { class: 'Adam', learning_rate: 0.0125, beta_1: 0.8, beta_2: 0.99, epsilon: 1e-7 },
+      }[optimiser];
+      expect(built).toEqual(expected);
+    }
+  });
+
   it('random DAGs and awkward names (quotes, backslashes, triple quotes) still parse', () => {
     for (let seed = 1; seed <= 8; seed++) {
       const project = randomProject(seed);

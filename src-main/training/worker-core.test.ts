@@ -87,6 +87,25 @@ describe('training worker', () => {
     expect(of(posted, 'error').at(-1)).toMatchObject({ during: 'configure', message: expect.stringMatching(/compiled again/) });
   });
 
+  it('another optimiser chosen while paused takes the next step with a fresh memory of its own, which the snapshot carries', () => {
+    const { worker, posted } = harness();
+    const project = findExample('iris')!.create();
+    worker.handle({ type: 'step', unit: 'batch', project, session: 's1' });
+    worker.handle({ type: 'configure', hyperparameters: { ...project.hyperparameters, optimiser: 'adam', learningRate: 0.01 } });
+    const before = Float64Array.from(of(posted, 'progress').at(-1)!.weights);
+    worker.handle({ type: 'step', unit: 'batch' });
+    const after = of(posted, 'progress').at(-1)!.weights;
+    // Adam's first step moves every weight it has a gradient for by about η (m̂/√v̂ = ±1 at t = 1).
+    const moved = Array.from(after, (w, i) => Math.abs(w - before[i])).filter((d) => d > 0);
+    expect(moved.length).toBeGreaterThan(0);
+    for (const d of moved) expect(d).toBeCloseTo(0.01, 4);
+    worker.handle({ type: 'snapshot' });
+    const snapshot = of(posted, 'snapshot').at(-1)!.state!;
+    expect(snapshot.optimiser.kind).toBe('adam');
+    expect(snapshot.optimiser.step).toBe(1);
+    expect(snapshot.resume.optimiser).toMatchObject({ kind: 'adam', step: 1 });
+  });
+
   it('runs to a stopping criterion and says why it stopped', () => {
     const { worker, posted, runTasks } = harness();
     worker.handle({ type: 'start', project: findExample('xor-sigmoid')!.create(), session: 's1' });

@@ -26,6 +26,10 @@ import {
   projectFromSession,
   serialiseProject,
   traceStep,
+  traceToCsv,
+  traceToLatex,
+  traceToMarkdown,
+  traceToText,
   type Hyperparameters,
   type OptimiserName,
   type OptimiserState,
@@ -239,4 +243,32 @@ describe('the optimiser settings', () => {
       TrainingSetupError,
     );
   });
+});
+
+describe("every optimiser in the trace's text and exports", () => {
+  for (const optimiser of OPTIMISER_NAMES) {
+    it(`${OPTIMISERS[optimiser].label}: the text, Markdown, LaTeX and CSV name it, give its settings and its numbers`, () => {
+      const { model, params, data } = randomProblem(3, 'squaredError', 4);
+      const hyper: Hyperparameters = { ...DEFAULT_HYPERPARAMETERS, optimiser, l2: 0.01, momentum: 0.5 };
+      const trace = traceStep(model, params, usedMemory(optimiser, model.paramCount, createRng(3)), data, [0, 1], hyper);
+      const text = traceToText(trace);
+      const markdown = traceToMarkdown(trace);
+      const latex = traceToLatex(trace);
+      const csv = traceToCsv(trace);
+      for (const out of [text, markdown, latex, csv]) expect(out).not.toMatch(/undefined|NaN|\[object/);
+      expect(text).toContain(OPTIMISERS[optimiser].formula);
+      // Gradient descent keeps the lecture's own form of the rule; the others show theirs.
+      expect(markdown).toContain(optimiser === 'sgd' ? 'Δw_ji = −η ∂J/∂w_ji + α Δw_ji(r−1)' : OPTIMISERS[optimiser].formula.split(',')[0]);
+      for (const name of OPTIMISERS[optimiser].settings) {
+        expect(text).toContain(`${OPTIMISER_SETTINGS[name].symbol} = ${hyper[name]}`);
+        expect(latex).toContain(OPTIMISER_SETTINGS[name].latex);
+      }
+      // Each optimiser's own numbers appear with the value the trace computed, in the text and the CSV.
+      const first = trace.updates.find((u) => !u.locked)!;
+      for (const quantity of first.quantities) {
+        expect(csv).toContain(`${quantity.symbol},${quantity.label},${quantity.value}`);
+      }
+      expect(csv).toContain(`,${first.change}\r\n`);
+    });
+  }
 });

@@ -300,7 +300,12 @@ function updateHeader(trace: StepTrace, d: Dialect): string[] {
   const sgd = !optimiser || optimiser.name === 'sgd';
   const definition = OPTIMISERS[optimiser?.name ?? 'sgd'];
   const quantities = (trace.updates[0]?.quantities ?? []).map((q) => (latex ? `$${latexSymbol(q.symbol)}$` : q.symbol));
-  const header = [...quantities, latex ? `$${definition.latex.gradientPart}$` : sgd ? '−η ∂J/∂w_ji' : definition.partSymbols.gradient];
+  // g differs from ∂J/∂w only under L1 or L2; gradient descent's table shows those parts instead.
+  const header = [
+    ...(showsG(trace) ? ['g'] : []),
+    ...quantities,
+    latex ? `$${definition.latex.gradientPart}$` : sgd ? '−η ∂J/∂w_ji' : definition.partSymbols.gradient,
+  ];
   const memory = latex
     ? definition.latex.memoryPart && `$${definition.latex.memoryPart}$`
     : sgd
@@ -312,6 +317,11 @@ function updateHeader(trace: StepTrace, d: Dialect): string[] {
     header.push(sgd ? (latex ? 'L1: $-\\eta \\lambda_1 \\operatorname{sign} w_{ji}$' : 'L1: −η λ₁ sign w_ji') : 'L1 part');
   if (regularisation.l2) header.push(sgd ? (latex ? 'L2: $-\\eta \\lambda_2 w_{ji}$' : 'L2: −η λ₂ w_ji') : 'L2 part');
   return header;
+}
+
+/** Whether the update tables show g = ∂J/∂w + λ₂ w + λ₁ sign w: for an optimiser other than gradient descent, under L1 or L2. */
+function showsG(trace: StepTrace): boolean {
+  return !!trace.optimiser && trace.optimiser.name !== 'sgd' && (trace.l1 !== 0 || trace.l2 !== 0);
 }
 
 /** An optimiser quantity's symbol in LaTeX (m̂ → \hat m). */
@@ -761,6 +771,7 @@ function updateRows(trace: StepTrace, d: Dialect): string[][] {
     const row = [
       parameterName(u, units, d),
       gradientWithNumbers(u, d),
+      ...(showsG(trace) ? [d.num(u.g, false)] : []),
       ...u.quantities.map((q) => d.num(q.value, false)),
       d.num(u.gradientPart, false),
     ];

@@ -1,8 +1,10 @@
 /**
  * `npm run bench`: NN Studio's engine against TensorFlow.js (CPU and WebAssembly), brain.js and
- * synaptic on three workloads, each contender in its own process, medians of timed runs.
+ * synaptic on three workloads, each contender in its own process, medians of timed runs; then
+ * the engine's inference case I1 (bench/inference.ts: 10,000 rows through 784-128-10, per sample
+ * against batched).
  *
- *   npm run bench [-- --json] [--out FILE] [--runs N] [--quick] [--only W1,W2]
+ *   npm run bench [-- --json] [--out FILE] [--runs N] [--quick] [--only W1,W2,I1]
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -40,13 +42,16 @@ if (!Number.isInteger(runs) || runs < 3) {
   console.error('bench: --runs must be a whole number of at least 3 (the median of at least three runs).');
   process.exit(2);
 }
-const workloads = (values.only ? values.only.split(',') : Object.keys(WORKLOADS)) as WorkloadName[];
-for (const w of workloads) {
-  if (!(w in WORKLOADS)) {
-    console.error(`bench: unknown workload '${w}'; the workloads are ${Object.keys(WORKLOADS).join(', ')}.`);
+/** The inference case, run by bench/inference.ts rather than by every contender. */
+const INFERENCE = 'I1';
+const chosen = values.only ? values.only.split(',') : [...Object.keys(WORKLOADS), INFERENCE];
+for (const w of chosen) {
+  if (!(w in WORKLOADS) && w !== INFERENCE) {
+    console.error(`bench: unknown workload '${w}'; the workloads are ${[...Object.keys(WORKLOADS), INFERENCE].join(', ')}.`);
     process.exit(2);
   }
 }
+const workloads = chosen.filter((w) => w in WORKLOADS) as WorkloadName[];
 
 const child = fileURLToPath(new URL('./child.ts', import.meta.url));
 const log = (text: string) => {
@@ -78,6 +83,40 @@ for (const workload of workloads) {
   }
 }
 
+interface InferenceResult {
+  case: string;
+  rows: number;
+  title: string;
+  relative: number;
+  cases: Record<string, { median: number; runs: number[] }>;
+}
+
+/** The inference case in its own process, or why it failed. */
+function runInference(): InferenceResult | { error: string } {
+  const args = [
+    '--import',
+    'tsx',
+    fileURLToPath(new URL('./inference.ts', import.meta.url)),
+    '--json',
+    '--runs',
+    String(Math.max(runs, 5)),
+  ];
+  if (values.quick) args.push('--quick');
+  log(`${INFERENCE} engine… `);
+  const started = Date.now();
+  const result = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  log(`${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  const line = result.stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .at(-1);
+  if (!line) return { error: (result.stderr.trim().split('\n').at(-1) ?? `exit ${result.status}`).slice(0, 200) };
+  return JSON.parse(line) as InferenceResult;
+}
+const inference = chosen.includes(INFERENCE) ? runInference() : null;
+const inferenceOk = inference === null || (!('error' in inference) && inference.relative <= 1e-12);
+
 const ok = (r: ChildResult | { error: string } | undefined): r is ChildResult => !!r && !('error' in r);
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 const summary = workloads.map((workload) => {
@@ -102,7 +141,7 @@ const machine = {
   date: new Date().toISOString().slice(0, 10),
 };
 
-const report = `${JSON.stringify({ machine, runs, quick: values.quick ?? false, results, summary }, null, 2)}\n`;
+const report = `${JSON.stringify({ machine, runs, quick: values.quick ?? false, results, summary, inference }, null, 2)}\n`;
 if (values.out) writeFileSync(values.out, report);
 if (values.json) {
   process.stdout.write(report);
@@ -119,9 +158,9 @@ if (values.json) {
     `Samples per second (median of ${runs} runs after a warm-up${values.quick ? ', --quick: NOT a measurement' : ''}); NN Studio's lead in brackets; final loss below.`,
   );
   lines.push(`Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.date}.`);
-  lines.push('');
-  lines.push(`| workload | ${CONTENDERS.map((c) => names[c]).join(' | ')} |`);
-  lines.push(`|---|${CONTENDERS.map(() => '---:').join('|')}|`);
+  if (summary.length > 0) lines.push('');
+  if (summary.length > 0) lines.push(`| workload | ${CONTENDERS.map((c) => names[c]).join(' | ')} |`);
+  if (summary.length > 0) lines.push(`|---|${CONTENDERS.map(() => '---:').join('|')}|`);
   for (const s of summary) {
     const row = results[s.workload];
     const speed = CONTENDERS.map((c) => {
@@ -136,11 +175,13 @@ if (values.json) {
     lines.push(`| ${s.workload} | ${speed.join(' | ')} |`);
     lines.push(`| final loss | ${loss.join(' | ')} |`);
   }
-  lines.push('');
-  lines.push(
-    '¹ brain.js and synaptic update after every sample (no mini-batches); brain.js uses sigmoid in every layer and squared error, synaptic logistic outputs and trains W3 on 200 samples. Their losses are not comparable on W1 and W3.',
-  );
-  lines.push('');
+  if (summary.length > 0) {
+    lines.push('');
+    lines.push(
+      '¹ brain.js and synaptic update after every sample (no mini-batches); brain.js uses sigmoid in every layer and squared error, synaptic logistic outputs and trains W3 on 200 samples. Their losses are not comparable on W1 and W3.',
+    );
+    lines.push('');
+  }
   for (const s of summary) {
     const parts = [`${s.workload}: ${s.target ? 'target met' : 'target MISSED'}`];
     parts.push(
@@ -159,6 +200,16 @@ if (values.json) {
     }
     lines.push(`- ${parts.join('; ')}`);
   }
+  if (inference && 'error' in inference) lines.push('', `${INFERENCE} inference: failed: ${inference.error}`);
+  else if (inference) {
+    lines.push('', `${INFERENCE} inference: ${inference.title} (median ms)`, '', '| how | ms | rows per second |', '|---|---:|---:|');
+    for (const [name, r] of Object.entries(inference.cases))
+      lines.push(`| ${name} | ${r.median.toFixed(1)} | ${fmt((inference.rows / r.median) * 1000)} |`);
+    lines.push(
+      '',
+      `- ${INFERENCE}: batched loss and accuracy ${inference.relative <= 1e-12 ? 'equal' : 'DIFFER FROM'} the per-sample ones (relative difference ${inference.relative.toExponential(1)})`,
+    );
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
 }
-process.exitCode = summary.every((s) => s.lossMatches) ? 0 : 1;
+process.exitCode = summary.every((s) => s.lossMatches) && inferenceOk ? 0 : 1;

@@ -27,8 +27,9 @@ test('import a CSV: errors name line and column; the rows become the data', asyn
 
   const good = 'a,b,label\n1,2,yes\n3,4,no\n5,6,yes\n';
   await page.getByLabel('CSV file', { exact: true }).setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+  // Two values: read as one binary column by default, no → 0 and yes → 1.
   await page.getByTestId('csv-import').click();
-  await expect(page.getByTestId('data-panel')).toContainText('3 samples; features a, b; targets label=no, label=yes.');
+  await expect(page.getByTestId('data-panel')).toContainText('3 samples; features a, b; targets label (no = 0, yes = 1).');
   await expect(page.getByTestId('scatter')).toBeVisible();
   await page.getByTestId('undo').click();
   await expect(page.getByTestId('data-panel')).toContainText('4 samples; features x1, x2; targets y.');
@@ -79,6 +80,8 @@ test('import a large CSV: progress and Cancel; over a limit, the limit and the l
     // And then a normal file imports.
     await input.setInputFiles({ name: 'small.csv', mimeType: 'text/csv', buffer: Buffer.from('p,q,kind\n1,2,a\n3,4,b\n5,6,a\n7,8,b\n') });
     await expect(page.getByTestId('csv-error')).toHaveCount(0);
+    // Read as class labels, one-hot, rather than the binary column two values suggest.
+    await page.getByLabel('Target kind').selectOption('label');
     await expect(importButton).toBeEnabled();
     await importButton.click();
     await expect(page.getByTestId('data-panel')).toContainText('4 samples; features p, q; targets kind=a, kind=b.');

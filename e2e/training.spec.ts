@@ -67,7 +67,7 @@ test('load an example, train it, see it learn, pause it', async ({ page }, testI
 
   await page.getByTestId('train-button').click(); // pause
   await expect(page.getByTestId('training-state')).toHaveText('paused');
-  await expect(page.getByTestId('train-button')).toHaveText('▶ Resume');
+  await expect(page.getByTestId('train-button')).toHaveText('Resume');
   const pausedAt = await page.getByTestId('epoch').textContent();
   await page.waitForTimeout(1500);
   await expect(page.getByTestId('epoch')).toHaveText(pausedAt!);

@@ -46,10 +46,10 @@ export const ACTIONS = {
   'file.saveAs': { label: 'Save As…', keys: ['CmdOrCtrl+Shift+S'], description: 'Save the project to a new file' },
   'file.revert': { label: 'Revert', description: 'Drop the unsaved changes and reload the file' },
   'file.export': { label: 'Export…', keys: ['CmdOrCtrl+E'], description: 'Export the model, its weights or a picture of the network' },
-  'edit.undo': { label: 'Undo', button: '↶ Undo', keys: ['CmdOrCtrl+Z'], fieldKeys: true, description: 'Undo the last edit' },
+  'edit.undo': { label: 'Undo', button: 'Undo', keys: ['CmdOrCtrl+Z'], fieldKeys: true, description: 'Undo the last edit' },
   'edit.redo': {
     label: 'Redo',
-    button: '↷ Redo',
+    button: 'Redo',
     keys: ['CmdOrCtrl+Y', 'CmdOrCtrl+Shift+Z'],
     macKeys: ['Cmd+Shift+Z', 'Cmd+Y'],
     fieldKeys: true,
@@ -67,6 +67,19 @@ export const ACTIONS = {
   // Select All selects the whole network, or a text field's text when one has focus.
   'edit.selectAll': { label: 'Select All', keys: ['CmdOrCtrl+A'], fieldKeys: true, description: 'Select every unit and edge' },
   'edit.layout': { label: 'Lay Out in Layers', button: 'Layout', description: 'Lay the network out in layers: inputs left, outputs right' },
+  'build.inputsFromData': {
+    label: 'Inputs from Data',
+    description: 'Add an input for every feature of the data that no input reads yet',
+  },
+  'build.outputsForTargets': {
+    label: 'Outputs for Targets',
+    description: 'Add the outputs the data’s targets call for (sigmoid, softmax or linear) and choose the loss',
+  },
+  'build.newNetwork': {
+    label: 'New Network for This Data…',
+    button: 'New network…',
+    description: 'Build a whole network for the data: its inputs, hidden layers you choose, and the outputs its targets call for',
+  },
   'view.zoomIn': { label: 'Zoom In', keys: ['CmdOrCtrl+=', 'CmdOrCtrl+Plus'], description: 'Zoom the canvas in' },
   'view.zoomOut': { label: 'Zoom Out', keys: ['CmdOrCtrl+-'], description: 'Zoom the canvas out' },
   'view.fit': { label: 'Fit to Window', button: 'Fit', keys: ['CmdOrCtrl+0'], description: 'Fit the network in view' },
@@ -97,7 +110,7 @@ export const ACTIONS = {
   'train.speed.2': { label: '2 Steps a Second', description: 'Slow training to 2 steps (batches) a second, to watch each one' },
   'inspect.toggle': {
     label: 'Inspect Backprop',
-    button: '⌕ Inspect',
+    button: 'Inspect',
     keys: ['CmdOrCtrl+I'],
     description: 'Step through one training step unit by unit: forward, loss, backward, update',
   },
@@ -108,16 +121,17 @@ export const ACTIONS = {
   'inspect.apply': { label: 'Apply and Next Sample', plainKeys: ['}'], description: 'Apply the traced update and trace the next sample' },
   'train.reset': {
     label: 'Reset Weights',
-    button: '⟲ Reset',
+    button: 'Reset',
     keys: ['CmdOrCtrl+Shift+R'],
     description: 'Re-initialise the weights with the seed',
   },
   'help.lecture': {
     label: 'The Lecture’s Notation',
-    button: '?',
+    button: 'Notation',
     keys: ['F1'],
     description: 'The lecture’s notation: s, z, δ, η, φ′ and the formulas the inspector uses',
   },
+  'help.shortcuts': { label: 'Keyboard Shortcuts', plainKeys: ['?'], description: 'Every key of the app, grouped by menu' },
   'help.about': { label: 'About NN Studio', description: 'The version, and where the app runs' },
 } as const satisfies Record<string, ActionDescriptor>;
 
@@ -189,6 +203,7 @@ export const MENUS: readonly MenuLayout[] = [
       ],
       ['edit.duplicate', 'edit.selectAll'],
       ['edit.layout'],
+      ['build.inputsFromData', 'build.outputsForTargets', 'build.newNetwork'],
     ],
   },
   {
@@ -218,7 +233,7 @@ export const MENUS: readonly MenuLayout[] = [
       ['train.reset'],
     ],
   },
-  { label: '&Help', groups: [['help.lecture', 'help.about']] },
+  { label: '&Help', groups: [['help.lecture', 'help.shortcuts', 'help.about']] },
 ];
 
 /** A menu entry for one platform, separators placed: what a menu builder walks. */

@@ -84,6 +84,16 @@ describe('round trip', () => {
     expect(serialiseProject(load(text))).toBe(text);
   });
 
+  it('keeps the panel sizes of the view; a size out of bounds is refused by its path; an unknown panel is dropped', () => {
+    const doc = document();
+    doc.view = { panelSizes: { side: 352.5, dock: 310, regions: 260 } };
+    expect(load(JSON.stringify(doc)).view).toEqual(doc.view);
+    expect(errorOf({ ...doc, view: { panelSizes: { side: 1e9 } } }).path).toBe('view.panelSizes.side');
+    expect(errorOf({ ...doc, view: { panelSizes: { dock: -1 } } }).path).toBe('view.panelSizes.dock');
+    expect(errorOf({ ...doc, view: { panelSizes: { palette: 'wide' } } }).path).toBe('view.panelSizes.palette');
+    expect(load(JSON.stringify({ ...doc, view: { panelSizes: { side: 330, minimap: 90 } } })).view).toEqual({ panelSizes: { side: 330 } });
+  });
+
   it('refuses to write an invalid project (nothing invalid ever reaches disk)', () => {
     const project = findExample('xor-sigmoid')!.create();
     project.graph.edges[0].target = 'nowhere';

@@ -10,60 +10,72 @@ import {
   type Graph,
   type GraphEdge,
   type GraphNode,
+  type BoundData,
+  type CompiledModel,
   type Hyperparameters,
   type LossName,
 } from '../../engine/src/index';
+import type { Workload, WorkloadData } from '../workloads';
 import type { Contender } from './types';
+
+/** The workload's network compiled by the engine, its initial weights in the engine's layout, and its data bound to it. */
+export function engineModel(
+  workload: Workload,
+  data: WorkloadData,
+  initial: { w: Float64Array; b: Float64Array }[],
+): { model: CompiledModel; params: Float64Array; bound: BoundData } {
+  const features = Array.from({ length: data.inputs }, (_, i) => `x${i}`);
+  const targets = Array.from({ length: data.outputs }, (_, k) => `t${k}`);
+  const nodes: GraphNode[] = features.map((f) => ({ id: f, kind: 'input', feature: f }));
+  const edges: GraphEdge[] = [];
+  let previous = features.map((id) => ({ id, units: 1 }));
+  workload.layers.forEach((layer, l) => {
+    const id = `L${l}`;
+    const last = l === workload.layers.length - 1;
+    nodes.push({
+      id,
+      kind: 'dense',
+      units: layer.units,
+      activation: layer.activation,
+      bias: new Array(layer.units).fill(0),
+      ...(last ? { output: { targets } } : {}),
+    });
+    for (const source of previous)
+      edges.push({
+        id: `${source.id}->${id}`,
+        source: source.id,
+        target: id,
+        weight: Array.from({ length: layer.units }, () => new Array(source.units).fill(0)),
+      });
+    previous = [{ id, units: layer.units }];
+  });
+  const graph: Graph = { nodes, edges };
+  const model = compileOrThrow(graph);
+  const rows = Array.from({ length: data.samples }, (_, n) => [
+    ...data.x.subarray(n * data.inputs, (n + 1) * data.inputs),
+    ...data.y.subarray(n * data.outputs, (n + 1) * data.outputs),
+  ]);
+  const bound = bindData(model, datasetFromRows(features, targets, rows));
+
+  // The benchmark's weights, written into the engine's layout.
+  const start = new Float64Array(model.paramCount);
+  model.computing.forEach((node, l) => {
+    const { w, b } = initial[l];
+    const fanIn = workload.layers[l].inputs;
+    for (const edge of node.incoming) {
+      const column = l === 0 ? Number(edge.source.slice(1)) : 0;
+      for (let j = 0; j < edge.targetUnits; j++)
+        for (let i = 0; i < edge.sourceUnits; i++) start[weightIndex(edge, j, i)] = w[j * fanIn + column + i];
+    }
+    start.set(b, node.biasOffset);
+  });
+  return { model, params: start, bound };
+}
 
 export const engine: Contender = {
   name: 'NN Studio',
   async prepare(workload, data, initial) {
-    const features = Array.from({ length: data.inputs }, (_, i) => `x${i}`);
-    const targets = Array.from({ length: data.outputs }, (_, k) => `t${k}`);
-    const nodes: GraphNode[] = features.map((f) => ({ id: f, kind: 'input', feature: f }));
-    const edges: GraphEdge[] = [];
-    let previous = features.map((id) => ({ id, units: 1 }));
-    workload.layers.forEach((layer, l) => {
-      const id = `L${l}`;
-      const last = l === workload.layers.length - 1;
-      nodes.push({
-        id,
-        kind: 'dense',
-        units: layer.units,
-        activation: layer.activation,
-        bias: new Array(layer.units).fill(0),
-        ...(last ? { output: { targets } } : {}),
-      });
-      for (const source of previous)
-        edges.push({
-          id: `${source.id}->${id}`,
-          source: source.id,
-          target: id,
-          weight: Array.from({ length: layer.units }, () => new Array(source.units).fill(0)),
-        });
-      previous = [{ id, units: layer.units }];
-    });
-    const graph: Graph = { nodes, edges };
-    const model = compileOrThrow(graph);
-    const rows = Array.from({ length: data.samples }, (_, n) => [
-      ...data.x.subarray(n * data.inputs, (n + 1) * data.inputs),
-      ...data.y.subarray(n * data.outputs, (n + 1) * data.outputs),
-    ]);
-    const bound = bindData(model, datasetFromRows(features, targets, rows));
-
-    // The benchmark's weights, written into the engine's layout.
-    const start = new Float64Array(model.paramCount);
-    model.computing.forEach((node, l) => {
-      const { w, b } = initial[l];
-      const fanIn = workload.layers[l].inputs;
-      for (const edge of node.incoming) {
-        const column = l === 0 ? Number(edge.source.slice(1)) : 0;
-        for (let j = 0; j < edge.targetUnits; j++)
-          for (let i = 0; i < edge.sourceUnits; i++) start[weightIndex(edge, j, i)] = w[j * fanIn + column + i];
-      }
-      start.set(b, node.biasOffset);
-    });
-
+    const { model, params: start, bound } = engineModel(workload, data, initial);
     const loss: LossName = workload.loss === 'halfSquaredError' ? 'squaredError' : 'crossEntropy';
     const hyper: Hyperparameters = {
       ...DEFAULT_HYPERPARAMETERS,

@@ -1,6 +1,6 @@
 /**
- * Random feed-forward DAGs for property tests: single neurons and dense layers with every
- * activation, skip connections, bias nodes, and outputs that fit the chosen loss.
+ * Random feed-forward DAGs for property tests: single inputs and input layers, single neurons and
+ * dense layers with every activation, skip connections, bias nodes, and outputs that fit the chosen loss.
  */
 import {
   ACTIVATIONS,
@@ -11,6 +11,7 @@ import {
   createWorkspace,
   datasetFromRows,
   forward,
+  isDataInput,
   isDifferentiable,
   lossAccepts,
   lossForm,
@@ -58,7 +59,14 @@ function tryProblem(seed: number, loss: LossName, samples: number): RandomProble
   const edges: GraphEdge[] = [];
   const units = new Map<string, number>();
   const inputCount = 1 + rng.int(3);
-  for (let i = 0; i < inputCount; i++) {
+  // Four in ten networks read (some of) their features through an input layer, so every property
+  // test holds multi-unit input sources too: the whole input, or a layer beside a single input.
+  const layered = rng.next() < 0.4 ? 1 + rng.int(inputCount) : 0;
+  if (layered > 0) {
+    nodes.push({ id: 'X', kind: 'inputLayer', features: Array.from({ length: layered }, (_, i) => `f${i}`) });
+    units.set('X', layered);
+  }
+  for (let i = layered; i < inputCount; i++) {
     nodes.push({ id: `x${i}`, kind: 'input', feature: `f${i}` });
     units.set(`x${i}`, 1);
   }
@@ -125,7 +133,7 @@ function tryProblem(seed: number, loss: LossName, samples: number): RandomProble
   // Every hidden node should reach an output, or its gradient is trivially zero; feed the last output from dead ends.
   const last = outputKinds[outputKinds.length - 1];
   for (const node of nodes) {
-    if (node.kind === 'input' || node.kind === 'bias' || node.id.startsWith('o')) continue;
+    if (isDataInput(node) || node.kind === 'bias' || node.id.startsWith('o')) continue;
     if (!edges.some((e) => e.source === node.id)) {
       edges.push({ id: `${node.id}->${last.id}`, source: node.id, target: last.id, weight: weight(last.units, units.get(node.id)!) });
     }

@@ -9,7 +9,9 @@ import { ACTIVATIONS, allowedOn, isActivation, isDifferentiable, listLabels } fr
 import {
   biasesOf,
   describeNode,
+  featuresOf,
   isComputing,
+  isDataInput,
   unitCount,
   unitName,
   weightMatrix,
@@ -139,10 +141,13 @@ export interface CompiledNode {
 export interface CompiledModel {
   /** The graph this model was compiled from (not copied: treat it as read-only). */
   graph: Graph;
-  /** Number of value slots: one per input node, bias node and computing unit. */
+  /** Number of value slots: one per input feature, bias node and computing unit. */
   slotCount: number;
-  /** The input nodes in graph order; `features[i]` feeds `inputs[i].slot`. */
-  inputs: { nodeId: string; feature: string; slot: number }[];
+  /**
+   * One entry per feature, in graph order (an input layer's features side by side, in its unit
+   * order); `features[i]` feeds `inputs[i].slot`, and `unit` is the feature's unit within its node.
+   */
+  inputs: { nodeId: string; feature: string; slot: number; unit: number }[];
   /** Slots that always hold 1 (bias nodes). */
   biasSlots: number[];
   /** Computing nodes in topological order (ties in graph order). */
@@ -255,7 +260,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
     if (!isComputing(target)) {
       error(
         'edge-into-input',
-        `Edge '${q(edge.id)}' goes into ${target.kind === 'bias' ? 'bias' : 'input'} node ${describeNode(target)}; ` +
+        `Edge '${q(edge.id)}' goes into ${target.kind === 'bias' ? 'bias node' : target.kind === 'inputLayer' ? 'input layer' : 'input node'} ${describeNode(target)}; ` +
           `${target.kind === 'bias' ? 'a bias node is the constant 1' : 'an input takes its value from the data'} and cannot receive edges.`,
         { edgeId: edge.id, nodeId: target.id },
       );
@@ -287,7 +292,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
     outgoing.get(edge.source)!.push(edge);
   }
 
-  const inputs = nodes.filter((n) => n.kind === 'input');
+  const inputs = nodes.filter(isDataInput);
   if (inputs.length === 0) error('no-inputs', 'The network has no input node: add one input per feature.');
   const outputs = nodes.filter((n): n is ComputingNode => isComputing(n) && n.output !== undefined);
   if (outputs.length === 0 && nodes.some(isComputing)) {
@@ -322,8 +327,8 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
         },
       );
     }
-    if (node.kind === 'input' && outgoing.get(node.id)!.length === 0) {
-      warn('unused-input', `Input ${describeNode(node)} is not connected to anything.`, { nodeId: node.id });
+    if (isDataInput(node) && outgoing.get(node.id)!.length === 0) {
+      warn('unused-input', `${capitalise(kindNoun(node))} ${describeNode(node)} is not connected to anything.`, { nodeId: node.id });
     }
   }
 
@@ -343,13 +348,17 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
   // --- Bindings -----------------------------------------------------------------------------
   const featureOwner = new Map<string, string>();
   for (const node of inputs) {
-    if (node.kind !== 'input') continue;
-    const previous = featureOwner.get(node.feature);
-    if (previous !== undefined) {
-      error('duplicate-feature', `Inputs '${q(previous)}' and '${q(node.id)}' both read feature '${q(node.feature)}'.`, {
-        nodeId: node.id,
-      });
-    } else featureOwner.set(node.feature, node.id);
+    if (node.kind === 'inputLayer' && !Array.isArray(node.features)) continue; // reported by the shape check
+    for (const feature of featuresOf(node)) {
+      const previous = featureOwner.get(feature);
+      if (previous === node.id) {
+        error('duplicate-feature', `Input layer ${describeNode(node)} reads feature '${q(feature)}' twice.`, { nodeId: node.id });
+      } else if (previous !== undefined) {
+        error('duplicate-feature', `Inputs '${q(previous)}' and '${q(node.id)}' both read feature '${q(feature)}'.`, {
+          nodeId: node.id,
+        });
+      } else featureOwner.set(feature, node.id);
+    }
   }
   const targetOwner = new Map<string, string>();
   for (const node of outputs) {
@@ -371,22 +380,39 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
   if (options.data) {
     const features = new Set(options.data.features);
     const targets = new Set(options.data.targets);
+    // An input layer's unknown features are one problem of the layer, not one per feature: a
+    // 784-pixel layer on the wrong data would otherwise list 784 sentences.
+    const unknownOfLayer = new Map<string, string[]>();
     for (const [feature, nodeId] of featureOwner) {
-      if (!features.has(feature)) {
-        error(
-          'unknown-feature',
-          `Input '${q(nodeId)}' reads feature '${q(feature)}', which the dataset does not have (it has ${listOf(options.data.features)}).`,
-          {
-            nodeId,
-          },
-        );
+      if (features.has(feature)) continue;
+      const node = nodeById.get(nodeId)!;
+      if (node.kind === 'inputLayer') {
+        const list = unknownOfLayer.get(nodeId);
+        if (list) list.push(feature);
+        else unknownOfLayer.set(nodeId, [feature]);
+        continue;
       }
+      error(
+        'unknown-feature',
+        `Input '${q(nodeId)}' reads feature '${q(feature)}', which the dataset does not have (it has ${columnsOf(options.data.features, 'feature')}).`,
+        {
+          nodeId,
+        },
+      );
+    }
+    for (const [nodeId, unknown] of unknownOfLayer) {
+      const one = unknown.length === 1;
+      error(
+        'unknown-feature',
+        `Input layer ${describeNode(nodeById.get(nodeId)!)} reads ${one ? 'feature' : `${unknown.length.toLocaleString('en')} features`} ${listOf(unknown)}, which the dataset does not have (it has ${columnsOf(options.data.features, 'feature')}).`,
+        { nodeId },
+      );
     }
     for (const [target, nodeId] of targetOwner) {
       if (!targets.has(target)) {
         error(
           'unknown-target',
-          `Output '${q(nodeId)}' predicts '${q(target)}', which is not a target of the dataset (its targets are ${listOf(options.data.targets)}).`,
+          `Output '${q(nodeId)}' predicts '${q(target)}', which is not a target of the dataset (it has ${columnsOf(options.data.targets, 'target')}).`,
           {
             nodeId,
           },
@@ -429,21 +455,47 @@ function capitalise(text: string): string {
 
 /** What a message calls a node's kind ('layer' for a dense node). */
 function kindNoun(node: GraphNode): string {
-  return node.kind === 'dense' ? 'layer' : node.kind;
+  return node.kind === 'dense' ? 'layer' : node.kind === 'inputLayer' ? 'input layer' : node.kind;
 }
 
-/** Names for a message: quoted, at most eight of them, so that 10,000 columns do not make a 10,000-name sentence. */
+/**
+ * Names for a message: quoted, at most three of them and how many more, so that a problem with a
+ * 30-column table reads in one line and 10,000 columns do not make a 10,000-name sentence.
+ */
 function listOf(names: readonly string[]): string {
   if (names.length === 0) return 'none';
   const shown = names
-    .slice(0, 8)
+    .slice(0, 3)
     .map((n) => `'${q(n)}'`)
     .join(', ');
-  return names.length > 8 ? `${shown} and ${(names.length - 8).toLocaleString('en')} more` : shown;
+  return names.length > 3 ? `${shown} … ${(names.length - 3).toLocaleString('en')} more` : shown;
+}
+
+/** A dataset's columns for a message: how many, and the first few ("30 features: 'a', 'b', 'c' … 27 more"). */
+function columnsOf(names: readonly string[], noun: string): string {
+  if (names.length === 0) return `no ${noun}s`;
+  return `${names.length.toLocaleString('en')} ${noun}${names.length === 1 ? '' : 's'}: ${listOf(names)}`;
 }
 
 function checkNodeShape(node: GraphNode, error: Report): void {
   const where = { nodeId: node.id };
+  if (node.kind === 'inputLayer') {
+    const count = Array.isArray(node.features) ? node.features.length : 0;
+    if (count < 1 || count > MAX_UNITS_PER_LAYER) {
+      error(
+        'invalid-units',
+        `Input layer ${describeNode(node)} reads ${count.toLocaleString('en')} features; an input layer reads from 1 to ${MAX_UNITS_PER_LAYER.toLocaleString('en')} features of the data.`,
+        where,
+      );
+    } else if (!node.features.every((f) => typeof f === 'string' && f.length > 0)) {
+      error(
+        'invalid-units',
+        `Input layer ${describeNode(node)} has a feature without a name; choose a column of the data for each.`,
+        where,
+      );
+    }
+    return;
+  }
   if (node.kind === 'perceptron' && !allowedOn('perceptron', node.activation)) {
     error(
       'invalid-activation',
@@ -606,18 +658,18 @@ function topologicalOrder(
 ): { nodes: string[]; cycle: string[] | null } {
   const position = new Map(nodes.map((n, i) => [n.id, i]));
   const remaining = new Map(nodes.map((n) => [n.id, incoming.get(n.id)!.length]));
-  const ready = nodes.filter((n) => remaining.get(n.id) === 0).map((n) => n.id);
+  // Ready nodes by graph position in a binary min-heap: 784 single inputs are all ready at once,
+  // and a scan of the ready list per node made that quadratic.
+  const ready = new MinHeap();
+  nodes.forEach((n, i) => remaining.get(n.id) === 0 && ready.push(i));
   const order: string[] = [];
-  while (ready.length > 0) {
-    // Smallest graph position first; the ready list is short, so a linear scan is fine.
-    let best = 0;
-    for (let i = 1; i < ready.length; i++) if (position.get(ready[i])! < position.get(ready[best])!) best = i;
-    const id = ready.splice(best, 1)[0];
+  while (ready.size > 0) {
+    const id = nodes[ready.pop()].id;
     order.push(id);
     for (const edge of outgoing.get(id)!) {
       const left = remaining.get(edge.target)! - 1;
       remaining.set(edge.target, left);
-      if (left === 0) ready.push(edge.target);
+      if (left === 0) ready.push(position.get(edge.target)!);
     }
   }
   if (order.length === nodes.length) return { nodes: order, cycle: null };
@@ -634,6 +686,44 @@ function topologicalOrder(
     current = back.source;
   }
   return { nodes: order, cycle: path.slice(seen.get(current)!).reverse() };
+}
+
+/** A binary min-heap of integers. */
+class MinHeap {
+  private readonly items: number[] = [];
+  get size(): number {
+    return this.items.length;
+  }
+  push(value: number): void {
+    const items = this.items;
+    let k = items.push(value) - 1;
+    while (k > 0) {
+      const parent = (k - 1) >> 1;
+      if (items[parent] <= value) break;
+      items[k] = items[parent];
+      k = parent;
+    }
+    items[k] = value;
+  }
+  /** Removes and returns the smallest value; the heap must not be empty. */
+  pop(): number {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop()!;
+    if (items.length > 0) {
+      let k = 0;
+      for (;;) {
+        let child = 2 * k + 1;
+        if (child >= items.length) break;
+        if (child + 1 < items.length && items[child + 1] < items[child]) child++;
+        if (items[child] >= last) break;
+        items[k] = items[child];
+        k = child;
+      }
+      items[k] = last;
+    }
+    return top;
+  }
 }
 
 function layOut(
@@ -661,8 +751,11 @@ function layOut(
   const inputs: CompiledModel['inputs'] = [];
   const biasSlots: number[] = [];
   for (const node of graph.nodes) {
-    if (node.kind === 'input') inputs.push({ nodeId: node.id, feature: node.feature, slot: claim(node) });
-    else if (node.kind === 'bias') biasSlots.push(claim(node));
+    if (isDataInput(node)) {
+      const start = claim(node);
+      const features = featuresOf(node);
+      for (let u = 0; u < features.length; u++) inputs.push({ nodeId: node.id, feature: features[u], slot: start + u, unit: u });
+    } else if (node.kind === 'bias') biasSlots.push(claim(node));
   }
   for (const node of ordered) if (isComputing(node)) claim(node);
 
@@ -672,9 +765,18 @@ function layOut(
   // Positions by object: indexOf per edge would be quadratic in a graph of 100,000 edges.
   const nodeIndex = new Map(graph.nodes.map((n, i) => [n, i]));
   const edgeIndex = new Map(graph.edges.map((e, i) => [e, i]));
-  const paramNames: string[] = [];
-  const lockedList: number[] = [];
-  const regularisedList: number[] = [];
+  // Sized first, then filled by ranges: a 784-128-10 network has 100,000 weights, and a per-weight
+  // push of names and flags made compiling it a matter of tenths of a second.
+  let paramCount = 0;
+  for (const node of ordered) {
+    if (!isComputing(node)) continue;
+    let fanIn = 0;
+    for (const e of incoming.get(node.id)!) fanIn += unitCount(nodeById.get(e.source)!);
+    paramCount += unitCount(node) * (fanIn + 1);
+  }
+  const locked = new Uint8Array(paramCount);
+  const regularised = new Uint8Array(paramCount);
+  let nextParam = 0;
   const compiledEdges = new Map<string, CompiledEdge>();
   const compiledNodes = new Map<string, CompiledNode>();
   let targetStart = 0;
@@ -690,11 +792,8 @@ function layOut(
     const units = unitCount(node);
     const edgesIn = incoming.get(node.id)!;
     const fanIn = edgesIn.reduce((sum, e) => sum + unitCount(nodeById.get(e.source)!), 0);
-    const weightOffset = paramNames.length;
+    const weightOffset = nextParam;
     const inputSlots = new Int32Array(fanIn);
-    const names: string[] = new Array(units * fanIn);
-    const locks: number[] = new Array(units * fanIn);
-    const regs: number[] = new Array(units * fanIn);
     let column = 0;
     for (const edge of edgesIn) {
       const source = nodeById.get(edge.source)!;
@@ -714,28 +813,16 @@ function layOut(
       };
       for (let i = 0; i < compiled.sourceUnits; i++) inputSlots[column + i] = compiled.sourceStart + i;
       for (let j = 0; j < units; j++) {
-        for (let i = 0; i < compiled.sourceUnits; i++) {
-          const local = j * fanIn + column + i;
-          names[local] = `w(${unitName(node, j)}←${unitName(source, i)})`;
-          locks[local] = compiled.locked ? 1 : 0;
-          regs[local] = compiled.fromBias ? 0 : 1;
-        }
+        const from = compiled.weightOffset + j * fanIn;
+        if (compiled.locked) locked.fill(1, from, from + compiled.sourceUnits);
+        if (!compiled.fromBias) regularised.fill(1, from, from + compiled.sourceUnits);
       }
       compiledEdges.set(edge.id, compiled);
       column += compiled.sourceUnits;
     }
-    // One at a time: a spread passes every element on the stack, which overflows past ~100,000.
-    for (let k = 0; k < names.length; k++) {
-      paramNames.push(names[k]);
-      lockedList.push(locks[k]);
-      regularisedList.push(regs[k]);
-    }
-    const biasOffset = paramNames.length;
-    for (let u = 0; u < units; u++) {
-      paramNames.push(`b(${unitName(node, u)})`);
-      lockedList.push(node.biasLocked ? 1 : 0);
-      regularisedList.push(0);
-    }
+    const biasOffset = weightOffset + units * fanIn;
+    if (node.biasLocked) locked.fill(1, biasOffset, biasOffset + units);
+    nextParam = biasOffset + units;
     compiledNodes.set(node.id, {
       id: node.id,
       index: nodeIndex.get(node)!,
@@ -761,7 +848,8 @@ function layOut(
   const computing = ordered.filter(isComputing).map((n) => compiledNodes.get(n.id)!);
   const outputs = graph.nodes.filter((n) => isComputing(n) && n.output).map((n) => compiledNodes.get(n.id)!);
 
-  return {
+  let paramNames: string[] | null = null;
+  const model: CompiledModel = {
     graph,
     slotCount: slotNames.length,
     inputs,
@@ -771,15 +859,35 @@ function layOut(
     edges,
     features: inputs.map((i) => i.feature),
     targets: outputs.flatMap((n) => n.output!.targets),
-    paramCount: paramNames.length,
-    locked: Uint8Array.from(lockedList),
-    regularised: Uint8Array.from(regularisedList),
+    paramCount,
+    locked,
+    regularised,
     slotNames,
     slotNodes,
     slotUnits,
-    paramNames,
+    // Named on first use (the trace, the weights export): the editor compiles after every edit
+    // and never reads them, and 100,000 strings are most of a wide network's compile time.
+    get paramNames() {
+      return (paramNames ??= nameParameters(model));
+    },
     warnings,
   };
+  return model;
+}
+
+/** Every parameter's readable name, in parameter order: `w(target←source)` per weight, `b(unit)` per bias. */
+function nameParameters(model: CompiledModel): string[] {
+  const names: string[] = new Array(model.paramCount);
+  for (const node of model.computing) {
+    for (const edge of node.incoming) {
+      for (let j = 0; j < node.units; j++) {
+        const target = model.slotNames[node.start + j];
+        for (let i = 0; i < edge.sourceUnits; i++) names[weightIndex(edge, j, i)] = `w(${target}←${model.slotNames[edge.sourceStart + i]})`;
+      }
+    }
+    for (let u = 0; u < node.units; u++) names[node.biasOffset + u] = `b(${model.slotNames[node.start + u]})`;
+  }
+  return names;
 }
 
 /** Reads the graph's current weights and biases into a parameter vector laid out as `model` expects. */

@@ -1,7 +1,9 @@
 /**
  * CSV import: a header row, then numbers. The user picks feature and target columns; a target is
- * either numeric (regression) or a class label, which becomes one one-hot column per class.
- * Every error names the line and the column it concerns.
+ * numeric (regression), a class label (one one-hot column per class), or binary (one 0/1 column:
+ * 0 and 1 kept as they are, two labels such as 'B' and 'M' mapped to 0 and 1). Every error names
+ * the line and the column it concerns. `summariseColumns` says what each column holds, so the
+ * dialog can suggest how to read a target (`suggestTargetKind`).
  *
  * A file is held to what a project can store (LIMITS) while it is read, so an import stops at the
  * first row that goes over instead of building something Save would refuse. Reading and importing
@@ -61,9 +63,9 @@ export const CSV_LIMITS: Readonly<CsvLimits> = Object.freeze({
   nameLength: LIMITS.idLength,
 });
 
-/** How far reading (characters of the text) or importing (data rows) has got. */
+/** How far reading (characters of the text), scanning the columns or importing (data rows) has got. */
 export interface CsvProgress {
-  phase: 'reading' | 'importing';
+  phase: 'reading' | 'scanning' | 'importing';
   done: number;
   total: number;
   /** Data rows read (reading) or imported (importing) so far. */
@@ -388,20 +390,136 @@ export function parseCsv(text: string, limits: CsvLimits = CSV_LIMITS): CsvTable
   return finish(readCsv(text, limits)).toTable();
 }
 
+// --- What the columns hold ---------------------------------------------------------------------
+
+/**
+ * The distinct values of a column, as a binary target tells them apart: cells that read as the
+ * same number are one value ('1' and '1.0'; numbers in a Map, so 0 and -0 too), other text by its
+ * trimmed spelling. Numbers and text apart, so that the text '1' never meets the number 1 by accident.
+ */
+class ValueSet {
+  private readonly numbers = new Map<number, number>();
+  private readonly texts = new Map<string, number>();
+  /** Each value's first spelling, in the order first seen. */
+  readonly spellings: string[] = [];
+  /** Each value's number, or NaN for text. */
+  readonly numbersOf: number[] = [];
+
+  get size(): number {
+    return this.spellings.length;
+  }
+
+  /** The index of a value (as `add` tells values apart), or -1 when it is not in the set. */
+  find(trimmed: string): number {
+    const value = parseDecimal(trimmed);
+    return (Number.isFinite(value) ? this.numbers.get(value) : this.texts.get(trimmed)) ?? -1;
+  }
+
+  /** The value's index, adding it when it is new (then the index is `size - 1`); `value` is the cell read as a number. */
+  add(trimmed: string, value: number = parseDecimal(trimmed)): number {
+    const numeric = Number.isFinite(value);
+    const known = numeric ? this.numbers.get(value) : this.texts.get(trimmed);
+    if (known !== undefined) return known;
+    const index = this.spellings.length;
+    if (numeric) this.numbers.set(value, index);
+    else this.texts.set(trimmed, index);
+    this.spellings.push(trimmed);
+    this.numbersOf.push(numeric ? value : NaN);
+    return index;
+  }
+}
+
+/** What one column of a file holds, enough to suggest how to read it as a target. */
+export interface CsvColumnSummary {
+  /** How many distinct values it has (cells that read as the same number count once), counted up to 3: 3 means three or more. */
+  distinct: number;
+  /** Its first two distinct values as written (trimmed), in the order first seen. */
+  values: string[];
+  /** Whether every cell is a decimal number. */
+  numeric: boolean;
+  /** Whether some cell is empty (which no kind of target accepts). */
+  empty: boolean;
+}
+
+/**
+ * What each column of a file holds: its distinct values (up to three) and whether every cell is
+ * a number, yielding progress every 64 Ki cells. A column already known to hold three or more
+ * values, not all numbers, is not looked at again.
+ */
+export function* summariseColumns(table: CsvCells): Generator<CsvProgress, CsvColumnSummary[]> {
+  const columns = table.header.length;
+  const sets = table.header.map(() => new ValueSet());
+  const numeric = table.header.map(() => true);
+  const empty = table.header.map(() => false);
+  const every = Math.max(1, Math.floor(CHUNK / columns));
+  for (let r = 0; r < table.rowCount; r++) {
+    if (r % every === 0) yield { phase: 'scanning', done: r, total: table.rowCount, rows: r };
+    for (let c = 0; c < columns; c++) {
+      const set = sets[c];
+      if (set.size >= 3 && !numeric[c]) continue;
+      const cell = table.cell(r, c).trim();
+      if (cell === '') {
+        empty[c] = true;
+        numeric[c] = false;
+        continue;
+      }
+      const value = parseDecimal(cell);
+      if (!Number.isFinite(value)) numeric[c] = false;
+      if (set.size < 3) set.add(cell, value);
+    }
+  }
+  return sets.map((set, c) => ({
+    distinct: Math.min(3, set.size),
+    values: set.spellings.slice(0, 2),
+    numeric: numeric[c],
+    empty: empty[c],
+  }));
+}
+
+/**
+ * How to read target columns, judged from what they hold: a column with exactly two values is
+ * `binary` (0/1 as it is, two labels mapped to 0/1), several text labels are one-hot `label`s,
+ * numbers with more values are `numeric` (regression); a constant column is a number if it is one,
+ * else a label (whose import then says a classifier needs two classes). Columns that disagree are
+ * read as labels unless one of them is a many-valued number, which only `numeric` can read.
+ */
+export function suggestTargetKind(columns: readonly CsvColumnSummary[]): CsvTargetKind {
+  const kinds = columns.map((column): CsvTargetKind =>
+    column.distinct === 2 ? 'binary' : column.numeric && !column.empty ? 'numeric' : 'label',
+  );
+  if (kinds.length === 0) return 'label';
+  if (kinds.every((kind) => kind === kinds[0])) return kinds[0];
+  return kinds.includes('numeric') && columns.every((column) => column.numeric) ? 'numeric' : 'label';
+}
+
 // --- Importing --------------------------------------------------------------------------------
+
+/** How target columns are read: numbers (regression), class labels (one-hot), or one 0/1 column each. */
+export type CsvTargetKind = 'numeric' | 'label' | 'binary';
 
 /** Which columns to use, and how to read the targets. */
 export interface CsvImportOptions {
   features: string[];
   targets: string[];
-  /** 'numeric': the target columns are numbers (regression); 'label': each is a class label, one-hot encoded. */
-  targetKind: 'numeric' | 'label';
+  /**
+   * 'numeric': the target columns are numbers (regression); 'label': each is a class label,
+   * one-hot encoded; 'binary': each has exactly two values and becomes one 0/1 column under its
+   * own name (0 and 1 kept as they are; other numbers, the larger is 1; labels, the later in
+   * natural order is 1, unless `positive` says).
+   */
+  targetKind: CsvTargetKind;
+  /** For binary targets: per column, the value read as 1 (the other is 0). Own properties only, so a column may be named '__proto__'. */
+  positive?: Record<string, string>;
 }
 
 /** An imported dataset, with the classes found in each label column (for showing predictions as labels). */
 export interface CsvImport {
   dataset: Dataset;
-  /** For label targets: column → its classes in one-hot order (natural order: '2' before '10'). Own properties only, so a column may be named '__proto__'. */
+  /**
+   * For label targets: column → its classes in one-hot order (natural order: '2' before '10');
+   * for binary targets: column → the names of 0 and 1 (['0', '1'] for a 0/1 column, ['B', 'M']
+   * for B read as 0 and M as 1). Own properties only, so a column may be named '__proto__'.
+   */
   classes: Record<string, string[]>;
 }
 
@@ -448,6 +566,7 @@ export function* importCells(
   const featureColumns = options.features.map(columnOf);
   const targetColumns = options.targets.map(columnOf);
   const label = options.targetKind === 'label';
+  const binary = options.targetKind === 'binary';
   for (const name of label ? options.features : [...options.features, ...options.targets]) {
     if (name.length > limits.nameLength) {
       throw new CsvError(
@@ -491,6 +610,8 @@ export function* importCells(
     }
   };
   const every = Math.max(1, Math.floor(CHUNK / (nf + targetColumns.length)));
+
+  if (binary) return yield* importBinary(table, options, featureColumns, targetColumns, { x, fit, every, numberAt, tooLarge });
 
   if (!label) {
     const nt = targetColumns.length;
@@ -568,6 +689,98 @@ export function* importCells(
   }
   // fromEntries defines own properties: assigning classes['__proto__'] would set the prototype.
   return { dataset: { features: [...options.features], targets: targetNames, size: rows, x, y }, classes: Object.fromEntries(classes) };
+}
+
+/** What importCells has set up for the rows, shared with the binary import. */
+interface RowReader {
+  /** The features, for as many rows as can fit. */
+  x: Float64Array;
+  fit: number;
+  /** Rows between two progress reports. */
+  every: number;
+  numberAt(r: number, c: number): number;
+  /** Refuses row `r` when the data would then have more numbers than the limits allow. */
+  tooLarge(r: number, width: number): void;
+}
+
+/**
+ * The binary import: each target column's two values become 0 and 1, in one column under the
+ * column's own name. Rows are read in order; a third value, an empty cell or a column with one
+ * value stops it with the line and column named.
+ */
+function* importBinary(
+  table: CsvCells,
+  options: CsvImportOptions,
+  featureColumns: number[],
+  targetColumns: number[],
+  rows: RowReader,
+): Generator<CsvProgress, CsvImport> {
+  const { header } = table;
+  const size = table.rowCount;
+  const nf = featureColumns.length;
+  const nt = targetColumns.length;
+  const { x, every, numberAt, tooLarge } = rows;
+  const sets = targetColumns.map(() => new ValueSet());
+  // Each row's value per column as the set's index (0 or 1), turned into 0/1 once both are known.
+  const codes = new Uint8Array(rows.fit * nt);
+  for (let r = 0; r < size; r++) {
+    if (r % every === 0) yield { phase: 'importing', done: r, total: size, rows: r };
+    tooLarge(r, nf + nt);
+    for (let f = 0; f < nf; f++) x[r * nf + f] = numberAt(r, featureColumns[f]);
+    for (let t = 0; t < nt; t++) {
+      const c = targetColumns[t];
+      const value = table.cell(r, c).trim();
+      const where = `${at(table.line(r))}, column ${q(header[c])}`;
+      if (value === '') throw new CsvError(`${where}: the value is empty.`, table.line(r), header[c]);
+      const set = sets[t];
+      const code = set.add(value);
+      if (code >= 2) {
+        throw new CsvError(
+          `${where}: ${q(value)} is a third value (after ${q(set.spellings[0])} and ${q(set.spellings[1])}); a binary target has exactly two — read the targets as class labels (one-hot) instead.`,
+          table.line(r),
+          header[c],
+        );
+      }
+      codes[r * nt + t] = code;
+    }
+  }
+
+  const classes: [string, string[]][] = [];
+  // Per column: which of the set's two values is 1.
+  const oneOf: number[] = [];
+  targetColumns.forEach((c, t) => {
+    const name = header[c];
+    const set = sets[t];
+    if (set.size < 2) {
+      throw new CsvError(`Column ${q(name)} has only one value (${q(set.spellings[0])}); a binary target needs two.`, null, name);
+    }
+    const [a, b] = set.numbersOf;
+    const chosen = options.positive && Object.hasOwn(options.positive, name) ? options.positive[name] : undefined;
+    let one: number;
+    if (chosen !== undefined) {
+      one = set.find(chosen.trim());
+      if (one < 0) {
+        throw new CsvError(
+          `Column ${q(name)} has no value ${q(chosen)} to read as 1; its values are ${q(set.spellings[0])} and ${q(set.spellings[1])}.`,
+          null,
+          name,
+        );
+      }
+    } else if (!Number.isNaN(a) && !Number.isNaN(b)) one = a > b ? 0 : 1;
+    else one = LABEL_ORDER.compare(set.spellings[0], set.spellings[1]) > 0 ? 0 : 1;
+    oneOf.push(one);
+    const zeroOne = (a === 0 && b === 1) || (a === 1 && b === 0);
+    // A 0/1 column read the usual way keeps its numbers, and is named by them.
+    const names = zeroOne && set.numbersOf[one] === 1 ? ['0', '1'] : [set.spellings[1 - one], set.spellings[one]];
+    classes.push([name, names]);
+  });
+  const y = new Float64Array(size * nt);
+  for (let r = 0; r < size; r++) for (let t = 0; t < nt; t++) y[r * nt + t] = codes[r * nt + t] === oneOf[t] ? 1 : 0;
+  return {
+    dataset: { features: [...options.features], targets: [...options.targets], size, x, y },
+    // fromEntries defines own properties: assigning classes['__proto__'] would set the prototype.
+    classes: Object.fromEntries(classes),
+  };
 }
 
 /**

@@ -875,3 +875,27 @@ function lossFormulaLatex(trace: StepTrace): string {
   const named = (form: LossForm) => `${form.latex} \\text{ (${labels(form).join(', ')})}`;
   return used.map(named).join(',\\; ');
 }
+
+// ─── The inspector's typeset formulas ─────────────────────────────────────────────────────────
+
+/**
+ * The step's symbolic formulas in LaTeX, as {@link traceToLatex} writes them, for the backprop
+ * inspector to typeset: the panel and the exported sheet cannot disagree.
+ */
+export const traceFormulasLatex = {
+  /** s_j = Σ_i w_ji x_ji + b_j and z_j = φ(s_j). */
+  forward: `${LATEX.formulas.forwardHead}, \\quad ${LATEX.formulas.zHead}`,
+  /** J in the form (or forms) the step's outputs use. */
+  loss: (trace: StepTrace): string => `J = ${lossFormulaLatex(trace)}`,
+  /** The δ rule that applied to a unit, with its φ′, given the unit's activation. */
+  deltaRule: (trace: StepTrace, record: UnitBackward, activation: Activation): string => deltaRule(record, activation, trace, LATEX),
+  /** δ_j with the numbers plugged into that rule (rounded as the exports round them). */
+  deltaWithNumbers: (trace: StepTrace, sample: SampleTrace, record: UnitBackward, activation: Activation): string =>
+    deltaWithNumbers(record, activation, sample, trace, LATEX),
+  /** The update rule: the lecture's, the perceptron rule, or the optimiser's (given g). */
+  update: (trace: StepTrace): string => updateFormula(trace, LATEX),
+  /** An optimiser quantity's symbol (m̂ → \hat m). */
+  symbol: latexSymbol,
+  /** A user-chosen name (a unit's, a feature's) for math: in \text, escaped. */
+  name: (text: string): string => LATEX.name(text),
+} as const;

@@ -15,7 +15,7 @@ import { ACTIVATION_NAMES, ACTIVATIONS, decisionThreshold } from '../model/activ
 import { describeNode } from '../model/graph';
 import { LOSSES, lossForm, type LossForm } from '../model/losses';
 import type { Project } from '../project/schema';
-import { prepareExport, graphNode, type ExportModel } from './model';
+import { prepareExport, graphNode, inputColumns, type ExportModel } from './model';
 import { docText, embeddedData, py, pyMatrix } from './python';
 import { quoteForMessage } from '../util/quote';
 import { OPTIMISERS, OPTIMISER_NAMES } from '../train/optimisers';
@@ -96,7 +96,7 @@ sys.exit(${py(`Not exported to Keras: ${limitation} Export to PyTorch or ONNX in
   }
   const h = project.hyperparameters;
   const data = embeddedData(prepared);
-  const inputColumn = new Map(model.inputs.map((input, f) => [input.nodeId, f]));
+  const inputColumn = inputColumns(model);
   const layers = model.computing.map((node, k) => {
     const g = graphNode(model, node.id);
     // Keras's kernel is [inputs × units]: the transpose of the engine's rows-per-unit matrix, with
@@ -106,7 +106,7 @@ sys.exit(${py(`Not exported to Keras: ${limitation} Export to PyTorch or ONNX in
     let column = 0;
     for (const edge of node.incoming) {
       for (let i = 0; i < edge.sourceUnits; i++) {
-        const row = k === 0 ? inputColumn.get(edge.source)! : i;
+        const row = k === 0 ? inputColumn.get(edge.source)! + i : i;
         for (let j = 0; j < node.units; j++) kernel[row][j] = params[node.weightOffset + j * node.fanIn + column + i];
       }
       column += edge.sourceUnits;

@@ -105,6 +105,18 @@ export function edgeWeights(params: ArrayLike<number>, edge: CompiledEdge): numb
   return rows;
 }
 
+/**
+ * Where each data input's features start among the model's input columns, by node id: an input
+ * layer's unit i is column `start + i`, since the compiler keeps a node's features side by side.
+ */
+export function inputColumns(model: CompiledModel): Map<string, number> {
+  const columns = new Map<string, number>();
+  model.inputs.forEach((input, column) => {
+    if (!columns.has(input.nodeId)) columns.set(input.nodeId, column);
+  });
+  return columns;
+}
+
 /** The node of the graph behind a compiled node, for labels and kinds. */
 export function graphNode(model: CompiledModel, id: string) {
   return model.graph.nodes.find((n) => n.id === id)!;

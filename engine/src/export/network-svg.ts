@@ -7,7 +7,7 @@
  * it opens the same in a browser, Inkscape or a LaTeX pipeline. It is drawn from the graph alone,
  * so a graph that does not compile (yet) still has a picture.
  */
-import { isComputing, unitCount, weightMatrix, type Graph, type GraphNode, type Position } from '../model/graph';
+import { isComputing, isDataInput, unitCount, weightMatrix, type Graph, type GraphNode, type Position } from '../model/graph';
 import type { Project } from '../project/schema';
 import { formatNumber } from '../util/format';
 
@@ -107,17 +107,18 @@ export function networkSvg(graph: Graph, title = ''): string {
   for (const node of graph.nodes) {
     const { x, y } = at(node.id);
     const output = isComputing(node) && node.output;
-    const radius = node.kind === 'input' || node.kind === 'bias' ? 18 : node.kind === 'perceptron' ? 3 : 10;
-    const dash = node.kind === 'input' ? ' stroke-dasharray="5 3"' : node.kind === 'bias' ? ' stroke-dasharray="2 2"' : '';
+    const radius = isDataInput(node) || node.kind === 'bias' ? 18 : node.kind === 'perceptron' ? 3 : 10;
+    const dash = isDataInput(node) ? ' stroke-dasharray="5 3"' : node.kind === 'bias' ? ' stroke-dasharray="2 2"' : '';
     // The whole label and id (describeNode cuts them short for messages); escapeXml makes them safe.
-    const title = node.label && node.label !== node.id ? `'${node.label}' (${node.id})` : `'${node.id}'`;
+    const named = node.label && node.label !== node.id ? `'${node.label}' (${node.id})` : `'${node.id}'`;
+    const title = node.kind === 'inputLayer' ? `${named}: ${node.features.join(', ')}` : named;
     parts.push(`<g data-node="${escapeXml(node.id)}"><title>${escapeXml(title)}</title>`);
     if (output)
       parts.push(
         `<rect x="${round(x - 3)}" y="${round(y - 3)}" width="${NODE_WIDTH + 6}" height="${NODE_HEIGHT + 6}" rx="${radius + 3}" fill="none" stroke="${WEIGHT_COLOURS.positive}" stroke-opacity="0.35" stroke-width="3"/>`,
       );
     parts.push(
-      `<rect x="${round(x)}" y="${round(y)}" width="${NODE_WIDTH}" height="${NODE_HEIGHT}" rx="${radius}" fill="#f7f8fb" stroke="#1d2330" stroke-width="${node.kind === 'dense' ? 2.5 : 1.5}"${dash}/>`,
+      `<rect x="${round(x)}" y="${round(y)}" width="${NODE_WIDTH}" height="${NODE_HEIGHT}" rx="${radius}" fill="#f7f8fb" stroke="#1d2330" stroke-width="${node.kind === 'dense' || node.kind === 'inputLayer' ? 2.5 : 1.5}"${dash}/>`,
       `<text x="${round(x + 10)}" y="${round(y + 19)}" font-size="12" font-weight="600" fill="#1d2330">${escapeXml(clip(node.label ?? node.id, 18))}</text>`,
       `<text x="${round(x + 10)}" y="${round(y + 35)}" font-size="10" fill="#5b6272">${escapeXml(clip(detail(node), 24))}</text>`,
       '</g>',
@@ -130,6 +131,10 @@ export function networkSvg(graph: Graph, title = ''): string {
 /** The second line of a unit: what it reads, computes or predicts. */
 function detail(node: GraphNode): string {
   if (node.kind === 'input') return `input: ${node.feature}`;
+  if (node.kind === 'inputLayer') {
+    const count = unitCount(node);
+    return count === 1 ? `input: ${node.features[0]}` : `${count} inputs: ${node.features[0]}, …`;
+  }
   if (node.kind === 'bias') return 'constant 1';
   const what = node.kind === 'dense' ? `${unitCount(node)} × ${node.activation}` : node.activation;
   return node.output ? `${what} → ${node.output.targets.join(', ')}` : what;

@@ -22,7 +22,7 @@
 import type { CompiledModel, CompiledNode } from '../compile/compile';
 import { ACTIVATIONS, isActivation } from '../model/activations';
 import type { Activation } from '../model/graph';
-import { prepareExport, ExportError, nodesReachingOutputs, graphNode, type ExportModel } from './model';
+import { prepareExport, ExportError, nodesReachingOutputs, graphNode, inputColumns, type ExportModel } from './model';
 import { ProtoWriter, littleEndian } from './protobuf';
 import type { Project } from '../project/schema';
 import { quoteForMessage } from '../util/quote';
@@ -77,7 +77,7 @@ export function onnxFromExportModel(prepared: ExportModel, options: OnnxOptions 
   }
 
   const needed = nodesReachingOutputs(model);
-  const inputColumn = new Map(model.inputs.map((input, column) => [input.nodeId, column]));
+  const inputColumn = inputColumns(model);
   const biasNodes = new Set(model.biasSlots.map((slot) => model.slotNodes[slot]));
   const value = new Map<string, string>();
 
@@ -95,8 +95,10 @@ export function onnxFromExportModel(prepared: ExportModel, options: OnnxOptions 
         for (let j = 0; j < units; j++) bias[j] += params[edge.weightOffset + j * edge.rowStride];
       } else if (inputColumn.has(edge.source)) {
         fromInputs ??= new Array(features * units).fill(0);
-        const f = inputColumn.get(edge.source)!;
-        for (let j = 0; j < units; j++) fromInputs[f * units + j] = params[edge.weightOffset + j * edge.rowStride];
+        const first = inputColumn.get(edge.source)!;
+        for (let i = 0; i < edge.sourceUnits; i++) {
+          for (let j = 0; j < units; j++) fromInputs[(first + i) * units + j] = params[edge.weightOffset + j * edge.rowStride + i];
+        }
         inputEdges.push(edge.id);
       } else {
         const transposed = new Array(edge.sourceUnits * units);

@@ -13,7 +13,7 @@ import { OPTIMISERS, OPTIMISER_NAMES } from '../train/optimisers';
 import { ACTIVATION_NAMES, ACTIVATIONS, activationsWithOutput } from '../model/activations';
 import { LOSSES, LOSS_NAMES, formActivations } from '../model/losses';
 import type { Project } from '../project/schema';
-import { prepareExport, graphNode, type ExportModel } from './model';
+import { prepareExport, graphNode, inputColumns, type ExportModel } from './model';
 import { docText, embeddedData, py, pyMatrix } from './python';
 
 /**
@@ -28,7 +28,7 @@ export function exportPytorch(project: Project): string {
 export function scriptNodes(prepared: ExportModel) {
   const { model, params } = prepared;
   const nodeIndex = new Map(model.computing.map((n, i) => [n.id, i]));
-  const inputIndex = new Map(model.inputs.map((input, f) => [input.nodeId, f]));
+  const inputIndex = inputColumns(model);
   return model.computing.map((node) => {
     const g = graphNode(model, node.id);
     const weight: number[][] = [];
@@ -121,8 +121,9 @@ TARGETS = ${py(model.targets)}
 NORMALISATION = ${normalisation ? py({ method: normalisation.method, shift: normalisation.shift, scale: normalisation.scale }) : 'None'}
 
 # Computing nodes in evaluation order. A node reads its "sources" side by side, in the column
-# order of its weight matrix (one row per unit): kind "input" is feature number "index", "bias" is a
-# bias node's constant 1, "node" is the output of node number "index" in this list.
+# order of its weight matrix (one row per unit): kind "input" is the "units" features from feature
+# number "index" on (one for a single input, N for an input layer), "bias" is a bias node's
+# constant 1, "node" is the output of node number "index" in this list.
 NODES = [
 ${nodeLines}
 ]
@@ -186,7 +187,7 @@ class Network(nn.Module):
             columns = []
             for source in node["sources"]:
                 if source["kind"] == "input":
-                    columns.append(x[:, source["index"]:source["index"] + 1])
+                    columns.append(x[:, source["index"]:source["index"] + source["units"]])
                 elif source["kind"] == "bias":
                     columns.append(ones)
                 else:

@@ -3,8 +3,9 @@
  */
 import type { CompiledModel, CompiledNode } from '../compile/compile';
 import type { BoundData } from '../datasets/data';
-import { createWorkspace, forward, sampleLoss, type Workspace } from './kernels';
-import type { LossName } from '../model/losses';
+import type { Workspace } from './kernels';
+import { outputLoss, type LossName } from '../model/losses';
+import { forwardBatch, forwardPlan } from './batch-forward';
 import { decisionThreshold, isElementwise } from '../model/activations';
 
 /** Loss and accuracy of a model on some data. */
@@ -42,24 +43,36 @@ export function outputCorrect(node: CompiledNode, z: ArrayLike<number>, t: Array
   return true;
 }
 
-/** Mean loss and accuracy of `params` on `data`. */
-export function evaluate(
-  model: CompiledModel,
-  params: ArrayLike<number>,
-  data: BoundData,
-  loss: LossName,
-  ws: Workspace = createWorkspace(model),
-): Evaluation {
-  const nf = model.features.length;
+/**
+ * Mean loss and accuracy of `params` on `data`, passing the rows forward in batches
+ * ({@link forwardPlan}): no per-sample loop, and memory bounded whatever the data's size.
+ * @param _ws No longer used (the batched pass has its own buffers); kept so existing callers compile.
+ */
+export function evaluate(model: CompiledModel, params: ArrayLike<number>, data: BoundData, loss: LossName, _ws?: Workspace): Evaluation {
   const nt = model.targets.length;
   const classifier = isClassifier(model);
+  const outputs = model.outputs.map((node) => ({ node, index: model.computing.indexOf(node) }));
+  // outputCorrect reads z at the node's slots: each row's outputs are copied into place here.
+  const zRow = new Float64Array(model.slotCount);
   let total = 0;
   let correct = 0;
-  for (let n = 0; n < data.size; n++) {
-    forward(model, params, data.x, n * nf, ws);
-    total += sampleLoss(model, loss, ws, data.t, n * nt);
-    if (classifier && model.outputs.every((node) => outputCorrect(node, ws.z, data.t, n * nt))) correct++;
-  }
+  forwardPlan(model).run(params, data.x, data.size, (chunk) => {
+    for (let r = 0; r < chunk.rows; r++) {
+      const tOffset = (chunk.first + r) * nt;
+      let sample = 0;
+      let right = classifier;
+      for (const { node, index } of outputs) {
+        const units = node.units;
+        const z = chunk.z[index];
+        sample += outputLoss(loss, node.activation, chunk.s[index], z, data.t, r * units, units, tOffset + node.output!.targetStart);
+        if (!right) continue;
+        for (let k = 0; k < units; k++) zRow[node.start + k] = z[r * units + k];
+        right = outputCorrect(node, zRow, data.t, tOffset);
+      }
+      total += sample;
+      if (right) correct++;
+    }
+  });
   return {
     loss: data.size > 0 ? total / data.size : 0,
     accuracy: classifier && data.size > 0 ? correct / data.size : null,
@@ -68,13 +81,11 @@ export function evaluate(
 
 /**
  * The network's outputs for one input vector (in `model.features` order), in `model.targets` order.
+ * For many rows, {@link forwardBatch} passes them all at once.
+ * @param _ws No longer used; kept so existing callers compile.
  */
-export function predict(
-  model: CompiledModel,
-  params: ArrayLike<number>,
-  x: ArrayLike<number>,
-  ws: Workspace = createWorkspace(model),
-): number[] {
-  forward(model, params, x, 0, ws);
-  return model.outputs.flatMap((node) => Array.from(ws.z.subarray(node.start, node.start + node.units)));
+export function predict(model: CompiledModel, params: ArrayLike<number>, x: ArrayLike<number>, _ws?: Workspace): number[] {
+  const out = new Float64Array(model.targets.length);
+  forwardBatch(model, params, x, 1, out);
+  return Array.from(out);
 }

@@ -41,6 +41,8 @@ interface ActivationCommon {
   readonly glyph: string;
   /** φ as the inspector prints it. */
   readonly formula: string;
+  /** φ in LaTeX, for the inspector's typeset formulas. */
+  readonly formulaLatex: string;
   /** φ' as the inspector prints it, in the lecture's terms. */
   readonly derivativeFormula: string;
   /** φ' in LaTeX, for the trace export. */
@@ -119,6 +121,7 @@ export const ACTIVATIONS = {
     derivative: () => 0,
     emit: { forward: (s) => `(${s} > 0 ? 1 : 0)`, gradient: (_s, _z, gz) => `0 * ${gz}` }, // φ' = 0 almost everywhere
     formula: 'φ(s) = 1 if s > 0, else 0',
+    formulaLatex: '\\varphi(s) = 1 \\text{ if } s > 0 \\text{, else } 0',
     derivativeFormula: "φ'(s) = 0 (no gradient)",
     derivativeLatex: "\\varphi'(s) = 0",
     differentiable: false,
@@ -140,6 +143,7 @@ export const ACTIVATIONS = {
     derivative: () => 0,
     emit: { forward: (s) => `(${s} > 0 ? 1 : -1)`, gradient: (_s, _z, gz) => `0 * ${gz}` },
     formula: 'φ(s) = +1 if s > 0, else −1',
+    formulaLatex: '\\varphi(s) = +1 \\text{ if } s > 0 \\text{, else } -1',
     derivativeFormula: "φ'(s) = 0 (no gradient)",
     derivativeLatex: "\\varphi'(s) = 0",
     differentiable: false,
@@ -161,6 +165,7 @@ export const ACTIVATIONS = {
     derivative: (_s, z) => z * (1 - z),
     emit: { forward: sigmoidCode, gradient: (_s, z, gz) => `${z} * (1 - ${z}) * ${gz}` },
     formula: 'φ(s) = 1 / (1 + e^−s)',
+    formulaLatex: '\\varphi(s) = \\frac{1}{1 + e^{-s}}',
     derivativeFormula: "φ'(s) = z(1 − z)",
     derivativeLatex: "\\varphi'(s) = z(1 - z)",
     differentiable: true,
@@ -179,6 +184,7 @@ export const ACTIVATIONS = {
     derivative: (_s, z) => 1 - z * z,
     emit: { forward: (s) => `Math.tanh(${s})`, gradient: (_s, z, gz) => `(1 - ${z} * ${z}) * ${gz}` },
     formula: 'φ(s) = tanh(s)',
+    formulaLatex: '\\varphi(s) = \\tanh(s)',
     derivativeFormula: "φ'(s) = 1 − z²",
     derivativeLatex: "\\varphi'(s) = 1 - z^2",
     differentiable: true,
@@ -198,6 +204,7 @@ export const ACTIVATIONS = {
     derivative: (s) => (s > 0 ? 1 : 0),
     emit: { forward: (s) => `(${s} > 0 ? ${s} : 0)`, gradient: (s, _z, gz) => `(${s} > 0 ? ${gz} : 0)` },
     formula: 'φ(s) = max(0, s)',
+    formulaLatex: '\\varphi(s) = \\max(0, s)',
     derivativeFormula: "φ'(s) = 1 if s > 0, else 0",
     derivativeLatex: "\\varphi'(s) = 1 \\text{ if } s > 0 \\text{, else } 0",
     differentiable: true,
@@ -220,6 +227,7 @@ export const ACTIVATIONS = {
       gradient: (s, _z, gz) => `(${s} > 0 ? ${gz} : ${LEAKY_RELU_SLOPE} * ${gz})`,
     },
     formula: `φ(s) = s if s > 0, else ${LEAKY_RELU_SLOPE}s`,
+    formulaLatex: `\\varphi(s) = s \\text{ if } s > 0 \\text{, else } ${LEAKY_RELU_SLOPE}\\, s`,
     derivativeFormula: `φ'(s) = 1 if s > 0, else ${LEAKY_RELU_SLOPE}`,
     derivativeLatex: `\\varphi'(s) = 1 \\text{ if } s > 0 \\text{, else } ${LEAKY_RELU_SLOPE}`,
     differentiable: true,
@@ -244,6 +252,7 @@ export const ACTIVATIONS = {
       gradient: (s, _z, gz) => `(${s} > 0 ? ${gz} : Math.exp(${s}) * ${gz})`,
     },
     formula: 'φ(s) = s if s > 0, else e^s − 1',
+    formulaLatex: '\\varphi(s) = s \\text{ if } s > 0 \\text{, else } e^s - 1',
     derivativeFormula: "φ'(s) = 1 if s > 0, else e^s",
     derivativeLatex: "\\varphi'(s) = 1 \\text{ if } s > 0 \\text{, else } e^s",
     differentiable: true,
@@ -270,6 +279,7 @@ export const ACTIVATIONS = {
       gradient: (s, _z, gz) => `${sigmoidCode(s)} * ${gz}`,
     },
     formula: 'φ(s) = ln(1 + e^s)',
+    formulaLatex: '\\varphi(s) = \\ln(1 + e^s)',
     derivativeFormula: "φ'(s) = 1 / (1 + e^−s)",
     derivativeLatex: "\\varphi'(s) = 1 / (1 + e^{-s})",
     differentiable: true,
@@ -299,6 +309,7 @@ export const ACTIVATIONS = {
     derivative: () => 1,
     emit: { forward: (s) => s, gradient: (_s, _z, gz) => gz },
     formula: 'φ(s) = s',
+    formulaLatex: '\\varphi(s) = s',
     derivativeFormula: "φ'(s) = 1",
     derivativeLatex: "\\varphi'(s) = 1",
     differentiable: true,
@@ -314,6 +325,7 @@ export const ACTIVATIONS = {
     glyph: 'M1 13 L5 9 L9 11 L13 4 L17 8',
     elementwise: false,
     formula: 'z_k = e^(s_k) / Σ_m e^(s_m)',
+    formulaLatex: 'z_k = \\frac{e^{s_k}}{\\sum_m e^{s_m}}',
     derivativeFormula: '∂z_m/∂s_k = z_m(1[m=k] − z_k)',
     derivativeLatex: '\\partial z_m / \\partial s_k = z_m (1[m=k] - z_k)',
     differentiable: true,

@@ -41,6 +41,20 @@ export interface InputNode extends NodeBase {
   feature: string;
 }
 
+/**
+ * A layer of input features x_1 … x_N, as a dense layer holds N computing units: unit i reads
+ * column `features[i]` of the data. One node for a 30-column table or a 784-pixel image, where
+ * single {@link InputNode}s suit a hand-drawn lecture network.
+ */
+export interface InputLayerNode extends NodeBase {
+  kind: 'inputLayer';
+  /** The dataset columns this layer reads, one per unit, in unit order (at least one). */
+  features: string[];
+}
+
+/** A node whose values come from the data: a single input or an input layer. */
+export type DataInputNode = InputNode | InputLayerNode;
+
 /** A constant 1 (the lecture's x_0 = 1); the weight on its edge acts as a bias. */
 export interface BiasNode extends NodeBase {
   kind: 'bias';
@@ -78,7 +92,7 @@ export interface DenseNode extends ComputingBase {
 /** A node whose units compute s_j and z_j. */
 export type ComputingNode = PerceptronNode | NeuronNode | DenseNode;
 /** Any node of the graph. */
-export type GraphNode = InputNode | BiasNode | ComputingNode;
+export type GraphNode = InputNode | InputLayerNode | BiasNode | ComputingNode;
 /** The node kinds, for palettes and messages. */
 export type NodeKind = GraphNode['kind'];
 
@@ -107,9 +121,21 @@ export function isComputing(node: GraphNode): node is ComputingNode {
   return node.kind === 'perceptron' || node.kind === 'neuron' || node.kind === 'dense';
 }
 
-/** Number of units a node contributes: 1 for everything but a dense layer. */
+/** True for the nodes that read the data: single inputs and input layers. */
+export function isDataInput(node: GraphNode): node is DataInputNode {
+  return node.kind === 'input' || node.kind === 'inputLayer';
+}
+
+/** The dataset columns a data input reads, in unit order: one for a single input, N for an input layer. */
+export function featuresOf(node: DataInputNode): readonly string[] {
+  return node.kind === 'input' ? [node.feature] : node.features;
+}
+
+/** Number of units a node contributes: a dense layer's units, an input layer's features, else 1. */
 export function unitCount(node: GraphNode): number {
-  return node.kind === 'dense' ? node.units : 1;
+  if (node.kind === 'dense') return node.units;
+  if (node.kind === 'inputLayer') return Array.isArray(node.features) ? node.features.length : 0;
+  return 1;
 }
 
 /** The name a message should use for a node: its label when it has one, with the id. */
@@ -130,8 +156,12 @@ export function weightMatrix(edge: GraphEdge): number[][] {
   return typeof edge.weight === 'number' ? [[edge.weight]] : edge.weight;
 }
 
-/** Name of unit `unit` of a node, as the trace and messages print it (e.g. `h` or `h[2]`). */
+/**
+ * Name of unit `unit` of a node, as the trace and messages print it (e.g. `h` or `h[2]`). An input
+ * layer's unit is named by the feature it reads (`mean_radius`), which is what the user knows it as.
+ */
 export function unitName(node: GraphNode, unit: number): string {
+  if (node.kind === 'inputLayer') return node.features[unit];
   const base = node.label ?? node.id;
   return node.kind === 'dense' ? `${base}[${unit + 1}]` : base;
 }

@@ -7,7 +7,7 @@
  * plain values on one line, the history thinned), so save → load → save gives the same bytes.
  */
 import type { Graph } from '../model/graph';
-import { unitCount } from '../model/graph';
+import { isComputing, unitCount } from '../model/graph';
 import { historyFromColumns, historyToColumns, orderedHistory } from '../train/history';
 import { quoteForMessage } from '../util/quote';
 import {
@@ -451,7 +451,7 @@ function checkStructure(graph: Graph): ProjectFormatError | null {
     }
     units.set(node.id, unitCount(node));
   }
-  let parameters = graph.nodes.reduce((sum, node) => sum + (node.kind === 'input' || node.kind === 'bias' ? 0 : unitCount(node)), 0);
+  let parameters = graph.nodes.reduce((sum, node) => sum + (isComputing(node) ? unitCount(node) : 0), 0);
   const edgeIds = new Set<string>();
   for (const [e, edge] of graph.edges.entries()) {
     if (edgeIds.has(edge.id)) return new ProjectFormatError(`graph.edges[${e}].id`, `another edge already has the id '${q(edge.id)}'.`);

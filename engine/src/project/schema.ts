@@ -115,6 +115,8 @@ const computing = { ...common, output: output.optional(), biasLocked: z.boolean(
 
 export const NodeSchema = z.discriminatedUnion('kind', [
   z.object({ ...common, kind: z.literal('input'), feature: name }),
+  // An input layer reads columns of the data, so it holds at most as many as a dataset has.
+  z.object({ ...common, kind: z.literal('inputLayer'), features: z.array(name).min(1).max(LIMITS.datasetColumns) }),
   z.object({ ...common, kind: z.literal('bias') }),
   z.object({ ...computing, kind: z.literal('perceptron'), activation: z.enum(activationsFor('perceptron')), bias: finite }),
   z.object({ ...computing, kind: z.literal('neuron'), activation: z.enum(activationsFor('neuron')), bias: finite }),
@@ -160,7 +162,10 @@ export const DatasetRefSchema = z.discriminatedUnion('kind', [
       .array(z.array(finite).max(2 * LIMITS.datasetColumns))
       .min(1)
       .max(LIMITS.datasetRows),
-    /** For label targets: the classes of each label column, in one-hot order. */
+    /**
+     * For label targets: the classes of each label column, in one-hot order. For a binary target
+     * (one 0/1 column under the column's own name): the names of 0 and 1 (['B', 'M'] when B was read as 0).
+     */
     classes: userKeyedRecord(z.array(name).max(LIMITS.datasetColumns)).optional(),
   }),
 ]);
@@ -369,10 +374,28 @@ export const StoredTrainingStateSchema = z.object({
   ...resumeFields,
 });
 
+/** A panel's size in px: bounded, so a hand-edited file cannot ask for a window of a million pixels. */
+const panelSize = z.number().min(0).max(100_000);
+
 export const ViewSchema = z.object({
   viewport: z.object({ x: finite, y: finite, zoom: finite.refine((v) => v > 0, 'must be above 0') }).optional(),
   /** Which panels are open, by name. */
   panels: z.record(name, z.boolean()).optional(),
+  /**
+   * The sizes the window's resizable panels were given, in px (widths; the dock's and the
+   * inspector's heights). The app holds each to its own bounds as it opens; unknown names are dropped.
+   */
+  panelSizes: z
+    .object({
+      palette: panelSize,
+      side: panelSize,
+      dock: panelSize,
+      backprop: panelSize,
+      regions: panelSize,
+      evaluation: panelSize,
+    })
+    .partial()
+    .optional(),
   /** The dataset row the backprop inspector was showing (older files stored a training position; it is read as a row). */
   inspectorSample: z.number().int().min(0).nullable().optional(),
   selection: z

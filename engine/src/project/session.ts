@@ -7,7 +7,7 @@ import { bindData, DataError, datasetFromRows, subset, type BoundData, type Data
 import { generateDataset } from '../datasets/builtin';
 import { applyNormalisation, fitNormalisation, splitIndices, type Normalisation } from '../datasets/prepare';
 import { evaluate, isClassifier, type Evaluation } from '../fast/metrics';
-import { createWorkspace, forward } from '../fast/kernels';
+import { forwardBatch, forwardPlan } from '../fast/batch-forward';
 import type { LossName } from '../model/losses';
 import { ACTIVATIONS, isElementwise } from '../model/activations';
 import { thinHistoryInPlace } from '../train/history';
@@ -417,14 +417,12 @@ export function evaluateProject(project: Project, prepared: ProjectData = dataOr
   if (isClassifier(model)) return { splits, regression: null };
   const output = model.outputs.find((node) => ACTIVATIONS[node.activation].output === 'regression')!;
   const column = output.output!.targetStart;
-  const ws = createWorkspace(model);
-  const nf = model.features.length;
   const nt = model.targets.length;
-  const pointsOf = (data: BoundData) =>
-    Array.from({ length: data.size }, (_, n) => {
-      forward(model, params, data.x, n * nf, ws);
-      return { predicted: ws.z[output.start], actual: data.t[n * nt + column] };
-    });
+  const pointsOf = (data: BoundData) => {
+    const predicted = new Float64Array(data.size);
+    forwardBatch(model, params, data.x, data.size, null, { slots: [output.start], slotValues: predicted });
+    return Array.from({ length: data.size }, (_, n) => ({ predicted: predicted[n], actual: data.t[n * nt + column] }));
+  };
   return {
     splits,
     regression: {
@@ -437,8 +435,7 @@ export function evaluateProject(project: Project, prepared: ProjectData = dataOr
 function confusionMatrix(model: CompiledModel, params: ArrayLike<number>, data: BoundData): SplitEvaluation['confusion'] {
   if (!isClassifier(model) || model.outputs.length !== 1) return null;
   const node = model.outputs[0];
-  const ws = createWorkspace(model);
-  const nf = model.features.length;
+  const index = model.computing.indexOf(node);
   const nt = model.targets.length;
   let classes: string[];
   let classOf: (values: ArrayLike<number>, start: number) => number;
@@ -456,11 +453,13 @@ function confusionMatrix(model: CompiledModel, params: ArrayLike<number>, data: 
     classOf = (values, start) => (values[start] > threshold ? 1 : 0);
   } else return null;
   const matrix = classes.map(() => classes.map(() => 0));
-  for (let n = 0; n < data.size; n++) {
-    forward(model, params, data.x, n * nf, ws);
-    const actual = classOf(data.t, n * nt + node.output!.targetStart);
-    const predicted = classOf(ws.z, node.start);
-    matrix[actual][predicted]++;
-  }
+  forwardPlan(model).run(params, data.x, data.size, (chunk) => {
+    const z = chunk.z[index];
+    for (let r = 0; r < chunk.rows; r++) {
+      const actual = classOf(data.t, (chunk.first + r) * nt + node.output!.targetStart);
+      const predicted = classOf(z, r * node.units);
+      matrix[actual][predicted]++;
+    }
+  });
   return { classes, matrix };
 }

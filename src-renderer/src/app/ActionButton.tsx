@@ -3,7 +3,8 @@
  * action) and the toolbar's buttons, which take their text, tooltip (with the shortcut) and
  * disabled state from the action table and its performers.
  */
-import { createContext, useContext, type ReactNode } from 'react';
+import { createContext, useContext } from 'react';
+import type { LucideIcon } from '../ui/icons';
 import { action, shortcutOf, type ActionId } from '../../../src-shared/actions';
 import { PERFORMERS, labelOf, type ActionContext } from './actions';
 
@@ -35,16 +36,30 @@ export function tooltipOf(id: ActionId, ctx: ActionContext, platform: string): s
   return shortcut ? `${what} (${shortcut})` : what;
 }
 
-/** A toolbar button for an action; `children` replaces the table's button text (Train's changes with the state). */
+/** The words of an action's toolbar button: its `button` text, else its menu label. */
+export function buttonTextOf(id: ActionId): string {
+  const descriptor = action(id);
+  return descriptor.button ?? descriptor.label;
+}
+
+/**
+ * A toolbar button for an action, with its icon. `text` replaces the table's button text (Train's
+ * changes with the state); `compact` shows the icon alone, the words then being its accessible
+ * name, and the tooltip saying the rest.
+ */
 export function ActionButton({
   id,
-  children,
+  text,
+  icon: Icon,
+  compact = false,
   className,
   testId,
   ariaLabel,
 }: {
   id: ActionId;
-  children?: ReactNode;
+  text?: string;
+  icon?: LucideIcon;
+  compact?: boolean;
   className?: string;
   testId?: string;
   ariaLabel?: string;
@@ -53,20 +68,22 @@ export function ActionButton({
   const ctx = context();
   const performer = PERFORMERS[id];
   const checked = performer.checked?.(ctx);
-  const classes = [className, checked ? 'active' : null].filter(Boolean).join(' ');
-  const descriptor = action(id);
+  const words = text ?? buttonTextOf(id);
+  const iconOnly = compact && Icon !== undefined;
+  const classes = [className, 'tool', iconOnly ? 'icon-only' : null, checked ? 'active' : null].filter(Boolean).join(' ');
   return (
     <button
       type="button"
       data-testid={testId}
-      className={classes || undefined}
+      className={classes}
       disabled={!performer.enabled(ctx)}
       title={tooltipOf(id, ctx, platform)}
-      aria-label={ariaLabel}
+      aria-label={ariaLabel ?? (iconOnly ? words : undefined)}
       aria-pressed={checked}
       onClick={() => run(id)}
     >
-      {children ?? descriptor.button ?? descriptor.label}
+      {Icon && <Icon className="icon" size={16} strokeWidth={1.8} aria-hidden />}
+      {!iconOnly && <span className="tool-label">{words}</span>}
     </button>
   );
 }

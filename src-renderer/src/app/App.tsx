@@ -3,7 +3,8 @@
  * shared/design/ui-layout.md pictures it. The toolbar's buttons, the shortcuts, the desktop menu's
  * commands, the browser's menu bar and the command palette all run the actions of one table
  * (src-shared/actions.ts, performed by ./actions.ts). This file is the window's outline; its
- * parts and their wiring live beside it.
+ * parts and their wiring live beside it. The workspace and the dock under it are panels with a
+ * splitter between them (./window-panels.tsx), their sizes kept in the project's view.
  */
 import { useRef } from 'react';
 import { useBackprop } from '../backprop/store';
@@ -13,6 +14,8 @@ import { ActionsContext } from './ActionButton';
 import { Banners } from './Banners';
 import { Docks } from './Docks';
 import { MenuBar } from './MenuBar';
+import { Problems } from './Problems';
+import { CANVAS_MINIMUM } from './panel-layout';
 import { StatusBar } from './StatusBar';
 import { Toolbar } from './Toolbar';
 import { useFileDrop } from './use-file-drop';
@@ -20,6 +23,7 @@ import { useLiveCompile } from './use-live-compile';
 import { useShortcuts } from './use-shortcuts';
 import { useWindowActions } from './use-window-actions';
 import { useInspectorFollowsDocument, useWindowLifecycle } from './use-window-events';
+import { FreePanel, PanelGroup, useSizeTracker } from './window-panels';
 import { WindowDialogs } from './WindowDialogs';
 import { Workspace } from './Workspace';
 
@@ -33,6 +37,7 @@ export function App() {
   const { actions, dialogs } = useWindowActions(canvas, compiled, info?.platform ?? 'linux');
   // Which panels are open is part of how the project looks, saved with it.
   const panelsHidden = project?.view.panels?.hidden === true;
+  const rows = useSizeTracker('vertical');
 
   useWindowLifecycle();
   useFileDrop();
@@ -46,8 +51,20 @@ export function App() {
         {info?.host === 'browser' && <MenuBar recent={recent} />}
         <Toolbar />
         <Banners />
-        <Workspace canvas={canvas} compiled={compiled} panelsHidden={panelsHidden} />
-        <Docks inspecting={inspecting} panelsHidden={panelsHidden} />
+        <div className="window-panels">
+          <PanelGroup tracker={rows}>
+            <FreePanel id="workspace" min={CANVAS_MINIMUM.height}>
+              {/* `problems`: the slot under the canvas for the list of the network's problems (app/Problems.tsx). */}
+              <Workspace
+                canvas={canvas}
+                compiled={compiled}
+                panelsHidden={panelsHidden}
+                problems={<Problems compiled={compiled} canvas={canvas} />}
+              />
+            </FreePanel>
+            <Docks inspecting={inspecting} panelsHidden={panelsHidden} />
+          </PanelGroup>
+        </div>
         <StatusBar compiled={compiled} />
         <WindowDialogs dialogs={dialogs} />
       </div>

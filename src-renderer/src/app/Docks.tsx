@@ -1,30 +1,54 @@
 /**
- * The dock under the workspace: the backprop inspector while it is open, otherwise (unless the
- * panels are hidden) the curves, the decision regions and the evaluation.
+ * The dock under the workspace, a panel of the window's column with a splitter above it: the
+ * backprop inspector while it is open (its own height), otherwise (unless the panels are hidden) the curves, the
+ * decision regions and the evaluation side by side, each in a resizable panel of its own with a
+ * minimum that keeps it legible. Their sizes, and the dock's height, are saved in the view.
  */
 import { BackpropPanel } from '../backprop/BackpropPanel';
 import { Curves } from '../panels/training/Curves';
 import { DecisionRegions } from '../panels/training/DecisionRegions';
 import { EvaluationPanel } from '../panels/training/Evaluation';
 import { useStudio } from '../state/store';
+import { CURVES_MINIMUM } from './panel-layout';
+import { FreePanel, PanelGroup, SizedPanel, Splitter, useSizeTracker } from './window-panels';
 
 export function Docks({ inspecting, panelsHidden }: { inspecting: boolean; panelsHidden: boolean }) {
   const project = useStudio((s) => s.project);
   const history = useStudio((s) => s.training.history);
+  const columns = useSizeTracker('horizontal');
+  if (!project) return null;
+  if (inspecting)
+    return (
+      <>
+        <Splitter label="Resize the backprop inspector" />
+        <SizedPanel name="backprop" label="Backprop inspector">
+          <section className="dock backprop-dock pane" aria-label="Backprop inspector">
+            <BackpropPanel />
+          </section>
+        </SizedPanel>
+      </>
+    );
+  if (panelsHidden) return null;
   return (
     <>
-      {project && inspecting && (
-        <section className="dock backprop-dock" aria-label="Backprop inspector">
-          <BackpropPanel />
+      <Splitter label="Resize the curves and decision regions" />
+      <SizedPanel name="dock" label="Curves and decision regions">
+        <section className="dock training-dock" aria-label="Curves and decision regions">
+          <PanelGroup tracker={columns}>
+            <FreePanel id="curves" min={CURVES_MINIMUM} className="dock-cell">
+              <Curves history={history} />
+            </FreePanel>
+            <Splitter label="Resize the decision regions" />
+            <SizedPanel name="regions" className="dock-cell">
+              <DecisionRegions project={project} />
+            </SizedPanel>
+            <Splitter label="Resize the evaluation" />
+            <SizedPanel name="evaluation" className="dock-cell pane">
+              <EvaluationPanel project={project} />
+            </SizedPanel>
+          </PanelGroup>
         </section>
-      )}
-      {project && !panelsHidden && !inspecting && (
-        <section className="dock" aria-label="Curves and decision regions">
-          <Curves history={history} />
-          <DecisionRegions project={project} />
-          <EvaluationPanel project={project} />
-        </section>
-      )}
+      </SizedPanel>
     </>
   );
 }

@@ -1,9 +1,10 @@
 /**
- * The editor of an open project: the palette and the Build commands beside the canvas. Which
- * layer "Add layer" adds is the window's choice (kept by Workspace across documents), not the
- * document's.
+ * The editor of an open project: the palette and the Build commands beside the canvas, in a
+ * column of their own with a splitter (its width saved in the view), and under the canvas the
+ * slot for the network's problems. Which layer "Add layer" adds is the window's choice (kept by
+ * Workspace across documents), not the document's.
  */
-import type { Dispatch, RefObject, SetStateAction } from 'react';
+import type { Dispatch, ReactNode, RefObject, SetStateAction } from 'react';
 import {
   ACTIVATIONS,
   activationsFor,
@@ -18,6 +19,8 @@ import { Palette } from '../canvas/Palette';
 import { addNeuronLayer, addNode, batch, connectColumns, setOutput } from '../document/commands';
 import { datasetTargets } from '../panels/inspector/Inspector';
 import { useStudio } from '../state/store';
+import { CANVAS_MINIMUM } from './panel-layout';
+import { FreePanel, PanelGroup, SizedPanel, Splitter, useSizeTracker } from './window-panels';
 
 /** What "Add layer" adds next. */
 export interface LayerChoice {
@@ -31,13 +34,16 @@ export function Editor({
   compiled,
   layer,
   setLayer,
+  problems,
 }: {
   project: Project;
   canvas: RefObject<CanvasApi | null>;
   compiled: CompileResult | null;
   layer: LayerChoice;
   setLayer: Dispatch<SetStateAction<LayerChoice>>;
+  problems: ReactNode;
 }) {
+  const columns = useSizeTracker('horizontal');
   const selection = useStudio((s) => s.selection);
   const documentId = useStudio((s) => s.documentId);
   const edit = useStudio((s) => s.edit);
@@ -68,8 +74,8 @@ export function Editor({
   };
 
   return (
-    <div className="editor">
-      <div className="side">
+    <PanelGroup tracker={columns} className="editor">
+      <SizedPanel name="palette" className="side" label="Palette">
         <Palette
           onMarkOutput={markOutput}
           onAdd={(template) => {
@@ -126,8 +132,18 @@ export function Editor({
             Connect columns
           </button>
         </div>
-      </div>
-      <Canvas key={documentId} compiled={compiled} onReady={(api) => (canvas.current = api)} />
-    </div>
+      </SizedPanel>
+      <Splitter label="Resize the palette" />
+      <FreePanel id="canvas" min={CANVAS_MINIMUM.width} className="canvas-column">
+        <section className="canvas">
+          <Canvas key={documentId} compiled={compiled} onReady={(api) => (canvas.current = api)} />
+        </section>
+        {problems && (
+          <section className="problems-slot" aria-label="Problems">
+            {problems}
+          </section>
+        )}
+      </FreePanel>
+    </PanelGroup>
   );
 }

@@ -16,6 +16,7 @@ import {
   type MenuRole,
   type ResolvedItem,
 } from '../../../src-shared/actions';
+import { CheckIcon, SubmenuIcon } from '../ui/icons';
 import { PERFORMERS, labelOf, whyDisabled } from './actions';
 import { useActions } from './ActionButton';
 
@@ -326,7 +327,9 @@ export function MenuBar({ recent }: { recent: readonly string[] }) {
             >
               <span className="menubar-check" />
               <span className="menubar-label">{item.label}</span>
-              <span className="menubar-key">▸</span>
+              <span className="menubar-key">
+                <SubmenuIcon size={14} aria-hidden />
+              </span>
             </div>
             {subOpen && (
               <ul role="menu" aria-label={item.label} className="menubar-dropdown menubar-submenu">
@@ -349,7 +352,7 @@ export function MenuBar({ recent }: { recent: readonly string[] }) {
             onMouseEnter={hover}
             onClick={() => choose(item)}
           >
-            <span className="menubar-check">{item.checked ? '✓' : ''}</span>
+            <span className="menubar-check">{item.checked ? <CheckIcon size={14} aria-hidden /> : null}</span>
             <span className="menubar-label">{item.label}</span>
             <span className="menubar-key">{item.shortcut ?? ''}</span>
           </div>

@@ -1,6 +1,7 @@
 /**
  * The panel beside the canvas: the inspector, then training's data, hyperparameters, message and
- * the last epochs. Hidden with the panels (a view setting saved with the project).
+ * the last epochs. It fills its resizable column (Workspace) and scrolls down, never sideways;
+ * Workspace leaves it out while the panels are hidden (a view setting saved with the project).
  */
 import { DataPanel } from '../panels/data/DataPanel';
 import { Inspector } from '../panels/inspector/Inspector';
@@ -8,11 +9,11 @@ import { HyperparameterPanel } from '../panels/training/Hyperparameters';
 import { useStudio } from '../state/store';
 import { formatPercent, formatValue } from '../ui/format';
 
-export function SidePanel({ hidden }: { hidden: boolean }) {
+export function SidePanel() {
   const project = useStudio((s) => s.project);
   const training = useStudio((s) => s.training);
   return (
-    <aside className="panel" hidden={hidden}>
+    <aside className="panel pane">
       {project && (
         <>
           <h2>Inspector</h2>

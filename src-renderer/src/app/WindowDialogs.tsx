@@ -4,8 +4,10 @@
  */
 import { ExportDialog } from '../dialogs/ExportDialog';
 import { FilePicker } from '../dialogs/FilePicker';
+import { NewNetworkDialog } from '../dialogs/NewNetworkDialog';
 import { NotationDialog } from '../dialogs/NotationDialog';
 import { Prompts } from '../dialogs/Prompts';
+import { ShortcutSheet } from '../dialogs/ShortcutSheet';
 import { useStudio } from '../state/store';
 import { CommandPalette } from './CommandPalette';
 import type { WindowDialogs as Dialogs } from './use-window-actions';
@@ -20,6 +22,8 @@ export function WindowDialogs({ dialogs }: { dialogs: Dialogs }) {
       {dialogs.notationOpen && <NotationDialog onClose={dialogs.closeNotation} />}
       {dialogs.paletteOpen && <CommandPalette onClose={dialogs.closePalette} />}
       {dialogs.exporting && project && <ExportDialog project={project} onClose={dialogs.closeExport} />}
+      <NewNetworkDialog />
+      <ShortcutSheet />
       <Prompts />
       {refusal && (
         <div className="refusal" role="alert" data-testid="refusal" style={{ left: refusal.x + 12, top: refusal.y + 12 }}>

@@ -383,6 +383,7 @@ describe('performing', () => {
       'file.open',
       'help.about',
       'help.lecture',
+      'help.shortcuts',
       'train.speed.10',
       'train.speed.100',
       'train.speed.2',

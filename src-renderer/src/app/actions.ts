@@ -11,6 +11,9 @@ import type { CanvasApi } from '../canvas/Canvas';
 import { copyFragment, paste, remove } from '../document/commands';
 import { redoLabel, undoLabel } from '../document/history';
 import { layoutCommand } from '../document/layout';
+import { addInputsFromData, addOutputsForTargets } from '../document/build-from-data';
+import { useNewNetworkDialog } from '../dialogs/new-network-state';
+import { useShortcutSheet } from '../dialogs/shortcut-sheet';
 import type { StudioState } from '../state/store';
 
 /** What an action may reach: the stores as they are now, the canvas, and the window's dialogs. */
@@ -136,6 +139,19 @@ export const PERFORMERS: Record<ActionId, Performer> = {
       if (graph) void layoutCommand(graph).then((command) => ctx.studio.edit(command) && setTimeout(() => ctx.canvas()?.fit(), 50));
     },
   },
+  'build.inputsFromData': {
+    enabled: hasProject,
+    perform: (ctx) => ctx.studio.edit(addInputsFromData) && setTimeout(() => ctx.canvas()?.fit(), 50),
+  },
+  'build.outputsForTargets': {
+    enabled: hasProject,
+    perform: (ctx) => ctx.studio.edit(addOutputsForTargets) && setTimeout(() => ctx.canvas()?.fit(), 50),
+  },
+  'build.newNetwork': {
+    enabled: (ctx) => hasProject(ctx) && !running(ctx),
+    why: (ctx) => (running(ctx) ? 'Pause the training first: a new network starts a new run.' : null),
+    perform: () => useNewNetworkDialog.getState().show(),
+  },
   'view.zoomIn': { enabled: hasProject, perform: (ctx) => ctx.canvas()?.zoom('in') },
   'view.zoomOut': { enabled: hasProject, perform: (ctx) => ctx.canvas()?.zoom('out') },
   'view.fit': { enabled: hasProject, perform: (ctx) => ctx.canvas()?.fit() },
@@ -175,6 +191,7 @@ export const PERFORMERS: Record<ActionId, Performer> = {
   'inspect.apply': inspectorStop((bp) => bp.applyAndContinue()),
   'train.reset': { enabled: hasProject, perform: (ctx) => void ctx.studio.reset() },
   'help.lecture': { enabled: () => true, perform: (ctx) => ctx.ui.openNotation() },
+  'help.shortcuts': { enabled: () => true, perform: () => useShortcutSheet.getState().show() },
   'help.about': { enabled: () => true, perform: (ctx) => ctx.studio.showAbout() },
 };
 

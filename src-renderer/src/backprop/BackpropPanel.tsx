@@ -4,7 +4,17 @@
  * s_j, z_j, δ_j, ∂J/∂w_ji and Δw_ji. Also the gradient check and the trace's export.
  */
 import { useEffect, useState } from 'react';
-import type { ParameterUpdate, SampleTrace, StepTrace } from '../../../engine/src/index';
+import {
+  ACTIVATIONS,
+  OPTIMISERS,
+  OPTIMISER_SETTINGS,
+  traceFormulasLatex as latex,
+  type Activation,
+  type ParameterUpdate,
+  type SampleTrace,
+  type StepTrace,
+  type UnitBackward,
+} from '../../../engine/src/index';
 import { useStudio } from '../state/store';
 import { PHASES, positionOfRow, rowOfData, type Inspection, type InspectorStep } from './inspection';
 import { Num } from './Num';
@@ -12,6 +22,8 @@ import { useBackprop } from './store';
 import { GradientCheck } from './GradientCheck';
 import { ExportMenu } from './ExportMenu';
 import { LockIcon } from '../ui/icons';
+import { Tex } from '../ui/Tex';
+import './formulas.css';
 
 const PHASE_LABEL = { forward: 'forward', loss: 'loss', backward: 'backward', update: 'update' } as const;
 
@@ -299,24 +311,45 @@ function StopDetail({ inspection, step }: { inspection: Inspection; step: Inspec
   return (
     <>
       {prefix}
-      <BackwardDetail sample={sample} unit={step.unit} />
+      <BackwardDetail trace={trace} sample={sample} unit={step.unit} />
     </>
   );
 }
 
+/** A unit's z_j with its activation's formula: z_j = φ(s) = …, or the softmax's z_k = e^{s_k} / Σ_m e^{s_m}. */
+function activationTex(activation: Activation, name: string): string {
+  const formula = ACTIVATIONS[activation].formulaLatex;
+  return activation === 'softmax' ? `z_{${name}}, \\quad ${formula}` : `z_{${name}} = ${formula}`;
+}
+
+/** A number at full precision in TeX: 1e-8 as 1 \times 10^{-8}. */
+function texNumber(value: number): string {
+  const [mantissa, exponent] = String(value).split('e');
+  return exponent === undefined ? mantissa : `${mantissa} \\times 10^{${Number(exponent)}}`;
+}
+
 function ForwardDetail({ sample, unit }: { sample: SampleTrace; unit: number }) {
   const u = sample.forward[unit];
+  const name = latex.name(u.name);
   return (
     <div className="bp-detail" data-testid="bp-detail" data-phase="forward" data-unit={u.nodeId}>
       <h3>Forward: unit {u.name}</h3>
-      <p className="formula">s_j = Σ_i w_ji x_ji + b_j, z_j = φ(s_j)</p>
+      <p className="formula">
+        <Tex tex={latex.forward} testId="bp-formula" />
+      </p>
       <table className="bp-table">
         <thead>
           <tr>
             <th>i</th>
-            <th>w_ji</th>
-            <th>x_ji</th>
-            <th>w_ji · x_ji</th>
+            <th>
+              <Tex tex="w_{ji}" />
+            </th>
+            <th>
+              <Tex tex="x_{ji}" />
+            </th>
+            <th>
+              <Tex tex="w_{ji} \cdot x_{ji}" />
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -335,7 +368,9 @@ function ForwardDetail({ sample, unit }: { sample: SampleTrace; unit: number }) 
             </tr>
           ))}
           <tr>
-            <td>b_j</td>
+            <td>
+              <Tex tex="b_j" />
+            </td>
             <td colSpan={2} />
             <td>
               <Num value={u.bias} testId="bp-bias" />
@@ -344,7 +379,7 @@ function ForwardDetail({ sample, unit }: { sample: SampleTrace; unit: number }) 
         </tbody>
       </table>
       <p className="result">
-        s_{u.name} = <Num value={u.s} testId="bp-s" />, z_{u.name} = {u.formula.replace(/^φ\(s\) = /, 'φ(s) = ')} →{' '}
+        <Tex tex={`s_{${name}} =`} /> <Num value={u.s} testId="bp-s" />, <Tex tex={activationTex(u.activation, name)} /> →{' '}
         <Num value={u.z} testId="bp-z" />
       </p>
     </div>
@@ -355,14 +390,20 @@ function LossDetail({ trace, sample }: { trace: StepTrace; sample: SampleTrace }
   return (
     <div className="bp-detail" data-testid="bp-detail" data-phase="loss">
       <h3>Loss</h3>
-      <p className="formula">{trace.lossFormula}</p>
+      <p className="formula">
+        <Tex tex={latex.loss(trace)} testId="bp-formula" />
+      </p>
       <table className="bp-table">
         <thead>
           <tr>
             <th>output</th>
             <th>target</th>
-            <th>t</th>
-            <th>z</th>
+            <th>
+              <Tex tex="t_k" />
+            </th>
+            <th>
+              <Tex tex="z_k" />
+            </th>
             <th>contribution</th>
           </tr>
         </thead>
@@ -385,7 +426,7 @@ function LossDetail({ trace, sample }: { trace: StepTrace; sample: SampleTrace }
         </tbody>
       </table>
       <p className="result">
-        J = <Num value={sample.loss} testId="bp-loss" />
+        <Tex tex="J =" /> <Num value={sample.loss} testId="bp-loss" />
       </p>
     </div>
   );
@@ -425,27 +466,37 @@ function TargetInput({ row, k, value, all }: { row: number; k: number; value: nu
   );
 }
 
-function BackwardDetail({ sample, unit }: { sample: SampleTrace; unit: number }) {
+/** The activation of the unit a backward record is about (from the sample's forward records). */
+function activationOf(sample: SampleTrace, b: UnitBackward): Activation {
+  return sample.forward.find((f) => f.nodeId === b.nodeId && f.unit === b.unit)!.activation;
+}
+
+function BackwardDetail({ trace, sample, unit }: { trace: StepTrace; sample: SampleTrace; unit: number }) {
   const b = sample.backward[unit];
+  const activation = activationOf(sample, b);
+  const name = latex.name(b.name);
   return (
     <div className="bp-detail" data-testid="bp-detail" data-phase="backward" data-unit={b.nodeId}>
       <h3>
         Backward: δ of {b.role} unit {b.name}
       </h3>
-      <p className="formula">{b.rule}</p>
+      <p className="formula">
+        <Tex tex={latex.deltaRule(trace, b, activation)} testId="bp-formula" />
+      </p>
       {b.error && (
         <p>
-          t − z = <Num value={b.error.t} /> − <Num value={b.error.z} /> = <Num value={b.error.t - b.error.z} />
+          <Tex tex="t_k - z_k =" /> <Num value={b.error.t} /> − <Num value={b.error.z} /> = <Num value={b.error.t - b.error.z} />
         </p>
       )}
       {b.targetSum !== undefined && (
         <p data-testid="bp-target-sum">
-          The layer’s targets sum to Σt = <Num value={b.targetSum} />, not 1: δ = t − z·Σt.
+          The layer’s targets sum to <Tex tex="\sum_m t_m =" /> <Num value={b.targetSum} />, not 1:{' '}
+          <Tex tex="\delta_k = t_k - z_k \sum_m t_m" />.
         </p>
       )}
       {b.phiPrime && (
         <p>
-          {b.phiPrime.formula} = <Num value={b.phiPrime.value} testId="bp-phi-prime" />
+          <Tex tex={ACTIVATIONS[activation].derivativeLatex} /> = <Num value={b.phiPrime.value} testId="bp-phi-prime" />
         </p>
       )}
       {b.downstream.length > 0 && (
@@ -453,9 +504,15 @@ function BackwardDetail({ sample, unit }: { sample: SampleTrace; unit: number })
           <thead>
             <tr>
               <th>k</th>
-              <th>w_kj</th>
-              <th>δ_k</th>
-              <th>w_kj · δ_k</th>
+              <th>
+                <Tex tex="w_{kj}" />
+              </th>
+              <th>
+                <Tex tex="\delta_k" />
+              </th>
+              <th>
+                <Tex tex="w_{kj} \cdot \delta_k" />
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -474,7 +531,9 @@ function BackwardDetail({ sample, unit }: { sample: SampleTrace; unit: number })
               </tr>
             ))}
             <tr>
-              <td colSpan={3}>Σ_k w_kj δ_k</td>
+              <td colSpan={3}>
+                <Tex tex="\sum_k w_{kj} \delta_k" />
+              </td>
               <td>
                 <Num value={b.sum} />
               </td>
@@ -483,9 +542,11 @@ function BackwardDetail({ sample, unit }: { sample: SampleTrace; unit: number })
         </table>
       )}
       <p className="result">
-        δ_{b.name} = <Num value={b.delta} testId="bp-delta" />
+        <Tex tex={`\\delta_{${name}} =`} /> <Num value={b.delta} testId="bp-delta" />
       </p>
-      <p className="hint">{b.text}</p>
+      <p className="hint">
+        <Tex tex={latex.deltaWithNumbers(trace, sample, b, activation)} />
+      </p>
     </div>
   );
 }
@@ -498,45 +559,66 @@ function UpdateDetail({ trace, updates, name }: { trace: StepTrace; updates: Par
   // Adam's m, v, m̂, v̂ (RMSprop's v, AdaGrad's G, Nesterov's v(r)): the same for every row of a step.
   const quantities = updates[0]?.quantities ?? [];
   const hasMemory = sgd || optimiser.partSymbols.memory !== null;
-  const settings = optimiser ? optimiser.settings.map((setting) => `, ${setting.symbol} = ${setting.value}`).join('') : '';
+  const mean = batch > 1 ? '\\text{ (mean over the batch)}' : '';
+  // Gradient descent's rule ends with ∂J/∂w_ji = −δ_j x_ji; an optimiser's starts from g, so it is said first.
+  const formula = sgd
+    ? `${latex.update(trace)}${mean}`
+    : `\\frac{\\partial J}{\\partial w_{ji}} = -\\delta_j x_{ji}${mean}, \\quad ${latex.update(trace)}`;
+  // The settings at full precision (the hyperparameters as the user typed them), not rounded as in the export.
+  const settings = [
+    `\\eta = ${texNumber(trace.learningRate)}`,
+    ...(optimiser
+      ? OPTIMISERS[optimiser.name].settings.map((key, k) => `${OPTIMISER_SETTINGS[key].latex} = ${texNumber(optimiser.settings[k].value)}`)
+      : []),
+  ].join(', \\; ');
   return (
     <div className="bp-detail" data-testid="bp-detail" data-phase="update" data-unit={updates[0]?.nodeId}>
       <h3>
         Update: the weights into {name}
         {!sgd && ` (${optimiser.label}${optimiser.name === 'adam' ? `, step t = ${optimiser.t}` : ''})`}
       </h3>
-      {sgd ? (
-        <p className="formula">
-          ∂J/∂w_ji = −δ_j x_ji{batch > 1 ? ' (mean over the batch)' : ''}, Δw_ji = η δ_j x_ji + α Δw_ji(r−1) − η(λ₂ w + λ₁ sign w), η ={' '}
-          {trace.learningRate}, α = {trace.momentum}
-        </p>
-      ) : (
-        <p className="formula" data-testid="bp-optimiser-formula">
-          ∂J/∂w_ji = −δ_j x_ji{batch > 1 ? ' (mean over the batch)' : ''}, g = ∂J/∂w_ji + λ₂ w + λ₁ sign w, {optimiser.formula}, η ={' '}
-          {trace.learningRate}
-          {settings}
-        </p>
-      )}
+      <p className="formula" data-testid={sgd ? undefined : 'bp-optimiser-formula'}>
+        <Tex tex={formula} testId="bp-formula" />
+        <span className="bp-settings">
+          <Tex tex={settings} testId="bp-settings" />
+        </span>
+      </p>
       <table className="bp-table">
         <thead>
           <tr>
             <th>parameter</th>
             {batch > 1 && <th>per sample</th>}
-            <th>∂J/∂w</th>
-            {!sgd && regularised && <th>g</th>}
+            <th>
+              <Tex tex="\partial J / \partial w" />
+            </th>
+            {!sgd && regularised && (
+              <th>
+                <Tex tex="g" />
+              </th>
+            )}
             {quantities.map((q) => (
               <th key={q.symbol} title={q.label}>
-                {q.symbol}
+                <Tex tex={latex.symbol(q.symbol)} />
               </th>
             ))}
-            <th title={sgd ? undefined : 'Δw’s part from this step’s gradient'}>{sgd ? '−η ∂J/∂w' : 'from ∂J/∂w'}</th>
+            <th title={sgd ? undefined : 'Δw’s part from this step’s gradient'}>
+              {sgd ? (
+                <Tex tex="-\eta\, \partial J / \partial w" />
+              ) : (
+                <>
+                  from <Tex tex="\partial J / \partial w" />
+                </>
+              )}
+            </th>
             {hasMemory && (
               <th title={sgd ? undefined : (optimiser.partSymbols.memory ?? undefined)}>
                 {sgd ? 'momentum' : `from ${optimiser.partSymbols.memoryName}`}
               </th>
             )}
             <th>regularisation</th>
-            <th>Δw</th>
+            <th>
+              <Tex tex="\Delta w" />
+            </th>
             <th>old → new</th>
           </tr>
         </thead>

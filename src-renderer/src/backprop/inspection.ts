@@ -280,7 +280,12 @@ export function canvasView(inspection: Inspection, cursor: number): CanvasView {
   };
   const units = new Map<string, { s: number | null; z: number | null; delta: number | null }[]>();
   // Inputs carry their x (what the network sees, normalised) from the start.
-  inspection.model.inputs.forEach((input, f) => units.set(input.nodeId, [{ s: null, z: sample.inputs[f].value, delta: null }]));
+  inspection.model.inputs.forEach((input, f) => {
+    // An input layer's features are its units, in order.
+    const list = units.get(input.nodeId) ?? [];
+    list[input.unit] = { s: null, z: sample.inputs[f].value, delta: null };
+    units.set(input.nodeId, list);
+  });
   sample.forward.forEach((u, k) => {
     const list = units.get(u.nodeId) ?? [];
     list[u.unit] = reached('forward', k) ? { s: u.s, z: u.z, delta: null } : { s: null, z: null, delta: null };

@@ -28,10 +28,11 @@ import { useStudio } from '../state/store';
 import { PALETTE_MIME } from './Palette';
 import { QuickAdd } from './QuickAdd';
 import { UnitNode } from './UnitNode';
+import { InputLayerNode } from './InputLayerNode';
 import { WeightedEdge } from './WeightedEdge';
 import { useUnitMapUpdates } from './UnitMaps';
 
-const NODE_TYPES = { unit: UnitNode };
+const NODE_TYPES = { unit: UnitNode, inputLayer: InputLayerNode };
 const EDGE_TYPES = { weighted: WeightedEdge };
 const GRID: [number, number] = [20, 20];
 
@@ -49,6 +50,8 @@ export interface CanvasApi {
   centre(): { x: number; y: number };
   fit(): void;
   zoom(direction: 'in' | 'out'): void;
+  /** Brings these nodes (and both ends of these edges) into view, at the current zoom unless they do not fit. */
+  reveal(ids: readonly string[]): void;
 }
 
 function CanvasInner({ compiled, onReady }: { compiled: CompileResult | null; onReady?: (api: CanvasApi) => void }) {
@@ -87,6 +90,18 @@ function CanvasInner({ compiled, onReady }: { compiled: CompileResult | null; on
       },
       fit: () => void flow.fitView({ padding: 0.2, duration: 200 }),
       zoom: (direction) => void (direction === 'in' ? flow.zoomIn({ duration: 150 }) : flow.zoomOut({ duration: 150 })),
+      reveal: (ids) => {
+        const edges = new Map((useStudio.getState().project?.graph.edges ?? []).map((e) => [e.id, e]));
+        const shown = new Set<string>();
+        for (const id of ids) {
+          const edge = edges.get(id);
+          if (edge) shown.add(edge.source).add(edge.target);
+          else shown.add(id);
+        }
+        if (shown.size > 0) {
+          void flow.fitView({ nodes: [...shown].map((id) => ({ id })), padding: 0.3, duration: 200, maxZoom: flow.getZoom() });
+        }
+      },
     });
   }, [flow, onReady]);
 

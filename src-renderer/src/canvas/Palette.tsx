@@ -5,7 +5,12 @@ import { ACTIVATIONS, activationsFor } from '../../../engine/src/index';
 import type { NodeTemplate } from '../document/commands';
 
 export const PALETTE: { name: string; template: NodeTemplate; hint: string }[] = [
-  { name: 'Input', template: { kind: 'input' }, hint: 'one feature x_i of the data' },
+  { name: 'Input', template: { kind: 'input' }, hint: 'one feature x_i of the data (the next one no input reads yet)' },
+  {
+    name: 'Input layer',
+    template: { kind: 'inputLayer' },
+    hint: 'N features of the data in one node (the columns of a table, the pixels of an image); starts with every feature no input reads yet',
+  },
   { name: 'Bias 1', template: { kind: 'bias' }, hint: 'the constant 1 (x₀); its edge weights act as biases' },
   // One entry per activation a perceptron or a neuron may use, from the activation registry.
   ...activationsFor('perceptron').map((activation) => ({

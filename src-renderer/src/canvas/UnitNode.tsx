@@ -12,7 +12,7 @@ import { useBackprop } from '../backprop/store';
 import { Num } from '../backprop/Num';
 
 /** Where a node stands in the inspector's current stop: in focus, read by the formula, or neither. */
-function useInspectorRole(id: string): 'focus' | 'lit' | 'idle' | null {
+export function useInspectorRole(id: string): 'focus' | 'lit' | 'idle' | null {
   return useBackprop((s) => (s.view ? (s.view.focus?.nodeId === id ? 'focus' : s.view.litNodes.has(id) ? 'lit' : 'idle') : null));
 }
 

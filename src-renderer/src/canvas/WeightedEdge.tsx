@@ -50,6 +50,8 @@ export function WeightedEdge(props: EdgeProps & { data: CanvasEdgeData }) {
         <div
           className="edge-label nodrag nopan"
           data-testid={`weight-${id}`}
+          // The edge itself is named with its weight for a screen reader; the floating number would only repeat it.
+          aria-hidden={editing ? undefined : true}
           style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
           title={
             data.issues.map((i) => i.message).join('\n') ||

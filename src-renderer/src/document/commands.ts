@@ -7,9 +7,12 @@ import {
   MAX_GENERATED_SIZE,
   MAX_NOISE,
   allowedOn,
+  builtinColumns,
   checkHyperparameters,
   createRng,
+  featuresOf,
   isComputing,
+  isDataInput,
   listLabels,
   unitCount,
   type Activation,
@@ -40,6 +43,7 @@ const withGraph = (project: Project, graph: Graph): Project => ({ ...project, gr
 /** What a palette entry creates. */
 export type NodeTemplate =
   | { kind: 'input'; feature?: string }
+  | { kind: 'inputLayer'; features?: string[] }
   | { kind: 'bias' }
   | { kind: 'perceptron'; activation: PerceptronActivation }
   | { kind: 'neuron'; activation: NeuronActivation }
@@ -57,7 +61,20 @@ function edgeId(graph: Graph, source: string, target: string): string {
   return graph.edges.some((e) => e.id === base) || graph.nodes.some((n) => n.id === base) ? freshId(graph, `${base}#`) : base;
 }
 
-const PREFIX: Record<NodeTemplate['kind'], string> = { input: 'x', bias: 'one', perceptron: 'p', neuron: 'h', dense: 'L' };
+const PREFIX: Record<NodeTemplate['kind'], string> = { input: 'x', inputLayer: 'X', bias: 'one', perceptron: 'p', neuron: 'h', dense: 'L' };
+
+/** The feature columns of the project's data, which inputs read. */
+export function datasetFeatures(project: Project): string[] {
+  const d = project.dataset;
+  return d.kind === 'inline' ? d.features : builtinColumns(d.name).features;
+}
+
+/** The data's features that no input of the graph reads yet, in the data's order. */
+export function unusedFeatures(project: Project): string[] {
+  const read = new Set<string>();
+  for (const node of project.graph.nodes) if (isDataInput(node)) for (const f of featuresOf(node)) read.add(f);
+  return datasetFeatures(project).filter((f) => !read.has(f));
+}
 
 /** A node made from a template, with its id and position. */
 export function nodeFromTemplate(
@@ -69,6 +86,8 @@ export function nodeFromTemplate(
   switch (template.kind) {
     case 'input':
       return { id, kind: 'input', label: id, feature: template.feature ?? id, position };
+    case 'inputLayer':
+      return { id, kind: 'inputLayer', label: id, features: template.features?.length ? [...template.features] : [id], position };
     case 'bias':
       return { id, kind: 'bias', label: '1', position };
     case 'perceptron':
@@ -88,15 +107,37 @@ export function nodeFromTemplate(
   }
 }
 
-/** Adds a node from the palette at a position. */
+const NOUN: Record<NodeTemplate['kind'], string> = {
+  input: 'input',
+  inputLayer: 'input layer',
+  bias: 'bias',
+  perceptron: 'perceptron',
+  neuron: 'neuron',
+  dense: 'layer',
+};
+
+/**
+ * Adds a node from the palette at a position. An input without a feature takes the data's next
+ * feature that no input reads yet, and an input layer without features takes all of those: a new
+ * input then reads the data from the start instead of a placeholder name.
+ */
 export function addNode(template: NodeTemplate, position: Position, id?: string): Command {
   return {
-    label: `Add ${template.kind === 'dense' ? 'layer' : template.kind}`,
+    label: `Add ${NOUN[template.kind]}`,
     apply(project) {
       if (template.kind === 'dense' && (!Number.isInteger(template.units) || template.units < 1))
         return refuse('A layer needs a whole number of units, at least 1.');
+      if (template.kind === 'inputLayer' && template.features?.length === 0) return refuse('An input layer reads at least one feature.');
       if (id !== undefined && project.graph.nodes.some((n) => n.id === id)) return refuse(`There is already a node '${id}'.`);
-      const node = nodeFromTemplate(project.graph, template, position, id);
+      let filled = template;
+      if (template.kind === 'input' && template.feature === undefined) {
+        const next = unusedFeatures(project)[0];
+        if (next !== undefined) filled = { ...template, feature: next };
+      } else if (template.kind === 'inputLayer' && template.features === undefined) {
+        const unused = unusedFeatures(project);
+        if (unused.length > 0) filled = { ...template, features: unused };
+      }
+      const node = nodeFromTemplate(project.graph, filled, position, id);
       return done(withGraph(project, { ...project.graph, nodes: [...project.graph.nodes, node] }));
     },
   };
@@ -290,6 +331,37 @@ export function setFeature(id: string, feature: string): Command {
             ? { ...node, feature: feature.trim() }
             : 'A feature needs a name.',
       ),
+  };
+}
+
+/**
+ * Sets the features an input layer reads, in unit order (adding, removing and reordering them all
+ * come here). The weights go with their features: each edge out of the layer keeps, for every
+ * feature still read, the column it had, in the new order, and a new feature's column starts at 0.
+ */
+export function setFeatures(id: string, features: readonly string[], label = 'Set features'): Command {
+  return {
+    label,
+    apply(project) {
+      const node = project.graph.nodes.find((n) => n.id === id);
+      if (!node || node.kind !== 'inputLayer') return refuse('Only an input layer reads a list of features.');
+      const names = features.map((f) => f.trim());
+      if (names.length === 0) return refuse('An input layer reads at least one feature: delete the layer to read none.');
+      if (names.some((f) => f === '')) return refuse('A feature needs a name.');
+      const seen = new Set<string>();
+      for (const f of names) {
+        if (seen.has(f)) return refuse(`The layer already reads '${f}'.`);
+        seen.add(f);
+      }
+      const before = new Map(node.features.map((f, k) => [f, k]));
+      const nodes = project.graph.nodes.map((n) => (n.id === id ? { ...node, features: names } : n));
+      const edges = project.graph.edges.map((e) => {
+        if (e.source !== id) return e;
+        const m = typeof e.weight === 'number' ? [[e.weight]] : e.weight;
+        return { ...e, weight: m.map((row) => names.map((f) => (before.has(f) ? (row[before.get(f)!] ?? 0) : 0))) };
+      });
+      return done(withGraph(project, { nodes, edges }));
+    },
   };
 }
 

@@ -4,6 +4,10 @@
  * every change the canvas reports goes back as a command.
  */
 import { isComputing, unitCount, weightMatrix, type CompileResult, type Graph, type GraphIssue } from '../../../engine/src/index';
+import { edgeAriaLabel, unitAriaLabel } from './aria-labels';
+
+/** How many of an input layer's features its node lists before "… N more". */
+export const INPUT_LAYER_SHOWN = 6;
 
 /** What a node on the canvas shows. */
 export interface CanvasNodeData {
@@ -16,6 +20,8 @@ export interface CanvasNodeData {
   units: number;
   /** The feature an input reads, or the targets an output predicts. */
   binding: string | null;
+  /** The features an input layer reads, in unit order (null for other kinds). */
+  features: string[] | null;
   isOutput: boolean;
   /** Compiler errors and warnings about this node. */
   issues: GraphIssue[];
@@ -37,6 +43,8 @@ export interface CanvasEdgeData {
 
 export interface CanvasNode {
   id: string;
+  /** What a screen reader calls it (React Flow puts it on the node's focusable element). */
+  ariaLabel: string;
   type: string;
   position: { x: number; y: number };
   data: CanvasNodeData;
@@ -45,6 +53,8 @@ export interface CanvasNode {
 
 export interface CanvasEdge {
   id: string;
+  /** What a screen reader calls it. */
+  ariaLabel: string;
   source: string;
   target: string;
   type: string;
@@ -68,8 +78,10 @@ export function deriveCanvas(
   const aboutEdge = (id: string) => issues.filter((i) => i.edgeId === id);
   const nodes = graph.nodes.map((node, index): CanvasNode => ({
     id: node.id,
-    // One node type, styled by kind (React Flow's own 'input' type would otherwise apply).
-    type: 'unit',
+    ariaLabel: unitAriaLabel(node, aboutNode(node.id)),
+    // One node type per look, styled by kind (React Flow's own 'input' type would otherwise apply):
+    // an input layer lists its features, every other node is a unit.
+    type: node.kind === 'inputLayer' ? 'inputLayer' : 'unit',
     position: node.position ?? { x: 0, y: index * 100 },
     selected: selection.has(node.id),
     data: {
@@ -79,15 +91,18 @@ export function deriveCanvas(
       bias: isComputing(node) ? (node.kind === 'dense' ? node.bias : [node.bias]) : null,
       units: unitCount(node),
       binding: node.kind === 'input' ? node.feature : isComputing(node) && node.output ? node.output.targets.join(', ') : null,
+      features: node.kind === 'inputLayer' ? node.features : null,
       isOutput: isComputing(node) && !!node.output,
       issues: aboutNode(node.id),
     },
   }));
+  const names = new Map(graph.nodes.map((n) => [n.id, n.label ?? n.id]));
   const edges = graph.edges.map((edge): CanvasEdge => {
     const values = weightMatrix(edge).flat();
     const count = values.length;
     return {
       id: edge.id,
+      ariaLabel: edgeAriaLabel(edge, names, aboutEdge(edge.id)),
       source: edge.source,
       target: edge.target,
       type: 'weighted',

@@ -4,6 +4,7 @@
  */
 import type { Graph } from '../../../engine/src/index';
 import { move, type Command } from './commands';
+import { INPUT_LAYER_SHOWN } from './derive';
 
 /** ELK is large (about 1.4 MB): it loads the first time Layout is used, not with the app. */
 let elk: Promise<{ layout: (graph: import('elkjs/lib/elk-api').ElkNode) => Promise<import('elkjs/lib/elk-api').ElkNode> }> | null = null;
@@ -14,6 +15,11 @@ function layoutEngine() {
 
 /** Sizes of the nodes as drawn (React Flow's measurements), with a default for unmeasured ones. */
 export type NodeSizes = ReadonlyMap<string, { width: number; height: number }>;
+
+/** A node's height before React Flow has measured it: an input layer lists up to its first few features. */
+function defaultHeight(node: Graph['nodes'][number]): number {
+  return node.kind === 'inputLayer' ? 56 + 17 * Math.min(node.features.length, INPUT_LAYER_SHOWN + 1) : 50;
+}
 
 /** The Layout command for this graph. */
 export async function layoutCommand(graph: Graph, sizes: NodeSizes = new Map()): Promise<Command> {
@@ -30,7 +36,11 @@ export async function layoutCommand(graph: Graph, sizes: NodeSizes = new Map()):
       'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
       'elk.layered.crossingMinimization.forceNodeModelOrder': 'true',
     },
-    children: graph.nodes.map((n) => ({ id: n.id, width: sizes.get(n.id)?.width ?? 120, height: sizes.get(n.id)?.height ?? 50 })),
+    children: graph.nodes.map((n) => ({
+      id: n.id,
+      width: sizes.get(n.id)?.width ?? 120,
+      height: sizes.get(n.id)?.height ?? defaultHeight(n),
+    })),
     edges: graph.edges.map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
   });
   const positions = Object.fromEntries((result.children ?? []).map((c) => [c.id, { x: Math.round(c.x ?? 0), y: Math.round(c.y ?? 0) }]));

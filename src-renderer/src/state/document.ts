@@ -4,7 +4,16 @@
  * example, Close). Every edit goes through `edit(command)`; `project` and `dirty` are derived
  * from the history, and a change of document ends a training run that no longer fits it.
  */
-import { defaultSpec, hasTrainingState, newProject, withoutTrainingState, type Graph, type Project } from '../../../engine/src/index';
+import {
+  defaultSpec,
+  hasTrainingState,
+  isComputing,
+  newProject,
+  unitCount,
+  withoutTrainingState,
+  type Graph,
+  type Project,
+} from '../../../engine/src/index';
 import type { Command } from '../document/commands';
 import {
   execute,
@@ -53,16 +62,11 @@ export interface DocumentSlice {
 function sameStructure(a: Graph, b: Graph): boolean {
   if (a === b) return true;
   if (a.nodes.length !== b.nodes.length || a.edges.length !== b.edges.length) return false;
-  const units = (node: Graph['nodes'][number]) => (node.kind === 'dense' ? node.units : 1);
   const nodes = new Map(a.nodes.map((n) => [n.id, n]));
   for (const node of b.nodes) {
     const other = nodes.get(node.id);
-    if (
-      !other ||
-      units(other) !== units(node) ||
-      (other.kind === 'input' || other.kind === 'bias') !== (node.kind === 'input' || node.kind === 'bias')
-    )
-      return false;
+    // An input layer's units are its features: one more feature is one more weight column.
+    if (!other || unitCount(other) !== unitCount(node) || isComputing(other) !== isComputing(node)) return false;
   }
   const edges = new Map(a.edges.map((e) => [e.id, e]));
   for (const edge of b.edges) {

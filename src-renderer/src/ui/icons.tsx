@@ -1,8 +1,32 @@
 /**
- * The app's few pictograms, drawn as inline SVG in the text's colour: emoji need an emoji font,
- * and where none is installed they render as empty boxes.
+ * The app's pictograms, drawn as inline SVG in the text's colour: emoji and symbol glyphs need a
+ * font that has them, and where none is installed they render as empty boxes. The toolbar's and
+ * the menus' icons are Lucide's (lucide-react, also inline SVG); the few of the app's own are below.
  */
 import type { SVGProps } from 'react';
+export {
+  Check as CheckIcon,
+  ChevronRight as SubmenuIcon,
+  Download as ExportIcon,
+  Ellipsis as MoreIcon,
+  FileClock as RevertIcon,
+  FolderOpen as OpenIcon,
+  Maximize2 as EnlargeIcon,
+  Network as LayoutIcon,
+  Pause as PauseIcon,
+  Play as PlayIcon,
+  Redo2 as RedoIcon,
+  RotateCcw as ResetIcon,
+  Save as SaveIcon,
+  Scan as FitIcon,
+  ScanSearch as InspectIcon,
+  Sigma as NotationIcon,
+  SkipForward as StepEpochIcon,
+  StepForward as StepSampleIcon,
+  ChevronsRight as StepBatchIcon,
+  Undo2 as UndoIcon,
+  type LucideIcon,
+} from 'lucide-react';
 
 const base = (props: SVGProps<SVGSVGElement>): SVGProps<SVGSVGElement> => ({
   width: '1em',

@@ -4,6 +4,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { CsvImport } from './CsvImport';
+import { describeTargets, fewColumns } from './csv-targets';
 import {
   BUILTIN_DATASETS,
   BUILTIN_DESCRIPTIONS,
@@ -152,7 +153,8 @@ export function DataPanel() {
       {data && data.features.length === 2 && <Scatter data={data} />}
       {data && (
         <p className="hint">
-          {data.size} samples; features {data.features.join(', ')}; targets {data.targets.join(', ')}.
+          {data.size} samples; features {fewColumns(data.features)}; targets{' '}
+          {describeTargets(data.targets, dataset.kind === 'inline' ? dataset.classes : undefined)}.
         </p>
       )}
     </div>

@@ -45,14 +45,30 @@ describe('CSV import worker core', () => {
     expect(loading[0]).toEqual({ phase: 'loading', done: 0, total: text.length, rows: 0 });
     expect(loading.length).toBeGreaterThan(1);
     expect(loading.at(-1)!.done).toBe(text.length);
-    // Reading: one report per 64 Ki characters, after every loading report.
-    const reading = progress.slice(loading.length);
+    // Reading: one report per 64 Ki characters, after every loading report; then scanning the
+    // columns, one report per 64 Ki cells (21,845 rows of 3), by rows.
+    const reading = progress.slice(
+      loading.length,
+      progress.findIndex((p) => p.phase === 'scanning'),
+    );
     expect(reading.every((p) => p.phase === 'reading' && p.total === text.length)).toBe(true);
     expect(reading.length).toBe(Math.floor((text.length - 1) / 65_536));
+    const scanning = progress.slice(loading.length + reading.length);
+    expect(scanning.map((p) => [p.phase, p.done, p.total])).toEqual([
+      ['scanning', 0, 50_000],
+      ['scanning', 21_845, 50_000],
+      ['scanning', 43_690, 50_000],
+    ]);
     for (const phase of [loading, reading]) for (let k = 1; k < phase.length; k++) expect(phase[k].done).toBeGreaterThan(phase[k - 1].done);
     const last = replies.at(-1)!;
     expect(last.type).toBe('opened');
     if (last.type !== 'opened') return;
+    // What each column holds: x and y numbers with many values, label two text labels.
+    expect(last.columns).toEqual([
+      { distinct: 3, values: ['0', '1'], numeric: true, empty: false },
+      { distinct: 3, values: ['0', '1'], numeric: true, empty: false },
+      { distinct: 2, values: ['b', 'a'], numeric: false, empty: false },
+    ]);
     expect(last.preview.header).toEqual(['x', 'y', 'label']);
     expect(last.preview.rowCount).toBe(50_000);
     expect(last.preview.rows).toHaveLength(8);

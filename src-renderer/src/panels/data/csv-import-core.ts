@@ -3,17 +3,19 @@
  * thread, reporting progress between chunks. Written against a `post` function and plain
  * messages, so tests drive it without a browser; csv-import-worker.ts wires it to the worker.
  *
- * The protocol: the dialog sends `open` (a file) and then `import` for each choice of columns,
- * each with a new id. A newer request supersedes an older one, which stops at its next chunk and
- * sends nothing more. Every reply carries the id of its request. The dialog cancels by
- * terminating the worker.
+ * The protocol: the dialog sends `open` (a file: read, then each column summarised) and then
+ * `import` for each choice of columns, each with a new id. A newer request supersedes an older
+ * one, which stops at its next chunk and sends nothing more. Every reply carries the id of its
+ * request. The dialog cancels by terminating the worker.
  */
 import {
   checkCsvFileSize,
   CSV_LIMITS,
   importCells,
   readCsv,
+  summariseColumns,
   type CsvCells,
+  type CsvColumnSummary,
   type CsvImportOptions,
   type CsvLimits,
   type CsvProgress,
@@ -39,7 +41,8 @@ export type CsvWorkerProgress = CsvProgress | { phase: 'loading'; done: number; 
 /** A reply to the dialog. */
 export type CsvWorkerReply =
   | { type: 'progress'; id: number; progress: CsvWorkerProgress }
-  | { type: 'opened'; id: number; preview: CsvPreview }
+  /** The file is read: its preview, and what each column holds (to suggest how to read a target). */
+  | { type: 'opened'; id: number; preview: CsvPreview; columns: CsvColumnSummary[] }
   | { type: 'imported'; id: number; data: ImportedData }
   | { type: 'problem'; id: number; problem: CsvProblem };
 
@@ -121,8 +124,10 @@ export function createCsvWorkerCore(options: CsvWorkerCoreOptions): (request: Cs
     text = content;
     const read = await drive(id, readCsv(content, limits));
     if (read === SUPERSEDED) return;
+    const columns = await drive(id, summariseColumns(read));
+    if (columns === SUPERSEDED) return;
     table = read;
-    post({ type: 'opened', id, preview: previewOf(read) });
+    post({ type: 'opened', id, preview: previewOf(read), columns });
   }
 
   async function run(id: number, choice: CsvImportOptions): Promise<void> {

@@ -4,7 +4,8 @@
  */
 import { builtinColumns, isComputing, unitCount, type Activation, type GraphEdge, type GraphNode } from '../../../../engine/src/index';
 import { ACTIVATIONS, activationsFor } from '../../../../engine/src/index';
-import { batch, setActivation, setBias, setFeature, setLabel, setLocked, setOutput, setUnits, setWeight } from '../../document/commands';
+import { batch, setActivation, setBias, setLabel, setLocked, setOutput, setUnits, setWeight } from '../../document/commands';
+import { FeatureField, FeatureListEditor } from './FeatureEditors';
 import { NumberInput } from '../../ui/NumberInput';
 import { useStudio } from '../../state/store';
 
@@ -30,7 +31,7 @@ export function Inspector() {
     );
   if (nodes.length + edges.length > 1) return <MultiInspector nodes={nodes} edges={edges} edit={edit} />;
   return nodes.length === 1 ? (
-    <NodeInspector node={nodes[0]} targets={datasetTargets(project)} edit={edit} />
+    <NodeInspector node={nodes[0]} project={project} targets={datasetTargets(project)} edit={edit} />
   ) : (
     <EdgeInspector edge={edges[0]} edit={edit} />
   );
@@ -42,19 +43,31 @@ export function datasetTargets(project: NonNullable<ReturnType<typeof useStudio.
   return d.kind === 'inline' ? d.targets : builtinColumns(d.name).targets;
 }
 
+/** What the inspector's heading calls a node's kind. */
+const KIND_TITLE: Record<GraphNode['kind'], string> = {
+  input: 'Input',
+  inputLayer: 'Input layer',
+  bias: 'Bias',
+  perceptron: 'Perceptron',
+  neuron: 'Neuron',
+  dense: 'Layer',
+};
+
 function NodeInspector({
   node,
+  project,
   targets,
   edit,
 }: {
   node: GraphNode;
+  project: NonNullable<ReturnType<typeof useStudio.getState>['project']>;
   targets: string[];
   edit: ReturnType<typeof useStudio.getState>['edit'];
 }) {
   return (
     <div className="inspector" data-testid="inspector">
       <h3>
-        {node.kind === 'dense' ? 'Layer' : node.kind[0].toUpperCase() + node.kind.slice(1)} <code>{node.id}</code>
+        {KIND_TITLE[node.kind]} <code>{node.id}</code>
       </h3>
       <label>
         Label{' '}
@@ -65,17 +78,8 @@ function NodeInspector({
           onBlur={(e) => e.target.value !== (node.label ?? '') && edit(setLabel(node.id, e.target.value))}
         />
       </label>
-      {node.kind === 'input' && (
-        <label>
-          Feature{' '}
-          <input
-            aria-label="Feature"
-            defaultValue={node.feature}
-            key={node.id + node.feature}
-            onBlur={(e) => e.target.value !== node.feature && edit(setFeature(node.id, e.target.value))}
-          />
-        </label>
-      )}
+      {node.kind === 'input' && <FeatureField key={node.id + node.feature} node={node} project={project} edit={edit} />}
+      {node.kind === 'inputLayer' && <FeatureListEditor key={node.id} node={node} project={project} edit={edit} />}
       {isComputing(node) && (
         <>
           <label>

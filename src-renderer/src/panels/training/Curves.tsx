@@ -1,26 +1,52 @@
 /**
  * Loss and accuracy per epoch, for training and validation, drawn with uPlot and redrawn as
- * epochs arrive (setData, not a new chart); hovering reads the values out in the legend.
+ * epochs arrive (setData, not a new chart). The chart takes the height of its panel in the dock;
+ * the legend reads out the last epoch's values, or the hovered epoch's. The loss axis turns
+ * logarithmic by itself when the loss spans more than three decades (a checkbox overrides it).
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { EpochRecord } from '../../../../engine/src/index';
-import { curveData } from './curve-data';
+import { formatValue } from '../../ui/format';
+import { LOG_SCALE_DECADES, curveData, decadeLabel, logLossAxis } from './curve-data';
+import './curves.css';
+
+/** The height the chart keeps however small its panel: its axes and a few rows of plot. */
+const SMALLEST = 90;
+
+/** The legend's value after hovering ends: the last epoch's, so it never reads "--" while there is a history. */
+function showLastEpoch(u: uPlot): void {
+  const epochs = u.data[0]?.length ?? 0;
+  if (u.cursor.idx == null && epochs > 0) u.setLegend({ idx: epochs - 1 }, false);
+}
 
 export function Curves({ history }: { history: readonly EpochRecord[] }) {
+  const [choice, setChoice] = useState<boolean | null>(null);
+  const log = logLossAxis(history, choice);
   const host = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | null>(null);
+  const latest = useRef(history);
+  latest.current = history;
 
+  // A new chart when the loss axis changes between linear and log (uPlot fixes a scale's kind at creation).
   useEffect(() => {
     const element = host.current!;
     const style = getComputedStyle(document.documentElement);
     const colour = (name: string) => style.getPropertyValue(name).trim() || '#888';
+    // The legend reads the loss itself, also where the chart draws its log10.
+    const lossText = (v: number | null | undefined) => (v == null ? '—' : formatValue(log ? 10 ** v : v, 4));
+    const percentText = (v: number | null | undefined) => (v == null ? '—' : `${v.toFixed(1)}%`);
+    const legendHeight = () => chart.current?.root.querySelector<HTMLElement>('.u-legend')?.offsetHeight ?? 44;
+    const size = () => ({ width: Math.max(1, element.clientWidth), height: Math.max(SMALLEST, element.clientHeight - legendHeight() - 2) });
     chart.current = new uPlot(
       {
-        width: element.clientWidth || 600,
-        height: 170,
-        scales: { x: { time: false }, loss: { auto: true }, acc: { range: [0, 100] } },
+        ...size(),
+        scales: {
+          x: { time: false },
+          loss: { auto: true },
+          acc: { range: [0, 100] },
+        },
         axes: [
           // Epochs are whole numbers: no ticks at 0.2, 0.4… while the history is short.
           {
@@ -28,32 +54,81 @@ export function Curves({ history }: { history: readonly EpochRecord[] }) {
             stroke: colour('--muted'),
             incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000],
           },
-          { scale: 'loss', label: 'loss', stroke: colour('--muted') },
+          {
+            scale: 'loss',
+            label: log ? 'loss (log scale)' : 'loss',
+            stroke: colour('--muted'),
+            // On the log axis the values are exponents: ticks at whole decades, labelled as powers of ten.
+            ...(log ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200] } : {}),
+            values: (_u, splits) => splits.map((v) => (v == null ? '' : log ? decadeLabel(v) : formatValue(v, 3))),
+            // Room for the longest label ("1.00e+292"), about 7 px a character at the axis's size.
+            size: (_u, values) => {
+              let longest = 3;
+              for (const v of values ?? []) longest = Math.max(longest, v.length);
+              return 30 + longest * 7;
+            },
+          },
           { scale: 'acc', side: 1, label: 'accuracy %', stroke: colour('--muted'), grid: { show: false } },
         ],
         series: [
           { label: 'epoch' },
-          { label: 'loss', scale: 'loss', stroke: colour('--positive'), width: 2 },
-          { label: 'validation loss', scale: 'loss', stroke: colour('--positive'), dash: [6, 4], width: 1.5 },
-          { label: 'accuracy', scale: 'acc', stroke: colour('--accent'), width: 2 },
-          { label: 'validation accuracy', scale: 'acc', stroke: colour('--accent'), dash: [6, 4], width: 1.5 },
+          { label: 'loss', scale: 'loss', stroke: colour('--positive'), width: 2, value: (_u, v) => lossText(v) },
+          {
+            label: 'validation loss',
+            scale: 'loss',
+            stroke: colour('--positive'),
+            dash: [6, 4],
+            width: 1.5,
+            value: (_u, v) => lossText(v),
+          },
+          { label: 'accuracy', scale: 'acc', stroke: colour('--accent'), width: 2, value: (_u, v) => percentText(v) },
+          {
+            label: 'validation accuracy',
+            scale: 'acc',
+            stroke: colour('--accent'),
+            dash: [6, 4],
+            width: 1.5,
+            value: (_u, v) => percentText(v),
+          },
         ],
+        hooks: { setCursor: [showLastEpoch], ready: [showLastEpoch] },
       },
-      curveData([]),
+      curveData(latest.current, log),
       element,
     );
-    const resize = new ResizeObserver(() => chart.current?.setSize({ width: element.clientWidth, height: 170 }));
+    // The chart follows its panel; the legend under it may wrap onto another row as it narrows.
+    const resize = new ResizeObserver(() => chart.current?.setSize(size()));
     resize.observe(element);
+    const legend = chart.current.root.querySelector('.u-legend');
+    if (legend) resize.observe(legend);
+    chart.current.setSize(size());
     return () => {
       resize.disconnect();
       chart.current?.destroy();
       chart.current = null;
     };
-  }, []);
+  }, [log]);
 
   useEffect(() => {
-    chart.current?.setData(curveData(history));
-  }, [history]);
+    const u = chart.current;
+    if (!u) return;
+    u.setData(curveData(history, log));
+    showLastEpoch(u);
+  }, [history, log]);
 
-  return <div className="curves" ref={host} data-testid="curves" />;
+  return (
+    <div className="curves-panel">
+      <div className="curves-head">
+        <span className="curves-title">Loss and accuracy</span>
+        <label
+          className="curves-log"
+          title={`A logarithmic loss axis: on by itself when the loss spans more than ${LOG_SCALE_DECADES} decades (then a linear axis shows a flat line)`}
+        >
+          <input type="checkbox" checked={log} onChange={(e) => setChoice(e.target.checked)} data-testid="log-loss" />
+          log loss axis{choice === null && log ? ' (auto)' : ''}
+        </label>
+      </div>
+      <div className="curves" ref={host} data-testid="curves" />
+    </div>
+  );
 }

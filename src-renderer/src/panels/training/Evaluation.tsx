@@ -6,8 +6,9 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useDataPreparation, useThrottled } from '../../ui/use-throttled';
-import { evaluateProject, projectData, type Project, type ProjectEvaluation } from '../../../../engine/src/index';
+import { evaluateProject, projectData, TrainingSetupError, type Project, type ProjectEvaluation } from '../../../../engine/src/index';
 import { formatPercent, formatValue } from '../../ui/format';
+import { confusionClassNames } from './class-names';
 
 type Split = 'train' | 'validation' | 'test';
 const SPLITS: Split[] = ['train', 'validation', 'test'];
@@ -28,6 +29,10 @@ function useEvaluation(project: Project): ProjectEvaluation | string {
     try {
       return evaluateProject(shown, prepared);
     } catch (error) {
+      // One problem, not the sentence of every problem joined: the Problems list has them all.
+      if (error instanceof TrainingSetupError && error.issues.length > 1) {
+        return `Cannot evaluate: ${error.issues[0].message} (and ${error.issues.length - 1} more problems; see Problems)`;
+      }
       return error instanceof Error ? error.message : String(error);
     } finally {
       cost.current = performance.now() - started;
@@ -50,6 +55,8 @@ export function EvaluationPanel({ project }: { project: Project }) {
   const { splits, regression } = evaluation;
   const split = splits[chosen].size > 0 ? chosen : 'train';
   const confusion = splits[split].confusion;
+  // A binary target imported from labels names its classes ("B (0)", "M (1)"), as the data does.
+  const classNames = confusion ? confusionClassNames(project, confusion.classes) : [];
   return (
     <div className="evaluation" data-testid="evaluation">
       <table
@@ -88,7 +95,7 @@ export function EvaluationPanel({ project }: { project: Project }) {
           <thead>
             <tr>
               <th />
-              {confusion.classes.map((c) => (
+              {classNames.map((c) => (
                 <th key={c}>{c}</th>
               ))}
             </tr>
@@ -96,7 +103,7 @@ export function EvaluationPanel({ project }: { project: Project }) {
           <tbody>
             {confusion.matrix.map((row, r) => (
               <tr key={r}>
-                <th>{confusion.classes[r]}</th>
+                <th>{classNames[r]}</th>
                 {row.map((count, c) => (
                   <td key={c} className={r === c ? 'hit' : count > 0 ? 'miss' : undefined}>
                     {count}

@@ -1,13 +1,13 @@
 /**
  * The network over the input plane, for the decision-regions view and the small map inside each
  * unit on the canvas: a grid of points spanning the data, normalised as the project normalises
- * its inputs, run forward once per point.
+ * its inputs, passed forward all at once (the engine's batched inference, so no per-point loop
+ * through the network runs on the renderer's thread).
  */
 import {
   activationsWithOutput,
   compileGraph,
-  createWorkspace,
-  forward,
+  forwardBatch,
   projectData,
   readParameters,
   resolveDataset,
@@ -16,7 +16,6 @@ import {
   type Graph,
   type Normalisation,
   type Project,
-  type Workspace,
 } from '../../../../engine/src/index';
 
 export interface DecisionGrid {
@@ -48,18 +47,18 @@ export function gridSize(parameters: number, largest: number): number {
 }
 
 /**
- * Compiles the graph and runs it over a grid of at most `largest` × `largest` points covering
- * the data (raw units; see {@link gridSize}), calling `visit` with the workspace after each
- * point's forward pass. Null when the network does not compile or does not read exactly two
- * features of the data.
+ * Compiles the graph and passes a grid of at most `largest` × `largest` points covering the data
+ * (raw units; see {@link gridSize}) forward in one batch, recording the z of `slotsOf(model)` at
+ * every cell (cell after cell, row by row from the top; the slots' values side by side). Null
+ * when the network does not compile or does not read exactly two features of the data.
  */
 function sweepPlane(
   graph: Graph,
   data: Dataset,
   normalisation: Normalisation,
   largest: number,
-  prepare: (model: CompiledModel, size: number) => (cell: number, ws: Workspace) => void,
-): { model: CompiledModel; size: number; x: [number, number]; y: [number, number] } | null {
+  slotsOf: (model: CompiledModel) => number[],
+): { model: CompiledModel; size: number; x: [number, number]; y: [number, number]; slots: number[]; values: Float64Array } | null {
   const compiled = compileGraph(graph);
   if (!compiled.ok || data.features.length !== 2) return null;
   const model = compiled.model;
@@ -79,21 +78,20 @@ function sweepPlane(
   const y: [number, number] = [minY - padY, maxY + padY];
   const stat = (name: string) => normalisation.features.find((f) => f.name === name) ?? { shift: 0, scale: 1 };
   const [sa, sb] = model.features.map(stat);
-  const params = readParameters(model);
-  const ws = createWorkspace(model);
-  const visit = prepare(model, size);
-  const input = new Float64Array(2);
+  const inputs = new Float64Array(size * size * 2);
   for (let r = 0; r < size; r++) {
     const b = y[1] - ((r + 0.5) / size) * (y[1] - y[0]);
     for (let c = 0; c < size; c++) {
       const a = x[0] + ((c + 0.5) / size) * (x[1] - x[0]);
-      input[0] = (a - sa.shift) / sa.scale;
-      input[1] = (b - sb.shift) / sb.scale;
-      forward(model, params, input, 0, ws);
-      visit(r * size + c, ws);
+      const cell = r * size + c;
+      inputs[cell * 2] = (a - sa.shift) / sa.scale;
+      inputs[cell * 2 + 1] = (b - sb.shift) / sb.scale;
     }
   }
-  return { model, size, x, y };
+  const slots = slotsOf(model);
+  const values = new Float64Array(size * size * slots.length);
+  forwardBatch(model, readParameters(model), inputs, size * size, null, { slots, slotValues: values });
+  return { model, size, x, y, slots, values };
 }
 
 /**
@@ -101,15 +99,10 @@ function sweepPlane(
  * when the network does not compile or does not read exactly two features.
  */
 export function decisionGrid(graph: Graph, data: Dataset, normalisation: Normalisation, largest = 48): DecisionGrid | null {
-  let values = new Float64Array(0);
-  let threshold = 0.5;
-  const swept = sweepPlane(graph, data, normalisation, largest, (model, size) => {
-    const output = model.outputs[0];
-    threshold = SIGNED.has(output.activation) ? 0 : 0.5;
-    values = new Float64Array(size * size);
-    return (cell, ws) => (values[cell] = ws.z[output.start]);
-  });
-  return swept && { values, size: swept.size, x: swept.x, y: swept.y, threshold };
+  const swept = sweepPlane(graph, data, normalisation, largest, (model) => [model.outputs[0].start]);
+  if (!swept) return null;
+  const threshold = SIGNED.has(swept.model.outputs[0].activation) ? 0 : 0.5;
+  return { values: swept.values, size: swept.size, x: swept.x, y: swept.y, threshold };
 }
 
 /** One unit's output over the input plane, and how to colour it. */
@@ -138,11 +131,14 @@ export function unitMaps(
   largest = 20,
 ): { size: number; maps: Map<string, UnitMap[]> } | null {
   const maps = new Map<string, UnitMap[]>();
-  const slots: { slot: number; map: UnitMap }[] = [];
-  const swept = sweepPlane(graph, data, normalisation, largest, (model, size) => {
+  const chosen: { slot: number; map: UnitMap }[] = [];
+  const swept = sweepPlane(graph, data, normalisation, largest, (model) => {
+    const size = gridSize(model.paramCount, largest);
+    // By node: a node holding several features (an input layer) lists one map per feature, as a dense layer per unit.
     const add = (nodeId: string, start: number, units: number, activation: string | null) => {
-      const list: UnitMap[] = [];
-      for (let u = 0; u < Math.min(units, MAPS_PER_NODE); u++) {
+      const list = maps.get(nodeId) ?? [];
+      maps.set(nodeId, list);
+      for (let u = 0; u < units && list.length < MAPS_PER_NODE; u++) {
         const bounded = BOUNDED.has(activation ?? '');
         const map: UnitMap = {
           values: new Float32Array(size * size),
@@ -150,19 +146,20 @@ export function unitMaps(
           span: bounded ? 0.5 : SIGNED.has(activation ?? '') ? 1 : 0,
         };
         list.push(map);
-        slots.push({ slot: start + u, map });
+        chosen.push({ slot: start + u, map });
       }
-      maps.set(nodeId, list);
     };
     for (const input of model.inputs) add(input.nodeId, input.slot, 1, null);
     for (const node of model.computing) add(node.id, node.start, node.units, node.activation);
-    return (cell, ws) => {
-      for (const { slot, map } of slots) map.values[cell] = ws.z[slot];
-    };
+    return chosen.map((c) => c.slot);
   });
   if (!swept) return null;
+  const width = chosen.length;
+  chosen.forEach(({ map }, c) => {
+    for (let cell = 0; cell < map.values.length; cell++) map.values[cell] = swept.values[cell * width + c];
+  });
   // Unbounded outputs (inputs, linear, ReLU) are scaled by the largest |z − centre| on the plane.
-  for (const { map } of slots) {
+  for (const { map } of chosen) {
     if (map.span > 0) continue;
     let furthest = 0;
     for (const v of map.values) furthest = Math.max(furthest, Math.abs(v - map.centre));

@@ -20,6 +20,7 @@ import {
   type NodeChange,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
+import './minimap.css';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CompileResult } from '../../../engine/src/index';
 import { addNode, connect, connectionProblem, move, remove, type NodeTemplate } from '../document/commands';

@@ -76,7 +76,8 @@ export function NumberInput({ value, label, onCommit, allowEmpty = false, testId
         value={text}
         aria-invalid={problem ? true : undefined}
         className={problem ? 'invalid' : warning ? 'warned' : undefined}
-        title={problem ?? warning ?? undefined}
+        // A value longer than the field is cut with an ellipsis (number-field.css): the whole of it on hover.
+        title={problem ?? warning ?? (text.length > 8 ? text : undefined)}
         onChange={(e) => setText(e.target.value)}
         onBlur={commit}
         onKeyDown={(e) => {

@@ -122,12 +122,21 @@ function CanvasInner({ compiled, onReady }: { compiled: CompileResult | null; on
     },
     [select],
   );
+  // A drag is one Move when it ends (onNodeDragStop); a move with no drag going on comes from the
+  // keyboard (the arrows move the selected units): the document takes it at once, so the canvas
+  // never shows a position the project does not have, and Undo takes it back.
+  const dragging = useRef(false);
   const onNodesChange = useCallback(
     (changes: NodeChange[]) => {
       setNodes((ns) => applyNodeChanges(changes, ns));
       syncSelection(changes);
+      if (dragging.current) return;
+      const moved: Record<string, { x: number; y: number }> = {};
+      for (const change of changes)
+        if (change.type === 'position' && change.position && !change.dragging) moved[change.id] = change.position;
+      if (Object.keys(moved).length > 0) edit(move(moved));
     },
-    [syncSelection],
+    [syncSelection, edit],
   );
   const onEdgesChange = useCallback(
     (changes: EdgeChange[]) => {
@@ -194,6 +203,18 @@ function CanvasInner({ compiled, onReady }: { compiled: CompileResult | null; on
           e.preventDefault();
           edit(remove([...selection]));
         }
+        // Enter on a unit or an edge (reached with Tab) edits it: React Flow selects it, then the
+        // inspector's first field takes the focus.
+        const element = (e.target as HTMLElement).closest('.react-flow__node, .react-flow__edge');
+        if (e.key === 'Enter' && element) {
+          e.preventDefault();
+          const id = element.getAttribute('data-id');
+          if (id) select(new Set([id]));
+          setTimeout(
+            () => document.querySelector<HTMLElement>('[data-testid="inspector"] input, [data-testid="inspector"] select')?.focus(),
+            0,
+          );
+        }
       }}
     >
       <ReactFlow
@@ -203,7 +224,11 @@ function CanvasInner({ compiled, onReady }: { compiled: CompileResult | null; on
         edgeTypes={EDGE_TYPES}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
-        onNodeDragStop={(_event, _node, dragged) => edit(move(Object.fromEntries(dragged.map((n) => [n.id, n.position]))))}
+        onNodeDragStart={() => (dragging.current = true)}
+        onNodeDragStop={(_event, _node, dragged) => {
+          dragging.current = false;
+          edit(move(Object.fromEntries(dragged.map((n) => [n.id, n.position]))));
+        }}
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}

@@ -35,7 +35,9 @@ describe('the shortcut sheet', () => {
 
   it('groups by the menu that holds each action, in the menus’ order, and spells keys as the platform does', () => {
     const linux = shortcutGroups('linux');
-    expect(linux.map((g) => g.heading)).toEqual(['File', 'Edit', 'View', 'Train', 'Help']);
+    // The menus in their order, then the canvas's own keys (not actions: they act on the focused unit).
+    expect(linux.map((g) => g.heading)).toEqual(['File', 'Edit', 'View', 'Train', 'Help', 'Canvas']);
+    expect(linux.at(-1)!.rows.map((r) => r.keys[0])).toEqual(['Tab', 'Space', 'Enter', '↑']);
     expect(linux.find((g) => g.heading === 'Edit')!.rows.map((r) => r.label)).toContain('Paste');
     expect(linux.find((g) => g.heading === 'Train')!.rows.map((r) => r.label)).toContain('Next Stop');
     const mac = shortcutGroups('darwin').flatMap((g) => g.rows);

@@ -84,8 +84,20 @@ export function shortcutGroups(platform: string): ShortcutGroup[] {
     groups.set(heading, rows);
   }
   for (const [heading, rows] of roles) groups.set(heading, (groups.get(heading) ?? []).concat(rows));
+  groups.set('Canvas', CANVAS_KEYS);
   return [...groups].filter(([, rows]) => rows.length > 0).map(([heading, rows]) => ({ heading, rows }));
 }
+
+/**
+ * The canvas's own keys, which are not actions (they act on the unit or edge with the focus):
+ * Canvas.tsx handles Enter and the arrows' moves, React Flow the focus and the selection.
+ */
+export const CANVAS_KEYS: ShortcutRow[] = [
+  { id: 'canvas.focus', label: 'Next unit or edge (previous with Shift)', keys: ['Tab', 'Shift+Tab'] },
+  { id: 'canvas.select', label: 'Select the unit or edge with the focus', keys: ['Space'] },
+  { id: 'canvas.edit', label: 'Edit it in the inspector', keys: ['Enter'] },
+  { id: 'canvas.move', label: 'Move the selected units (undoable)', keys: ['↑', '↓', '←', '→'] },
+];
 
 /** Whether the shortcut sheet is open. */
 export const useShortcutSheet = create<{ open: boolean; show(): void; hide(): void }>((set) => ({

@@ -9,6 +9,9 @@ import { formatValue, formatWeight } from '../ui/format';
 import { LockIcon } from '../ui/icons';
 import { useStudio } from '../state/store';
 import { useBackprop } from '../backprop/store';
+import { useEffect } from 'react';
+import { LABEL_HEIGHT, labelWidth, useEdgeLabels } from './edge-labels';
+import './edge-labels.css';
 
 export function WeightedEdge(props: EdgeProps & { data: CanvasEdgeData }) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected } = props;
@@ -22,6 +25,21 @@ export function WeightedEdge(props: EdgeProps & { data: CanvasEdgeData }) {
   const maxMagnitude = useBackprop((s) => s.view?.maxMagnitude ?? 0);
   const lit = useBackprop((s) => s.view?.litEdges.has(id) ?? false);
   const setEditing = (on: boolean) => useStudio.setState({ editingWeight: on ? id : null });
+  // Where labels would overlap, all but one shrink to a dot (edge-labels.ts); the value shows on hover.
+  const text =
+    inspecting && gradient
+      ? `∂ ${formatValue(gradient.gradient, 2)}${gradient.change !== null ? ` · Δ ${formatValue(gradient.change, 2)}` : ''}`
+      : data.count === 1
+        ? formatWeight(data.mean)
+        : `${data.count}w`;
+  const pinned = selected === true || editing || lit;
+  const collapsed = useEdgeLabels((s) => s.collapsed.has(id)) && !pinned;
+  useEffect(() => {
+    useEdgeLabels
+      .getState()
+      .report({ id, x: labelX, y: labelY, width: labelWidth(text) + (data.locked ? 12 : 0), height: LABEL_HEIGHT, pinned });
+  }, [id, labelX, labelY, text, pinned, data.locked]);
+  useEffect(() => () => useEdgeLabels.getState().forget(id), [id]);
   const commit = (text: string) => {
     setEditing(false);
     const v = Number(text.replace(/−/g, '-'));
@@ -48,7 +66,7 @@ export function WeightedEdge(props: EdgeProps & { data: CanvasEdgeData }) {
       />
       <EdgeLabelRenderer>
         <div
-          className="edge-label nodrag nopan"
+          className={`edge-label nodrag nopan${collapsed ? ' collapsed' : ''}`}
           data-testid={`weight-${id}`}
           // The edge itself is named with its weight for a screen reader; the floating number would only repeat it.
           aria-hidden={editing ? undefined : true}

@@ -9,8 +9,8 @@ import { formatValue, formatWeight } from '../ui/format';
 import { LockIcon } from '../ui/icons';
 import { useStudio } from '../state/store';
 import { useBackprop } from '../backprop/store';
-import { useEffect } from 'react';
-import { LABEL_HEIGHT, labelWidth, useEdgeLabels } from './edge-labels';
+import { useEffect, useMemo } from 'react';
+import { LABEL_HEIGHT, LABEL_PLACES, labelWidth, useEdgeLabels, type Point } from './edge-labels';
 import './edge-labels.css';
 
 export function WeightedEdge(props: EdgeProps & { data: CanvasEdgeData }) {
@@ -25,7 +25,7 @@ export function WeightedEdge(props: EdgeProps & { data: CanvasEdgeData }) {
   const maxMagnitude = useBackprop((s) => s.view?.maxMagnitude ?? 0);
   const lit = useBackprop((s) => s.view?.litEdges.has(id) ?? false);
   const setEditing = (on: boolean) => useStudio.setState({ editingWeight: on ? id : null });
-  // Where labels would overlap, all but one shrink to a dot (edge-labels.ts); the value shows on hover.
+  // Where labels would overlap, the later moves along its edge, or shrinks to a dot (edge-labels.ts).
   const text =
     inspecting && gradient
       ? `∂ ${formatValue(gradient.gradient, 2)}${gradient.change !== null ? ` · Δ ${formatValue(gradient.change, 2)}` : ''}`
@@ -33,12 +33,13 @@ export function WeightedEdge(props: EdgeProps & { data: CanvasEdgeData }) {
         ? formatWeight(data.mean)
         : `${data.count}w`;
   const pinned = selected === true || editing || lit;
-  const collapsed = useEdgeLabels((s) => s.collapsed.has(id)) && !pinned;
+  const places = useMemo(() => placesAlong(path, { x: labelX, y: labelY }), [path, labelX, labelY]);
+  const place = useEdgeLabels((s) => s.placed.get(id));
+  const collapsed = place === null && !pinned;
+  const at = (pinned || place === undefined || place === null ? places[0] : places[place]) ?? places[0];
   useEffect(() => {
-    useEdgeLabels
-      .getState()
-      .report({ id, x: labelX, y: labelY, width: labelWidth(text) + (data.locked ? 12 : 0), height: LABEL_HEIGHT, pinned });
-  }, [id, labelX, labelY, text, pinned, data.locked]);
+    useEdgeLabels.getState().report({ id, places, width: labelWidth(text) + (data.locked ? 12 : 0), height: LABEL_HEIGHT, pinned });
+  }, [id, places, text, pinned, data.locked]);
   useEffect(() => () => useEdgeLabels.getState().forget(id), [id]);
   const commit = (text: string) => {
     setEditing(false);
@@ -70,7 +71,7 @@ export function WeightedEdge(props: EdgeProps & { data: CanvasEdgeData }) {
           data-testid={`weight-${id}`}
           // The edge itself is named with its weight for a screen reader; the floating number would only repeat it.
           aria-hidden={editing ? undefined : true}
-          style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+          style={{ transform: `translate(-50%, -50%) translate(${at.x}px, ${at.y}px)` }}
           title={
             data.issues.map((i) => i.message).join('\n') ||
             `${data.count === 1 ? `w = ${data.mean}` : value}${data.count === 1 ? ' — double-click to edit' : ' — edit in the inspector'}`
@@ -120,4 +121,24 @@ export function WeightedEdge(props: EdgeProps & { data: CanvasEdgeData }) {
       </EdgeLabelRenderer>
     </>
   );
+}
+
+/** An SVG path element to measure edges with (never attached to the page). */
+let measurer: SVGPathElement | null = null;
+
+/**
+ * The places a label may take along an edge's path ({@link LABEL_PLACES}), measured on the path
+ * itself so that a moved label still sits on its curve; just the middle where SVG cannot measure.
+ */
+function placesAlong(path: string, middle: Point): Point[] {
+  if (typeof document === 'undefined') return [middle];
+  measurer ??= document.createElementNS('http://www.w3.org/2000/svg', 'path');
+  measurer.setAttribute('d', path);
+  const length = typeof measurer.getTotalLength === 'function' ? measurer.getTotalLength() : 0;
+  if (!(length > 0)) return [middle];
+  return LABEL_PLACES.map((t, k) => {
+    if (k === 0) return middle;
+    const p = measurer!.getPointAtLength(t * length);
+    return { x: p.x, y: p.y };
+  });
 }

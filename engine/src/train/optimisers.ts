@@ -22,8 +22,9 @@ export interface OptimiserSettingDefinition {
   readonly label: string;
   /** The start of a sentence naming it in a message ("Momentum must be …"). */
   readonly noun: string;
-  /** What it does, for the panel's tooltip. */
+  /** What it does, for the panel's tooltip, and the formula it stands in (LaTeX) that the tooltip typesets. */
   readonly tooltip: string;
+  readonly tooltipLatex: string;
   readonly default: number;
   /** `fraction`: at least 0 and below 1; `positive`: above 0. */
   readonly range: 'fraction' | 'positive';
@@ -37,6 +38,7 @@ export const OPTIMISER_SETTINGS = {
     label: 'Momentum α',
     noun: 'Momentum',
     tooltip: 'α in Δw(r) = −η g + α Δw(r−1): how much of the previous change carries into the next. 0 turns momentum off; 0.9 is usual.',
+    tooltipLatex: '\\Delta w(r) = -\\eta\\, g + \\alpha\\, \\Delta w(r-1)',
     default: 0,
     range: 'fraction',
   },
@@ -46,6 +48,7 @@ export const OPTIMISER_SETTINGS = {
     label: 'β₁ (mean)',
     noun: "Adam's β₁",
     tooltip: 'How slowly Adam’s running mean m of the gradient forgets: m ← β₁ m + (1 − β₁) g. Usually 0.9.',
+    tooltipLatex: 'm \\leftarrow \\beta_1 m + (1 - \\beta_1)\\, g',
     default: 0.9,
     range: 'fraction',
   },
@@ -55,6 +58,7 @@ export const OPTIMISER_SETTINGS = {
     label: 'β₂ (square)',
     noun: "Adam's β₂",
     tooltip: 'How slowly Adam’s running mean v of the squared gradient forgets: v ← β₂ v + (1 − β₂) g². Usually 0.999.',
+    tooltipLatex: 'v \\leftarrow \\beta_2 v + (1 - \\beta_2)\\, g^2',
     default: 0.999,
     range: 'fraction',
   },
@@ -65,6 +69,7 @@ export const OPTIMISER_SETTINGS = {
     noun: "RMSprop's decay ρ",
     tooltip:
       'How slowly RMSprop’s running mean v of the squared gradient forgets: v ← ρ v + (1 − ρ) g². Usually 0.9 (PyTorch’s default is 0.99).',
+    tooltipLatex: 'v \\leftarrow \\rho\\, v + (1 - \\rho)\\, g^2',
     default: 0.9,
     range: 'fraction',
   },
@@ -75,6 +80,7 @@ export const OPTIMISER_SETTINGS = {
     noun: 'ε',
     tooltip:
       'Added to the square root in the denominator so that a parameter whose gradients were all 0 is not divided by 0. Usually 1e-8.',
+    tooltipLatex: '\\Delta w = -\\frac{\\eta\\, g}{\\sqrt{v} + \\varepsilon}',
     default: 1e-8,
     range: 'positive',
   },

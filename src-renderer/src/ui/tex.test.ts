@@ -89,7 +89,7 @@ describe('the LaTeX the app typesets', () => {
       const { formula, gradientPart, memoryPart } = OPTIMISERS[o].latex;
       spellings.push(formula, gradientPart, ...(memoryPart ? [memoryPart] : []));
     }
-    for (const setting of Object.values(OPTIMISER_SETTINGS)) spellings.push(setting.latex);
+    for (const setting of Object.values(OPTIMISER_SETTINGS)) spellings.push(setting.latex, setting.tooltipLatex);
     expect(spellings.length).toBeGreaterThan(30);
     expect(failures(spellings)).toEqual([]);
     // The check itself: a misspelt command is caught.

@@ -16,19 +16,39 @@ import {
 } from '../../../../engine/src/index';
 import { setHyperparameters } from '../../document/commands';
 import { NumberInput } from '../../ui/NumberInput';
+import { Tex } from '../../ui/Tex';
+import './hint-popover.css';
 import { useStudio } from '../../state/store';
 
 /** The loss field's tooltip: every loss of the registry in its own words. */
 const LOSS_HINT = `The cost J(w) to minimise. ${LOSS_NAMES.map((name) => `${LOSSES[name].label.charAt(0).toUpperCase()}${LOSSES[name].label.slice(1)}: ${LOSSES[name].description}`).join(' ')}`;
 
-function Field({ label, hint, children }: { label: string; hint: string; children: React.ReactNode }) {
+/**
+ * A setting with its explanation. With a formula, the explanation is a tooltip of our own (on
+ * hover and on keyboard focus) with the formula typeset; without, the browser's.
+ */
+function Field({ label, hint, formula, children }: { label: string; hint: string; formula?: string; children: React.ReactNode }) {
+  if (!formula)
+    return (
+      <label title={hint}>
+        <span>{label}</span>
+        {children}
+      </label>
+    );
   return (
-    <label title={hint}>
+    <label className="with-hint">
       <span>{label}</span>
       {children}
+      <span className="hint-popover" role="tooltip" data-testid={`hint-${label}`}>
+        <Tex tex={formula} display />
+        <span>{hint}</span>
+      </span>
     </label>
   );
 }
+
+/** The losses' formulas, typeset for the loss field's tooltip (each form: sigmoid's and softmax's cross-entropy). */
+const lossLatex = (loss: Settings['loss']) => LOSSES[loss].forms.map((form) => form.latex).join(',\\quad ');
 
 /** The optimiser field's tooltip: what the chosen one does, its rule, and the learning rate it usually wants. */
 function optimiserHint(name: OptimiserName): string {
@@ -47,7 +67,7 @@ export function HyperparameterPanel() {
   const advise = (setting: AdvisedSetting) => (value: number) => adviseHyperparameter(setting, value, h.optimiser);
   return (
     <div className="hyper" data-testid="hyperparameters">
-      <Field label="Loss" hint={LOSS_HINT}>
+      <Field label="Loss" hint={LOSS_HINT} formula={lossLatex(h.loss)}>
         <select aria-label="Loss" value={h.loss} onChange={(e) => change({ loss: e.target.value as Settings['loss'] })}>
           {LOSS_NAMES.map((name) => (
             <option key={name} value={name} title={LOSSES[name].description}>
@@ -85,7 +105,11 @@ export function HyperparameterPanel() {
           />
         </Field>
       )}
-      <Field label="Learning rate η" hint="How far each update moves: Δw = −η ∇J(w). Too large diverges, too small crawls.">
+      <Field
+        label="Learning rate η"
+        hint="How far each update moves against the gradient. Too large diverges, too small crawls."
+        formula="\Delta w = -\eta\, \frac{\partial J}{\partial w}"
+      >
         <NumberInput
           label="Learning rate"
           testId="learning-rate"
@@ -96,7 +120,7 @@ export function HyperparameterPanel() {
       </Field>
       {h.algorithm === 'gradientDescent' && (
         <>
-          <Field label="Optimiser" hint={optimiserHint(h.optimiser)}>
+          <Field label="Optimiser" hint={optimiserHint(h.optimiser)} formula={OPTIMISERS[h.optimiser].latex.formula}>
             <select aria-label="Optimiser" value={h.optimiser} onChange={(e) => change({ optimiser: e.target.value as OptimiserName })}>
               {OPTIMISER_NAMES.map((name) => (
                 <option key={name} value={name} title={OPTIMISERS[name].description}>
@@ -106,7 +130,12 @@ export function HyperparameterPanel() {
             </select>
           </Field>
           {optimiserOf(h.optimiser).settings.map((name) => (
-            <Field key={name} label={OPTIMISER_SETTINGS[name].label} hint={OPTIMISER_SETTINGS[name].tooltip}>
+            <Field
+              key={name}
+              label={OPTIMISER_SETTINGS[name].label}
+              hint={OPTIMISER_SETTINGS[name].tooltip}
+              formula={OPTIMISER_SETTINGS[name].tooltipLatex}
+            >
               <NumberInput
                 label={OPTIMISER_SETTINGS[name].label}
                 testId={name}
@@ -118,10 +147,18 @@ export function HyperparameterPanel() {
           ))}
         </>
       )}
-      <Field label="L2 λ₂" hint="Regularisation: adds ½λ₂Σw² to J, pulling weights towards 0 (not the biases).">
+      <Field
+        label="L2 λ₂"
+        hint="Regularisation, pulling weights towards 0 (not the biases)."
+        formula="J \leftarrow J + \tfrac{1}{2} \lambda_2 \textstyle\sum w^2"
+      >
         <NumberInput label="L2" value={h.l2} advise={advise('l2')} onCommit={(v) => set({ l2: v ?? h.l2 })} />
       </Field>
-      <Field label="L1 λ₁" hint="Regularisation: adds λ₁Σ|w| to J, driving small weights to exactly 0 (not the biases).">
+      <Field
+        label="L1 λ₁"
+        hint="Regularisation, driving small weights to exactly 0 (not the biases)."
+        formula="J \leftarrow J + \lambda_1 \textstyle\sum |w|"
+      >
         <NumberInput label="L1" value={h.l1} advise={advise('l1')} onCommit={(v) => set({ l1: v ?? h.l1 })} />
       </Field>
       <Field

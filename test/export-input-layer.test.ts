@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { pythonThatRuns } from './support/python';
 import { trained } from './support/trained';
 import {
   createRng,
@@ -33,10 +34,8 @@ import {
 const dir = mkdtempSync(join(tmpdir(), 'nnstudio-export-layer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const runs = (python: string, code: string) => spawnSync(python, ['-c', code], { encoding: 'utf8', timeout: 60_000 }).status === 0;
-const CANDIDATES = ['/usr/bin/python3', 'python3', 'python'];
-const PYTHON = CANDIDATES.find((p) => runs(p, 'import ast')) ?? null;
-const TORCH_PYTHON = CANDIDATES.find((p) => runs(p, 'import torch')) ?? null;
+const PYTHON = pythonThatRuns('import ast');
+const TORCH_PYTHON = pythonThatRuns('import torch');
 
 const COLUMNS = Array.from({ length: 30 }, (_, k) => `feature_${k + 1}`);
 /** The layer reads the columns back to front: its unit i is the data's column 29 − i. */

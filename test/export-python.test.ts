@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { pythonThatRuns } from './support/python';
 import { trained } from './support/trained';
 import {
   EXAMPLES,
@@ -35,15 +36,8 @@ import { randomProblem } from './support/random-dag';
 const dir = mkdtempSync(join(tmpdir(), 'nnstudio-export-py-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function runs(python: string, code: string): boolean {
-  const result = spawnSync(python, ['-c', code], { encoding: 'utf8', timeout: 60_000 });
-  return result.status === 0;
-}
-
-/** The first interpreter that works; Debian's torch only imports into Debian's own /usr/bin/python3. */
-const CANDIDATES = ['/usr/bin/python3', 'python3', 'python'];
-const PYTHON = CANDIDATES.find((p) => runs(p, 'import ast')) ?? null;
-const TORCH_PYTHON = CANDIDATES.find((p) => runs(p, 'import torch')) ?? null;
+const PYTHON = pythonThatRuns('import ast');
+const TORCH_PYTHON = pythonThatRuns('import torch');
 
 function parsesAsPython(source: string): { ok: boolean; error: string } {
   const result = spawnSync(PYTHON!, ['-c', 'import ast,sys; ast.parse(sys.stdin.read())'], {

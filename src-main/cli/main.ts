@@ -231,7 +231,7 @@ function commandExamples(args: string[], io: CliIo): number {
     );
     return 0;
   }
-  const width = Math.max(...EXAMPLES.map((e) => e.name.length));
+  const width = EXAMPLES.reduce((most, e) => Math.max(most, e.name.length), 0);
   for (const example of EXAMPLES) io.stdout.write(`${example.name.padEnd(width)}  ${example.title}: ${example.expected}\n`);
   return 0;
 }

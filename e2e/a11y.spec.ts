@@ -121,6 +121,32 @@ for (const colorScheme of ['light', 'dark'] as const) {
 
       expect(blocked, 'nothing the page loads is refused by its Content-Security-Policy').toEqual([]);
     });
+
+    test(`the plots paint in the ${colorScheme} theme's class colours`, async ({ page }) => {
+      await page.goto(process.env.NNSTUDIO_URL!);
+      await page.getByTestId('example-select').selectOption('xor-sigmoid');
+      const plot = page.locator('canvas[data-testid="decision-regions"]');
+      await expect(plot).toBeVisible();
+      // The theme's variable, as the stylesheet resolves it, against the colours on the canvas.
+      const expected = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--positive').trim());
+      const rgb = [1, 3, 5].map((i) => parseInt(expected.slice(i, i + 2), 16));
+      await expect
+        .poll(() =>
+          plot.evaluate((canvas: HTMLCanvasElement, want: number[]) => {
+            const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+            // The nearest opaque-enough region cell to the theme's colour: translucent cells keep their
+            // colour's channels up to the rounding of premultiplied storage.
+            let nearest = Infinity;
+            for (let i = 0; i < data.length; i += 4) {
+              if (data[i + 3] < 100) continue;
+              const d = Math.max(Math.abs(data[i] - want[0]), Math.abs(data[i + 1] - want[1]), Math.abs(data[i + 2] - want[2]));
+              if (d < nearest) nearest = d;
+            }
+            return nearest;
+          }, rgb),
+        )
+        .toBeLessThanOrEqual(2);
+    });
   });
 }
 

@@ -125,6 +125,22 @@ function measure(rules: PanelRule[]): string[] {
     if (select.scrollWidth > select.clientWidth + 1) problems.push(`The ${describe(select)} select overflows sideways.`);
   }
 
+  // Text and number fields: the value they hold fits them (a field scrolls its text sideways when it does not).
+  for (const field of document.querySelectorAll('input')) {
+    if (!visible(field) || !['text', 'number', 'search', ''].includes(field.type) || !field.value) continue;
+    // A copy at its natural width in the field's font: the width the value needs.
+    const style = getComputedStyle(field);
+    const probe = document.createElement('span');
+    probe.style.cssText = `position:fixed;left:0;top:0;visibility:hidden;white-space:pre;font:${style.font};letter-spacing:${style.letterSpacing}`;
+    probe.textContent = field.value;
+    document.body.append(probe);
+    const needed = probe.getBoundingClientRect().width;
+    probe.remove();
+    const room = field.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    if (needed > room + 1)
+      problems.push(`The ${describe(field)} field cuts “${field.value}”: it shows it in ${Math.round(room)} px but needs ${Math.round(needed)} px.`);
+  }
+
   // A dialog's own buttons are in view: inside the window and inside the dialog's visible box.
   for (const body of document.querySelectorAll('.modal-body')) {
     if (!visible(body)) continue;

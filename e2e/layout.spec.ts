@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { PANELS } from '../src-renderer/src/app/panel-layout';
 import { openFromPicker, saveAs, workspace } from './files';
 import { expect, test } from './fixtures';
-import { expectLayoutHolds } from './layout-check';
+import { expectLayoutHolds, layoutProblems } from './layout-check';
 
 /** A CSV shaped like a real table: 30 numeric features with long names, a 0/1 target, 60 rows. */
 function wideCsv(): string {
@@ -72,6 +72,26 @@ for (const [width, height] of [
     expect(errors).toEqual([]);
   });
 }
+
+test('the layout check itself catches a clipped field, a cut select and a squeezed panel', async ({ page }) => {
+  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.getByTestId('example-select').selectOption('iris');
+  await expect(page.getByTestId('compile-status')).toContainText('4 → 8 → 3');
+  expect(await layoutProblems(page)).toEqual([]);
+  // The same page with three faults put in by hand: each is one sentence of the check's report.
+  await page.evaluate(() => {
+    const field = document.querySelector<HTMLInputElement>('[data-testid="learning-rate"]')!;
+    field.style.width = '30px';
+    field.value = '0.000123456789';
+    const select = document.querySelector<HTMLSelectElement>('.toolbar select')!;
+    select.style.width = '40px';
+    document.querySelector<HTMLElement>('aside.panel')!.style.maxWidth = '60px';
+  });
+  const problems = await layoutProblems(page);
+  expect(problems.some((p) => /field cuts “0\.000123456789”/.test(p))).toBe(true);
+  expect(problems.some((p) => /select cuts/.test(p))).toBe(true);
+  expect(problems.some((p) => /side panel is \d+ px wide, under its minimum/.test(p))).toBe(true);
+});
 
 test('a dragged splitter keeps its size in the project’s view, without marking it unsaved, and the file reopens with it', async ({
   page,

@@ -256,6 +256,29 @@ describe('copy, paste, duplicate and layout', () => {
       expect(new Set(ys).size, name).toBe(inputs.length);
     }
   });
+
+  it('layout places unconnected units (dropped on one spot) apart, with no two boxes overlapping, inputs in order', async () => {
+    const { layoutCommand } = await import('./layout');
+    // Eight units dropped where the user clicked, none wired: a half-built network.
+    const spot = { x: 100, y: 100 };
+    let project = empty();
+    for (let i = 1; i <= 4; i++) project = run(project, commands.addNode({ kind: 'input', feature: `x${i}` }, spot, `x${i}`));
+    for (let i = 1; i <= 3; i++) project = run(project, commands.addNode({ kind: 'neuron', activation: 'sigmoid' }, spot, `h${i}`));
+    project = run(project, commands.addNode({ kind: 'perceptron', activation: 'step' }, spot, 'p'));
+    const sizes = new Map(project.graph.nodes.map((n) => [n.id, { width: 120, height: 50 }]));
+    const laid = run(project, await layoutCommand(project.graph, sizes));
+    const boxes = laid.graph.nodes.map((n) => ({ id: n.id, ...n.position!, ...sizes.get(n.id)! }));
+    for (const a of boxes) {
+      for (const b of boxes) {
+        if (a.id >= b.id) continue;
+        const apart = a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+        expect(apart, `${a.id} and ${b.id} overlap`).toBe(true);
+      }
+    }
+    const inputs = boxes.filter((b) => b.id.startsWith('x'));
+    const order = [...inputs].sort((a, b) => a.y - b.y || a.x - b.x).map((b) => b.id);
+    expect(order).toEqual(['x1', 'x2', 'x3', 'x4']);
+  });
 });
 
 describe('undo and redo', () => {

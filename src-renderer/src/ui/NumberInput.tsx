@@ -3,8 +3,23 @@
  * typed and refused (not a number, or a value the document refuses) goes back to that value, and
  * the reason stays beside the field until the next edit; a value that is allowed but implausible
  * (η = 50) is kept and marked with a warning. With `allowEmpty`, clearing it commits null ("none").
+ * Out of focus it reads the value to six significant digits (a bias of −0.2799662396026 does not
+ * fit a field); in focus it holds the exact value, so editing starts from what is in force and
+ * leaving the field untouched changes nothing.
  */
 import { useEffect, useState } from 'react';
+import { formatNumber } from '../../../engine/src/util/format';
+
+/**
+ * The value as the field shows it out of focus: exactly when it is short (up to 10 characters),
+ * otherwise to six significant digits without trailing zeros, with the ASCII minus a person types.
+ */
+export function displayedNumber(value: number | null): string {
+  if (value === null) return '';
+  const exact = String(value);
+  if (exact.length <= 10) return exact;
+  return formatNumber(value, { digits: 6, minus: '-' }).replace(/\.?0+(e|$)/, '$1');
+}
 
 /**
  * What a commit answers: a refusal's reason (the field goes back to the value in force), or
@@ -38,6 +53,7 @@ export function NumberInput({ value, label, onCommit, allowEmpty = false, testId
   const shown = value === null ? '' : String(value);
   const [text, setText] = useState(shown);
   const [problem, setProblem] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
   useEffect(() => setText(shown), [shown]);
   const inForce = value === null ? 'none' : String(value);
 
@@ -73,13 +89,20 @@ export function NumberInput({ value, label, onCommit, allowEmpty = false, testId
       <input
         aria-label={label}
         data-testid={testId}
-        value={text}
+        value={editing ? text : displayedNumber(value)}
         aria-invalid={problem ? true : undefined}
         className={problem ? 'invalid' : warning ? 'warned' : undefined}
-        // A value longer than the field is cut with an ellipsis (number-field.css): the whole of it on hover.
-        title={problem ?? warning ?? (text.length > 8 ? text : undefined)}
+        // The exact value on hover when the field shows it rounded.
+        title={problem ?? warning ?? (displayedNumber(value) !== shown ? shown : undefined)}
         onChange={(e) => setText(e.target.value)}
-        onBlur={commit}
+        onFocus={() => {
+          setText(shown);
+          setEditing(true);
+        }}
+        onBlur={() => {
+          setEditing(false);
+          commit();
+        }}
         onKeyDown={(e) => {
           if (e.key === 'Enter') (e.currentTarget as HTMLInputElement).blur();
           if (e.key === 'Escape') {

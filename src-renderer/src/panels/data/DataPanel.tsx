@@ -27,6 +27,7 @@ import { formatValue } from '../../ui/format';
 import { setData } from '../../document/commands';
 import { NumberInput } from '../../ui/NumberInput';
 import { useStudio } from '../../state/store';
+import { useThemeColors } from '../../ui/theme-colors';
 
 export function DataPanel() {
   const project = useStudio((s) => s.project);
@@ -234,6 +235,7 @@ function Scatter({ data }: { data: Dataset }) {
   const width = 240;
   const height = 180;
   const layout = useMemo(() => scatterLayout(data, width, height), [data]);
+  const colors = useThemeColors();
   useEffect(() => {
     const context = canvas.current?.getContext('2d');
     if (!context) return;
@@ -242,7 +244,7 @@ function Scatter({ data }: { data: Dataset }) {
     for (let n = 0; n < data.size; n++) {
       const t = data.y[n * nt];
       // Positive class (1, or +1) orange, the other blue, as the edges are coloured.
-      context.fillStyle = t > 0.5 ? '#e07b24' : '#2f6fde';
+      context.fillStyle = t > 0.5 ? colors.positive : colors.negative;
       context.beginPath();
       context.arc(layout.px(n), layout.py(n), 2.5, 0, 2 * Math.PI);
       context.fill();
@@ -250,13 +252,13 @@ function Scatter({ data }: { data: Dataset }) {
     for (const row of inspectedRows ?? []) {
       const n = trainRows[row];
       if (n === undefined) continue;
-      context.strokeStyle = '#111';
+      context.strokeStyle = colors.text;
       context.lineWidth = 2;
       context.beginPath();
       context.arc(layout.px(n), layout.py(n), 6, 0, 2 * Math.PI);
       context.stroke();
     }
-  }, [data, layout, inspectedRows, trainRows]);
+  }, [data, layout, inspectedRows, trainRows, colors]);
   const pick = (event: React.MouseEvent<HTMLCanvasElement>) => {
     const box = event.currentTarget.getBoundingClientRect();
     const x = ((event.clientX - box.left) / box.width) * width;

@@ -9,13 +9,14 @@ import type { Dataset, Project } from '../../../../engine/src/index';
 import { EnlargeIcon } from '../../ui/icons';
 import { useDataPreparation, useThrottled } from '../../ui/use-throttled';
 import { decisionGrid, regionInputs, type DecisionGrid } from './decision-grid';
+import { useThemeColors, withAlpha, type ThemeColors } from '../../ui/theme-colors';
 import './regions.css';
 
 /** The grid's side in the enlarged plot (the panel's is 48): finer cells for a picture four times the size. */
 const LARGE_GRID = 96;
 
 /** Paints the regions and the data into a square canvas of `side` CSS px. */
-function paint(canvas: HTMLCanvasElement, grid: DecisionGrid, data: Dataset, side: number): void {
+function paint(canvas: HTMLCanvasElement, grid: DecisionGrid, data: Dataset, side: number, colors: ThemeColors): void {
   const ratio = window.devicePixelRatio || 1;
   const pixels = Math.max(1, Math.round(side * ratio));
   if (canvas.width !== pixels) canvas.width = pixels;
@@ -32,7 +33,7 @@ function paint(canvas: HTMLCanvasElement, grid: DecisionGrid, data: Dataset, sid
       const v = grid.values[r * grid.size + c];
       const confidence = Math.min(1, Math.abs(v - grid.threshold) / span);
       context.fillStyle =
-        v > grid.threshold ? `rgba(224, 123, 36, ${0.15 + 0.45 * confidence})` : `rgba(47, 111, 222, ${0.15 + 0.45 * confidence})`;
+        withAlpha(v > grid.threshold ? colors.positive : colors.negative, 0.15 + 0.45 * confidence);
       context.fillRect(edge(c), edge(r), edge(c + 1) - edge(c), edge(r + 1) - edge(r));
     }
   }
@@ -41,11 +42,11 @@ function paint(canvas: HTMLCanvasElement, grid: DecisionGrid, data: Dataset, sid
   const radius = Math.min(7, Math.max(3, side / 70));
   const nt = data.targets.length;
   context.lineWidth = Math.max(1, radius / 3);
-  context.strokeStyle = 'white';
+  context.strokeStyle = colors.panel;
   for (let n = 0; n < data.size; n++) {
     const px = ((data.x[n * 2] - grid.x[0]) / (grid.x[1] - grid.x[0])) * side;
     const py = side - ((data.x[n * 2 + 1] - grid.y[0]) / (grid.y[1] - grid.y[0])) * side;
-    context.fillStyle = data.y[n * nt] > 0.5 ? '#e07b24' : '#2f6fde';
+    context.fillStyle = data.y[n * nt] > 0.5 ? colors.positive : colors.negative;
     context.beginPath();
     context.arc(px, py, radius, 0, 2 * Math.PI);
     context.fill();
@@ -56,9 +57,10 @@ function paint(canvas: HTMLCanvasElement, grid: DecisionGrid, data: Dataset, sid
 /** The plot as a canvas of `side` px. */
 function RegionsPlot({ grid, data, side, testId }: { grid: DecisionGrid; data: Dataset; side: number; testId: string }) {
   const canvas = useRef<HTMLCanvasElement>(null);
+  const colors = useThemeColors();
   useEffect(() => {
-    if (canvas.current && side > 0) paint(canvas.current, grid, data, side);
-  }, [grid, data, side]);
+    if (canvas.current && side > 0) paint(canvas.current, grid, data, side, colors);
+  }, [grid, data, side, colors]);
   return (
     <canvas
       ref={canvas}

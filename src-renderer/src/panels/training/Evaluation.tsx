@@ -9,6 +9,7 @@ import { useDataPreparation, useThrottled } from '../../ui/use-throttled';
 import { evaluateProject, projectData, TrainingSetupError, type Project, type ProjectEvaluation } from '../../../../engine/src/index';
 import { formatPercent, formatValue } from '../../ui/format';
 import { confusionClassNames } from './class-names';
+import { useThemeColors } from '../../ui/theme-colors';
 
 type Split = 'train' | 'validation' | 'test';
 const SPLITS: Split[] = ['train', 'validation', 'test'];
@@ -122,6 +123,7 @@ export function EvaluationPanel({ project }: { project: Project }) {
 /** Each sample's prediction against its target, with the line where they are equal. */
 function PredictedVsTarget({ points, target, split }: { points: { predicted: number; actual: number }[]; target: string; split: Split }) {
   const canvas = useRef<HTMLCanvasElement>(null);
+  const colors = useThemeColors();
   useEffect(() => {
     const context = canvas.current?.getContext('2d');
     if (!context) return;
@@ -139,18 +141,18 @@ function PredictedVsTarget({ points, target, split }: { points: { predicted: num
     }
     const pad = 8;
     const scale = (v: number) => pad + ((v - lo) / (hi - lo || 1)) * (width - 2 * pad);
-    context.strokeStyle = '#999';
+    context.strokeStyle = colors.muted;
     context.beginPath();
     context.moveTo(scale(lo), height - scale(lo));
     context.lineTo(scale(hi), height - scale(hi));
     context.stroke();
-    context.fillStyle = '#2f6fde';
+    context.fillStyle = colors.negative;
     for (const p of points) {
       context.beginPath();
       context.arc(scale(p.actual), height - scale(p.predicted), 2.5, 0, 2 * Math.PI);
       context.fill();
     }
-  }, [points]);
+  }, [points, colors]);
   return (
     <canvas
       ref={canvas}

@@ -26,3 +26,29 @@ test('the hyperparameters explain themselves with typeset formulas, on hover and
   await page.getByTestId('beta2').focus();
   await expect(page.getByTestId('hint-β₂ (square)').locator('annotation')).toHaveText('v \\leftarrow \\beta_2 v + (1 - \\beta_2)\\, g^2');
 });
+
+test('the palette explains the unit under the pointer or focus, its activation typeset; the data panel its normalisation', async ({
+  page,
+}, testInfo) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.getByTestId('example-select').selectOption('xor-sigmoid');
+  const hint = page.getByTestId('palette-hint');
+  await expect(hint).toHaveCount(0);
+  await page.getByTestId('palette-Neuron (sigmoid)').hover();
+  await expect(hint).toContainText('Neuron (sigmoid)');
+  await expect(hint.locator('annotation')).toHaveText('\\varphi(s) = \\frac{1}{1 + e^{-s}}');
+  await page.screenshot({ path: testInfo.outputPath('palette-hint.png') });
+  // From the keyboard: the focused entry's explanation, and the button is described by it.
+  await page.getByTestId('palette-Bias 1').focus();
+  await expect(hint).toContainText('the constant 1');
+  await expect(page.getByTestId('palette-Bias 1')).toHaveAccessibleDescription(/the constant 1/);
+  await page.getByTestId('palette-Bias 1').blur();
+  await page.mouse.move(640, 400);
+  await expect(hint).toHaveCount(0);
+
+  // The normalisation's formula over its fitted statistics, in the symbols of the method chosen.
+  await page.getByTestId('example-select').selectOption('iris');
+  await page.getByLabel('Normalisation').selectOption('standardise');
+  await expect(page.getByTestId('normalisation-stats').locator('caption annotation')).toHaveText("x' = \\dfrac{x - \\mu}{\\sigma}");
+});

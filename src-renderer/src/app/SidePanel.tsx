@@ -20,7 +20,6 @@ export function SidePanel() {
           <Inspector />
         </>
       )}
-      <h2>Training</h2>
       {project && (
         <>
           <h2>Data</h2>
@@ -29,8 +28,9 @@ export function SidePanel() {
           <HyperparameterPanel />
         </>
       )}
+      {(training.message || training.history.length > 0) && <h2>Training</h2>}
       {training.message && <p className="message">{training.message}</p>}
-      <table className="history">
+      <table className="history" hidden={training.history.length === 0}>
         <thead>
           <tr>
             <th>epoch</th>

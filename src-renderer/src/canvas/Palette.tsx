@@ -1,10 +1,22 @@
 /**
- * The palette: drag a unit onto the canvas (or click to add it at the centre).
+ * The palette: drag a unit onto the canvas (or click to add it at the centre). The unit under the
+ * pointer or the keyboard's focus is explained below the list, its activation typeset.
  */
+import { useState } from 'react';
 import { ACTIVATIONS, activationsFor } from '../../../engine/src/index';
 import type { NodeTemplate } from '../document/commands';
+import { Tex } from '../ui/Tex';
+import './palette.css';
 
-export const PALETTE: { name: string; template: NodeTemplate; hint: string }[] = [
+/** One unit of the palette: its name, what it adds, its explanation and (for an activation) its formula in TeX. */
+export interface PaletteEntry {
+  name: string;
+  template: NodeTemplate;
+  hint: string;
+  latex?: string;
+}
+
+export const PALETTE: PaletteEntry[] = [
   { name: 'Input', template: { kind: 'input' }, hint: 'one feature x_i of the data (the next one no input reads yet)' },
   {
     name: 'Input layer',
@@ -17,11 +29,13 @@ export const PALETTE: { name: string; template: NodeTemplate; hint: string }[] =
     name: `Perceptron (${ACTIVATIONS[activation].label})`,
     template: { kind: 'perceptron' as const, activation },
     hint: ACTIVATIONS[activation].formula,
+    latex: ACTIVATIONS[activation].formulaLatex,
   })),
   ...activationsFor('neuron').map((activation) => ({
     name: `Neuron (${ACTIVATIONS[activation].label})`,
     template: { kind: 'neuron' as const, activation },
     hint: ACTIVATIONS[activation].formula,
+    latex: ACTIVATIONS[activation].formulaLatex,
   })),
   {
     name: 'Dense layer',
@@ -33,6 +47,13 @@ export const PALETTE: { name: string; template: NodeTemplate; hint: string }[] =
 export const PALETTE_MIME = 'application/x-nnstudio-unit';
 
 export function Palette({ onAdd, onMarkOutput }: { onAdd: (template: NodeTemplate) => void; onMarkOutput: () => void }) {
+  // The explanation floats beside its entry, over the canvas: the palette's own column is narrow and scrolls.
+  const [explained, setExplained] = useState<{ entry: PaletteEntry; left: number; top: number } | null>(null);
+  const show = (entry: PaletteEntry) => (event: React.SyntheticEvent<HTMLElement>) => {
+    const box = event.currentTarget.getBoundingClientRect();
+    setExplained({ entry, left: box.right + 8, top: box.top });
+  };
+  const hide = () => setExplained(null);
   return (
     <nav className="palette" aria-label="Palette">
       <h2>Palette</h2>
@@ -41,7 +62,11 @@ export function Palette({ onAdd, onMarkOutput }: { onAdd: (template: NodeTemplat
           key={entry.name}
           className="palette-item"
           draggable
-          title={entry.hint}
+          aria-describedby={explained?.entry === entry ? 'palette-hint' : undefined}
+          onPointerEnter={show(entry)}
+          onPointerLeave={hide}
+          onFocus={show(entry)}
+          onBlur={hide}
           data-testid={`palette-${entry.name}`}
           onDragStart={(event) => {
             event.dataTransfer.setData(PALETTE_MIME, JSON.stringify(entry.template));
@@ -60,6 +85,18 @@ export function Palette({ onAdd, onMarkOutput }: { onAdd: (template: NodeTemplat
       >
         Output marker
       </button>
+      {explained && (
+        <div
+          className="palette-hint"
+          id="palette-hint"
+          role="tooltip"
+          data-testid="palette-hint"
+          style={{ left: explained.left, top: Math.min(explained.top, window.innerHeight - 90) }}
+        >
+          <strong>{explained.entry.name}</strong>
+          {explained.entry.latex ? <Tex tex={explained.entry.latex} display /> : <span>{explained.entry.hint}</span>}
+        </div>
+      )}
     </nav>
   );
 }

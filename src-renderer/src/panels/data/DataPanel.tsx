@@ -28,6 +28,7 @@ import { setData } from '../../document/commands';
 import { NumberInput } from '../../ui/NumberInput';
 import { useStudio } from '../../state/store';
 import { useThemeColors } from '../../ui/theme-colors';
+import { Tex } from '../../ui/Tex';
 
 export function DataPanel() {
   const project = useStudio((s) => s.project);
@@ -174,12 +175,12 @@ function NormalisationTable({ project }: { project: Project }) {
 
 function StatisticsTable({ normalisation }: { normalisation: Normalisation }) {
   const [shift, scale] = normalisation.method === 'minmax' ? ['min', 'range'] : ['mean', 's.d.'];
+  const [shiftTex, scaleTex] = normalisation.method === 'minmax' ? ['\\min', '\\text{range}'] : ['\\mu', '\\sigma'];
   return (
-    <table
-      className="norm-stats"
-      data-testid="normalisation-stats"
-      title="Fitted on the training split only, then applied to every split: x′ = (x − shift) / scale"
-    >
+    <table className="norm-stats" data-testid="normalisation-stats">
+      <caption>
+        <Tex tex={`x' = \\dfrac{x - ${shiftTex}}{${scaleTex}}`} />, fitted on the training split only, applied to every split
+      </caption>
       <thead>
         <tr>
           <th>feature</th>

@@ -138,7 +138,9 @@ function measure(rules: PanelRule[]): string[] {
     probe.remove();
     const room = field.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
     if (needed > room + 1)
-      problems.push(`The ${describe(field)} field cuts “${field.value}”: it shows it in ${Math.round(room)} px but needs ${Math.round(needed)} px.`);
+      problems.push(
+        `The ${describe(field)} field cuts “${field.value}”: it shows it in ${Math.round(room)} px but needs ${Math.round(needed)} px.`,
+      );
   }
 
   // A dialog's own buttons are in view: inside the window and inside the dialog's visible box.

@@ -131,6 +131,12 @@ export const ACTIONS = {
     keys: ['F1'],
     description: 'The lecture’s notation: s, z, δ, η, φ′ and the formulas the inspector uses',
   },
+  'help.learn': {
+    label: 'Learn',
+    button: 'Learn',
+    keys: ['F2'],
+    description: 'The course: lessons that follow the lecture, with tasks the app checks, hints and solutions',
+  },
   'help.shortcuts': { label: 'Keyboard Shortcuts', plainKeys: ['?'], description: 'Every key of the app, grouped by menu' },
   'help.about': { label: 'About NN Studio', description: 'The version, and where the app runs' },
 } as const satisfies Record<string, ActionDescriptor>;
@@ -233,7 +239,7 @@ export const MENUS: readonly MenuLayout[] = [
       ['train.reset'],
     ],
   },
-  { label: '&Help', groups: [['help.lecture', 'help.shortcuts', 'help.about']] },
+  { label: '&Help', groups: [['help.learn', 'help.lecture', 'help.shortcuts', 'help.about']] },
 ];
 
 /** A menu entry for one platform, separators placed: what a menu builder walks. */

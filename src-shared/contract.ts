@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { EpochRecordSchema, HyperparametersSchema, LIMITS, ProjectSchema, ResumeStateSchema } from '../engine/src/project/schema';
 import { OPTIMISER_NAMES } from '../engine/src/train/optimisers';
+import { LessonProgressSchema, ProgressByLessonSchema } from '../engine/src/lessons/progress';
 
 const path = z.string().min(1).max(4096);
 const sessionId = z.string().min(1).max(64);
@@ -73,6 +74,16 @@ export const CHANNELS = {
     }),
   },
   'backup:clear': { request: z.object({}).strict(), response: z.object({}) },
+  'lessons:progress': {
+    /** The student's progress in every lesson they have begun, by lesson id. */
+    request: z.object({}).strict(),
+    response: z.object({ lessons: ProgressByLessonSchema }),
+  },
+  'lessons:save-progress': {
+    /** One lesson's progress (the others are kept as they are). */
+    request: z.object({ lessonId: z.string().min(1).max(80), progress: LessonProgressSchema }).strict(),
+    response: z.object({}),
+  },
   'app:close': {
     /** The renderer has dealt with unsaved changes: the window may close now (desktop only). */
     request: z.object({}).strict(),

@@ -14,6 +14,8 @@ export const CHANNEL_NAMES = [
   'backup:write',
   'backup:check',
   'backup:clear',
+  'lessons:progress',
+  'lessons:save-progress',
   'app:close',
   'workspace:list',
   'training:start',

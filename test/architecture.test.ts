@@ -48,6 +48,7 @@ const ENGINE_LAYERS: Record<string, string[]> = {
   explain: ['compile', 'datasets', 'fast', 'model', 'train', 'util'],
   project: ['compile', 'datasets', 'explain', 'fast', 'model', 'train', 'util'],
   export: ['compile', 'datasets', 'fast', 'model', 'project', 'train', 'util'],
+  lessons: ['compile', 'datasets', 'explain', 'fast', 'model', 'project', 'train', 'util'],
 };
 
 describe('engine folders import in one direction', () => {

@@ -173,6 +173,26 @@ describe('backup of unsaved work', () => {
     }
   });
 
+  it('lesson progress: each lesson’s kept beside the others across launches; quick saves all land; a damaged file is set aside', async () => {
+    const dir = folder();
+    const progress = (step: number, done: string[]) => ({
+      step,
+      done,
+      hints: { '0': 1 },
+      solutions: [],
+      updatedAt: '2026-12-02T04:00:00.000Z',
+    });
+    const data = new AppData(dir);
+    expect(await data.lessonProgress()).toEqual({});
+    await Promise.all([data.saveLessonProgress('a', progress(1, ['t1'])), data.saveLessonProgress('b', progress(0, []))]);
+    await data.saveLessonProgress('a', progress(2, ['t1', 't2']));
+    expect(await new AppData(dir).lessonProgress()).toEqual({ a: progress(2, ['t1', 't2']), b: progress(0, []) });
+    writeFileSync(join(dir, 'lessons.json'), '{"version": 1, "lessons": {"a": {"step": -4}}}');
+    expect(await new AppData(dir).lessonProgress()).toEqual({});
+    expect(readFileSync(join(dir, 'lessons.damaged.json'), 'utf8')).toContain('"step": -4');
+    expect(existsSync(join(dir, 'lessons.json'))).toBe(false);
+  });
+
   it('the data folder follows each platform’s convention', () => {
     expect(defaultDataDir({ XDG_DATA_HOME: '/x' }, 'linux')).toBe('/x/nn-studio');
     expect(defaultDataDir({ APPDATA: 'C:\\Users\\a\\AppData\\Roaming' }, 'win32')).toMatch(/NN Studio$/);

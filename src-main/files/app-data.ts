@@ -11,6 +11,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseProject, serialiseProject, type Project } from '../../engine/src/index';
+import { ProgressByLessonSchema, type LessonProgress, type ProgressByLesson } from '../../engine/src/lessons/progress';
 import { prepareDurableWrite, writeFileDurably, type PreparedWrite } from './durable-write';
 import { UserError, describeFsError } from './project-file';
 
@@ -25,6 +26,7 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = 
 }
 
 const RecentFile = z.object({ version: z.literal(1), paths: z.array(z.string().min(1).max(4096)).max(100) });
+const ProgressFile = z.object({ version: z.literal(1), lessons: ProgressByLessonSchema });
 const BackupMeta = z.object({ version: z.literal(1), path: z.string().max(4096).nullable(), savedAt: z.string() });
 
 /** A backup found at launch. */
@@ -40,6 +42,9 @@ export class AppData {
   private readonly recentFile: string;
   private readonly backupFile: string;
   private readonly backupMetaFile: string;
+  private readonly progressFile: string;
+  /** Serialises writes of lesson progress, as of the recent list. */
+  private progressWrite: Promise<unknown> = Promise.resolve();
   /** Serialises writes of the recent list so that two quick opens cannot lose one another. */
   private recentWrite: Promise<unknown> = Promise.resolve();
 
@@ -51,6 +56,37 @@ export class AppData {
     this.recentFile = join(folder, 'recent.json');
     this.backupFile = join(folder, 'backup.nnproj');
     this.backupMetaFile = join(folder, 'backup.json');
+    this.progressFile = join(folder, 'lessons.json');
+  }
+
+  /**
+   * The student's progress in every lesson, by lesson id. A missing file is no progress; a damaged
+   * one is set aside (`lessons.damaged.json`) so the next save does not silently replace what a
+   * repair could recover, and reading goes on from nothing.
+   */
+  async lessonProgress(): Promise<ProgressByLesson> {
+    let text: string;
+    try {
+      text = await readFile(this.progressFile, 'utf8');
+    } catch {
+      return {};
+    }
+    try {
+      return ProgressFile.parse(JSON.parse(text)).lessons;
+    } catch {
+      await rename(this.progressFile, join(this.folder, 'lessons.damaged.json')).catch(() => undefined);
+      return {};
+    }
+  }
+
+  /** Saves one lesson's progress, keeping every other lesson's. */
+  async saveLessonProgress(lessonId: string, progress: LessonProgress): Promise<void> {
+    const next = this.progressWrite.then(async () => {
+      const lessons = { ...(await this.lessonProgress()), [lessonId]: progress };
+      await this.write(this.progressFile, JSON.stringify({ version: 1, lessons }, null, 2));
+    });
+    this.progressWrite = next.catch(() => undefined);
+    await next;
   }
 
   /**

@@ -331,6 +331,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       await deps.data.writeBackup(project, allowed);
       return {};
     },
+    'lessons:progress': async () => ({ lessons: await deps.data.lessonProgress() }),
+    'lessons:save-progress': async ({ lessonId, progress }) => {
+      await deps.data.saveLessonProgress(lessonId, progress);
+      return {};
+    },
     'backup:check': async () => {
       const { backup, problem } = await deps.data.readBackup();
       if (backup?.path) deps.paths.grant(backup.path);

@@ -281,7 +281,8 @@ function sectionOf(text: string, start: number, end: number): number {
   const is = (name: string) => (key !== null ? key === name : length === name.length && text.startsWith(name, start + 1));
   if (is('graph')) return GRAPH;
   if (is('dataset')) return DATASET;
-  if (is('training')) return TRAINING;
+  // The runs kept for comparison are training histories too (at most 20 of 500 records each).
+  if (is('training') || is('runs')) return TRAINING;
   return SMALL;
 }
 

@@ -24,6 +24,7 @@ import {
   type OptimiserSettingName,
 } from '../train/optimisers';
 import { BUILTIN_DATASETS, MAX_GENERATED_SIZE, MAX_NOISE } from '../datasets/builtin';
+import { RUNS_KEPT, RUN_CHANGES, RUN_POINTS } from './runs';
 
 /** The `format` field every project carries. */
 export const PROJECT_FORMAT = 'nnstudio-project';
@@ -393,6 +394,7 @@ export const ViewSchema = z.object({
       backprop: panelSize,
       regions: panelSize,
       evaluation: panelSize,
+      learn: panelSize,
     })
     .partial()
     .optional(),
@@ -402,6 +404,69 @@ export const ViewSchema = z.object({
     .array(id)
     .max(LIMITS.nodes + LIMITS.edges)
     .optional(),
+});
+
+/**
+ * One training run, kept so that runs can be compared side by side (project/runs.ts): the
+ * settings it started with and any it was given while it ran, the network it trained, its
+ * history compacted to at most {@link RUN_POINTS} records (epochs counted from the run's start),
+ * and how it ended. A project keeps at most {@link RUNS_KEPT}.
+ */
+const runHistoryColumn = z.array(nullableNumber).max(RUN_POINTS);
+export const RunHistorySchema = z
+  .object({
+    /** Epochs since the run started (1 is its first), increasing. */
+    epoch: z.array(z.number().int().min(1)).max(RUN_POINTS),
+    loss: runHistoryColumn,
+    accuracy: runHistoryColumn.nullable(),
+    validationLoss: runHistoryColumn.nullable(),
+    validationAccuracy: runHistoryColumn.nullable(),
+  })
+  .superRefine((h, context) => {
+    for (const field of ['loss', 'accuracy', 'validationLoss', 'validationAccuracy'] as const) {
+      const column = h[field];
+      if (column && column.length !== h.epoch.length) {
+        context.addIssue({ code: 'custom', path: [field], message: `has ${column.length} values but epoch has ${h.epoch.length}` });
+        return;
+      }
+    }
+    for (let i = 1; i < h.epoch.length; i++) {
+      if (h.epoch[i] <= h.epoch[i - 1]) {
+        context.addIssue({
+          code: 'custom',
+          path: ['epoch', i],
+          message: `epochs must increase, but ${h.epoch[i]} follows ${h.epoch[i - 1]}`,
+        });
+        return;
+      }
+    }
+  });
+
+export const RunSchema = z.object({
+  id,
+  label: z.string().max(LIMITS.idLength),
+  /** When the run started, as an ISO 8601 date and time. */
+  startedAt: z.iso.datetime({ offset: true }),
+  pinned: z.boolean().optional(),
+  /** The settings in force when the run started. */
+  hyperparameters: HyperparametersSchema,
+  /** Settings changed while the run was under way: from which of its epochs they applied. */
+  changes: z.array(z.object({ epoch: z.number().int().min(0), hyperparameters: HyperparametersSchema })).max(RUN_CHANGES),
+  /** The project's completed epochs when the run started: 0 from fresh weights. */
+  startEpoch: z.number().int().min(0),
+  /** The network it trained: computing units and parameters (weights and biases). */
+  network: z.object({ inputs: z.number().int().min(0), units: z.number().int().min(0), parameters: z.number().int().min(0) }),
+  history: RunHistorySchema,
+  /** Epochs trained in the run and the last epoch's figures. */
+  final: z.object({
+    epochs: z.number().int().min(0),
+    loss: nullableNumber,
+    accuracy: nullableNumber,
+    validationLoss: nullableNumber,
+    validationAccuracy: nullableNumber,
+  }),
+  /** How it ended (a stopping criterion, a pause, a stop); null while it runs. */
+  stop: z.object({ reason: z.string().max(LIMITS.idLength), message: text }).nullable(),
 });
 
 export const ProjectSchema = z.object({
@@ -416,6 +481,18 @@ export const ProjectSchema = z.object({
   hyperparameters: HyperparametersSchema,
   training: TrainingStateSchema,
   view: ViewSchema,
+  /** The training runs kept for comparison, oldest first; absent in files that have none. */
+  runs: z
+    .array(RunSchema)
+    .max(RUNS_KEPT)
+    .superRefine((runs, context) => {
+      const seen = new Set<string>();
+      for (const [i, run] of runs.entries()) {
+        if (seen.has(run.id)) context.addIssue({ code: 'custom', path: [i, 'id'], message: `another run already has the id '${run.id}'` });
+        seen.add(run.id);
+      }
+    })
+    .optional(),
 });
 
 /** A project in memory, version 2: the history as epoch records. */
@@ -440,3 +517,7 @@ export type ResumeState = z.infer<typeof ResumeStateSchema>;
 export type ParameterTree = z.infer<typeof ParameterTreeSchema>;
 /** Where a project's data comes from. */
 export type DatasetRef = z.infer<typeof DatasetRefSchema>;
+/** A training run kept for comparison (project/runs.ts). */
+export type Run = z.infer<typeof RunSchema>;
+/** A run's history: its epochs compacted, as columns. */
+export type RunHistory = z.infer<typeof RunHistorySchema>;

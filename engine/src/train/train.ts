@@ -833,6 +833,15 @@ export class Trainer {
         };
       }
     }
+    if (record.epoch >= h.maxEpochs && h.algorithm === 'perceptron' && misclassified > 0) {
+      // Name the likely cause: the rule only stops by itself on linearly separable data.
+      return {
+        reason: 'maxEpochs',
+        message:
+          `Stopped: reached the maximum of ${h.maxEpochs} epochs with the perceptron rule still correcting ${misclassified} of ${this.train.size} samples in the last epoch. ` +
+          'The rule converges when the data is linearly separable; when it is not (XOR is not), it cycles for ever.',
+      };
+    }
     if (record.epoch >= h.maxEpochs) return maxEpochsStop(h.maxEpochs);
     return null;
   }

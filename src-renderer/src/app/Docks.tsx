@@ -4,10 +4,12 @@
  * decision regions and the evaluation side by side, each in a resizable panel of its own with a
  * minimum that keeps it legible. Their sizes, and the dock's height, are saved in the view.
  */
+import { useState } from 'react';
 import { BackpropPanel } from '../backprop/BackpropPanel';
 import { Curves } from '../panels/training/Curves';
 import { DecisionRegions } from '../panels/training/DecisionRegions';
 import { EvaluationPanel } from '../panels/training/Evaluation';
+import { DockViewTabs, RunsPanel, type DockView } from '../panels/training/RunsPanel';
 import { useStudio } from '../state/store';
 import { CURVES_MINIMUM } from './panel-layout';
 import { FreePanel, PanelGroup, SizedPanel, Splitter, useSizeTracker } from './window-panels';
@@ -16,6 +18,8 @@ export function Docks({ inspecting, panelsHidden }: { inspecting: boolean; panel
   const project = useStudio((s) => s.project);
   const history = useStudio((s) => s.training.history);
   const columns = useSizeTracker('horizontal');
+  // The dock shows the curves (with the regions and evaluation) or the runs side by side.
+  const [view, setView] = useState<DockView>('curves');
   if (!project) return null;
   if (inspecting)
     return (
@@ -29,6 +33,18 @@ export function Docks({ inspecting, panelsHidden }: { inspecting: boolean; panel
       </>
     );
   if (panelsHidden) return null;
+  const tabs = <DockViewTabs view={view} onChange={setView} />;
+  if (view === 'runs')
+    return (
+      <>
+        <Splitter label="Resize the runs" />
+        <SizedPanel name="dock" label="Training runs">
+          <section className="dock training-dock" aria-label="Training runs">
+            <RunsPanel tabs={tabs} />
+          </section>
+        </SizedPanel>
+      </>
+    );
   return (
     <>
       <Splitter label="Resize the curves and decision regions" />
@@ -36,7 +52,7 @@ export function Docks({ inspecting, panelsHidden }: { inspecting: boolean; panel
         <section className="dock training-dock" aria-label="Curves and decision regions">
           <PanelGroup tracker={columns}>
             <FreePanel id="curves" min={CURVES_MINIMUM} className="dock-cell">
-              <Curves history={history} />
+              <Curves history={history} title={tabs} />
             </FreePanel>
             <Splitter label="Resize the decision regions" />
             <SizedPanel name="regions" className="dock-cell">

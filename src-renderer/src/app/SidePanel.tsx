@@ -5,6 +5,7 @@
  */
 import { DataPanel } from '../panels/data/DataPanel';
 import { Inspector } from '../panels/inspector/Inspector';
+import { Coach } from '../panels/training/Coach';
 import { HyperparameterPanel } from '../panels/training/Hyperparameters';
 import { useStudio } from '../state/store';
 import { formatPercent, formatValue } from '../ui/format';
@@ -30,6 +31,7 @@ export function SidePanel() {
       )}
       {(training.message || training.history.length > 0) && <h2>Training</h2>}
       {training.message && <p className="message">{training.message}</p>}
+      <Coach />
       <table className="history" hidden={training.history.length === 0}>
         <thead>
           <tr>

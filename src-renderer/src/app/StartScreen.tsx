@@ -1,6 +1,7 @@
 /**
  * What the canvas shows with no project open: the recent projects and the lecture's examples.
  */
+import { useLearnPanel } from '../lessons/learn-panel-state';
 import { useStudio } from '../state/store';
 
 export function StartScreen() {
@@ -10,6 +11,13 @@ export function StartScreen() {
     <div className="empty">
       <h1>NN Studio</h1>
       <p>Start from one of the lecture’s examples, or open a project.</p>
+      <p>
+        New to neural networks?{' '}
+        <button className="primary" onClick={() => useLearnPanel.getState().setOpen(true)} data-testid="start-learn">
+          Learn with the course
+        </button>{' '}
+        <span className="hint">eight lessons that follow the lecture, with tasks the app checks (F2)</span>
+      </p>
       {recent.length > 0 && (
         <div className="recent" data-testid="recent">
           <h2>Recent</h2>

@@ -382,6 +382,7 @@ describe('performing', () => {
       'file.new',
       'file.open',
       'help.about',
+      'help.learn',
       'help.lecture',
       'help.shortcuts',
       'train.speed.10',

@@ -14,6 +14,7 @@ import { layoutCommand } from '../document/layout';
 import { addInputsFromData, addOutputsForTargets } from '../document/build-from-data';
 import { useNewNetworkDialog } from '../dialogs/new-network-state';
 import { useShortcutSheet } from '../dialogs/shortcut-sheet';
+import { useLearnPanel } from '../lessons/learn-panel-state';
 import type { StudioState } from '../state/store';
 
 /** What an action may reach: the stores as they are now, the canvas, and the window's dialogs. */
@@ -191,6 +192,11 @@ export const PERFORMERS: Record<ActionId, Performer> = {
   'inspect.apply': inspectorStop((bp) => bp.applyAndContinue()),
   'train.reset': { enabled: hasProject, perform: (ctx) => void ctx.studio.reset() },
   'help.lecture': { enabled: () => true, perform: (ctx) => ctx.ui.openNotation() },
+  'help.learn': {
+    enabled: () => true,
+    perform: () => useLearnPanel.getState().toggle(),
+    checked: () => useLearnPanel.getState().open,
+  },
   'help.shortcuts': { enabled: () => true, perform: () => useShortcutSheet.getState().show() },
   'help.about': { enabled: () => true, perform: (ctx) => ctx.studio.showAbout() },
 };

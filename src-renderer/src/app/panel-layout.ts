@@ -31,6 +31,8 @@ export const PANELS = {
   regions: { min: 200, default: 250, max: 900 },
   /** The evaluation in the dock (width). */
   evaluation: { min: 260, default: 420, max: 4000 },
+  /** The Learn panel left of the canvas: a lesson's prose, formulas and tasks (width). */
+  learn: { min: 260, default: 320, max: 700 },
 } as const satisfies Record<PanelName, PanelBounds>;
 
 /** The sizes a project's view keeps (engine/src/project/schema.ts). */

@@ -5,6 +5,7 @@
  */
 import { useEffect } from 'react';
 import { useBackprop } from '../backprop/store';
+import { useLessons } from '../lessons/lesson-store';
 import { useStudio, windowTitle } from '../state/store';
 
 /** Starts the store, and keeps the title, the leave question and the refusal toast in step with it. */
@@ -23,6 +24,7 @@ export function useWindowLifecycle(): void {
 
   useEffect(() => {
     void useStudio.getState().init();
+    void useLessons.getState().loadProgress();
   }, []);
 
   useEffect(() => {

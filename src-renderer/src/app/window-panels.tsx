@@ -107,6 +107,7 @@ export function SizedPanel({
       maxSize={bounds.max}
       defaultSize={size}
       groupResizeBehavior="preserve-pixel-size"
+      role={label ? 'region' : undefined}
       aria-label={label}
     >
       {children}

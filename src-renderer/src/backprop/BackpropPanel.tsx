@@ -21,6 +21,7 @@ import { Num } from './Num';
 import { useBackprop } from './store';
 import { GradientCheck } from './GradientCheck';
 import { ExportMenu } from './ExportMenu';
+import { QuizStop, QuizToggle } from './Quiz';
 import { LockIcon } from '../ui/icons';
 import { Tex } from '../ui/Tex';
 import './formulas.css';
@@ -105,6 +106,7 @@ export function BackpropPanel() {
         >
           Gradient check
         </button>
+        <QuizToggle />
         <ExportMenu trace={inspection.trace} />
         {stepsTaken > 0 && (
           <span className="hint">
@@ -116,7 +118,11 @@ export function BackpropPanel() {
         <p className="hint">Training is running: the inspector shows the weights it had when it was paused; pause to follow them.</p>
       )}
       <div className="bp-body">
-        {checking ? <GradientCheck inspection={inspection} /> : <StopDetail inspection={inspection} step={step} />}
+        {checking ? (
+          <GradientCheck inspection={inspection} />
+        ) : (
+          <QuizStop inspection={inspection} step={step} detail={<StopDetail inspection={inspection} step={step} />} />
+        )}
         <RowPicker inspection={inspection} chosen={request.samples} />
       </div>
     </div>

@@ -5,10 +5,9 @@
  * from the history, and a change of document ends a training run that no longer fits it.
  */
 import {
-  defaultSpec,
+  blankProject,
   hasTrainingState,
   isComputing,
-  newProject,
   unitCount,
   withoutTrainingState,
   type Graph,
@@ -40,6 +39,11 @@ export interface DocumentSlice {
   newFromExample(name: string): Promise<void>;
   /** An empty canvas, on the XOR truth table (features x1, x2; target y) until data is chosen. */
   newBlank(): Promise<void>;
+  /**
+   * A new unsaved document from a project made here (a lesson's start), after the unsaved changes
+   * of the current one are dealt with; false when the user cancelled.
+   */
+  newFromProject(project: Project, action: string): Promise<boolean>;
   /** Back to the start screen (New): stops training and drops the project. */
   closeProject(): Promise<void>;
   /** Applies an edit; a refused one shows its reason at `at` (or near the top of the canvas). */
@@ -164,12 +168,16 @@ export const createDocumentSlice: SliceOf<DocumentSlice> = (set, get) => {
     async newBlank() {
       if (!(await get().confirmUnsaved('start a new project'))) return;
       if (get().training.state === 'running') void api.invoke('training:stop', {}).catch(fail);
-      const project = newProject({
-        name: 'Untitled',
-        graph: { nodes: [], edges: [] },
-        dataset: { kind: 'builtin', ...defaultSpec('xor') },
-      });
+      // The empty canvas's own hyperparameters, under which a hand-drawn 2-2-1 network learns XOR.
+      const project = blankProject();
       set((s) => freshDocument(s, project));
+    },
+
+    async newFromProject(project, action) {
+      if (!(await get().confirmUnsaved(action))) return false;
+      if (get().training.state === 'running') await api.invoke('training:stop', {}).catch(fail);
+      set((s) => freshDocument(s, project));
+      return true;
     },
 
     async closeProject() {

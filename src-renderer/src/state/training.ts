@@ -6,6 +6,7 @@
 import { thinHistoryInPlace, withoutTrainingState, writeParameters, type EpochRecord, type Project } from '../../../engine/src/index';
 import type { EventOf } from '../../../src-shared/contract';
 import { replacePresent } from '../document/history';
+import { beginRecording, recordProgress, recordStop, type Recording } from './run-recording';
 import { api } from './api';
 import { documentState, failure, modelOf, rememberModel, type GetStudio, type SetStudio, type SliceOf } from './shared';
 
@@ -20,6 +21,8 @@ export interface TrainingSlice {
     runningLoss: number | null;
     history: EpochRecord[];
     message: string | null;
+    /** Why the run stopped (the trainer's StopReason), for the coach; meaningful while `state` is 'stopped'. */
+    stopReason?: string | null;
   };
   /**
    * The name of the training run this window started; events of any other run (one reset,
@@ -28,6 +31,8 @@ export interface TrainingSlice {
   session: string | null;
   /** Training steps a second while running, or null for full speed (a view setting, not the document's). */
   speed: number | null;
+  /** The run this window records into the document's runs (run-recording.ts), or last recorded (not to be continued after a reset). */
+  recording: Recording | null;
 
   startOrPause(): Promise<void>;
   step(unit: 'sample' | 'batch' | 'epoch'): Promise<void>;
@@ -80,7 +85,7 @@ function asRecord(record: EventOf<'training:progress'>['newEpochs'][number]): Ep
  */
 export function listenToTraining(set: SetStudio, get: GetStudio): void {
   const onProgress = (progress: EventOf<'training:progress'>) => {
-    const { project, training, session, history } = get();
+    const { project, training, session, history, recording } = get();
     if (!project || !history || progress.session !== session) return;
     // Records in order of epoch only (a late or repeated one is dropped); a long run's are thinned as the trainer thins its own.
     const records = [...training.history];
@@ -100,7 +105,7 @@ export function listenToTraining(set: SetStudio, get: GetStudio): void {
     }
     set({
       // Trained weights change the document but are not an edit to undo.
-      ...documentState(next === project ? history : replacePresent(history, next)),
+      ...documentState(recordProgress(next === project ? history : replacePresent(history, next), recording, progress)),
       training: {
         ...training,
         state: progress.state,
@@ -115,9 +120,21 @@ export function listenToTraining(set: SetStudio, get: GetStudio): void {
 
   api.on('training:progress', onProgress);
   api.on('training:stopped', (event) => {
-    if (event.session === get().session) set((s) => ({ training: { ...s.training, state: 'stopped', message: event.message } }));
+    const { history, recording } = get();
+    // The recorded run learns why it stopped even when a reset was quicker than the news.
+    if (history && event.session === recording?.session) set(documentState(recordStop(history, recording, event)));
+    if (event.session === get().session)
+      set((s) => ({ training: { ...s.training, state: 'stopped', message: event.message, stopReason: event.reason } }));
   });
-  api.on('training:error', (event) => set((s) => ({ error: event.message, training: { ...s.training, state: 'stopped' } })));
+  api.on('training:error', (event) =>
+    set((s) => ({
+      ...(s.history && s.session
+        ? documentState(recordStop(s.history, s.recording, { session: s.session, reason: 'error', message: event.message }))
+        : {}),
+      error: event.message,
+      training: { ...s.training, state: 'stopped' },
+    })),
+  );
 }
 
 export const createTrainingSlice: SliceOf<TrainingSlice> = (set, get) => {
@@ -127,6 +144,7 @@ export const createTrainingSlice: SliceOf<TrainingSlice> = (set, get) => {
     training: idleTraining(null),
     session: null,
     speed: null,
+    recording: null,
 
     async startOrPause() {
       const { project, training } = get();
@@ -138,15 +156,34 @@ export const createTrainingSlice: SliceOf<TrainingSlice> = (set, get) => {
           await api.invoke('training:pause', {});
         } else if (training.state === 'paused') {
           await api.invoke('training:resume', {});
-          set((s) => ({ training: { ...s.training, state: 'running', message: null } }));
+          // A session that stepping opened becomes a run when it trains on its own.
+          const { history, session, recording } = get();
+          const begun = history && session && recording?.session !== session ? beginRecording(history, recording, session) : null;
+          set((s) => ({
+            ...(begun ? { ...documentState(begun.history), recording: begun.recording } : {}),
+            training: { ...s.training, state: 'running', message: null },
+          }));
         } else {
           const session = newSessionName();
-          set((s) => ({ session, training: { ...s.training, state: 'running', message: null }, error: null }));
+          const history = get().history;
+          const begun = history ? beginRecording(history, get().recording, session) : null;
+          set((s) => ({
+            session,
+            ...(begun ? { ...documentState(begun.history), recording: begun.recording } : {}),
+            training: { ...s.training, state: 'running', message: null },
+            error: null,
+          }));
           const { notices } = await api.invoke('training:start', { project, session });
           if (notices.length > 0) set({ notice: notices.join(' ') });
         }
       } catch (error) {
-        set((s) => ({ training: { ...s.training, state: 'idle' } }));
+        // A run that could not start trained nothing: it is not kept.
+        set((s) => ({
+          ...(s.history && s.recording
+            ? documentState(recordStop(s.history, s.recording, { session: s.recording.session, reason: 'error', message: String(error) }))
+            : {}),
+          training: { ...s.training, state: 'idle' },
+        }));
         fail(error);
       }
     },
@@ -182,10 +219,12 @@ export const createTrainingSlice: SliceOf<TrainingSlice> = (set, get) => {
       const { project } = get();
       if (!project) return;
       try {
-        set({ session: null }); // late events of the old run must not undo the reset
+        // Late events of the old run must not undo the reset; the next training is a new run.
+        set((s) => ({ session: null, recording: s.recording && { ...s.recording, continuable: false } }));
         const { project: fresh } = await api.invoke('training:reset', { project });
-        // Resetting the weights is an edit like any other: it can be undone.
-        get().edit({ label: 'Reset weights', apply: () => ({ ok: true, project: fresh }) });
+        // Resetting the weights is an edit like any other: it can be undone. The runs are the
+        // document's as they are now (a run may have learnt why it stopped meanwhile).
+        get().edit({ label: 'Reset weights', apply: (current) => ({ ok: true, project: { ...fresh, runs: current.runs } }) });
         set({ training: idleTraining(fresh) });
       } catch (error) {
         fail(error);

@@ -4,7 +4,7 @@
  * the legend reads out the last epoch's values, or the hovered epoch's. The loss axis turns
  * logarithmic by itself when the loss spans more than three decades (a checkbox overrides it).
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { EpochRecord } from '../../../../engine/src/index';
@@ -21,7 +21,8 @@ function showLastEpoch(u: uPlot): void {
   if (u.cursor.idx == null && epochs > 0) u.setLegend({ idx: epochs - 1 }, false);
 }
 
-export function Curves({ history }: { history: readonly EpochRecord[] }) {
+/** `title` takes the place of the chart's heading (the dock puts its view tabs there). */
+export function Curves({ history, title }: { history: readonly EpochRecord[]; title?: ReactNode }) {
   const [choice, setChoice] = useState<boolean | null>(null);
   const log = logLossAxis(history, choice);
   const host = useRef<HTMLDivElement>(null);
@@ -119,7 +120,7 @@ export function Curves({ history }: { history: readonly EpochRecord[] }) {
   return (
     <div className="curves-panel">
       <div className="curves-head">
-        <span className="curves-title">Loss and accuracy</span>
+        {title ?? <span className="curves-title">Loss and accuracy</span>}
         <label
           className="curves-log"
           title={`A logarithmic loss axis: on by itself when the loss spans more than ${LOG_SCALE_DECADES} decades (then a linear axis shows a flat line)`}

@@ -32,8 +32,7 @@ function paint(canvas: HTMLCanvasElement, grid: DecisionGrid, data: Dataset, sid
     for (let c = 0; c < grid.size; c++) {
       const v = grid.values[r * grid.size + c];
       const confidence = Math.min(1, Math.abs(v - grid.threshold) / span);
-      context.fillStyle =
-        withAlpha(v > grid.threshold ? colors.positive : colors.negative, 0.15 + 0.45 * confidence);
+      context.fillStyle = withAlpha(v > grid.threshold ? colors.positive : colors.negative, 0.15 + 0.45 * confidence);
       context.fillRect(edge(c), edge(r), edge(c + 1) - edge(c), edge(r + 1) - edge(r));
     }
   }

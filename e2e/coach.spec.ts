@@ -17,6 +17,8 @@ async function wire(page: Page, from: string, to: string): Promise<void> {
   await page.mouse.down();
   await page.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 8 });
   await page.mouse.up();
+  // The edge is drawn before the next gesture: the problem list under the canvas changes height as it goes.
+  await expect(page.locator(`.react-flow__edge[data-id="${from}->${to}"]`)).toHaveCount(1);
 }
 
 async function trainToStop(page: Page): Promise<void> {
@@ -46,8 +48,8 @@ test('the coach explains a perceptron on XOR and saturation at η = 1000, and is
 
   // 1. One step perceptron on the XOR truth table, trained with the perceptron rule.
   await dropFromPalette(page, 'Input', 120, 90);
-  await dropFromPalette(page, 'Input', 120, 250);
-  await dropFromPalette(page, 'Perceptron (step)', 400, 170);
+  await dropFromPalette(page, 'Input', 120, 210);
+  await dropFromPalette(page, 'Perceptron (step)', 400, 150);
   await wire(page, 'x1', 'p1');
   await wire(page, 'x2', 'p1');
   await page.getByTestId('unit-p1').click();

@@ -40,6 +40,7 @@ const RULES: PanelRule[] = [
   { name: 'decision regions', selector: 'canvas[data-testid="decision-regions"]', minWidth: 190, minHeight: 190, noSideways: false },
   { name: 'evaluation', selector: '[data-testid="evaluation"]', minWidth: PANELS.evaluation.min, noSideways: true },
   { name: 'status bar', selector: '.status', noSideways: true },
+  { name: 'Learn panel', selector: '[data-testid="learn"]', minWidth: PANELS.learn.min, noSideways: true },
   { name: 'dialog', selector: '.modal-body', noSideways: true },
 ];
 

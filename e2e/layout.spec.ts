@@ -69,6 +69,17 @@ for (const [width, height] of [
     await page.getByTestId('inspect').click();
     await expect(page.getByTestId('backprop')).toBeVisible();
     await expectLayoutHolds(page, testInfo, at('6-backprop'));
+
+    // The Learn panel beside it all (F2), on a lesson with formulas, a table and its tasks.
+    await page.getByTestId('bp-close').click();
+    await page.keyboard.press('F2');
+    await page.getByTestId('lesson-perceptron-or-and').click();
+    await page.getByTestId('lesson-begin').click();
+    // The trained Iris is unsaved: starting the lesson asks first, as New does.
+    await expect(page.getByRole('alertdialog', { name: 'Unsaved changes' })).toContainText('Save the changes to Iris?');
+    await page.getByTestId('prompt-discard').click();
+    await expect(page.getByTestId('tasks')).toBeVisible();
+    await expectLayoutHolds(page, testInfo, at('7-learn'));
     expect(errors).toEqual([]);
   });
 }

@@ -99,10 +99,13 @@ test('the browser’s menu bar runs the actions with the mouse and the keyboard'
   await expect(train.getByRole('menuitem', { name: /^Pause/ })).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('training-state')).toHaveText('paused');
-  // ArrowRight moves to Help, ArrowDown to its next items (the shortcut sheet, then About), Enter shows About.
+  // ArrowRight moves to Help (Learn first), ArrowDown to its next items (the notation, the shortcut sheet, then About), Enter shows About.
   await page.keyboard.press('Alt+t');
   await page.keyboard.press('ArrowRight');
   await expect(help.getByRole('menuitem').first()).toBeFocused();
+  await expect(help.getByRole('menuitem').first()).toHaveText(/^Learn\s*F2/);
+  await page.keyboard.press('ArrowDown');
+  await expect(help.getByRole('menuitem', { name: /^The Lecture’s Notation/ })).toBeFocused();
   await page.keyboard.press('ArrowDown');
   await expect(help.getByRole('menuitem', { name: /^Keyboard Shortcuts/ })).toBeFocused();
   await page.keyboard.press('ArrowDown');

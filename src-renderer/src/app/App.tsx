@@ -15,7 +15,7 @@ import { Banners } from './Banners';
 import { Docks } from './Docks';
 import { MenuBar } from './MenuBar';
 import { Problems } from './Problems';
-import { CANVAS_MINIMUM } from './panel-layout';
+import { CANVAS_MINIMUM, PANELS } from './panel-layout';
 import { StatusBar } from './StatusBar';
 import { Toolbar } from './Toolbar';
 import { useFileDrop } from './use-file-drop';
@@ -23,7 +23,9 @@ import { useLiveCompile } from './use-live-compile';
 import { useShortcuts } from './use-shortcuts';
 import { useWindowActions } from './use-window-actions';
 import { useInspectorFollowsDocument, useWindowLifecycle } from './use-window-events';
-import { FreePanel, PanelGroup, useSizeTracker } from './window-panels';
+import { FreePanel, PanelGroup, SizedPanel, Splitter, useSizeTracker } from './window-panels';
+import { LearnPanel } from '../lessons/LearnPanel';
+import { useLearnPanel } from '../lessons/learn-panel-state';
 import { WindowDialogs } from './WindowDialogs';
 import { Workspace } from './Workspace';
 
@@ -38,6 +40,9 @@ export function App() {
   // Which panels are open is part of how the project looks, saved with it.
   const panelsHidden = project?.view.panels?.hidden === true;
   const rows = useSizeTracker('vertical');
+  const columns = useSizeTracker('horizontal');
+  // The Learn panel runs the window's whole height, left of the canvas and the dock.
+  const learning = useLearnPanel((s) => s.open);
 
   useWindowLifecycle();
   useFileDrop();
@@ -52,17 +57,29 @@ export function App() {
         <Toolbar />
         <Banners />
         <div className="window-panels">
-          <PanelGroup tracker={rows}>
-            <FreePanel id="workspace" min={CANVAS_MINIMUM.height}>
-              {/* `problems`: the slot under the canvas for the list of the network's problems (app/Problems.tsx). */}
-              <Workspace
-                canvas={canvas}
-                compiled={compiled}
-                panelsHidden={panelsHidden}
-                problems={<Problems compiled={compiled} canvas={canvas} />}
-              />
+          <PanelGroup tracker={columns}>
+            {learning && (
+              <>
+                <SizedPanel name="learn" label="Learn">
+                  <LearnPanel />
+                </SizedPanel>
+                <Splitter label="Resize the Learn panel" />
+              </>
+            )}
+            <FreePanel id="window" min={PANELS.palette.min + CANVAS_MINIMUM.width + PANELS.side.min}>
+              <PanelGroup tracker={rows}>
+                <FreePanel id="workspace" min={CANVAS_MINIMUM.height}>
+                  {/* `problems`: the slot under the canvas for the list of the network's problems (app/Problems.tsx). */}
+                  <Workspace
+                    canvas={canvas}
+                    compiled={compiled}
+                    panelsHidden={panelsHidden}
+                    problems={<Problems compiled={compiled} canvas={canvas} />}
+                  />
+                </FreePanel>
+                <Docks inspecting={inspecting} panelsHidden={panelsHidden} />
+              </PanelGroup>
             </FreePanel>
-            <Docks inspecting={inspecting} panelsHidden={panelsHidden} />
           </PanelGroup>
         </div>
         <StatusBar compiled={compiled} />

@@ -7,8 +7,6 @@
 import { useState, type ReactNode, type RefObject } from 'react';
 import type { CompileResult } from '../../../engine/src/index';
 import type { CanvasApi } from '../canvas/Canvas';
-import { LearnPanel } from '../lessons/LearnPanel';
-import { useLearnPanel } from '../lessons/learn-panel-state';
 import { useStudio } from '../state/store';
 import { Editor, type LayerChoice } from './Editor';
 import { CANVAS_MINIMUM, PANELS } from './panel-layout';
@@ -31,18 +29,9 @@ export function Workspace({
   const project = useStudio((s) => s.project);
   const [layer, setLayer] = useState<LayerChoice>({ size: 2, activation: 'sigmoid' });
   const columns = useSizeTracker('horizontal');
-  const learning = useLearnPanel((s) => s.open);
   return (
     <main className="workspace">
       <PanelGroup tracker={columns}>
-        {learning && (
-          <>
-            <SizedPanel name="learn" label="Learn">
-              <LearnPanel />
-            </SizedPanel>
-            <Splitter label="Resize the Learn panel" />
-          </>
-        )}
         {/* The editor holds the palette as well as the canvas: at least both their minimums. */}
         <FreePanel id="main" min={project ? PANELS.palette.min + CANVAS_MINIMUM.width + 1 : CANVAS_MINIMUM.width}>
           {project ? (

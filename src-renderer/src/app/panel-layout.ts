@@ -24,7 +24,7 @@ export const PANELS = {
   /** The side panel: inspector, data, hyperparameters (width). */
   side: { min: 300, default: 340, max: 640 },
   /** The dock under the workspace with the curves, regions and evaluation (height). */
-  dock: { min: 220, default: 290, max: 900 },
+  dock: { min: 220, default: 300, max: 900 },
   /** The dock while it holds the backprop inspector, which has more to show (height). */
   backprop: { min: 220, default: 360, max: 1200 },
   /** The decision-region plot in the dock (width). */
@@ -32,7 +32,7 @@ export const PANELS = {
   /** The evaluation in the dock (width). */
   evaluation: { min: 260, default: 420, max: 4000 },
   /** The Learn panel left of the canvas: a lesson's prose, formulas and tasks (width). */
-  learn: { min: 260, default: 320, max: 700 },
+  learn: { min: 260, default: 260, max: 700 },
 } as const satisfies Record<PanelName, PanelBounds>;
 
 /** The sizes a project's view keeps (engine/src/project/schema.ts). */

@@ -83,6 +83,24 @@ function CanvasInner({ compiled, onReady }: { compiled: CompileResult | null; on
     setEdges(derived.edges as Edge[]);
   }, [derived]);
 
+  // The first fit happens as React Flow starts, while the splitters may still be settling the
+  // canvas's size (a document opened with the Learn panel beside it): refit to the size it settles
+  // at, for a moment after opening, unless the user has moved the view meanwhile.
+  useEffect(() => {
+    const box = wrapper.current;
+    if (!fitOnOpen || !box || typeof ResizeObserver === 'undefined') return;
+    const opened = performance.now();
+    const viewport = () => JSON.stringify(flow.getViewport());
+    let fitted = '';
+    const observer = new ResizeObserver(() => {
+      if (performance.now() - opened > 800) return observer.disconnect();
+      if (fitted && fitted !== viewport()) return observer.disconnect();
+      void flow.fitView({ padding: 0.2 }).then(() => (fitted = viewport()));
+    });
+    observer.observe(box);
+    return () => observer.disconnect();
+  }, [fitOnOpen, flow]);
+
   useEffect(() => {
     onReady?.({
       centre: () => {

@@ -62,6 +62,26 @@ export interface LessonState {
 /** The progress of a lesson not begun: one object, so that a selector reading it returns the same value each time. */
 const NOT_BEGUN: LessonProgress = Object.freeze(freshProgress());
 
+/**
+ * The saved progress with this launch's joined in (what was done before the saved progress had
+ * loaded): the tasks, hints and solutions of both, and this launch's step.
+ */
+function joinProgress(saved: ProgressByLesson, now: ProgressByLesson): ProgressByLesson {
+  const joined = { ...saved };
+  for (const [id, mine] of Object.entries(now)) {
+    const before = saved[id];
+    if (!before) {
+      joined[id] = mine;
+      continue;
+    }
+    const hints = { ...before.hints };
+    for (const [step, count] of Object.entries(mine.hints)) hints[step] = Math.max(hints[step] ?? 0, count);
+    const union = <T>(a: readonly T[], b: readonly T[]) => [...new Set([...a, ...b])];
+    joined[id] = { ...mine, done: union(before.done, mine.done), hints, solutions: union(before.solutions, mine.solutions) };
+  }
+  return joined;
+}
+
 /** The open lesson's progress, or that of a lesson not begun. */
 export function progressOf(state: Pick<LessonState, 'lesson' | 'progress'>): LessonProgress {
   return (state.lesson && state.progress[state.lesson.id]) || NOT_BEGUN;
@@ -92,7 +112,16 @@ export const useLessons = create<LessonState>()((set, get) => {
     async loadProgress() {
       try {
         const { lessons } = await api.invoke('lessons:progress', {});
-        set({ progress: lessons });
+        // A student quick off the mark has progress from before the file arrived: both are kept,
+        // and a lesson in both is saved joined (its save since held only this launch's part).
+        const mine = get().progress;
+        const joined = joinProgress(lessons, mine);
+        set({ progress: joined });
+        for (const id of Object.keys(mine))
+          if (lessons[id])
+            api.invoke('lessons:save-progress', { lessonId: id, progress: joined[id] }).catch((error: unknown) => {
+              set({ problem: `Your progress could not be saved: ${error instanceof Error ? error.message : String(error)}` });
+            });
       } catch (error) {
         set({ problem: `Your lesson progress could not be read: ${error instanceof Error ? error.message : String(error)}` });
       }

@@ -51,9 +51,14 @@ export function useLessonChecks(lesson: Lesson | null): Record<string, CheckResu
   }, [phase, notePhase]);
 
   // While training runs the document changes every few epochs: the checks follow at most 4 times a second.
-  const throttledProject = useThrottled(project, 250);
-  const throttledTraining = useThrottled(training, 250);
-  const active = lesson !== null && start !== null && project !== null && lessonDocument === documentId;
+  // The document travels with its id: a throttled value that still holds the previous document
+  // (just after the lesson opened its own) must not be checked, or it could tick a task off.
+  const current = useMemo(() => ({ project, documentId, training }), [project, documentId, training]);
+  const throttled = useThrottled(current, 250);
+  const throttledProject = throttled.project;
+  const throttledTraining = throttled.training;
+  const active =
+    lesson !== null && start !== null && project !== null && lessonDocument === documentId && throttled.documentId === lessonDocument;
   const results = useMemo(() => {
     if (!active || !lesson || !start || !throttledProject) return null;
     const trainingView = { state: throttledTraining.state, message: throttledTraining.message, history: throttledTraining.history };

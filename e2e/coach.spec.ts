@@ -5,21 +5,7 @@
  * sigmoid units, and reads that. Screenshots of the coach at 1280×800 and 1920×1080.
  */
 import { expect, test, type Page } from './fixtures';
-
-async function dropFromPalette(page: Page, entry: string, x: number, y: number): Promise<void> {
-  await page.getByTestId(`palette-${entry}`).dragTo(page.getByTestId('canvas'), { targetPosition: { x, y } });
-}
-
-async function wire(page: Page, from: string, to: string): Promise<void> {
-  const source = (await page.getByTestId(`out-${from}`).boundingBox())!;
-  const target = (await page.getByTestId(`in-${to}`).boundingBox())!;
-  await page.mouse.move(source.x + source.width / 2, source.y + source.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 8 });
-  await page.mouse.up();
-  // The edge is drawn before the next gesture: the problem list under the canvas changes height as it goes.
-  await expect(page.locator(`.react-flow__edge[data-id="${from}->${to}"]`)).toHaveCount(1);
-}
+import { dropFromPalette, wire } from './gestures';
 
 async function trainToStop(page: Page): Promise<void> {
   await page.getByTestId('train-button').click();

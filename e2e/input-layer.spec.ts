@@ -4,20 +4,8 @@
  * up), connect it to a dense layer and an output, and see the status say the network compiles. A
  * single Input dropped first takes the data's next unused feature, and the layer the rest.
  */
-import { expect, test, type Page } from './fixtures';
-
-async function dropFromPalette(page: Page, entry: string, x: number, y: number): Promise<void> {
-  await page.getByTestId(`palette-${entry}`).dragTo(page.getByTestId('canvas'), { targetPosition: { x, y } });
-}
-
-async function wire(page: Page, from: string, to: string): Promise<void> {
-  const source = (await page.getByTestId(`out-${from}`).boundingBox())!;
-  const target = (await page.getByTestId(`in-${to}`).boundingBox())!;
-  await page.mouse.move(source.x + source.width / 2, source.y + source.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 8 });
-  await page.mouse.up();
-}
+import { expect, test } from './fixtures';
+import { dropFromPalette, wire } from './gestures';
 
 test('drop an input layer, choose its features from the data, wire it to a dense layer: it compiles', async ({ page }, testInfo) => {
   const errors: string[] = [];

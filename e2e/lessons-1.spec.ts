@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from './fixtures';
+import { dropFromPalette, wire } from './gestures';
 // The modules themselves, not the engine's index: what the journeys need and nothing more.
 import { lessonText, parseLesson, startProjectOf, type Lesson } from '../engine/src/lessons/lesson-format';
 import { projectData } from '../engine/src/project/session';
@@ -143,19 +144,6 @@ async function typeInto(page: Page, testId: string, value: string): Promise<void
   await page.keyboard.press('Control+A');
   await page.keyboard.type(value);
   await page.keyboard.press('Enter');
-}
-
-async function dropFromPalette(page: Page, entry: string, x: number, y: number): Promise<void> {
-  await page.getByTestId(`palette-${entry}`).dragTo(page.getByTestId('canvas'), { targetPosition: { x, y } });
-}
-
-async function wire(page: Page, from: string, to: string): Promise<void> {
-  const source = (await page.getByTestId(`out-${from}`).boundingBox())!;
-  const target = (await page.getByTestId(`in-${to}`).boundingBox())!;
-  await page.mouse.move(source.x + source.width / 2, source.y + source.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 8 });
-  await page.mouse.up();
 }
 
 const σ = (s: number) => 1 / (1 + Math.exp(-s));

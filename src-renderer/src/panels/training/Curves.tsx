@@ -11,6 +11,7 @@ import type { EpochRecord } from '../../../../engine/src/index';
 import { formatValue } from '../../ui/format';
 import { LOG_SCALE_DECADES, curveData, decadeLabel, logLossAxis } from './curve-data';
 import './curves.css';
+import { followPanel } from './chart-sizing';
 
 /** The height the chart keeps however small its panel: its axes and a few rows of plot. */
 const SMALLEST = 90;
@@ -97,17 +98,7 @@ export function Curves({ history, title }: { history: readonly EpochRecord[]; ti
       curveData(latest.current, log),
       element,
     );
-    // The chart follows its panel; the legend under it may wrap onto another row as it narrows.
-    const resize = new ResizeObserver(() => chart.current?.setSize(size()));
-    resize.observe(element);
-    const legend = chart.current.root.querySelector('.u-legend');
-    if (legend) resize.observe(legend);
-    chart.current.setSize(size());
-    return () => {
-      resize.disconnect();
-      chart.current?.destroy();
-      chart.current = null;
-    };
+    return followPanel(chart, element, size);
   }, [log]);
 
   useEffect(() => {

@@ -10,6 +10,7 @@ import 'uplot/dist/uPlot.min.css';
 import { runOverlay, type Run, type RunMetric } from '../../../../engine/src/index';
 import { formatValue } from '../../ui/format';
 import { decadeLabel } from './curve-data';
+import { followPanel } from './chart-sizing';
 
 /** The height the chart keeps however small its panel. */
 const SMALLEST = 90;
@@ -92,16 +93,7 @@ export function RunsChart({ runs, metric, log }: { runs: readonly ChartedRun[]; 
       [overlay.epochs, ...overlay.series] as uPlot.AlignedData,
       element,
     );
-    const resize = new ResizeObserver(() => chart.current?.setSize(size()));
-    resize.observe(element);
-    const legend = chart.current.root.querySelector('.u-legend');
-    if (legend) resize.observe(legend);
-    chart.current.setSize(size());
-    return () => {
-      resize.disconnect();
-      chart.current?.destroy();
-      chart.current = null;
-    };
+    return followPanel(chart, element, size);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `shape` stands for the runs' identities; their data arrive by setData below.
   }, [shape]);
 

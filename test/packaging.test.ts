@@ -136,6 +136,6 @@ describe('electron-builder configuration', () => {
     // The worker is unpacked from the archive and must be the file the controller starts.
     expect(build).toContain('outfile: `${root}dist/main/worker.mjs`');
     expect(config.asarUnpack).toEqual(['dist/main/worker.mjs']);
-    expect(readFileSync(`${root}src-main/training/controller.ts`, 'utf8')).toContain("new URL('./worker.mjs', import.meta.url)");
+    expect(readFileSync(`${root}src-main/training/spawn.ts`, 'utf8')).toContain("new URL('./worker.mjs', import.meta.url)");
   });
 });

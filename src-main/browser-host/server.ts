@@ -15,7 +15,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { EVENTS, type EventName, type EventOf } from '../../src-shared/contract';
 import { EventCoalescer, MAX_MESSAGE_BYTES } from '../ipc/event-pacing';
 import { createHandlers, dispatch, workspacePolicy, type Dialogs } from '../ipc/handlers';
-import { TrainingController, type WorkerLike } from '../training/controller';
+import { TrainingController, type WorkerLike } from '../../src-shared/host/training-controller';
+import { spawnTrainingWorker } from '../training/spawn';
 import { AppData } from '../files/app-data';
 
 export interface BrowserHostOptions {
@@ -98,7 +99,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     }
     for (const events of sockets.values()) events.send(event, checked.data as EventOf<E>);
   };
-  const training = new TrainingController(broadcast, options.spawnWorker);
+  const training = new TrainingController(broadcast, options.spawnWorker ?? spawnTrainingWorker);
   // In the browser, the in-app picker chooses the file: there is no native dialog to ask.
   const dialogs: Dialogs = {
     chooseProjectToOpen: async () => null,

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, session, type MenuItemConstructorOptions, type WebFrameMain } from 'electron';
 import { CHANNEL_NAMES, EVENTS, type EventName, type EventOf } from '../../src-shared/contract';
 import { createHandlers, dispatch, grantedPathsPolicy } from '../ipc/handlers';
-import { TrainingController } from '../training/controller';
+import { TrainingController } from '../../src-shared/host/training-controller';
+import { spawnTrainingWorker } from '../training/spawn';
 import { framePacedSender } from '../ipc/event-pacing';
 import { AppData } from '../files/app-data';
 import { menuTemplate, type MenuItemSpec } from './menu';
@@ -42,6 +43,7 @@ const paths = grantedPathsPolicy();
 // most once a frame, the latest (see event-pacing.ts).
 const training = new TrainingController(
   framePacedSender(send, { now: () => performance.now(), later: (task, ms) => void setTimeout(task, ms) }),
+  spawnTrainingWorker,
 );
 
 /** File › Open Recent follows the recent list. */

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { findExample, parseProject, serialiseProject, type Project } from '../../engine/src/index';
 import { runCliCaptured } from '../../test/support/run-cli';
 import { createHandlers, dispatch, grantedPathsPolicy, workspacePolicy, type PathPolicy } from '../ipc/handlers';
-import type { TrainingController } from '../training/controller';
+import type { TrainingController } from '../../src-shared/host/training-controller';
 import { AppData } from './app-data';
 import { STALE_TEMP_MS, removeStaleTemps, temporaryName, writeFileDurably } from './durable-write';
 import { UserError, writeUserFile } from './project-file';

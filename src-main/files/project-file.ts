@@ -9,14 +9,10 @@ import { constants } from 'node:fs';
 import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { LIMITS, parseProject, serialiseProject, type Project } from '../../engine/src/index';
 import { writeFileDurably } from './durable-write';
+import { UserError } from '../../src-shared/host/user-error';
 
 /** An error for the user: one line, no stack trace. */
-export class UserError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UserError';
-  }
-}
+export { UserError };
 
 /** Reads and validates a project file. @throws UserError naming the file and the problem. */
 export async function readProjectFile(path: string): Promise<{ project: Project; migratedFrom: number | null }> {

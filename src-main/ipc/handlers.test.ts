@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { findExample, parseProject, serialiseProject } from '../../engine/src/index';
 import { UserError } from '../files/project-file';
-import type { TrainingController } from '../training/controller';
+import type { TrainingController } from '../../src-shared/host/training-controller';
 import { AppData } from '../files/app-data';
 import { CHANNEL_NAMES } from '../../src-shared/contract';
 import { createHandlers, dispatch, grantedPathsPolicy, workspacePolicy, type Dialogs } from './handlers';

@@ -24,7 +24,7 @@ import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findExample, serialiseProject, type Project } from '../../engine/src/index';
 import { AppData } from '../files/app-data';
-import type { TrainingController } from '../training/controller';
+import type { TrainingController } from '../../src-shared/host/training-controller';
 import { createHandlers, dispatch, workspacePolicy } from './handlers';
 
 const root = mkdtempSync(join(tmpdir(), 'nnstudio-race-'));

@@ -6,8 +6,9 @@ import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { findExample } from '../../engine/src/index';
 import type { EventName, EventOf } from '../../src-shared/contract';
-import { TrainingController, type WorkerLike } from './controller';
-import type { FromWorker, ToWorker } from './protocol';
+import { TrainingController, type WorkerLike } from '../../src-shared/host/training-controller';
+import { spawnTrainingWorker } from './spawn';
+import type { FromWorker, ToWorker } from '../../src-shared/host/training-protocol';
 
 function recorder() {
   const events: { event: EventName; payload: unknown }[] = [];
@@ -27,7 +28,7 @@ function recorder() {
 describe('training controller', () => {
   it('trains in a real worker thread: progress arrives, the loss falls, pause holds', async () => {
     const { events, send, waitFor } = recorder();
-    const controller = new TrainingController(send);
+    const controller = new TrainingController(send, spawnTrainingWorker);
     try {
       const started = await controller.start(findExample('spiral')!.create(), 's1');
       expect(started).toEqual({ parameters: 337, epoch: 0, notices: [] });
@@ -55,7 +56,7 @@ describe('training controller', () => {
 
   it('a network that cannot train rejects start with the compiler’s message', async () => {
     const { send } = recorder();
-    const controller = new TrainingController(send);
+    const controller = new TrainingController(send, spawnTrainingWorker);
     try {
       await expect(controller.start(findExample('xor-perceptron-network')!.create(), 's1')).rejects.toThrow(
         /perceptron rule trains a single layer/,

@@ -2,8 +2,8 @@
  * The training worker thread's entry: wires {@link TrainingWorker} to `worker_threads`.
  */
 import { parentPort } from 'node:worker_threads';
-import type { ToWorker } from './protocol';
-import { TrainingWorker } from './worker-core';
+import type { ToWorker } from '../../src-shared/host/training-protocol';
+import { TrainingWorker } from '../../src-shared/host/training-worker';
 
 if (!parentPort) throw new Error('worker.ts runs as a worker thread.');
 const port = parentPort;

@@ -11,7 +11,7 @@ import {
   type EpochRecord,
   type ProjectSession,
 } from '../../engine/src/index';
-import { MAX_PROGRESS_PER_SECOND, type FromWorker, type ToWorker } from './protocol';
+import { MAX_PROGRESS_PER_SECOND, type FromWorker, type ToWorker } from './training-protocol';
 
 /** How long one slice of training runs before the thread looks at its messages again. */
 const SLICE_MS = 25;

@@ -3,8 +3,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { findExample, type EpochRecord } from '../../engine/src/index';
-import type { FromWorker } from './protocol';
-import { TrainingWorker } from './worker-core';
+import type { FromWorker } from './training-protocol';
+import { TrainingWorker } from './training-worker';
 
 function harness() {
   let now = 0;

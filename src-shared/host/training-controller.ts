@@ -1,14 +1,13 @@
 /**
- * The main-process side of training: owns the worker thread, turns control requests into
- * messages, and forwards the worker's progress to the renderer as contract events. A crash of
- * the worker becomes a `training:error` event, and the next start spawns a new worker.
+ * The host side of training: owns the training worker (a Node worker thread on the desktop and
+ * in the browser host, a Web Worker in the web edition), turns control requests into messages,
+ * and forwards the worker's progress to the renderer as contract events. A crash of the worker
+ * becomes a `training:error` event, and the next start spawns a new worker.
  */
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { ResumeStateSchema, type Hyperparameters, type Project, type ResumeState } from '../../engine/src/index';
-import { toFiniteOrNull, type EventName, type EventOf } from '../../src-shared/contract';
-import { UserError } from '../files/project-file';
-import type { FromWorker, SessionSnapshot, ToWorker } from './protocol';
+import { toFiniteOrNull, type EventName, type EventOf } from '../contract';
+import { UserError } from './user-error';
+import type { FromWorker, SessionSnapshot, ToWorker } from './training-protocol';
 
 /** What the controller needs of a worker (a real `Worker`, or a fake in tests). */
 export interface WorkerLike {
@@ -21,19 +20,6 @@ export interface WorkerLike {
 
 /** Sends an event to the renderer. */
 export type EventSink = <E extends EventName>(event: E, payload: EventOf<E>) => void;
-
-/** Starts the worker thread from source (through tsx) or from the build, whichever is running. */
-export function spawnTrainingWorker(): WorkerLike {
-  if (import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), {
-      workerData: { entry: new URL('./worker.ts', import.meta.url).href },
-    }) as unknown as WorkerLike;
-  }
-  // A worker cannot start from inside an asar archive: packaging unpacks worker.js beside it
-  // (asarUnpack in electron.config.ts), and the path is pointed there.
-  const path = fileURLToPath(new URL('./worker.mjs', import.meta.url)).replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
-  return new Worker(path) as unknown as WorkerLike;
-}
 
 /**
  * A training state fit for the contract: JSON has no NaN or Infinity, and a state that holds one
@@ -56,7 +42,7 @@ export class TrainingController {
 
   constructor(
     private readonly send: EventSink,
-    private readonly spawn: () => WorkerLike = spawnTrainingWorker,
+    private readonly spawn: () => WorkerLike,
   ) {}
 
   /**

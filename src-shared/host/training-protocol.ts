@@ -2,7 +2,7 @@
  * Messages between the training controller (main process) and its worker thread.
  */
 import type { EpochRecord, Hyperparameters, OptimiserState, Project, ResumeState } from '../../engine/src/index';
-import type { EventOf } from '../../src-shared/contract';
+import type { EventOf } from '../contract';
 
 /** Main process → worker. */
 export type ToWorker =

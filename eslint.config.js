@@ -135,8 +135,35 @@ export default tseslint.config(
               message: 'The renderer runs in a browser: no Node or Electron modules.',
             },
             {
-              group: ['**/src-main/**'],
-              message: 'The renderer reaches the main process only through the IPC contract (src-shared/contract.ts).',
+              group: ['**/src-main/**', '**/src-web/**'],
+              message:
+                'The renderer reaches its host (the main process, or the web edition’s in-page host) only through the IPC contract (src-shared/contract.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The web edition's in-page host runs in the page and its Web Worker: browser globals, no Node,
+    // no main-process code; only its entry (main.ts) starts the renderer, which in turn knows the
+    // host only as window.nnstudio.
+    files: ['src-web/**/*.ts'],
+    ignores: ['src-web/**/*.test.ts', 'src-web/vite.config.ts', 'src-web/pwa/vite-plugin.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'electron', 'ws', 'fs', 'path', 'child_process'],
+              message: 'The web edition runs in a browser: no Node or Electron modules.',
+            },
+            { group: ['**/src-main/**'], message: 'The web edition shares host code through src-shared/host, never src-main.' },
+            {
+              regex: 'src-renderer/(?!src/main$)',
+              message: 'Only src-web/main.ts starts the renderer; the host reaches it through the contract.',
             },
           ],
         },

@@ -2,7 +2,14 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['engine/**/*.test.ts', 'src-main/**/*.test.ts', 'src-renderer/**/*.test.ts', 'test/**/*.test.ts'],
+    include: [
+      'engine/**/*.test.ts',
+      'src-shared/**/*.test.ts',
+      'src-main/**/*.test.ts',
+      'src-web/**/*.test.ts',
+      'src-renderer/**/*.test.ts',
+      'test/**/*.test.ts',
+    ],
     environment: 'node',
     // Two cores: keep the pool small so CI timings stay predictable.
     pool: 'threads',

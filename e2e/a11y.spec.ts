@@ -6,7 +6,7 @@
  * KaTeX with fonts the page's policy lets load.
  */
 import { ACTION_IDS, formatAccelerator, keysFor } from '../src-shared/actions';
-import { expect, test, type Locator, type Page } from './fixtures';
+import { appUrl, expect, test, type Locator, type Page } from './fixtures';
 import { expectNoSeriousViolations } from './axe';
 
 const CSV = 'radius,texture,diagnosis\n1.2,3.4,1\n2.5,1.1,0\n0.7,2.2,1\n';
@@ -40,7 +40,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       page.on('console', (message) => {
         if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
       });
-      await page.goto(process.env.NNSTUDIO_URL!);
+      await page.goto(appUrl());
       const shot = (name: string) => page.screenshot({ path: testInfo.outputPath(`${colorScheme}-${name}.png`) });
 
       // The start screen.
@@ -123,7 +123,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
     });
 
     test(`the plots paint in the ${colorScheme} theme's class colours`, async ({ page }) => {
-      await page.goto(process.env.NNSTUDIO_URL!);
+      await page.goto(appUrl());
       await page.getByTestId('example-select').selectOption('xor-sigmoid');
       const plot = page.locator('canvas[data-testid="decision-regions"]');
       await expect(plot).toBeVisible();
@@ -153,7 +153,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
 test('? opens the shortcut sheet outside a text field: every action’s keys from the action table; Escape gives focus back', async ({
   page,
 }) => {
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('xor-sigmoid');
   await expect(page.getByTestId('canvas')).toBeVisible();
 

@@ -4,7 +4,7 @@
  * engine's trace computed here, independently of the app; then a what-if edit, the gradient
  * check, and applying the update.
  */
-import { expect, test, type Page } from './fixtures';
+import { appUrl, expect, test, type Page } from './fixtures';
 import {
   findExample,
   freshOptimiserState,
@@ -34,7 +34,7 @@ async function shown(page: Page, testId: string): Promise<number> {
 test('step through one backprop step of the 3-2-1 example; every number equals the engine’s trace', async ({ page }, testInfo) => {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('three-two-one');
   await expect(page.getByTestId('compile-status')).toContainText('3 → 2 → 1');
 
@@ -154,7 +154,7 @@ test('step through one backprop step of the 3-2-1 example; every number equals t
 });
 
 test('on a paused run, the inspector traces exactly the step training takes next (its rows, its momentum)', async ({ page }) => {
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('iris'); // shuffled mini-batches of 8, momentum 0.9
   await page.getByRole('button', { name: 'Step batch' }).click();
   await page.getByRole('button', { name: 'Step batch' }).click();
@@ -192,7 +192,7 @@ test('the row table numbers rows as the file does; a row is traced as the file h
 }) => {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
 
   // XOR 2-2-1: every row trains, but the split still shuffles them ([0, 3, 2, 1]).
   await page.getByTestId('example-select').selectOption('xor-sigmoid');
@@ -225,7 +225,7 @@ test('Iris: every row listed in file order with its split; a test row is refused
 }) => {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('iris'); // 60/20/20, mini-batches of 8
   await page.getByTestId('inspect').click();
   const iris = findExample('iris')!.create();
@@ -257,7 +257,7 @@ test('the scatter plot picks points by dataset row: a validation point is refuse
 }) => {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('logistic-regression'); // 200 points, 70/15/15, mini-batches of 16
   const project = findExample('logistic-regression')!.create();
   const data = resolveDataset(project.dataset);
@@ -310,7 +310,7 @@ test('Adam in the inspector: g, m, v, m̂, v̂ and Δw of every weight with the 
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('three-two-one');
   await expect(page.getByTestId('compile-status')).toContainText('3 → 2 → 1');
   await page.getByLabel('Optimiser').selectOption('adam');

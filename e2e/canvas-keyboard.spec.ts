@@ -3,7 +3,7 @@
  * move the selected unit as one undoable edit each (the document takes the move: it survives a
  * reload of the view), Delete removes it, and the shortcut sheet lists those keys.
  */
-import { expect, test, type Page } from './fixtures';
+import { appUrl, expect, test, type Page } from './fixtures';
 
 const positionOf = async (page: Page, id: string) => {
   const transform = await page.locator(`.react-flow__node[data-id="${id}"]`).evaluate((el) => (el as HTMLElement).style.transform);
@@ -12,7 +12,7 @@ const positionOf = async (page: Page, id: string) => {
 };
 
 test('Tab to a unit, Enter edits it, the arrows move it (undoable), Delete removes it; the sheet lists the keys', async ({ page }) => {
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('xor-sigmoid');
   await expect(page.getByTestId('compile-status')).toContainText('compiles');
 
@@ -59,7 +59,7 @@ test('Tab to a unit, Enter edits it, the arrows move it (undoable), Delete remov
 });
 
 test('a drag with the mouse is one Move: one Undo puts the unit back', async ({ page }) => {
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('xor-sigmoid');
   await expect(page.getByTestId('compile-status')).toContainText('compiles');
   const node = page.locator('.react-flow__node').last();

@@ -4,7 +4,7 @@
  * XOR network, trains it and hears nothing wrong; then sets η = 1000, which saturates the
  * sigmoid units, and reads that. Screenshots of the coach at 1280×800 and 1920×1080.
  */
-import { expect, test, type Page } from './fixtures';
+import { appUrl, expect, test, type Page } from './fixtures';
 import { dropFromPalette, wire } from './gestures';
 
 async function trainToStop(page: Page): Promise<void> {
@@ -28,7 +28,7 @@ test('the coach explains a perceptron on XOR and saturation at η = 1000, and is
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('__blank');
   await expect(page.getByTestId('data-panel')).toContainText('4 samples; features x1, x2; targets y.');
 

@@ -8,7 +8,7 @@
  * list at 1280×800 and 1920×1080.
  */
 import { fileURLToPath } from 'node:url';
-import { expect, test, type Page } from './fixtures';
+import { appUrl, expect, test, type Page } from './fixtures';
 
 const FIXTURE = fileURLToPath(new URL('../test/data/breast-cancer-wisconsin.csv', import.meta.url));
 
@@ -23,7 +23,7 @@ test('import the breast-cancer CSV: binary chosen for malignant; ✗ with the re
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('logistic-regression');
   await expect(page.getByTestId('compile-status')).toHaveText('✓ compiles — 2 → 1, 3 parameters');
 

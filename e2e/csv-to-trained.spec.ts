@@ -5,7 +5,7 @@
  * hidden layer, Adam, Train — then at least 95% test accuracy and the confusion matrix read.
  */
 import { fileURLToPath } from 'node:url';
-import { expect, test } from './fixtures';
+import { appUrl, expect, test } from './fixtures';
 
 const CSV = fileURLToPath(new URL('../test/data/breast-cancer-wisconsin.csv', import.meta.url));
 
@@ -16,7 +16,7 @@ test('the breast-cancer CSV to a trained network: import, New network for this d
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('__blank');
 
   // 1. Import the CSV: the last column is the target, and its two values make it binary.

@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LIMITS } from '../engine/src/index';
-import { expect, test } from './fixtures';
+import { appUrl, expect, test } from './fixtures';
 
 test('import a CSV: errors name line and column; the rows become the data', async ({ page }) => {
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('__blank');
   await page.getByTestId('import-csv').click();
 
@@ -48,7 +48,7 @@ test('import a large CSV: progress and Cancel; over a limit, the limit and the l
     const tooMany = join(dir, 'too-many.csv');
     writeFileSync(tooMany, `x,y\n${'1,0\n'.repeat(LIMITS.datasetRows + 1)}`);
 
-    await page.goto(process.env.NNSTUDIO_URL!);
+    await page.goto(appUrl());
     await page.getByTestId('example-select').selectOption('__blank');
     await page.getByTestId('import-csv').click();
     const input = page.getByLabel('CSV file', { exact: true });

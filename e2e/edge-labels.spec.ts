@@ -4,7 +4,7 @@
  * ∂J/∂w and Δw) and with the plain weights, no two shown labels overlap; a shrunk one shows its
  * value on hover (a label first moves along its edge to a free place).
  */
-import { expect, test, type Page } from './fixtures';
+import { appUrl, expect, test, type Page } from './fixtures';
 
 async function shownLabelBoxes(page: Page) {
   const boxes = [];
@@ -29,7 +29,7 @@ for (const [width, height] of [
 ] as const) {
   test(`at ${width}×${height}, the inspector's gradient labels never overlap; a shrunk one shows on hover`, async ({ page }, testInfo) => {
     await page.setViewportSize({ width, height });
-    await page.goto(process.env.NNSTUDIO_URL!);
+    await page.goto(appUrl());
     await page.getByTestId('example-select').selectOption('xor-sigmoid');
     await expect(page.getByTestId('compile-status')).toContainText('compiles');
     await page.waitForTimeout(200);

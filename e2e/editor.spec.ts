@@ -4,7 +4,7 @@
  * parameters; try to wire a cycle and see it refused; undo everything back to an empty canvas and
  * redo it.
  */
-import { expect, test, type Page } from './fixtures';
+import { appUrl, expect, test, type Page } from './fixtures';
 
 async function dropFromPalette(page: Page, entry: string, x: number, y: number): Promise<void> {
   const canvas = page.getByTestId('canvas');
@@ -23,7 +23,7 @@ async function wire(page: Page, from: string, to: string): Promise<void> {
 test('build XOR 2-2-1 from an empty canvas, refuse a cycle, undo it all and redo it', async ({ page }, testInfo) => {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('__blank');
   await expect(page.getByTestId('canvas')).toBeVisible();
   await expect(page.locator('.react-flow__node')).toHaveCount(0);

@@ -3,7 +3,7 @@
  * canvas, with its units and weights), and the ONNX model, as downloads.
  */
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from './fixtures';
+import { appUrl, expect, test, type Page } from './fixtures';
 
 async function exportAs(page: Page, format: string): Promise<{ name: string; bytes: Buffer }> {
   await page.keyboard.press('Control+e');
@@ -14,7 +14,7 @@ async function exportAs(page: Page, format: string): Promise<{ name: string; byt
 }
 
 test('export the network as PNG and SVG pictures, and the model as ONNX', async ({ page }) => {
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('xor-sigmoid');
   await expect(page.getByTestId('compile-status')).toContainText('2 → 2 → 1');
 

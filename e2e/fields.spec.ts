@@ -3,10 +3,10 @@
  * beside the field, text that is not a number likewise, and an allowed but implausible value
  * (η = 1e9) is kept with a warning.
  */
-import { expect, test } from './fixtures';
+import { appUrl, expect, test } from './fixtures';
 
 test('a refused learning rate is not left on screen, and an implausible one is marked', async ({ page }, testInfo) => {
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('xor-sigmoid');
   const rate = page.getByTestId('learning-rate');
   await expect(rate).toBeVisible();
@@ -42,7 +42,7 @@ test('a refused learning rate is not left on screen, and an implausible one is m
 test('the data panel’s number fields keep the value in force, say why a value was refused, and mark implausible ones', async ({
   page,
 }, testInfo) => {
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   // Two Gaussian blobs of 200 samples, split 0.7 / 0.15 / 0.15.
   await page.getByTestId('example-select').selectOption('logistic-regression');
   const samples = page.getByTestId('data-size');

@@ -3,10 +3,10 @@
  * notation, every symbol typeset; Escape and Close dismiss it, and while it is open the app's
  * shortcuts stay behind it.
  */
-import { expect, test } from './fixtures';
+import { appUrl, expect, test } from './fixtures';
 
 test('the notation opens from F1 and from the toolbar, and closes with Escape or Close', async ({ page }, testInfo) => {
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('xor-sigmoid');
   await expect(page.getByTestId('canvas')).toBeVisible();
 

@@ -2,11 +2,11 @@
  * A setting's explanation shows its formula typeset (KaTeX, in the lecture's notation), on hover
  * and on keyboard focus, and follows the optimiser chosen.
  */
-import { expect, test } from './fixtures';
+import { appUrl, expect, test } from './fixtures';
 
 test('the hyperparameters explain themselves with typeset formulas, on hover and on focus', async ({ page }, testInfo) => {
   await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('iris');
   const rate = page.getByTestId('hint-Learning rate η');
   await expect(rate).toBeHidden();
@@ -31,7 +31,7 @@ test('the palette explains the unit under the pointer or focus, its activation t
   page,
 }, testInfo) => {
   await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('xor-sigmoid');
   const hint = page.getByTestId('palette-hint');
   await expect(hint).toHaveCount(0);

@@ -4,13 +4,13 @@
  * up), connect it to a dense layer and an output, and see the status say the network compiles. A
  * single Input dropped first takes the data's next unused feature, and the layer the rest.
  */
-import { expect, test } from './fixtures';
+import { appUrl, expect, test } from './fixtures';
 import { dropFromPalette, wire } from './gestures';
 
 test('drop an input layer, choose its features from the data, wire it to a dense layer: it compiles', async ({ page }, testInfo) => {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('__blank');
   await expect(page.locator('.react-flow__node')).toHaveCount(0);
   await expect(page.getByTestId('data-panel')).toContainText('features x1, x2');

@@ -10,7 +10,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PANELS } from '../src-renderer/src/app/panel-layout';
 import { openFromPicker, saveAs, workspace } from './files';
-import { expect, test } from './fixtures';
+import { appUrl, expect, test } from './fixtures';
 import { expectLayoutHolds, layoutProblems } from './layout-check';
 
 /** A CSV shaped like a real table: 30 numeric features with long names, a 0/1 target, 60 rows. */
@@ -32,7 +32,7 @@ for (const [width, height] of [
     await page.setViewportSize({ width, height });
     const at = (step: string) => `${width}x${height}-${step}`;
 
-    await page.goto(process.env.NNSTUDIO_URL!);
+    await page.goto(appUrl());
     await expect(page.getByRole('button', { name: /Spiral classifier/ })).toBeVisible();
     await expectLayoutHolds(page, testInfo, at('1-start'));
 
@@ -85,7 +85,7 @@ for (const [width, height] of [
 }
 
 test('the layout check itself catches a clipped field, a cut select and a squeezed panel', async ({ page }) => {
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('iris');
   await expect(page.getByTestId('compile-status')).toContainText('4 → 8 → 3');
   expect(await layoutProblems(page)).toEqual([]);
@@ -108,7 +108,7 @@ test('a dragged splitter keeps its size in the project’s view, without marking
   page,
 }, testInfo) => {
   await page.setViewportSize({ width: 1440, height: 900 });
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('xor-sigmoid');
   await expect(page).toHaveTitle('XOR 2-2-1 — NN Studio');
   const side = page.locator('aside.panel');

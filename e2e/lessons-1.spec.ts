@@ -11,7 +11,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test, type Page } from './fixtures';
+import { appUrl, expect, test, type Page } from './fixtures';
 import { dropFromPalette, wire } from './gestures';
 // The modules themselves, not the engine's index: what the journeys need and nothing more.
 import { lessonText, parseLesson, startProjectOf, type Lesson } from '../engine/src/lessons/lesson-format';
@@ -62,7 +62,7 @@ async function completes(page: Page, ids: string | string[], action: () => Promi
 /** Opens the Learn panel, picks the lesson and starts it in a new document. */
 async function beginLesson(page: Page, lesson: Lesson, via: 'start screen' | 'F2'): Promise<void> {
   forgetProgress(lesson.id);
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   if (via === 'F2') {
     await expect(page.getByTestId('start-learn')).toBeVisible();
     await page.keyboard.press('F2');
@@ -305,7 +305,7 @@ test('what the student does before the saved progress has loaded is joined with 
       else ws.send(message);
     });
   });
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('start-learn').click();
   await page.getByTestId(`lesson-${lesson.id}`).click();
   await page.getByTestId('lesson-begin').click();

@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { expect, test, type Page } from './fixtures';
+import { appUrl, expect, test, type Page } from './fixtures';
 // The modules themselves, not the engine's index: what the journeys need and nothing more.
 import { findExample } from '../engine/src/project/examples';
 import type { Graph } from '../engine/src/model/graph';
@@ -44,7 +44,7 @@ async function expectDone(page: Page, id: string): Promise<void> {
 
 /** From the start screen: Learn with the course, the lesson, Start the lesson. */
 async function startLesson(page: Page, id: string, via: 'button' | 'F2' = 'button'): Promise<void> {
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   if (via === 'button') await page.getByTestId('start-learn').click();
   else {
     await expect(page.getByTestId('start-learn')).toBeVisible();
@@ -378,7 +378,7 @@ test('a teacher’s lesson from a file: opened, completed; a damaged file and an
 }) => {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('start-learn').click();
   const fileInput = page.getByLabel('Lesson file');
   const problem = page.getByTestId('learn-problem');

@@ -2,7 +2,7 @@
  * The canvas's minimap shows where there is room for it, and gives way on a small canvas, where it
  * would cover the units it maps.
  */
-import { expect, test } from './fixtures';
+import { appUrl, expect, test } from './fixtures';
 
 for (const [width, height, shown] of [
   [1280, 800, false],
@@ -10,7 +10,7 @@ for (const [width, height, shown] of [
 ] as const) {
   test(`at ${width}×${height} the minimap is ${shown ? 'shown' : 'hidden'}, and no unit lies under it`, async ({ page }) => {
     await page.setViewportSize({ width, height });
-    await page.goto(process.env.NNSTUDIO_URL!);
+    await page.goto(appUrl());
     await page.getByTestId('example-select').selectOption('iris');
     await expect(page.getByTestId('compile-status')).toContainText('compiles');
     const minimap = page.locator('.react-flow__minimap');

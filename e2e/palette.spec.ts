@@ -3,12 +3,12 @@
  * action as it is typed and runs it with Enter; the browser's menu bar opens with the mouse and the
  * keyboard and runs the same actions, with their shortcuts shown and disabled items refused.
  */
-import { expect, test } from './fixtures';
+import { appUrl, expect, test } from './fixtures';
 
 test('the command palette finds and runs actions; Escape closes it', async ({ page }, testInfo) => {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('xor-sigmoid');
   await expect(page.getByTestId('canvas')).toBeVisible();
 
@@ -60,7 +60,7 @@ test('the command palette finds and runs actions; Escape closes it', async ({ pa
 test('the browser’s menu bar runs the actions with the mouse and the keyboard', async ({ page }, testInfo) => {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   const bar = page.getByRole('menubar', { name: 'Menu' });
   await expect(bar.getByRole('menuitem')).toHaveText(['File', 'Edit', 'View', 'Train', 'Help']);
   await page.getByTestId('example-select').selectOption('xor-sigmoid');

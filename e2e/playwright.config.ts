@@ -1,8 +1,29 @@
 import { defineConfig } from '@playwright/test';
 
 /**
- * End-to-end journeys in Debian's Chromium against the browser host, which global-setup.ts
- * builds and starts on a free port (and stops afterwards).
+ * Journeys that run against the static web edition too: everything a student does that does not
+ * go through the browser host's workspace folder (those journeys read and write files there, or
+ * use its in-app picker). web-*.spec.ts are the web edition's own (its files, recovery, offline).
+ */
+const WEB_JOURNEYS = [
+  'training',
+  'backprop',
+  'editor',
+  'export',
+  'csv-to-trained',
+  'lessons-1',
+  'quiz',
+  'coach',
+  'help',
+  'share-link',
+  'web-files',
+  'web-offline',
+];
+
+/**
+ * End-to-end journeys in Debian's Chromium against two editions, which global-setup.ts builds
+ * and starts on free ports (and stops afterwards): `host`, the browser host (every journey), and
+ * `web`, the static web edition from a plain static server (the journeys above).
  */
 export default defineConfig({
   testDir: '.',
@@ -14,6 +35,10 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   reporter: [['list']],
+  projects: [
+    { name: 'host', testIgnore: /web-[^/]*\.spec\.ts$/ },
+    { name: 'web', testMatch: new RegExp(`(^|/)(${WEB_JOURNEYS.join('|')})\\.spec\\.ts$`) },
+  ],
   use: {
     browserName: 'chromium',
     headless: true,

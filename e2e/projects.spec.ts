@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test, type Page } from './fixtures';
+import { appUrl, expect, test, type Page } from './fixtures';
 import { openFromPicker, saveAs, workspace } from './files';
 import { findExample, serialiseProject } from '../engine/src/index';
 
@@ -18,7 +18,7 @@ async function setLearningRate(page: Page, value: string) {
 }
 
 test('save, start another project, reopen: graph, weights, history and view come back as they were', async ({ page }) => {
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('xor-sigmoid');
   await page.getByRole('button', { name: 'Step epoch' }).click();
   await page.getByRole('button', { name: 'Step epoch' }).click();
@@ -70,7 +70,7 @@ test('save, start another project, reopen: graph, weights, history and view come
 });
 
 test('the name follows the file: a new canvas saved as “homework” is called homework, and exports as homework', async ({ page }) => {
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('__blank');
   await expect(page).toHaveTitle('Untitled — NN Studio');
   await page.keyboard.press('Control+Shift+S');
@@ -96,7 +96,7 @@ test('the name follows the file: a new canvas saved as “homework” is called 
 test('a corrupt or foreign file: the loader’s message in a dialog, and the open project untouched', async ({ page }) => {
   writeFileSync(join(workspace(), 'truncated.nnproj'), '{"format": "nnstudio-project", "version": 1, "name": "cut sh');
   writeFileSync(join(workspace(), 'future.nnproj'), JSON.stringify({ format: 'nnstudio-project', version: 99 }));
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('iris');
   await setLearningRate(page, '0.07'); // unsaved work that must survive the failed opens
   await page
@@ -120,7 +120,7 @@ test('a corrupt or foreign file: the loader’s message in a dialog, and the ope
 });
 
 test('unsaved changes: New asks Save / Don’t Save / Cancel, and closing the tab asks too', async ({ page }) => {
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('iris');
   await setLearningRate(page, '0.09');
   await expect(page).toHaveTitle('Iris • — NN Studio');
@@ -193,7 +193,7 @@ test('unsaved work survives the host being killed: the next launch offers it bac
 });
 
 test('a .nnproj dropped on the window opens; another kind of file is refused with the reason', async ({ page }) => {
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('iris');
   const dropped = findExample('xor-sigmoid')!.create();
   dropped.name = 'Dropped';

@@ -5,7 +5,7 @@
  * project's weights and inputs by the lecture's formulas, not read from the page.
  */
 import { readFileSync } from 'node:fs';
-import { expect, test } from './fixtures';
+import { appUrl, expect, test } from './fixtures';
 // The modules themselves, not the engine's index: what the journey needs and nothing more.
 import { findExample } from '../engine/src/project/examples';
 import type { Graph } from '../engine/src/model/graph';
@@ -54,7 +54,7 @@ function parseCsv(text: string): string[][] {
 test('the backprop quiz: s right, δ with the sign flipped named, δ right, score 2 / 3, CSV export', async ({ page }, testInfo) => {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('three-two-one');
   await expect(page.getByTestId('compile-status')).toContainText('3 → 2 → 1');
 

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test, type Page } from './fixtures';
+import { appUrl, expect, test, type Page } from './fixtures';
 import { openFromPicker, saveAs, workspace } from './files';
 import { findExample, openSession, parseProject, projectFromSession, readParameters, traceStep, type Project } from '../engine/src/index';
 
@@ -42,7 +42,7 @@ async function shown(page: Page, testId: string): Promise<number> {
 test('train, pause, save, reload, reopen, resume: the run goes on exactly as the engine’s run in one go', async ({ page }, testInfo) => {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('iris');
   await expect(page.getByTestId('epoch')).toHaveText('0');
   // 100 steps a second: the pause lands somewhere inside an epoch of 12 batches.

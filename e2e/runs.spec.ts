@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test, type Page } from './fixtures';
+import { appUrl, expect, test, type Page } from './fixtures';
 import { openFromPicker, saveAs, workspace } from './files';
 import { AxeBuilder } from '@axe-core/playwright';
 import { describeViolations } from './axe';
@@ -30,7 +30,7 @@ async function trainToStop(page: Page) {
 
 test('η = 0.1 vs 1 vs 10: three runs, one chart, a table of η; saved and reopened with the project', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto(process.env.NNSTUDIO_URL!);
+  await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('xor-sigmoid');
   await setField(page, 'Max epochs', '200');
   for (const [i, eta] of ['0.1', '1', '10'].entries()) {

@@ -2,10 +2,10 @@
  * The first journey: open the app, load an example project, train, watch the loss fall and the
  * epoch counter rise, pause, and see it stay paused.
  */
-import { expect, test } from './fixtures';
+import { appUrl, expect, test } from './fixtures';
 import { findExample, projectData } from '../engine/src/index';
 
-const url = () => process.env.NNSTUDIO_URL!;
+const url = () => appUrl();
 
 async function number(locator: import('@playwright/test').Locator): Promise<number> {
   return Number((await locator.textContent())!.replace(/−/g, '-'));

@@ -1,4 +1,5 @@
 import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
 /**
@@ -6,7 +7,7 @@ import { defineConfig, type Plugin } from 'vite';
  * browser this app runs in (Electron's Chromium, current browsers) takes woff2, so the other two
  * would only ship about 900 kB of files nothing loads.
  */
-function katexWoff2Only(): Plugin {
+export function katexWoff2Only(): Plugin {
   return {
     name: 'katex-woff2-only',
     enforce: 'pre',
@@ -17,12 +18,31 @@ function katexWoff2Only(): Plugin {
   };
 }
 
+/**
+ * The engine's modules only define things at their top level (constants, frozen tables, zod
+ * schemas: no registration, no I/O), so one none of whose exports are used need not run.
+ * Saying so lets the bundler split off what the renderer loads with import() on first use (the
+ * exporters, the lessons) even though the engine's index re-exports it: otherwise any engine
+ * module with a call at its top level (`Object.freeze`, `z.object`) stays in the first-load
+ * bundle, and with it every module it imports.
+ */
+export function engineSideEffectFree(): Plugin {
+  const engine = fileURLToPath(new URL('../engine/src/', import.meta.url));
+  return {
+    name: 'engine-side-effect-free',
+    transform(code, id) {
+      // The code is unchanged (map: null keeps the source map as it was).
+      return id.startsWith(engine) ? { code, map: null, moduleSideEffects: false } : null;
+    },
+  };
+}
+
 // The renderer builds to dist/renderer with relative asset paths, so the same files load from
 // app://nnstudio in the desktop app and from the browser host.
 export default defineConfig({
   root: import.meta.dirname,
   base: './',
-  plugins: [react(), katexWoff2Only()],
+  plugins: [react(), katexWoff2Only(), engineSideEffectFree()],
   build: {
     outDir: '../dist/renderer',
     emptyOutDir: true,

@@ -21,7 +21,8 @@ export const CHANNELS = {
     request: z.object({}).strict(),
     response: z.object({
       version: z.string(),
-      host: z.enum(['electron', 'browser']),
+      /** electron: the desktop app; browser: the Node browser host (npm run start:web); web: the static web edition. */
+      host: z.enum(['electron', 'browser', 'web']),
       platform: z.string(),
       workspace: z.string().nullable(),
     }),
@@ -82,6 +83,11 @@ export const CHANNELS = {
   'lessons:save-progress': {
     /** One lesson's progress (the others are kept as they are). */
     request: z.object({ lessonId: z.string().min(1).max(80), progress: LessonProgressSchema }).strict(),
+    response: z.object({}),
+  },
+  'app:update': {
+    /** Load the newer version the web edition has downloaded (after app:update-available): the page reloads. Web edition only. */
+    request: z.object({}).strict(),
     response: z.object({}),
   },
   'app:close': {
@@ -202,6 +208,8 @@ export const EVENTS = {
   'project:open-request': z.object({ path }),
   /** The user asked to close the window or quit: the renderer asks about unsaved changes, then calls app:close. */
   'app:close-requested': z.object({}),
+  /** The web edition has downloaded a newer version; app:update switches to it. */
+  'app:update-available': z.object({}),
   /** A menu item was chosen; the renderer performs the action. */
   'menu:command': z.object({ command: z.string() }),
 } as const;

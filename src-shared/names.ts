@@ -16,6 +16,7 @@ export const CHANNEL_NAMES = [
   'backup:clear',
   'lessons:progress',
   'lessons:save-progress',
+  'app:update',
   'app:close',
   'workspace:list',
   'training:start',
@@ -35,5 +36,6 @@ export const EVENT_NAMES = [
   'training:error',
   'project:open-request',
   'app:close-requested',
+  'app:update-available',
   'menu:command',
 ] as const;

@@ -61,4 +61,25 @@ describe('import boundaries', () => {
       ),
     ).toHaveLength(1);
   });
+
+  it('the web edition uses the shared host code, not the main process, and starts the renderer only from its entry', async () => {
+    const fromWeb = (file: string, source: string) => restricted(`src-web/${file}`, source);
+    expect(await fromWeb('example.ts', "import { dispatch } from '../src-shared/host/dispatch';\nexport const x = dispatch;\n")).toEqual(
+      [],
+    );
+    expect(
+      await fromWeb('example.ts', "import { createHandlers } from '../src-main/ipc/handlers';\nexport const x = createHandlers;\n"),
+    ).toHaveLength(1);
+    expect(await fromWeb('example.ts', "import { readFile } from 'node:fs/promises';\nexport const x = readFile;\n")).toHaveLength(1);
+    expect(
+      await fromWeb('example.ts', "import { useStudio } from '../src-renderer/src/state/store';\nexport const x = useStudio;\n"),
+    ).toHaveLength(1);
+    expect(await fromWeb('main.ts', "await import('../src-renderer/src/main');\nimport '../src-renderer/src/main';\n")).toEqual([]);
+    expect(
+      await restricted(
+        'src-renderer/src/example.ts',
+        "import { createWebHost } from '../../src-web/host';\nexport const x = createWebHost;\n",
+      ),
+    ).toHaveLength(1);
+  });
 });

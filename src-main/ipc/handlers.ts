@@ -6,21 +6,14 @@
 import { constants, existsSync, realpathSync, type Dirent } from 'node:fs';
 import { lstat, open, readdir, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import {
-  EXAMPLES,
-  ResumeStateSchema,
-  findExample,
-  initialiseProjectWeights,
-  parseProject,
-  serialiseProject,
-  type Project,
-} from '../../engine/src/index';
+import { serialiseProject } from '../../engine/src/index';
 import type { AppData } from '../files/app-data';
 import { writeFileDurably } from '../files/durable-write';
 import { projectNameFromPath, suggestedFileName } from '../../engine/src/project/file-name';
 import { UserError, describeFsError, readProjectHandle, writeUserFile } from '../files/project-file';
 import type { TrainingController } from '../../src-shared/host/training-controller';
 import type { Handlers } from '../../src-shared/host/dispatch';
+import { named, sharedHandlers } from '../../src-shared/host/shared-handlers';
 
 export { dispatch, type Handlers } from '../../src-shared/host/dispatch';
 
@@ -273,21 +266,11 @@ async function remember(deps: HandlerDeps, path: string): Promise<void> {
   await deps.data.addRecent(path).catch(() => undefined);
 }
 
-/** The project under `name` (the very same object when it already has it). */
-function named(project: Project, name: string): Project {
-  return project.name === name ? project : { ...project, name };
-}
-
 /** Every channel's handler. */
 export function createHandlers(deps: HandlerDeps): Handlers {
   return {
+    ...sharedHandlers(deps.training),
     'app:info': async () => ({ version: deps.version, host: deps.host, platform: deps.platform, workspace: deps.paths.workspace }),
-    'examples:list': async () => EXAMPLES.map(({ name, title, description, expected }) => ({ name, title, description, expected })),
-    'examples:create': async ({ name }) => {
-      const example = findExample(name);
-      if (!example) throw new UserError(`There is no example '${name}'.`);
-      return example.create();
-    },
     'project:open': async ({ path }) => {
       const chosen = path ?? (await deps.dialogs.chooseProjectToOpen());
       if (chosen === null) return null;
@@ -298,11 +281,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       // The project is named after its file (one renamed in the file manager too); the file
       // itself changes only when the project is saved.
       return { path: full, project: named(project, projectNameFromPath(full, project.name)), migratedFrom };
-    },
-    'project:open-content': async ({ name, text }) => {
-      const result = parseProject(text);
-      if (!result.ok) throw new UserError(`${name}: ${result.error.message}`);
-      return { project: named(result.project, projectNameFromPath(name, result.project.name)), migratedFrom: result.migratedFrom };
     },
     'recent:list': async () => {
       const { paths, removed } = await deps.data.recent();
@@ -344,6 +322,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       await deps.data.clearBackup();
       return {};
     },
+    'app:update': async () => {
+      throw new UserError('NN Studio updates itself only in the web edition; here a new version comes with a new install.');
+    },
     'app:close': async () => {
       deps.closeWindow?.();
       return {};
@@ -377,49 +358,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
           .map((e) => ({ name: e.name, path: join(folder, e.name), kind: e.isDirectory() ? ('folder' as const) : ('project' as const) }))
           .sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'folder' ? -1 : 1)),
       };
-    },
-    'training:start': async ({ project, session }) => deps.training.start(project, session),
-    'training:pause': async () => {
-      deps.training.pause();
-      return { paused: true };
-    },
-    'training:resume': async () => {
-      deps.training.resume();
-      return { running: true };
-    },
-    'training:step': async ({ unit, project, session }) => {
-      const { notices } = await deps.training.step(unit, project, session);
-      return { ok: true as const, notices };
-    },
-    'training:stop': async () => {
-      deps.training.stop();
-      return { stopped: true };
-    },
-    'training:configure': async ({ hyperparameters }) => ({ sent: deps.training.configure(hyperparameters) }),
-    'training:speed': async ({ stepsPerSecond }) => {
-      deps.training.setSpeed(stepsPerSecond);
-      return {};
-    },
-    'training:snapshot': async ({ since }) => {
-      const state = await deps.training.snapshot(since);
-      // A diverged run's memory is no use to trace from or to save (and JSON has no NaN): no snapshot then.
-      if (
-        !state ||
-        !state.optimiser.slots.every((slot) => slot.every(Number.isFinite)) ||
-        !state.weights.every(Number.isFinite) ||
-        !ResumeStateSchema.safeParse(state.resume).success
-      )
-        return null;
-      const optimiser = {
-        kind: state.optimiser.kind,
-        step: state.optimiser.step,
-        slots: state.optimiser.slots.map((slot) => Array.from(slot)),
-      };
-      return { ...state, optimiser, weights: Array.from(state.weights) };
-    },
-    'training:reset': async ({ project }) => {
-      deps.training.stop();
-      return { project: initialiseProjectWeights(project) };
     },
   };
 }

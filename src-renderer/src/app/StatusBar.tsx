@@ -23,7 +23,9 @@ export function StatusBar({ compiled }: { compiled: CompileResult | null }) {
       </span>
       <span>training: {state}</span>
       <span>{path ?? (project ? 'not saved' : '')}</span>
-      <span>{info ? `${info.host === 'electron' ? 'desktop' : 'browser'} · v${info.version}` : ''}</span>
+      <span data-testid="status-host">
+        {info ? `${info.host === 'electron' ? 'desktop' : info.host === 'web' ? 'web' : 'browser'} · v${info.version}` : ''}
+      </span>
     </footer>
   );
 }

@@ -5,8 +5,15 @@
  */
 import { useEffect } from 'react';
 import { useBackprop } from '../backprop/store';
-import { useLessons } from '../lessons/lesson-store';
 import { useStudio, windowTitle } from '../state/store';
+
+/** Set while the page reloads on purpose after the user has answered for the unsaved changes (an update). */
+let leavingOnPurpose = false;
+
+/** Whether the browser's leave question is skipped: true once the app has asked itself (UpdateBanner.tsx). */
+export function leaveWithoutAsking(on: boolean): void {
+  leavingOnPurpose = on;
+}
 
 /** Starts the store, and keeps the title, the leave question and the refusal toast in step with it. */
 export function useWindowLifecycle(): void {
@@ -24,7 +31,7 @@ export function useWindowLifecycle(): void {
 
   useEffect(() => {
     void useStudio.getState().init();
-    void useLessons.getState().loadProgress();
+    // The lessons' progress loads with the lessons, when the Learn panel first opens (LazyLearnPanel.tsx).
   }, []);
 
   useEffect(() => {
@@ -34,8 +41,9 @@ export function useWindowLifecycle(): void {
   // In the browser, closing the tab with unsaved changes gets the browser's own question (the
   // desktop window asks through app:close-requested instead).
   useEffect(() => {
-    if (!dirty || info?.host !== 'browser') return;
+    if (!dirty || !info || info.host === 'electron') return;
     const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      if (leavingOnPurpose) return;
       event.preventDefault();
       event.returnValue = '';
     };

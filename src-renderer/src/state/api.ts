@@ -7,7 +7,7 @@ import type { Channel, EventName, EventOf, RequestOf, ResponseOf } from '../../.
 interface RawApi {
   invoke(channel: string, payload: unknown): Promise<unknown>;
   on(event: string, listener: (payload: unknown) => void): () => void;
-  host: 'electron' | 'browser';
+  host: 'electron' | 'browser' | 'web';
 }
 
 declare global {
@@ -18,7 +18,7 @@ declare global {
 
 /** The typed API the app uses. */
 export interface Api {
-  host: 'electron' | 'browser';
+  host: 'electron' | 'browser' | 'web';
   invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
   on<E extends EventName>(event: E, listener: (payload: EventOf<E>) => void): () => void;
 }

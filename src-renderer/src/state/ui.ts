@@ -38,6 +38,13 @@ export function windowTitle(project: Project | null, dirty: boolean): string {
 
 let initialised = false;
 
+let backupChecked: () => void = () => undefined;
+/**
+ * Settles once the launch's check for unsaved work is done: the offer to restore it, if there is
+ * one, is then the prompt showing. A link opened at start-up waits for it (state/share.ts).
+ */
+export const backupCheckDone = new Promise<void>((resolve) => (backupChecked = resolve));
+
 export const createUiSlice: SliceOf<UiSlice> = (set, get) => ({
   info: null,
   examples: [],
@@ -59,7 +66,7 @@ export const createUiSlice: SliceOf<UiSlice> = (set, get) => ({
     // full speed, so that is what the host must do until the user chooses otherwise.
     void api.invoke('training:speed', { stepsPerSecond: get().speed }).catch(() => undefined);
     void get().loadRecent();
-    void offerBackup(set);
+    void offerBackup(set).finally(() => backupChecked());
     try {
       const [info, examples] = await Promise.all([api.invoke('app:info', {}), api.invoke('examples:list', {})]);
       set({ info, examples });
@@ -71,7 +78,7 @@ export const createUiSlice: SliceOf<UiSlice> = (set, get) => ({
   showAbout() {
     const info = get().info;
     set({
-      notice: `NN Studio ${info?.version ?? ''} — build neural networks by drawing them (${info?.host === 'electron' ? 'desktop app' : 'in the browser'}).`,
+      notice: `NN Studio ${info?.version ?? ''} — build neural networks by drawing them (${info?.host === 'electron' ? 'desktop app' : info?.host === 'web' ? 'web edition' : 'in the browser'}).`,
     });
   },
 

@@ -1,0 +1,209 @@
+/**
+ * What the web edition keeps between visits, in the browser's IndexedDB (the desktop keeps the
+ * same in its data folder, src-main/files/app-data.ts): the recent projects (with the file
+ * handles that reopen them), the backup of unsaved work, and lesson progress. Every record is
+ * validated when read; a damaged one is set aside under its own key and reported, never offered
+ * as if it were sound. A full quota is one sentence saying so.
+ */
+import { z } from 'zod';
+import { parseProject, serialiseProject, type Project } from '../engine/src/index';
+import { ProgressByLessonSchema, type LessonProgress, type ProgressByLesson } from '../engine/src/lessons/progress';
+import { UserError } from '../src-shared/host/user-error';
+
+/** How many recent projects File › Open Recent lists (as on the desktop). */
+export const MAX_RECENT = 10;
+
+const DATABASE = 'nnstudio';
+const STORE = 'data';
+
+const RecentRecord = z.object({ version: z.literal(1), paths: z.array(z.string().min(1).max(4096)).max(100) });
+const ProgressRecord = z.object({ version: z.literal(1), lessons: ProgressByLessonSchema });
+const BackupRecord = z.object({ version: z.literal(1), text: z.string(), path: z.string().max(4096).nullable(), savedAt: z.string() });
+
+/** A backup found at start-up. */
+export interface WebBackup {
+  project: Project;
+  path: string | null;
+  savedAt: string;
+}
+
+/** A file the user chose, as the browser lets a page keep it: a handle (File System Access API). */
+export interface StoredHandle {
+  /** A FileSystemFileHandle; structured-cloneable, so IndexedDB keeps it across visits. */
+  handle: unknown;
+}
+
+/** A key–value store: IndexedDB in the page, a Map in tests. */
+export interface KeyValue {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: unknown): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/** One sentence for a failed write: the quota above all. */
+function storageError(what: string, error: unknown): UserError {
+  const name = (error as { name?: string } | null)?.name;
+  if (name === 'QuotaExceededError')
+    return new UserError(
+      `The browser's storage for NN Studio is full, so ${what} could not be kept: free space or clear this site's data.`,
+    );
+  return new UserError(`The browser refused to keep ${what}: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+/** Waits for an IndexedDB request. */
+function settled<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
+  });
+}
+
+/** The page's IndexedDB as a {@link KeyValue}; each write waits for its transaction to be durable. */
+export function indexedDbStore(factory: IDBFactory = indexedDB): KeyValue {
+  let opened: Promise<IDBDatabase> | null = null;
+  const database = () =>
+    (opened ??= new Promise<IDBDatabase>((resolve, reject) => {
+      const request = factory.open(DATABASE, 1);
+      request.onupgradeneeded = () => request.result.createObjectStore(STORE);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => {
+        opened = null;
+        reject(request.error ?? new Error('IndexedDB could not be opened'));
+      };
+      request.onblocked = () => reject(new Error('another tab holds an older NN Studio database open'));
+    }));
+  const write = async (change: (store: IDBObjectStore) => void) => {
+    const transaction = (await database()).transaction(STORE, 'readwrite', { durability: 'strict' });
+    change(transaction.objectStore(STORE));
+    await new Promise<void>((resolve, reject) => {
+      transaction.oncomplete = () => resolve();
+      transaction.onerror = () => reject(transaction.error ?? new Error('IndexedDB write failed'));
+      transaction.onabort = () => reject(transaction.error ?? new Error('IndexedDB write was aborted'));
+    });
+  };
+  return {
+    async get(key) {
+      const transaction = (await database()).transaction(STORE, 'readonly');
+      return settled(transaction.objectStore(STORE).get(key));
+    },
+    set: (key, value) => write((store) => store.put(value, key)),
+    delete: (key) => write((store) => store.delete(key)),
+  };
+}
+
+/**
+ * A {@link KeyValue} in memory, for the visit only (tests; and where the browser offers no
+ * IndexedDB, as some private windows do not). Values are kept as given: a file handle stays the
+ * very handle.
+ */
+export function memoryStore(): KeyValue {
+  const map = new Map<string, unknown>();
+  return {
+    get: async (key) => map.get(key),
+    set: async (key, value) => void map.set(key, value),
+    delete: async (key) => void map.delete(key),
+  };
+}
+
+/** Recent projects, backup, lesson progress and file handles, over a {@link KeyValue}. */
+export class WebData {
+  /** Serialises read–modify–write updates so that two quick saves cannot lose one another. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly store: KeyValue) {}
+
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(task);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async put(key: string, value: unknown, what: string): Promise<void> {
+    try {
+      await this.store.set(key, value);
+    } catch (error) {
+      throw storageError(what, error);
+    }
+  }
+
+  /** The recent projects, newest first. A damaged list is treated as empty. */
+  async recent(): Promise<string[]> {
+    const parsed = RecentRecord.safeParse(await this.store.get('recent').catch(() => undefined));
+    return parsed.success ? parsed.data.paths : [];
+  }
+
+  /** Puts a project at the top of the recent list. */
+  addRecent(path: string): Promise<void> {
+    return this.serial(async () => {
+      const paths = [path, ...(await this.recent()).filter((p) => p !== path)].slice(0, MAX_RECENT);
+      await this.put('recent', { version: 1, paths }, 'the recent projects');
+    });
+  }
+
+  /** The handle kept for a path, or null. */
+  async handle(path: string): Promise<unknown> {
+    const record = (await this.store.get(`file:${path}`).catch(() => undefined)) as StoredHandle | undefined;
+    return record?.handle ?? null;
+  }
+
+  /** Keeps the handle a path names, so Save writes back and Open Recent reopens it. */
+  async keepHandle(path: string, handle: unknown): Promise<void> {
+    await this.put(`file:${path}`, { handle } satisfies StoredHandle, 'the file you chose');
+  }
+
+  /** The backup of unsaved work: written whole in one transaction, so it is never half one and half another. */
+  async writeBackup(project: Project, path: string | null): Promise<void> {
+    await this.put(
+      'backup',
+      { version: 1, text: serialiseProject(project), path, savedAt: new Date().toISOString() },
+      'the backup of unsaved work',
+    );
+  }
+
+  /**
+   * The backup a previous visit left, or null. One that cannot be read is moved aside
+   * (`backup-damaged`) and reported, so it is neither lost nor offered again.
+   */
+  async readBackup(): Promise<{ backup: WebBackup | null; problem: string | null }> {
+    const value = await this.store.get('backup').catch(() => undefined);
+    if (value === undefined) return { backup: null, problem: null };
+    const record = BackupRecord.safeParse(value);
+    const result = record.success ? parseProject(record.data.text) : null;
+    if (record.success && result?.ok)
+      return { backup: { project: result.project, path: record.data.path, savedAt: record.data.savedAt }, problem: null };
+    const why = result && !result.ok ? result.error.message : 'it is not a backup this version of NN Studio wrote';
+    await this.store.set('backup-damaged', value).catch(() => undefined);
+    await this.store.delete('backup').catch(() => undefined);
+    return {
+      backup: null,
+      problem: `The backup of unsaved work could not be read (${why}); it was kept aside in this browser's storage for NN Studio.`,
+    };
+  }
+
+  async clearBackup(): Promise<void> {
+    try {
+      await this.store.delete('backup');
+    } catch (error) {
+      throw storageError('the removal of the backup', error);
+    }
+  }
+
+  /** Lesson progress by lesson id; a damaged record is set aside (`lessons-damaged`) and reading goes on from nothing. */
+  async lessonProgress(): Promise<ProgressByLesson> {
+    const value = await this.store.get('lessons').catch(() => undefined);
+    if (value === undefined) return {};
+    const parsed = ProgressRecord.safeParse(value);
+    if (parsed.success) return parsed.data.lessons;
+    await this.store.set('lessons-damaged', value).catch(() => undefined);
+    await this.store.delete('lessons').catch(() => undefined);
+    return {};
+  }
+
+  /** One lesson's progress, keeping every other lesson's. */
+  saveLessonProgress(lessonId: string, progress: LessonProgress): Promise<void> {
+    return this.serial(async () => {
+      const lessons = { ...(await this.lessonProgress()), [lessonId]: progress };
+      await this.put('lessons', { version: 1, lessons }, 'your lesson progress');
+    });
+  }
+}

@@ -1,0 +1,26 @@
+import { readFileSync } from 'node:fs';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+import { katexWoff2Only } from '../src-renderer/vite.config';
+
+// The web edition: the same renderer with the in-page host (src-web/main.ts) in front of it,
+// built to dist/web as plain static files with relative paths, so any static server (or a
+// sub-folder of one) serves it.
+export default defineConfig({
+  root: import.meta.dirname,
+  base: './',
+  publicDir: '../src-renderer/public',
+  plugins: [react(), katexWoff2Only()],
+  define: {
+    __NNSTUDIO_VERSION__: JSON.stringify(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version),
+  },
+  worker: { format: 'es' },
+  build: {
+    outDir: '../dist/web',
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+    chunkSizeWarningLimit: 1536,
+    assetsInlineLimit: (file) => (/\.(woff2?|ttf)$/.test(file) ? false : undefined),
+  },
+});

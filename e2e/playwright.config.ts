@@ -11,7 +11,6 @@ const WEB_JOURNEYS = [
   'editor',
   'export',
   'csv-to-trained',
-  'lessons-1',
   'quiz',
   'coach',
   'help',

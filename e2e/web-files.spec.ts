@@ -104,7 +104,7 @@ test('without the File System Access API, Save As downloads the project and Open
 
   await page.getByTestId('example-select').selectOption('spiral');
   const chooser = page.waitForEvent('filechooser');
-  await page.keyboard.press('Control+o');
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
   await (await chooser).setFiles(file);
   await expect(page).toHaveTitle('XOR 2-2-1 — NN Studio');
   await expect(page.getByRole('textbox', { name: 'Learning rate' })).toHaveValue('0.125');
@@ -113,14 +113,14 @@ test('without the File System Access API, Save As downloads the project and Open
   const broken = info.outputPath('broken.nnproj');
   writeFileSync(broken, '{"format": "nnstudio-project", "version": 3, "name": "cut sh');
   const again = page.waitForEvent('filechooser');
-  await page.keyboard.press('Control+o');
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
   await (await again).setFiles(broken);
   await expect(page.getByTestId('dialog-message')).toContainText('broken.nnproj');
   await page.getByTestId('dialog-ok').click();
   await expect(page).toHaveTitle('XOR 2-2-1 — NN Studio');
 });
 
-test('unsaved work survives a killed tab: the next visit offers it back; closing with changes asks', async ({ page, context }) => {
+test('unsaved work survives a killed tab: the next visit offers it back; closing with changes asks', async ({ page, context, browser }) => {
   await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('iris');
   await setLearningRate(page, '0.0421');
@@ -133,6 +133,8 @@ test('unsaved work survives a killed tab: the next visit offers it back; closing
           () =>
             new Promise<string | null>((resolve) => {
               const open = indexedDB.open('nnstudio');
+              // Never create the app's database here: only read what the app wrote.
+              open.onupgradeneeded = () => open.transaction?.abort();
               open.onsuccess = () => {
                 const db = open.result;
                 if (!db.objectStoreNames.contains('data')) return resolve(null);
@@ -146,11 +148,11 @@ test('unsaved work survives a killed tab: the next visit offers it back; closing
       { timeout: 15_000 },
     )
     .toContain('"learningRate": 0.0421');
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Page.crash').catch(() => undefined); // the tab dies: no unload, no goodbye
-  await page.close().catch(() => undefined);
-
-  const next = await context.newPage();
+  // The tab is killed: its context goes without unload or goodbye. What the browser had stored by
+  // then is all the next visit has (the same profile's IndexedDB, carried to a new context).
+  const stored = await context.storageState({ indexedDB: true });
+  await context.close();
+  const next = await (await browser.newContext({ storageState: stored })).newPage();
   await next.goto(appUrl());
   await expect(next.getByRole('alertdialog', { name: 'Restore unsaved work' })).toContainText('Iris');
   await next.getByTestId('restore-accept').click();

@@ -1,5 +1,4 @@
 import react from '@vitejs/plugin-react';
-import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
 /**
@@ -27,7 +26,8 @@ export function katexWoff2Only(): Plugin {
  * bundle, and with it every module it imports.
  */
 export function engineSideEffectFree(): Plugin {
-  const engine = fileURLToPath(new URL('../engine/src/', import.meta.url));
+  // The repository's engine/src/ as the bundler spells module ids (forward slashes).
+  const engine = `${import.meta.dirname.replace(/\\/g, '/').replace(/\/[^/]+$/, '')}/engine/src/`;
   return {
     name: 'engine-side-effect-free',
     transform(code, id) {

@@ -46,6 +46,7 @@ export const ACTIONS = {
   'file.saveAs': { label: 'Save As…', keys: ['CmdOrCtrl+Shift+S'], description: 'Save the project to a new file' },
   'file.revert': { label: 'Revert', description: 'Drop the unsaved changes and reload the file' },
   'file.export': { label: 'Export…', keys: ['CmdOrCtrl+E'], description: 'Export the model, its weights or a picture of the network' },
+  'file.copyLink': { label: 'Copy Link', description: 'Copy a link that opens a copy of this project (nothing is uploaded)' },
   'edit.undo': { label: 'Undo', button: 'Undo', keys: ['CmdOrCtrl+Z'], fieldKeys: true, description: 'Undo the last edit' },
   'edit.redo': {
     label: 'Redo',
@@ -191,7 +192,7 @@ export const MENUS: readonly MenuLayout[] = [
     label: '&File',
     groups: [
       ['file.new', 'file.open', { recent: true }],
-      ['file.save', 'file.saveAs', 'file.revert', 'file.export'],
+      ['file.save', 'file.saveAs', 'file.revert', 'file.export', 'file.copyLink'],
       [{ role: 'quit', only: 'notMac' }],
     ],
   },

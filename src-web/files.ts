@@ -13,6 +13,8 @@ export interface FileHandleLike {
   readonly name: string;
   getFile(): Promise<File>;
   createWritable(): Promise<{ write(data: string): Promise<void>; close(): Promise<void>; abort(): Promise<void> }>;
+  /** Whether two handles name the same file (a file opened twice is one recent project). */
+  isSameEntry?(other: FileHandleLike): Promise<boolean>;
   queryPermission?(options: { mode: 'read' | 'readwrite' }): Promise<PermissionState>;
   requestPermission?(options: { mode: 'read' | 'readwrite' }): Promise<PermissionState>;
 }

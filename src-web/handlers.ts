@@ -59,11 +59,12 @@ export function createWebHandlers(deps: WebHandlerDeps): Handlers {
       }
       const chosen = await files.chooseToOpen();
       if (!chosen) return null;
-      const answer = opened(chosen.path, chosen.text);
+      const where = (chosen.handle && (await data.knownPathOf(chosen.handle))) ?? chosen.path;
+      const answer = opened(where, chosen.text);
       if (chosen.handle) {
         // Keeping the handle is what lets Save write back; without it the file still opens.
-        await data.keepHandle(chosen.path, chosen.handle).catch(() => undefined);
-        await remember(chosen.path);
+        await data.keepHandle(where, chosen.handle).catch(() => undefined);
+        await remember(where);
       }
       return answer;
     },
@@ -71,11 +72,12 @@ export function createWebHandlers(deps: WebHandlerDeps): Handlers {
       if (path === undefined) {
         const saved = await files.saveAs(suggestedFileName(project.name), textFor(project));
         if (!saved) return null;
+        const where = (saved.handle && (await data.knownPathOf(saved.handle))) ?? saved.path;
         if (saved.handle) {
-          await data.keepHandle(saved.path, saved.handle);
-          await remember(saved.path);
+          await data.keepHandle(where, saved.handle);
+          await remember(where);
         }
-        return { path: saved.path, name: projectNameFromPath(saved.path, project.name) };
+        return { path: where, name: projectNameFromPath(where, project.name) };
       }
       const name = projectNameFromPath(path, project.name);
       if (isDownloadPath(path)) files.download(fileNameOf(path), textFor(project)(fileNameOf(path)));

@@ -19,13 +19,13 @@ import { WebData, indexedDbStore, memoryStore, type KeyValue } from './storage';
 function inThreadWorker(): WorkerLike {
   const listeners: ((message: FromWorker) => void)[] = [];
   const loop = new TrainingWorker({
-    post: (message) => setImmediate(() => listeners.forEach((l) => l(structuredClone(message)))),
-    defer: (task) => void setImmediate(task),
+    post: (message) => setTimeout(() => listeners.forEach((l) => l(structuredClone(message)))),
+    defer: (task) => void setTimeout(task, 0),
     later: (task, ms) => void setTimeout(task, ms),
     now: () => performance.now(),
   });
   const worker = {
-    postMessage: (message: ToWorker) => setImmediate(() => loop.handle(structuredClone(message))),
+    postMessage: (message: ToWorker) => setTimeout(() => loop.handle(structuredClone(message))),
     on(event: string, listener: (value: never) => void) {
       if (event === 'message') listeners.push(listener as (m: FromWorker) => void);
       return worker;
@@ -44,6 +44,7 @@ function memoryHandle(name: string, initial: string, faults: { onClose?: Error; 
   const handle: FileHandleLike = {
     kind: 'file',
     name,
+    isSameEntry: async (other) => other === handle,
     getFile: async () => new File([faults.readBack ?? file.text], name),
     createWritable: async () => {
       let pending = '';
@@ -125,6 +126,16 @@ describe('the web edition’s host', () => {
 
     const again = (await api.invoke('project:open', { path: opened.path })) as { project: { hyperparameters: { learningRate: number } } };
     expect(again.project.hyperparameters.learningRate).toBe(0.25);
+
+    // The same file chosen again (Open, or Save As onto it) keeps its path: one recent entry.
+    pickers.toOpen.push(original.handle);
+    expect(((await api.invoke('project:open', {})) as { path: string }).path).toBe(opened.path);
+    pickers.toSave.push(original.handle);
+    expect(((await api.invoke('project:save', { project: changed })) as { path: string }).path).toBe(opened.path);
+    const other = memoryHandle('other.nnproj', serialiseProject(xor()));
+    pickers.toOpen.push(other.handle);
+    const second = (await api.invoke('project:open', {})) as { path: string };
+    expect(await api.invoke('recent:list', {})).toEqual({ paths: [second.path, opened.path], removed: [] });
   });
 
   it('Save As names the project after the file chosen; a cancelled picker saves nothing', async () => {

@@ -146,6 +146,19 @@ export class WebData {
     return record?.handle ?? null;
   }
 
+  /**
+   * The path already naming the same file as `handle` among the recent projects, or null: a file
+   * chosen again keeps its path, so it is one entry in Open Recent, not two.
+   */
+  async knownPathOf(handle: { isSameEntry?(other: never): Promise<boolean> }): Promise<string | null> {
+    if (!handle.isSameEntry) return null;
+    for (const path of await this.recent()) {
+      const known = await this.handle(path);
+      if (known && (await handle.isSameEntry(known as never).catch(() => false))) return path;
+    }
+    return null;
+  }
+
   /** Keeps the handle a path names, so Save writes back and Open Recent reopens it. */
   async keepHandle(path: string, handle: unknown): Promise<void> {
     await this.put(`file:${path}`, { handle } satisfies StoredHandle, 'the file you chose');

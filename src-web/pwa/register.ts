@@ -105,7 +105,7 @@ export async function activateWaiting(container: ServiceWorkerContainer, reload:
       { once: true },
     );
     waiting.addEventListener('statechange', () => {
-      if (waiting.state === 'redundant') reject(new Error('the new version failed to start; reload the page to try again'));
+      if (waiting.state === 'redundant') reject(new Error('the new version did not start; reload the page to try again'));
     });
     waiting.postMessage('skip-waiting');
   });

@@ -24,7 +24,7 @@ import { useShortcuts } from './use-shortcuts';
 import { useWindowActions } from './use-window-actions';
 import { useInspectorFollowsDocument, useWindowLifecycle } from './use-window-events';
 import { FreePanel, PanelGroup, SizedPanel, Splitter, useSizeTracker } from './window-panels';
-import { LearnPanel } from '../lessons/LearnPanel';
+import { LazyLearnPanel } from '../lessons/LazyLearnPanel';
 import { useLearnPanel } from '../lessons/learn-panel-state';
 import { WindowDialogs } from './WindowDialogs';
 import { Workspace } from './Workspace';
@@ -53,7 +53,7 @@ export function App() {
     <ActionsContext.Provider value={actions}>
       <div className="app">
         {/* The desktop app has its native menu; the browser gets the same menus as a bar. */}
-        {info?.host === 'browser' && <MenuBar recent={recent} />}
+        {info && info.host !== 'electron' && <MenuBar recent={recent} />}
         <Toolbar />
         <Banners />
         <div className="window-panels">
@@ -61,7 +61,7 @@ export function App() {
             {learning && (
               <>
                 <SizedPanel name="learn" label="Learn">
-                  <LearnPanel />
+                  <LazyLearnPanel />
                 </SizedPanel>
                 <Splitter label="Resize the Learn panel" />
               </>

@@ -1,7 +1,9 @@
 /**
- * The error and notice banners under the toolbar; an error hides the notice until dismissed.
+ * The error and notice banners under the toolbar; an error hides the notice until dismissed. The
+ * web edition's update prompt sits above them (UpdateBanner.tsx).
  */
 import { useStudio } from '../state/store';
+import { UpdateBanner } from './UpdateBanner';
 
 export function Banners() {
   const error = useStudio((s) => s.error);
@@ -9,6 +11,7 @@ export function Banners() {
   const dismiss = useStudio((s) => s.dismissError);
   return (
     <>
+      <UpdateBanner />
       {error && (
         <div className="error-banner" role="alert">
           {error}

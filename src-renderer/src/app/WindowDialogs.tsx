@@ -7,6 +7,7 @@ import { FilePicker } from '../dialogs/FilePicker';
 import { NewNetworkDialog } from '../dialogs/NewNetworkDialog';
 import { NotationDialog } from '../dialogs/NotationDialog';
 import { Prompts } from '../dialogs/Prompts';
+import { ShareLinkDialog } from '../dialogs/ShareLinkDialog';
 import { ShortcutSheet } from '../dialogs/ShortcutSheet';
 import { useStudio } from '../state/store';
 import { CommandPalette } from './CommandPalette';
@@ -24,6 +25,7 @@ export function WindowDialogs({ dialogs }: { dialogs: Dialogs }) {
       {dialogs.exporting && project && <ExportDialog project={project} onClose={dialogs.closeExport} />}
       <NewNetworkDialog />
       <ShortcutSheet />
+      <ShareLinkDialog />
       <Prompts />
       {refusal && (
         <div className="refusal" role="alert" data-testid="refusal" style={{ left: refusal.x + 12, top: refusal.y + 12 }}>

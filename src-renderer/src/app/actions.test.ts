@@ -323,6 +323,7 @@ describe('performing', () => {
       compiled: overrides.compiled ?? null,
       ui: { openExport: spy('openExport'), openNotation: spy('openNotation'), openPalette: spy('openPalette') },
       refuse: (message: string) => refused.push(message),
+      copyLink: spy('copyLink'),
     } as unknown as ActionContext;
     return { ctx, calls, refused };
   }
@@ -373,6 +374,21 @@ describe('performing', () => {
     const desktop = contextWith({ studio: { info: { host: 'electron', platform: 'linux', version: '0', workspace: null } } });
     runMenuCommand('file.open', desktop.ctx);
     expect(desktop.calls).toEqual(['openPath()']);
+  });
+
+  it('Copy Link copies in a browser, and in the desktop app, which has no web address, says so', () => {
+    const browser = contextWith();
+    expect(runAction('file.copyLink', browser.ctx)).toBe(true);
+    expect(browser.calls).toEqual(['copyLink()']);
+    const web = contextWith({ studio: { info: { host: 'web', platform: 'linux', version: '0', workspace: null } } });
+    expect(runAction('file.copyLink', web.ctx)).toBe(true);
+    const desktop = contextWith({ studio: { info: { host: 'electron', platform: 'linux', version: '0', workspace: null } } });
+    expect(runAction('file.copyLink', desktop.ctx)).toBe(false);
+    expect(desktop.calls).toEqual([]);
+    expect(desktop.refused).toEqual([expect.stringMatching(/^The desktop app has no web address to link to: save the project as a file/)]);
+    expect(whyDisabled('file.copyLink', desktop.ctx)).toBe(desktop.refused[0]);
+    expect(menuPathOf('file.copyLink')).toEqual(['File']);
+    expect(whyDisabled('file.copyLink', contextWith({ studio: { project: null } }).ctx)).toBe('Open or start a project first.');
   });
 
   it('nothing that needs a project runs without one', () => {

@@ -31,6 +31,8 @@ export interface ActionContext {
   textField(): HTMLInputElement | HTMLTextAreaElement | null;
   /** Shows why an action was refused, briefly, where refusals show. */
   refuse(message: string): void;
+  /** Copies a link to the project, or shows why there is none (state/share.ts). */
+  copyLink(): void;
 }
 
 /** How one action is done. */
@@ -48,6 +50,19 @@ export interface Performer {
 }
 
 const hasProject = (ctx: ActionContext) => ctx.studio.project !== null;
+
+/**
+ * Why this window cannot make a link: the desktop app's page (app://) and a page opened from a
+ * file have no web address another browser could open. Null where it can.
+ */
+function noLinkAddress(ctx: ActionContext): string | null {
+  if (ctx.studio.info?.host === 'electron')
+    return 'The desktop app has no web address to link to: save the project as a file (File › Save As…) and send that instead.';
+  const protocol = typeof location === 'undefined' ? 'http:' : location.protocol;
+  if (protocol !== 'http:' && protocol !== 'https:')
+    return 'This page has no web address to link to: save the project as a file (File › Save As…) and send that instead.';
+  return null;
+}
 const running = (ctx: ActionContext) => ctx.studio.training.state === 'running';
 
 const inspectorStop = (perform: (bp: BackpropState) => void): Performer => ({
@@ -73,7 +88,8 @@ export const PERFORMERS: Record<ActionId, Performer> = {
   'file.new': { enabled: () => true, perform: (ctx) => void ctx.studio.newBlank() },
   'file.open': {
     enabled: () => true,
-    // The browser cannot show the system's dialog for the host's files: it has its own picker.
+    // The browser host cannot show the system's dialog for its workspace's files: it has its own
+    // picker. The desktop and the web edition ask the system (project:open without a path).
     perform: (ctx) => (ctx.studio.info?.host === 'browser' ? ctx.studio.setPicker('open') : void ctx.studio.openPath()),
   },
   'file.save': { enabled: hasProject, perform: (ctx) => void ctx.studio.save() },
@@ -91,6 +107,11 @@ export const PERFORMERS: Record<ActionId, Performer> = {
             : null,
   },
   'file.export': { enabled: hasProject, perform: (ctx) => ctx.ui.openExport() },
+  'file.copyLink': {
+    enabled: (ctx) => hasProject(ctx) && noLinkAddress(ctx) === null,
+    why: (ctx) => (hasProject(ctx) ? noLinkAddress(ctx) : null),
+    perform: (ctx) => ctx.copyLink(),
+  },
   'edit.undo': {
     enabled: (ctx) => (ctx.studio.history?.past.length ?? 0) > 0,
     perform: (ctx) => ctx.studio.undo(),

@@ -8,6 +8,7 @@ import type { CompileResult } from '../../../engine/src/index';
 import type { ActionId } from '../../../src-shared/actions';
 import { useBackprop } from '../backprop/store';
 import type { CanvasApi } from '../canvas/Canvas';
+import { copyShareLink } from '../state/share';
 import { useStudio } from '../state/store';
 import type { Actions } from './ActionButton';
 import { runAction, type ActionContext } from './actions';
@@ -56,6 +57,7 @@ export function useWindowActions(
         return active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement ? active : null;
       },
       refuse: (message) => useStudio.setState({ refusal: { message, x: 24, y: 96 } }),
+      copyLink: () => void copyShareLink(),
     });
     return { context, run: (id: ActionId) => void runAction(id, context()), platform };
   }, [canvas, platform]);

@@ -5,6 +5,7 @@
  */
 import { useEffect } from 'react';
 import { useBackprop } from '../backprop/store';
+import { listenForShareLinks } from '../state/share';
 import { useStudio, windowTitle } from '../state/store';
 
 /** Set while the page reloads on purpose after the user has answered for the unsaved changes (an update). */
@@ -33,6 +34,9 @@ export function useWindowLifecycle(): void {
     void useStudio.getState().init();
     // The lessons' progress loads with the lessons, when the Learn panel first opens (LazyLearnPanel.tsx).
   }, []);
+
+  // A link to a project (#nnproj=…) opens at start-up, after the backup question, and whenever the fragment changes.
+  useEffect(() => listenForShareLinks(), []);
 
   useEffect(() => {
     document.title = windowTitle(project, dirty);

@@ -2,17 +2,15 @@
  * File › Export…: the model for the real frameworks (ONNX, PyTorch, Keras), its weights and
  * training history, or a picture of the network (SVG, or PNG rasterised from the same SVG at
  * twice its size). The file is produced here by the engine and handed to the host as a download:
- * the browser saves it in its downloads, Electron asks where with its save dialog.
+ * the browser saves it in its downloads, Electron asks where with its save dialog. The exporters
+ * themselves (./exporters.ts) are fetched when the dialog opens, not with the app.
  */
-import { useState } from 'react';
-import {
-  EXPORT_FORMATS,
-  exportFileName,
-  exportNetworkSvg,
-  exportProject,
-  type ExportFormat,
-  type Project,
-} from '../../../engine/src/index';
+import { useEffect, useState } from 'react';
+import { EXPORT_FORMATS, exportFileName, type ExportFormat, type Project } from '../../../engine/src/index';
+import { chunkOnce } from '../ui/load-chunk';
+
+/** The exporters, fetched on the first export (the ONNX encoder and the script writers are not needed before). */
+const loadExporters = chunkOnce('The exporters', () => import('./exporters'));
 
 type Choice = ExportFormat | 'png';
 
@@ -80,15 +78,18 @@ export function ExportDialog({ project, onClose }: { project: Project; onClose: 
   const [choice, setChoice] = useState<Choice>('onnx');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Fetched as the dialog opens, so Export is instant; a failure is told when Export is pressed.
+  useEffect(() => void loadExporters().catch(() => undefined), []);
   // Named after the project, so after its file: `homework.nnproj` exports as `homework.onnx`.
   const name = exportFileName(safeName(project), choice);
   const run = async () => {
     setError(null);
     setBusy(true);
     try {
-      if (choice === 'png') download(await svgToPng(exportNetworkSvg(project)), name);
+      const { exportContents } = await loadExporters();
+      if (choice === 'png') download(await svgToPng(exportContents(project, 'svg') as string), name);
       else {
-        const content = exportProject(project, choice);
+        const content = exportContents(project, choice);
         download(new Blob([content as BlobPart], { type: EXPORT_FORMATS[choice].mediaType }), name);
       }
       onClose();
@@ -130,7 +131,7 @@ export function ExportDialog({ project, onClose }: { project: Project; onClose: 
         <div className="modal-actions">
           <button onClick={onClose}>Cancel</button>
           <button className="primary" disabled={busy} onClick={() => void run()} data-testid="export-run">
-            Export
+            {busy ? 'Exporting…' : 'Export'}
           </button>
         </div>
       </div>

@@ -11,7 +11,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { appUrl, expect, test, type Page } from './fixtures';
+import { appUrl, edition, expect, test, type Page } from './fixtures';
 import { dropFromPalette, wire } from './gestures';
 // The modules themselves, not the engine's index: what the journeys need and nothing more.
 import { lessonText, parseLesson, startProjectOf, type Lesson } from '../engine/src/lessons/lesson-format';
@@ -36,15 +36,38 @@ function startOf(lesson: Lesson): Project {
 
 const taskIds = (lesson: Lesson) => lesson.steps.flatMap((s) => s.tasks.map((t) => t.id));
 
-/** The host's saved progress file: the shared host may have run this lesson before, so its entry is dropped. */
+/**
+ * The host's saved progress file: the shared host may have run this lesson before, so its entry
+ * is dropped. (The web edition keeps progress in the browser context's IndexedDB, new for every
+ * journey.)
+ */
 const progressFile = () => join(process.env.NNSTUDIO_DATA!, 'lessons.json');
 function forgetProgress(lessonId: string): void {
-  if (!existsSync(progressFile())) return;
+  if (edition() === 'web' || !existsSync(progressFile())) return;
   const saved = JSON.parse(readFileSync(progressFile(), 'utf8')) as { lessons: Record<string, unknown> };
   delete saved.lessons[lessonId];
   writeFileSync(progressFile(), JSON.stringify(saved));
 }
-function savedDone(lessonId: string): string[] {
+/** The tasks the host has saved as done: in its data folder, or in the web edition's IndexedDB. */
+async function savedDone(page: Page, lessonId: string): Promise<string[]> {
+  if (edition() === 'web') {
+    const done = await page.evaluate(
+      (id) =>
+        new Promise<string[]>((resolve) => {
+          const open = indexedDB.open('nnstudio');
+          open.onupgradeneeded = () => open.transaction?.abort(); // only read what the app wrote
+          open.onerror = () => resolve([]);
+          open.onsuccess = () => {
+            const get = open.result.transaction('data').objectStore('data').get('lessons');
+            get.onsuccess = () =>
+              resolve((get.result as { lessons?: Record<string, { done: string[] }> } | undefined)?.lessons?.[id]?.done ?? []);
+            get.onerror = () => resolve([]);
+          };
+        }),
+      lessonId,
+    );
+    return [...done].sort();
+  }
   if (!existsSync(progressFile())) return [];
   const saved = JSON.parse(readFileSync(progressFile(), 'utf8')) as { lessons: Record<string, { done: string[] }> };
   return [...(saved.lessons[lessonId]?.done ?? [])].sort();
@@ -98,7 +121,7 @@ async function nextStep(page: Page, lesson: Lesson, to: number): Promise<void> {
 async function expectCompleteAndKept(page: Page, lesson: Lesson): Promise<void> {
   await expect(page.getByTestId('lesson-complete')).toContainText('Lesson complete');
   // Saved by the host (the file holds every task), not only shown.
-  await expect.poll(() => savedDone(lesson.id)).toEqual(taskIds(lesson).sort());
+  await expect.poll(() => savedDone(page, lesson.id)).toEqual(taskIds(lesson).sort());
   // The unsaved lesson document may have been backed up: the next launch offers it back, and the student declines.
   await page.addLocatorHandler(page.getByTestId('restore-discard'), (discard) => discard.click());
   await page.reload();
@@ -280,6 +303,7 @@ test('lesson 4, XOR on one perceptron: drawn from the palette and wired by hand,
 });
 
 test('what the student does before the saved progress has loaded is joined with it, on screen and on disk', async ({ page }) => {
+  test.skip(edition() === 'web', 'the browser host’s socket is made to answer late; the web edition has no socket');
   const lesson = lessonFile('02-perceptron-or-and.nnlesson.json');
   // An earlier session read the AND step's hint.
   const earlier = { step: 0, done: [], hints: { '1': 1 }, solutions: [], updatedAt: '2025-01-01T00:00:00.000Z' };

@@ -11,6 +11,7 @@ const WEB_JOURNEYS = [
   'editor',
   'export',
   'csv-to-trained',
+  'lessons-1',
   'quiz',
   'coach',
   'help',

@@ -8,9 +8,11 @@
  * Links are built only from the page's own address (page.url()), so the journey runs against the
  * static web edition as well as the browser host.
  */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import type { Browser, BrowserContext } from '@playwright/test';
-import { appUrl, expect, test, type Page } from './fixtures';
+import { appUrl, edition, expect, test, type Page } from './fixtures';
 // The modules themselves, not the engine's index: what the journey needs and nothing more.
 import { findExample } from '../engine/src/project/examples';
 import { parseProject, serialiseProject } from '../engine/src/project/format';
@@ -40,6 +42,19 @@ async function weightsShown(page: Page, edges: readonly string[]): Promise<strin
 
 /** What the clipboard holds now. */
 const clipboard = (page: Page) => page.evaluate(() => navigator.clipboard.readText());
+
+/**
+ * The lesson starts from its first step: the browser host is shared by every journey and keeps
+ * progress in its data folder, where an earlier journey may have left this lesson at its last
+ * step. (The web edition's progress is in the context's IndexedDB, new for each journey.)
+ */
+function forgetProgress(lessonId: string): void {
+  const file = join(process.env.NNSTUDIO_DATA ?? '', 'lessons.json');
+  if (edition() === 'web' || !existsSync(file)) return;
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as { lessons: Record<string, unknown> };
+  delete saved.lessons[lessonId];
+  writeFileSync(file, JSON.stringify(saved));
+}
 
 const notice = (page: Page) => page.locator('.notice-banner');
 const errorBanner = (page: Page) => page.locator('.error-banner');
@@ -141,6 +156,7 @@ test('a crafted link and a link cut short say what is wrong, and the app stays o
 test('a link copied in a lesson opens the lesson at the student’s step, with the student’s network', async ({ page, browser }) => {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
+  forgetProgress('backprop-321');
   await page.goto(appUrl());
   await expect(page.getByTestId('start-learn')).toBeVisible();
   await page.keyboard.press('F2');

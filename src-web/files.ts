@@ -6,6 +6,7 @@
  * it can only hand to the browser's downloads.
  */
 import { UserError } from '../src-shared/host/user-error';
+import { WEB_DOWNLOAD_PREFIX, WEB_LOCAL_PREFIX } from '../src-shared/paths';
 
 /** The parts of the File System Access API this uses (not yet in TypeScript's DOM library). */
 export interface FileHandleLike {
@@ -65,15 +66,15 @@ export function fileNameOf(path: string): string {
 /** A new path for a file the page holds a handle to. */
 export function localPath(name: string): string {
   const id = crypto.getRandomValues(new Uint32Array(2)).reduce((text, n) => text + n.toString(36), '');
-  return `/local/${id}/${name}`;
+  return `${WEB_LOCAL_PREFIX}${id}/${name}`;
 }
 
 /** The path of a file only ever downloaded. */
 export function downloadPath(name: string): string {
-  return `/download/${name}`;
+  return `${WEB_DOWNLOAD_PREFIX}${name}`;
 }
 
-export const isDownloadPath = (path: string): boolean => path.startsWith('/download/');
+export const isDownloadPath = (path: string): boolean => path.startsWith(WEB_DOWNLOAD_PREFIX);
 
 /** One sentence for what the browser said went wrong with a file. */
 function fileError(path: string, doing: string, error: unknown): UserError {

@@ -19,6 +19,7 @@ import {
 import { CheckIcon, SubmenuIcon } from '../ui/icons';
 import { PERFORMERS, labelOf, whyDisabled } from './actions';
 import { useActions } from './ActionButton';
+import { fileNameOfPath, whereFileIs } from '../../../src-shared/paths';
 
 /** One row of a dropdown as the bar shows it. */
 type BarItem =
@@ -84,8 +85,8 @@ export function MenuBar({ recent }: { recent: readonly string[] }) {
               ? recent.map((path, i) => ({
                   kind: 'item',
                   key: `${key}-${i}`,
-                  label: path.split(/[\\/]/).pop() ?? path,
-                  title: path,
+                  label: fileNameOfPath(path),
+                  title: whereFileIs(path),
                   shortcut: null,
                   enabled: true,
                   checked: false,

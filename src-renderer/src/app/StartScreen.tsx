@@ -3,6 +3,7 @@
  */
 import { useLearnPanel } from '../lessons/learn-panel-state';
 import { useStudio } from '../state/store';
+import { fileNameOfPath, whereFileIs } from '../../../src-shared/paths';
 
 export function StartScreen() {
   const recent = useStudio((s) => s.recent);
@@ -23,7 +24,7 @@ export function StartScreen() {
           <h2>Recent</h2>
           {recent.map((path) => (
             <button key={path} className="link" onClick={() => void useStudio.getState().openPath(path)} title={path}>
-              {path.split(/[\\/]/).pop()} <span className="hint">{path}</span>
+              {fileNameOfPath(path)} <span className="hint">{whereFileIs(path)}</span>
             </button>
           ))}
         </div>

@@ -8,6 +8,7 @@ import { useStudio } from '../state/store';
 import { verdict } from './problems';
 import { useCompileContext } from './use-live-compile';
 import './StatusBar.css';
+import { shownPath } from '../../../src-shared/paths';
 
 export function StatusBar({ compiled }: { compiled: CompileResult | null }) {
   const project = useStudio((s) => s.project);
@@ -22,7 +23,7 @@ export function StatusBar({ compiled }: { compiled: CompileResult | null }) {
         {said.text}
       </span>
       <span>training: {state}</span>
-      <span>{path ?? (project ? 'not saved' : '')}</span>
+      <span>{path ? shownPath(path) : project ? 'not saved' : ''}</span>
       <span data-testid="status-host">
         {info ? `${info.host === 'electron' ? 'desktop' : info.host === 'web' ? 'web' : 'browser'} · v${info.version}` : ''}
       </span>

@@ -138,9 +138,10 @@ test('unsaved work survives a killed tab: the next visit offers it back; closing
               open.onsuccess = () => {
                 const db = open.result;
                 if (!db.objectStoreNames.contains('data')) return resolve(null);
-                const get = db.transaction('data').objectStore('data').get('backup');
-                get.onsuccess = () => resolve((get.result as { text?: string } | undefined)?.text ?? null);
-                get.onerror = () => resolve(null);
+                // Each tab keeps its own backup, under `backup:<tab>`.
+                const all = db.transaction('data').objectStore('data').getAll(IDBKeyRange.bound('backup:', 'backup:\uffff'));
+                all.onsuccess = () => resolve((all.result as { text?: string }[]).map((record) => record.text ?? '').join('\n') || null);
+                all.onerror = () => resolve(null);
               };
               open.onerror = () => resolve(null);
             }),
@@ -162,4 +163,40 @@ test('unsaved work survives a killed tab: the next visit offers it back; closing
   const asked = new Promise<string>((resolve) => next.once('dialog', (dialog) => (resolve(dialog.type()), void dialog.dismiss())));
   await next.close({ runBeforeUnload: true });
   expect(await asked).toBe('beforeunload');
+});
+
+test('two tabs keep separate backups: closing one offers its work to the next tab, never the other open tab’s', async ({ context }) => {
+  const backups = (page: Page) =>
+    page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          const open = indexedDB.open('nnstudio');
+          open.onupgradeneeded = () => open.transaction?.abort();
+          open.onerror = () => resolve(0);
+          open.onsuccess = () => {
+            const count = open.result.transaction('data').objectStore('data').count(IDBKeyRange.bound('backup:', 'backup:\uffff'));
+            count.onsuccess = () => resolve(count.result);
+            count.onerror = () => resolve(0);
+          };
+        }),
+    );
+  const first = await context.newPage();
+  await first.goto(appUrl());
+  await first.getByTestId('example-select').selectOption('iris');
+  await setLearningRate(first, '0.0111');
+  const second = await context.newPage();
+  await second.goto(appUrl());
+  await second.getByTestId('example-select').selectOption('spiral');
+  await setLearningRate(second, '0.0222');
+  await expect.poll(() => backups(second), { timeout: 15_000 }).toBe(2);
+
+  await first.close(); // without the unload question: the tab is gone, its backup stays
+  const third = await context.newPage();
+  await third.goto(appUrl());
+  await expect(third.getByRole('alertdialog', { name: 'Restore unsaved work' })).toContainText('Iris');
+  await third.getByTestId('restore-accept').click();
+  await expect(third.getByRole('textbox', { name: 'Learning rate' })).toHaveValue('0.0111');
+  // The second tab, still open, has its own work, untouched.
+  await expect(second).toHaveTitle('Spiral • — NN Studio');
+  await expect(second.getByRole('textbox', { name: 'Learning rate' })).toHaveValue('0.0222');
 });

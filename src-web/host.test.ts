@@ -13,7 +13,7 @@ import type { FromWorker, ToWorker } from '../src-shared/host/training-protocol'
 import { TrainingWorker } from '../src-shared/host/training-worker';
 import { browserFiles, type FileHandleLike, type WebFiles } from './files';
 import { createWebHost } from './host';
-import { WebData, indexedDbStore, memoryStore, type KeyValue } from './storage';
+import { WebData, indexedDbStore, memoryStore, type KeyValue, type TabRegistry } from './storage';
 
 /** The real training loop in this thread, behind the worker's face (messages cross as clones, as postMessage does). */
 function inThreadWorker(): WorkerLike {
@@ -84,11 +84,12 @@ function fakePickers() {
   return { files, toOpen, toSave };
 }
 
-function host(options: { files?: WebFiles; store?: KeyValue } = {}) {
+function host(options: { files?: WebFiles; store?: KeyValue; tabs?: TabRegistry } = {}) {
   const events: { event: string; payload: unknown }[] = [];
   const { api } = createWebHost({
     version: '9.9.9',
     store: options.store ?? memoryStore(),
+    tabs: options.tabs,
     files: options.files ?? fakePickers().files,
     spawnWorker: inThreadWorker,
     applyUpdate: async () => undefined,
@@ -216,12 +217,35 @@ describe('the web edition’s host', () => {
     expect(found.backup?.project.name).toBe('XOR 2-2-1');
     expect(await second.api.invoke('lessons:progress', {})).toEqual({ lessons: { one: progress, two: { ...progress, step: 0 } } });
 
-    await store.set('backup', { version: 1, text: '{"not": "a project"}', path: null, savedAt: 'now' });
+    await store.set('backup:a-crashed-tab', { version: 1, text: '{"not": "a project"}', path: null, savedAt: 'now' });
     const damaged = (await second.api.invoke('backup:check', {})) as { backup: unknown; problem: string };
     expect(damaged.backup).toBeNull();
     expect(damaged.problem).toMatch(/^The backup of unsaved work could not be read \(.+\); it was kept aside/);
     expect(await store.get('backup-damaged')).toMatchObject({ text: '{"not": "a project"}' });
     expect(await second.api.invoke('backup:check', {})).toEqual({ backup: null, problem: null });
+  });
+
+  it('each tab keeps its own backup: a tab still open keeps its work; one that died offers it to the next', async () => {
+    const store = memoryStore();
+    const open = new Set(['A', 'B']);
+    const tab = (id: string): TabRegistry => (open.add(id), { id, live: async () => new Set(open) });
+    const a = host({ store, tabs: tab('A') });
+    const b = host({ store, tabs: tab('B') });
+    await a.api.invoke('backup:write', { project: { ...xor(), name: 'work of A' }, path: null });
+    await b.api.invoke('backup:write', { project: { ...xor(), name: 'work of B' }, path: null });
+    // Neither overwrote the other, and neither is offered the other's while both are open.
+    expect(await a.api.invoke('backup:check', {})).toEqual({ backup: null, problem: null });
+    expect(await store.keys('backup:')).toEqual(['backup:A', 'backup:B']);
+
+    open.delete('A'); // tab A is killed
+    const c = host({ store, tabs: tab('C') });
+    const offered = (await c.api.invoke('backup:check', {})) as { backup: { project: { name: string } } | null };
+    expect(offered.backup?.project.name).toBe('work of A');
+    // Taken over by C: offered once, B's untouched; C's Don't Save removes it.
+    expect(await store.keys('backup:')).toEqual(['backup:B', 'backup:C']);
+    expect(await host({ store, tabs: tab('D') }).api.invoke('backup:check', {})).toMatchObject({ backup: null });
+    await c.api.invoke('backup:clear', {});
+    expect(await store.keys('backup:')).toEqual(['backup:B']);
   });
 
   it('a full browser storage is one sentence, and the previous backup stays', async () => {

@@ -12,7 +12,7 @@ import { browserFiles, type WebFiles } from './files';
 import { createWebHandlers } from './handlers';
 import { applyUpdate, registerServiceWorker } from './pwa/register';
 import { spawnWebTrainingWorker } from './spawn';
-import { WebData, indexedDbStore, memoryStore, type KeyValue } from './storage';
+import { WebData, browserTabs, indexedDbStore, memoryStore, type KeyValue, type TabRegistry } from './storage';
 import type { WorkerLike } from '../src-shared/host/training-controller';
 
 declare const __NNSTUDIO_VERSION__: string;
@@ -27,6 +27,8 @@ export interface WebHostApi {
 export interface WebHostOptions {
   version?: string;
   store?: KeyValue;
+  /** The open tabs, whose backups are theirs (default: the browser's, through Web Locks). */
+  tabs?: TabRegistry;
   files?: WebFiles;
   spawnWorker?: () => WorkerLike;
   applyUpdate?: () => Promise<void>;
@@ -53,7 +55,10 @@ export function createWebHost(options: WebHostOptions = {}): {
     version: options.version ?? __NNSTUDIO_VERSION__,
     platform: globalThis.navigator?.platform || 'web',
     files: options.files ?? browserFiles(),
-    data: new WebData(options.store ?? (typeof indexedDB === 'undefined' ? memoryStore() : indexedDbStore())),
+    data: new WebData(
+      options.store ?? (typeof indexedDB === 'undefined' ? memoryStore() : indexedDbStore()),
+      options.tabs ?? browserTabs(),
+    ),
     training,
     applyUpdate: options.applyUpdate ?? applyUpdate,
   });

@@ -38,6 +38,49 @@ export interface KeyValue {
   get(key: string): Promise<unknown>;
   set(key: string, value: unknown): Promise<void>;
   delete(key: string): Promise<void>;
+  /** Every key that starts with `prefix`. */
+  keys(prefix: string): Promise<string[]>;
+}
+
+/**
+ * The tabs of the web edition open now, each by the id of its backup. A tab holds a Web Lock
+ * named after its id for as long as it lives; the browser releases it when the tab closes or
+ * dies, so a backup whose lock is free belongs to no open tab: its work is what a crash left.
+ */
+export interface TabRegistry {
+  /** This tab's id. */
+  readonly id: string;
+  /** The ids of the tabs open now (this one among them). */
+  live(): Promise<Set<string>>;
+}
+
+const TAB_LOCK_PREFIX = 'nnstudio-tab:';
+
+/** A tab that knows of no other: every backup but its own belongs to a tab that is gone. */
+export function loneTab(): TabRegistry {
+  const id = crypto.randomUUID();
+  return { id, live: async () => new Set([id]) };
+}
+
+/** The page's tab, registered through the Web Locks API; without it, only this tab counts as open. */
+export function browserTabs(): TabRegistry {
+  const id = crypto.randomUUID();
+  const locks = (globalThis.navigator as (Navigator & { locks?: LockManager }) | undefined)?.locks;
+  // Held until the page goes: the promise the callback returns never settles.
+  void locks?.request(TAB_LOCK_PREFIX + id, () => new Promise<never>(() => undefined)).catch(() => undefined);
+  return {
+    id,
+    async live() {
+      const held = locks ? ((await locks.query().catch(() => ({ held: [] }))).held ?? []) : [];
+      const ids = new Set(
+        held
+          .map((lock) => lock.name ?? '')
+          .filter((name) => name.startsWith(TAB_LOCK_PREFIX))
+          .map((name) => name.slice(TAB_LOCK_PREFIX.length)),
+      );
+      return ids.add(id);
+    },
+  };
 }
 
 /** One sentence for a failed write: the quota above all. */
@@ -88,6 +131,11 @@ export function indexedDbStore(factory: IDBFactory = indexedDB): KeyValue {
     },
     set: (key, value) => write((store) => store.put(value, key)),
     delete: (key) => write((store) => store.delete(key)),
+    async keys(prefix) {
+      const transaction = (await database()).transaction(STORE, 'readonly');
+      const keys = await settled(transaction.objectStore(STORE).getAllKeys());
+      return keys.map(String).filter((key) => key.startsWith(prefix));
+    },
   };
 }
 
@@ -102,6 +150,7 @@ export function memoryStore(): KeyValue {
     get: async (key) => map.get(key),
     set: async (key, value) => void map.set(key, value),
     delete: async (key) => void map.delete(key),
+    keys: async (prefix) => [...map.keys()].filter((key) => key.startsWith(prefix)),
   };
 }
 
@@ -110,7 +159,16 @@ export class WebData {
   /** Serialises read–modify–write updates so that two quick saves cannot lose one another. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly store: KeyValue) {}
+  /** This tab's backup: each tab keeps its own, so two tabs never overwrite each other's work. */
+  private readonly backupKey: string;
+  private askedToPersist = false;
+
+  constructor(
+    private readonly store: KeyValue,
+    private readonly tabs: TabRegistry = loneTab(),
+  ) {
+    this.backupKey = `backup:${tabs.id}`;
+  }
 
   private serial<T>(task: () => Promise<T>): Promise<T> {
     const next = this.queue.then(task);
@@ -166,27 +224,47 @@ export class WebData {
 
   /** The backup of unsaved work: written whole in one transaction, so it is never half one and half another. */
   async writeBackup(project: Project, path: string | null): Promise<void> {
+    // Unsaved work is what the browser must not evict under storage pressure: ask once that
+    // this site's storage be kept (Chromium decides silently; Firefox may ask the user).
+    if (!this.askedToPersist) {
+      this.askedToPersist = true;
+      void globalThis.navigator?.storage?.persist?.().catch(() => false);
+    }
     await this.put(
-      'backup',
+      this.backupKey,
       { version: 1, text: serialiseProject(project), path, savedAt: new Date().toISOString() },
       'the backup of unsaved work',
     );
   }
 
   /**
-   * The backup a previous visit left, or null. One that cannot be read is moved aside
-   * (`backup-damaged`) and reported, so it is neither lost nor offered again.
+   * The newest backup no open tab owns (a tab that crashed or was closed without saving), taken
+   * over by this tab: offered, then kept or cleared as this tab's own. Backups of tabs still open
+   * are theirs and left alone; older orphans wait for the next visit. One that cannot be read is
+   * moved aside (`backup-damaged`) and reported, so it is neither lost nor offered again.
    */
   async readBackup(): Promise<{ backup: WebBackup | null; problem: string | null }> {
-    const value = await this.store.get('backup').catch(() => undefined);
-    if (value === undefined) return { backup: null, problem: null };
+    const live = await this.tabs.live();
+    const orphans: { key: string; value: unknown; savedAt: string }[] = [];
+    for (const key of await this.store.keys('backup:').catch(() => [])) {
+      if (live.has(key.slice('backup:'.length))) continue;
+      const value = await this.store.get(key).catch(() => undefined);
+      if (value === undefined) continue;
+      orphans.push({ key, value, savedAt: String((value as { savedAt?: unknown }).savedAt ?? '') });
+    }
+    if (orphans.length === 0) return { backup: null, problem: null };
+    const { key, value } = orphans.sort((a, b) => b.savedAt.localeCompare(a.savedAt))[0];
     const record = BackupRecord.safeParse(value);
     const result = record.success ? parseProject(record.data.text) : null;
-    if (record.success && result?.ok)
+    if (record.success && result?.ok) {
+      // Taken over in one step each way: written as this tab's before the orphan goes.
+      await this.store.set(this.backupKey, value);
+      await this.store.delete(key).catch(() => undefined);
       return { backup: { project: result.project, path: record.data.path, savedAt: record.data.savedAt }, problem: null };
+    }
     const why = result && !result.ok ? result.error.message : 'it is not a backup this version of NN Studio wrote';
     await this.store.set('backup-damaged', value).catch(() => undefined);
-    await this.store.delete('backup').catch(() => undefined);
+    await this.store.delete(key).catch(() => undefined);
     return {
       backup: null,
       problem: `The backup of unsaved work could not be read (${why}); it was kept aside in this browser's storage for NN Studio.`,
@@ -195,7 +273,7 @@ export class WebData {
 
   async clearBackup(): Promise<void> {
     try {
-      await this.store.delete('backup');
+      await this.store.delete(this.backupKey);
     } catch (error) {
       throw storageError('the removal of the backup', error);
     }

@@ -3,13 +3,6 @@
  * and history as plain data, and a picture of it. Each is a pure function from a project to the
  * file's contents, so the CLI, the app's File menu and the tests share them.
  */
-import type { Project } from '../project/schema';
-import { exportHistoryCsv } from './history-csv';
-import { exportKeras } from './keras';
-import { exportNetworkSvg } from './network-svg';
-import { exportOnnx, type OnnxOptions } from './onnx';
-import { exportPytorch } from './pytorch';
-import { exportWeightsJson } from './weights-json';
 
 export * from './model';
 export * from './onnx';
@@ -19,6 +12,7 @@ export * from './weights-json';
 export * from './history-csv';
 export * from './network-svg';
 export { py as pythonLiteral } from './python';
+export { exportProject } from './export-project';
 
 /** The formats a project can be exported to. */
 export type ExportFormat = 'onnx' | 'pytorch' | 'keras' | 'weights' | 'history' | 'svg';
@@ -47,25 +41,4 @@ export function exportFileName(baseName: string, format: ExportFormat | 'png'): 
 /** Whether a string names an export format. */
 export function isExportFormat(name: string): name is ExportFormat {
   return Object.prototype.hasOwnProperty.call(EXPORT_FORMATS, name);
-}
-
-/**
- * The contents of the project exported to `format`: bytes for ONNX, text for the others.
- * @throws ExportError when the network cannot be exported (the message names the node or edge).
- */
-export function exportProject(project: Project, format: ExportFormat, options: OnnxOptions = {}): Uint8Array | string {
-  switch (format) {
-    case 'onnx':
-      return exportOnnx(project, options);
-    case 'pytorch':
-      return exportPytorch(project);
-    case 'keras':
-      return exportKeras(project);
-    case 'weights':
-      return exportWeightsJson(project);
-    case 'history':
-      return exportHistoryCsv(project);
-    case 'svg':
-      return exportNetworkSvg(project);
-  }
 }

@@ -10,7 +10,8 @@ import { EXPORT_FORMATS, exportFileName, type ExportFormat, type Project } from 
 import { chunkOnce } from '../ui/load-chunk';
 
 /** The exporters, fetched on the first export (the ONNX encoder and the script writers are not needed before). */
-const loadExporters = chunkOnce('The exporters', () => import('./exporters'));
+// The exporters (ONNX's encoder, the script writers) load only when the user exports.
+const loadExporters = chunkOnce('The exporters', () => import('../../../engine/src/export/export-project'));
 
 type Choice = ExportFormat | 'png';
 
@@ -86,10 +87,10 @@ export function ExportDialog({ project, onClose }: { project: Project; onClose: 
     setError(null);
     setBusy(true);
     try {
-      const { exportContents } = await loadExporters();
-      if (choice === 'png') download(await svgToPng(exportContents(project, 'svg') as string), name);
+      const { exportProject } = await loadExporters();
+      if (choice === 'png') download(await svgToPng(exportProject(project, 'svg') as string), name);
       else {
-        const content = exportContents(project, choice);
+        const content = exportProject(project, choice);
         download(new Blob([content as BlobPart], { type: EXPORT_FORMATS[choice].mediaType }), name);
       }
       onClose();

@@ -1,21 +1,33 @@
 import { defineConfig } from '@playwright/test';
 
 /**
- * Journeys that run against the static web edition too: everything a student does that does not
- * go through the browser host's workspace folder (those journeys read and write files there, or
- * use its in-app picker). web-*.spec.ts are the web edition's own (its files, recovery, offline).
+ * Journeys that run against the static web edition too: every journey that does not go through
+ * the browser host's workspace folder (projects, resume, runs and layout read and write files
+ * there, or use its in-app picker; the web edition's own files are web-files.spec.ts).
+ * web-*.spec.ts are the web edition's own (its files, recovery, offline, updates).
  */
 const WEB_JOURNEYS = [
-  'training',
+  'a11y',
   'backprop',
+  'canvas-keyboard',
+  'coach',
+  'csv-binary',
+  'csv-to-trained',
+  'data',
+  'edge-labels',
   'editor',
   'export',
-  'csv-to-trained',
-  'lessons-1',
-  'quiz',
-  'coach',
+  'fields',
   'help',
+  'hints',
+  'input-layer',
+  'lessons-1',
+  'lessons-2',
+  'minimap',
+  'palette',
+  'quiz',
   'share-link',
+  'training',
   'web-files',
   'web-offline',
 ];

@@ -76,13 +76,16 @@ export function downloadPath(name: string): string {
 
 export const isDownloadPath = (path: string): boolean => path.startsWith(WEB_DOWNLOAD_PREFIX);
 
+/** A file that is no longer where its handle pointed (moved or deleted). */
+export class MissingFileError extends UserError {}
+
 /** One sentence for what the browser said went wrong with a file. */
 function fileError(path: string, doing: string, error: unknown): UserError {
   const name = String((error as { name?: unknown } | null)?.name);
   const file = fileNameOf(path);
   switch (name) {
     case 'NotFoundError':
-      return new UserError(`${file}: the file is no longer there (moved or deleted), so it could not be ${doing}.`);
+      return new MissingFileError(`${file}: the file is no longer there (moved or deleted), so it could not be ${doing}.`);
     case 'NotAllowedError':
     case 'SecurityError':
       return new UserError(`${file}: the browser did not allow NN Studio to use this file, so it could not be ${doing}.`);

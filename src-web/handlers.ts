@@ -10,7 +10,7 @@ import type { Handlers } from '../src-shared/host/dispatch';
 import { named, sharedHandlers } from '../src-shared/host/shared-handlers';
 import type { TrainingController } from '../src-shared/host/training-controller';
 import { UserError } from '../src-shared/host/user-error';
-import { fileNameOf, isDownloadPath, type FileHandleLike, type WebFiles } from './files';
+import { MissingFileError, fileNameOf, isDownloadPath, type FileHandleLike, type WebFiles } from './files';
 import type { WebData } from './storage';
 
 export interface WebHandlerDeps {
@@ -52,8 +52,19 @@ export function createWebHandlers(deps: WebHandlerDeps): Handlers {
     'app:info': async () => ({ version: deps.version, host: 'web' as const, platform: deps.platform, workspace: null }),
     'project:open': async ({ path }) => {
       if (path !== undefined) {
-        const handle = await handleOf(path);
-        const answer = opened(path, await files.read(handle, path));
+        const handle = await handleOf(path).catch(async (error: unknown) => {
+          await data.forget(path).catch(() => undefined);
+          throw error;
+        });
+        let text: string;
+        try {
+          text = await files.read(handle, path);
+        } catch (error) {
+          // Moved or deleted since: as on the desktop, it leaves Open Recent.
+          if (error instanceof MissingFileError) await data.forget(path).catch(() => undefined);
+          throw error;
+        }
+        const answer = opened(path, text);
         await remember(path);
         return answer;
       }

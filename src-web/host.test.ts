@@ -139,6 +139,19 @@ describe('the web edition’s host', () => {
     expect(await api.invoke('recent:list', {})).toEqual({ paths: [second.path, opened.path], removed: [] });
   });
 
+  it('a recent project whose file was deleted says so and leaves Open Recent', async () => {
+    const pickers = fakePickers();
+    const { api } = host({ files: pickers.files });
+    const gone = memoryHandle('gone.nnproj', serialiseProject(xor()));
+    pickers.toOpen.push(gone.handle);
+    const { path } = (await api.invoke('project:open', {})) as { path: string };
+    gone.handle.getFile = async () => Promise.reject(domError('NotFoundError'));
+    await expect(api.invoke('project:open', { path })).rejects.toThrow(
+      'gone.nnproj: the file is no longer there (moved or deleted), so it could not be opened.',
+    );
+    expect(await api.invoke('recent:list', {})).toEqual({ paths: [], removed: [] });
+  });
+
   it('Save As names the project after the file chosen; a cancelled picker saves nothing', async () => {
     const pickers = fakePickers();
     const { api } = host({ files: pickers.files });

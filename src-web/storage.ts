@@ -198,6 +198,14 @@ export class WebData {
     });
   }
 
+  /** Drops a project from the recent list, with its handle (a file that is no longer there). */
+  forget(path: string): Promise<void> {
+    return this.serial(async () => {
+      await this.put('recent', { version: 1, paths: (await this.recent()).filter((p) => p !== path) }, 'the recent projects');
+      await this.store.delete(`file:${path}`).catch(() => undefined);
+    });
+  }
+
   /** The handle kept for a path, or null. */
   async handle(path: string): Promise<unknown> {
     const record = (await this.store.get(`file:${path}`).catch(() => undefined)) as StoredHandle | undefined;

@@ -137,6 +137,8 @@ export const createFileSlice: SliceOf<FileSlice> = (set, get) => {
       set({
         dialog: { title: `Could not open ${what.split(/[\\/]/).pop()}`, message: error instanceof Error ? error.message : String(error) },
       });
+      // A recent project that is no longer there has left the list.
+      void get().loadRecent();
       return;
     }
     if (!opened) return;

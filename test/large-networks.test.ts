@@ -10,7 +10,6 @@ import {
   HISTORY_BUCKETS,
   LIMITS,
   compileGraph,
-  exportProject,
   newProject,
   openSession,
   parseProject,
@@ -23,6 +22,7 @@ import {
   type Graph,
   type Project,
 } from '../engine/src/index';
+import { exportProject } from '../engine/src/export/export-project';
 
 const matrix = (rows: number, cols: number, at: (j: number, i: number) => number) =>
   Array.from({ length: rows }, (_, j) => Array.from({ length: cols }, (_, i) => at(j, i)));

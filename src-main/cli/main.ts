@@ -15,7 +15,6 @@ import {
   ExportError,
   GraphCompileError,
   TrainingSetupError,
-  exportProject,
   isExportFormat,
   exportFileName,
   findExample,
@@ -44,6 +43,7 @@ import {
   type TrainResult,
 } from '../../engine/src/index';
 import { UserError, describeFsError, readProjectFile, writeProjectFile } from '../files/project-file';
+import { exportProject } from '../../engine/src/export/export-project';
 
 /** Where the CLI writes, so tests can run it in-process as well as as a binary. */
 export interface CliIo {

@@ -12,7 +12,8 @@ export * from './weights-json';
 export * from './history-csv';
 export * from './network-svg';
 export { py as pythonLiteral } from './python';
-export { exportProject } from './export-project';
+// exportProject (every exporter behind one switch) is in ./export-project, imported from there:
+// re-exported here, the app's first load would carry every exporter with it.
 
 /** The formats a project can be exported to. */
 export type ExportFormat = 'onnx' | 'pytorch' | 'keras' | 'weights' | 'history' | 'svg';

@@ -25,7 +25,7 @@ async function controlled(page: Page): Promise<void> {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
 }
 
-/** The responses of on-demand chunks whose file name starts with `name` (LearnPanel-, exporters-). */
+/** The responses of on-demand chunks whose file name starts with `name` (LearnPanel-, export-project-). */
 function chunks(page: Page, name: string): Response[] {
   const seen: Response[] = [];
   page.on('response', (response) => {
@@ -44,7 +44,7 @@ test('once loaded, the web edition starts offline, and the Learn panel and the O
 
   await context.setOffline(true);
   const learn = chunks(page, 'LearnPanel');
-  const exporters = chunks(page, 'exporters');
+  const exporters = chunks(page, 'export-project');
   await page.reload();
   await expect(page.getByRole('heading', { name: 'NN Studio' })).toBeVisible();
   await expect(page.getByTestId('start-learn')).toBeVisible();
@@ -90,7 +90,7 @@ test('the first load leaves the lessons and the exporters out, within the bundle
   };
   expect(report.totals.firstLoad.js.gzip).toBeLessThanOrEqual(report.budget.firstLoadJsGzip);
   const named = (prefix: string) => report.files.filter((f) => f.path.startsWith(`assets/${prefix}-`) && f.kind === 'js');
-  for (const prefix of ['LearnPanel', 'exporters', 'elk.bundled']) {
+  for (const prefix of ['LearnPanel', 'export-project', 'elk.bundled']) {
     expect(named(prefix).length, prefix).toBeGreaterThan(0);
     expect(named(prefix).every((f) => !f.firstLoad && report.precache.includes(f.path))).toBe(true);
   }

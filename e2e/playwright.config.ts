@@ -14,6 +14,7 @@ const WEB_JOURNEYS = [
   'csv-binary',
   'csv-to-trained',
   'data',
+  'digits',
   'edge-labels',
   'editor',
   'export',

@@ -34,6 +34,18 @@ export function engineSideEffectFree(): Plugin {
       // The code is unchanged (map: null keeps the source map as it was).
       return id.startsWith(engine) ? { code, map: null, moduleSideEffects: false } : null;
     },
+    // The handwritten digits' rows load on demand in the page: its build takes the shim, which
+    // fetches them with import() when first asked (engine/src/datasets/digits.ts says why). Only
+    // the page's bundle: Vite builds the training worker with worker.plugins, without this one,
+    // so the worker has the rows at once.
+    // order 'pre': before Vite's own resolver, which would otherwise answer first.
+    resolveId: {
+      order: 'pre',
+      handler(source, importer) {
+        if (source !== './digits-data' || !importer?.replace(/\\/g, '/').startsWith(`${engine}datasets/digits.ts`)) return null;
+        return `${import.meta.dirname.replace(/\\/g, '/')}/src/engine-shims/digits-data.ts`;
+      },
+    },
   };
 }
 

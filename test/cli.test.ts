@@ -95,6 +95,7 @@ describe('every example reaches what it promises, from the CLI', () => {
     'logistic-regression': (e) => expect(e.test.accuracy).toBeGreaterThanOrEqual(0.95),
     spiral: (e) => expect(e.test.accuracy).toBeGreaterThanOrEqual(0.95),
     iris: (e) => expect(e.test.accuracy).toBeGreaterThanOrEqual(0.95),
+    digits: (e) => expect(e.test.accuracy).toBeGreaterThanOrEqual(0.95),
   };
 
   it('has an expectation for each example', () => {

@@ -26,6 +26,7 @@ export * from './datasets/builtin';
 export * from './datasets/prepare';
 export * from './datasets/csv';
 export { IRIS_FEATURES, IRIS_SPECIES } from './datasets/iris';
+export { DIGITS_FEATURES, DIGITS_MAX, DIGITS_SIDE, DIGITS_TARGETS } from './datasets/digits';
 export * from './project/schema';
 export * from './project/format';
 export * from './project/session';

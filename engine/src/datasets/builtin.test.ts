@@ -1,8 +1,10 @@
 /**
  * Built-in datasets: each spec reproduces the same rows, seeds and noise change them where they
  * should, sizes and label encodings are honoured, the generators draw the shapes their
- * descriptions promise, Iris is Fisher's data, and bad specs are refused with a DataError.
+ * descriptions promise, Iris is Fisher's data, the digits are UCI's, and bad specs are refused with a DataError.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   BUILTIN_DATASETS,
@@ -11,6 +13,8 @@ import {
   DataError,
   defaultSpec,
   generateDataset,
+  DIGITS_FEATURES,
+  DIGITS_TARGETS,
   IRIS_FEATURES,
   IRIS_SPECIES,
   isBinary,
@@ -68,8 +72,20 @@ const sameArray = (a: Float64Array, b: Float64Array) => a.length === b.length &&
 // --- Catalogue ------------------------------------------------------------------------------
 
 describe('catalogue', () => {
-  it('lists the ten datasets, each with a description and a default spec that generates', () => {
-    expect([...BUILTIN_DATASETS].sort()).toEqual(['and', 'circle', 'curve', 'gaussians', 'iris', 'moons', 'or', 'spiral', 'xor', 'xor4']);
+  it('lists the eleven datasets, each with a description and a default spec that generates', () => {
+    expect([...BUILTIN_DATASETS].sort()).toEqual([
+      'and',
+      'circle',
+      'curve',
+      'digits',
+      'gaussians',
+      'iris',
+      'moons',
+      'or',
+      'spiral',
+      'xor',
+      'xor4',
+    ]);
     for (const name of BUILTIN_DATASETS) {
       expect(BUILTIN_DESCRIPTIONS[name].length).toBeGreaterThan(0);
       const s = defaultSpec(name);
@@ -78,8 +94,8 @@ describe('catalogue', () => {
     }
   });
 
-  it('marks only curve and iris as non-binary', () => {
-    for (const name of BUILTIN_DATASETS) expect(isBinary(name)).toBe(name !== 'curve' && name !== 'iris');
+  it('marks only curve, iris and digits as non-binary', () => {
+    for (const name of BUILTIN_DATASETS) expect(isBinary(name)).toBe(name !== 'curve' && name !== 'iris' && name !== 'digits');
   });
 });
 
@@ -113,7 +129,7 @@ describe('seeds', () => {
     expect(sameArray(a.x, b.x)).toBe(false);
   });
 
-  it.each([...TRUTH_TABLES, 'iris'] as const)('%s without noise is the same for every seed', (name) => {
+  it.each([...TRUTH_TABLES, 'iris', 'digits'] as const)('%s without noise is the same for every seed', (name) => {
     const a = generateDataset(spec(name, { noise: 0, seed: 1 }));
     for (const seed of [2, 12345, -7]) {
       const b = generateDataset(spec(name, { noise: 0, seed }));
@@ -204,7 +220,7 @@ describe('label encodings', () => {
   });
 
   it('the encoding does not touch the regression and multi-class sets', () => {
-    for (const name of ['curve', 'iris'] as const) {
+    for (const name of ['curve', 'iris', 'digits'] as const) {
       const a = generateDataset(spec(name, { encoding: '01' }));
       const b = generateDataset(spec(name, { encoding: 'pm1' }));
       expect(sameArray(a.x, b.x) && sameArray(a.y, b.y)).toBe(true);
@@ -423,6 +439,61 @@ describe('iris', () => {
   });
 });
 
+// --- Digits ---------------------------------------------------------------------------------
+
+describe('digits', () => {
+  const data = generateDataset(spec('digits'));
+  const csvPath = '/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz';
+  const haveCsv = existsSync(csvPath);
+
+  it('has 1,797 rows, the 64 pixels p0 … p63 and one one-hot column per digit', () => {
+    expect(data.size).toBe(1797);
+    expect(data.features).toEqual([...DIGITS_FEATURES]);
+    expect(data.features[0]).toBe('p0');
+    expect(data.features[63]).toBe('p63');
+    expect(data.targets).toEqual(Array.from({ length: 10 }, (_, d) => `digit=${d}`));
+    expect(DIGITS_TARGETS).toEqual(data.targets);
+  });
+
+  it('has UCI’s class counts (178 zeros … 180 nines), each row one-hot, every pixel an integer 0–16', () => {
+    const counts = Array.from({ length: 10 }, () => 0);
+    for (let n = 0; n < data.size; n++) {
+      const t = Array.from(data.y.subarray(10 * n, 10 * n + 10));
+      expect(t.reduce((a, b) => a + b, 0)).toBe(1);
+      counts[t.indexOf(1)]++;
+    }
+    expect(counts).toEqual([178, 182, 177, 183, 181, 182, 181, 179, 174, 180]);
+    expect(Array.from(data.x).every((v) => Number.isInteger(v) && v >= 0 && v <= 16)).toBe(true);
+  });
+
+  it.skipIf(!haveCsv)('is, row for row, scikit-learn’s digits.csv.gz (skipped without python3-sklearn)', () => {
+    const csv = gunzipSync(readFileSync(csvPath)).toString('utf8').trim().split('\n');
+    expect(csv).toHaveLength(data.size);
+    csv.forEach((line, n) => {
+      const values = line.split(',').map(Number);
+      const digit = values.pop()!;
+      expect(row(data, n)).toEqual([...values, ...Array.from({ length: 10 }, (_, d) => (d === digit ? 1 : 0))]);
+    });
+  });
+
+  it.skipIf(!haveCsv)(
+    'engine/src/datasets/digits-data.ts is what scripts/write-digits.mjs writes (run it after changing the script)',
+    async () => {
+      // @ts-expect-error: a plain .mjs build script, imported for its function.
+      const { digitsModuleSource } = (await import('../../../scripts/write-digits.mjs')) as { digitsModuleSource: (csv: string) => string };
+      const shipped = readFileSync(new URL('./digits-data.ts', import.meta.url), 'utf8');
+      expect(shipped === digitsModuleSource(gunzipSync(readFileSync(csvPath)).toString('utf8'))).toBe(true);
+    },
+  );
+
+  it('noise perturbs the pixels and leaves the digits', () => {
+    const noisy = generateDataset(spec('digits', { noise: 0.5, seed: 3 }));
+    expect(sameArray(noisy.y, data.y)).toBe(true);
+    const diffs = Array.from(noisy.x, (v, i) => v - data.x[i]);
+    expect(Math.abs(std(diffs) / 0.5 - 1)).toBeLessThan(0.05);
+  });
+});
+
 // --- Bad specs ------------------------------------------------------------------------------
 
 describe('bad specs', () => {
@@ -453,9 +524,9 @@ describe('bad specs', () => {
 });
 
 describe('fixed-size datasets', () => {
-  it('the truth tables and Iris ignore size, as documented', () => {
-    for (const name of ['and', 'or', 'xor', 'iris'] as const) {
-      const expected = name === 'iris' ? 150 : 4;
+  it('the truth tables, Iris and the digits ignore size, as documented', () => {
+    for (const name of ['and', 'or', 'xor', 'iris', 'digits'] as const) {
+      const expected = name === 'iris' ? 150 : name === 'digits' ? 1797 : 4;
       expect(generateDataset({ ...defaultSpec(name), size: 0 }).size).toBe(expected);
       expect(generateDataset({ ...defaultSpec(name), size: 999 }).size).toBe(expected);
     }

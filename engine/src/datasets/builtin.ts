@@ -6,9 +6,10 @@ import { datasetFromRows, DataError, type Dataset } from './data';
 import { quoteForMessage } from '../util/quote';
 import { createRng, type Rng } from '../util/random';
 import { IRIS_FEATURES, IRIS_ROWS, IRIS_SPECIES } from './iris';
+import { DIGITS_COUNT, DIGITS_FEATURES, DIGITS_TARGETS, digitsRows } from './digits';
 
 /** The names of the built-in datasets. */
-export const BUILTIN_DATASETS = ['and', 'or', 'xor', 'circle', 'gaussians', 'spiral', 'moons', 'xor4', 'curve', 'iris'] as const;
+export const BUILTIN_DATASETS = ['and', 'or', 'xor', 'circle', 'gaussians', 'spiral', 'moons', 'xor4', 'curve', 'iris', 'digits'] as const;
 export type BuiltinName = (typeof BUILTIN_DATASETS)[number];
 
 /** How a binary label is written: 0/1, or −1/+1 (TRUE = +1) for sign units and tanh. */
@@ -17,7 +18,7 @@ export type LabelEncoding = '01' | 'pm1';
 /** A built-in dataset and its parameters. */
 export interface BuiltinSpec {
   name: BuiltinName;
-  /** Number of samples (ignored by the truth tables, which have 4, and Iris, which has 150). */
+  /** Number of samples (ignored by the truth tables, which have 4, Iris, which has 150, and the digits, 1,797). */
   size: number;
   /** Standard deviation of the Gaussian noise added to the inputs (0 for none). */
   noise: number;
@@ -38,6 +39,7 @@ export const BUILTIN_DESCRIPTIONS: Readonly<Record<BuiltinName, string>> = {
   xor4: 'four-quadrant XOR: the class is the sign of x1·x2',
   curve: '1-D regression: y = sin(x) + x/3',
   iris: "Fisher's Iris flowers: 4 measurements, 3 species (150 rows)",
+  digits: 'handwritten digits, 8×8 pixels of 0–16, 10 classes (1,797 rows; UCI optdigits, Alpaydin & Kaynak, CC BY 4.0)',
 };
 
 /** Largest generated dataset: beyond this a project should import its data. */
@@ -55,8 +57,8 @@ export function defaultSpec(name: BuiltinName): BuiltinSpec {
   const truthTable = name === 'and' || name === 'or' || name === 'xor';
   return {
     name,
-    size: truthTable ? 4 : name === 'iris' ? 150 : 400,
-    noise: truthTable || name === 'iris' ? 0 : 0.1,
+    size: truthTable ? 4 : name === 'iris' ? 150 : name === 'digits' ? DIGITS_COUNT : 400,
+    noise: truthTable || name === 'iris' || name === 'digits' ? 0 : 0.1,
     seed: 1,
     encoding: '01',
   };
@@ -65,13 +67,14 @@ export function defaultSpec(name: BuiltinName): BuiltinSpec {
 /** A built-in dataset's feature and target columns, without generating it. */
 export function builtinColumns(name: BuiltinName): { features: string[]; targets: string[] } {
   if (name === 'iris') return { features: [...IRIS_FEATURES], targets: IRIS_SPECIES.map((s) => `species=${s}`) };
+  if (name === 'digits') return { features: [...DIGITS_FEATURES], targets: [...DIGITS_TARGETS] };
   if (name === 'curve') return { features: ['x'], targets: ['y'] };
   return { features: ['x1', 'x2'], targets: ['y'] };
 }
 
 /** Whether the dataset's target is a binary class label (so `encoding` applies). */
 export function isBinary(name: BuiltinName): boolean {
-  return name !== 'curve' && name !== 'iris';
+  return name !== 'curve' && name !== 'iris' && name !== 'digits';
 }
 
 /**
@@ -84,7 +87,7 @@ export function generateDataset(spec: BuiltinSpec): Dataset {
       `Unknown built-in dataset '${quoteForMessage(String(spec.name))}'; the built-in datasets are ${BUILTIN_DATASETS.join(', ')}.`,
     );
   }
-  const fixedSize = spec.name === 'and' || spec.name === 'or' || spec.name === 'xor' || spec.name === 'iris';
+  const fixedSize = spec.name === 'and' || spec.name === 'or' || spec.name === 'xor' || spec.name === 'iris' || spec.name === 'digits';
   if (!fixedSize && (!Number.isInteger(spec.size) || spec.size < 1 || spec.size > MAX_GENERATED_SIZE)) {
     throw new DataError(`A generated dataset has from 1 to ${MAX_GENERATED_SIZE} samples; got ${spec.size}.`);
   }
@@ -174,6 +177,8 @@ export function generateDataset(spec: BuiltinSpec): Dataset {
       );
     case 'iris':
       return iris(rng, spec.noise);
+    case 'digits':
+      return digits(rng, spec.noise);
   }
 }
 
@@ -190,5 +195,20 @@ function iris(rng: Rng, noise: number): Dataset {
       ...row.slice(0, 4).map((v) => (noise > 0 ? v + rng.normal() * noise : v)),
       ...IRIS_SPECIES.map((_, k) => (row[4] === k ? 1 : 0)),
     ]),
+  );
+}
+
+function digits(rng: Rng, noise: number): Dataset {
+  const { features, targets } = builtinColumns('digits');
+  const width = features.length;
+  return datasetFromRows(
+    features,
+    targets,
+    digitsRows().map((row) => {
+      const out: number[] = [];
+      for (let i = 0; i < width; i++) out.push(noise > 0 ? row[i] + rng.normal() * noise : row[i]);
+      for (let k = 0; k < targets.length; k++) out.push(row[width] === k ? 1 : 0);
+      return out;
+    }),
   );
 }

@@ -49,7 +49,14 @@ const GRADIENT_EXAMPLES = EXAMPLES.filter((e) => e.create().hyperparameters.algo
 
 describe('gradientCheck on the shipped examples', () => {
   it('covers every gradient-trained example', () => {
-    expect(GRADIENT_EXAMPLES.map((e) => e.name).sort()).toEqual(['iris', 'logistic-regression', 'spiral', 'three-two-one', 'xor-sigmoid']);
+    expect(GRADIENT_EXAMPLES.map((e) => e.name).sort()).toEqual([
+      'digits',
+      'iris',
+      'logistic-regression',
+      'spiral',
+      'three-two-one',
+      'xor-sigmoid',
+    ]);
   });
 
   for (const example of GRADIENT_EXAMPLES) {

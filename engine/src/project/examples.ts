@@ -4,6 +4,7 @@
  */
 import { compileGraph, readParameters, writeParameters } from '../compile/compile';
 import { defaultSpec, type BuiltinName } from '../datasets/builtin';
+import { DIGITS_FEATURES, DIGITS_TARGETS } from '../datasets/digits';
 import { initialiseParameters } from '../train/init';
 import type { Graph, GraphNode } from '../model/graph';
 import { andPerceptron, network321, orPerceptron, xorPerceptronNetwork, xorSigmoidNetwork } from '../explain/lecture';
@@ -109,6 +110,42 @@ function layeredGraph(
     previous = [{ id: layer.id, units: layer.units }];
   });
   return { nodes, edges };
+}
+
+/**
+ * The digits network: the 64 pixels as one input layer (64 single inputs would fill the canvas),
+ * a dense hidden layer and a softmax over the ten digits.
+ */
+function digitsGraph(hidden: number): Graph {
+  const zeros = (rows: number, columns: number) => Array.from({ length: rows }, () => new Array<number>(columns).fill(0));
+  return {
+    nodes: [
+      { id: 'pixels', kind: 'inputLayer', label: 'pixels', features: [...DIGITS_FEATURES], position: { x: 0, y: 50 } },
+      {
+        id: 'hidden',
+        kind: 'dense',
+        label: 'hidden',
+        units: hidden,
+        activation: 'tanh',
+        bias: new Array(hidden).fill(0),
+        position: { x: 240, y: 50 },
+      },
+      {
+        id: 'digit',
+        kind: 'dense',
+        label: 'digit',
+        units: DIGITS_TARGETS.length,
+        activation: 'softmax',
+        bias: new Array(DIGITS_TARGETS.length).fill(0),
+        output: { targets: [...DIGITS_TARGETS] },
+        position: { x: 480, y: 50 },
+      },
+    ],
+    edges: [
+      { id: 'pixels->hidden', source: 'pixels', target: 'hidden', weight: zeros(hidden, DIGITS_FEATURES.length) },
+      { id: 'hidden->digit', source: 'hidden', target: 'digit', weight: zeros(DIGITS_TARGETS.length, hidden) },
+    ],
+  };
 }
 
 /** The examples, by name. */
@@ -305,6 +342,33 @@ export const EXAMPLES: readonly Example[] = [
             learningRate: 0.05,
             momentum: 0.9,
             maxEpochs: 300,
+            init: { method: 'xavier', seed: 1 },
+          },
+        }),
+      ),
+  },
+  {
+    name: 'digits',
+    title: 'Handwritten digits (8×8)',
+    description:
+      'UCI’s handwritten digits: 64 pixels, a tanh hidden layer of 32 and a softmax over the ten digits; draw one on the digits pad.',
+    expected: 'at least 95% test accuracy',
+    create: () =>
+      initialiseProjectWeights(
+        newProject({
+          name: 'Handwritten digits',
+          description: '64 pixels → 32 tanh → 10 softmax, categorical cross-entropy, Adam in mini-batches of 16, standardised pixels.',
+          graph: digitsGraph(32),
+          dataset: builtin('digits'),
+          split: { train: 0.7, validation: 0.1, test: 0.2, seed: 1 },
+          normalisation: 'standardise',
+          hyperparameters: {
+            loss: 'crossEntropy',
+            mode: 'minibatch',
+            batchSize: 16,
+            optimiser: 'adam',
+            learningRate: 0.01,
+            maxEpochs: 20,
             init: { method: 'xavier', seed: 1 },
           },
         }),

@@ -1,13 +1,15 @@
 /**
  * The dock under the workspace, a panel of the window's column with a splitter above it: the
  * backprop inspector while it is open (its own height), otherwise (unless the panels are hidden) the curves, the
- * decision regions and the evaluation side by side, each in a resizable panel of its own with a
+ * decision regions (for the handwritten digits, the digits pad in their place) and the evaluation side by side, each in a resizable panel of its own with a
  * minimum that keeps it legible. Their sizes, and the dock's height, are saved in the view.
  */
 import { useState } from 'react';
 import { BackpropPanel } from '../backprop/BackpropPanel';
 import { Curves } from '../panels/training/Curves';
 import { DecisionRegions } from '../panels/training/DecisionRegions';
+import { DigitsPad } from '../panels/digits/DigitsPad';
+import { isDigitsProject } from '../panels/digits/digits-pad';
 import { EvaluationPanel } from '../panels/training/Evaluation';
 import { DockViewTabs, RunsPanel, type DockView } from '../panels/training/RunsPanel';
 import { useStudio } from '../state/store';
@@ -56,7 +58,7 @@ export function Docks({ inspecting, panelsHidden }: { inspecting: boolean; panel
             </FreePanel>
             <Splitter label="Resize the decision regions" />
             <SizedPanel name="regions" className="dock-cell">
-              <DecisionRegions project={project} />
+              {isDigitsProject(project) ? <DigitsPad project={project} /> : <DecisionRegions project={project} />}
             </SizedPanel>
             <Splitter label="Resize the evaluation" />
             <SizedPanel name="evaluation" className="dock-cell pane">

@@ -4,6 +4,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Project } from '../../../engine/src/index';
+import { useDigitsLoaded } from '../engine-shims/digits-data';
 
 /**
  * `value`, updated at most every `ms` milliseconds and always to the latest one: a throttle, not
@@ -35,6 +36,8 @@ export function useThrottled<T>(value: T, ms: number): T {
  * normalisation) — not with every weight; an error becomes its message.
  */
 export function useDataPreparation<T>(project: Project, prepare: (project: Project) => T): T | string {
+  // The digits' rows arrive after the first ask in the page (engine-shims/digits-data.ts): prepare again then.
+  const digitsLoaded = useDigitsLoaded();
   return useMemo(() => {
     try {
       return prepare(project);
@@ -43,5 +46,5 @@ export function useDataPreparation<T>(project: Project, prepare: (project: Proje
     }
     // The data's preparation depends on these three alone; the rest of the project changes far more often.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [project.dataset, project.split, project.normalisation]);
+  }, [project.dataset, project.split, project.normalisation, digitsLoaded]);
 }

@@ -29,19 +29,23 @@ import { NumberInput } from '../../ui/NumberInput';
 import { useStudio } from '../../state/store';
 import { useThemeColors } from '../../ui/theme-colors';
 import { Tex } from '../../ui/Tex';
+import { useDigitsLoaded } from '../../engine-shims/digits-data';
 
 export function DataPanel() {
   const project = useStudio((s) => s.project);
   const edit = useStudio((s) => s.edit);
   const editOrReason = useStudio((s) => s.editOrReason);
   const dataset = project?.dataset;
+  const digitsLoaded = useDigitsLoaded();
   const data = useMemo(() => {
     try {
       return dataset ? resolveDataset(dataset) : null;
     } catch {
       return null;
     }
-  }, [dataset]);
+    // digitsLoaded: the digits' rows arrive after the first ask in the page (engine-shims/digits-data.ts).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [dataset, digitsLoaded]);
   const [importing, setImporting] = useState(false);
   if (!project || !dataset) return null;
   const split = project.split;
@@ -69,7 +73,7 @@ export function DataPanel() {
           ))}
         </select>
       </label>
-      {builtin && !['and', 'or', 'xor', 'iris'].includes(builtin.name) && (
+      {builtin && !['and', 'or', 'xor', 'iris', 'digits'].includes(builtin.name) && (
         <>
           <label title="How many samples to generate.">
             <span>Samples</span>

@@ -5,6 +5,7 @@
  * files: `/local/<id>/<name>` for a file the page holds a handle to, `/download/<name>` for one
  * it can only hand to the browser's downloads.
  */
+import { LIMITS } from '../engine/src/project/schema';
 import { UserError } from '../src-shared/host/user-error';
 import { WEB_DOWNLOAD_PREFIX, WEB_LOCAL_PREFIX } from '../src-shared/paths';
 
@@ -99,6 +100,18 @@ function fileError(path: string, doing: string, error: unknown): UserError {
   }
 }
 
+/**
+ * A file's text, refused before it is read when it is larger than any project can be (as on the
+ * desktop): a huge file chosen by mistake must not be read whole into the page's memory.
+ */
+export async function projectText(file: Blob, name: string): Promise<string> {
+  if (file.size > LIMITS.fileBytes)
+    throw new UserError(
+      `${name}: the file is too large to be a project (${file.size.toLocaleString('en')} bytes; NN Studio opens projects of up to ${LIMITS.fileBytes.toLocaleString('en')}).`,
+    );
+  return file.text();
+}
+
 /** Whether the user cancelled a picker (the API's AbortError). */
 const cancelled = (error: unknown) => (error as { name?: string } | null)?.name === 'AbortError';
 
@@ -123,7 +136,7 @@ function upload(): Promise<{ name: string; text: string } | null> {
       const file = input.files?.[0];
       done();
       if (!file) return resolve(null);
-      file.text().then((text) => resolve({ name: file.name, text }), reject);
+      projectText(file, file.name).then((text) => resolve({ name: file.name, text }), reject);
     });
     input.addEventListener('cancel', () => {
       done();
@@ -187,11 +200,13 @@ export function browserFiles(target: PickerWindow = window as unknown as PickerW
         const handle = handles[0];
         if (!handle) return null;
         const path = localPath(handle.name);
+        let file: File;
         try {
-          return { path, text: await (await handle.getFile()).text(), handle };
+          file = await handle.getFile();
         } catch (error) {
           throw fileError(path, 'read', error);
         }
+        return { path, text: await projectText(file, handle.name), handle };
       }
       const chosen = await upload();
       return chosen && { path: downloadPath(chosen.name), text: chosen.text, handle: null };
@@ -213,12 +228,14 @@ export function browserFiles(target: PickerWindow = window as unknown as PickerW
       return { path: downloadPath(suggestedName), handle: null };
     },
     async read(handle, path) {
+      let file: File;
       try {
         await ensurePermission(handle, 'read');
-        return await (await handle.getFile()).text();
+        file = await handle.getFile();
       } catch (error) {
         throw fileError(path, 'opened', error);
       }
+      return projectText(file, fileNameOf(path));
     },
     write,
     download,

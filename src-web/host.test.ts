@@ -139,6 +139,19 @@ describe('the web edition’s host', () => {
     expect(await api.invoke('recent:list', {})).toEqual({ paths: [second.path, opened.path], removed: [] });
   });
 
+  it('a file larger than any project is refused before it is read', async () => {
+    const pickers = fakePickers();
+    const { api } = host({ files: pickers.files });
+    const huge = memoryHandle('huge.nnproj', '');
+    let read = false;
+    huge.handle.getFile = async () => ({ size: 300 * 1024 * 1024, text: async () => ((read = true), '') }) as unknown as File;
+    pickers.toOpen.push(huge.handle);
+    await expect(api.invoke('project:open', {})).rejects.toThrow(
+      /^huge\.nnproj: the file is too large to be a project \(314,572,800 bytes; NN Studio opens projects of up to 268,435,456\)\.$/,
+    );
+    expect(read).toBe(false);
+  });
+
   it('a recent project whose file was deleted says so and leaves Open Recent', async () => {
     const pickers = fakePickers();
     const { api } = host({ files: pickers.files });

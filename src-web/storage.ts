@@ -265,9 +265,13 @@ export class WebData {
     const record = BackupRecord.safeParse(value);
     const result = record.success ? parseProject(record.data.text) : null;
     if (record.success && result?.ok) {
-      // Taken over in one step each way: written as this tab's before the orphan goes.
-      await this.store.set(this.backupKey, value);
-      await this.store.delete(key).catch(() => undefined);
+      // Taken over in one step each way: written as this tab's before the orphan goes. Storage
+      // that refuses the copy leaves the orphan where it is (offered again next time), never lost.
+      const taken = await this.store.set(this.backupKey, value).then(
+        () => true,
+        () => false,
+      );
+      if (taken) await this.store.delete(key).catch(() => undefined);
       return { backup: { project: result.project, path: record.data.path, savedAt: record.data.savedAt }, problem: null };
     }
     const why = result && !result.ok ? result.error.message : 'it is not a backup this version of NN Studio wrote';

@@ -203,7 +203,9 @@ test('a link opened at start-up waits for the offer to restore unsaved work, the
 }) => {
   await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('xor-sigmoid');
-  await page.keyboard.press('Control+F10');
+  // Once the example is on the canvas (a key pressed before that would find nothing to step).
+  await expect(page.getByTestId('compile-status')).toHaveAttribute('data-state', /.+/);
+  await page.getByRole('button', { name: 'Step epoch' }).click();
   await expect(page.getByTestId('epoch')).toHaveText('1');
   await expect(page).toHaveTitle('XOR 2-2-1 • — NN Studio');
   // Unsaved work is backed up every 3 seconds while the document is dirty.

@@ -306,6 +306,28 @@ describe.skipIf(!TORCH_PYTHON)('the PyTorch script runs in PyTorch and matches t
     expect(maxDifference(after, engineOutputs(trained(start, 2), rows))).toBeLessThan(1e-9);
   });
 
+  it('a project set to fast precision trains in float32 in PyTorch, to float32 accuracy of the engine', () => {
+    const base = EXAMPLES.find((e) => e.name === 'iris')!.create();
+    const project: Project = { ...base, hyperparameters: { ...base.hyperparameters, shuffle: false, precision: 'fast' } };
+    const rows = rawRows(project, 150);
+    writeFileSync(join(dir, 'iris-rows-f32.json'), JSON.stringify(rows));
+    const start = projectFromSession(project, openSession(project));
+    const script = exportPytorch(start);
+    expect(script).toContain('DTYPE = torch.float32');
+    expect(exportPytorch(base)).toContain('DTYPE = torch.float64');
+    const after = runScript(TORCH_PYTHON!, script, 'iris-train-f32.py', [
+      '--train',
+      '--epochs',
+      '2',
+      '--check-inputs',
+      'iris-rows-f32.json',
+    ]) as number[][];
+    const engine = engineOutputs(trained(start, 2), rows);
+    // Both float32: equal to a few units of float32's 6e-8 per number, not to float64's 1e-9.
+    expect(maxDifference(after, engine)).toBeLessThan(1e-5);
+    expect(maxDifference(after, engine)).toBeGreaterThan(1e-12);
+  });
+
   it('the perceptron rule in batch mode: the same weights as the engine after 2 epochs', () => {
     const base = EXAMPLES.find((e) => e.name === 'perceptron-learns-or')!.create();
     const project: Project = { ...base, hyperparameters: { ...base.hyperparameters, mode: 'batch', shuffle: false } };

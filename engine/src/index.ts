@@ -19,6 +19,7 @@ export * from './fast/metrics';
 export * from './fast/batch-forward';
 export * from './train/train';
 export * from './train/optimisers';
+export * from './train/precision';
 export * from './train/history';
 export * from './explain/trace';
 export * as lecture from './explain/lecture';

@@ -17,6 +17,7 @@ import { LOSSES, LOSS_NAMES, formActivations } from '../model/losses';
 import type { Project } from '../project/schema';
 import { prepareExport, graphNode, inputColumns, type ExportModel } from './model';
 import { docText, embeddedData, py, pyMatrix } from './python';
+import { resolvePrecision } from '../train/precision';
 
 /**
  * A PyTorch script for the project.
@@ -65,6 +66,10 @@ export function pytorchFromExportModel(prepared: ExportModel): string {
   const h = project.hyperparameters;
   const data = embeddedData(prepared);
   const nodes = scriptNodes(prepared);
+  // The script computes as the app trains this project: float32 where its precision resolves to fast.
+  const trainRows = data?.train.length ?? Number.MAX_SAFE_INTEGER;
+  const samplesPerUpdate = h.mode === 'batch' ? trainRows : h.mode === 'stochastic' ? 1 : h.batchSize;
+  const fast = h.algorithm === 'gradientDescent' && resolvePrecision(h.precision, model.paramCount, samplesPerUpdate) === 'fast';
   const nodeLines = nodes
     .map(
       (n) => `    {
@@ -123,9 +128,16 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-# NN Studio computes in float64; so does this script, so its outputs match the app's to rounding.
-# (float32 is faster on a GPU: drop this line and the numbers move in the 7th digit.)
-torch.set_default_dtype(torch.float64)
+${
+  fast
+    ? `# The project trains in float32 (its precision is fast); so does this script. For outputs equal to the
+# app's inspector to rounding, make this torch.float64.
+DTYPE = torch.float32`
+    : `# NN Studio computes this project in float64; so does this script, so its outputs match the app's to
+# rounding. (float32 is faster on a GPU: make this torch.float32 and the numbers move in the 7th digit.)
+DTYPE = torch.float64`
+}
+torch.set_default_dtype(DTYPE)
 
 FEATURES = ${py(model.features)}
 TARGETS = ${py(model.targets)}
@@ -526,7 +538,7 @@ def perceptron_step(model, reads, z, t, node_masks, processes, batch):
 
 
 def split(rows, device):
-    data = torch.tensor(rows, dtype=torch.float64).reshape(len(rows), len(FEATURES) + len(TARGETS))
+    data = torch.tensor(rows, dtype=DTYPE).reshape(len(rows), len(FEATURES) + len(TARGETS))
     return data[:, :len(FEATURES)].to(device), data[:, len(FEATURES):].to(device)
 
 
@@ -581,7 +593,7 @@ def main():
         # After --train when both are given: the outputs of the trained network.
         with open(args.check_inputs) as file:
             rows = json.load(file)
-        x = torch.tensor(rows, dtype=torch.float64).reshape(len(rows), len(FEATURES)).to(processes.device)
+        x = torch.tensor(rows, dtype=DTYPE).reshape(len(rows), len(FEATURES)).to(processes.device)
         with torch.no_grad():
             print(json.dumps(model(x).tolist()))
         return

@@ -4,8 +4,11 @@
  * product replaces thousands of small loops; with the WebAssembly products it is the fastest path
  * for networks like 784-128-10.
  *
- * Per parameter it adds the same products in the same sample order as the interpreted kernel;
- * only the grouping of the sums differs, so results agree to rounding (tested against the trace).
+ * In exact precision it adds, per parameter, the same products in the same sample order as the
+ * interpreted kernel; only the grouping of the sums differs, so results agree to rounding (tested
+ * against the trace). In fast precision (`../train/precision.ts`) the same code runs over float32
+ * matrices with float32 products: the batch's rows, activations and gradients, and a float32 copy
+ * of the weights taken at each call, while the gradient is added to the caller's float64 one.
  */
 import { softmaxBackward, softmaxForward } from '../model/activations';
 import type { CompiledModel, CompiledNode } from '../compile/compile';
@@ -13,9 +16,10 @@ import type { BoundData } from '../datasets/data';
 import { activate, activationBackward } from './kernels';
 import { cancelledTargetSum, lossForm, outputLoss, type LossName } from '../model/losses';
 import { isClassifier, outputCorrect } from './metrics';
-import { jsGemm, type Gemm, type MatrixRef } from './gemm';
-import { createWasmArena, type WasmArena } from './wasm-gemm';
+import { jsGemm, type FloatArray, type Gemm, type MatrixRef } from './gemm';
+import { createWasmArena, createWasmArena32 } from './wasm-gemm';
 import type { BatchTotals, GradientKernel } from './gradient-kernel';
+import type { ResolvedPrecision } from '../train/precision';
 
 /** Rows processed together; larger batches are run in chunks of this many. */
 export const MAX_CHUNK_ROWS = 256;
@@ -33,53 +37,74 @@ interface NodeBuffers {
   node: CompiledNode;
   input: InputSource;
   /** Own input matrix for 'gather' (rows × fanIn). */
-  x: Float64Array | null;
+  x: FloatArray | null;
   /** Pre-activations, outputs, ∂J/∂s and ∂J/∂z (rows × units). */
-  s: Float64Array;
-  z: Float64Array;
-  gs: Float64Array;
-  gz: Float64Array;
+  s: FloatArray;
+  z: FloatArray;
+  gs: FloatArray;
+  gz: FloatArray;
   /** Whether any source is a computing node (so ∂X is needed). */
   feedsBack: boolean;
   /** ∂X for 'gather' nodes (rows × fanIn), scattered to the sources afterwards. */
-  gx: Float64Array | null;
+  gx: FloatArray | null;
+}
+
+/** The products over the kernel's own arrays, and where those arrays come from. */
+interface Arena {
+  gemm: Gemm<FloatArray>;
+  /** A zeroed array in the kernel's precision, where the products run fastest. */
+  allocate(length: number): FloatArray;
+  /** Whether `array` lives where the products can read it in place. */
+  holds(array: Float64Array): boolean;
 }
 
 /** Mini-batch forward and backward as matrix products. */
 export class BatchedKernel implements GradientKernel {
   readonly kind = 'batched';
   private readonly nodes: NodeBuffers[];
-  private readonly xData: Float64Array;
-  private readonly tData: Float64Array;
+  private readonly xData: FloatArray;
+  private readonly tData: FloatArray;
   private readonly rows: number;
   private readonly classifier: boolean;
   private readonly zRow: Float64Array;
   private readonly tRow: Float64Array;
-  private readonly gemm: Gemm;
-  private readonly arena: WasmArena | null;
+  private readonly gemm: Gemm<FloatArray>;
+  private readonly arena: Arena;
+  /** The weights and the gradient the products use when the caller's cannot be used in place (see weightsFor). */
+  private ownWeights: FloatArray | null = null;
+  private ownGradient: FloatArray | null = null;
 
   /**
    * @param maxBatch Largest batch this kernel will see; larger ones are chunked.
    * @param products 'auto' uses the WebAssembly SIMD products where available; 'typescript' forces the reference ones.
+   * @param precision 'exact' computes in float64, 'fast' in float32.
    */
   constructor(
     private readonly model: CompiledModel,
     private readonly loss: LossName,
     maxBatch: number,
     products: 'auto' | 'typescript' = 'auto',
+    readonly precision: ResolvedPrecision = 'exact',
   ) {
     this.rows = Math.max(1, Math.min(maxBatch, MAX_CHUNK_ROWS));
     const rows = this.rows;
     const nf = model.features.length;
-    // Everything the products touch lives in one arena: the trainer's parameters and gradient
-    // (see allocate), the batch's data rows, and each node's matrices.
-    const doubles =
-      2 * model.paramCount +
+    // Everything the products touch lives in one arena: the parameters and the gradient (the
+    // trainer's own, see allocate, or the kernel's copies), the batch's data rows, and each
+    // node's matrices. Room for both the trainer's and the kernel's copies is kept, since a
+    // trainer can switch to this kernel after it allocated elsewhere.
+    const values =
+      4 * model.paramCount +
       rows * (nf + model.targets.length) +
       model.computing.reduce((sum, node) => sum + rows * (4 * node.units + 2 * node.fanIn), 0);
-    this.arena = products === 'auto' ? createWasmArena(doubles) : null;
-    this.gemm = this.arena?.gemm ?? jsGemm;
-    const alloc = (length: number) => (this.arena ? this.arena.allocate(length) : new Float64Array(length));
+    this.arena = createArena(precision, products === 'auto' ? values : 0);
+    this.gemm = this.arena.gemm;
+    let bytes = 0;
+    const alloc = (length: number) => {
+      const array = this.arena.allocate(length);
+      bytes += array.byteLength;
+      return array;
+    };
     this.xData = alloc(rows * nf);
     this.tData = alloc(rows * model.targets.length);
     this.classifier = isClassifier(model);
@@ -126,19 +151,46 @@ export class BatchedKernel implements GradientKernel {
         gx: input.kind === 'gather' && feedsBack ? alloc(rows * node.fanIn) : null,
       };
     });
+    this.matrixBytes = bytes;
   }
 
-  /** Which products run: 'webassembly-simd' or 'typescript'. */
+  /** Bytes of the batch's rows and the nodes' matrices (not the parameters): what precision halves. */
+  readonly matrixBytes: number;
+
+  /** Which products run: 'webassembly-simd', 'webassembly-simd-f32', 'typescript', …. */
   get products(): string {
     return this.gemm.name;
   }
 
   /**
    * A Float64Array the products can work on in place (the trainer keeps its parameters and
-   * gradient here, so no step copies them). Room for two parameter vectors is reserved.
+   * gradient here, so no step copies them): in the arena in exact precision, a plain one in fast
+   * precision (the products read a float32 copy there). Room for two parameter vectors is reserved.
    */
   allocate(length: number): Float64Array {
-    return this.arena ? this.arena.allocate(length) : new Float64Array(length);
+    const array = this.precision === 'exact' ? this.arena.allocate(length) : null;
+    return array instanceof Float64Array ? array : new Float64Array(length);
+  }
+
+  /** The weights the products read: the caller's where they can be read in place, else a copy (rounded to float32 in fast precision). */
+  private weightsFor(params: Float64Array): FloatArray {
+    if (this.precision === 'exact' && this.arena.holds(params)) return params;
+    const copy = (this.ownWeights ??= this.arena.allocate(params.length));
+    copy.set(params);
+    return copy;
+  }
+
+  /** Where the products add the gradient: the caller's where they can write it in place, else a zeroed buffer of the kernel's that {@link addGradient} adds to it. */
+  private gradientFor(grad: Float64Array): FloatArray {
+    if (this.precision === 'exact' && this.arena.holds(grad)) return grad;
+    const own = (this.ownGradient ??= this.arena.allocate(grad.length));
+    own.fill(0);
+    return own;
+  }
+
+  private addGradient(own: FloatArray, grad: Float64Array): void {
+    if (own === grad) return;
+    for (let i = 0; i < grad.length; i++) grad[i] += own[i];
   }
 
   accumulate(
@@ -153,15 +205,18 @@ export class BatchedKernel implements GradientKernel {
   ): void {
     let lossSum = 0;
     let correct = 0;
+    const w = this.weightsFor(params);
+    const g = this.gradientFor(grad);
     for (let done = 0; done < count; done += this.rows) {
       const rows = Math.min(this.rows, count - done);
       this.loadRows(data, order, first + done, rows);
-      this.forwardRows(params, rows);
+      this.forwardRows(w, rows);
       const chunk = this.lossAndOutputGradients(rows);
       lossSum += chunk.lossSum;
       correct += chunk.correct;
-      this.backwardRows(params, grad, rows, scale);
+      this.backwardRows(w, g, rows, scale);
     }
+    this.addGradient(g, grad);
     totals.lossSum = lossSum;
     totals.correct = correct;
   }
@@ -177,7 +232,7 @@ export class BatchedKernel implements GradientKernel {
   }
 
   /** The input matrix of a node (for gathered inputs, its own buffer as last filled). */
-  private inputOf(buffers: NodeBuffers): MatrixRef {
+  private inputOf(buffers: NodeBuffers): MatrixRef<FloatArray> {
     const { input, node } = buffers;
     if (input.kind === 'data') return { data: this.xData, offset: 0, stride: this.model.features.length };
     if (input.kind === 'node') return { data: this.nodes[input.node].z, offset: 0, stride: this.nodes[input.node].node.units };
@@ -202,7 +257,7 @@ export class BatchedKernel implements GradientKernel {
     });
   }
 
-  private forwardRows(params: Float64Array, rows: number): void {
+  private forwardRows(params: FloatArray, rows: number): void {
     for (const buffers of this.nodes) {
       const { node, s, z } = buffers;
       const units = node.units;
@@ -258,7 +313,7 @@ export class BatchedKernel implements GradientKernel {
     return { lossSum, correct };
   }
 
-  private backwardRows(params: Float64Array, grad: Float64Array, rows: number, scale: number): void {
+  private backwardRows(params: FloatArray, grad: FloatArray, rows: number, scale: number): void {
     for (const buffers of this.nodes) if (!buffers.node.output) buffers.gz.fill(0, 0, rows * buffers.node.units);
     for (let n = this.nodes.length - 1; n >= 0; n--) {
       const buffers = this.nodes[n];
@@ -268,7 +323,7 @@ export class BatchedKernel implements GradientKernel {
         if (node.activation === 'softmax') for (let r = 0; r < rows; r++) softmaxBackward(z, gz, gs, r * units, units);
         else activationBackward(node.activation, s, z, gz, gs, 0, rows * units);
       }
-      const w: MatrixRef = { data: params, offset: node.weightOffset, stride: node.fanIn };
+      const w: MatrixRef<FloatArray> = { data: params, offset: node.weightOffset, stride: node.fanIn };
       // ∂X = G·W with the unscaled G, as the interpreted kernel accumulates ∂J/∂z.
       if (buffers.feedsBack) {
         const input = buffers.input;
@@ -300,4 +355,26 @@ export class BatchedKernel implements GradientKernel {
       });
     }
   }
+}
+
+/**
+ * The kernel's arrays and products: WebAssembly SIMD over an arena of `values` numbers when that
+ * is available here (and `values` > 0), else plain typed arrays with the TypeScript products.
+ */
+function createArena(precision: ResolvedPrecision, values: number): Arena {
+  const wasm = values <= 0 ? null : precision === 'fast' ? createWasmArena32(values) : createWasmArena(values);
+  if (wasm) {
+    let buffer: ArrayBufferLike | null = null;
+    return {
+      gemm: wasm.gemm as Gemm<FloatArray>,
+      allocate(length) {
+        const array = wasm.allocate(length);
+        buffer = array.buffer;
+        return array;
+      },
+      holds: (array) => array.buffer === buffer,
+    };
+  }
+  const Floats = precision === 'fast' ? Float32Array : Float64Array;
+  return { gemm: jsGemm as Gemm<FloatArray>, allocate: (length) => new Floats(length), holds: () => precision === 'exact' };
 }

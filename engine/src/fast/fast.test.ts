@@ -184,8 +184,13 @@ describe('kernels agree on wide networks and chunked batches', () => {
         (kernel) => new Trainer({ model, params: start, train: data, hyper, kernel }),
       );
       expect((trainers[1].kernel as BatchedKernel).products).toBe('webassembly-simd');
-      const typescript = new Trainer({ model, params: start, train: data, hyper, kernel: 'interpreted' });
-      (typescript as { kernel: unknown }).kernel = new BatchedKernel(model, 'crossEntropy', 600, 'typescript');
+      const typescript = new Trainer({
+        model,
+        params: start,
+        train: data,
+        hyper,
+        kernel: new BatchedKernel(model, 'crossEntropy', 600, 'typescript'),
+      });
       trainers.push(typescript);
       for (let step = 0; step < 5; step++) for (const t of trainers) t.step('batch');
       const [reference, ...others] = trainers;

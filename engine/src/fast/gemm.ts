@@ -10,24 +10,31 @@
  * interface replaces it where WebAssembly is available (wasm-gemm.ts), tested against this one.
  */
 
-/** A matrix stored row-major in a Float64Array. */
-export interface MatrixRef {
-  data: Float64Array;
+/** The arrays the products work on: float64 for exact precision, float32 for fast. */
+export type FloatArray = Float32Array | Float64Array;
+
+/** A matrix stored row-major in a typed array. */
+export interface MatrixRef<A extends FloatArray = Float64Array> {
+  data: A;
   offset: number;
   /** Distance between rows. */
   stride: number;
 }
 
 /** The matrix products, so kernels can take the TypeScript or the WebAssembly version. */
-export interface Gemm {
+export interface Gemm<A extends FloatArray = Float64Array> {
   readonly name: string;
-  nt(m: number, n: number, k: number, a: MatrixRef, b: MatrixRef, c: MatrixRef): void;
-  tn(m: number, n: number, k: number, a: MatrixRef, b: MatrixRef, c: MatrixRef): void;
-  nn(m: number, n: number, k: number, a: MatrixRef, b: MatrixRef, c: MatrixRef): void;
+  nt(m: number, n: number, k: number, a: MatrixRef<A>, b: MatrixRef<A>, c: MatrixRef<A>): void;
+  tn(m: number, n: number, k: number, a: MatrixRef<A>, b: MatrixRef<A>, c: MatrixRef<A>): void;
+  nn(m: number, n: number, k: number, a: MatrixRef<A>, b: MatrixRef<A>, c: MatrixRef<A>): void;
 }
 
-/** Plain TypeScript products, 2×2 register-blocked where it pays. */
-export const jsGemm: Gemm = {
+/**
+ * Plain TypeScript products, 2×2 register-blocked where it pays, over either array type (over
+ * float32 they sum in float64 and round once per result: the reference the float32 products are
+ * held to).
+ */
+export const jsGemm: Gemm<FloatArray> = {
   name: 'typescript',
   nt(m, n, k, a, b, c) {
     const A = a.data;
@@ -99,12 +106,12 @@ function axpyRows(
   m: number,
   n: number,
   k: number,
-  A: Float64Array,
+  A: FloatArray,
   aOffset: number,
   ai: number,
   ap: number,
-  b: MatrixRef,
-  c: MatrixRef,
+  b: MatrixRef<FloatArray>,
+  c: MatrixRef<FloatArray>,
 ): void {
   const B = b.data;
   const C = c.data;

@@ -57,6 +57,7 @@ function compile(source: string): Compiled | null {
 /** A kernel specialised to one network. */
 export class GeneratedKernel implements GradientKernel {
   readonly kind = 'generated';
+  readonly precision = 'exact';
   private constructor(
     private readonly run: Compiled,
     private readonly fused: Compiled | null,

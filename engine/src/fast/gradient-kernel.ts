@@ -14,6 +14,7 @@ import type { BoundData } from '../datasets/data';
 import { backward, createWorkspace, forward, sampleLoss, type Workspace } from './kernels';
 import type { LossName } from '../model/losses';
 import { isClassifier, outputCorrect } from './metrics';
+import type { ResolvedPrecision } from '../train/precision';
 
 /** What a kernel reports for the batch it just ran. */
 export interface BatchTotals {
@@ -26,6 +27,8 @@ export interface BatchTotals {
 /** Forward and backward over a batch. */
 export interface GradientKernel {
   readonly kind: KernelKind;
+  /** The number format it computes in (`../train/precision.ts`). */
+  readonly precision: ResolvedPrecision;
   /**
    * Runs samples `order[first .. first + count)` of `data` forward and backward and adds
    * `scale × ∂J/∂θ` to `grad` for every parameter (grad is not cleared first).
@@ -50,6 +53,7 @@ export type KernelKind = 'interpreted' | 'generated' | 'batched';
 /** The kernel that walks the compiled model (kernels.ts) one sample at a time. */
 export class InterpretedKernel implements GradientKernel {
   readonly kind = 'interpreted';
+  readonly precision = 'exact';
   private readonly ws: Workspace;
   private readonly classifier: boolean;
   constructor(

@@ -54,7 +54,13 @@ export function forward(model: CompiledModel, params: ArrayLike<number>, x: Arra
 }
 
 /** z = φ(s) over `[start, start + units)`. */
-export function activate(activation: Activation, s: Float64Array, z: Float64Array, start: number, units: number): void {
+export function activate(
+  activation: Activation,
+  s: Float64Array | Float32Array,
+  z: Float64Array | Float32Array,
+  start: number,
+  units: number,
+): void {
   const end = start + units;
   if (!isElementwise(activation)) {
     softmaxForward(s, z, start, units);
@@ -125,10 +131,10 @@ export function backward(
 /** ∂J/∂s = φ'(s) ⊙ ∂J/∂z (or softmax's Jacobian applied) over `[start, start + units)`. */
 export function activationBackward(
   activation: Activation,
-  s: Float64Array,
-  z: Float64Array,
-  gradZ: Float64Array,
-  gradS: Float64Array,
+  s: Float64Array | Float32Array,
+  z: Float64Array | Float32Array,
+  gradZ: Float64Array | Float32Array,
+  gradS: Float64Array | Float32Array,
   start: number,
   units: number,
 ): void {

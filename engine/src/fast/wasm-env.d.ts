@@ -16,4 +16,6 @@ declare namespace WebAssembly {
     constructor(module: Module, imports: Record<string, Record<string, unknown>>);
     readonly exports: Record<string, unknown>;
   }
+  /** Whether these bytes are a module this runtime accepts (e.g. one using relaxed SIMD). */
+  function validate(bytes: Uint8Array): boolean;
 }

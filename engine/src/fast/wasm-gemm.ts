@@ -1,13 +1,16 @@
 /**
- * The WebAssembly SIMD matrix products (engine/wasm/gemm.ts, shipped base64-encoded in
- * wasm-binary.ts) behind the same {@link Gemm} interface as the TypeScript ones.
+ * The WebAssembly SIMD matrix products behind the same {@link Gemm} interface as the TypeScript
+ * ones: float64 (engine/wasm/gemm.ts, shipped base64-encoded in wasm-binary.ts) and float32
+ * (engine/wasm/gemm-f32.ts, in wasm-binary-f32.ts, with a relaxed-SIMD build using fused
+ * multiply-add where the runtime validates it).
  *
  * Matrices must live in the instance's own memory, so the products come with an arena: the
  * caller reserves every buffer it will need up front, and the memory never grows afterwards
- * (growing would detach the Float64Array views handed out).
+ * (growing would detach the typed-array views handed out).
  */
-import { jsGemm, type Gemm, type MatrixRef } from './gemm';
+import { jsGemm, type FloatArray, type Gemm, type MatrixRef } from './gemm';
 import { GEMM_WASM_BASE64 } from './wasm-binary';
+import { GEMM_F32_RELAXED_WASM_BASE64, GEMM_F32_WASM_BASE64 } from './wasm-binary-f32';
 
 type NtKernel = (m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number) => void;
 type AxpyKernel = (
@@ -24,7 +27,7 @@ type AxpyKernel = (
 ) => void;
 
 const PAGE_BYTES = 65_536;
-let compiled: WebAssembly.Module | null | undefined;
+const compiled = new Map<string, WebAssembly.Module | null>();
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -44,23 +47,93 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** The compiled module, or null where WebAssembly (or its SIMD) is unavailable. */
-function wasmModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
+/** A compiled module, or null where WebAssembly (or a feature the binary uses) is unavailable here. */
+function wasmModule(base64: string): WebAssembly.Module | null {
+  if (!compiled.has(base64)) {
+    let module: WebAssembly.Module | null = null;
     try {
-      compiled = typeof WebAssembly === 'object' ? new WebAssembly.Module(decodeBase64(GEMM_WASM_BASE64)) : null;
+      const bytes = typeof WebAssembly === 'object' ? decodeBase64(base64) : null;
+      if (bytes && WebAssembly.validate(bytes)) module = new WebAssembly.Module(bytes);
     } catch {
-      compiled = null;
+      module = null;
     }
+    compiled.set(base64, module);
   }
-  return compiled;
+  return compiled.get(base64)!;
 }
 
 /** WebAssembly products plus the arena their matrices live in. */
-export interface WasmArena {
-  gemm: Gemm;
-  /** A zeroed Float64Array of `length` inside the arena. @throws RangeError past the reserved size. */
-  allocate(length: number): Float64Array;
+export interface WasmArena<A extends FloatArray = Float64Array> {
+  gemm: Gemm<A>;
+  /** A zeroed array of `length` inside the arena. @throws RangeError past the reserved size. */
+  allocate(length: number): A;
+}
+
+/** The float32 products' arena, saying which build runs. */
+export interface WasmArena32 extends WasmArena<Float32Array> {
+  /** Whether the products use relaxed SIMD's fused multiply-add (one rounding per a·b + c). */
+  readonly fusedMultiplyAdd: boolean;
+}
+
+type ArrayType<A extends FloatArray> = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): A; BYTES_PER_ELEMENT: number };
+
+/** An arena of `elements` numbers of `Type` with the products of `module` over it, or null if it cannot be made. */
+function arenaOver<A extends FloatArray>(
+  module: WebAssembly.Module,
+  Type: ArrayType<A>,
+  elements: number,
+  name: string,
+): WasmArena<A> | null {
+  const size = Type.BYTES_PER_ELEMENT;
+  let memory: WebAssembly.Memory;
+  let instance: WebAssembly.Instance;
+  try {
+    memory = new WebAssembly.Memory({ initial: Math.ceil((elements * size + 64) / PAGE_BYTES) + 1 });
+    instance = new WebAssembly.Instance(module, { env: { memory } });
+  } catch {
+    return null;
+  }
+  const nt = instance.exports.nt as NtKernel;
+  const axpy = instance.exports.axpy as AxpyKernel;
+  const fallback = jsGemm as Gemm<A>;
+  const buffer = memory.buffer;
+  let next = 16; // keep address 0 unused, and every buffer 16-byte aligned
+  const pointer = (ref: MatrixRef<A>): number => (ref.data.buffer === buffer ? ref.data.byteOffset + ref.offset * size : -1);
+
+  const gemm: Gemm<A> = {
+    name,
+    nt(m, n, k, a, b, c) {
+      const pa = pointer(a);
+      const pb = pointer(b);
+      const pc = pointer(c);
+      if (pa < 0 || pb < 0 || pc < 0) return fallback.nt(m, n, k, a, b, c);
+      nt(m, n, k, pa, a.stride, pb, b.stride, pc, c.stride);
+    },
+    tn(m, n, k, a, b, c) {
+      const pa = pointer(a);
+      const pb = pointer(b);
+      const pc = pointer(c);
+      if (pa < 0 || pb < 0 || pc < 0) return fallback.tn(m, n, k, a, b, c);
+      axpy(m, n, k, pa, 1, a.stride, pb, b.stride, pc, c.stride);
+    },
+    nn(m, n, k, a, b, c) {
+      const pa = pointer(a);
+      const pb = pointer(b);
+      const pc = pointer(c);
+      if (pa < 0 || pb < 0 || pc < 0) return fallback.nn(m, n, k, a, b, c);
+      axpy(m, n, k, pa, a.stride, 1, pb, b.stride, pc, c.stride);
+    },
+  };
+  return {
+    gemm,
+    allocate(length) {
+      const bytes = length * size;
+      if (next + bytes > buffer.byteLength) throw new RangeError(`The WebAssembly arena is full (${length} more numbers asked for).`);
+      const view = new Type(buffer, next, length);
+      next += Math.ceil(bytes / 16) * 16;
+      return view;
+    },
+  };
 }
 
 /**
@@ -68,54 +141,20 @@ export interface WasmArena {
  * WebAssembly SIMD is not available here (the caller then uses the TypeScript products).
  */
 export function createWasmArena(doubles: number): WasmArena | null {
-  const module = wasmModule();
-  if (!module) return null;
-  let memory: WebAssembly.Memory;
-  let instance: WebAssembly.Instance;
-  try {
-    memory = new WebAssembly.Memory({ initial: Math.ceil((doubles * 8 + 64) / PAGE_BYTES) + 1 });
-    instance = new WebAssembly.Instance(module, { env: { memory } });
-  } catch {
-    return null;
-  }
-  const nt = instance.exports.nt as NtKernel;
-  const axpy = instance.exports.axpy as AxpyKernel;
-  const buffer = memory.buffer;
-  let next = 16; // keep address 0 unused, and every buffer 16-byte aligned
-  const pointer = (ref: MatrixRef): number => (ref.data.buffer === buffer ? ref.data.byteOffset + ref.offset * 8 : -1);
+  const module = wasmModule(GEMM_WASM_BASE64);
+  return module && arenaOver(module, Float64Array, doubles, 'webassembly-simd');
+}
 
-  const gemm: Gemm = {
-    name: 'webassembly-simd',
-    nt(m, n, k, a, b, c) {
-      const pa = pointer(a);
-      const pb = pointer(b);
-      const pc = pointer(c);
-      if (pa < 0 || pb < 0 || pc < 0) return jsGemm.nt(m, n, k, a, b, c);
-      nt(m, n, k, pa, a.stride, pb, b.stride, pc, c.stride);
-    },
-    tn(m, n, k, a, b, c) {
-      const pa = pointer(a);
-      const pb = pointer(b);
-      const pc = pointer(c);
-      if (pa < 0 || pb < 0 || pc < 0) return jsGemm.tn(m, n, k, a, b, c);
-      axpy(m, n, k, pa, 1, a.stride, pb, b.stride, pc, c.stride);
-    },
-    nn(m, n, k, a, b, c) {
-      const pa = pointer(a);
-      const pb = pointer(b);
-      const pc = pointer(c);
-      if (pa < 0 || pb < 0 || pc < 0) return jsGemm.nn(m, n, k, a, b, c);
-      axpy(m, n, k, pa, a.stride, 1, pb, b.stride, pc, c.stride);
-    },
-  };
-  return {
-    gemm,
-    allocate(length) {
-      const bytes = length * 8;
-      if (next + bytes > buffer.byteLength) throw new RangeError(`The WebAssembly arena is full (${length} more float64s asked for).`);
-      const view = new Float64Array(buffer, next, length);
-      next += Math.ceil(bytes / 16) * 16;
-      return view;
-    },
-  };
+/**
+ * An arena of `floats` float32s with the float32 WebAssembly products over it: the relaxed-SIMD
+ * build (fused multiply-add) where this runtime validates it, unless `relaxed` is false; else the
+ * plain SIMD build; null when WebAssembly SIMD is not available here.
+ */
+export function createWasmArena32(floats: number, options: { relaxed?: boolean } = {}): WasmArena32 | null {
+  const relaxed = options.relaxed === false ? null : wasmModule(GEMM_F32_RELAXED_WASM_BASE64);
+  const module = relaxed ?? wasmModule(GEMM_F32_WASM_BASE64);
+  const fusedMultiplyAdd = relaxed !== null;
+  const arena =
+    module && arenaOver(module, Float32Array, floats, fusedMultiplyAdd ? 'webassembly-relaxed-simd-f32' : 'webassembly-simd-f32');
+  return arena && { ...arena, fusedMultiplyAdd };
 }

@@ -308,6 +308,7 @@ export const RUN_SETTINGS: readonly RunSetting[] = [
   plain('maxEpochs', 'max epochs'),
   plain('targetLoss', 'target loss'),
   { key: 'earlyStopping', symbol: 'early stopping', value: (h) => earlyStoppingText(h) },
+  plain('precision', 'precision'),
 ];
 
 function earlyStoppingText(h: Hyperparameters): string {

@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { MAX_UNITS_PER_LAYER } from '../compile/compile';
 import { activationsFor } from '../model/activations';
 import { LOSS_NAMES } from '../model/losses';
+import { PRECISION_NAMES } from '../train/precision';
 import {
   OPTIMISERS,
   OPTIMISER_NAMES,
@@ -221,6 +222,10 @@ export const HyperparametersSchema = z.object({
   earlyStopping: z
     .object({ patience: z.number().int().min(1), minDelta: finite.refine((v) => v >= 0, 'must be 0 or more'), restoreBest: z.boolean() })
     .nullable(),
+  // Added after format version 3 without a new version: a file without it (every older file, and
+  // every run and lesson written before) means 'auto', which trains the lecture's sizes in float64
+  // as those files did; an older app ignores the field instead of refusing the file.
+  precision: z.enum(PRECISION_NAMES).default('auto'),
 });
 
 const nullableNumber = z.number().nullable();

@@ -32,6 +32,7 @@ import {
   type OptimiserName,
   type OptimiserState,
 } from './optimisers';
+import { PRECISIONS, PRECISION_NAMES, resolvePrecision, type PrecisionName, type ResolvedPrecision } from './precision';
 import { quoteForMessage } from '../util/quote';
 import { formatNumber } from '../util/format';
 
@@ -88,6 +89,8 @@ export interface Hyperparameters {
   targetLoss: number | null;
   /** Stop when the validation loss stops improving; null for none. */
   earlyStopping: EarlyStopping | null;
+  /** The number format gradient descent computes in (`precision.ts`); the inspector always shows float64. */
+  precision: PrecisionName;
 }
 
 /** Sensible defaults: the lecture's plain gradient descent on squared error. */
@@ -111,6 +114,7 @@ export const DEFAULT_HYPERPARAMETERS: Readonly<Hyperparameters> = Object.freeze(
   maxEpochs: 1000,
   targetLoss: null,
   earlyStopping: null,
+  precision: 'auto',
 });
 
 /** A hyperparameter that is out of range, by name. */
@@ -131,6 +135,8 @@ export function checkHyperparameters(h: Hyperparameters): HyperparameterIssue[] 
     if (!settingInRange(name, h[name]))
       issues.push({ field: name, message: `${OPTIMISER_SETTINGS[name].noun} must be ${settingRangeText(name)}, got ${h[name]}.` });
   }
+  if (!Object.hasOwn(PRECISIONS, h.precision))
+    issues.push({ field: 'precision', message: `Unknown precision '${q(String(h.precision))}'; use ${PRECISION_NAMES.join(', ')}.` });
   if (!finite(h.l1) || h.l1 < 0) issues.push({ field: 'l1', message: `The L1 rate must be 0 or more, got ${h.l1}.` });
   if (!finite(h.l2) || h.l2 < 0) issues.push({ field: 'l2', message: `The L2 rate must be 0 or more, got ${h.l2}.` });
   if (h.mode === 'minibatch' && (!Number.isInteger(h.batchSize) || h.batchSize < 1)) {
@@ -286,9 +292,10 @@ export interface TrainerSetup {
   hyper: Hyperparameters;
   /**
    * Which gradient kernel runs the steps: 'auto' (the default) picks the fastest that works here.
-   * The others exist so tests can hold every kernel to the trace.
+   * The others, and a kernel of one's own, exist so tests can hold every kernel to the trace; a
+   * kernel passed in stays whatever the precision is set to.
    */
-  kernel?: KernelKind | 'auto';
+  kernel?: KernelKind | 'auto' | GradientKernel;
 }
 
 /**
@@ -353,8 +360,9 @@ export class Trainer {
   private readonly totals: BatchTotals = { lossSum: 0, correct: 0 };
   private readonly classifier: boolean;
   private readonly anyLocked: boolean;
-  /** The kernel that computes gradients for gradient descent. */
-  readonly kernel: GradientKernel;
+  /** The kernel that computes gradients for gradient descent; replaced when the precision changes. */
+  private currentKernel: GradientKernel;
+  private readonly wantedKernel: KernelKind | 'auto' | GradientKernel;
   private best: { loss: number; epoch: number; params: Float64Array | null } | null = null;
   private epochsSinceBest = 0;
 
@@ -377,7 +385,8 @@ export class Trainer {
     this.hyper = { ...setup.hyper };
     this.classifier = isClassifier(this.model);
     this.anyLocked = this.model.locked.some((v) => v === 1);
-    this.kernel = chooseKernel(this.model, this.hyper, this.train.size, setup.kernel ?? 'auto');
+    this.wantedKernel = setup.kernel ?? 'auto';
+    this.currentKernel = chooseKernel(this.model, this.hyper, this.train.size, this.wantedKernel);
     const allocate = (length: number) => this.kernel.allocate?.(length) ?? new Float64Array(length);
     this.params = allocate(this.model.paramCount);
     this.params.set(setup.params);
@@ -515,6 +524,22 @@ export class Trainer {
     }
     this.hyper = { ...hyper };
     this.stepInput.hyper = this.hyper;
+    const wanted = this.wantedKernel;
+    if (
+      typeof wanted === 'string' &&
+      resolvePrecision(hyper.precision, this.model.paramCount, this.batchSize) !== this.currentKernel.precision
+    )
+      this.currentKernel = chooseKernel(this.model, this.hyper, this.train.size, wanted);
+  }
+
+  /** The kernel that computes gradients for gradient descent. */
+  get kernel(): GradientKernel {
+    return this.currentKernel;
+  }
+
+  /** The number format training computes in now ('auto' resolved for this network and batch size). */
+  get precision(): ResolvedPrecision {
+    return this.currentKernel.precision;
   }
 
   /** Clears a stop so that {@link Trainer.run} continues (e.g. after raising the epoch limit). */
@@ -895,11 +920,20 @@ function formatLoss(value: number): string {
  * The gradient kernel for a model: matrix products for wide networks trained in batches, the
  * generated kernel for small networks where code can be compiled, else the interpreted one.
  */
-function chooseKernel(model: CompiledModel, hyper: Hyperparameters, dataSize: number, wanted: KernelKind | 'auto'): GradientKernel {
+function chooseKernel(
+  model: CompiledModel,
+  hyper: Hyperparameters,
+  dataSize: number,
+  wanted: KernelKind | 'auto' | GradientKernel,
+): GradientKernel {
+  if (typeof wanted !== 'string') return wanted;
   const batch = hyper.mode === 'batch' ? dataSize : hyper.mode === 'stochastic' ? 1 : hyper.batchSize;
-  const batched = () => new BatchedKernel(model, hyper.loss, Math.min(dataSize, Math.max(batch, 64)));
+  const precision = resolvePrecision(hyper.precision, model.paramCount, batch);
+  const batched = () => new BatchedKernel(model, hyper.loss, Math.min(dataSize, Math.max(batch, 64)), 'auto', precision);
   if (wanted === 'interpreted') return new InterpretedKernel(model, hyper.loss);
   if (wanted === 'batched') return batched();
+  // Only the batched kernel computes in float32.
+  if (precision === 'fast') return batched();
   if (wanted === 'auto' && model.paramCount > MAX_GENERATED_PARAMETERS && batch >= 8) return batched();
   const generated = GeneratedKernel.create(model, hyper.loss);
   if (generated) return generated;

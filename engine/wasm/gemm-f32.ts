@@ -271,3 +271,30 @@ export function axpy(m: i32, n: i32, k: i32, a: usize, ai: i32, ap: i32, b: usiz
     }
   }
 }
+
+/**
+ * dst[i] = f32(src[i]) for n float64s at src (the weights' float32 copy each step takes): two
+ * f64x2 rounded to float32 and packed into one f32x4.
+ */
+export function narrow(dst: usize, src: usize, n: i32): void {
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const lo = f32x4.demote_f64x2_zero(v128.load(src + ((<usize>i) << 3)));
+    const hi = f32x4.demote_f64x2_zero(v128.load(src + ((<usize>i) << 3) + 16));
+    v128.store(dst + ((<usize>i) << 2), v128.shuffle<f32>(lo, hi, 0, 1, 4, 5));
+  }
+  for (let i = n4; i < n; i++) store<f32>(dst + ((<usize>i) << 2), <f32>load<f64>(src + ((<usize>i) << 3)));
+}
+
+/** dst[i] += f64(src[i]) for n float32s at src (the step's float32 gradient added to the float64 one). */
+export function widen_add(dst: usize, src: usize, n: i32): void {
+  const n2 = n & ~1;
+  for (let i = 0; i < n2; i += 2) {
+    const at = dst + ((<usize>i) << 3);
+    v128.store(at, f64x2.add(v128.load(at), f64x2.promote_low_f32x4(v128.load64_zero(src + ((<usize>i) << 2)))));
+  }
+  for (let i = n2; i < n; i++) {
+    const at = dst + ((<usize>i) << 3);
+    store<f64>(at, load<f64>(at) + <f64>load<f32>(src + ((<usize>i) << 2)));
+  }
+}

@@ -56,6 +56,12 @@ interface Arena {
   allocate(length: number): FloatArray;
   /** Whether `array` lives where the products can read it in place. */
   holds(array: Float64Array): boolean;
+  /** A zeroed Float64Array where {@link narrow} and {@link widenAdd} are fastest (the trainer's weights and gradient). */
+  allocate64(length: number): Float64Array;
+  /** dst = src in the kernel's precision (the weights' copy). */
+  narrow(dst: FloatArray, src: Float64Array): void;
+  /** dst += src (the kernel's gradient added to the trainer's). */
+  widenAdd(dst: Float64Array, src: FloatArray): void;
 }
 
 /** Mini-batch forward and backward as matrix products. */
@@ -92,9 +98,10 @@ export class BatchedKernel implements GradientKernel {
     // Everything the products touch lives in one arena: the parameters and the gradient (the
     // trainer's own, see allocate, or the kernel's copies), the batch's data rows, and each
     // node's matrices. Room for both the trainer's and the kernel's copies is kept, since a
-    // trainer can switch to this kernel after it allocated elsewhere.
+    // trainer can switch to this kernel after it allocated elsewhere: in float32 elements, the
+    // trainer's two float64 vectors take four parameter counts and the float32 copies two.
     const values =
-      4 * model.paramCount +
+      (precision === 'fast' ? 6 : 4) * model.paramCount +
       rows * (nf + model.targets.length) +
       model.computing.reduce((sum, node) => sum + rows * (4 * node.units + 2 * node.fanIn), 0);
     this.arena = createArena(precision, products === 'auto' ? values : 0);
@@ -168,15 +175,14 @@ export class BatchedKernel implements GradientKernel {
    * precision (the products read a float32 copy there). Room for two parameter vectors is reserved.
    */
   allocate(length: number): Float64Array {
-    const array = this.precision === 'exact' ? this.arena.allocate(length) : null;
-    return array instanceof Float64Array ? array : new Float64Array(length);
+    return this.arena.allocate64(length);
   }
 
   /** The weights the products read: the caller's where they can be read in place, else a copy (rounded to float32 in fast precision). */
   private weightsFor(params: Float64Array): FloatArray {
     if (this.precision === 'exact' && this.arena.holds(params)) return params;
     const copy = (this.ownWeights ??= this.arena.allocate(params.length));
-    copy.set(params);
+    this.arena.narrow(copy, params);
     return copy;
   }
 
@@ -189,8 +195,7 @@ export class BatchedKernel implements GradientKernel {
   }
 
   private addGradient(own: FloatArray, grad: Float64Array): void {
-    if (own === grad) return;
-    for (let i = 0; i < grad.length; i++) grad[i] += own[i];
+    if (own !== grad) this.arena.widenAdd(grad, own);
   }
 
   accumulate(
@@ -364,17 +369,29 @@ export class BatchedKernel implements GradientKernel {
 function createArena(precision: ResolvedPrecision, values: number): Arena {
   const wasm = values <= 0 ? null : precision === 'fast' ? createWasmArena32(values) : createWasmArena(values);
   if (wasm) {
-    let buffer: ArrayBufferLike | null = null;
+    const buffer = wasm.allocate(0).buffer;
+    const inArena = (array: FloatArray) => array.buffer === buffer;
+    const conversions = 'narrow' in wasm ? wasm : null;
     return {
       gemm: wasm.gemm as Gemm<FloatArray>,
-      allocate(length) {
-        const array = wasm.allocate(length);
-        buffer = array.buffer;
-        return array;
-      },
-      holds: (array) => array.buffer === buffer,
+      allocate: (length) => wasm.allocate(length),
+      holds: inArena,
+      allocate64: (length) => (conversions ? conversions.allocate64(length) : (wasm.allocate(length) as Float64Array)),
+      narrow: (dst, src) => (conversions && dst instanceof Float32Array ? conversions.narrow(dst, src) : dst.set(src)),
+      widenAdd: (dst, src) => (conversions && src instanceof Float32Array ? conversions.widenAdd(dst, src) : addInto(dst, src)),
     };
   }
   const Floats = precision === 'fast' ? Float32Array : Float64Array;
-  return { gemm: jsGemm as Gemm<FloatArray>, allocate: (length) => new Floats(length), holds: () => precision === 'exact' };
+  return {
+    gemm: jsGemm as Gemm<FloatArray>,
+    allocate: (length) => new Floats(length),
+    holds: () => precision === 'exact',
+    allocate64: (length) => new Float64Array(length),
+    narrow: (dst, src) => dst.set(src),
+    widenAdd: addInto,
+  };
+}
+
+function addInto(dst: Float64Array, src: FloatArray): void {
+  for (let i = 0; i < dst.length; i++) dst[i] += src[i];
 }

@@ -74,6 +74,31 @@ describe('float32 matrix products', () => {
     expect(() => arena.allocate(10_000_000)).toThrow(/arena is full/);
   });
 
+  it('rounds the weights to float32 and adds a float32 gradient to a float64 one, in the arena and outside it', () => {
+    const arena = createWasmArena32(100_000, { relaxed: false })!;
+    for (const length of [0, 1, 3, 4, 5, 1001]) {
+      const weights = arena.allocate64(length);
+      const gradient = arena.allocate64(length);
+      const copy = arena.allocate(length);
+      const step = arena.allocate(length);
+      for (let i = 0; i < length; i++) {
+        weights[i] = Math.sin(i + 0.3) * 1e3 + 1 / 3;
+        gradient[i] = Math.cos(i) / 7;
+        step[i] = Math.fround(Math.sin(3 * i) / 11);
+      }
+      const expectedGradient = gradient.map((g, i) => g + step[i]);
+      arena.narrow(copy, weights);
+      arena.widenAdd(gradient, step);
+      // Math.fround is float64 → float32 rounding to nearest, as the SIMD demotion does.
+      for (let i = 0; i < length; i++) expect(copy[i]).toBe(Math.fround(weights[i]));
+      expect(Array.from(gradient)).toEqual(Array.from(expectedGradient));
+      // Outside the arena: the same numbers by the loops.
+      const outside = new Float32Array(length);
+      arena.narrow(outside, Float64Array.from(weights));
+      expect(Array.from(outside)).toEqual(Array.from(copy));
+    }
+  });
+
   it('the shipped binaries are what engine/wasm/gemm-f32.ts compiles to (run `npm run build:wasm` after changing it)', async () => {
     // @ts-expect-error: a plain .mjs build script, imported for its functions.
     const build = await import('../../../scripts/build-wasm.mjs');

@@ -69,10 +69,25 @@ export interface WasmArena<A extends FloatArray = Float64Array> {
   allocate(length: number): A;
 }
 
-/** The float32 products' arena, saying which build runs. */
+/** The float32 products' arena, saying which build runs, with the conversions a float32 step needs. */
 export interface WasmArena32 extends WasmArena<Float32Array> {
   /** Whether the products use relaxed SIMD's fused multiply-add (one rounding per a·b + c). */
   readonly fusedMultiplyAdd: boolean;
+  /** A zeroed Float64Array inside the arena (the trainer's float64 weights and gradient). */
+  allocate64(length: number): Float64Array;
+  /** dst = src rounded to float32, in SIMD when both live in the arena, else in a loop. */
+  narrow(dst: Float32Array, src: Float64Array): void;
+  /** dst += src widened to float64, in SIMD when both live in the arena, else in a loop. */
+  widenAdd(dst: Float64Array, src: Float32Array): void;
+}
+
+/** What an arena is made of, before the products' precision adds its own parts. */
+interface ArenaParts<A extends FloatArray> extends WasmArena<A> {
+  exports: Record<string, unknown>;
+  /** A zeroed view of `View` inside the arena, 16-byte aligned. */
+  allocateAs<B extends FloatArray>(View: ArrayType<B>, length: number): B;
+  /** The byte address of `array` in the arena, or -1 when it lives elsewhere. */
+  address(array: FloatArray): number;
 }
 
 type ArrayType<A extends FloatArray> = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): A; BYTES_PER_ELEMENT: number };
@@ -83,7 +98,7 @@ function arenaOver<A extends FloatArray>(
   Type: ArrayType<A>,
   elements: number,
   name: string,
-): WasmArena<A> | null {
+): ArenaParts<A> | null {
   const size = Type.BYTES_PER_ELEMENT;
   let memory: WebAssembly.Memory;
   let instance: WebAssembly.Instance;
@@ -124,15 +139,19 @@ function arenaOver<A extends FloatArray>(
       axpy(m, n, k, pa, a.stride, 1, pb, b.stride, pc, c.stride);
     },
   };
+  const allocateAs = <B extends FloatArray>(View: ArrayType<B>, length: number): B => {
+    const bytes = length * View.BYTES_PER_ELEMENT;
+    if (next + bytes > buffer.byteLength) throw new RangeError(`The WebAssembly arena is full (${length} more numbers asked for).`);
+    const view = new View(buffer, next, length);
+    next += Math.ceil(bytes / 16) * 16;
+    return view;
+  };
   return {
     gemm,
-    allocate(length) {
-      const bytes = length * size;
-      if (next + bytes > buffer.byteLength) throw new RangeError(`The WebAssembly arena is full (${length} more numbers asked for).`);
-      const view = new Type(buffer, next, length);
-      next += Math.ceil(bytes / 16) * 16;
-      return view;
-    },
+    allocate: (length) => allocateAs(Type, length),
+    allocateAs,
+    exports: instance.exports,
+    address: (array) => (array.buffer === buffer ? array.byteOffset : -1),
   };
 }
 
@@ -142,7 +161,8 @@ function arenaOver<A extends FloatArray>(
  */
 export function createWasmArena(doubles: number): WasmArena | null {
   const module = wasmModule(GEMM_WASM_BASE64);
-  return module && arenaOver(module, Float64Array, doubles, 'webassembly-simd');
+  const arena = module && arenaOver(module, Float64Array, doubles, 'webassembly-simd');
+  return arena && { gemm: arena.gemm, allocate: arena.allocate };
 }
 
 /**
@@ -156,5 +176,27 @@ export function createWasmArena32(floats: number, options: { relaxed?: boolean }
   const fusedMultiplyAdd = relaxed !== null;
   const arena =
     module && arenaOver(module, Float32Array, floats, fusedMultiplyAdd ? 'webassembly-relaxed-simd-f32' : 'webassembly-simd-f32');
-  return arena && { ...arena, fusedMultiplyAdd };
+  if (!arena) return null;
+  const narrow = arena.exports.narrow as (dst: number, src: number, n: number) => void;
+  const widenAdd = arena.exports.widen_add as (dst: number, src: number, n: number) => void;
+  return {
+    gemm: arena.gemm,
+    allocate: arena.allocate,
+    fusedMultiplyAdd,
+    allocate64: (length) => arena.allocateAs(Float64Array, length),
+    narrow(dst, src) {
+      const to = arena.address(dst);
+      const from = arena.address(src);
+      const n = Math.min(dst.length, src.length);
+      if (to >= 0 && from >= 0) narrow(to, from, n);
+      else dst.set(src.subarray(0, n));
+    },
+    widenAdd(dst, src) {
+      const to = arena.address(dst);
+      const from = arena.address(src);
+      const n = Math.min(dst.length, src.length);
+      if (to >= 0 && from >= 0) widenAdd(to, from, n);
+      else for (let i = 0; i < n; i++) dst[i] += src[i];
+    },
+  };
 }

@@ -1,37 +1,46 @@
 /**
  * One contender on one workload, in its own process: a warm-up run, then timed runs, each from
- * the same initial weights. Prints one JSON line.
+ * the same initial weights. Prints one JSON line (`{ skipped }` when a Python contender cannot run).
  *   node --import tsx --expose-gc bench/child.ts CONTENDER WORKLOAD RUNS [--quick] [--heap]
  */
-import { WORKLOADS, initialWeights, workloadData, type WorkloadName } from './workloads';
-import { brain } from './contenders/brain';
-import { engine } from './contenders/engine';
-import { synaptic } from './contenders/synaptic';
-import { tfjs } from './contenders/tfjs';
+import { benchWorkload, initialWeights, workloadData, WORKLOADS, type WorkloadName } from './workloads';
+import { PYTHON_CONTENDERS, runPython, type PythonContender } from './contenders/python';
 import type { Contender } from './contenders/types';
+import { watchPeakMemory } from './memory';
 
-const CONTENDERS: Record<string, Contender> = { engine, 'tfjs-cpu': tfjs('cpu'), 'tfjs-wasm': tfjs('wasm'), brain, synaptic };
+// Loaded on demand: a contender's process loads its own library only (and the Python ones no engine).
+const CONTENDERS: Record<string, () => Promise<Contender>> = {
+  engine: async () => (await import('./contenders/engine')).engine,
+  'engine-f32': async () => (await import('./contenders/engine')).engineF32,
+  // The same contender; run.ts starts its process with relaxed SIMD on, as Electron's V8 has it.
+  'engine-f32-fma': async () => (await import('./contenders/engine')).engineF32,
+  'tfjs-cpu': async () => (await import('./contenders/tfjs')).tfjs('cpu'),
+  'tfjs-wasm': async () => (await import('./contenders/tfjs')).tfjs('wasm'),
+  brain: async () => (await import('./contenders/brain')).brain,
+  synaptic: async () => (await import('./contenders/synaptic')).synaptic,
+};
 
 async function main(): Promise<void> {
   const [contenderName, workloadName, runsText] = process.argv.slice(2);
   const quick = process.argv.includes('--quick');
-  const contender = CONTENDERS[contenderName];
-  const base = WORKLOADS[workloadName as WorkloadName];
-  if (!contender || !base) throw new Error(`usage: child.ts ${Object.keys(CONTENDERS).join('|')} W1|W2|W3 RUNS [--quick]`);
-  // --quick shrinks every run tenfold, to check the harness rather than to measure.
-  const workload = quick
-    ? {
-        ...base,
-        epochs: Math.max(1, Math.ceil(base.epochs / 10)),
-        samples: base.name === 'W2' ? base.samples : Math.ceil(base.samples / 10),
-      }
-    : base;
+  const load = Object.hasOwn(CONTENDERS, contenderName) ? CONTENDERS[contenderName] : null;
+  const python = Object.hasOwn(PYTHON_CONTENDERS, contenderName) ? (contenderName as PythonContender) : null;
+  if ((!load && !python) || !(workloadName in WORKLOADS))
+    throw new Error(`usage: child.ts ${[...Object.keys(CONTENDERS), ...Object.keys(PYTHON_CONTENDERS)].join('|')} W1|W2|W3 RUNS [--quick]`);
+  const workload = benchWorkload(workloadName as WorkloadName, quick);
   const data = workloadData(workload);
+  if (python) {
+    process.stdout.write(`${JSON.stringify(runPython(python, workload, data, initialWeights(workload), Number(runsText)))}\n`);
+    return;
+  }
+  const contender = await load!();
   const prepared = await contender.prepare(workload, data, initialWeights(workload));
 
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const peak = watchPeakMemory();
   // Warm-up (JIT tiers, WebAssembly compilation, caches): runs for at least 1.5 s, at least one
   // run, the same budget for every contender.
-  const gc = (globalThis as { gc?: () => void }).gc;
   const warmUpUntil = performance.now() + 1500;
   do {
     await prepared.reset();
@@ -47,6 +56,7 @@ async function main(): Promise<void> {
     const seconds = (performance.now() - start) / 1000;
     rates.push(prepared.samplesPerRun / seconds);
   }
+  const memory = peak();
   const finalLoss = await prepared.finalLoss();
   const result: Record<string, unknown> = {
     contender: contender.name,
@@ -55,6 +65,9 @@ async function main(): Promise<void> {
     median: [...rates].sort((a, b) => a - b)[Math.floor(rates.length / 2)],
     finalLoss,
     notes: prepared.notes,
+    comparable: prepared.comparable ?? true,
+    precision: prepared.precision,
+    memory,
     ...prepared.details?.(),
   };
 

@@ -2,7 +2,7 @@
  * The benchmark's workloads: the same data and the same initial weights for every contender,
  * generated from seeds here so each process builds them identically.
  */
-import { createRng } from '../engine/src/index';
+import { createRng } from '../engine/src/util/random';
 
 /** A dense layer as every contender understands it. */
 export interface LayerSpec {
@@ -67,6 +67,20 @@ export const WORKLOADS: Record<WorkloadName, Workload> = {
     learningRate: 0.1,
   },
 };
+
+/**
+ * The workload as the benchmark runs it; `quick` shrinks every run tenfold (W2 keeps its four
+ * samples), to check the harness rather than to measure.
+ */
+export function benchWorkload(name: WorkloadName, quick: boolean): Workload {
+  const base = WORKLOADS[name];
+  if (!quick) return base;
+  return {
+    ...base,
+    epochs: Math.max(1, Math.ceil(base.epochs / 10)),
+    samples: base.name === 'W2' ? base.samples : Math.ceil(base.samples / 10),
+  };
+}
 
 /** The training data: `x` row-major (samples × inputs), `y` row-major (samples × outputs). */
 export interface WorkloadData {

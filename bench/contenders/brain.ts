@@ -48,6 +48,9 @@ export const brain: Contender = {
       },
       samplesPerRun: data.samples * workload.epochs,
       notes,
+      // On W2 brain.js's model (sigmoid everywhere, squared error) is the workload's.
+      comparable: workload.name === 'W2',
+      precision: 'float32',
     };
   },
 };

@@ -72,36 +72,51 @@ export function engineModel(
   return { model, params: start, bound };
 }
 
-export const engine: Contender = {
-  name: 'NN Studio',
-  async prepare(workload, data, initial) {
-    const { model, params: start, bound } = engineModel(workload, data, initial);
-    const loss: LossName = workload.loss === 'halfSquaredError' ? 'squaredError' : 'crossEntropy';
-    const hyper: Hyperparameters = {
-      ...DEFAULT_HYPERPARAMETERS,
-      loss,
-      mode: workload.batchSize === 1 ? 'stochastic' : 'minibatch',
-      batchSize: workload.batchSize,
-      learningRate: workload.learningRate,
-      momentum: 0,
-      shuffle: false,
-      maxEpochs: 1_000_000,
-    };
-    let trainer!: Trainer;
-    return {
-      reset() {
-        trainer = new Trainer({ model, params: start, train: bound, hyper });
-      },
-      run() {
-        trainer.run({ epochs: workload.epochs });
-      },
-      runEpochs(epochs) {
-        trainer.run({ epochs });
-      },
-      finalLoss: () => evaluate(model, trainer.params, bound, loss).loss,
-      samplesPerRun: data.samples * workload.epochs,
-      notes: [],
-      details: () => ({ kernel: trainer.kernel.kind, products: (trainer.kernel as { products?: string }).products ?? null }),
-    };
-  },
-};
+/**
+ * The engine in one precision (engine/src/train/precision.ts): 'exact' computes in float64,
+ * 'fast' in float32 (the batched kernel's activations, gradients and products).
+ */
+function engineContender(precision: 'exact' | 'fast'): Contender {
+  return {
+    name: precision === 'exact' ? 'NN Studio' : 'NN Studio f32',
+    async prepare(workload, data, initial) {
+      const { model, params: start, bound } = engineModel(workload, data, initial);
+      const loss: LossName = workload.loss === 'halfSquaredError' ? 'squaredError' : 'crossEntropy';
+      const hyper: Hyperparameters = {
+        ...DEFAULT_HYPERPARAMETERS,
+        loss,
+        mode: workload.batchSize === 1 ? 'stochastic' : 'minibatch',
+        batchSize: workload.batchSize,
+        learningRate: workload.learningRate,
+        momentum: 0,
+        shuffle: false,
+        maxEpochs: 1_000_000,
+        precision,
+      };
+      let trainer!: Trainer;
+      return {
+        reset() {
+          trainer = new Trainer({ model, params: start, train: bound, hyper });
+        },
+        run() {
+          trainer.run({ epochs: workload.epochs });
+        },
+        runEpochs(epochs) {
+          trainer.run({ epochs });
+        },
+        finalLoss: () => evaluate(model, trainer.params, bound, loss).loss,
+        samplesPerRun: data.samples * workload.epochs,
+        notes: [],
+        precision: precision === 'exact' ? 'float64' : 'float32',
+        details: () => ({
+          kernel: trainer.kernel.kind,
+          products: (trainer.kernel as { products?: string }).products ?? null,
+          trainedIn: trainer.precision,
+        }),
+      };
+    },
+  };
+}
+
+export const engine = engineContender('exact');
+export const engineF32 = engineContender('fast');

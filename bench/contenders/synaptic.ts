@@ -55,6 +55,8 @@ export const synaptic: Contender = {
       },
       samplesPerRun: samples * workload.epochs,
       notes,
+      comparable: false,
+      precision: 'float64',
     };
   },
 };

@@ -46,6 +46,7 @@ export function tfjs(backend: 'cpu' | 'wasm'): Contender {
         },
         samplesPerRun: data.samples * workload.epochs,
         notes: ['float32'],
+        precision: 'float32',
       };
     },
   };

@@ -12,6 +12,10 @@ export interface Prepared {
   samplesPerRun: number;
   /** Anything a reader must know to compare fairly. */
   notes: string[];
+  /** Whether it trains the workload's model exactly (so its final loss must match the reference's); true if absent. */
+  comparable?: boolean;
+  /** The number format it trains in. */
+  precision: 'float32' | 'float64';
   /** Trains exactly `epochs` epochs (the heap check uses it). */
   runEpochs?(epochs: number): void;
   /** Extra facts for the JSON report (e.g. which engine kernel ran). */

@@ -18,8 +18,7 @@ import { cancelledTargetSum, lossForm, outputLoss, type LossName } from '../mode
 import { isClassifier, outputCorrect } from './metrics';
 import { jsGemm, type FloatArray, type Gemm, type MatrixRef } from './gemm';
 import { createWasmArena, createWasmArena32 } from './wasm-gemm';
-import type { BatchTotals, GradientKernel } from './gradient-kernel';
-import type { ResolvedPrecision } from '../train/precision';
+import type { BatchTotals, GradientKernel, ResolvedPrecision } from './gradient-kernel';
 
 /** Rows processed together; larger batches are run in chunks of this many. */
 export const MAX_CHUNK_ROWS = 256;

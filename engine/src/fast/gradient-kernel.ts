@@ -14,7 +14,6 @@ import type { BoundData } from '../datasets/data';
 import { backward, createWorkspace, forward, sampleLoss, type Workspace } from './kernels';
 import type { LossName } from '../model/losses';
 import { isClassifier, outputCorrect } from './metrics';
-import type { ResolvedPrecision } from '../train/precision';
 
 /** What a kernel reports for the batch it just ran. */
 export interface BatchTotals {
@@ -46,6 +45,12 @@ export interface GradientKernel {
   /** Where the trainer should keep its parameters and gradient, when the kernel has a preference. */
   allocate?(length: number): Float64Array;
 }
+
+/**
+ * The number format a kernel computes in: float64 ('exact') or float32 ('fast'). The setting that
+ * chooses it, with 'auto', is `../train/precision.ts`.
+ */
+export type ResolvedPrecision = 'exact' | 'fast';
 
 /** Which kernel to use; 'auto' picks the fastest that works here. */
 export type KernelKind = 'interpreted' | 'generated' | 'batched';

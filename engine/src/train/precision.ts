@@ -11,6 +11,7 @@
  *   float64 one to float32 accuracy (about 1e-6 relative).
  * - auto: fast for networks the size of image models trained in mini-batches, exact otherwise.
  */
+import type { ResolvedPrecision } from '../fast/gradient-kernel';
 import { assertNever } from '../util/never';
 
 /** The precisions, in the order the settings list them. */
@@ -34,8 +35,8 @@ export const PRECISIONS = {
 export type PrecisionName = keyof typeof PRECISIONS;
 export const PRECISION_NAMES = Object.keys(PRECISIONS) as PrecisionName[];
 
-/** What a training run actually computes in. */
-export type ResolvedPrecision = 'exact' | 'fast';
+/** What a training run actually computes in (the kernels' own type). */
+export type { ResolvedPrecision };
 
 /** From this many weights and biases on, automatic precision trains in float32 (when batched); the description says so. */
 export const FAST_PRECISION_FROM_PARAMETERS = 10_000;

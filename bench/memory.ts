@@ -1,0 +1,50 @@
+/**
+ * Peak memory of a contender's training, the same way in every process (Node or Python).
+ *
+ * A timer cannot sample it: a synchronous run never yields to the event loop, so a `setInterval`
+ * would not fire; sampling `process.memoryUsage()` at callbacks would slow the run it measures and
+ * still miss the peaks between callbacks (and not every contender has callbacks). The kernel,
+ * though, keeps the process's high-water mark of resident memory (VmHWM), which counts every byte
+ * training touches — the JS heap, typed arrays outside it, WebAssembly memory, TF.js's and
+ * PyTorch's native buffers — at no cost during the run. Writing 5 to /proc/self/clear_refs
+ * (Linux 4.0 and later) lowers that mark to the current resident size, so after setup the mark
+ * covers training alone: warm-up and timed runs. Where that is not possible (not Linux), the
+ * process's lifetime peak (`process.resourceUsage().maxRSS`) is reported instead, and said so.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+
+/** Resident memory around training, in bytes. */
+export interface MemoryReport {
+  /** Resident memory once the data, the model and the initial weights are set up. */
+  setup: number;
+  /** The most resident memory from then until the last timed run ended. */
+  peak: number;
+  /** How the peak was measured: 'hwm-reset' (training only) or 'lifetime' (setup included). */
+  method: 'hwm-reset' | 'lifetime';
+}
+
+function status(field: 'VmHWM' | 'VmRSS'): number | null {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Starts watching the peak: call after setup, read with the returned function after the runs. */
+export function watchPeakMemory(): () => MemoryReport {
+  const setup = process.memoryUsage.rss();
+  let method: MemoryReport['method'] = 'lifetime';
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    method = status('VmHWM') !== null ? 'hwm-reset' : 'lifetime';
+  } catch {
+    // Not Linux, or /proc not writable: the lifetime peak is the honest fallback.
+  }
+  return () => ({
+    setup,
+    peak: (method === 'hwm-reset' ? status('VmHWM') : null) ?? process.resourceUsage().maxRSS * 1024,
+    method,
+  });
+}

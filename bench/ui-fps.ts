@@ -132,18 +132,22 @@ async function digits(page: Page): Promise<void> {
 async function main() {
   if (spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--quiet'], { stdio: 'inherit', cwd: root }).status !== 0)
     throw new Error('The build failed.');
-  const host = await startHost();
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
   try {
+    // A host of its own per scenario: the first one's unsaved work would otherwise be offered back to the next.
     for (const scenario of [spiral, digits]) {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-      await page.goto(host.url);
-      await scenario(page);
-      await page.close();
+      const host = await startHost();
+      try {
+        const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+        await page.goto(host.url);
+        await scenario(page);
+        await page.close();
+      } finally {
+        host.stop();
+      }
     }
   } finally {
     await browser.close();
-    host.stop();
   }
 }
 

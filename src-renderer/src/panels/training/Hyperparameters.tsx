@@ -12,19 +12,17 @@ import {
   PRECISION_NAMES,
   adviseHyperparameter,
   optimiserOf,
-  resolvePrecision,
   type AdvisedSetting,
   type Hyperparameters as Settings,
   type OptimiserName,
   type PrecisionName,
-  type Project,
 } from '../../../../engine/src/index';
 import { setHyperparameters } from '../../document/commands';
 import { NumberInput } from '../../ui/NumberInput';
 import { Tex } from '../../ui/Tex';
 import './hint-popover.css';
 import { useStudio } from '../../state/store';
-import { modelOf } from '../../state/shared';
+import { automaticPrecisionText } from './precision-option';
 
 /** The loss field's tooltip: every loss of the registry in its own words. */
 const LOSS_HINT = `The cost J(w) to minimise. ${LOSS_NAMES.map((name) => `${LOSSES[name].label.charAt(0).toUpperCase()}${LOSSES[name].label.slice(1)}: ${LOSSES[name].description}`).join(' ')}`;
@@ -62,22 +60,10 @@ function optimiserHint(name: OptimiserName): string {
   return `${optimiser.description} ${optimiser.formula}, with g = ∂J/∂w + λ₂w + λ₁ sign w. A learning rate of about ${optimiser.typicalLearningRate} usually works.`;
 }
 
-/**
- * What automatic precision resolves to for this project now, as its option says it ("float32 for
- * this network"); batch mode counts as a large batch (the trainer decides on the real row count).
- */
-function automaticPrecisionText(project: Project): string {
-  const h = project.hyperparameters;
-  const model = modelOf(project);
-  if (!model) return PRECISIONS.auto.label;
-  const samples = h.mode === 'stochastic' ? 1 : h.mode === 'minibatch' ? h.batchSize : Number.MAX_SAFE_INTEGER;
-  return `${PRECISIONS.auto.label} (${resolvePrecision('auto', model.paramCount, samples) === 'fast' ? 'float32' : 'float64'} for this network)`;
-}
-
 export function HyperparameterPanel() {
   const h = useStudio((s) => s.project?.hyperparameters);
   // A string, so the panel renders again only when what the option says changes.
-  const automatic = useStudio((s) => (s.project ? automaticPrecisionText(s.project) : PRECISIONS.auto.label));
+  const automatic = useStudio((s) => (s.project ? automaticPrecisionText(s.project) : 'Auto'));
   const edit = useStudio((s) => s.edit);
   const editOrReason = useStudio((s) => s.editOrReason);
   if (!h) return null;

@@ -20,12 +20,12 @@ import {
   initialiseParameters,
   resolvePrecision,
   traceStep,
-  type Graph,
   type Hyperparameters,
 } from '../engine/src/index';
 import { BatchedKernel } from '../engine/src/fast/batched';
 import { HyperparametersSchema } from '../engine/src/project/schema';
 import { randomProblem } from './support/random-dag';
+import { wideNetwork } from './support/wide-network';
 
 /**
  * How far a float32 update may be from the float64 one, relative to the largest float64 change.
@@ -188,29 +188,7 @@ describe('the precision setting', () => {
 
 /** A wide softmax network (features → relu → classes) on random one-hot data, in mini-batches. */
 function wideProblem(features = 30, hidden = 20, classes = 4) {
-  const graph: Graph = {
-    nodes: [
-      ...Array.from({ length: features }, (_, f) => ({ id: `x${f}`, kind: 'input' as const, feature: `x${f}` })),
-      { id: 'h', kind: 'dense', units: hidden, activation: 'relu', bias: new Array(hidden).fill(0) },
-      {
-        id: 'y',
-        kind: 'dense',
-        units: classes,
-        activation: 'softmax',
-        bias: new Array(classes).fill(0),
-        output: { targets: Array.from({ length: classes }, (_, k) => `c${k}`) },
-      },
-    ],
-    edges: [
-      ...Array.from({ length: features }, (_, f) => ({
-        id: `x${f}->h`,
-        source: `x${f}`,
-        target: 'h',
-        weight: Array.from({ length: hidden }, () => [0]),
-      })),
-      { id: 'h->y', source: 'h', target: 'y', weight: Array.from({ length: classes }, () => new Array(hidden).fill(0)) },
-    ],
-  };
+  const graph = wideNetwork(features, hidden, classes);
   const model = compileOrThrow(graph);
   const rng = createRng(4);
   // Targets follow the features (class = the largest of the first `classes` features), so there is something to learn.

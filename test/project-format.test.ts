@@ -22,6 +22,13 @@ import {
 } from '../engine/src/index';
 import { projectJsonSchema } from '../src-main/files/json-schema';
 
+/**
+ * What an older file's hyperparameters gain on loading: version 3's optimiser (gradient descent)
+ * with its settings' defaults, and the precision setting's default (files from before it train as
+ * 'auto' does: float64 at these sizes).
+ */
+const MIGRATED_SETTINGS = { optimiser: 'sgd', beta1: 0.9, beta2: 0.999, rho: 0.9, epsilon: 1e-8, precision: 'auto' } as const;
+
 function load(text: string) {
   const result = parseProject(text);
   if (!result.ok) throw result.error;
@@ -309,14 +316,7 @@ describe('version 1 files (before the training state and the columnar history)',
     expect(project.version).toBe(3);
     expect(project.graph).toEqual(v1.graph);
     // Version 3 names the optimiser: a version 1 file trained with gradient descent and momentum α.
-    expect(project.hyperparameters).toEqual({
-      ...v1.hyperparameters,
-      optimiser: 'sgd',
-      beta1: 0.9,
-      beta2: 0.999,
-      rho: 0.9,
-      epsilon: 1e-8,
-    });
+    expect(project.hyperparameters).toEqual({ ...v1.hyperparameters, ...MIGRATED_SETTINGS });
     expect(project.view).toEqual(v1.view);
     expect(project.training.epoch).toBe(12);
     expect(project.training.history).toEqual(v1.training.history);
@@ -383,7 +383,7 @@ describe('version 2 files (before the optimiser registry)', () => {
     expect(project.version).toBe(3);
     const migrated = { kind: 'sgd', step: 0, slots: { velocity: v2.training.optimiser.velocity } };
     expect(project.training.optimiser).toEqual(migrated);
-    expect(project.hyperparameters).toEqual({ ...v2.hyperparameters, optimiser: 'sgd', beta1: 0.9, beta2: 0.999, rho: 0.9, epsilon: 1e-8 });
+    expect(project.hyperparameters).toEqual({ ...v2.hyperparameters, ...MIGRATED_SETTINGS });
     expect(project.graph).toEqual(v2.graph);
     const { epoch, rng, position, earlyStopping } = project.training;
     expect({ epoch, rng, position, earlyStopping }).toEqual({

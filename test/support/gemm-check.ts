@@ -1,7 +1,8 @@
 /**
- * Float32 matrix products held to float64 sums of the same float32 inputs, on awkward shapes,
- * offsets and strides, with C pre-filled (the products add to it). Shared by the in-process test
- * and the child process that runs the relaxed-SIMD build (test/support/gemm-relaxed-child.ts).
+ * Matrix products held to float64 sums of the same inputs, on awkward shapes, offsets and strides,
+ * with C pre-filled (the products add to it): the float64 ones to float64 rounding, the float32
+ * ones to float32's. Shared by the products' tests and the child process that runs the
+ * relaxed-SIMD build (test/support/gemm-relaxed-child.ts).
  */
 import type { FloatArray, Gemm } from '../../engine/src/fast/gemm';
 import { createRng } from '../../engine/src/index';
@@ -23,17 +24,34 @@ export const SHAPES: readonly (readonly [number, number, number])[] = [
   [64, 128, 784],
 ];
 
+/** How far a result may be from the float64 sum: given that sum, Σ|terms| (with |C| before) and k. */
+export type ProductBound = (exact: number, magnitude: number, k: number) => number;
+
 /**
- * Every element where `gemm` differs from the float64 sum by more than float32 allows, as
- * sentences (empty when all agree). The bound: each product and partial sum of a float32 dot
- * product of length k rounds to 2⁻²⁴ relative, so the result is within about k·2⁻²⁴·Σ|a·b| of the
- * exact sum (Higham's bound for recursive summation, γ_k); plus one rounding of |C| when it is added.
- * Elements outside the matrices (padding between rows, before the offset) must stay as they were.
+ * Float32 rounding: each product and partial sum of a float32 dot product of length k rounds to
+ * 2⁻²⁴ relative, so the result is within about k·2⁻²⁴·Σ|a·b| of the exact sum (Higham's bound for
+ * recursive summation, γ_k); plus one rounding of |C| when it is added.
  */
+export const FLOAT32_BOUND: ProductBound = (exact, magnitude, k) => (k + 2) * 2 ** -24 * magnitude + 2 ** -24 * Math.abs(exact);
+
+/** The float32 products' check (see {@link productFailures}). */
 export function float32Failures(gemm: Gemm<Float32Array>, allocate: (length: number) => Float32Array, seed = 5): string[] {
+  return productFailures(gemm, allocate, FLOAT32_BOUND, seed);
+}
+
+/**
+ * Every element where `gemm` differs from the float64 sum by more than `bound` allows, as
+ * sentences (empty when all agree). Elements outside the matrices (padding between rows, before
+ * the offset) must stay as they were.
+ */
+export function productFailures<A extends FloatArray>(
+  gemm: Gemm<A>,
+  allocate: (length: number) => A,
+  bound: ProductBound,
+  seed = 5,
+): string[] {
   const rng = createRng(seed);
   const failures: string[] = [];
-  const u = 2 ** -24;
   for (const [m, n, k] of SHAPES) {
     for (const kind of ['nt', 'tn', 'nn'] as const) {
       const [ra, ca] = kind === 'tn' ? [k, m] : [m, k];
@@ -49,7 +67,7 @@ export function float32Failures(gemm: Gemm<Float32Array>, allocate: (length: num
       const a = random(4 + ra * lda);
       const b = random(2 + rb * ldb);
       const c = random(1 + m * ldc);
-      const original = Float32Array.from(c);
+      const original = Float64Array.from(c);
       gemm[kind](m, n, k, { data: a, offset: 4, stride: lda }, { data: b, offset: 2, stride: ldb }, { data: c, offset: 1, stride: ldc });
       for (let i = 0; i < m; i++) {
         for (let j = 0; j < n; j++) {
@@ -62,9 +80,9 @@ export function float32Failures(gemm: Gemm<Float32Array>, allocate: (length: num
             magnitude += Math.abs(x * y);
           }
           const got = c[1 + i * ldc + j];
-          const bound = (k + 2) * u * magnitude + u * Math.abs(exact);
-          if (!(Math.abs(got - exact) <= bound))
-            failures.push(`${gemm.name} ${kind} ${m}×${n}×${k} at (${i}, ${j}): ${got}, float64 sum ${exact}, allowed ±${bound}`);
+          const allowed = bound(exact, magnitude, k);
+          if (!(Math.abs(got - exact) <= allowed))
+            failures.push(`${gemm.name} ${kind} ${m}×${n}×${k} at (${i}, ${j}): ${got}, float64 sum ${exact}, allowed ±${allowed}`);
         }
       }
       if (c[0] !== original[0]) failures.push(`${gemm.name} ${kind} ${m}×${n}×${k} wrote before the offset`);

@@ -11,7 +11,6 @@ import {
   createRng,
   datasetFromRows,
   initialiseParameters,
-  type Graph,
   type Hyperparameters,
 } from '../index';
 import { LOSS_NAMES } from '../model/losses';
@@ -19,75 +18,12 @@ import { BatchedKernel } from './batched';
 import { jsGemm, type Gemm } from './gemm';
 import { generateSource } from './generated';
 import { createWasmArena } from './wasm-gemm';
+import { wideNetwork } from '../../../test/support/wide-network';
+import { productFailures } from '../../../test/support/gemm-check';
 
-function naive(
-  kind: 'nt' | 'tn' | 'nn',
-  m: number,
-  n: number,
-  k: number,
-  a: Float64Array,
-  b: Float64Array,
-  c: Float64Array,
-  lda: number,
-  ldb: number,
-  ldc: number,
-) {
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let p = 0; p < k; p++) {
-        const x = kind === 'tn' ? a[p * lda + i] : a[i * lda + p];
-        const y = kind === 'nt' ? b[j * ldb + p] : b[p * ldb + j];
-        s += x * y;
-      }
-      c[i * ldc + j] += s;
-    }
-  }
-}
-
-/** Checks a Gemm implementation against the naive loops on awkward shapes, offsets and strides. */
-export function checkGemm(gemm: Gemm, allocate: (length: number) => Float64Array = (n) => new Float64Array(n)): void {
-  const rng = createRng(5);
-  for (const [m, n, k] of [
-    [1, 1, 1],
-    [3, 5, 7],
-    [2, 2, 2],
-    [17, 9, 33],
-    [64, 10, 128],
-    [5, 128, 1],
-  ]) {
-    for (const kind of ['nt', 'tn', 'nn'] as const) {
-      const [ra, ca] = kind === 'tn' ? [k, m] : [m, k];
-      const [rb, cb] = kind === 'nt' ? [n, k] : [k, n];
-      const lda = ca + 3;
-      const ldb = cb + 1;
-      const ldc = n + 2;
-      const random = (length: number) => {
-        const array = allocate(length);
-        for (let i = 0; i < length; i++) array[i] = rng.normal();
-        return array;
-      };
-      const a = random(4 + ra * lda);
-      const b = random(2 + rb * ldb);
-      const c = random(1 + m * ldc);
-      const original = Float64Array.from(c);
-      const expected = Float64Array.from(c.subarray(1));
-      naive(kind, m, n, k, a.subarray(4), b.subarray(2), expected, lda, ldb, ldc);
-      gemm[kind](m, n, k, { data: a, offset: 4, stride: lda }, { data: b, offset: 2, stride: ldb }, { data: c, offset: 1, stride: ldc });
-      for (let i = 0; i < m; i++) {
-        for (let j = 0; j < n; j++) {
-          const got = c[1 + i * ldc + j];
-          const want = expected[i * ldc + j];
-          if (Math.abs(got - want) > 1e-12 * Math.max(1, Math.abs(want)))
-            throw new Error(`${gemm.name} ${kind} ${m}×${n}×${k} at (${i}, ${j}): ${got} ≠ ${want}`);
-        }
-      }
-      // Padding between rows, and the element before the offset, are left alone.
-      expect(c[0]).toBe(original[0]);
-      for (let i = 0; i < m; i++)
-        for (let j = n; j < ldc && 1 + i * ldc + j < c.length; j++) expect(c[1 + i * ldc + j]).toBe(original[1 + i * ldc + j]);
-    }
-  }
+/** Checks a float64 product against float64 sums on awkward shapes, offsets and strides, to float64 rounding. */
+function checkGemm(gemm: Gemm, allocate: (length: number) => Float64Array = (n) => new Float64Array(n)): void {
+  expect(productFailures(gemm, allocate, (exact) => 1e-12 * Math.max(1, Math.abs(exact)))).toEqual([]);
 }
 
 describe('matrix products', () => {
@@ -129,33 +65,6 @@ describe('matrix products', () => {
     expect(build.buildWasmBase64()).toBe(shipped.GEMM_WASM_BASE64);
   });
 });
-
-/** 784-style wide network, scaled down: inputs → dense relu → dense softmax. */
-function wideNetwork(features: number, hidden: number, classes: number): Graph {
-  return {
-    nodes: [
-      ...Array.from({ length: features }, (_, f) => ({ id: `x${f}`, kind: 'input' as const, feature: `x${f}` })),
-      { id: 'h', kind: 'dense', units: hidden, activation: 'relu', bias: new Array(hidden).fill(0) },
-      {
-        id: 'y',
-        kind: 'dense',
-        units: classes,
-        activation: 'softmax',
-        bias: new Array(classes).fill(0),
-        output: { targets: Array.from({ length: classes }, (_, k) => `c${k}`) },
-      },
-    ],
-    edges: [
-      ...Array.from({ length: features }, (_, f) => ({
-        id: `x${f}->h`,
-        source: `x${f}`,
-        target: 'h',
-        weight: Array.from({ length: hidden }, () => [0]),
-      })),
-      { id: 'h->y', source: 'h', target: 'y', weight: Array.from({ length: classes }, () => new Array(hidden).fill(0)) },
-    ],
-  };
-}
 
 describe('kernels agree on wide networks and chunked batches', () => {
   it('interpreted, generated-or-not, and batched give the same weights after a few steps', () => {

@@ -127,7 +127,8 @@ describe('settings of runs', () => {
     const { differing, same } = settingsDiff(runs);
     expect(differing.map((s) => s.key)).toEqual(['learningRate']);
     expect(same.map((s) => s.key)).toContain('momentum');
-    expect(differing.length + same.length).toBe(21);
+    expect(differing.length + same.length).toBe(22);
+    expect(same.map((s) => s.key)).toContain('precision');
     expect(runs.map((r) => runCaption(r, differing))).toEqual(['η = 0.1', 'η = 1', 'η = 10']);
   });
 

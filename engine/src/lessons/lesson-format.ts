@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { BUILTIN_DATASETS } from '../datasets/builtin';
 import { findExample } from '../project/examples';
 import { loadProjectValue } from '../project/format';
-import { HyperparametersSchema, type Project } from '../project/schema';
+import { SomeHyperparametersSchema, type Project } from '../project/schema';
 import { initialiseProjectWeights, newProject } from '../project/examples';
 import { defaultSpec } from '../datasets/builtin';
 import { quoteForMessage } from '../util/quote';
@@ -38,7 +38,7 @@ export const ProjectChangesSchema = z
   .object({
     weights: z.record(z.string().max(200), z.union([number, z.array(z.array(number).max(4096)).max(4096)])).optional(),
     biases: z.record(z.string().max(200), z.union([number, z.array(number).max(4096)])).optional(),
-    hyperparameters: HyperparametersSchema.partial().optional(),
+    hyperparameters: SomeHyperparametersSchema.optional(),
     /** Draws fresh weights from the hyperparameters' initialisation (after the hyperparameters above). */
     reinitialise: z.boolean().optional(),
   })
@@ -51,7 +51,7 @@ export const LessonStartSchema = z.union([
   z.object({ project: z.unknown().describe('A project as a .nnproj file holds it (any format version).') }).strict(),
   z
     .object({
-      empty: z.object({ dataset: z.enum(BUILTIN_DATASETS), hyperparameters: HyperparametersSchema.partial().optional() }).strict(),
+      empty: z.object({ dataset: z.enum(BUILTIN_DATASETS), hyperparameters: SomeHyperparametersSchema.optional() }).strict(),
     })
     .strict(),
 ]);

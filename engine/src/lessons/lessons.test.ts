@@ -253,6 +253,23 @@ describe('a teacher’s lesson file', () => {
     expect(loaded.ok && loaded.lesson.steps[0].hints).toEqual([]);
   });
 
+  it('changes only the settings it names: a step that sets η leaves the precision as the project has it', () => {
+    const lesson = {
+      ...minimal,
+      steps: [{ ...minimal.steps[0], solution: { text: 'Lower η.', changes: { hyperparameters: { learningRate: 0.1 } } } }],
+    };
+    const loaded = parseLesson(JSON.stringify(lesson));
+    if (!loaded.ok) throw new Error(loaded.message);
+    const changes = loaded.lesson.steps[0].solution!.changes!;
+    expect(changes.hyperparameters).toEqual({ learningRate: 0.1 });
+    const project = findExample('or-perceptron')!.create();
+    const fast = { ...project, hyperparameters: { ...project.hyperparameters, precision: 'fast' as const } };
+    const changed = applyProjectChanges(fast, changes);
+    if (!('project' in changed)) throw new Error(changed.problem);
+    expect(changed.project.hyperparameters.precision).toBe('fast');
+    expect(changed.project.hyperparameters.learningRate).toBe(0.1);
+  });
+
   it('is refused in one sentence naming the file and the place, for every kind of fault', () => {
     expect(parseLesson('{"format": ', 'mine.nnlesson')).toMatchObject({
       ok: false,

@@ -228,6 +228,12 @@ export const HyperparametersSchema = z.object({
   precision: z.enum(PRECISION_NAMES).default('auto'),
 });
 
+/**
+ * Some of the hyperparameters, each checked as above and none filled in by a default (a lesson's
+ * settings change only what they name: zod 4 would otherwise add precision's default to a partial).
+ */
+export const SomeHyperparametersSchema = HyperparametersSchema.extend({ precision: z.enum(PRECISION_NAMES) }).partial();
+
 const nullableNumber = z.number().nullable();
 export const EpochRecordSchema = z.object({
   epoch: z.number().int().min(1),

@@ -169,6 +169,9 @@ describe('automatic precision', () => {
     const large = wideProblem(120, 80, 10);
     expect(large.model.paramCount).toBeGreaterThanOrEqual(FAST_PRECISION_FROM_PARAMETERS);
     expect(new Trainer({ model: large.model, params: large.params, train: large.data, hyper: large.hyper }).precision).toBe('fast');
+    // The perceptron rule has no kernel and computes in float64 whatever the setting says.
+    const perceptron = { ...small.hyper, algorithm: 'perceptron' as const, loss: 'squaredError' as const, precision: 'fast' as const };
+    expect(new Trainer({ model: small.model, params: small.params, train: small.data, hyper: perceptron }).precision).toBe('exact');
     const online = { ...large.hyper, mode: 'stochastic' as const };
     expect(new Trainer({ model: large.model, params: large.params, train: large.data, hyper: online }).precision).toBe('exact');
   });

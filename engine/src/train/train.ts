@@ -537,9 +537,9 @@ export class Trainer {
     return this.currentKernel;
   }
 
-  /** The number format training computes in now ('auto' resolved for this network and batch size). */
+  /** The number format training computes in now ('auto' resolved for this network and batch size; the perceptron rule is always float64). */
   get precision(): ResolvedPrecision {
-    return this.currentKernel.precision;
+    return this.hyper.algorithm === 'perceptron' ? 'exact' : this.currentKernel.precision;
   }
 
   /** Clears a stop so that {@link Trainer.run} continues (e.g. after raising the epoch limit). */

@@ -195,6 +195,8 @@ test('unsaved work survives the host being killed: the next launch offers it bac
 test('a .nnproj dropped on the window opens; another kind of file is refused with the reason', async ({ page }) => {
   await page.goto(appUrl());
   await page.getByTestId('example-select').selectOption('iris');
+  // The canvas mounts after the example loads; a drop dispatched before it exists would go nowhere.
+  await expect(page.getByTestId('canvas')).toBeVisible();
   const dropped = findExample('xor-sigmoid')!.create();
   dropped.name = 'Dropped';
   dropped.training = { epoch: 7, history: [] };

@@ -17,7 +17,7 @@ const config: Configuration = {
   extraMetadata: { main: 'dist/main/main.js' },
   asar: true,
   // Worker threads cannot load from inside the archive (see spawnTrainingWorker).
-  asarUnpack: ['dist/main/worker.mjs'],
+  asarUnpack: ['dist/main/worker.mjs', 'dist/main/product-helper.mjs'],
   // Fuses are flipped in the packaged Electron binary itself, so no environment variable or flag
   // can turn the app into a plain Node.js (ELECTRON_RUN_AS_NODE), inject code (NODE_OPTIONS) or
   // attach a debugger (--inspect). The app runs only from its archive, checked against the hash

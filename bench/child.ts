@@ -14,6 +14,8 @@ const CONTENDERS: Record<string, () => Promise<Contender>> = {
   'engine-f32': async () => (await import('./contenders/engine')).engineF32,
   // The same contender; run.ts starts its process with relaxed SIMD on, as Electron's V8 has it.
   'engine-f32-fma': async () => (await import('./contenders/engine')).engineF32,
+  'engine-f32-2t': async () => (await import('./contenders/engine')).engineF32TwoThreads,
+  'engine-f32-fma-2t': async () => (await import('./contenders/engine')).engineF32TwoThreads,
   'tfjs-cpu': async () => (await import('./contenders/tfjs')).tfjs('cpu'),
   'tfjs-wasm': async () => (await import('./contenders/tfjs')).tfjs('wasm'),
   brain: async () => (await import('./contenders/brain')).brain,

@@ -133,9 +133,14 @@ describe('electron-builder configuration', () => {
     expect(config.extraMetadata?.main).toBe(pkg.main);
     const build = readFileSync(`${root}scripts/build.mjs`, 'utf8');
     expect(build).toContain('outfile: `${root}dist/main/main.js`');
-    // The worker is unpacked from the archive and must be the file the controller starts.
-    expect(build).toContain('outfile: `${root}dist/main/worker.mjs`');
-    expect(config.asarUnpack).toEqual(['dist/main/worker.mjs']);
-    expect(readFileSync(`${root}src-main/training/spawn.ts`, 'utf8')).toContain("new URL('./worker.mjs', import.meta.url)");
+    // The thread entries are unpacked from the archive and must be the files spawn.ts starts.
+    const spawn = readFileSync(`${root}src-main/training/spawn.ts`, 'utf8');
+    expect(spawn).toContain('new URL(`./${entry}.mjs`, import.meta.url)');
+    for (const entry of ['worker', 'product-helper']) {
+      expect(build).toContain(`entryPoints: [\`\${root}src-main/training/${entry}.ts\`], outfile: \`\${root}dist/main/${entry}.mjs\``);
+      expect(config.asarUnpack).toContain(`dist/main/${entry}.mjs`);
+      expect(spawn).toContain(`'${entry}'`);
+    }
+    expect(config.asarUnpack).toHaveLength(2);
   });
 });

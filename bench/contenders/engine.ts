@@ -14,7 +14,10 @@ import {
   type CompiledModel,
   type Hyperparameters,
   type LossName,
+  useProductThreads,
 } from '../../engine/src/index';
+import { BatchedKernel } from '../../engine/src/fast/batched';
+import { nodeProductThreads } from '../../src-main/training/spawn';
 import type { Workload, WorkloadData } from '../workloads';
 import type { Contender } from './types';
 
@@ -74,12 +77,15 @@ export function engineModel(
 
 /**
  * The engine in one precision (engine/src/train/precision.ts): 'exact' computes in float64,
- * 'fast' in float32 (the batched kernel's activations, gradients and products).
+ * 'fast' in float32 (the batched kernel's activations, gradients and products), on `threads`
+ * threads: with more than one, large float32 products are split across helper threads as the
+ * app's training worker splits them (engine/src/fast/product-threads.ts).
  */
-function engineContender(precision: 'exact' | 'fast'): Contender {
+function engineContender(precision: 'exact' | 'fast', threads = 1): Contender {
   return {
-    name: precision === 'exact' ? 'NN Studio' : 'NN Studio f32',
+    name: precision === 'exact' ? 'NN Studio' : threads > 1 ? `NN Studio f32 ×${threads} threads` : 'NN Studio f32',
     async prepare(workload, data, initial) {
+      if (threads > 1) useProductThreads(nodeProductThreads(threads - 1));
       const { model, params: start, bound } = engineModel(workload, data, initial);
       const loss: LossName = workload.loss === 'halfSquaredError' ? 'squaredError' : 'crossEntropy';
       const hyper: Hyperparameters = {
@@ -95,8 +101,13 @@ function engineContender(precision: 'exact' | 'fast'): Contender {
       };
       let trainer!: Trainer;
       return {
-        reset() {
+        async reset() {
           trainer = new Trainer({ model, params: start, train: bound, hyper });
+          // Helpers attach to each new kernel in the background; a timed run starts once they have.
+          const split = trainer.kernel instanceof BatchedKernel ? trainer.kernel.threads : null;
+          const deadline = Date.now() + 30_000;
+          while (split && split.helpersReady() < threads - 1 && Date.now() < deadline)
+            await new Promise((resolve) => setTimeout(resolve, 1));
         },
         run() {
           trainer.run({ epochs: workload.epochs });
@@ -112,6 +123,7 @@ function engineContender(precision: 'exact' | 'fast'): Contender {
           kernel: trainer.kernel.kind,
           products: (trainer.kernel as { products?: string }).products ?? null,
           trainedIn: trainer.precision,
+          helperProducts: trainer.kernel instanceof BatchedKernel ? (trainer.kernel.threads?.helperProducts() ?? 0) : 0,
         }),
       };
     },
@@ -120,3 +132,4 @@ function engineContender(precision: 'exact' | 'fast'): Contender {
 
 export const engine = engineContender('exact');
 export const engineF32 = engineContender('fast');
+export const engineF32TwoThreads = engineContender('fast', 2);

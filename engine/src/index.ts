@@ -17,6 +17,15 @@ export * from './fast/kernels';
 export * from './train/init';
 export * from './fast/metrics';
 export * from './fast/batch-forward';
+export {
+  CONTROL_INTS,
+  retireHelper,
+  serveProducts,
+  useProductThreads,
+  type ProductAttachment,
+  type ProductHelper,
+  type ProductThreadHost,
+} from './fast/product-threads';
 export * from './train/train';
 export * from './train/optimisers';
 export * from './train/precision';

@@ -1,20 +1,62 @@
 /**
- * Node's training worker thread, for the desktop app and the browser host (the web edition starts
- * a Web Worker instead: src-web/).
+ * Node's worker threads for training, for the desktop app and the browser host (the web edition
+ * starts a Web Worker instead: src-web/): the training worker, and the helper threads its matrix
+ * products are split across.
  */
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type WorkerOptions } from 'node:worker_threads';
+import { CONTROL_INTS, retireHelper, type ProductAttachment, type ProductHelper, type ProductThreadHost } from '../../engine/src/index';
 import type { WorkerLike } from '../../src-shared/host/training-controller';
 
-/** Starts the worker thread from source (through tsx) or from the build, whichever is running. */
-export function spawnTrainingWorker(): WorkerLike {
+/** Starts one of this folder's thread entries from source (through tsx) or from the build, whichever is running. */
+function startThread(entry: 'worker' | 'product-helper', options: WorkerOptions = {}): Worker {
   if (import.meta.url.endsWith('.ts')) {
     return new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), {
-      workerData: { entry: new URL('./worker.ts', import.meta.url).href },
-    }) as unknown as WorkerLike;
+      ...options,
+      workerData: { ...(options.workerData as object), entry: new URL(`./${entry}.ts`, import.meta.url).href },
+    });
   }
-  // A worker cannot start from inside an asar archive: packaging unpacks worker.js beside it
-  // (asarUnpack in electron.config.ts), and the path is pointed there.
-  const path = fileURLToPath(new URL('./worker.mjs', import.meta.url)).replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
-  return new Worker(path) as unknown as WorkerLike;
+  // A worker cannot start from inside an asar archive: packaging unpacks the thread entries beside
+  // it (asarUnpack in electron.config.ts), and the path is pointed there.
+  const path = fileURLToPath(new URL(`./${entry}.mjs`, import.meta.url)).replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
+  return new Worker(path, options);
+}
+
+/** Starts the training worker thread. */
+export function spawnTrainingWorker(): WorkerLike {
+  return startThread('worker') as unknown as WorkerLike;
+}
+
+/**
+ * How many helper threads the training worker's products use: every core but the one training
+ * runs on and one left for the window (so the canvas keeps its frame rate while training runs),
+ * at most three (a mini-batch's products stop scaling before that); none on two cores or fewer.
+ */
+export function defaultHelperCount(cores = availableParallelism()): number {
+  return Math.max(0, Math.min(3, cores - 2));
+}
+
+/**
+ * Helper threads for the engine's split matrix products (engine/src/fast/product-threads.ts),
+ * started on first use. They never keep the process alive, and a helper that exits is no longer
+ * given work.
+ */
+export function nodeProductThreads(count = defaultHelperCount()): ProductThreadHost {
+  let helpers: ProductHelper[] | null = null;
+  return {
+    helpers() {
+      helpers ??= Array.from({ length: count }, () => {
+        const control = new Int32Array(new SharedArrayBuffer(CONTROL_INTS * 4));
+        const { port1, port2 } = new MessageChannel();
+        const thread = startThread('product-helper', { workerData: { control, port: port2 }, transferList: [port2] });
+        thread.unref();
+        port1.unref();
+        thread.on('error', () => retireHelper(control));
+        thread.on('exit', () => retireHelper(control));
+        return { control, send: (attachment: ProductAttachment) => port1.postMessage(attachment) };
+      });
+      return helpers;
+    },
+  };
 }

@@ -17,7 +17,7 @@ import { activate, activationBackward } from './kernels';
 import { cancelledTargetSum, lossForm, outputLoss, type LossName } from '../model/losses';
 import { isClassifier, outputCorrect } from './metrics';
 import { jsGemm, type FloatArray, type Gemm, type MatrixRef } from './gemm';
-import { createWasmArena, createWasmArena32 } from './wasm-gemm';
+import { createWasmArena, createWasmArena32, type ProductThreads } from './wasm-gemm';
 import type { BatchTotals, GradientKernel, ResolvedPrecision } from './gradient-kernel';
 
 /** Rows processed together; larger batches are run in chunks of this many. */
@@ -61,6 +61,8 @@ interface Arena {
   narrow(dst: FloatArray, src: Float64Array): void;
   /** dst += src (the kernel's gradient added to the trainer's). */
   widenAdd(dst: Float64Array, src: FloatArray): void;
+  /** The helper threads large products are split across, if any. */
+  threads: ProductThreads | null;
 }
 
 /** Mini-batch forward and backward as matrix products. */
@@ -166,6 +168,11 @@ export class BatchedKernel implements GradientKernel {
   /** Which products run: 'webassembly-simd', 'webassembly-simd-f32', 'typescript', …. */
   get products(): string {
     return this.gemm.name;
+  }
+
+  /** The helper threads this kernel's large products are split across, or null when all run on the calling thread. */
+  get threads(): ProductThreads | null {
+    return this.arena.threads;
   }
 
   /**
@@ -366,7 +373,8 @@ export class BatchedKernel implements GradientKernel {
  * is available here (and `values` > 0), else plain typed arrays with the TypeScript products.
  */
 function createArena(precision: ResolvedPrecision, values: number): Arena {
-  const wasm = values <= 0 ? null : precision === 'fast' ? createWasmArena32(values) : createWasmArena(values);
+  // Only float32 products are split across threads: exact precision is for networks too small to gain.
+  const wasm = values <= 0 ? null : precision === 'fast' ? createWasmArena32(values, { threads: true }) : createWasmArena(values);
   if (wasm) {
     const buffer = wasm.allocate(0).buffer;
     const inArena = (array: FloatArray) => array.buffer === buffer;
@@ -378,6 +386,7 @@ function createArena(precision: ResolvedPrecision, values: number): Arena {
       allocate64: (length) => (conversions ? conversions.allocate64(length) : (wasm.allocate(length) as Float64Array)),
       narrow: (dst, src) => (conversions && dst instanceof Float32Array ? conversions.narrow(dst, src) : dst.set(src)),
       widenAdd: (dst, src) => (conversions && src instanceof Float32Array ? conversions.widenAdd(dst, src) : addInto(dst, src)),
+      threads: conversions ? conversions.threads : null,
     };
   }
   const Floats = precision === 'fast' ? Float32Array : Float64Array;
@@ -388,6 +397,7 @@ function createArena(precision: ResolvedPrecision, values: number): Arena {
     allocate64: (length) => new Float64Array(length),
     narrow: (dst, src) => dst.set(src),
     widenAdd: addInto,
+    threads: null,
   };
 }
 

@@ -26,10 +26,20 @@ describe('float32 matrix products', () => {
       timeout: 120_000,
     });
     expect(result.status, result.stderr).toBe(0);
-    const report = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { fusedMultiplyAdd: boolean; name: string; failures: string[] };
+    const report = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
+      fusedMultiplyAdd: boolean;
+      name: string;
+      failures: string[];
+      split: { name: string; helperProducts: number; failures: string[]; sameAsOneThread: boolean };
+    };
     expect(report.name).toBe('webassembly-relaxed-simd-f32');
     expect(report.fusedMultiplyAdd).toBe(true);
     expect(report.failures).toEqual([]);
+    // Split across a helper thread (test/product-threads.test.ts checks the plain build the same way).
+    expect(report.split.name).toBe('webassembly-relaxed-simd-f32');
+    expect(report.split.failures).toEqual([]);
+    expect(report.split.helperProducts).toBeGreaterThan(0);
+    expect(report.split.sameAsOneThread).toBe(true);
   });
 
   it('without the flag this Node refuses relaxed SIMD, and the arena falls back to the plain build', () => {
@@ -103,8 +113,10 @@ describe('float32 matrix products', () => {
     // @ts-expect-error: a plain .mjs build script, imported for its functions.
     const build = await import('../../../scripts/build-wasm.mjs');
     const shipped = await import('./wasm-binary-f32');
-    const fresh = build.buildWasmF32Base64() as { plain: string; relaxed: string };
+    const fresh = build.buildWasmF32Base64() as Record<'plain' | 'relaxed' | 'sharedPlain' | 'sharedRelaxed', string>;
     expect(fresh.plain).toBe(shipped.GEMM_F32_WASM_BASE64);
     expect(fresh.relaxed).toBe(shipped.GEMM_F32_RELAXED_WASM_BASE64);
+    expect(fresh.sharedPlain).toBe(shipped.GEMM_F32_SHARED_WASM_BASE64);
+    expect(fresh.sharedRelaxed).toBe(shipped.GEMM_F32_SHARED_RELAXED_WASM_BASE64);
   });
 });

@@ -8,7 +8,8 @@ declare namespace WebAssembly {
     constructor(bytes: Uint8Array);
   }
   class Memory {
-    constructor(descriptor: { initial: number; maximum?: number });
+    constructor(descriptor: { initial: number; maximum?: number; shared?: boolean });
+    /** A SharedArrayBuffer when the memory is shared. */
     readonly buffer: ArrayBuffer;
     grow(pages: number): number;
   }

@@ -10,21 +10,13 @@
  */
 import { jsGemm, type FloatArray, type Gemm, type MatrixRef } from './gemm';
 import { GEMM_WASM_BASE64 } from './wasm-binary';
-import { GEMM_F32_RELAXED_WASM_BASE64, GEMM_F32_WASM_BASE64 } from './wasm-binary-f32';
-
-type NtKernel = (m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number) => void;
-type AxpyKernel = (
-  m: number,
-  n: number,
-  k: number,
-  a: number,
-  ai: number,
-  ap: number,
-  b: number,
-  ldb: number,
-  c: number,
-  ldc: number,
-) => void;
+import {
+  GEMM_F32_RELAXED_WASM_BASE64,
+  GEMM_F32_SHARED_RELAXED_WASM_BASE64,
+  GEMM_F32_SHARED_WASM_BASE64,
+  GEMM_F32_WASM_BASE64,
+} from './wasm-binary-f32';
+import { ProductSplitter, productThreadHost, type ProductHelper, type RawProducts } from './product-threads';
 
 const PAGE_BYTES = 65_536;
 const compiled = new Map<string, WebAssembly.Module | null>();
@@ -73,12 +65,22 @@ export interface WasmArena<A extends FloatArray = Float64Array> {
 export interface WasmArena32 extends WasmArena<Float32Array> {
   /** Whether the products use relaxed SIMD's fused multiply-add (one rounding per a·b + c). */
   readonly fusedMultiplyAdd: boolean;
+  /** The helper threads large products are split across (product-threads.ts), or null when they all run on this thread. */
+  readonly threads: ProductThreads | null;
   /** A zeroed Float64Array inside the arena (the trainer's float64 weights and gradient). */
   allocate64(length: number): Float64Array;
   /** dst = src rounded to float32, in SIMD when both live in the arena, else in a loop. */
   narrow(dst: Float32Array, src: Float64Array): void;
   /** dst += src widened to float64, in SIMD when both live in the arena, else in a loop. */
   widenAdd(dst: Float64Array, src: Float32Array): void;
+}
+
+/** How an arena's products use helper threads. */
+export interface ProductThreads {
+  /** Helpers started, attached to this arena and idle: how many would take part in a product now. */
+  helpersReady(): number;
+  /** Product jobs the helpers have finished over their lives (to check that they work at all). */
+  helperProducts(): number;
 }
 
 /** What an arena is made of, before the products' precision adds its own parts. */
@@ -88,28 +90,43 @@ interface ArenaParts<A extends FloatArray> extends WasmArena<A> {
   allocateAs<B extends FloatArray>(View: ArrayType<B>, length: number): B;
   /** The byte address of `array` in the arena, or -1 when it lives elsewhere. */
   address(array: FloatArray): number;
+  threads: ProductSplitter | null;
 }
 
 type ArrayType<A extends FloatArray> = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): A; BYTES_PER_ELEMENT: number };
 
-/** An arena of `elements` numbers of `Type` with the products of `module` over it, or null if it cannot be made. */
+/** Helper threads for an arena: the host's helpers, and how long to wait for one. */
+interface Threading {
+  helpers: readonly ProductHelper[];
+  timeoutMs?: number;
+}
+
+/**
+ * An arena of `elements` numbers of `Type` with the products of `module` over it, or null if it
+ * cannot be made. With `threading`, `module` is a shared build: the memory is shared, and the
+ * helpers instantiate the same module over it.
+ */
 function arenaOver<A extends FloatArray>(
   module: WebAssembly.Module,
   Type: ArrayType<A>,
   elements: number,
   name: string,
+  threading: Threading | null = null,
 ): ArenaParts<A> | null {
   const size = Type.BYTES_PER_ELEMENT;
   let memory: WebAssembly.Memory;
   let instance: WebAssembly.Instance;
   try {
-    memory = new WebAssembly.Memory({ initial: Math.ceil((elements * size + 64) / PAGE_BYTES) + 1 });
+    const pages = Math.ceil((elements * size + 64) / PAGE_BYTES) + 1;
+    // A shared memory cannot grow past its maximum; the arena never grows anyway.
+    memory = new WebAssembly.Memory(threading ? { initial: pages, maximum: pages, shared: true } : { initial: pages });
     instance = new WebAssembly.Instance(module, { env: { memory } });
   } catch {
     return null;
   }
-  const nt = instance.exports.nt as NtKernel;
-  const axpy = instance.exports.axpy as AxpyKernel;
+  const raw = instance.exports as unknown as RawProducts;
+  const threads = threading && new ProductSplitter(raw, threading.helpers, { module, memory }, threading.timeoutMs);
+  const { nt, axpy } = threads ?? raw;
   const fallback = jsGemm as Gemm<A>;
   const buffer = memory.buffer;
   let next = 16; // keep address 0 unused, and every buffer 16-byte aligned
@@ -152,6 +169,7 @@ function arenaOver<A extends FloatArray>(
     allocateAs,
     exports: instance.exports,
     address: (array) => (array.buffer === buffer ? array.byteOffset : -1),
+    threads,
   };
 }
 
@@ -165,17 +183,34 @@ export function createWasmArena(doubles: number): WasmArena | null {
   return arena && { gemm: arena.gemm, allocate: arena.allocate };
 }
 
+/** Options of {@link createWasmArena32}. */
+export interface Arena32Options {
+  /** false: the plain SIMD build even where relaxed SIMD is available. */
+  relaxed?: boolean;
+  /** true: split large products across the registered host's helper threads, where shared memory is available. */
+  threads?: boolean;
+  /** How long a product waits for a helper before it gives up (tests). */
+  helperTimeoutMs?: number;
+}
+
 /**
  * An arena of `floats` float32s with the float32 WebAssembly products over it: the relaxed-SIMD
  * build (fused multiply-add) where this runtime validates it, unless `relaxed` is false; else the
- * plain SIMD build; null when WebAssembly SIMD is not available here.
+ * plain SIMD build; null when WebAssembly SIMD is not available here. With `threads`, and a host
+ * registered (product-threads.ts) where SharedArrayBuffer exists, the memory is shared and large
+ * products are split across the host's helper threads.
  */
-export function createWasmArena32(floats: number, options: { relaxed?: boolean } = {}): WasmArena32 | null {
+export function createWasmArena32(floats: number, options: Arena32Options = {}): WasmArena32 | null {
   const relaxed = options.relaxed === false ? null : wasmModule(GEMM_F32_RELAXED_WASM_BASE64);
-  const module = relaxed ?? wasmModule(GEMM_F32_WASM_BASE64);
   const fusedMultiplyAdd = relaxed !== null;
-  const arena =
-    module && arenaOver(module, Float32Array, floats, fusedMultiplyAdd ? 'webassembly-relaxed-simd-f32' : 'webassembly-simd-f32');
+  const name = fusedMultiplyAdd ? 'webassembly-relaxed-simd-f32' : 'webassembly-simd-f32';
+  const host = options.threads && typeof SharedArrayBuffer === 'function' ? productThreadHost() : null;
+  const shared = host && wasmModule(fusedMultiplyAdd ? GEMM_F32_SHARED_RELAXED_WASM_BASE64 : GEMM_F32_SHARED_WASM_BASE64);
+  const helpers = shared ? host!.helpers() : [];
+  const threaded =
+    shared && helpers.length > 0 ? arenaOver(shared, Float32Array, floats, name, { helpers, timeoutMs: options.helperTimeoutMs }) : null;
+  const module = relaxed ?? wasmModule(GEMM_F32_WASM_BASE64);
+  const arena = threaded ?? (module && arenaOver(module, Float32Array, floats, name));
   if (!arena) return null;
   const narrow = arena.exports.narrow as (dst: number, src: number, n: number) => void;
   const widenAdd = arena.exports.widen_add as (dst: number, src: number, n: number) => void;
@@ -183,6 +218,7 @@ export function createWasmArena32(floats: number, options: { relaxed?: boolean }
     gemm: arena.gemm,
     allocate: arena.allocate,
     fusedMultiplyAdd,
+    threads: arena.threads,
     allocate64: (length) => arena.allocateAs(Float64Array, length),
     narrow(dst, src) {
       const to = arena.address(dst);

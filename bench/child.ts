@@ -22,6 +22,9 @@ const CONTENDERS: Record<string, () => Promise<Contender>> = {
   synaptic: async () => (await import('./contenders/synaptic')).synaptic,
 };
 
+/** The least time one measurement runs for (several runs where one is shorter). */
+const MIN_MEASURE_MS = 500;
+
 async function main(): Promise<void> {
   const [contenderName, workloadName, runsText] = process.argv.slice(2);
   const quick = process.argv.includes('--quick');
@@ -50,13 +53,20 @@ async function main(): Promise<void> {
   } while (performance.now() < warmUpUntil);
   const rates: number[] = [];
   for (let r = 0; r < Number(runsText); r++) {
-    await prepared.reset();
-    // Collect the garbage of setup and earlier runs now, not during the timed run.
-    gc?.();
-    const start = performance.now();
-    await prepared.run();
-    const seconds = (performance.now() - start) / 1000;
-    rates.push(prepared.samplesPerRun / seconds);
+    // A measurement is at least MIN_MEASURE_MS of runs, each from the initial weights: one run
+    // of W2 takes tens of milliseconds, where a collection or a tier-up halves the rate.
+    let seconds = 0;
+    let samples = 0;
+    do {
+      await prepared.reset();
+      // Collect the garbage of setup and earlier runs now, not during the timed run.
+      gc?.();
+      const start = performance.now();
+      await prepared.run();
+      seconds += (performance.now() - start) / 1000;
+      samples += prepared.samplesPerRun;
+    } while (seconds * 1000 < MIN_MEASURE_MS);
+    rates.push(samples / seconds);
   }
   const memory = peak();
   const finalLoss = await prepared.finalLoss();

@@ -2,14 +2,17 @@
  * The matrix products on their own, at the shapes of W3 (784-128-10, batch 64): GFLOP/s of each
  * product for the TypeScript float64 reference, the float64 WebAssembly SIMD products, and the
  * float32 ones (plain SIMD; relaxed SIMD's fused multiply-add when this runtime validates it —
- * Node 20 needs `--experimental-wasm-relaxed-simd`, Electron's V8 has it on). A measurement, not a
+ * Node 20 needs `--experimental-wasm-relaxed-simd`, Electron's V8 has it on), and the float32 ones
+ * split across this thread and a helper thread. A measurement, not a
  * test: the products are checked against each other in engine/src/fast/*.test.ts.
  *
  *   npx tsx bench/gemm.ts
  *   node --experimental-wasm-relaxed-simd --import tsx bench/gemm.ts
  */
 import { jsGemm, type FloatArray, type Gemm } from '../engine/src/fast/gemm';
-import { createWasmArena, createWasmArena32 } from '../engine/src/fast/wasm-gemm';
+import { createWasmArena, createWasmArena32, type WasmArena32 } from '../engine/src/fast/wasm-gemm';
+import { useProductThreads } from '../engine/src/fast/product-threads';
+import { nodeProductThreads } from '../src-main/training/spawn';
 import { createRng } from '../engine/src/index';
 
 /** [product, m, n, k, what it is in W3]. */
@@ -26,6 +29,8 @@ interface Contender {
   name: string;
   gemm: Gemm<FloatArray>;
   allocate(length: number): FloatArray;
+  /** The arena whose products are split with a helper thread (product-threads.ts). */
+  split?: WasmArena32;
 }
 
 function contenders(): Contender[] {
@@ -38,12 +43,26 @@ function contenders(): Contender[] {
   const relaxed = createWasmArena32(size * 6);
   if (relaxed?.fusedMultiplyAdd)
     list.push({ name: 'WebAssembly f32 FMA', gemm: relaxed.gemm as Gemm<FloatArray>, allocate: (n) => relaxed.allocate(n) });
+  // Last: only the newest arena has the helper attached.
+  useProductThreads(nodeProductThreads(1));
+  const split = createWasmArena32(size * 6, { threads: true });
+  if (split?.threads)
+    list.push({
+      name: `${split.fusedMultiplyAdd ? 'WebAssembly f32 FMA' : 'WebAssembly f32'}, 2 threads`,
+      gemm: split.gemm as Gemm<FloatArray>,
+      allocate: (n) => split.allocate(n),
+      split,
+    });
   return list;
 }
 
 const rng = createRng(1);
 const rows: string[] = [];
 const all = contenders();
+for (const { split } of all) {
+  const deadline = Date.now() + 30_000;
+  while (split && split.threads!.helpersReady() < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+}
 const buffers = all.map((c) => {
   const fill = (n: number) => {
     const a = c.allocate(n);
@@ -80,7 +99,10 @@ for (const [kind, m, n, k, what] of SHAPES) {
   });
   rows.push(`| ${kind} ${m}×${n}×${k} | ${what} | ${cells.map((g) => g.toFixed(1)).join(' | ')} |`);
 }
-console.log(`GFLOP/s (2·m·n·k per product); ${all.length < 4 ? 'relaxed SIMD not available here' : 'relaxed SIMD available'}.\n`);
+const relaxedHere = all.some((c) => c.name === 'WebAssembly f32 FMA');
+console.log(
+  `GFLOP/s (2·m·n·k per product); relaxed SIMD ${relaxedHere ? 'available' : 'not available here'}; "2 threads": rows split with a helper thread where a product is large enough (product-threads.ts).\n`,
+);
 console.log(`| product | in W3 | ${all.map((c) => c.name).join(' | ')} |`);
 console.log(`|---|---|${all.map(() => '---:').join('|')}|`);
 console.log(rows.join('\n'));

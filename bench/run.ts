@@ -78,6 +78,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     quick: { type: 'boolean' },
     only: { type: 'string' },
+    contenders: { type: 'string' },
   },
 });
 const runs = Number(values.runs);
@@ -95,6 +96,13 @@ for (const w of chosen) {
   }
 }
 const workloads = chosen.filter((w) => w in WORKLOADS) as WorkloadName[];
+const picked = values.contenders ? values.contenders.split(',') : [...CONTENDERS];
+for (const c of picked) {
+  if (!(CONTENDERS as readonly string[]).includes(c)) {
+    console.error(`bench: unknown contender '${c}'; the contenders are ${CONTENDERS.join(', ')}.`);
+    process.exit(2);
+  }
+}
 
 const child = fileURLToPath(new URL('./child.ts', import.meta.url));
 const log = (text: string) => {
@@ -122,8 +130,9 @@ for (const workload of workloads) {
     log(`${workload} ${contender}… `);
     const started = Date.now();
     const only = ONLY_ON[contender];
-    const outcome: Outcome =
-      only && !only.includes(workload)
+    const outcome: Outcome = !picked.includes(contender)
+      ? { skipped: 'skipped: not among --contenders' }
+      : only && !only.includes(workload)
         ? { skipped: 'skipped: products split across threads pay only on W3’s wide layers' }
         : runChild(contender, workload);
     results[workload][contender] = outcome;

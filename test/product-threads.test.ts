@@ -4,6 +4,11 @@
  * hold to float32's bound, the helpers really do part of the work, a training run with them is the
  * run without them, and a helper that cannot attach or stops answering is handled.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_HYPERPARAMETERS,
@@ -13,11 +18,15 @@ import {
   createRng,
   datasetFromRows,
   initialiseParameters,
+  findExample,
+  parseProject,
+  serialiseProject,
   useProductThreads,
   type Hyperparameters,
   type ProductThreadHost,
 } from '../engine/src/index';
 import { BatchedKernel } from '../engine/src/fast/batched';
+import { initialiseProjectWeights } from '../engine/src/project/examples';
 import type { Gemm } from '../engine/src/fast/gemm';
 import { CONTROL_INTS, MIN_SPLIT_MACS, type ProductHelper } from '../engine/src/fast/product-threads';
 import { createWasmArena32, type WasmArena32 } from '../engine/src/fast/wasm-gemm';
@@ -62,8 +71,9 @@ const SPLIT_SHAPES: readonly (readonly [number, number, number])[] = [
 ];
 
 describe('split matrix products', () => {
-  it('the app starts a helper per core beyond training’s and the window’s, at most three', () => {
+  it('the app starts a helper per core beyond training’s and the window’s, at most three; the CLI has no window', () => {
     expect([1, 2, 3, 4, 5, 16].map((cores) => defaultHelperCount(cores))).toEqual([0, 0, 1, 2, 3, 3]);
+    expect([1, 2, 3, 4, 16].map((cores) => defaultHelperCount(cores, { window: false }))).toEqual([0, 1, 2, 3, 3]);
   });
 
   // The relaxed-SIMD build needs a V8 flag in Node 20: gemm-f32.test.ts checks it split in a child process.
@@ -180,6 +190,49 @@ describe('split matrix products', () => {
     c.fill(0);
     product();
     expect(Array.from(new Set(c))).toEqual([k * 0.5]);
+  });
+});
+
+describe('nnstudio train --threads', () => {
+  it('trains a wide digits network to the same numbers on two threads as on one, and refuses a bad count', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nnstudio-threads-'));
+    try {
+      // The digits example, its hidden layer widened to 256 and its batches to 64: float32 by
+      // itself (Automatic), with products of a million multiply-adds, which are split.
+      const project = findExample('digits')!.create();
+      const hidden = project.graph.nodes.find((node) => node.id === 'hidden')!;
+      if (hidden.kind !== 'dense') throw new Error('The digits example changed.');
+      hidden.units = 256;
+      hidden.bias = new Array(256).fill(0);
+      for (const edge of project.graph.edges)
+        edge.weight =
+          edge.id === 'pixels->hidden'
+            ? Array.from({ length: 256 }, () => new Array(64).fill(0))
+            : Array.from({ length: 10 }, () => new Array(256).fill(0));
+      project.hyperparameters = { ...project.hyperparameters, batchSize: 64, optimiser: 'sgd', learningRate: 0.05, maxEpochs: 3 };
+      writeFileSync(join(dir, 'wide.nnproj'), serialiseProject(initialiseProjectWeights(project)));
+      const bin = fileURLToPath(new URL('../bin/nnstudio.mjs', import.meta.url));
+      const train = (...args: string[]) =>
+        spawnSync(process.execPath, [bin, 'train', 'wide.nnproj', '--quiet', ...args], { cwd: dir, encoding: 'utf8' });
+      const read = (name: string) => {
+        const result = parseProject(readFileSync(join(dir, name), 'utf8'));
+        if (!result.ok) throw new Error(result.error.message);
+        return result.project;
+      };
+      expect(train('--threads', '2', '--out', 'two.nnproj').status).toBe(0);
+      expect(train('--threads', '1', '--out', 'one.nnproj').status).toBe(0);
+      const [two, one] = [read('two.nnproj'), read('one.nnproj')];
+      expect(two.training.epoch).toBe(3);
+      expect(two.training.history.map((record) => record.loss)).toEqual(one.training.history.map((record) => record.loss));
+      expect(two.graph).toEqual(one.graph);
+
+      const refused = train('--threads', 'many');
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toMatch(/^nnstudio: --threads needs a whole number of at least 1, got 'many'\.\n/);
+      expect(train('--threads', '1000').stderr).toMatch(/^nnstudio: --threads is at most 64, got 1000\.\n/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

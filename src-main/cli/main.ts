@@ -44,6 +44,8 @@ import {
 } from '../../engine/src/index';
 import { UserError, describeFsError, readProjectFile, writeProjectFile } from '../files/project-file';
 import { exportProject } from '../../engine/src/export/export-project';
+import { useProductThreads } from '../../engine/src/fast/product-threads';
+import { defaultHelperCount, nodeProductThreads } from '../training/spawn';
 
 /** Where the CLI writes, so tests can run it in-process as well as as a binary. */
 export interface CliIo {
@@ -58,6 +60,11 @@ export interface CliIo {
   onInterrupt?: (stop: () => void, saving: () => boolean) => void;
 }
 
+/** The most threads `--threads` takes (more than a mini-batch's products can use). */
+const MAX_THREADS = 64;
+/** Threads by default: the training thread and its helpers (spawn.ts). */
+const MAX_DEFAULT_THREADS = 1 + defaultHelperCount(Infinity, { window: false });
+
 /** Wrong usage: exit code 2, as is the convention for command-line tools. */
 class UsageError extends UserError {}
 
@@ -68,7 +75,8 @@ Commands:
   new --example NAME [--out FILE] [--force]
                                 write an example project (default: NAME.nnproj)
   train FILE [--epochs N] [--optimiser NAME] [--learning-rate X] [--out FILE | --in-place]
-        [--json] [--quiet]      train as the project's hyperparameters say (or N more epochs,
+        [--threads N] [--json] [--quiet]
+                                train as the project's hyperparameters say (or N more epochs,
                                 or with another optimiser) and write the trained project
                                 (default: FILE.trained.nnproj)
   eval FILE [--json]            loss, accuracy and confusion matrix on each split
@@ -103,7 +111,7 @@ Writes an example project (see nnstudio examples).
   --force         replace FILE if it exists
 `,
   train: `Usage: nnstudio train FILE [--epochs N] [--optimiser NAME] [--learning-rate X] [SETTINGS]
-                     [--out FILE | --in-place] [--json] [--quiet]
+                     [--out FILE | --in-place] [--threads N] [--json] [--quiet]
 
 Trains the project as its hyperparameters say, then writes the trained project. Ctrl-C stops
 after the current epoch and saves the weights so far; Ctrl-C again quits at once, without
@@ -115,6 +123,9 @@ are saved with the trained project.
 ${OPTIMISER_SETTING_NAMES.map((name) => `  --${name} X${' '.repeat(Math.max(1, 15 - name.length))}${OPTIMISER_SETTINGS[name].label} (${OPTIMISER_NAMES.filter((o) => (OPTIMISERS[o].settings as readonly string[]).includes(name)).join(', ')})`).join('\n')}
   --out FILE    where to write (default: FILE.trained.nnproj beside the input)
   --in-place    overwrite the input instead
+  --threads N   threads for the matrix products of a wide network trained in float32
+                (default: every core, at most ${MAX_DEFAULT_THREADS}; 1: this thread only); the numbers
+                are the same on any number of threads
   --json        one JSON line per epoch on stdout, then one with the result
   --quiet       no progress bar
 `,
@@ -304,6 +315,7 @@ async function commandTrain(args: string[], io: CliIo): Promise<number> {
       ...Object.fromEntries(OPTIMISER_SETTING_NAMES.map((name) => [name, { type: 'string' as const }])),
       out: { type: 'string' },
       'in-place': { type: 'boolean' },
+      threads: { type: 'string' },
       json: { type: 'boolean' },
       quiet: { type: 'boolean' },
     },
@@ -312,6 +324,8 @@ async function commandTrain(args: string[], io: CliIo): Promise<number> {
   if (values.help) return help(io, 'train');
   const input = resolve(io.cwd, requireFile(positionals, 'train'));
   const epochs = positiveInteger(values.epochs, '--epochs');
+  const threads = positiveInteger(values.threads, '--threads');
+  if (threads !== undefined && threads > MAX_THREADS) throw new UsageError(`--threads is at most ${MAX_THREADS}, got ${threads}.`);
   if (values['in-place'] && values.out) throw new UsageError('use either --out or --in-place, not both.');
   const out = values['in-place']
     ? input
@@ -330,6 +344,8 @@ async function commandTrain(args: string[], io: CliIo): Promise<number> {
   }
   // No limit on epochs here: the history is thinned to a few thousand records however long it runs.
   await checkCanWrite(out);
+  // No window to keep responsive: every core but training's may take rows of large float32 products.
+  useProductThreads(nodeProductThreads(threads === undefined ? defaultHelperCount(undefined, { window: false }) : threads - 1));
   const session = openSession(project, 'train', hyper);
   for (const notice of session.notices) io.stderr.write(`Note: ${escapeControlCharacters(notice)}\n`);
   const progress = values.json || values.quiet ? null : new ProgressBar(io.stderr, hyper.maxEpochs, project.training.epoch);

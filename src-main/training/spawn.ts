@@ -29,12 +29,12 @@ export function spawnTrainingWorker(): WorkerLike {
 }
 
 /**
- * How many helper threads the training worker's products use: every core but the one training
- * runs on and one left for the window (so the canvas keeps its frame rate while training runs),
- * at most three (a mini-batch's products stop scaling before that); none on two cores or fewer.
+ * How many helper threads training's products use: every core but the one training runs on and,
+ * with a window, one left for it (so the canvas keeps its frame rate while training runs), at
+ * most three (a mini-batch's products stop scaling before that).
  */
-export function defaultHelperCount(cores = availableParallelism()): number {
-  return Math.max(0, Math.min(3, cores - 2));
+export function defaultHelperCount(cores = availableParallelism(), options: { window: boolean } = { window: true }): number {
+  return Math.max(0, Math.min(3, cores - (options.window ? 2 : 1)));
 }
 
 /**

@@ -16,7 +16,7 @@ import type { BoundData } from '../datasets/data';
 import { activate, activationBackward } from './kernels';
 import { cancelledTargetSum, lossForm, outputLoss, type LossName } from '../model/losses';
 import { isClassifier, outputCorrect } from './metrics';
-import { jsGemm, type FloatArray, type Gemm, type MatrixRef } from './gemm';
+import { addInto, jsGemm, type FloatArray, type Gemm, type MatrixRef } from './gemm';
 import { createWasmArena, createWasmArena32, type ProductThreads } from './wasm-gemm';
 import type { BatchTotals, GradientKernel, ResolvedPrecision } from './gradient-kernel';
 
@@ -399,8 +399,4 @@ function createArena(precision: ResolvedPrecision, values: number): Arena {
     widenAdd: addInto,
     threads: null,
   };
-}
-
-function addInto(dst: Float64Array, src: FloatArray): void {
-  for (let i = 0; i < dst.length; i++) dst[i] += src[i];
 }

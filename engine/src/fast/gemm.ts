@@ -98,6 +98,11 @@ export const jsGemm: Gemm<FloatArray> = {
   },
 };
 
+/** dst[i] += src[i] for the first `n` elements (a float32 gradient added to a float64 one, where SIMD cannot do it). */
+export function addInto(dst: Float64Array, src: FloatArray, n = Math.min(dst.length, src.length)): void {
+  for (let i = 0; i < n; i++) dst[i] += src[i];
+}
+
 /**
  * C[i][j] += Σ_p A(i, p) B[p][j], with A(i, p) at `aOffset + i·ai + p·ap`: Aᵀ for tn (ai = 1,
  * ap = stride), A for nn (ai = stride, ap = 1). Row i of C stays hot while B's rows stream past.

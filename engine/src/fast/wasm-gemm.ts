@@ -8,7 +8,7 @@
  * caller reserves every buffer it will need up front, and the memory never grows afterwards
  * (growing would detach the typed-array views handed out).
  */
-import { jsGemm, type FloatArray, type Gemm, type MatrixRef } from './gemm';
+import { addInto, jsGemm, type FloatArray, type Gemm, type MatrixRef } from './gemm';
 import { GEMM_WASM_BASE64 } from './wasm-binary';
 import {
   GEMM_F32_RELAXED_WASM_BASE64,
@@ -232,7 +232,7 @@ export function createWasmArena32(floats: number, options: Arena32Options = {}):
       const from = arena.address(src);
       const n = Math.min(dst.length, src.length);
       if (to >= 0 && from >= 0) widenAdd(to, from, n);
-      else for (let i = 0; i < n; i++) dst[i] += src[i];
+      else addInto(dst, src, n);
     },
   };
 }

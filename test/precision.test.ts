@@ -12,12 +12,8 @@ import {
   LOSS_NAMES,
   PRECISIONS,
   Trainer,
-  bindData,
   checkHyperparameters,
-  compileOrThrow,
   createRng,
-  datasetFromRows,
-  initialiseParameters,
   resolvePrecision,
   traceStep,
   type Hyperparameters,
@@ -25,7 +21,7 @@ import {
 import { BatchedKernel } from '../engine/src/fast/batched';
 import { HyperparametersSchema } from '../engine/src/project/schema';
 import { randomProblem } from './support/random-dag';
-import { wideNetwork } from './support/wide-network';
+import { wideProblem as wideSoftmaxProblem } from './support/wide-network';
 
 /**
  * How far a float32 update may be from the float64 one, relative to the largest float64 change.
@@ -191,18 +187,7 @@ describe('the precision setting', () => {
 
 /** A wide softmax network (features → relu → classes) on random one-hot data, in mini-batches. */
 function wideProblem(features = 30, hidden = 20, classes = 4) {
-  const graph = wideNetwork(features, hidden, classes);
-  const model = compileOrThrow(graph);
-  const rng = createRng(4);
-  // Targets follow the features (class = the largest of the first `classes` features), so there is something to learn.
-  const rows = Array.from({ length: 300 }, () => {
-    const x = Array.from({ length: features }, () => rng.next());
-    let best = 0;
-    for (let k = 1; k < classes; k++) if (x[k] > x[best]) best = k;
-    return [...x, ...Array.from({ length: classes }, (_, k) => (k === best ? 1 : 0))];
-  });
-  const data = bindData(model, datasetFromRows(model.features, model.targets, rows));
-  const params = initialiseParameters(model, { method: 'he', seed: 3 });
+  const { model, params, data } = wideSoftmaxProblem({ features, hidden, classes, rows: 300, dataSeed: 4, initSeed: 3 });
   const hyper: Hyperparameters = {
     ...DEFAULT_HYPERPARAMETERS,
     loss: 'crossEntropy',

@@ -13,11 +13,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_HYPERPARAMETERS,
   Trainer,
-  bindData,
-  compileOrThrow,
   createRng,
-  datasetFromRows,
-  initialiseParameters,
   findExample,
   parseProject,
   serialiseProject,
@@ -32,7 +28,7 @@ import { CONTROL_INTS, MIN_SPLIT_MACS, type ProductHelper } from '../engine/src/
 import { createWasmArena32, type WasmArena32 } from '../engine/src/fast/wasm-gemm';
 import { defaultHelperCount, nodeProductThreads } from '../src-main/training/spawn';
 import { float32Failures } from './support/gemm-check';
-import { wideNetwork } from './support/wide-network';
+import { wideProblem } from './support/wide-network';
 
 /** One Node helper thread for the whole file: starting one (through tsx) takes a while. */
 let host: ProductThreadHost;
@@ -237,17 +233,8 @@ describe('nnstudio train --threads', () => {
 });
 
 /** A network past automatic precision's threshold (fast), with products large enough to split. */
-function wideRun(features = 200, hidden = 96, classes = 10) {
-  const model = compileOrThrow(wideNetwork(features, hidden, classes));
-  const rng = createRng(12);
-  const rows = Array.from({ length: 256 }, () => {
-    const x = Array.from({ length: features }, () => rng.next());
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (x[c] > x[best]) best = c;
-    return [...x, ...Array.from({ length: classes }, (_, c) => (c === best ? 1 : 0))];
-  });
-  const data = bindData(model, datasetFromRows(model.features, model.targets, rows));
-  const params = initialiseParameters(model, { method: 'he', seed: 5 });
+function wideRun() {
+  const { model, params, data } = wideProblem({ features: 200, hidden: 96, classes: 10, rows: 256, dataSeed: 12, initSeed: 5 });
   const hyper: Hyperparameters = {
     ...DEFAULT_HYPERPARAMETERS,
     loss: 'crossEntropy',

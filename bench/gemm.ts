@@ -12,7 +12,7 @@
 import { jsGemm, type FloatArray, type Gemm } from '../engine/src/fast/gemm';
 import { createWasmArena, createWasmArena32, type WasmArena32 } from '../engine/src/fast/wasm-gemm';
 import { useProductThreads } from '../engine/src/fast/product-threads';
-import { nodeProductThreads } from '../src-main/training/spawn';
+import { helpersAttached, nodeProductThreads } from '../src-main/training/spawn';
 import { createRng } from '../engine/src/index';
 
 /** [product, m, n, k, what it is in W3]. */
@@ -59,10 +59,7 @@ function contenders(): Contender[] {
 const rng = createRng(1);
 const rows: string[] = [];
 const all = contenders();
-for (const { split } of all) {
-  const deadline = Date.now() + 30_000;
-  while (split && split.threads!.helpersReady() < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-}
+for (const { split } of all) if (split) await helpersAttached(split.threads, 1);
 const buffers = all.map((c) => {
   const fill = (n: number) => {
     const a = c.allocate(n);

@@ -26,7 +26,7 @@ import { initialiseProjectWeights } from '../engine/src/project/examples';
 import type { Gemm } from '../engine/src/fast/gemm';
 import { CONTROL_INTS, MIN_SPLIT_MACS, type ProductHelper } from '../engine/src/fast/product-threads';
 import { createWasmArena32, type WasmArena32 } from '../engine/src/fast/wasm-gemm';
-import { defaultHelperCount, nodeProductThreads } from '../src-main/training/spawn';
+import { defaultHelperCount, helpersAttached, nodeProductThreads } from '../src-main/training/spawn';
 import { float32Failures } from './support/gemm-check';
 import { wideProblem } from './support/wide-network';
 
@@ -53,7 +53,7 @@ async function threadedArena(floats: number, relaxed: boolean): Promise<WasmAren
   useProductThreads(host);
   const arena = createWasmArena32(floats, { threads: true, relaxed })!;
   expect(arena.threads).not.toBeNull();
-  await until(() => arena.threads!.helpersReady() === 1, 'the helper to attach');
+  expect(await helpersAttached(arena.threads, 1, 60_000)).toBe(true);
   return arena;
 }
 
@@ -138,7 +138,7 @@ describe('split matrix products', () => {
     const kernel = withHelper.kernel as BatchedKernel;
     expect(kernel).toBeInstanceOf(BatchedKernel);
     expect(withHelper.precision).toBe('fast');
-    await until(() => kernel.threads?.helpersReady() === 1, 'the helper to attach to the trainer');
+    expect(await helpersAttached(kernel.threads, 1, 60_000)).toBe(true);
     const before = kernel.threads!.helperProducts();
     withHelper.run({ epochs: 2 });
     expect(kernel.threads!.helperProducts()).toBeGreaterThan(before);

@@ -17,7 +17,7 @@ import {
   useProductThreads,
 } from '../../engine/src/index';
 import { BatchedKernel } from '../../engine/src/fast/batched';
-import { nodeProductThreads } from '../../src-main/training/spawn';
+import { helpersAttached, nodeProductThreads } from '../../src-main/training/spawn';
 import type { Workload, WorkloadData } from '../workloads';
 import type { Contender } from './types';
 
@@ -104,10 +104,7 @@ function engineContender(precision: 'exact' | 'fast', threads = 1): Contender {
         async reset() {
           trainer = new Trainer({ model, params: start, train: bound, hyper });
           // Helpers attach to each new kernel in the background; a timed run starts once they have.
-          const split = trainer.kernel instanceof BatchedKernel ? trainer.kernel.threads : null;
-          const deadline = Date.now() + 30_000;
-          while (split && split.helpersReady() < threads - 1 && Date.now() < deadline)
-            await new Promise((resolve) => setTimeout(resolve, 1));
+          if (threads > 1 && trainer.kernel instanceof BatchedKernel) await helpersAttached(trainer.kernel.threads, threads - 1);
         },
         run() {
           trainer.run({ epochs: workload.epochs });

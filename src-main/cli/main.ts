@@ -44,7 +44,7 @@ import {
 } from '../../engine/src/index';
 import { UserError, describeFsError, readProjectFile, writeProjectFile } from '../files/project-file';
 import { exportProject } from '../../engine/src/export/export-project';
-import { useProductThreads } from '../../engine/src/fast/product-threads';
+import { useProductThreads, type ProductThreadHost } from '../../engine/src/fast/product-threads';
 import { defaultHelperCount, nodeProductThreads } from '../training/spawn';
 
 /** Where the CLI writes, so tests can run it in-process as well as as a binary. */
@@ -64,6 +64,15 @@ export interface CliIo {
 const MAX_THREADS = 64;
 /** Threads by default: the training thread and its helpers (spawn.ts). */
 const MAX_DEFAULT_THREADS = 1 + defaultHelperCount(Infinity, { window: false });
+
+/** The helpers registered for this process's training, by count (a train command run in-process again reuses them). */
+let registeredHelpers: { count: number; host: ProductThreadHost } | null = null;
+
+/** Registers `count` helper threads for the products (started on first use), reusing those of an earlier command. */
+function useHelpers(count: number): void {
+  if (registeredHelpers?.count !== count) registeredHelpers = { count, host: nodeProductThreads(count) };
+  useProductThreads(registeredHelpers.host);
+}
 
 /** Wrong usage: exit code 2, as is the convention for command-line tools. */
 class UsageError extends UserError {}
@@ -345,7 +354,7 @@ async function commandTrain(args: string[], io: CliIo): Promise<number> {
   // No limit on epochs here: the history is thinned to a few thousand records however long it runs.
   await checkCanWrite(out);
   // No window to keep responsive: every core but training's may take rows of large float32 products.
-  useProductThreads(nodeProductThreads(threads === undefined ? defaultHelperCount(undefined, { window: false }) : threads - 1));
+  useHelpers(threads === undefined ? defaultHelperCount(undefined, { window: false }) : threads - 1);
   const session = openSession(project, 'train', hyper);
   for (const notice of session.notices) io.stderr.write(`Note: ${escapeControlCharacters(notice)}\n`);
   const progress = values.json || values.quiet ? null : new ProgressBar(io.stderr, hyper.maxEpochs, project.training.epoch);

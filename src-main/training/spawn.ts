@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, type WorkerOptions } from 'node:worker_threads';
 import { CONTROL_INTS, retireHelper, type ProductAttachment, type ProductHelper, type ProductThreadHost } from '../../engine/src/index';
+import type { ProductThreads } from '../../engine/src/fast/wasm-gemm';
 import type { WorkerLike } from '../../src-shared/host/training-controller';
 
 /** Starts one of this folder's thread entries from source (through tsx) or from the build, whichever is running. */
@@ -59,4 +60,18 @@ export function nodeProductThreads(count = defaultHelperCount()): ProductThreadH
       return helpers;
     },
   };
+}
+
+/**
+ * Resolves once `count` helpers are attached to the arena of `threads` (they attach in the
+ * background after an arena is made), or false after `timeoutMs`: for measurements and tests
+ * that must start with the split in place.
+ */
+export async function helpersAttached(threads: ProductThreads | null, count: number, timeoutMs = 30_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (threads && threads.helpersReady() < count) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  return threads !== null || count === 0;
 }

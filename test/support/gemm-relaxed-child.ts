@@ -7,7 +7,7 @@
  */
 import { useProductThreads } from '../../engine/src/fast/product-threads';
 import { createWasmArena32, type WasmArena32 } from '../../engine/src/fast/wasm-gemm';
-import { nodeProductThreads } from '../../src-main/training/spawn';
+import { helpersAttached, nodeProductThreads } from '../../src-main/training/spawn';
 import { float32Failures } from './gemm-check';
 
 const arena = createWasmArena32(4_000_000);
@@ -15,9 +15,7 @@ const failures = arena ? float32Failures(arena.gemm, (n) => arena.allocate(n)) :
 
 useProductThreads(nodeProductThreads(1));
 const threaded = createWasmArena32(4_000_000, { threads: true });
-const deadline = Date.now() + 60_000;
-while (threaded?.threads && threaded.threads.helpersReady() < 1 && Date.now() < deadline)
-  await new Promise((resolve) => setTimeout(resolve, 10));
+await helpersAttached(threaded?.threads ?? null, 1, 60_000);
 const splitFailures = threaded?.threads ? float32Failures(threaded.gemm, (n) => threaded.allocate(n)) : ['no threaded arena'];
 
 /** W3's first-layer products on `on`, from the same numbers each time. */

@@ -18,7 +18,7 @@ import { cancelledTargetSum, lossForm, outputLoss, type LossName } from '../mode
 import { isClassifier, outputCorrect } from './metrics';
 import { addInto, jsGemm, type FloatArray, type Gemm, type MatrixRef } from './gemm';
 import { createWasmArena, createWasmArena32, type ProductThreads } from './wasm-gemm';
-import type { BatchTotals, GradientKernel, ResolvedPrecision } from './gradient-kernel';
+import type { BatchTotals, GradientKernel, ResolvedPrecision, VectorSteps } from './gradient-kernel';
 
 /** Rows processed together; larger batches are run in chunks of this many. */
 export const MAX_CHUNK_ROWS = 256;
@@ -63,6 +63,8 @@ interface Arena {
   widenAdd(dst: Float64Array, src: FloatArray): void;
   /** The helper threads large products are split across, if any. */
   threads: ProductThreads | null;
+  /** The optimisers' SIMD steps over the arena's float64 vectors, if any. */
+  vectorSteps: VectorSteps | null;
 }
 
 /** Mini-batch forward and backward as matrix products. */
@@ -100,9 +102,10 @@ export class BatchedKernel implements GradientKernel {
     // trainer's own, see allocate, or the kernel's copies), the batch's data rows, and each
     // node's matrices. Room for both the trainer's and the kernel's copies is kept, since a
     // trainer can switch to this kernel after it allocated elsewhere: in float32 elements, the
-    // trainer's two float64 vectors take four parameter counts and the float32 copies two.
+    // trainer's two float64 vectors take four parameter counts and the float32 copies two; in fast
+    // precision the optimiser's memory (up to two float64 vectors) lives here too, for its SIMD step.
     const values =
-      (precision === 'fast' ? 6 : 4) * model.paramCount +
+      (precision === 'fast' ? 10 : 4) * model.paramCount +
       rows * (nf + model.targets.length) +
       model.computing.reduce((sum, node) => sum + rows * (4 * node.units + 2 * node.fanIn), 0);
     this.arena = createArena(precision, products === 'auto' ? values : 0);
@@ -176,12 +179,24 @@ export class BatchedKernel implements GradientKernel {
   }
 
   /**
-   * A Float64Array the products can work on in place (the trainer keeps its parameters and
-   * gradient here, so no step copies them): in the arena in exact precision, a plain one in fast
-   * precision (the products read a float32 copy there). Room for two parameter vectors is reserved.
+   * A Float64Array where the kernel works on it fastest (the trainer keeps its parameters,
+   * gradient and, in fast precision, the optimiser's memory here): in exact precision the products
+   * read it in place; in fast precision they read a float32 copy, and the optimiser's SIMD steps
+   * and the conversions work on it in place. Room for two parameter vectors is reserved (four in
+   * fast precision); past that, a plain array (the same numbers, only without the fast paths).
    */
   allocate(length: number): Float64Array {
-    return this.arena.allocate64(length);
+    try {
+      return this.arena.allocate64(length);
+    } catch (error) {
+      if (error instanceof RangeError) return new Float64Array(length);
+      throw error;
+    }
+  }
+
+  /** The optimisers' SIMD steps over vectors from {@link allocate} (fast precision with WebAssembly), else null. */
+  get vectorSteps(): VectorSteps | null {
+    return this.arena.vectorSteps;
   }
 
   /** The weights the products read: the caller's where they can be read in place, else a copy (rounded to float32 in fast precision). */
@@ -387,6 +402,7 @@ function createArena(precision: ResolvedPrecision, values: number): Arena {
       narrow: (dst, src) => (conversions && dst instanceof Float32Array ? conversions.narrow(dst, src) : dst.set(src)),
       widenAdd: (dst, src) => (conversions && src instanceof Float32Array ? conversions.widenAdd(dst, src) : addInto(dst, src)),
       threads: conversions ? conversions.threads : null,
+      vectorSteps: conversions ? conversions.vectorSteps : null,
     };
   }
   const Floats = precision === 'fast' ? Float32Array : Float64Array;
@@ -398,5 +414,6 @@ function createArena(precision: ResolvedPrecision, values: number): Arena {
     narrow: (dst, src) => dst.set(src),
     widenAdd: addInto,
     threads: null,
+    vectorSteps: null,
   };
 }

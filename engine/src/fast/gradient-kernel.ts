@@ -42,8 +42,29 @@ export interface GradientKernel {
     scale: number,
     totals: BatchTotals,
   ): void;
-  /** Where the trainer should keep its parameters and gradient, when the kernel has a preference. */
+  /** Where the trainer should keep its parameters, gradient and optimiser memory, when the kernel has a preference. */
   allocate?(length: number): Float64Array;
+  /** Optimiser steps over whole vectors that run faster than the registry's own (see {@link VectorSteps}), if the kernel has them. */
+  readonly vectorSteps?: VectorSteps | null;
+}
+
+/**
+ * The optimisers' steps in WebAssembly SIMD over the float32 arena (engine/wasm/gemm-f32.ts,
+ * `step_<optimiser>`): each computes what the registry's step computes, bit for bit, several
+ * times faster. `../train/optimisers.ts` decides when one may run and gives it its numbers.
+ */
+export interface VectorSteps {
+  /**
+   * Whether {@link run} can take `optimiser`'s step over these vectors: the module has
+   * `step_<optimiser>`, the lengths agree and every vector lives in the arena.
+   */
+  reaches(optimiser: string, params: Float64Array, grad: Float64Array, slots: readonly Float64Array[]): boolean;
+  /**
+   * Runs `step_<optimiser>` over the parameters, their gradient (L1 and L2 already in it) and the
+   * optimiser's memory slots, with up to six numbers after them (`numbers[0..5]`).
+   * @throws Error when {@link reaches} says it cannot.
+   */
+  run(optimiser: string, params: Float64Array, grad: Float64Array, slots: readonly Float64Array[], numbers: Float64Array): void;
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   GEMM_F32_WASM_BASE64,
 } from './wasm-binary-f32';
 import { ProductSplitter, productThreadHost, type ProductHelper, type RawProducts } from './product-threads';
+import type { VectorSteps } from './gradient-kernel';
 
 const PAGE_BYTES = 65_536;
 const compiled = new Map<string, WebAssembly.Module | null>();
@@ -73,6 +74,8 @@ export interface WasmArena32 extends WasmArena<Float32Array> {
   narrow(dst: Float32Array, src: Float64Array): void;
   /** dst += src widened to float64, in SIMD when both live in the arena, else in a loop. */
   widenAdd(dst: Float64Array, src: Float32Array): void;
+  /** The optimisers' SIMD steps over float64 vectors in the arena. */
+  readonly vectorSteps: VectorSteps;
 }
 
 /** How an arena's products use helper threads. */
@@ -214,7 +217,43 @@ export function createWasmArena32(floats: number, options: Arena32Options = {}):
   if (!arena) return null;
   const narrow = arena.exports.narrow as (dst: number, src: number, n: number) => void;
   const widenAdd = arena.exports.widen_add as (dst: number, src: number, n: number) => void;
+  // Every step takes (params, grad, slot 0, slot 1, n, six numbers); a step reads the numbers it has.
+  type Step = (w: number, g: number, s0: number, s1: number, n: number, ...numbers: number[]) => void;
+  const steps = new Map<string, Step | null>();
+  const stepOf = (optimiser: string): Step | null => {
+    if (!steps.has(optimiser)) {
+      const step = arena.exports[`step_${optimiser}`];
+      steps.set(optimiser, typeof step === 'function' ? (step as Step) : null);
+    }
+    return steps.get(optimiser)!;
+  };
+  const slotAddress = (slots: readonly Float64Array[], k: number) => (k < slots.length ? arena.address(slots[k]) : 0);
+  const vectorSteps: VectorSteps = {
+    reaches(optimiser, params, grad, slots) {
+      const n = params.length;
+      if (!stepOf(optimiser) || slots.length > 2 || grad.length !== n) return false;
+      for (const slot of slots) if (slot.length !== n) return false;
+      return arena.address(params) >= 0 && arena.address(grad) >= 0 && slotAddress(slots, 0) >= 0 && slotAddress(slots, 1) >= 0;
+    },
+    run(optimiser, params, grad, slots, numbers) {
+      if (!this.reaches(optimiser, params, grad, slots)) throw new Error(`The SIMD step of ${optimiser} cannot reach these vectors.`);
+      stepOf(optimiser)!(
+        arena.address(params),
+        arena.address(grad),
+        slotAddress(slots, 0),
+        slotAddress(slots, 1),
+        params.length,
+        numbers[0],
+        numbers[1],
+        numbers[2],
+        numbers[3],
+        numbers[4],
+        numbers[5],
+      );
+    },
+  };
   return {
+    vectorSteps,
     gemm: arena.gemm,
     allocate: arena.allocate,
     fusedMultiplyAdd,

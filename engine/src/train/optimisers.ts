@@ -12,6 +12,7 @@
  * change their memory. The perceptron rule is not an optimiser: it has no gradient.
  */
 import { assertNever } from '../util/never';
+import type { VectorSteps } from '../fast/gradient-kernel';
 
 /** A setting an optimiser may read, with how the hyperparameter panel and the checks treat it. */
 export interface OptimiserSettingDefinition {
@@ -202,6 +203,12 @@ interface OptimiserDefinition {
   /** The fast step of every parameter; advances `state` by one step. Allocates nothing. */
   step(input: FastStepInput, state: OptimiserState): void;
   /**
+   * Where the float32 arena's WebAssembly has this step (engine/wasm/gemm-f32.ts, `step_<name>`,
+   * written op for op after {@link step}): writes the numbers it takes after the arrays for step
+   * `t` into `out`. Without it, the step above runs everywhere.
+   */
+  vector?(hyper: OptimiserHyperparameters, t: number, out: Float64Array): void;
+  /**
    * The torch.optim constructor over `params` (Python source); `h` gives each setting's Python
    * expression (a literal, or a read of the script's hyperparameters).
    */
@@ -274,6 +281,12 @@ export const OPTIMISERS = {
         params[p] = w + change;
       }
     },
+    vector({ learningRate, momentum, l1, l2 }, _t, out) {
+      out[0] = learningRate;
+      out[1] = momentum;
+      // The plain path drops α Δ(r−1) (a ±0 that can flip a zero's sign): the SIMD step takes it where step() does.
+      out[2] = momentum === 0 && l1 === 0 && l2 === 0 ? 1 : 0;
+    },
     torch: (h, params) => `torch.optim.SGD(${params}, lr=${h('learningRate')}, momentum=${h('momentum')})`,
     keras: (h) => `keras.optimizers.SGD(learning_rate=${h('learningRate')}, momentum=${h('momentum')})`,
     kerasDifference: null,
@@ -316,6 +329,10 @@ export const OPTIMISERS = {
         velocity[p] = v;
         params[p] = w + (-eta * g + momentum * v);
       }
+    },
+    vector({ learningRate, momentum }, _t, out) {
+      out[0] = learningRate;
+      out[1] = momentum;
     },
     torch: (h, params) => `torch.optim.SGD(${params}, lr=${h('learningRate')}, momentum=${h('momentum')}, nesterov=True)`,
     keras: (h) => `keras.optimizers.SGD(learning_rate=${h('learningRate')}, momentum=${h('momentum')}, nesterov=True)`,
@@ -361,6 +378,10 @@ export const OPTIMISERS = {
         params[p] = w + (-eta * g) / (Math.sqrt(sum) + epsilon);
       }
     },
+    vector({ learningRate, epsilon }, _t, out) {
+      out[0] = learningRate;
+      out[1] = epsilon;
+    },
     torch: (h, params) => `torch.optim.Adagrad(${params}, lr=${h('learningRate')}, eps=${h('epsilon')})`,
     keras: (h) => `keras.optimizers.Adagrad(learning_rate=${h('learningRate')}, initial_accumulator_value=0.0, epsilon=${h('epsilon')})`,
     kerasDifference: 'Keras adds ε inside the square root (√(G + ε)), the app and PyTorch outside it (√G + ε)',
@@ -404,6 +425,11 @@ export const OPTIMISERS = {
         means[p] = mean;
         params[p] = w + (-eta * g) / (Math.sqrt(mean) + epsilon);
       }
+    },
+    vector({ learningRate, rho, epsilon }, _t, out) {
+      out[0] = learningRate;
+      out[1] = rho;
+      out[2] = epsilon;
     },
     torch: (h, params) => `torch.optim.RMSprop(${params}, lr=${h('learningRate')}, alpha=${h('rho')}, eps=${h('epsilon')})`,
     keras: (h) => `keras.optimizers.RMSprop(learning_rate=${h('learningRate')}, rho=${h('rho')}, epsilon=${h('epsilon')})`,
@@ -472,6 +498,14 @@ export const OPTIMISERS = {
         params[p] = w + (-eta * (m / correction1)) / (Math.sqrt(v / correction2) + epsilon);
       }
     },
+    vector({ learningRate, beta1, beta2, epsilon }, t, out) {
+      out[0] = learningRate;
+      out[1] = beta1;
+      out[2] = beta2;
+      out[3] = 1 - Math.pow(beta1, t);
+      out[4] = 1 - Math.pow(beta2, t);
+      out[5] = epsilon;
+    },
     torch: (h, params) => `torch.optim.Adam(${params}, lr=${h('learningRate')}, betas=(${h('beta1')}, ${h('beta2')}), eps=${h('epsilon')})`,
     keras: (h) =>
       `keras.optimizers.Adam(learning_rate=${h('learningRate')}, beta_1=${h('beta1')}, beta_2=${h('beta2')}, epsilon=${h('epsilon')})`,
@@ -489,9 +523,39 @@ export function optimiserOf(name: OptimiserName): OptimiserDefinition {
   return OPTIMISERS[name];
 }
 
-/** A fresh memory for `kind`: t = 0 and every slot zero, as torch.optim starts. */
-export function freshOptimiserState(kind: OptimiserName, paramCount: number): OptimiserState {
-  return { kind, step: 0, slots: OPTIMISERS[kind].slots.map(() => new Float64Array(paramCount)) };
+/**
+ * A fresh memory for `kind`: t = 0 and every slot zero, as torch.optim starts.
+ * @param allocate where the slots live (a kernel's arena, where its SIMD steps reach them).
+ */
+export function freshOptimiserState(
+  kind: OptimiserName,
+  paramCount: number,
+  allocate: (length: number) => Float64Array = (length) => new Float64Array(length),
+): OptimiserState {
+  return { kind, step: 0, slots: OPTIMISERS[kind].slots.map(() => allocate(paramCount)) };
+}
+
+const vectorNumbers = new Float64Array(6);
+
+/**
+ * One step of `state`'s optimiser through the kernel's SIMD steps ({@link VectorSteps}), where
+ * they can take it: the registry's entry has one, no parameter is locked, and every vector lives
+ * where the steps reach it. The result equals {@link OptimiserDefinition.step}'s bit for bit (L1
+ * and L2 are added to the gradient first, by the same expression the step uses).
+ * @returns false, having changed nothing, when the registry's own step must run instead.
+ */
+export function vectorStep(input: FastStepInput, state: OptimiserState, steps: VectorSteps | null | undefined): boolean {
+  const definition: OptimiserDefinition = OPTIMISERS[state.kind];
+  const { params, grad, regularised, hyper } = input;
+  if (!steps || !definition.vector || input.anyLocked || !steps.reaches(state.kind, params, grad, state.slots)) return false;
+  const { l1, l2 } = hyper;
+  if (l1 !== 0 || l2 !== 0) {
+    for (let p = 0; p < params.length; p++) if (regularised[p]) grad[p] = grad[p] + l2 * params[p] + l1 * Math.sign(params[p]);
+  }
+  definition.vector(hyper, state.step + 1, vectorNumbers);
+  steps.run(state.kind, params, grad, state.slots, vectorNumbers);
+  state.step++;
+  return true;
 }
 
 /** A deep copy of an optimiser's memory. */

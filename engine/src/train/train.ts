@@ -26,6 +26,7 @@ import {
   copyOptimiserStateInto,
   freshOptimiserState,
   optimiserStateProblem,
+  vectorStep,
   settingInRange,
   settingRangeText,
   type FastStepInput,
@@ -391,7 +392,7 @@ export class Trainer {
     this.params = allocate(this.model.paramCount);
     this.params.set(setup.params);
     this.grad = allocate(this.model.paramCount);
-    this.optimiserState = freshOptimiserState(this.hyper.optimiser, this.model.paramCount);
+    this.optimiserState = freshOptimiserState(this.hyper.optimiser, this.model.paramCount, allocate);
     this.rng = createRng(setup.hyper.shuffleSeed);
     this.ws = createWorkspace(this.model);
     this.epochStart = Float64Array.from(this.params);
@@ -447,7 +448,7 @@ export class Trainer {
       throw new RangeError(`Position ${state.cursor} is outside an epoch of ${size} samples.`);
     if (!Number.isInteger(state.epoch) || state.epoch < 0) throw new RangeError(`Epoch ${state.epoch} is not a count of epochs.`);
     this.epoch = state.epoch;
-    this.optimiserState = copyOptimiserState(state.optimiser);
+    this.optimiserState = copyOptimiserStateInto(this.optimiserState, state.optimiser);
     this.rng = rngFromState(state.rng);
     this.orderFrom = { rng: [...state.rng], shuffled: state.shuffled };
     this.order.set(drawOrder(size, state.shuffled ? this.rng : null));
@@ -490,7 +491,7 @@ export class Trainer {
       if (this.hyper.algorithm === 'perceptron' && this.ruleWouldChange(n)) this.misclassifiedThisEpoch++;
     }
     this.params.set(params);
-    this.optimiserState = copyOptimiserState(optimiser);
+    this.optimiserState = copyOptimiserStateInto(this.optimiserState, optimiser);
     this.epochSamples += counted;
     this.cursor += counted;
     if (this.cursor < this.train.size) return null;
@@ -519,7 +520,7 @@ export class Trainer {
       issues.push({ field: 'earlyStopping.patience', message: 'Early stopping needs validation data.' });
     if (issues.length > 0) throw new TrainingSetupError(issues);
     if (hyper.optimiser !== this.hyper.optimiser) {
-      this.optimiserState = freshOptimiserState(hyper.optimiser, this.model.paramCount);
+      this.optimiserState = this.freshOptimiserMemory(hyper.optimiser);
       this.epochStartOptimiser = copyOptimiserState(this.optimiserState);
     }
     this.hyper = { ...hyper };
@@ -530,6 +531,20 @@ export class Trainer {
       resolvePrecision(hyper.precision, this.model.paramCount, this.batchSize) !== this.currentKernel.precision
     )
       this.currentKernel = chooseKernel(this.model, this.hyper, this.train.size, wanted);
+  }
+
+  /**
+   * A fresh memory for `kind` (t = 0, every slot zero) in the vectors of the memory it replaces
+   * where their sizes fit: they live where the kernel put them, so its SIMD steps still reach them
+   * (the kernel's arena has room for two such vectors, not one per switch of optimiser).
+   */
+  private freshOptimiserMemory(kind: OptimiserName): OptimiserState {
+    const spare = [...this.optimiserState.slots];
+    return freshOptimiserState(kind, this.model.paramCount, (length) => {
+      const reused = spare.shift();
+      if (reused?.length === length) return reused.fill(0);
+      return this.kernel.allocate?.(length) ?? new Float64Array(length);
+    });
   }
 
   /** The kernel that computes gradients for gradient descent. */
@@ -764,7 +779,9 @@ export class Trainer {
     this.epochLossSum += total;
     this.epochCorrect += this.totals.correct;
     this.epochSamples += count;
-    OPTIMISERS[this.hyper.optimiser].step(this.stepInput, this.optimiserState);
+    // The kernel's SIMD step where it has one (the same numbers, bit for bit), else the registry's.
+    if (!vectorStep(this.stepInput, this.optimiserState, this.kernel.vectorSteps))
+      OPTIMISERS[this.hyper.optimiser].step(this.stepInput, this.optimiserState);
     return total * scale;
   }
 
@@ -848,7 +865,7 @@ export class Trainer {
         const restore = e.restoreBest && best.params !== null;
         if (restore) {
           this.params.set(best.params!);
-          this.optimiserState = freshOptimiserState(h.optimiser, this.model.paramCount);
+          this.optimiserState = this.freshOptimiserMemory(h.optimiser);
         }
         return {
           reason: 'earlyStopping',

@@ -1,10 +1,12 @@
 /**
- * The optimisers' WebAssembly SIMD steps (engine/wasm/gemm-f32.ts, `step_<name>`) against the
- * registry's own steps (engine/src/train/optimisers.ts), bit for bit: every optimiser, with and
- * without momentum, L1 and L2, odd lengths (the scalar tail), and the trainer that uses them.
+ * The optimisers' WebAssembly SIMD steps (engine/wasm/optimiser-steps.ts, `step_<name>`, in both
+ * the float64 and the float32 products' modules) against the registry's own steps
+ * (engine/src/train/optimisers.ts), bit for bit: every optimiser, with and without momentum, L1
+ * and L2, odd lengths (the scalar tail), and the trainer that uses them in either precision.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createWasmArena32, type WasmArena32 } from '../engine/src/fast/wasm-gemm';
+import { createWasmArena, createWasmArena32 } from '../engine/src/fast/wasm-gemm';
+import type { VectorSteps } from '../engine/src/fast/gradient-kernel';
 import {
   OPTIMISERS,
   OPTIMISER_NAMES,
@@ -32,14 +34,30 @@ const HYPER: OptimiserHyperparameters = {
   epsilon: 1e-8,
 };
 
-function arena(floats = 1 << 16): WasmArena32 {
-  const made = createWasmArena32(floats, { relaxed: false });
-  if (!made) throw new Error('This runtime has no WebAssembly SIMD: the fast precision cannot run here.');
-  return made;
+/** What the tests need of an arena: float64 vectors inside it, and its steps. */
+interface StepArena {
+  allocate64(length: number): Float64Array;
+  vectorSteps: VectorSteps;
 }
 
+/** The two modules that carry the steps, each with an arena of 64k numbers. */
+const ARENAS: Record<'float64' | 'float32', () => StepArena> = {
+  float64() {
+    const made = createWasmArena(1 << 16);
+    if (!made) throw new Error('This runtime has no WebAssembly SIMD: the kernels cannot run here.');
+    return { allocate64: (length) => made.allocate(length), vectorSteps: made.vectorSteps };
+  },
+  float32() {
+    const made = createWasmArena32(1 << 16, { relaxed: false });
+    if (!made) throw new Error('This runtime has no WebAssembly SIMD: the fast precision cannot run here.');
+    return made;
+  },
+};
+
+const arena = ARENAS.float32;
+
 /** Two identical copies of a problem: one the registry steps, one the SIMD steps (its vectors in `where`). */
-function twins(kind: OptimiserName, n: number, seed: number, where: WasmArena32) {
+function twins(kind: OptimiserName, n: number, seed: number, where: StepArena) {
   const rng = createRng(seed);
   const params = Float64Array.from({ length: n }, (_, p) => (p % 17 === 0 ? 0 : rng.next() * 2 - 1));
   const regularised = Uint8Array.from({ length: n }, (_, p) => (p % 5 === 0 ? 0 : 1));
@@ -84,8 +102,8 @@ describe('the SIMD steps equal the registry steps bit for bit', () => {
   // An optimiser without a SIMD step (`vector` in its entry) trains through its own step alone.
   for (const kind of OPTIMISER_NAMES.filter((name) => 'vector' in OPTIMISERS[name])) {
     for (const { name, hyper } of settings) {
-      it(`${kind}, ${name}, 12 steps over 1,001 parameters`, () => {
-        const where = arena();
+      it.each(['float64', 'float32'] as const)(`${kind}, ${name}, 12 steps over 1,001 parameters, the %s module`, (module) => {
+        const where = ARENAS[module]();
         const { reference, simd, rng } = twins(kind, 1001, 7, where);
         reference.input.hyper = simd.input.hyper = { ...HYPER, ...hyper };
         for (let step = 0; step < 12; step++) {
@@ -146,8 +164,8 @@ describe('where the SIMD step cannot run, it changes nothing and says so', () =>
   });
 });
 
-describe('the trainer in fast precision', () => {
-  function setup(optimiser: OptimiserName) {
+describe('the trainer', () => {
+  function setup(optimiser: OptimiserName, precision: 'exact' | 'fast' = 'fast') {
     const { model, params, data } = wideProblem({ features: 120, hidden: 48, classes: 6, rows: 192, dataSeed: 21, initSeed: 4 });
     const hyper: Hyperparameters = {
       ...DEFAULT_HYPERPARAMETERS,
@@ -158,15 +176,20 @@ describe('the trainer in fast precision', () => {
       momentum: 0.9,
       l2: 1e-3,
       optimiser,
-      precision: 'fast',
+      precision,
     };
     return { model, params, train: data, hyper };
   }
 
-  for (const optimiser of ['sgd', 'adam'] as const) {
-    it(`takes ${optimiser}'s steps in SIMD, with the numbers the registry's step gives`, () => {
-      const simd = new Trainer(setup(optimiser));
-      const reference = new Trainer(setup(optimiser));
+  for (const [optimiser, precision] of [
+    ['sgd', 'fast'],
+    ['adam', 'fast'],
+    ['adam', 'exact'],
+  ] as const) {
+    it(`takes ${optimiser}'s steps in SIMD in ${precision} precision, with the numbers the registry's step gives`, () => {
+      const simd = new Trainer(setup(optimiser, precision));
+      const reference = new Trainer(setup(optimiser, precision));
+      expect(simd.precision).toBe(precision);
       expect(simd.kernel).toBeInstanceOf(BatchedKernel);
       expect(simd.kernel.vectorSteps).not.toBeNull();
       // The reference trainer's kernel offers no SIMD steps, so the registry's step runs there.

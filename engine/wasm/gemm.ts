@@ -160,3 +160,6 @@ export function axpy(m: i32, n: i32, k: i32, a: usize, ai: i32, ap: i32, b: usiz
     }
   }
 }
+
+// The optimisers' steps (optimiser-steps.ts), over the float64 weights this module's arena keeps.
+export * from './optimiser-steps';

@@ -101,11 +101,12 @@ export class BatchedKernel implements GradientKernel {
     // Everything the products touch lives in one arena: the parameters and the gradient (the
     // trainer's own, see allocate, or the kernel's copies), the batch's data rows, and each
     // node's matrices. Room for both the trainer's and the kernel's copies is kept, since a
-    // trainer can switch to this kernel after it allocated elsewhere: in float32 elements, the
-    // trainer's two float64 vectors take four parameter counts and the float32 copies two; in fast
-    // precision the optimiser's memory (up to two float64 vectors) lives here too, for its SIMD step.
+    // trainer can switch to this kernel after it allocated elsewhere, and the optimiser's memory
+    // (up to two vectors) lives here too, for its SIMD step: in float64, four vectors and the two
+    // copies; in float32 elements, the four float64 vectors take eight parameter counts and the
+    // float32 copies two.
     const values =
-      (precision === 'fast' ? 10 : 4) * model.paramCount +
+      (precision === 'fast' ? 10 : 6) * model.paramCount +
       rows * (nf + model.targets.length) +
       model.computing.reduce((sum, node) => sum + rows * (4 * node.units + 2 * node.fanIn), 0);
     this.arena = createArena(precision, products === 'auto' ? values : 0);
@@ -180,10 +181,10 @@ export class BatchedKernel implements GradientKernel {
 
   /**
    * A Float64Array where the kernel works on it fastest (the trainer keeps its parameters,
-   * gradient and, in fast precision, the optimiser's memory here): in exact precision the products
-   * read it in place; in fast precision they read a float32 copy, and the optimiser's SIMD steps
-   * and the conversions work on it in place. Room for two parameter vectors is reserved (four in
-   * fast precision); past that, a plain array (the same numbers, only without the fast paths).
+   * gradient and the optimiser's memory here): the optimiser's SIMD steps work on it in place,
+   * and in exact precision the products read it in place too (in fast precision they read a
+   * float32 copy). Room for four parameter vectors is reserved; past that, a plain array (the
+   * same numbers, only without the fast paths).
    */
   allocate(length: number): Float64Array {
     try {
@@ -194,7 +195,7 @@ export class BatchedKernel implements GradientKernel {
     }
   }
 
-  /** The optimisers' SIMD steps over vectors from {@link allocate} (fast precision with WebAssembly), else null. */
+  /** The optimisers' SIMD steps over vectors from {@link allocate} (where WebAssembly SIMD runs), else null. */
   get vectorSteps(): VectorSteps | null {
     return this.arena.vectorSteps;
   }
@@ -402,7 +403,7 @@ function createArena(precision: ResolvedPrecision, values: number): Arena {
       narrow: (dst, src) => (conversions && dst instanceof Float32Array ? conversions.narrow(dst, src) : dst.set(src)),
       widenAdd: (dst, src) => (conversions && src instanceof Float32Array ? conversions.widenAdd(dst, src) : addInto(dst, src)),
       threads: conversions ? conversions.threads : null,
-      vectorSteps: conversions ? conversions.vectorSteps : null,
+      vectorSteps: wasm.vectorSteps,
     };
   }
   const Floats = precision === 'fast' ? Float32Array : Float64Array;

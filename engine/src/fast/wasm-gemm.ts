@@ -60,6 +60,8 @@ export interface WasmArena<A extends FloatArray = Float64Array> {
   gemm: Gemm<A>;
   /** A zeroed array of `length` inside the arena. @throws RangeError past the reserved size. */
   allocate(length: number): A;
+  /** The optimisers' SIMD steps over float64 vectors in the arena. */
+  readonly vectorSteps: VectorSteps;
 }
 
 /** The float32 products' arena, saying which build runs, with the conversions a float32 step needs. */
@@ -74,8 +76,6 @@ export interface WasmArena32 extends WasmArena<Float32Array> {
   narrow(dst: Float32Array, src: Float64Array): void;
   /** dst += src widened to float64, in SIMD when both live in the arena, else in a loop. */
   widenAdd(dst: Float64Array, src: Float32Array): void;
-  /** The optimisers' SIMD steps over float64 vectors in the arena. */
-  readonly vectorSteps: VectorSteps;
 }
 
 /** How an arena's products use helper threads. */
@@ -87,7 +87,7 @@ export interface ProductThreads {
 }
 
 /** What an arena is made of, before the products' precision adds its own parts. */
-interface ArenaParts<A extends FloatArray> extends WasmArena<A> {
+interface ArenaParts<A extends FloatArray> extends Omit<WasmArena<A>, 'vectorSteps'> {
   exports: Record<string, unknown>;
   /** A zeroed view of `View` inside the arena, 16-byte aligned. */
   allocateAs<B extends FloatArray>(View: ArrayType<B>, length: number): B;
@@ -176,6 +176,45 @@ function arenaOver<A extends FloatArray>(
   };
 }
 
+/** The optimisers' SIMD steps (engine/wasm/optimiser-steps.ts) of an arena's module, over its float64 vectors. */
+function vectorStepsOver(arena: Pick<ArenaParts<FloatArray>, 'exports' | 'address'>): VectorSteps {
+  // Every step takes (params, grad, slot 0, slot 1, n, six numbers); a step reads the numbers it has.
+  type Step = (w: number, g: number, s0: number, s1: number, n: number, ...numbers: number[]) => void;
+  const steps = new Map<string, Step | null>();
+  const stepOf = (optimiser: string): Step | null => {
+    if (!steps.has(optimiser)) {
+      const step = arena.exports[`step_${optimiser}`];
+      steps.set(optimiser, typeof step === 'function' ? (step as Step) : null);
+    }
+    return steps.get(optimiser)!;
+  };
+  const slotAddress = (slots: readonly Float64Array[], k: number) => (k < slots.length ? arena.address(slots[k]) : 0);
+  return {
+    reaches(optimiser, params, grad, slots) {
+      const n = params.length;
+      if (!stepOf(optimiser) || slots.length > 2 || grad.length !== n) return false;
+      for (const slot of slots) if (slot.length !== n) return false;
+      return arena.address(params) >= 0 && arena.address(grad) >= 0 && slotAddress(slots, 0) >= 0 && slotAddress(slots, 1) >= 0;
+    },
+    run(optimiser, params, grad, slots, numbers) {
+      if (!this.reaches(optimiser, params, grad, slots)) throw new Error(`The SIMD step of ${optimiser} cannot reach these vectors.`);
+      stepOf(optimiser)!(
+        arena.address(params),
+        arena.address(grad),
+        slotAddress(slots, 0),
+        slotAddress(slots, 1),
+        params.length,
+        numbers[0],
+        numbers[1],
+        numbers[2],
+        numbers[3],
+        numbers[4],
+        numbers[5],
+      );
+    },
+  };
+}
+
 /**
  * An arena of `doubles` float64s with the WebAssembly products over it, or null when
  * WebAssembly SIMD is not available here (the caller then uses the TypeScript products).
@@ -183,7 +222,7 @@ function arenaOver<A extends FloatArray>(
 export function createWasmArena(doubles: number): WasmArena | null {
   const module = wasmModule(GEMM_WASM_BASE64);
   const arena = module && arenaOver(module, Float64Array, doubles, 'webassembly-simd');
-  return arena && { gemm: arena.gemm, allocate: arena.allocate };
+  return arena && { gemm: arena.gemm, allocate: arena.allocate, vectorSteps: vectorStepsOver(arena) };
 }
 
 /** Options of {@link createWasmArena32}. */
@@ -217,43 +256,8 @@ export function createWasmArena32(floats: number, options: Arena32Options = {}):
   if (!arena) return null;
   const narrow = arena.exports.narrow as (dst: number, src: number, n: number) => void;
   const widenAdd = arena.exports.widen_add as (dst: number, src: number, n: number) => void;
-  // Every step takes (params, grad, slot 0, slot 1, n, six numbers); a step reads the numbers it has.
-  type Step = (w: number, g: number, s0: number, s1: number, n: number, ...numbers: number[]) => void;
-  const steps = new Map<string, Step | null>();
-  const stepOf = (optimiser: string): Step | null => {
-    if (!steps.has(optimiser)) {
-      const step = arena.exports[`step_${optimiser}`];
-      steps.set(optimiser, typeof step === 'function' ? (step as Step) : null);
-    }
-    return steps.get(optimiser)!;
-  };
-  const slotAddress = (slots: readonly Float64Array[], k: number) => (k < slots.length ? arena.address(slots[k]) : 0);
-  const vectorSteps: VectorSteps = {
-    reaches(optimiser, params, grad, slots) {
-      const n = params.length;
-      if (!stepOf(optimiser) || slots.length > 2 || grad.length !== n) return false;
-      for (const slot of slots) if (slot.length !== n) return false;
-      return arena.address(params) >= 0 && arena.address(grad) >= 0 && slotAddress(slots, 0) >= 0 && slotAddress(slots, 1) >= 0;
-    },
-    run(optimiser, params, grad, slots, numbers) {
-      if (!this.reaches(optimiser, params, grad, slots)) throw new Error(`The SIMD step of ${optimiser} cannot reach these vectors.`);
-      stepOf(optimiser)!(
-        arena.address(params),
-        arena.address(grad),
-        slotAddress(slots, 0),
-        slotAddress(slots, 1),
-        params.length,
-        numbers[0],
-        numbers[1],
-        numbers[2],
-        numbers[3],
-        numbers[4],
-        numbers[5],
-      );
-    },
-  };
   return {
-    vectorSteps,
+    vectorSteps: vectorStepsOver(arena),
     gemm: arena.gemm,
     allocate: arena.allocate,
     fusedMultiplyAdd,

@@ -49,9 +49,10 @@ export interface GradientKernel {
 }
 
 /**
- * The optimisers' steps in WebAssembly SIMD over the float32 arena (engine/wasm/gemm-f32.ts,
- * `step_<optimiser>`): each computes what the registry's step computes, bit for bit, several
- * times faster. `../train/optimisers.ts` decides when one may run and gives it its numbers.
+ * The optimisers' steps in WebAssembly SIMD over a products arena's float64 vectors
+ * (engine/wasm/optimiser-steps.ts, `step_<optimiser>`, in the float64 and float32 modules alike):
+ * each computes what the registry's step computes, bit for bit, several times faster.
+ * `../train/optimisers.ts` decides when one may run and gives it its numbers.
  */
 export interface VectorSteps {
   /**

@@ -203,7 +203,7 @@ interface OptimiserDefinition {
   /** The fast step of every parameter; advances `state` by one step. Allocates nothing. */
   step(input: FastStepInput, state: OptimiserState): void;
   /**
-   * Where the float32 arena's WebAssembly has this step (engine/wasm/gemm-f32.ts, `step_<name>`,
+   * Where the products' WebAssembly has this step (engine/wasm/optimiser-steps.ts, `step_<name>`,
    * written op for op after {@link step}): writes the numbers it takes after the arrays for step
    * `t` into `out`. Without it, the step above runs everywhere.
    */
@@ -550,7 +550,7 @@ export function vectorStep(input: FastStepInput, state: OptimiserState, steps: V
   if (!steps || !definition.vector || input.anyLocked || !steps.reaches(state.kind, params, grad, state.slots)) return false;
   const { l1, l2 } = hyper;
   if (l1 !== 0 || l2 !== 0) {
-    for (let p = 0; p < params.length; p++) if (regularised[p]) grad[p] = grad[p] + l2 * params[p] + l1 * Math.sign(params[p]);
+    for (let p = 0; p < params.length; p++) if (regularised[p]) grad[p] = regularisedGradient(grad[p], params[p], true, l1, l2);
   }
   definition.vector(hyper, state.step + 1, vectorNumbers);
   steps.run(state.kind, params, grad, state.slots, vectorNumbers);

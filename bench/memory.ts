@@ -7,20 +7,35 @@
  * though, keeps the process's high-water mark of resident memory (VmHWM), which counts every byte
  * training touches — the JS heap, typed arrays outside it, WebAssembly memory, TF.js's and
  * PyTorch's native buffers — at no cost during the run. Writing 5 to /proc/self/clear_refs
- * (Linux 4.0 and later) lowers that mark to the current resident size, so after setup the mark
- * covers training alone: warm-up and timed runs. Where that is not possible (not Linux), the
- * process's lifetime peak (`process.resourceUsage().maxRSS`) is reported instead, and said so.
+ * (Linux 4.0 and later) lowers that mark to the current resident size, so once the workload's
+ * data are loaded (the same for every contender) the mark covers what the contender adds: its own
+ * copies of the data, its model, warm-up and timed runs. Where that is not possible (not Linux),
+ * the process's lifetime peak (`process.resourceUsage().maxRSS`) is reported instead, and said so.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 
 /** Resident memory around training, in bytes. */
 export interface MemoryReport {
-  /** Resident memory once the data, the model and the initial weights are set up. */
+  /** Resident memory once the workload's data and initial weights are loaded, before the contender's setup. */
   setup: number;
-  /** The most resident memory from then until the last timed run ended. */
+  /** The most resident memory from then until the last timed run ended (the contender's setup included). */
   peak: number;
   /** How the peak was measured: 'hwm-reset' (training only) or 'lifetime' (setup included). */
   method: 'hwm-reset' | 'lifetime';
+  /**
+   * What the contender holds once trained, after a full collection: its JS heap and its buffers
+   * outside it (typed arrays, WebAssembly memories), over what the process held before its setup.
+   * Unlike the peak, no runtime's headroom (code, a grown young generation) is in it, so it is what
+   * a precision's data and matrices take. Node contenders only (null for the Python ones).
+   */
+  held: number | null;
+}
+
+/** The JS heap in use and the buffers outside it, after a full collection where `--expose-gc` allows one. */
+export function heldMemory(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  const { heapUsed, external } = process.memoryUsage();
+  return heapUsed + external;
 }
 
 function status(field: 'VmHWM' | 'VmRSS'): number | null {
@@ -32,8 +47,12 @@ function status(field: 'VmHWM' | 'VmRSS'): number | null {
   }
 }
 
-/** Starts watching the peak: call after setup, read with the returned function after the runs. */
+/**
+ * Starts watching the peak: call before the contender's setup, read with the returned function
+ * after the runs, while the contender is still referenced (its held memory is measured then).
+ */
 export function watchPeakMemory(): () => MemoryReport {
+  const heldBefore = heldMemory();
   const setup = process.memoryUsage.rss();
   let method: MemoryReport['method'] = 'lifetime';
   try {
@@ -46,5 +65,6 @@ export function watchPeakMemory(): () => MemoryReport {
     setup,
     peak: (method === 'hwm-reset' ? status('VmHWM') : null) ?? process.resourceUsage().maxRSS * 1024,
     method,
+    held: heldMemory() - heldBefore,
   });
 }

@@ -179,6 +179,8 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en');
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 /** A change of memory with its sign: below setup's when the collector returned setup's garbage during the runs. */
 const signedMib = (bytes: number) => `${bytes < 0 ? '−' : '+'}${mib(Math.abs(bytes))}`;
+/** The float32 engine's held memory over the float64 engine's that counts as halved (its own vectors stay float64). */
+const HALVED = 0.55;
 /** Relative difference of a loss allowed against the float64 reference: float32 rounding, or float64's. */
 const TOLERANCE = { float32: 1e-3, float64: 1e-6 } as const;
 
@@ -249,15 +251,15 @@ if (values.json) {
   };
   const lines: string[] = [];
   lines.push(
-    `Samples per second (median of ${runs} runs after a warm-up${values.quick ? ', --quick: NOT a measurement' : ''}); the engine's lead (its samples per second over the contender's); final loss and its relative difference from the reference's (✓ within ${TOLERANCE.float32} for float32, ${TOLERANCE.float64} for float64; "—" where the contender trains another model); peak resident memory from after setup to the last timed run, and its rise over setup.`,
+    `Samples per second (median of ${runs} runs after a warm-up${values.quick ? ', --quick: NOT a measurement' : ''}); the engine's lead (its samples per second over the contender's); final loss and its relative difference from the reference's (✓ within ${TOLERANCE.float32} for float32, ${TOLERANCE.float64} for float64; "—" where the contender trains another model); peak resident memory from before the contender's setup (the workload's data loaded) to the last timed run, and its rise; and what the contender holds once trained (its JS heap and buffers, after a collection; Node contenders).`,
   );
   lines.push(`Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.date}.`);
   const skippedReasons = new Map<string, string[]>();
   for (const s of summary) {
     const row = results[s.workload];
     lines.push('', `${s.workload}: ${WORKLOADS[s.workload].title}`, '');
-    lines.push("| contender | samples/s | engine's lead | final loss | vs reference | peak RSS (rise), MiB | notes |");
-    lines.push('|---|---:|---:|---:|---|---:|---|');
+    lines.push("| contender | samples/s | engine's lead | final loss | vs reference | peak RSS (rise), MiB | held, MiB | notes |");
+    lines.push('|---|---:|---:|---:|---|---:|---:|---|');
     for (const c of CONTENDERS) {
       const r = row[c];
       const name = c === s.headline ? `**${names[c]}**` : names[c];
@@ -266,7 +268,7 @@ if (values.json) {
         continue;
       }
       if (!ok(r)) {
-        lines.push(`| ${name} | failed: ${r.error} | | | | | |`);
+        lines.push(`| ${name} | failed: ${r.error} | | | | | | |`);
         continue;
       }
       const ratio = s.ratios[c];
@@ -274,11 +276,14 @@ if (values.json) {
       const loss = s.losses[c];
       const versus = c === s.reference ? 'reference' : loss ? `${loss.relative.toExponential(1)} ${loss.matches ? '✓' : '✗ DIFFERS'}` : '—';
       const memory = `${mib(r.memory.peak)} (${signedMib(r.memory.peak - r.memory.setup)})${r.memory.method === 'lifetime' ? '³' : ''}`;
+      const held = r.memory.held == null ? '—' : mib(r.memory.held);
       // The engine's kernel, its products and the precision it trained in (as the trainer reports them).
       const kernel = r.kernel ? [`${r.kernel}${r.products ? `, ${r.products}` : ''}${r.trainedIn ? ` (${r.trainedIn})` : ''}`] : [];
       if (r.helperProducts) kernel.push(`${fmt(r.helperProducts)} products split with a helper thread`);
       const notes = [...kernel, ...r.notes];
-      lines.push(`| ${name} | ${fmt(r.median)} | ${lead} | ${r.finalLoss.toPrecision(6)} | ${versus} | ${memory} | ${notes.join('; ')} |`);
+      lines.push(
+        `| ${name} | ${fmt(r.median)} | ${lead} | ${r.finalLoss.toPrecision(6)} | ${versus} | ${memory} | ${held} | ${notes.join('; ')} |`,
+      );
     }
   }
   if (summary.length > 0) {
@@ -328,6 +333,13 @@ if (values.json) {
         `as in the desktop app (${names[APP]}): ${torchRatio.toFixed(2)}× PyTorch f32 1 thread (${torchRatio >= 0.5 ? 'met' : 'MISSED'}), ${wasmRatio.toFixed(1)}× TF.js WASM (${wasmRatio >= 10 ? 'met' : 'MISSED'})`,
       );
     if (s.gflops !== null) parts.push(`${s.gflops.toFixed(2)} GFLOP/s (6 × parameters × samples/s)`);
+    const f32 = results[s.workload]['engine-f32'];
+    if (s.workload === 'W3' && ok(exact) && ok(f32) && exact.memory.held && f32.memory.held) {
+      const share = f32.memory.held / exact.memory.held;
+      parts.push(
+        `memory the float32 engine holds: ${mib(f32.memory.held)} MiB, ${share.toFixed(2)}× the float64 engine's ${mib(exact.memory.held)} (halved: ${share <= HALVED ? 'met' : 'MISSED'}); peak RSS rise ${signedMib(f32.memory.peak - f32.memory.setup)} against ${signedMib(exact.memory.peak - exact.memory.setup)}`,
+      );
+    }
     if (s.failed.length > 0) parts.push(`FAILED: ${s.failed.map((c) => names[c]).join(', ')}`);
     for (const c of ENGINES) {
       const r = results[s.workload][c];

@@ -43,7 +43,7 @@ import { randomProblem } from './support/random-dag';
 const PRODUCTS = ['auto', 'typescript'] as const;
 
 /** Every slot's z for every row, one sample at a time: the reference. */
-function perSample(model: CompiledModel, params: ArrayLike<number>, x: Float64Array, rows: number): Float64Array[] {
+function perSample(model: CompiledModel, params: ArrayLike<number>, x: ArrayLike<number>, rows: number): Float64Array[] {
   const ws = createWorkspace(model);
   return Array.from({ length: rows }, (_, n) => {
     forward(model, params, x, n * model.features.length, ws);
@@ -66,7 +66,13 @@ function worstDifference(actual: ArrayLike<number>, expected: ArrayLike<number>)
 }
 
 /** Checks outputs and every slot of every row against the per-sample pass. */
-function checkAgainstPerSample(model: CompiledModel, params: ArrayLike<number>, x: Float64Array, rows: number, plan: ForwardPlan): void {
+function checkAgainstPerSample(
+  model: CompiledModel,
+  params: ArrayLike<number>,
+  x: ArrayLike<number>,
+  rows: number,
+  plan: ForwardPlan,
+): void {
   const reference = perSample(model, params, x, rows);
   const nt = model.targets.length;
   const out = new Float64Array(rows * nt).fill(NaN);

@@ -519,6 +519,21 @@ describe('eval and trace', () => {
     expect(regularised).toBeGreaterThan(0);
   });
 
+  it('trace of a project trained in fast precision shows the samples in float64, as exact precision does', () => {
+    run('new', '--example', 'iris', '--out', 'exact-trace.nnproj', '--force');
+    const project = readProject(join(dir, 'exact-trace.nnproj'));
+    writeFileSync(
+      join(dir, 'fast-trace.nnproj'),
+      serialiseProject({ ...project, hyperparameters: { ...project.hyperparameters, precision: 'fast' } }),
+    );
+    const rows = splitIndices(150, project.split).train.slice(0, 2).join(',');
+    const exact = JSON.parse(run('trace', 'exact-trace.nnproj', '--sample', rows, '--json').stdout) as TraceJson;
+    const fast = JSON.parse(run('trace', 'fast-trace.nnproj', '--sample', rows, '--json').stdout) as TraceJson;
+    // Iris's normalised features are not float32 numbers: bound in float32 they would differ here.
+    expect(fast.samples).toEqual(exact.samples);
+    expect(fast.updates).toEqual(exact.updates);
+  });
+
   it('trace of a mini-batch, and bad sample numbers', () => {
     run('new', '--example', 'iris', '--out', 'tb.nnproj', '--force');
     const training = splitIndices(150, readProject(join(dir, 'tb.nnproj')).split).train;

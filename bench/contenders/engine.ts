@@ -4,13 +4,15 @@ import {
   Trainer,
   bindData,
   compileOrThrow,
-  datasetFromRows,
   evaluate,
+  trainingSampleFormat,
   weightIndex,
   type Graph,
   type GraphEdge,
   type GraphNode,
   type BoundData,
+  type Dataset,
+  type SampleFormat,
   type CompiledModel,
   type Hyperparameters,
   type LossName,
@@ -26,12 +28,19 @@ export function engineModel(
   workload: Workload,
   data: WorkloadData,
   initial: { w: Float64Array; b: Float64Array }[],
+  format: (model: CompiledModel) => SampleFormat = () => 'float64',
 ): { model: CompiledModel; params: Float64Array; bound: BoundData } {
   const features = Array.from({ length: data.inputs }, (_, i) => `x${i}`);
   const targets = Array.from({ length: data.outputs }, (_, k) => `t${k}`);
-  const nodes: GraphNode[] = features.map((f) => ({ id: f, kind: 'input', feature: f }));
+  // A wide input is one input layer, as the app draws an image's pixels (784 single input nodes,
+  // each with its own edge, would hold megabytes of graph); a few inputs are single input nodes,
+  // as in a lecture's network.
+  const wide = data.inputs > 16;
+  const nodes: GraphNode[] = wide
+    ? [{ id: 'x', kind: 'inputLayer', features }]
+    : features.map((f) => ({ id: f, kind: 'input', feature: f }));
   const edges: GraphEdge[] = [];
-  let previous = features.map((id) => ({ id, units: 1 }));
+  let previous = wide ? [{ id: 'x', units: data.inputs }] : features.map((id) => ({ id, units: 1 }));
   workload.layers.forEach((layer, l) => {
     const id = `L${l}`;
     const last = l === workload.layers.length - 1;
@@ -54,11 +63,9 @@ export function engineModel(
   });
   const graph: Graph = { nodes, edges };
   const model = compileOrThrow(graph);
-  const rows = Array.from({ length: data.samples }, (_, n) => [
-    ...data.x.subarray(n * data.inputs, (n + 1) * data.inputs),
-    ...data.y.subarray(n * data.outputs, (n + 1) * data.outputs),
-  ]);
-  const bound = bindData(model, datasetFromRows(features, targets, rows));
+  // The workload's arrays as a dataset, without a copy: binding makes the engine's own, in `format(model)`.
+  const dataset: Dataset = { features, targets, size: data.samples, x: data.x, y: data.y };
+  const bound = bindData(model, dataset, format(model));
 
   // The benchmark's weights, written into the engine's layout.
   const start = new Float64Array(model.paramCount);
@@ -66,7 +73,7 @@ export function engineModel(
     const { w, b } = initial[l];
     const fanIn = workload.layers[l].inputs;
     for (const edge of node.incoming) {
-      const column = l === 0 ? Number(edge.source.slice(1)) : 0;
+      const column = l === 0 && !wide ? Number(edge.source.slice(1)) : 0;
       for (let j = 0; j < edge.targetUnits; j++)
         for (let i = 0; i < edge.sourceUnits; i++) start[weightIndex(edge, j, i)] = w[j * fanIn + column + i];
     }
@@ -86,7 +93,6 @@ function engineContender(precision: 'exact' | 'fast', threads = 1): Contender {
     name: precision === 'exact' ? 'NN Studio' : threads > 1 ? `NN Studio f32 ×${threads} threads` : 'NN Studio f32',
     async prepare(workload, data, initial) {
       if (threads > 1) useProductThreads(nodeProductThreads(threads - 1));
-      const { model, params: start, bound } = engineModel(workload, data, initial);
       const loss: LossName = workload.loss === 'halfSquaredError' ? 'squaredError' : 'crossEntropy';
       const hyper: Hyperparameters = {
         ...DEFAULT_HYPERPARAMETERS,
@@ -99,6 +105,12 @@ function engineContender(precision: 'exact' | 'fast', threads = 1): Contender {
         maxEpochs: 1_000_000,
         precision,
       };
+      // The samples in the format the trainer reads for this precision, as the app binds them.
+      const {
+        model,
+        params: start,
+        bound,
+      } = engineModel(workload, data, initial, (model) => trainingSampleFormat(model, hyper, data.samples));
       let trainer!: Trainer;
       return {
         async reset() {

@@ -49,8 +49,9 @@ def _status(field):
 def watch_peak_memory():
     """
     The same measure as bench/memory.ts: the kernel's high-water mark of resident memory, lowered
-    to the current resident size after setup (Linux's /proc/self/clear_refs), so that it covers
-    training alone; elsewhere, getrusage's lifetime maxRSS, said so.
+    to the current resident size once the workload's data are loaded (Linux's /proc/self/clear_refs),
+    so that it covers the contender's own setup and training; elsewhere, getrusage's lifetime
+    maxRSS, said so.
     """
     setup = _status("VmRSS")
     method = "lifetime"
@@ -66,7 +67,7 @@ def watch_peak_memory():
         lifetime = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         peak = _status("VmHWM") if method == "hwm-reset" else None
         return {"setup": setup if setup is not None else 0, "peak": peak if peak is not None else lifetime, "method": method,
-                "lifetimeMaxRss": lifetime}
+                "lifetimeMaxRss": lifetime, "held": None}
 
     return read
 
@@ -96,13 +97,16 @@ def main(name, prepare):
     directory, runs = sys.argv[1], int(sys.argv[2])
     args = sys.argv[3:]
     spec, x, y, initial = load(directory)
+    gc.collect()
+    # From here: the contender's own copies of the data, its model, and training (as child.ts).
+    peak = watch_peak_memory()
     prepared = prepare(spec, x, y, initial, args)
     gc.collect()
-    peak = watch_peak_memory()
 
     # Warm-up: at least 1.5 s and at least one run, as in child.ts.
     until = time.perf_counter() + 1.5
     while True:
+        gc.collect()
         prepared.reset()
         prepared.run()
         if time.perf_counter() >= until:

@@ -519,7 +519,8 @@ async function commandTrace(args: string[], io: CliIo): Promise<number> {
     return Number(part);
   });
   const { project } = await readProjectFile(input);
-  const session = openSession(project, 'train');
+  // The trace shows the samples' own values: float64, whatever precision training runs in.
+  const session = openSession(project, 'train', project.hyperparameters, 'float64');
   for (const notice of session.notices) io.stderr.write(`Note: ${escapeControlCharacters(notice)}\n`);
   // --sample names rows of the data as the file has them; the trainer counts rows of the shuffled training split.
   const none = new Int32Array(0);

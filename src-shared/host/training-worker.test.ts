@@ -87,6 +87,21 @@ describe('training worker', () => {
     expect(of(posted, 'error').at(-1)).toMatchObject({ during: 'configure', message: expect.stringMatching(/compiled again/) });
   });
 
+  it('a precision chosen while paused trains on at once, the samples rebound to the format it reads', () => {
+    const { worker, posted } = harness();
+    const base = findExample('digits')!.create();
+    const project = { ...base, hyperparameters: { ...base.hyperparameters, precision: 'fast' as const } };
+    worker.handle({ type: 'step', unit: 'batch', project, session: 's1' });
+    for (const precision of ['exact', 'fast', 'auto'] as const) {
+      worker.handle({ type: 'configure', hyperparameters: { ...project.hyperparameters, precision } });
+      const before = Float64Array.from(of(posted, 'progress').at(-1)!.weights);
+      worker.handle({ type: 'step', unit: 'batch' });
+      const after = of(posted, 'progress').at(-1)!.weights;
+      expect(Array.from(after)).not.toEqual(Array.from(before));
+    }
+    expect(of(posted, 'error')).toEqual([]);
+  });
+
   it('another optimiser chosen while paused takes the next step with a fresh memory of its own, which the snapshot carries', () => {
     const { worker, posted } = harness();
     const project = findExample('iris')!.create();

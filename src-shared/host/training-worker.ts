@@ -5,6 +5,7 @@
  */
 import {
   TrainingSetupError,
+  configureSession,
   copyOptimiserState,
   openSession,
   resumeStateOf,
@@ -89,7 +90,7 @@ export class TrainingWorker {
         }
         case 'configure':
           // Applies from the next step; the trainer refuses what needs a recompile (algorithm, loss).
-          this.session?.trainer.setHyperparameters(message.hyperparameters);
+          if (this.session) configureSession(this.session, message.hyperparameters);
           return;
         case 'speed':
           this.stepsPerSecond = message.stepsPerSecond;

@@ -25,13 +25,23 @@ export interface Dataset {
   rowIds?: Int32Array;
 }
 
+/**
+ * How bound samples are stored: float64, the data as given (the default, and all exact training
+ * and the inspector read), or float32, half the memory, for training in fast precision, whose
+ * kernel rounds every sample to float32 anyway (so its steps are the same bit for bit).
+ */
+export type SampleFormat = 'float64' | 'float32';
+
+/** Bound samples in either {@link SampleFormat}; every reader indexes them alike. */
+export type SampleValues = Float64Array | Float32Array;
+
 /** A dataset's columns reordered to a model's inputs and outputs, ready for the kernels. */
 export interface BoundData {
   size: number;
   /** Row-major, one column per `model.features`. */
-  x: Float64Array;
+  x: SampleValues;
   /** Row-major, one column per `model.targets`. */
-  t: Float64Array;
+  t: SampleValues;
   /** The dataset row each sample came from, as {@link Dataset.rowIds}; absent where sample n is row n. */
   rowIds?: Int32Array;
 }
@@ -97,7 +107,7 @@ export function subset(data: Dataset, indices: ArrayLike<number>): Dataset {
  * Reorders a dataset's columns to the model's inputs and outputs.
  * @throws DataError naming the first feature or target the dataset lacks.
  */
-export function bindData(model: CompiledModel, data: Dataset): BoundData {
+export function bindData(model: CompiledModel, data: Dataset, format: SampleFormat = 'float64'): BoundData {
   const featureColumns = model.features.map((name) => {
     const c = data.features.indexOf(name);
     if (c < 0) throw new DataError(`The network reads feature '${q(name)}', which the data does not have.`);
@@ -110,8 +120,9 @@ export function bindData(model: CompiledModel, data: Dataset): BoundData {
   });
   const nf = data.features.length;
   const nt = data.targets.length;
-  const x = new Float64Array(data.size * featureColumns.length);
-  const t = new Float64Array(data.size * targetColumns.length);
+  const Values = format === 'float32' ? Float32Array : Float64Array;
+  const x = new Values(data.size * featureColumns.length);
+  const t = new Values(data.size * targetColumns.length);
   for (let n = 0; n < data.size; n++) {
     featureColumns.forEach((c, f) => (x[n * featureColumns.length + f] = data.x[n * nf + c]));
     targetColumns.forEach((c, k) => (t[n * targetColumns.length + k] = data.y[n * nt + c]));

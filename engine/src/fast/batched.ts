@@ -253,8 +253,12 @@ export class BatchedKernel implements GradientKernel {
     const nt = this.model.targets.length;
     for (let r = 0; r < rows; r++) {
       const n = order[first + r];
-      this.xData.set(data.x.subarray(n * nf, n * nf + nf), r * nf);
-      this.tData.set(data.t.subarray(n * nt, n * nt + nt), r * nt);
+      const x = data.x,
+        xd = this.xData,
+        t = data.t,
+        td = this.tData;
+      for (let i = 0, a = n * nf, b = r * nf; i < nf; i++) xd[b + i] = x[a + i];
+      for (let i = 0, a = n * nt, b = r * nt; i < nt; i++) td[b + i] = t[a + i];
     }
   }
 
@@ -288,7 +292,9 @@ export class BatchedKernel implements GradientKernel {
     for (const buffers of this.nodes) {
       const { node, s, z } = buffers;
       const units = node.units;
-      for (let r = 0; r < rows; r++) s.set(params.subarray(node.biasOffset, node.biasOffset + units), r * units);
+      // The bias in the first row, copied down the others within s (no view allocated per row).
+      for (let u = 0; u < units; u++) s[u] = params[node.biasOffset + u];
+      for (let r = 1; r < rows; r++) s.copyWithin(r * units, 0, units);
       this.gatherInput(buffers, rows);
       const x = this.inputOf(buffers);
       this.gemm.nt(

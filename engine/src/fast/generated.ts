@@ -6,7 +6,7 @@
  * their results agree to rounding; the tests hold both to the trace.
  */
 import type { CompiledModel, CompiledNode } from '../compile/compile';
-import type { BoundData } from '../datasets/data';
+import type { BoundData, SampleValues } from '../datasets/data';
 import { lossForm, type LossName } from '../model/losses';
 import { isClassifier } from './metrics';
 import { ELEMENTWISE, decisionThreshold, isElementwise } from '../model/activations';
@@ -22,8 +22,9 @@ const MAX_CACHED = 16;
 type Compiled = (
   p: Float64Array,
   g: Float64Array,
-  x: Float64Array,
-  t: Float64Array,
+  // Float64 in practice: float32 samples meet only fast precision, which never runs this kernel.
+  x: SampleValues,
+  t: SampleValues,
   order: Uint32Array,
   first: number,
   count: number,

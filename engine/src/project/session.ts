@@ -3,7 +3,7 @@
  * app all do with a project.
  */
 import { compileGraph, readParameters, weightIndex, writeParameters, type CompiledModel } from '../compile/compile';
-import { bindData, DataError, datasetFromRows, subset, type BoundData, type Dataset } from '../datasets/data';
+import { bindData, DataError, datasetFromRows, subset, type BoundData, type Dataset, type SampleFormat } from '../datasets/data';
 import { generateDataset } from '../datasets/builtin';
 import { applyNormalisation, fitNormalisation, splitIndices, type Normalisation } from '../datasets/prepare';
 import { evaluate, isClassifier, type Evaluation } from '../fast/metrics';
@@ -12,7 +12,7 @@ import type { LossName } from '../model/losses';
 import { ACTIVATIONS, isElementwise } from '../model/activations';
 import { thinHistoryInPlace } from '../train/history';
 import { quoteForMessage } from '../util/quote';
-import { Trainer, TrainingSetupError, checkHyperparameters, type Hyperparameters } from '../train/train';
+import { Trainer, TrainingSetupError, checkHyperparameters, trainingSampleFormat, type Hyperparameters } from '../train/train';
 import { OPTIMISERS, copyOptimiserState, freshOptimiserState, type OptimiserName, type OptimiserState } from '../train/optimisers';
 import type { DatasetRef, ParameterTree, Project, ResumeState } from './schema';
 
@@ -76,12 +76,16 @@ export interface ProjectSession {
  *
  * @param purpose 'train' also checks that the network can be trained as the hyperparameters say;
  *   'evaluate' only that it runs on the data (a hand-set perceptron network evaluates but cannot train).
+ * @param samples The format the splits are bound in: by default float32 where training runs in
+ *   fast precision (half the memory), else float64; 'float64' where the samples' own values are
+ *   shown (a trace), and always for 'evaluate'.
  * @throws TrainingSetupError listing every problem (graph errors name their node or edge).
  */
 export function openSession(
   project: Project,
   purpose: 'train' | 'evaluate' = 'train',
   hyper: Hyperparameters = project.hyperparameters,
+  samples?: SampleFormat,
 ): ProjectSession {
   const hyperIssues = checkHyperparameters(hyper);
   if (hyperIssues.length > 0) throw new TrainingSetupError(hyperIssues);
@@ -92,9 +96,10 @@ export function openSession(
   });
   if (!compiled.ok) throw new TrainingSetupError(compiled.errors);
   const model = compiled.model;
-  const train = bindData(model, data.train);
-  const validation = bindData(model, data.validation);
-  const test = bindData(model, data.test);
+  const format = samples ?? (purpose === 'train' ? trainingSampleFormat(model, hyper, data.train.size) : 'float64');
+  const train = bindData(model, data.train, format);
+  const validation = bindData(model, data.validation, format);
+  const test = bindData(model, data.test, format);
   const trainer = new Trainer({
     model,
     params: readParameters(model),
@@ -108,6 +113,47 @@ export function openSession(
   thinHistoryInPlace(trainer.history);
   const notices = restoreTrainingState(project, model, trainer);
   return { model, data, train, validation, test, trainer, notices };
+}
+
+/**
+ * Gives the session's trainer new hyperparameters (from its next step), first binding the splits
+ * again where the precision they resolve to reads its samples in another format (float32 for
+ * fast, float64 for exact), so a switch of precision mid-run trains on over the same samples.
+ * @throws TrainingSetupError when the trainer refuses the hyperparameters; the session is unchanged.
+ */
+export function configureSession(session: ProjectSession, hyper: Hyperparameters): void {
+  const { model, trainer, data } = session;
+  const issues = checkHyperparameters(hyper);
+  if (issues.length > 0) throw new TrainingSetupError(issues);
+  const now: SampleFormat = session.train.x instanceof Float32Array ? 'float32' : 'float64';
+  const next = trainingSampleFormat(model, hyper, session.train.size);
+  if (next === now) {
+    trainer.setHyperparameters(hyper);
+    return;
+  }
+  const rebind = () => {
+    const train = bindData(model, data.train, next);
+    const validation = bindData(model, data.validation, next);
+    trainer.useData(train, trainer.validation ? validation : undefined);
+    session.train = train;
+    session.validation = validation;
+    session.test = bindData(model, data.test, next);
+  };
+  // Float64 samples suit every precision, float32 ones fast alone: widen before the switch, narrow after it.
+  if (next === 'float64') {
+    const before = { train: session.train, validation: session.validation, test: session.test };
+    rebind();
+    try {
+      trainer.setHyperparameters(hyper);
+    } catch (error) {
+      trainer.useData(before.train, trainer.validation ? before.validation : undefined);
+      Object.assign(session, before);
+      throw error;
+    }
+  } else {
+    trainer.setHyperparameters(hyper);
+    rebind();
+  }
 }
 
 /** User text (an id) as a message quotes it. */

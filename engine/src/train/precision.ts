@@ -6,9 +6,10 @@
  *   every kernel agrees with the readable trace to about 1e-12.
  * - fast: the batched kernel stores the batch's activations, gradients and a copy of the weights
  *   in float32 and multiplies with float32 SIMD products, which halves the memory those matrices
- *   need and doubles the numbers each SIMD instruction handles. The weights the optimiser updates
- *   stay float64, so rounding does not pile up across steps; each step's gradient agrees with the
- *   float64 one to float32 accuracy (about 1e-6 relative).
+ *   need and doubles the numbers each SIMD instruction handles; a session binds its samples in
+ *   float32 too (`trainingSampleFormat`: the kernel rounds each one so anyway). The weights the
+ *   optimiser updates stay float64, so rounding does not pile up across steps; each step's
+ *   gradient agrees with the float64 one to float32 accuracy (about 1e-6 relative).
  * - auto: fast for networks the size of image models trained in mini-batches, exact otherwise.
  */
 import type { ResolvedPrecision } from '../fast/gradient-kernel';
@@ -28,7 +29,7 @@ export const PRECISIONS = {
   fast: {
     label: 'Fast (float32)',
     description:
-      'Matrix products and activations in float32 (weights kept in float64): about twice as fast on wide layers, agreeing with float64 to about 6 digits.',
+      'Matrix products, activations and the data in float32 (weights kept in float64): about twice as fast on wide layers, in half the memory, agreeing with float64 to about 6 digits.',
   },
 } as const;
 

@@ -6,7 +6,7 @@
  * one epoch at a time, so a host (a worker thread, the CLI, a test) can pause between steps.
  */
 import { compileGraph, type CompiledModel, type GraphIssue, type TrainingAlgorithm } from '../compile/compile';
-import { bindData, type BoundData, type Dataset } from '../datasets/data';
+import { bindData, type BoundData, type Dataset, type SampleFormat } from '../datasets/data';
 import type { Graph } from '../model/graph';
 import type { InitOptions } from './init';
 import { BatchedKernel } from '../fast/batched';
@@ -330,8 +330,16 @@ export class Trainer {
   readonly params: Float64Array;
   /** The optimiser's memory (momentum's Δw(r−1), Adam's m, v and t, …); replaced when the optimiser changes. */
   optimiserState: OptimiserState;
-  readonly train: BoundData;
-  readonly validation: BoundData | undefined;
+  /** The training samples; replaced (the same samples in another format) by {@link Trainer.useData}. */
+  get train(): BoundData {
+    return this.trainSamples;
+  }
+  /** The validation samples, if any. */
+  get validation(): BoundData | undefined {
+    return this.validationSamples;
+  }
+  private trainSamples: BoundData;
+  private validationSamples: BoundData | undefined;
   /** Completed epochs. */
   epoch = 0;
   /** Position of the next sample within this epoch's order. */
@@ -381,13 +389,15 @@ export class Trainer {
     if (issues.length > 0) throw new TrainingSetupError(issues);
 
     this.model = setup.model;
-    this.train = setup.train;
-    this.validation = setup.validation;
+    this.trainSamples = setup.train;
+    this.validationSamples = setup.validation;
     this.hyper = { ...setup.hyper };
     this.classifier = isClassifier(this.model);
     this.anyLocked = this.model.locked.some((v) => v === 1);
     this.wantedKernel = setup.kernel ?? 'auto';
     this.currentKernel = chooseKernel(this.model, this.hyper, this.train.size, this.wantedKernel);
+    const formatProblem = this.sampleFormatProblem(this.precision, setup.train, setup.validation);
+    if (formatProblem) throw new TrainingSetupError([{ field: 'precision', message: formatProblem }]);
     const allocate = (length: number) => this.kernel.allocate?.(length) ?? new Float64Array(length);
     this.params = allocate(this.model.paramCount);
     this.params.set(setup.params);
@@ -518,6 +528,10 @@ export class Trainer {
     }
     if (hyper.earlyStopping && !this.validation)
       issues.push({ field: 'earlyStopping.patience', message: 'Early stopping needs validation data.' });
+    if (typeof this.wantedKernel === 'string' && issues.length === 0) {
+      const formatProblem = this.sampleFormatProblem(trainingPrecision(this.model, hyper, this.train.size), this.train, this.validation);
+      if (formatProblem) issues.push({ field: 'precision', message: formatProblem });
+    }
     if (issues.length > 0) throw new TrainingSetupError(issues);
     if (hyper.optimiser !== this.hyper.optimiser) {
       this.optimiserState = this.freshOptimiserMemory(hyper.optimiser);
@@ -547,6 +561,36 @@ export class Trainer {
     });
   }
 
+  /**
+   * Trains on from here on the same samples stored in another {@link SampleFormat} (float64 before
+   * a switch to exact precision, float32 after one to fast): the order, the position and
+   * everything else carry on.
+   * @throws TrainingSetupError when the samples are not the same count and width, or float32
+   *   samples would meet a precision other than fast.
+   */
+  useData(train: BoundData, validation: BoundData | undefined): void {
+    const fits = (now: BoundData | undefined, next: BoundData | undefined) =>
+      now === next || (!!now && !!next && now.size === next.size && now.x.length === next.x.length && now.t.length === next.t.length);
+    const issues: { message: string }[] = [];
+    if (!fits(this.train, train) || !fits(this.validation, validation))
+      issues.push({ message: 'Training can only carry on over the same samples: these differ in number or width.' });
+    const formatProblem = this.sampleFormatProblem(this.precision, train, validation);
+    if (formatProblem) issues.push({ message: formatProblem });
+    if (issues.length > 0) throw new TrainingSetupError(issues);
+    this.trainSamples = train;
+    this.validationSamples = validation;
+  }
+
+  /**
+   * Why `train` and `validation` cannot be read at `precision`, or null: float32 samples are
+   * rounded, which fast training does to every sample anyway and exact training must not.
+   */
+  private sampleFormatProblem(precision: ResolvedPrecision, train: BoundData, validation: BoundData | undefined): string | null {
+    const float32 = [train, validation].some((data) => data && (data.x instanceof Float32Array || data.t instanceof Float32Array));
+    if (!float32 || precision === 'fast') return null;
+    return 'The data are stored in float32, which only fast precision reads: exact training needs them in float64 (bind them again).';
+  }
+
   /** The kernel that computes gradients for gradient descent. */
   get kernel(): GradientKernel {
     return this.currentKernel;
@@ -564,9 +608,7 @@ export class Trainer {
 
   /** Samples per update under the current mode. */
   get batchSize(): number {
-    if (this.hyper.mode === 'batch') return this.train.size;
-    if (this.hyper.mode === 'stochastic') return 1;
-    return this.hyper.batchSize;
+    return samplesPerUpdate(this.hyper, this.train.size);
   }
 
   /**
@@ -933,6 +975,29 @@ function formatLoss(value: number): string {
   return formatNumber(value, { minus: '-' });
 }
 
+/** How many samples one update of `hyper` reads from a training set of `trainSize`. */
+function samplesPerUpdate(hyper: Hyperparameters, trainSize: number): number {
+  return hyper.mode === 'batch' ? trainSize : hyper.mode === 'stochastic' ? 1 : hyper.batchSize;
+}
+
+/**
+ * The precision a trainer of `model` with `hyper` computes in (automatic resolved for the network
+ * and the update's size; the perceptron rule always in float64), as {@link Trainer.precision} says.
+ */
+export function trainingPrecision(model: CompiledModel, hyper: Hyperparameters, trainSize: number): ResolvedPrecision {
+  if (hyper.algorithm === 'perceptron') return 'exact';
+  return resolvePrecision(hyper.precision, model.paramCount, samplesPerUpdate(hyper, trainSize));
+}
+
+/**
+ * The format to bind training and validation samples in for such a trainer: float32 where it
+ * trains in fast precision (half the memory; the kernel rounds each sample to float32 anyway, so
+ * the steps are the same), float64 otherwise.
+ */
+export function trainingSampleFormat(model: CompiledModel, hyper: Hyperparameters, trainSize: number): SampleFormat {
+  return trainingPrecision(model, hyper, trainSize) === 'fast' ? 'float32' : 'float64';
+}
+
 /**
  * The gradient kernel for a model: matrix products for wide networks trained in batches, the
  * generated kernel for small networks where code can be compiled, else the interpreted one.
@@ -944,7 +1009,7 @@ function chooseKernel(
   wanted: KernelKind | 'auto' | GradientKernel,
 ): GradientKernel {
   if (typeof wanted !== 'string') return wanted;
-  const batch = hyper.mode === 'batch' ? dataSize : hyper.mode === 'stochastic' ? 1 : hyper.batchSize;
+  const batch = samplesPerUpdate(hyper, dataSize);
   const precision = resolvePrecision(hyper.precision, model.paramCount, batch);
   const batched = () => new BatchedKernel(model, hyper.loss, Math.min(dataSize, Math.max(batch, 64)), 'auto', precision);
   if (wanted === 'interpreted') return new InterpretedKernel(model, hyper.loss);

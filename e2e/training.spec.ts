@@ -105,6 +105,44 @@ test('load an example, train it, see it learn, pause it', async ({ page }, testI
   expect(errors).toEqual([]);
 });
 
+test('a run says what it computes in, and a precision chosen while it runs takes effect at once', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(url());
+  await page.getByTestId('example-select').selectOption('digits');
+  await expect(page.getByTestId('compile-status')).toContainText('2410 parameters');
+  // No run yet: nothing says how one computes.
+  await expect(page.getByTestId('run-computing')).toHaveCount(0);
+  const precision = page.getByLabel('Precision');
+  await precision.selectOption('fast');
+  // Slowly, so that the run is still going when the precision changes.
+  await page.getByTestId('speed').selectOption('10');
+  await page.getByTestId('train-button').click();
+  const computing = page.getByTestId('run-computing');
+  await expect(computing).toHaveText(/^This run: float32, (one thread|products on \d+ threads)$/);
+  await expect(page.getByTestId('training-state')).toHaveText('running');
+
+  // Exact precision mid-run: the worker binds the samples in float64 again and trains on.
+  await precision.focus();
+  await precision.selectOption('exact');
+  await expect(computing).toHaveText(/^This run: float64, /);
+  const from = await samplesSeen(page);
+  await expect.poll(() => samplesSeen(page)).toBeGreaterThan(from);
+  await precision.selectOption('auto'); // the digits network is lecture-sized: float64
+  await expect(computing).toHaveText(/^This run: float64, /);
+  await precision.selectOption('fast');
+  await expect(computing).toHaveText(/^This run: float32, /);
+  const again = await samplesSeen(page);
+  await expect.poll(() => samplesSeen(page)).toBeGreaterThan(again);
+  await expect(page.getByTestId('training-state')).toHaveText('running');
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await page.getByTestId('train-button').click();
+  await expect(page.getByTestId('training-state')).toHaveText('paused');
+  // Held still, the line keeps saying how the run trained.
+  await expect(computing).toHaveText(/^This run: float32, /);
+  expect(errors).toEqual([]);
+});
+
 test('the app refuses to work without the launch token', async ({ page }) => {
   test.skip(edition() === 'web', 'the web edition has no host to hold a token: nothing leaves the page');
   const withoutToken = url().replace(/\?token=.*/, '');

@@ -199,6 +199,11 @@ export const EVENTS = {
      * stopped); null while it runs, when the weights move on without it.
      */
     resume: ResumeStateSchema.nullable().optional(),
+    /**
+     * How the run computes: the precision its kernel computes in, and the most threads its
+     * matrix products were split over in its latest steps (1: the training thread alone).
+     */
+    computing: z.object({ precision: z.enum(['exact', 'fast']), threads: z.number().int().min(1).max(256) }).optional(),
   }),
   /** Training ended: a stopping criterion, a pause, or divergence. */
   'training:stopped': z.object({ session: z.string(), reason: z.string(), message: z.string(), epoch: z.number().int() }),

@@ -139,14 +139,19 @@ describe('split matrix products', () => {
     expect(kernel).toBeInstanceOf(BatchedKernel);
     expect(withHelper.precision).toBe('fast');
     expect(await helpersAttached(kernel.threads, 1, 60_000)).toBe(true);
+    expect(kernel.takeWidestSplit()).toBe(1); // nothing split yet
     const before = kernel.threads!.helperProducts();
     withHelper.run({ epochs: 2 });
     expect(kernel.threads!.helperProducts()).toBeGreaterThan(before);
+    // What a host reports as the threads training used: two, then one until products split again.
+    expect(kernel.takeWidestSplit()).toBe(2);
+    expect(kernel.takeWidestSplit()).toBe(1);
 
     useProductThreads(null);
     const alone = new Trainer({ model, params, train: data, hyper });
     expect((alone.kernel as BatchedKernel).threads).toBeNull();
     alone.run({ epochs: 2 });
+    expect((alone.kernel as BatchedKernel).takeWidestSplit()).toBe(1);
     expect(Array.from(withHelper.params)).toEqual(Array.from(alone.params));
     expect(withHelper.history.at(-1)!.loss).toBe(alone.history.at(-1)!.loss);
   });

@@ -100,6 +100,32 @@ describe('training worker', () => {
       expect(Array.from(after)).not.toEqual(Array.from(before));
     }
     expect(of(posted, 'error')).toEqual([]);
+    // Each report says what the steps before it computed in (no helper threads here: one thread).
+    const computing = of(posted, 'progress').map((p) => p.computing);
+    expect(computing[0]).toEqual({ precision: 'fast', threads: 1 });
+    expect(computing.at(-1)).toEqual({ precision: 'exact', threads: 1 }); // auto: the digits network is lecture-sized
+    expect(computing).toContainEqual({ precision: 'exact', threads: 1 });
+  });
+
+  it('reports the threads its products were split over, and keeps saying so while held still', () => {
+    const { worker, posted } = harness();
+    const project = findExample('digits')!.create();
+    worker.handle({ type: 'step', unit: 'batch', project, session: 's1' });
+    const kernel = (worker as unknown as { session: { trainer: { kernel: { takeWidestSplit?: () => number } } } }).session.trainer.kernel;
+    // A kernel whose latest products ran on three threads, as a BatchedKernel with two helpers says.
+    let widest = 3;
+    kernel.takeWidestSplit = () => {
+      const taken = widest;
+      widest = 1;
+      return taken;
+    };
+    worker.handle({ type: 'step', unit: 'batch' });
+    expect(of(posted, 'progress').at(-1)!.computing).toEqual({ precision: 'exact', threads: 3 });
+    // A report with no step since (a pause, a change of speed) keeps what the last steps used.
+    worker.handle({ type: 'pause' });
+    expect(of(posted, 'progress').at(-1)!.computing).toEqual({ precision: 'exact', threads: 3 });
+    worker.handle({ type: 'step', unit: 'batch' });
+    expect(of(posted, 'progress').at(-1)!.computing).toEqual({ precision: 'exact', threads: 1 });
   });
 
   it('another optimiser chosen while paused takes the next step with a fresh memory of its own, which the snapshot carries', () => {

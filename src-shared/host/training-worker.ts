@@ -11,6 +11,7 @@ import {
   resumeStateOf,
   type EpochRecord,
   type ProjectSession,
+  type ResolvedPrecision,
 } from '../../engine/src/index';
 import { MAX_PROGRESS_PER_SECOND, type FromWorker, type ToWorker } from './training-protocol';
 
@@ -40,6 +41,10 @@ export class TrainingWorker {
   private stepsPerSecond: number | null = null;
   /** Bumped by every (re)schedule, so a timer set for an older pace or run does nothing. */
   private tick = 0;
+  /** How the run computes, as the last report said (`training:progress`'s `computing`). */
+  private computing: { precision: ResolvedPrecision; threads: number } = { precision: 'exact', threads: 1 };
+  /** The epoch and sample the last report was at. */
+  private reportedPosition = '';
 
   constructor(private readonly env: WorkerEnvironment) {}
 
@@ -147,6 +152,8 @@ export class TrainingWorker {
     if (!project) throw new Error('There is no training session yet: start training, or step with a project.');
     this.session = openSession(project, 'train');
     this.sentEpoch = this.session.trainer.history.at(-1)?.epoch ?? 0;
+    this.computing = { precision: this.session.trainer.precision, threads: 1 };
+    this.reportedPosition = '';
   }
 
   private schedule(): void {
@@ -230,6 +237,13 @@ export class TrainingWorker {
     if (newEpochs.length > 0) this.sentEpoch = newEpochs[newEpochs.length - 1].epoch;
     const weights = Float64Array.from(trainer.params);
     const state = this.state === 'running' ? 'running' : this.state === 'paused' ? 'paused' : 'stopped';
+    // Threads as the steps since the last report used them; with no step between two reports
+    // (held still, or a report soon after another) it stays what the last steps used.
+    const widest = trainer.kernel.takeWidestSplit?.() ?? 1;
+    const position = `${progress.epoch}:${progress.samplesIntoEpoch}`;
+    if (position !== this.reportedPosition || trainer.precision !== this.computing.precision)
+      this.computing = { precision: trainer.precision, threads: widest };
+    this.reportedPosition = position;
     this.env.post(
       {
         type: 'progress',
@@ -244,6 +258,7 @@ export class TrainingWorker {
         runningLoss: progress.runningLoss,
         newEpochs,
         weights,
+        computing: { ...this.computing },
       },
       [weights.buffer as ArrayBuffer],
     );

@@ -195,6 +195,10 @@ export class BatchedKernel implements GradientKernel {
     }
   }
 
+  takeWidestSplit(): number {
+    return this.arena.threads?.takeWidestSplit() ?? 1;
+  }
+
   /** The optimisers' SIMD steps over vectors from {@link allocate} (where WebAssembly SIMD runs), else null. */
   get vectorSteps(): VectorSteps | null {
     return this.arena.vectorSteps;

@@ -46,6 +46,11 @@ export interface GradientKernel {
   allocate?(length: number): Float64Array;
   /** Optimiser steps over whole vectors that run faster than the registry's own (see {@link VectorSteps}), if the kernel has them. */
   readonly vectorSteps?: VectorSteps | null;
+  /**
+   * The most threads one of its products ran on since the last call (1: none was split across
+   * helper threads), then counts afresh. Absent: always one thread.
+   */
+  takeWidestSplit?(): number;
 }
 
 /**

@@ -174,6 +174,8 @@ export class ProductSplitter implements RawProducts {
   private readonly lanes: Lane[];
   private readonly id = ++newestSplitter;
   private broken = false;
+  /** The most threads one product was split over since {@link ProductSplitter.takeWidestSplit} last read it. */
+  private widest = 1;
 
   /**
    * @param local The products on the calling thread's instance of the shared module.
@@ -210,6 +212,16 @@ export class ProductSplitter implements RawProducts {
       ready++;
     }
     return ready;
+  }
+
+  /**
+   * The most threads (this one and its helpers) any product ran on since the last call, then
+   * starts counting afresh: 1 when none was split. What a host shows as the threads training uses.
+   */
+  takeWidestSplit(): number {
+    const widest = this.widest;
+    this.widest = 1;
+    return widest;
   }
 
   /** Product jobs the helpers have finished, over their lives. */
@@ -258,6 +270,7 @@ export class ProductSplitter implements RawProducts {
       row += rows;
     }
     if (row < m) throw new Error('A helper thread went away while a product was being split.'); // cannot happen: share() counted them
+    this.widest = Math.max(this.widest, jobs.length + 1);
     return jobs;
   }
 

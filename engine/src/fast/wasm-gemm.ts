@@ -82,6 +82,8 @@ export interface WasmArena32 extends WasmArena<Float32Array> {
 export interface ProductThreads {
   /** Helpers started, attached to this arena and idle: how many would take part in a product now. */
   helpersReady(): number;
+  /** The most threads one product ran on since the last call (1: none split), counting afresh after it. */
+  takeWidestSplit(): number;
   /** Product jobs the helpers have finished over their lives (to check that they work at all). */
   helperProducts(): number;
 }

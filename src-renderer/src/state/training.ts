@@ -23,6 +23,8 @@ export interface TrainingSlice {
     message: string | null;
     /** Why the run stopped (the trainer's StopReason), for the coach; meaningful while `state` is 'stopped'. */
     stopReason?: string | null;
+    /** How the run computes, as its last progress said (precision, threads); absent before any. */
+    computing?: EventOf<'training:progress'>['computing'];
   };
   /**
    * The name of the training run this window started; events of any other run (one reset,
@@ -114,6 +116,7 @@ export function listenToTraining(set: SetStudio, get: GetStudio): void {
         epochSize: progress.epochSize,
         runningLoss: progress.runningLoss,
         history: records,
+        computing: progress.computing ?? training.computing,
       },
     });
   };

@@ -22,7 +22,7 @@ import { NumberInput } from '../../ui/NumberInput';
 import { Tex } from '../../ui/Tex';
 import './hint-popover.css';
 import { useStudio } from '../../state/store';
-import { automaticPrecisionText } from './precision-option';
+import { automaticPrecisionText, runComputingText } from './precision-option';
 
 /** The loss field's tooltip: every loss of the registry in its own words. */
 const LOSS_HINT = `The cost J(w) to minimise. ${LOSS_NAMES.map((name) => `${LOSSES[name].label.charAt(0).toUpperCase()}${LOSSES[name].label.slice(1)}: ${LOSSES[name].description}`).join(' ')}`;
@@ -66,6 +66,8 @@ export function HyperparameterPanel() {
   const automatic = useStudio((s) => (s.project ? automaticPrecisionText(s.project) : 'Auto'));
   const edit = useStudio((s) => s.edit);
   const editOrReason = useStudio((s) => s.editOrReason);
+  // What the run of this window computes in, while there is one (a string: renders on change only).
+  const computing = useStudio((s) => (s.training.state !== 'idle' && s.training.computing ? runComputingText(s.training.computing) : null));
   if (!h) return null;
   const change = (c: Partial<Settings>) => edit(setHyperparameters(c));
   // Number fields show a refusal beside themselves (and keep the value in force).
@@ -123,6 +125,11 @@ export function HyperparameterPanel() {
               </option>
             ))}
           </select>
+          {computing && (
+            <span className="run-computing" data-testid="run-computing">
+              {computing}
+            </span>
+          )}
         </Field>
       )}
       <Field

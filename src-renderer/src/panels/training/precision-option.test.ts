@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { EXAMPLES, openSession, type Project } from '../../../../engine/src/index';
 import { setUnits } from '../../document/commands';
-import { automaticPrecisionText } from './precision-option';
+import { automaticPrecisionText, runComputingText } from './precision-option';
 
 function digits(hidden: number, mode: Project['hyperparameters']['mode'] = 'minibatch'): Project {
   const base = EXAMPLES.find((e) => e.name === 'digits')!.create();
@@ -30,5 +30,13 @@ describe('the automatic precision option', () => {
     const base = digits(32);
     const broken: Project = { ...base, graph: { ...base.graph, edges: [] } };
     expect(automaticPrecisionText(broken)).toBe('Auto');
+  });
+});
+
+describe('what a run computes in', () => {
+  it('names the number format, and the threads only when its products were split', () => {
+    expect(runComputingText({ precision: 'fast', threads: 3 })).toBe('This run: float32, products on 3 threads');
+    expect(runComputingText({ precision: 'fast', threads: 1 })).toBe('This run: float32, one thread');
+    expect(runComputingText({ precision: 'exact', threads: 1 })).toBe('This run: float64, one thread');
   });
 });

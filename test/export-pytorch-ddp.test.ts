@@ -10,6 +10,10 @@
  * split (XOR's 4 samples in batch mode), an odd one with a partial last batch (9 of 140, the last
  * 5), and a last batch of one sample, which leaves the second process with nothing (13 of 105).
  *
+ * With --device cuda, the script's choices up to joining the others (each process on the GPU of
+ * its local rank, nccl, a refusal past the GPUs there are) run in a PyTorch whose torch.cuda and
+ * init_process_group are stand-ins: this machine has no GPU to compute on.
+ *
  * Where /usr/bin/python3 cannot import torch (.ci/run installs Debian's python3-torch) the file is
  * skipped. Every torchrun start costs seconds (two interpreters importing torch on two cores), so
  * there are three such runs and the refusals are checked without a launcher (the script decides
@@ -317,5 +321,55 @@ describe.skipIf(!TORCH)(`refusals, each one sentence${TORCH ? '' : ' (skipped: /
         run(PYTHON, [script, '--device', 'cuda'], alone),
         /^--device cuda: PyTorch sees no CUDA device here; use --device cpu\.$/,
       );
+  });
+
+  /**
+   * The script as torchrun starts it with --device cuda, in a PyTorch told it has `devices` CUDA
+   * devices (this machine has none): what it asks of torch.cuda and torch.distributed up to joining
+   * the others, where the stand-in stops it. Nothing is computed on a device before that point.
+   */
+  function onFakeGpus(devices: number, env: NodeJS.ProcessEnv): Run & { calls: [string, unknown][] } {
+    const script = join(dir, 'gpus.py');
+    writeFileSync(script, exportPytorch(example('iris')));
+    const harness = join(dir, 'fake-gpus.py');
+    writeFileSync(
+      harness,
+      [
+        'import json, runpy, sys, torch, torch.distributed',
+        'calls = []',
+        'torch.cuda.is_available = lambda: True',
+        `torch.cuda.device_count = lambda: ${devices}`,
+        'torch.cuda.set_device = lambda index: calls.append(["set_device", index])',
+        'def joined(backend, *args, **kwargs):',
+        '    calls.append(["init_process_group", backend])',
+        '    print(json.dumps(calls))',
+        '    sys.exit(0)',
+        'torch.distributed.init_process_group = joined',
+        'sys.argv = [sys.argv[1], "--train", "--device", "cuda", "--epochs", "1"]',
+        'runpy.run_path(sys.argv[0], run_name="__main__")',
+      ].join('\n'),
+    );
+    const result = run(PYTHON, [harness, script], env);
+    const line = result.stdout.trim().split('\n').at(-1) ?? '';
+    return { ...result, calls: result.status === 0 ? (JSON.parse(line) as [string, unknown][]) : [] };
+  }
+
+  it('--device cuda under torchrun: each process takes the GPU of its local rank and joins with nccl, or is refused past the GPUs there are', () => {
+    const second = onFakeGpus(2, { ...launched, RANK: '1', LOCAL_RANK: '1' });
+    expect(second.status, second.stderr).toBe(0);
+    expect(second.calls).toEqual([
+      ['set_device', 1],
+      ['init_process_group', 'nccl'],
+    ]);
+    const first = onFakeGpus(2, launched);
+    expect(first.calls).toEqual([
+      ['set_device', 0],
+      ['init_process_group', 'nccl'],
+    ]);
+    // Two processes on a machine with one GPU: the first one, which speaks for all, names the fix.
+    expectRefusal(
+      onFakeGpus(1, { ...launched, LOCAL_RANK: '1' }),
+      /^Local rank 1 needs a CUDA device of its own and this machine has 1: start at most that many processes on it \(--nproc_per_node\)\.$/,
+    );
   });
 });

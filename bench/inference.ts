@@ -2,8 +2,9 @@
  * The inference case of `npm run bench` (I1): 10,000 rows through W3's 784-128-10 network, as
  * evaluation, prediction and the plane views pass them — one sample at a time through the
  * per-sample forward pass (how evaluation used to run) against the batched pass (how it runs
- * now), with each product. Medians of timed runs after a warm-up; the batched loss must equal
- * the per-sample one to 1e-12 (relative) and the accuracy exactly, or the run fails.
+ * now), with each product, and the float32 pass a fast-precision run evaluates with. Medians of
+ * timed runs after a warm-up; the batched float64 loss must equal the per-sample one to 1e-12
+ * (relative) and the accuracy exactly, or the run fails.
  *
  *   npx tsx bench/inference.ts [--json] [--runs N] [--quick]
  */
@@ -79,6 +80,8 @@ const relative = batched.accuracy === expected.accuracy ? Math.abs(batched.loss 
 const cases = {
   'per-sample evaluate (before)': time(() => void evaluatePerSample(model, params, bound)),
   'batched evaluate': time(() => void evaluate(model, params, bound, loss)),
+  // As a run in fast precision evaluates its validation rows each epoch.
+  'batched evaluate, float32 (fast precision)': time(() => void evaluate(model, params, bound, loss, undefined, 'fast')),
   [`forwardBatch, ${shared.products} products`]: time(() => forwardBatch(model, params, bound.x, rows, out, { plan: shared })),
   'forwardBatch, typescript products': time(() => forwardBatch(model, params, bound.x, rows, out, { plan: typescript })),
 };

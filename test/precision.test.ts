@@ -14,6 +14,9 @@ import {
   Trainer,
   checkHyperparameters,
   createRng,
+  evaluate,
+  evaluateSplits,
+  forwardPlan,
   resolvePrecision,
   traceStep,
   type Hyperparameters,
@@ -112,6 +115,56 @@ describe('fast precision: the float32 batched kernel against the float64 trace',
     // It learned something, so the comparison is about training and not about the start.
     expect(last).toBeLessThan(0.8 * first);
     expect(Math.abs(fast.history.at(-1)!.loss - last)).toBeLessThan(1e-4 * last);
+  });
+
+  it('evaluates in float32 too: within float32 rounding of float64, not float64 itself, with the same answers', () => {
+    const { model, params, data, hyper } = wideProblem(40, 24, 5);
+    // Trained a little, so the outputs are not the initial ones' near-ties.
+    const trainer = new Trainer({ model, params, train: data, hyper: { ...hyper, precision: 'exact' } });
+    trainer.run({ epochs: 3 });
+    const exact = evaluate(model, trainer.params, data, 'crossEntropy');
+    const fast = evaluate(model, trainer.params, data, 'crossEntropy', undefined, 'fast');
+    expect(forwardPlan(model, 'fast').products).toMatch(/f32$/);
+    expect(fast.loss).not.toBe(exact.loss);
+    expect(Math.abs(fast.loss - exact.loss)).toBeLessThan(1e-6 * exact.loss);
+    expect(fast.accuracy).toBe(exact.accuracy);
+    // The plan's float32 outputs, from a float32 pass written by hand: the same to float32 rounding.
+    const nf = model.features.length;
+    const w = Float32Array.from(trainer.params);
+    const handLoss = Array.from({ length: data.size }, (_, n) => {
+      const z = model.computing.reduce<number[]>(
+        (inputs, node) => {
+          const s = Array.from({ length: node.units }, (_, u) => {
+            let sum = w[node.biasOffset + u];
+            for (let i = 0; i < node.fanIn; i++)
+              sum = Math.fround(sum + Math.fround(w[node.weightOffset + u * node.fanIn + i] * inputs[i]));
+            return sum;
+          });
+          if (node.activation === 'relu') return s.map((v) => Math.fround(Math.max(0, v)));
+          const top = Math.max(...s);
+          const e = s.map((v) => Math.exp(v - top));
+          const total = e.reduce((a, b) => a + b, 0);
+          return e.map((v) => Math.fround(v / total));
+        },
+        Array.from(data.x.subarray(n * nf, (n + 1) * nf), Math.fround),
+      );
+      const k = Array.from(data.t.subarray(n * 5, n * 5 + 5)).indexOf(1);
+      return -Math.log(z[k]);
+    });
+    const hand = handLoss.reduce((a, b) => a + b, 0) / data.size;
+    expect(Math.abs(fast.loss - hand)).toBeLessThan(1e-5 * hand);
+  });
+
+  it("a fast trainer's validation loss is the float32 evaluation's, and the project's evaluation says the same", () => {
+    const { model, params, data, hyper } = wideProblem();
+    const trainer = new Trainer({ model, params, train: data, validation: data, hyper: { ...hyper, precision: 'fast' } });
+    trainer.run({ epochs: 2 });
+    const recorded = trainer.history.at(-1)!.validationLoss!;
+    expect(recorded).toBe(evaluate(model, trainer.params, data, 'crossEntropy', undefined, 'fast').loss);
+    expect(recorded).not.toBe(evaluate(model, trainer.params, data, 'crossEntropy').loss);
+    expect(
+      evaluateSplits(model, trainer.params, { train: data, validation: data, test: data }, 'crossEntropy', 'fast').validation.loss,
+    ).toBe(recorded);
   });
 
   it('the float32 kernel keeps its matrices in half the bytes of the float64 one', () => {

@@ -99,10 +99,9 @@ describe('a fast trainer on float32 samples', () => {
     on32.run({ epochs: 7 });
     expect(Array.from(on32.params)).toEqual(Array.from(on64.params));
     expect(on32.history.map((r) => r.loss)).toEqual(on64.history.map((r) => r.loss));
-    // The validation loss is evaluated in float64 on the stored samples: float32's are rounded.
-    const v64 = on64.history.map((r) => r.validationLoss!);
-    const v32 = on32.history.map((r) => r.validationLoss!);
-    v32.forEach((loss, e) => expect(Math.abs(loss - v64[e])).toBeLessThan(1e-6 * v64[e]));
+    // Fast precision evaluates its validation rows in float32 as well: the same numbers either way.
+    expect(on32.history.map((r) => r.validationLoss)).toEqual(on64.history.map((r) => r.validationLoss));
+    expect(on32.history.every((r) => r.validationLoss !== null)).toBe(true);
   });
 
   it('is refused in exact precision, in one sentence naming the format', () => {

@@ -6,13 +6,16 @@
  *
  * Rows go through in chunks of a bounded size, so the memory a pass needs depends on the network
  * alone, never on how many rows it is given. Results equal the per-sample {@link forward} to
- * rounding (float64 throughout; only the grouping of each unit's sum differs).
+ * rounding (float64 throughout; only the grouping of each unit's sum differs). A plan in fast
+ * precision passes the rows in float32, on the float32 products fast training uses, for the
+ * evaluations of a run that trains so (its validation loss each epoch).
  */
 import { softmaxForward } from '../model/activations';
 import type { CompiledModel, CompiledNode } from '../compile/compile';
 import { activate } from './kernels';
-import { jsGemm, type Gemm, type MatrixRef } from './gemm';
-import { createWasmArena, type WasmArena } from './wasm-gemm';
+import { jsGemm, type FloatArray, type Gemm, type MatrixRef } from './gemm';
+import type { ResolvedPrecision } from './gradient-kernel';
+import { createWasmArena, createWasmArena32, type WasmArena } from './wasm-gemm';
 
 /** The most rows one chunk holds. */
 export const FORWARD_CHUNK_ROWS = 256;
@@ -39,11 +42,11 @@ export interface ForwardChunk {
   /** Rows in this chunk. */
   readonly rows: number;
   /** The chunk's inputs, rows × `model.features.length`, row-major. */
-  readonly x: Float64Array;
+  readonly x: FloatArray;
   /** Per computing node (in `model.computing` order): pre-activations s, rows × units, row-major. */
-  readonly s: readonly Float64Array[];
+  readonly s: readonly FloatArray[];
   /** Per computing node: outputs z, rows × units, row-major. */
-  readonly z: readonly Float64Array[];
+  readonly z: readonly FloatArray[];
 }
 
 /** How a {@link ForwardPlan} runs: for the tests, which exercise chunk boundaries and both products. */
@@ -52,6 +55,8 @@ export interface ForwardPlanOptions {
   chunkRows?: number;
   /** 'auto' uses the WebAssembly SIMD products where available; 'typescript' forces the reference ones. */
   products?: 'auto' | 'typescript';
+  /** 'exact' (the default): float64 throughout; 'fast': the chunk's matrices and the weights in float32. */
+  precision?: ResolvedPrecision;
 }
 
 /**
@@ -61,14 +66,16 @@ export interface ForwardPlanOptions {
 export class ForwardPlan {
   /** Rows per chunk. */
   readonly chunkRows: number;
+  /** The number format the pass computes in. */
+  readonly precision: ResolvedPrecision;
   private readonly sources: InputSource[];
-  private readonly xChunk: Float64Array;
-  private readonly gathered: (Float64Array | null)[];
-  private readonly s: Float64Array[];
-  private readonly z: Float64Array[];
-  /** The parameters are copied here for each pass, so the WebAssembly products can read them. */
-  private readonly params: Float64Array;
-  private readonly gemm: Gemm;
+  private readonly xChunk: FloatArray;
+  private readonly gathered: (FloatArray | null)[];
+  private readonly s: FloatArray[];
+  private readonly z: FloatArray[];
+  /** The parameters are copied here for each pass (rounded to float32 in fast precision), so the WebAssembly products can read them. */
+  private readonly params: FloatArray;
+  private readonly gemm: Gemm<FloatArray>;
   private busy = false;
 
   constructor(
@@ -87,12 +94,15 @@ export class ForwardPlan {
     const fitting = Math.max(1, Math.floor(FORWARD_CHUNK_DOUBLES / Math.max(1, perRow)));
     this.chunkRows = Math.max(1, Math.floor(options.chunkRows ?? Math.min(FORWARD_CHUNK_ROWS, fitting)));
     const rows = this.chunkRows;
-    // Each buffer's start is rounded up to 16 bytes: room for one more float64 per buffer.
+    // Each buffer's start is rounded up to 16 bytes: room for one more float64 (four float32s) per buffer.
     const buffers = 2 + 3 * model.computing.length;
-    const arena: WasmArena | null =
-      options.products === 'typescript' ? null : createWasmArena(model.paramCount + rows * perRow + 2 * buffers);
+    this.precision = options.precision ?? 'exact';
+    const fast = this.precision === 'fast';
+    const values = model.paramCount + rows * perRow + (fast ? 4 : 2) * buffers;
+    const arena: WasmArena<FloatArray> | null =
+      options.products === 'typescript' ? null : fast ? createWasmArena32(values, { relaxed: true }) : createWasmArena(values);
     this.gemm = arena?.gemm ?? jsGemm;
-    const alloc = (length: number) => (arena ? arena.allocate(length) : new Float64Array(length));
+    const alloc = (length: number): FloatArray => (arena ? arena.allocate(length) : fast ? new Float32Array(length) : new Float64Array(length));
     this.params = alloc(model.paramCount);
     this.xChunk = alloc(rows * nf);
     this.gathered = model.computing.map((node, n) => (this.sources[n].kind === 'gather' ? alloc(rows * node.fanIn) : null));
@@ -100,7 +110,7 @@ export class ForwardPlan {
     this.z = model.computing.map((node) => alloc(rows * node.units));
   }
 
-  /** Which products run: 'webassembly-simd' or 'typescript'. */
+  /** Which products run: 'webassembly-simd', 'webassembly-simd-f32', 'webassembly-relaxed-simd-f32' or 'typescript'. */
   get products(): string {
     return this.gemm.name;
   }
@@ -130,7 +140,7 @@ export class ForwardPlan {
       const chunk = { first: 0, rows: 0, x: this.xChunk, s: this.s, z: this.z };
       for (let first = 0; first < rows; first += this.chunkRows) {
         const count = Math.min(this.chunkRows, rows - first);
-        if (x instanceof Float64Array) this.xChunk.set(x.subarray(first * nf, (first + count) * nf));
+        if (x instanceof Float64Array || x instanceof Float32Array) this.xChunk.set(x.subarray(first * nf, (first + count) * nf));
         else for (let i = 0; i < count * nf; i++) this.xChunk[i] = x[first * nf + i];
         this.forwardChunk(count);
         chunk.first = first;
@@ -149,10 +159,11 @@ export class ForwardPlan {
       const units = node.units;
       const s = this.s[n];
       const z = this.z[n];
-      const bias = params.subarray(node.biasOffset, node.biasOffset + units);
-      for (let r = 0; r < rows; r++) s.set(bias, r * units);
+      // The bias in the first row, copied down the others within s.
+      for (let u = 0; u < units; u++) s[u] = params[node.biasOffset + u];
+      for (let r = 1; r < rows; r++) s.copyWithin(r * units, 0, units);
       const source = this.sources[n];
-      let input: MatrixRef;
+      let input: MatrixRef<FloatArray>;
       if (source.kind === 'data') input = { data: this.xChunk, offset: 0, stride: nf };
       else if (source.kind === 'node') input = { data: this.z[source.node], offset: 0, stride: model.computing[source.node].units };
       else {
@@ -168,7 +179,7 @@ export class ForwardPlan {
         });
         input = { data: x, offset: 0, stride: node.fanIn };
       }
-      const weights: MatrixRef = { data: params, offset: node.weightOffset, stride: node.fanIn };
+      const weights: MatrixRef<FloatArray> = { data: params, offset: node.weightOffset, stride: node.fanIn };
       this.gemm.nt(rows, units, node.fanIn, input, weights, { data: s, offset: 0, stride: units });
       if (node.activation === 'softmax') for (let r = 0; r < rows; r++) softmaxForward(s, z, r * units, units);
       else activate(node.activation, s, z, 0, rows * units);
@@ -205,18 +216,18 @@ function sourceOf(
   };
 }
 
-/** One shared plan per model: the app evaluates the same model several times a second. */
-const plans = new WeakMap<CompiledModel, ForwardPlan>();
+/** One shared plan per model and precision: the app evaluates the same model several times a second. */
+const plans: Record<ResolvedPrecision, WeakMap<CompiledModel, ForwardPlan>> = { exact: new WeakMap(), fast: new WeakMap() };
 
 /**
- * The model's shared {@link ForwardPlan}, built on first use (a fresh one while the shared one
- * is running a pass, so a visitor may evaluate the same model again).
+ * The model's shared {@link ForwardPlan} in `precision` (float64 unless asked), built on first use
+ * (a fresh one while the shared one is running a pass, so a visitor may evaluate the same model again).
  */
-export function forwardPlan(model: CompiledModel): ForwardPlan {
-  const shared = plans.get(model);
+export function forwardPlan(model: CompiledModel, precision: ResolvedPrecision = 'exact'): ForwardPlan {
+  const shared = plans[precision].get(model);
   if (shared && !shared.running) return shared;
-  const plan = new ForwardPlan(model);
-  if (!shared) plans.set(model, plan);
+  const plan = new ForwardPlan(model, { precision });
+  if (!shared) plans[precision].set(model, plan);
   return plan;
 }
 

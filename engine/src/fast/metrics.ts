@@ -4,8 +4,9 @@
 import type { CompiledModel, CompiledNode } from '../compile/compile';
 import type { BoundData } from '../datasets/data';
 import type { Workspace } from './kernels';
+import type { ResolvedPrecision } from './gradient-kernel';
 import { outputLoss, type LossName } from '../model/losses';
-import { forwardBatch, forwardPlan } from './batch-forward';
+import { forwardBatch, forwardPlan, type ForwardChunk } from './batch-forward';
 import { decisionThreshold, isElementwise } from '../model/activations';
 
 /** Loss and accuracy of a model on some data. */
@@ -47,8 +48,20 @@ export function outputCorrect(node: CompiledNode, z: ArrayLike<number>, t: Array
  * Mean loss and accuracy of `params` on `data`, passing the rows forward in batches
  * ({@link forwardPlan}): no per-sample loop, and memory bounded whatever the data's size.
  * @param _ws No longer used (the batched pass has its own buffers); kept so existing callers compile.
+ * @param precision 'exact' (the default) passes the rows in float64; 'fast' in float32, on the
+ *   products fast training uses (each loss still summed in float64), for a run that trains so.
+ * @param visit Called with each chunk after its losses are counted, so that another measure of
+ *   the same outputs (a confusion matrix) needs no second pass.
  */
-export function evaluate(model: CompiledModel, params: ArrayLike<number>, data: BoundData, loss: LossName, _ws?: Workspace): Evaluation {
+export function evaluate(
+  model: CompiledModel,
+  params: ArrayLike<number>,
+  data: BoundData,
+  loss: LossName,
+  _ws?: Workspace,
+  precision: ResolvedPrecision = 'exact',
+  visit?: (chunk: ForwardChunk) => void,
+): Evaluation {
   const nt = model.targets.length;
   const classifier = isClassifier(model);
   const outputs = model.outputs.map((node) => ({ node, index: model.computing.indexOf(node) }));
@@ -56,7 +69,7 @@ export function evaluate(model: CompiledModel, params: ArrayLike<number>, data: 
   const zRow = new Float64Array(model.slotCount);
   let total = 0;
   let correct = 0;
-  forwardPlan(model).run(params, data.x, data.size, (chunk) => {
+  forwardPlan(model, precision).run(params, data.x, data.size, (chunk) => {
     for (let r = 0; r < chunk.rows; r++) {
       const tOffset = (chunk.first + r) * nt;
       let sample = 0;
@@ -72,6 +85,7 @@ export function evaluate(model: CompiledModel, params: ArrayLike<number>, data: 
       total += sample;
       if (right) correct++;
     }
+    visit?.(chunk);
   });
   return {
     loss: data.size > 0 ? total / data.size : 0,

@@ -7,12 +7,20 @@ import { bindData, DataError, datasetFromRows, subset, type BoundData, type Data
 import { generateDataset } from '../datasets/builtin';
 import { applyNormalisation, fitNormalisation, splitIndices, type Normalisation } from '../datasets/prepare';
 import { evaluate, isClassifier, type Evaluation } from '../fast/metrics';
-import { forwardBatch, forwardPlan } from '../fast/batch-forward';
+import { forwardBatch, type ForwardChunk } from '../fast/batch-forward';
 import type { LossName } from '../model/losses';
 import { ACTIVATIONS, isElementwise } from '../model/activations';
 import { thinHistoryInPlace } from '../train/history';
 import { quoteForMessage } from '../util/quote';
-import { Trainer, TrainingSetupError, checkHyperparameters, trainingSampleFormat, type Hyperparameters } from '../train/train';
+import {
+  Trainer,
+  TrainingSetupError,
+  checkHyperparameters,
+  trainingPrecision,
+  trainingSampleFormat,
+  type Hyperparameters,
+} from '../train/train';
+import type { ResolvedPrecision } from '../train/precision';
 import { OPTIMISERS, copyOptimiserState, freshOptimiserState, type OptimiserName, type OptimiserState } from '../train/optimisers';
 import type { DatasetRef, ParameterTree, Project, ResumeState } from './schema';
 
@@ -414,23 +422,28 @@ export interface SplitEvaluation extends Evaluation {
   confusion: { classes: string[]; matrix: number[][] } | null;
 }
 
-/** Evaluates the session's current weights on train, validation and test. */
+/** Evaluates the session's current weights on train, validation and test, in the precision its trainer computes in. */
 export function evaluateSession(session: ProjectSession): Record<'train' | 'validation' | 'test', SplitEvaluation> {
-  return evaluateSplits(session.model, session.trainer.params, session, session.trainer.hyperparameters.loss);
+  const { model, trainer } = session;
+  return evaluateSplits(model, trainer.params, session, trainer.hyperparameters.loss, trainer.precision);
 }
 
-/** Loss, accuracy and confusion matrix of `params` on each of the three splits. */
+/**
+ * Loss, accuracy and confusion matrix of `params` on each of the three splits, one forward pass
+ * each, in `precision` (float64 unless asked; fast passes the rows in float32, as fast training does).
+ */
 export function evaluateSplits(
   model: CompiledModel,
   params: ArrayLike<number>,
   splits: Record<'train' | 'validation' | 'test', BoundData>,
   loss: LossName,
+  precision: ResolvedPrecision = 'exact',
 ): Record<'train' | 'validation' | 'test', SplitEvaluation> {
-  const one = (data: BoundData): SplitEvaluation => ({
-    ...evaluate(model, params, data, loss),
-    size: data.size,
-    confusion: confusionMatrix(model, params, data),
-  });
+  const one = (data: BoundData): SplitEvaluation => {
+    const confusion = confusionCounter(model, data);
+    const evaluation = evaluate(model, params, data, loss, undefined, precision, confusion?.visit);
+    return { ...evaluation, size: data.size, confusion: confusion?.result ?? null };
+  };
   return { train: one(splits.train), validation: one(splits.validation), test: one(splits.test) };
 }
 
@@ -459,7 +472,9 @@ export function evaluateProject(project: Project, prepared: ProjectData = dataOr
     validation: bindData(model, prepared.validation),
     test: bindData(model, prepared.test),
   };
-  const splits = evaluateSplits(model, params, bound, project.hyperparameters.loss);
+  // In the precision a run of the project trains in: the numbers its curves show for the same weights.
+  const precision = trainingPrecision(model, project.hyperparameters, prepared.train.size);
+  const splits = evaluateSplits(model, params, bound, project.hyperparameters.loss, precision);
   if (isClassifier(model)) return { splits, regression: null };
   const output = model.outputs.find((node) => ACTIVATIONS[node.activation].output === 'regression')!;
   const column = output.output!.targetStart;
@@ -478,7 +493,14 @@ export function evaluateProject(project: Project, prepared: ProjectData = dataOr
   };
 }
 
-function confusionMatrix(model: CompiledModel, params: ArrayLike<number>, data: BoundData): SplitEvaluation['confusion'] {
+/**
+ * The confusion matrix of a single classifying output on `data`, counted from the chunks of a
+ * forward pass over it (`visit`), or null for other networks.
+ */
+function confusionCounter(
+  model: CompiledModel,
+  data: BoundData,
+): { visit: (chunk: ForwardChunk) => void; result: NonNullable<SplitEvaluation['confusion']> } | null {
   if (!isClassifier(model) || model.outputs.length !== 1) return null;
   const node = model.outputs[0];
   const index = model.computing.indexOf(node);
@@ -499,13 +521,13 @@ function confusionMatrix(model: CompiledModel, params: ArrayLike<number>, data: 
     classOf = (values, start) => (values[start] > threshold ? 1 : 0);
   } else return null;
   const matrix = classes.map(() => classes.map(() => 0));
-  forwardPlan(model).run(params, data.x, data.size, (chunk) => {
+  const visit = (chunk: ForwardChunk) => {
     const z = chunk.z[index];
     for (let r = 0; r < chunk.rows; r++) {
       const actual = classOf(data.t, (chunk.first + r) * nt + node.output!.targetStart);
       const predicted = classOf(z, r * node.units);
       matrix[actual][predicted]++;
     }
-  });
-  return { classes, matrix };
+  };
+  return { visit, result: { classes, matrix } };
 }

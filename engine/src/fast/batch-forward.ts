@@ -102,7 +102,8 @@ export class ForwardPlan {
     const arena: WasmArena<FloatArray> | null =
       options.products === 'typescript' ? null : fast ? createWasmArena32(values, { relaxed: true }) : createWasmArena(values);
     this.gemm = arena?.gemm ?? jsGemm;
-    const alloc = (length: number): FloatArray => (arena ? arena.allocate(length) : fast ? new Float32Array(length) : new Float64Array(length));
+    const alloc = (length: number): FloatArray =>
+      arena ? arena.allocate(length) : fast ? new Float32Array(length) : new Float64Array(length);
     this.params = alloc(model.paramCount);
     this.xChunk = alloc(rows * nf);
     this.gathered = model.computing.map((node, n) => (this.sources[n].kind === 'gather' ? alloc(rows * node.fanIn) : null));
